@@ -1,0 +1,66 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.internal.EngineContext;
+
+/**
+ * Everything scoped to one app (tenant), as one actor. {@link ChatEngine#app(AppId)} gives the server-side handle,
+ * which skips permission checks; {@link #as(String)} gives a handle acting as one of the app's users, on which every
+ * call is permission-checked. There is no way to reach another app's data through a handle.
+ *
+ * <pre>{@code
+ * AppHandle app = engine.app(appId);
+ * app.users().upsert(UserInput.of("alice"));
+ * Cid general = app.channels().getOrCreate("messaging", "general", ChannelInput.withMembers("alice", List.of("bob"))).channel().cid();
+ * app.as("bob").messages().send(general, NewMessage.text("hi alice"));
+ * }</pre>
+ *
+ * <p>Handles are cheap, immutable and thread-safe.
+ */
+public final class AppHandle {
+    private final EngineContext ctx;
+    private final AppId appId;
+    private final Actor actor;
+
+    AppHandle(EngineContext ctx, AppId appId, Actor actor) {
+        this.ctx = ctx;
+        this.appId = appId;
+        this.actor = actor;
+    }
+
+    public AppId id() {
+        return appId;
+    }
+
+    public Actor actor() {
+        return actor;
+    }
+
+    /** The same app, acting as {@code userId}; every call is checked against that user's permissions. */
+    public AppHandle as(String userId) {
+        return new AppHandle(ctx, appId, Actor.user(userId));
+    }
+
+    public Users users() {
+        return new Users(ctx, appId, actor);
+    }
+
+    public ChannelTypes channelTypes() {
+        return new ChannelTypes(ctx, appId, actor);
+    }
+
+    public Channels channels() {
+        return new Channels(ctx, appId, actor, messages());
+    }
+
+    public Messages messages() {
+        return new Messages(ctx, appId, actor);
+    }
+
+    public Reactions reactions() {
+        return new Reactions(ctx, appId, actor, messages());
+    }
+
+    public ReadState reads() {
+        return new ReadState(ctx, appId, actor);
+    }
+}

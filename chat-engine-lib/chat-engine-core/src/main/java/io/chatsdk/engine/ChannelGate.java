@@ -1,0 +1,87 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.internal.Grants;
+import io.chatsdk.engine.internal.Permissions;
+import io.chatsdk.engine.internal.Rows;
+import io.chatsdk.engine.internal.Tx;
+import io.chatsdk.engine.model.Channel;
+import io.chatsdk.engine.model.Permission;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Loads a channel together with everything a permission decision needs (type grants, the actor's channel role,
+ * the actor's user state) in one query, and applies the checks shared by all channel operations.
+ */
+final class ChannelGate {
+    private ChannelGate() {
+    }
+
+    /** A channel as seen by one actor. {@code author*} describe the user the operation acts as. */
+    record Loaded(UUID pk, Channel channel, Permissions.Access access, boolean authorExists, boolean authorBanned,
+                  boolean authorDeactivated) {
+        String cid() {
+            return channel.cid().toString();
+        }
+
+        void require(Permission p) {
+            Permissions.require(access, p);
+        }
+
+        boolean allows(Permission p) {
+            return Permissions.allows(access, p);
+        }
+    }
+
+    /**
+     * @param userId the user to evaluate: the acting user, or for server calls the user acted for (may be null)
+     */
+    static Loaded load(Tx tx, AppId app, Actor actor, Cid cid, String userId, Instant now) {
+        return tx.one("select " + Rows.CHANNEL_COLUMNS + ", t.grants, m.role as member_role, u.id as author_id, u.role as user_role, "
+                        + "u.banned, u.ban_expires_at, u.deactivated_at "
+                        + "from channel c join channel_type t on t.app_id = c.app_id and t.name = c.type "
+                        + "left join channel_member m on m.channel_pk = c.pk and m.user_id = ? "
+                        + "left join app_user u on u.app_id = c.app_id and u.id = ? "
+                        + "where c.app_id = ? and c.type = ? and c.id = ?",
+                rs -> {
+                    Channel channel = Rows.channel(rs);
+                    Instant banExpires = Tx.instant(rs, "ban_expires_at");
+                    boolean banned = rs.getBoolean("banned") && (banExpires == null || banExpires.isAfter(now));
+                    String userRole = rs.getString("user_role");
+                    Permissions.Access access = new Permissions.Access(actor, userRole == null ? "anonymous" : userRole,
+                            rs.getString("member_role"), Grants.read(rs.getString("grants")), channel.cid().toString());
+                    return new Loaded(rs.getObject("pk", UUID.class), channel, access, rs.getString("author_id") != null, banned,
+                            Tx.instant(rs, "deactivated_at") != null);
+                }, userId, userId, app.value(), cid.type(), cid.id())
+                .orElseThrow(() -> ChatException.notFound(ErrorCode.CHANNEL_NOT_FOUND, "channel " + cid));
+    }
+
+    /** The user an operation acts as: the acting user, or for server calls the given user id (may be null). */
+    static String actingUser(Actor actor, String serverSideUserId) {
+        return actor instanceof Actor.User u ? u.userId() : serverSideUserId;
+    }
+
+    /** Refuses writes by banned or deactivated users. */
+    static void requireActiveAuthor(Loaded l, String userId) {
+        if (userId == null) {
+            return;
+        }
+        if (!l.authorExists()) {
+            throw new ChatException(ErrorCode.USER_NOT_FOUND, "user '" + userId + "' does not exist in this app", "user_id", null);
+        }
+        if (l.authorDeactivated()) {
+            throw new ChatException(ErrorCode.USER_DEACTIVATED, "user '" + userId + "' is deactivated");
+        }
+        if (l.authorBanned() && !l.access().isServer()) {
+            throw new ChatException(ErrorCode.USER_BANNED, "user '" + userId + "' is banned");
+        }
+    }
+
+    /** Frozen channels refuse writes from anyone who may not freeze them (moderators and the server may). */
+    static void requireNotFrozen(Loaded l) {
+        if (l.channel().frozen() && !l.allows(Permission.FREEZE_CHANNEL)) {
+            throw new ChatException(ErrorCode.CHANNEL_FROZEN, "channel " + l.cid() + " is frozen");
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.internal.Db;
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.OutboxRelay;
+import io.chatsdk.engine.spi.EventBus;
+import io.chatsdk.engine.spi.IdGenerator;
+import io.chatsdk.engine.spi.InProcessEventBus;
+import io.chatsdk.engine.spi.KeyProvider;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The chat engine: multi-tenant messaging on PostgreSQL, as a plain library.
+ *
+ * <pre>{@code
+ * ChatEngine engine = ChatEngine.builder()
+ *         .dataSource(dataSource)                       // a pooled PostgreSQL DataSource; the engine does not close it
+ *         .keyProvider(KeyProvider.aesGcm(masterKey))   // wraps app API secrets at rest
+ *         .build();                                     // runs the schema migrations unless told not to
+ * AppCredentials creds = engine.apps().create("acme");
+ * AppHandle app = engine.app(creds.appId());
+ * }</pre>
+ *
+ * <p>Thread-safe. One engine per database per JVM is the intended use; close it on shutdown to stop its outbox relay.
+ * Several engines (appliance nodes) may share one database.
+ */
+public final class ChatEngine implements AutoCloseable {
+    private final EngineContext ctx;
+    private final EventBus eventBus;
+    private final OutboxRelay relay;
+    private final ChannelTypes.Seeder seeder = new ChannelTypes.Seeder();
+
+    private ChatEngine(Builder b) {
+        if (b.migrate) {
+            Flyway.configure(ChatEngine.class.getClassLoader())
+                    .dataSource(b.dataSource)
+                    .locations("classpath:db/migration")
+                    .table("chatsdk_schema_history")
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+        }
+        this.eventBus = b.eventBus;
+        OutboxRelay[] holder = new OutboxRelay[1];
+        Db db = new Db(b.dataSource, () -> {
+            if (holder[0] != null) {
+                holder[0].wakeUp();
+            }
+        });
+        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, new SecureRandom());
+        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval) : null;
+        holder[0] = relay;
+        if (relay != null) {
+            relay.start();
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The server-side handle of one app: trusted, no permission checks. */
+    public AppHandle app(AppId appId) {
+        return new AppHandle(ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER);
+    }
+
+    /** Operator operations over all apps. */
+    public Apps apps() {
+        return new Apps(ctx, seeder);
+    }
+
+    /** The bus committed events are published to; subscribe here to receive them. */
+    public EventBus eventBus() {
+        return eventBus;
+    }
+
+    /** Publishes pending outbox events now, on the calling thread; returns how many. Useful in tests and tools. */
+    public int relayPendingEvents() {
+        return new OutboxRelay(ctx.db(), eventBus, Duration.ofSeconds(1)).relayBatch();
+    }
+
+    /** Stops the outbox relay and releases the persistence unit. Does not close the DataSource or the event bus. */
+    @Override
+    public void close() {
+        if (relay != null) {
+            relay.close();
+        }
+        ctx.db().close();
+    }
+
+    /**
+     * Configures an engine. Each setter validates its argument at once; {@link #build()} checks that the required
+     * options (data source, key provider) are present.
+     */
+    public static final class Builder {
+        private DataSource dataSource;
+        private KeyProvider keyProvider;
+        private EventBus eventBus = new InProcessEventBus();
+        private Clock clock = Clock.systemUTC();
+        private IdGenerator ids = IdGenerator.uuidV7();
+        private boolean migrate = true;
+        private boolean relay = true;
+        private Duration relayPollInterval = Duration.ofSeconds(1);
+
+        private Builder() {
+        }
+
+        /** The PostgreSQL data source (required). Use a pool; the engine borrows a connection per operation. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** Wraps app secrets at rest (required). */
+        public Builder keyProvider(KeyProvider keyProvider) {
+            this.keyProvider = Objects.requireNonNull(keyProvider, "keyProvider");
+            return this;
+        }
+
+        /** Where committed events go; defaults to an {@link InProcessEventBus}. */
+        public Builder eventBus(EventBus eventBus) {
+            this.eventBus = Objects.requireNonNull(eventBus, "eventBus");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder idGenerator(IdGenerator ids) {
+            this.ids = Objects.requireNonNull(ids, "idGenerator");
+            return this;
+        }
+
+        /** Whether {@link #build()} applies pending schema migrations (default true). */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        /** Whether this engine runs an outbox relay thread (default true). */
+        public Builder outboxRelay(boolean enabled) {
+            this.relay = enabled;
+            return this;
+        }
+
+        /** How often the relay looks for events committed by other engines; 50 ms to 1 minute. */
+        public Builder relayPollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "relayPollInterval");
+            if (interval.compareTo(Duration.ofMillis(50)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("relayPollInterval must be between 50ms and 1 minute, was " + interval);
+            }
+            this.relayPollInterval = interval;
+            return this;
+        }
+
+        public ChatEngine build() {
+            if (dataSource == null) {
+                throw new IllegalStateException("dataSource is required: ChatEngine.builder().dataSource(...)");
+            }
+            if (keyProvider == null) {
+                throw new IllegalStateException("keyProvider is required: app API secrets are stored wrapped under it, "
+                        + "e.g. .keyProvider(KeyProvider.aesGcm(32-byte key))");
+            }
+            return new ChatEngine(this);
+        }
+    }
+}

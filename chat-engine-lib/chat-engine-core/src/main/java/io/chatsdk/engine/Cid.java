@@ -1,0 +1,31 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.internal.Validate;
+
+/**
+ * A channel's full id, GetStream style: {@code type:id}, for example {@code messaging:general}.
+ * Both parts are validated on construction: letters, digits, {@code _ -} and, in the id, {@code !}.
+ */
+public record Cid(String type, String id) {
+    public Cid {
+        Validate.channelTypeName("type", type);
+        Validate.channelId("id", id);
+    }
+
+    /** Parses {@code "type:id"}. */
+    public static Cid parse(String cid) {
+        if (cid == null) {
+            throw ChatException.invalid("cid", "is required");
+        }
+        int colon = cid.indexOf(':');
+        if (colon <= 0 || colon == cid.length() - 1) {
+            throw ChatException.invalid("cid", "must have the form type:id");
+        }
+        return new Cid(cid.substring(0, colon), cid.substring(colon + 1));
+    }
+
+    @Override
+    public String toString() {
+        return type + ':' + id;
+    }
+}

@@ -1,0 +1,60 @@
+package io.chatsdk.engine;
+
+/**
+ * Stable, machine-readable error codes. The {@link #code()} strings are part of the public contract:
+ * clients and the REST layer match on them, so they are never renamed.
+ */
+public enum ErrorCode {
+    VALIDATION("validation_error", Category.VALIDATION),
+    NOT_FOUND("not_found", Category.NOT_FOUND),
+    APP_NOT_FOUND("app_not_found", Category.NOT_FOUND),
+    APP_DISABLED("app_disabled", Category.FORBIDDEN),
+    USER_NOT_FOUND("user_not_found", Category.NOT_FOUND),
+    CHANNEL_TYPE_NOT_FOUND("channel_type_not_found", Category.NOT_FOUND),
+    CHANNEL_NOT_FOUND("channel_not_found", Category.NOT_FOUND),
+    MESSAGE_NOT_FOUND("message_not_found", Category.NOT_FOUND),
+    REACTION_NOT_FOUND("reaction_not_found", Category.NOT_FOUND),
+    FORBIDDEN("forbidden", Category.FORBIDDEN),
+    USER_BANNED("user_banned", Category.FORBIDDEN),
+    USER_DEACTIVATED("user_deactivated", Category.FORBIDDEN),
+    CHANNEL_FROZEN("channel_frozen", Category.FORBIDDEN),
+    FEATURE_DISABLED("feature_disabled", Category.FORBIDDEN),
+    CONFLICT("conflict", Category.CONFLICT),
+    MESSAGE_ID_CONFLICT("message_id_conflict", Category.CONFLICT),
+    RATE_LIMITED("rate_limited", Category.RATE_LIMITED),
+    UNAVAILABLE("unavailable", Category.UNAVAILABLE),
+    INTERNAL("internal_error", Category.INTERNAL);
+
+    /** Broad class of an error; the REST layer maps each to one HTTP status. */
+    public enum Category {
+        VALIDATION(400), NOT_FOUND(404), FORBIDDEN(403), CONFLICT(409), RATE_LIMITED(429), UNAVAILABLE(503), INTERNAL(500);
+
+        private final int httpStatus;
+
+        Category(int httpStatus) {
+            this.httpStatus = httpStatus;
+        }
+
+        /** The HTTP status this category maps to. */
+        public int httpStatus() {
+            return httpStatus;
+        }
+    }
+
+    private final String code;
+    private final Category category;
+
+    ErrorCode(String code, Category category) {
+        this.code = code;
+        this.category = category;
+    }
+
+    /** The stable string form, for example {@code "channel_not_found"}. */
+    public String code() {
+        return code;
+    }
+
+    public Category category() {
+        return category;
+    }
+}

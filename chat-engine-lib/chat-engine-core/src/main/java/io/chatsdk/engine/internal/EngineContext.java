@@ -1,0 +1,18 @@
+package io.chatsdk.engine.internal;
+
+import io.chatsdk.engine.spi.IdGenerator;
+import io.chatsdk.engine.spi.KeyProvider;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** What every service needs: the database, time, ids and keys. Immutable and thread-safe. */
+public record EngineContext(Db db, Clock clock, IdGenerator ids, KeyProvider keys, SecureRandom random) {
+
+    /** The current time at microsecond precision, which is what PostgreSQL stores. */
+    public Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,138 @@
+package io.chatsdk.engine.internal;
+
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.spi.EventBus;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Publishes committed outbox events to the {@link EventBus}, oldest first, and marks them published.
+ *
+ * <p>One daemon thread per engine. It wakes when a transaction that wrote events commits, and otherwise every
+ * {@code pollInterval} (to pick up events committed by other engine instances on the same database). A
+ * transaction-scoped advisory lock lets only one relay in the cluster publish at a time, which keeps the
+ * published order equal to commit order within a channel. Publishing is at-least-once: if the bus fails
+ * midway, the unmarked events are published again later (consumers de-duplicate by event id or seq).
+ */
+public final class OutboxRelay implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
+    private static final long ADVISORY_LOCK_KEY = 0x636861747364_6bL; // "chatsdk"
+    private static final int BATCH = 500;
+
+    private final Db db;
+    private final EventBus bus;
+    private final Duration pollInterval;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final Thread thread;
+    private boolean pending;
+    private volatile boolean running = true;
+
+    public OutboxRelay(Db db, EventBus bus, Duration pollInterval) {
+        this.db = db;
+        this.bus = bus;
+        this.pollInterval = pollInterval;
+        this.thread = new Thread(this::loop, "chatsdk-outbox-relay");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Called after a commit that wrote events. Never blocks. */
+    public void wakeUp() {
+        lock.lock();
+        try {
+            pending = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                int published;
+                do {
+                    published = relayBatch();
+                } while (published == BATCH && running);
+                awaitWork();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "outbox relay pass failed, retrying: " + e.getClass().getName() + ": " + e.getMessage());
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void awaitWork() throws InterruptedException {
+        lock.lock();
+        try {
+            if (!pending) {
+                wake.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            pending = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(Math.min(1000, pollInterval.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Publishes one batch; returns how many events it published. Visible for tests and shutdown. */
+    public int relayBatch() {
+        return db.inTransaction(tx -> {
+            boolean leader = tx.one("select pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), ADVISORY_LOCK_KEY).orElse(false);
+            if (!leader) {
+                return 0;
+            }
+            List<ChatEvent> events = tx.query(
+                    "select id, app_id, type, cid, seq, created_at, payload::text from outbox_event "
+                            + "where published_at is null order by id limit " + BATCH,
+                    rs -> new ChatEvent(rs.getLong(1), new AppId(rs.getObject(2, java.util.UUID.class)), rs.getString(3),
+                            rs.getString(4), Tx.nullableLong(rs, "seq"), Tx.instant(rs, "created_at"), Json.readMap(rs.getString(7))));
+            List<Long> done = new ArrayList<>();
+            for (ChatEvent e : events) {
+                try {
+                    bus.publish(e);
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, "event bus refused " + e.type() + " #" + e.id() + "; will retry: " + ex.getClass().getName());
+                    break;
+                }
+                done.add(e.id());
+            }
+            if (!done.isEmpty()) {
+                tx.update("update outbox_event set published_at = now() where id = any(?::bigint[])", done);
+            }
+            return done.size() == events.size() ? done.size() : 0;
+        });
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

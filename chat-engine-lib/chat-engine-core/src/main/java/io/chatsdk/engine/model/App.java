@@ -1,0 +1,18 @@
+package io.chatsdk.engine.model;
+
+import io.chatsdk.engine.AppId;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** An app (tenant) as operators see it. The API secret is never part of this record. */
+public record App(
+        AppId id,
+        String name,
+        String apiKey,
+        Map<String, Object> settings,
+        boolean disabled,
+        Instant revokeTokensIssuedBefore,
+        Instant createdAt,
+        Instant updatedAt) {
+}

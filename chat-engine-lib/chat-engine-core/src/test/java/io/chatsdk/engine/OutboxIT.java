@@ -1,0 +1,75 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.internal.Db;
+import io.chatsdk.engine.internal.Outbox;
+import io.chatsdk.engine.model.ChannelInput;
+import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.testing.EngineFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The transactional outbox: events exist only for committed writes and reach subscribers in commit order. */
+class OutboxIT {
+    static EngineFixture fx;
+
+    @BeforeAll
+    static void start() {
+        fx = new EngineFixture();
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    @Test
+    void rolledBackWritesPublishNothing() {
+        AppHandle app = fx.newApp(2);
+        Db db = new Db(fx.dataSource, () -> { });
+        try {
+            assertThatThrownBy(() -> db.inTransaction(tx -> {
+                Outbox.write(tx, app.id(), "message.new", "messaging:ghost", null, 1L, Instant.now(), Map.of("marker", "rolled-back"));
+                throw new IllegalStateException("boom after the event row was written");
+            })).isInstanceOf(IllegalStateException.class);
+        } finally {
+            db.close();
+        }
+        // a failing send (mentions a missing user after validation passed) leaves no event and no seq either
+        Cid cid = app.channels().getOrCreate("messaging", "c", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
+        assertThatThrownBy(() -> app.as("u1").messages().send(cid, NewMessage.text("hi").mentioning(List.of("ghost"))));
+        List<ChatEvent> events = fx.events(app, e -> true);
+        assertThat(events).noneMatch(e -> "rolled-back".equals(e.payload().get("marker")));
+        assertThat(events).noneMatch(e -> e.type().equals("message.new"));
+        assertThat(app.channels().get(cid).lastSeq()).isZero();
+    }
+
+    @Test
+    void subscribersSeeChannelEventsInSeqOrder() {
+        AppHandle app = fx.newApp(2);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        try (var sub = fx.engine.eventBus().subscribe(e -> {
+            if (e.appId().equals(app.id()) && e.type().equals("message.new")) {
+                seen.add(e.seq());
+            }
+        })) {
+            Cid cid = app.channels().getOrCreate("messaging", "ordered", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
+            for (int i = 0; i < 50; i++) {
+                app.as(i % 2 == 0 ? "u1" : "u2").messages().send(cid, NewMessage.text("m" + i));
+            }
+            fx.awaitRelayed();
+        }
+        assertThat(seen).hasSize(50);
+        assertThat(seen).isSorted();
+        assertThat(seen.get(0)).isEqualTo(1L);
+    }
+}

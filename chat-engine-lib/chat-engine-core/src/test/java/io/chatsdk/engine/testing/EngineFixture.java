@@ -1,0 +1,86 @@
+package io.chatsdk.engine.testing;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.chatsdk.engine.AppHandle;
+import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.model.AppCredentials;
+import io.chatsdk.engine.model.UserInput;
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.spi.KeyProvider;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * An engine on a fresh embedded-PostgreSQL database, with an event recorder. One per test class
+ * ({@code @BeforeAll}); each test makes its own app with {@link #newApp}, so tests are isolated by tenancy.
+ */
+public final class EngineFixture implements AutoCloseable {
+    public final HikariDataSource dataSource;
+    public final ChatEngine engine;
+    public final byte[] masterKey = new byte[32];
+    private final List<ChatEvent> events = new CopyOnWriteArrayList<>();
+
+    public EngineFixture() {
+        new SecureRandom().nextBytes(masterKey);
+        dataSource = TestDatabase.freshDatabase();
+        engine = ChatEngine.builder()
+                .dataSource(dataSource)
+                .keyProvider(KeyProvider.aesGcm(masterKey))
+                .relayPollInterval(Duration.ofMillis(100))
+                .build();
+        engine.eventBus().subscribe(events::add);
+    }
+
+    /** A new app with users u1..uN (role user). */
+    public AppHandle newApp(int users) {
+        AppCredentials creds = engine.apps().create("test app");
+        AppHandle app = engine.app(creds.appId());
+        if (users > 0) {
+            List<UserInput> inputs = new ArrayList<>();
+            for (int i = 1; i <= users; i++) {
+                inputs.add(UserInput.of("u" + i).withName("User " + i));
+            }
+            app.users().upsertAll(inputs);
+        }
+        return app;
+    }
+
+    /** Events of {@code app} seen so far that match, after publishing everything pending. */
+    public List<ChatEvent> events(AppHandle app, Predicate<ChatEvent> filter) {
+        awaitRelayed();
+        return events.stream().filter(e -> e.appId().equals(app.id())).filter(filter).toList();
+    }
+
+    /** Waits (at most 10 s) until the outbox holds no unpublished event. */
+    public void awaitRelayed() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            engine.relayPendingEvents();
+            try (var c = dataSource.getConnection(); var s = c.createStatement();
+                 var rs = s.executeQuery("select count(*) from outbox_event where published_at is null")) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return;
+                }
+                Thread.sleep(20);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("outbox events were not relayed within 10 s");
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        dataSource.close();
+    }
+}
