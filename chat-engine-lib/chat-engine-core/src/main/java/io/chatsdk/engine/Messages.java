@@ -137,17 +137,21 @@ public final class Messages {
         }
         Users.requireExist(tx, app, "mentioned_users", mentions);
         boolean inMainStream = in.parentId() == null || in.showInChannel();
-        long seq = tx.one("update channel set last_seq = last_seq + 1, last_message_at = case when ? then ? else last_message_at end, "
-                + "updated_at = ? where pk = ? returning last_seq", rs -> rs.getLong(1), inMainStream, now, now, l.pk()).orElseThrow();
-        boolean inserted = tx.update("insert into message (app_id, id, channel_pk, seq, user_id, type, text, attachments, mentioned_users, "
+        String storedType = in.parentId() != null ? "reply" : type;
+        boolean showInChannel = in.parentId() != null && in.showInChannel();
+        Map<String, Object> custom = in.custom() == null ? Map.of() : in.custom();
+        // One round trip while the channel row is locked: next seq, the sender's read marker, the message row.
+        long seq = tx.one("with s as (update channel set last_seq = last_seq + 1, "
+                        + "last_message_at = case when ? then ?::timestamptz else last_message_at end, updated_at = ? where pk = ? returning last_seq), "
+                        + "r as (update channel_member set last_read_seq = (select last_seq from s), last_read_at = ? where channel_pk = ? and user_id = ?) "
+                        + "insert into message (app_id, id, channel_pk, seq, user_id, type, text, attachments, mentioned_users, "
                         + "parent_id, show_in_channel, quoted_message_id, silent, custom, created_at, updated_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) on conflict (app_id, id) do nothing",
-                app.value(), id, l.pk(), seq, author, in.parentId() != null ? "reply" : type, text, Json.write(attachments), mentions,
-                in.parentId(), in.parentId() != null && in.showInChannel(), in.quotedMessageId(), in.silent(),
-                Json.write(in.custom() == null ? Map.of() : in.custom()), now, now) == 1;
-        if (!inserted) {
-            throw new DuplicateId();
-        }
+                        + "select ?, ?, ?, s.last_seq, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ? from s "
+                        + "on conflict (app_id, id) do nothing returning seq",
+                rs -> rs.getLong(1), inMainStream, now, now, l.pk(), now, l.pk(), author,
+                app.value(), id, l.pk(), author, storedType, text, Json.write(attachments), mentions,
+                in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), Json.write(custom), now, now)
+                .orElseThrow(DuplicateId::new);
         if (in.parentId() != null) {
             tx.update("update message set reply_count = reply_count + 1 where app_id = ? and id = ?", app.value(), in.parentId());
         }
@@ -156,8 +160,9 @@ public final class Messages {
                     + "select ?, m.user_id, ?, ?, ?, 1 from channel_member m where m.channel_pk = ? and m.user_id = any(?) and m.user_id <> ?",
                     app.value(), id, l.pk(), seq, l.pk(), mentions, author);
         }
-        tx.update("update channel_member set last_read_seq = ?, last_read_at = ? where channel_pk = ? and user_id = ?", seq, now, l.pk(), author);
-        Message m = MessageLoader.byId(tx, app, id, null).orElseThrow().message();
+        Message m = new Message(id, cid, seq, author, storedType, text, attachments.stream().map(Wire::attachmentFrom).toList(), mentions,
+                in.parentId(), showInChannel, 0, in.quotedMessageId(), null, null, null, in.silent(), custom, Map.of(), Map.of(), List.of(),
+                now, now, null, null);
         Outbox.write(tx, app, "message.new", cid.toString(), l.pk(), seq, now, Map.of("message", Wire.message(m), "user_id", author));
         return m;
     }
