@@ -1,0 +1,135 @@
+package io.chatsdk.appliance;
+
+import io.chatsdk.jakarta.ChatApiSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The appliance's configuration, from MicroProfile Config: system properties, then {@code CHATSDK_*} environment
+ * variables (MicroProfile maps {@code chatsdk.jdbc.url} to {@code CHATSDK_JDBC_URL}).
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><td>{@code CHATSDK_JDBC_URL}, {@code _USER}, {@code _PASSWORD}</td><td>external PostgreSQL; unset means embedded PostgreSQL</td></tr>
+ *   <tr><td>{@code CHATSDK_DATA_DIR}</td><td>data directory (embedded database, generated secrets); default {@code ./data}</td></tr>
+ *   <tr><td>{@code CHATSDK_PORT}</td><td>the HTTP port, for the printed examples (Payara Micro's {@code --port} sets the real one)</td></tr>
+ *   <tr><td>{@code CHATSDK_OPERATOR_TOKEN}</td><td>operator API token; generated into the data directory when unset</td></tr>
+ *   <tr><td>{@code CHATSDK_MASTER_KEY}</td><td>base64 of 32 bytes; generated into the data directory when unset (embedded mode only)</td></tr>
+ *   <tr><td>{@code CHATSDK_MAX_BODY_BYTES}</td><td>largest request body, default 1048576</td></tr>
+ *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
+ *   <tr><td>{@code CHATSDK_RATE_LIMIT_ENABLED}, {@code CHATSDK_RATE_LIMIT_<GROUP>_APP}, {@code _USER}</td><td>per-minute limits</td></tr>
+ * </table>
+ */
+@ApplicationScoped
+public class ApplianceConfig {
+    @Inject
+    Config config;
+
+    public Optional<String> jdbcUrl() {
+        return config.getOptionalValue("chatsdk.jdbc.url", String.class).filter(s -> !s.isBlank());
+    }
+
+    public String jdbcUser() {
+        return config.getOptionalValue("chatsdk.jdbc.user", String.class).orElse(null);
+    }
+
+    public String jdbcPassword() {
+        return config.getOptionalValue("chatsdk.jdbc.password", String.class).orElse(null);
+    }
+
+    public boolean embedded() {
+        return jdbcUrl().isEmpty();
+    }
+
+    public Path dataDir() {
+        Path dir = Path.of(config.getOptionalValue("chatsdk.data-dir", String.class).orElse("data")).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dir, e);
+        }
+        return dir;
+    }
+
+    public int port() {
+        return config.getOptionalValue("chatsdk.port", Integer.class).orElse(8080);
+    }
+
+    public boolean demo() {
+        return config.getOptionalValue("chatsdk.demo", Boolean.class).orElse(embedded());
+    }
+
+    public String operatorToken() {
+        return config.getOptionalValue("chatsdk.operator-token", String.class).filter(s -> !s.isBlank())
+                .orElseGet(() -> generated("operator-token", 32));
+    }
+
+    public String masterKey() {
+        Optional<String> key = config.getOptionalValue("chatsdk.master-key", String.class).filter(s -> !s.isBlank());
+        if (key.isPresent()) {
+            return key.get();
+        }
+        if (!embedded()) {
+            throw new IllegalStateException("CHATSDK_MASTER_KEY is required with an external database: base64 of 32 random bytes "
+                    + "(for example: head -c 32 /dev/urandom | base64)");
+        }
+        return generated("master-key", 32);
+    }
+
+    public ChatApiSettings apiSettings() {
+        ChatApiSettings.RateLimits limits = ChatApiSettings.RateLimits.defaults();
+        for (String group : ChatApiSettings.RateLimits.GROUPS.split(", ")) {
+            ChatApiSettings.Limit dflt = limits.limit(group);
+            long app = config.getOptionalValue("chatsdk.rate-limit." + group + ".app", Long.class).orElse(dflt.perApp());
+            long user = config.getOptionalValue("chatsdk.rate-limit." + group + ".user", Long.class).orElse(dflt.perUser());
+            limits = limits.with(group, new ChatApiSettings.Limit(app, user));
+        }
+        if (!config.getOptionalValue("chatsdk.rate-limit.enabled", Boolean.class).orElse(true)) {
+            limits = limits.disabled();
+        }
+        return ChatApiSettings.defaults()
+                .withMaxBodyBytes(config.getOptionalValue("chatsdk.max-body-bytes", Integer.class).orElse(1024 * 1024))
+                .withOperatorToken(operatorToken())
+                .withRateLimits(limits);
+    }
+
+    /** A random secret kept in {@code data/secrets.properties} (mode 600), made on first use. */
+    private synchronized String generated(String name, int bytes) {
+        Path file = dataDir().resolve("secrets.properties");
+        Properties p = new Properties();
+        try {
+            if (Files.exists(file)) {
+                try (var in = Files.newInputStream(file)) {
+                    p.load(in);
+                }
+            }
+            String value = p.getProperty(name);
+            if (value == null) {
+                byte[] raw = new byte[bytes];
+                new SecureRandom().nextBytes(raw);
+                value = name.equals("master-key") ? Base64.getEncoder().encodeToString(raw) : Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+                p.setProperty(name, value);
+                if (!Files.exists(file)) {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                }
+                try (var out = Files.newOutputStream(file)) {
+                    p.store(out, "generated by the ChatSDK appliance; keep this file secret");
+                }
+            }
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.chatsdk.appliance;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+
+/**
+ * The appliance's PostgreSQL: the configured external server, or an embedded PostgreSQL 17 (real binaries from the
+ * zonky artifact) whose data lives under {@code <data dir>/postgres} and survives restarts. Connections go through a
+ * HikariCP pool. Stopping the application stops the embedded server; a JVM shutdown hook does too, as a backstop.
+ */
+@ApplicationScoped
+public class Database {
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+
+    @Inject
+    ApplianceConfig config;
+
+    private EmbeddedPostgres embedded;
+    private HikariDataSource pool;
+    private Thread shutdownHook;
+
+    public synchronized DataSource dataSource() {
+        if (pool == null) {
+            start();
+        }
+        return pool;
+    }
+
+    private void start() {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("chatsdk");
+        hc.setMaximumPoolSize(32);
+        if (config.embedded()) {
+            Path dir = config.dataDir().resolve("postgres");
+            try {
+                embedded = EmbeddedPostgres.builder()
+                        .setDataDirectory(dir)
+                        .setCleanDataDirectory(false)
+                        .setRegisterShutdownHook(false) // ours (below) runs while the application's classes are still loadable
+                        .setServerConfig("max_connections", "100")
+                        // zonky's defaults are for tests (fsync and synchronous_commit off); the appliance acknowledges
+                        // only what is on disk
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        // the JVM inside Payara prefers IPv6, so zonky's readiness probe dials ::1
+                        .setServerConfig("listen_addresses", "127.0.0.1,::1")
+                        .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
+            }
+            shutdownHook = new Thread(this::stopEmbedded, "chatsdk-postgres-stop");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            hc.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+            LOG.log(Level.INFO, "embedded PostgreSQL started on port " + embedded.getPort() + " with data in " + dir);
+        } else {
+            hc.setJdbcUrl(config.jdbcUrl().orElseThrow());
+            hc.setUsername(config.jdbcUser());
+            hc.setPassword(config.jdbcPassword());
+        }
+        pool = new HikariDataSource(hc);
+    }
+
+    /** Is the database answering? For the readiness check. */
+    public boolean ping() {
+        try (var c = dataSource().getConnection(); var s = c.createStatement(); var rs = s.executeQuery("select 1")) {
+            return rs.next();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (pool != null) {
+            pool.close();
+        }
+        stopEmbedded();
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting; the hook runs or has run
+            }
+        }
+    }
+
+    private synchronized void stopEmbedded() {
+        if (embedded != null) {
+            try {
+                embedded.close();
+                LOG.log(Level.INFO, "embedded PostgreSQL stopped");
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+            embedded = null;
+        }
+    }
+}

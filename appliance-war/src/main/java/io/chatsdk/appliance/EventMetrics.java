@@ -1,0 +1,32 @@
+package io.chatsdk.appliance;
+
+import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.spi.EventBus;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Application metrics at {@code /metrics?scope=application}: {@code chatsdk_events_total{type=...}} counts the committed
+ * events the engine published (messages sent, reactions, member changes, ...). Payara adds the base and vendor metrics.
+ */
+@ApplicationScoped
+public class EventMetrics {
+    @Inject
+    MetricRegistry registry;
+
+    private EventBus.Subscription subscription;
+
+    void start(ChatEngine engine) {
+        subscription = engine.eventBus().subscribe(e -> registry.counter("chatsdk_events_total", new Tag("type", e.type())).inc());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (subscription != null) {
+            subscription.close();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.chatsdk.appliance;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Another app's key and ids, and non-members, on every kind of endpoint. */
+class IsolationIT {
+    static TestAppliance appliance;
+    static Api mine;
+    static Api theirs;
+    static String messageId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        appliance = TestAppliance.shared();
+        mine = Api.newApp(appliance, "mine");
+        theirs = Api.newApp(appliance, "theirs");
+        mine.users("alice", "bob", "eve");
+        theirs.users("alice", "eve");
+        mine.as("alice", "POST", "/channels/messaging/secret/query", Map.of("data", Map.of("members", List.of("alice", "bob"))));
+        messageId = (String) mine.as("alice", "POST", "/channels/messaging/secret/message", Map.of("message", Map.of("text", "for bob only")))
+                .obj("message").get("id");
+    }
+
+    @Test
+    void anotherAppsKeyAndIdsResolveNothing() throws Exception {
+        // the same user id in another app, with that app's valid token, sees nothing of ours
+        assertThat(theirs.as("alice", "GET", "/messages/" + messageId, null).code()).isEqualTo("message_not_found");
+        assertThat(theirs.as("alice", "POST", "/messages/" + messageId, Map.of("message", Map.of("text", "x"))).code()).isEqualTo("message_not_found");
+        assertThat(theirs.as("alice", "PUT", "/messages/" + messageId, Map.of("set", Map.of("text", "x"))).code()).isEqualTo("message_not_found");
+        assertThat(theirs.as("alice", "DELETE", "/messages/" + messageId, null).code()).isEqualTo("message_not_found");
+        assertThat(theirs.as("alice", "GET", "/messages/" + messageId + "/replies", null).code()).isEqualTo("message_not_found");
+        assertThat(theirs.as("alice", "POST", "/messages/" + messageId + "/reaction", Map.of("reaction", Map.of("type", "like"))).code()).isEqualTo("message_not_found");
+        assertThat(theirs.as("alice", "DELETE", "/messages/" + messageId + "/reaction/like", null).code()).isEqualTo("message_not_found");
+        assertThat(theirs.as("alice", "POST", "/messages/" + messageId + "/pin", Map.of()).code()).isEqualTo("message_not_found");
+        assertThat(theirs.as("alice", "POST", "/channels/messaging/secret/message", Map.of("message", Map.of("text", "x"))).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.as("alice", "POST", "/channels/messaging/secret", Map.of("add_members", List.of("eve"))).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.as("alice", "PATCH", "/channels/messaging/secret", Map.of("set", Map.of("name", "x"))).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.asServer("DELETE", "/channels/messaging/secret", null).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.asServer("POST", "/channels/messaging/secret/truncate", null).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.as("alice", "POST", "/channels/messaging/secret/read", Map.of()).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.as("alice", "POST", "/channels/messaging/secret/hide", Map.of()).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.as("alice", "POST", "/channels", Map.of("filter_conditions", Map.of("cid", "messaging:secret"))).list("channels")).isEmpty();
+        assertThat(theirs.asServer("POST", "/users/query", Map.of("filter_conditions", Map.of("id", "bob"))).list("users")).isEmpty();
+        assertThat(theirs.asServer("POST", "/users/bob/deactivate", null).code()).isEqualTo("user_not_found");
+        // the other app's key with our token is refused outright
+        assertThat(theirs.call("GET", "/messages/" + messageId, null, mine.userToken("alice")).status()).isEqualTo(401);
+        // and our message is untouched
+        assertThat(mine.as("bob", "GET", "/messages/" + messageId, null).obj("message")).containsEntry("text", "for bob only");
+    }
+
+    @Test
+    void nonMembersAreForbidden() throws Exception {
+        Api.Res read = mine.as("eve", "GET", "/messages/" + messageId, null);
+        assertThat(read.status()).isEqualTo(403);
+        assertThat(read.code()).isEqualTo("forbidden");
+        assertThat((String) read.json().get("detail")).contains("read-channel");
+        assertThat(mine.as("eve", "POST", "/channels/messaging/secret/message", Map.of("message", Map.of("text", "let me in"))).status()).isEqualTo(403);
+        assertThat(mine.as("eve", "POST", "/channels/messaging/secret/query", Map.of()).status()).isEqualTo(403);
+        assertThat(mine.as("eve", "POST", "/channels/messaging/secret", Map.of("add_members", List.of("eve"))).status()).isEqualTo(403);
+        assertThat(mine.as("eve", "POST", "/messages/" + messageId + "/reaction", Map.of("reaction", Map.of("type", "like"))).status()).isEqualTo(403);
+        assertThat(mine.as("eve", "POST", "/channels/messaging/secret/read", Map.of()).status()).isEqualTo(403);
+        assertThat(mine.as("eve", "POST", "/channels", Map.of("filter_conditions", Map.of("cid", "messaging:secret"))).list("channels")).isEmpty();
+        assertThat(mine.as("bob", "DELETE", "/channels/messaging/secret", null).status()).as("member, not owner").isEqualTo(403);
+        assertThat(mine.as("bob", "POST", "/messages/" + messageId, Map.of("message", Map.of("text", "edited by bob"))).status()).isEqualTo(403);
+    }
+}

@@ -1,0 +1,120 @@
+package io.chatsdk.appliance;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real appliance: the executable jar built by this module (Payara Micro 7 with the WAR inside), started as a
+ * separate process on a free port with its own data directory and embedded PostgreSQL. The integration tests share
+ * one instance, started on first use and stopped when the test JVM exits.
+ *
+ * <p>Why a process and not Arquillian: it tests the artifact operators run, with the same command line, the same
+ * class loading (Payara's EclipseLink, Jackson and Jersey) and the same start-up path, and it needs no container
+ * adapter whose versions must track Payara's.
+ */
+public final class TestAppliance {
+    public static final String OPERATOR_TOKEN = "test-operator-token-0123456789";
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    public static final int UNREAD_LIMIT_PER_USER = 5;
+
+    private static TestAppliance shared;
+
+    public final int port;
+    public final Path dataDir;
+    public final Path log;
+    private final Process process;
+
+    private TestAppliance(int port, Path dataDir, Map<String, String> env) throws IOException {
+        this.port = port;
+        this.dataDir = dataDir;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", applianceJar().toString(), "--port", String.valueOf(port)));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("CHATSDK_DATA_DIR", dataDir.toString());
+        pb.environment().put("CHATSDK_PORT", String.valueOf(port));
+        process = pb.start();
+    }
+
+    /** The shared appliance, started on first use (takes 10-30 s). */
+    public static synchronized TestAppliance shared() throws Exception {
+        if (shared == null) {
+            Path base = Path.of("target", "it-appliance").toAbsolutePath();
+            Files.createDirectories(base);
+            Path dir = Files.createTempDirectory(base, "data-");
+            shared = new TestAppliance(freePort(), dir, Map.of(
+                    "CHATSDK_OPERATOR_TOKEN", OPERATOR_TOKEN,
+                    "CHATSDK_DEMO", "false",
+                    "CHATSDK_MAX_BODY_BYTES", String.valueOf(MAX_BODY_BYTES),
+                    "CHATSDK_RATE_LIMIT_UNREAD_USER", String.valueOf(UNREAD_LIMIT_PER_USER)));
+            TestAppliance s = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+            s.awaitReady(Duration.ofSeconds(180));
+        }
+        return shared;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public void awaitReady(Duration timeout) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the appliance exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log);
+    }
+
+    public void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Path applianceJar() {
+        String jar = System.getProperty("appliance.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("appliance.jar system property does not name the built jar: " + jar);
+        }
+        return Path.of(jar);
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.chatsdk.jakarta;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * JSON in and out of the API. Bodies are read by the resources themselves, not by a JAX-RS provider, so that the
+ * size limit, malformed JSON, duplicate keys and trailing garbage are handled the same way in every container.
+ */
+public final class ApiJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(1 << 20).build())
+            .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private ApiJson() {
+    }
+
+    /**
+     * Reads a JSON object of at most {@code maxBytes}. An empty body is an empty object.
+     *
+     * @throws ApiException 413 {@code payload_too_large}, or 400 {@code malformed_json}
+     */
+    public static JsonBody read(InputStream in, int maxBytes) {
+        byte[] bytes;
+        try {
+            bytes = in == null ? new byte[0] : in.readNBytes(maxBytes + 1);
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed_json", "the request body could not be read", null);
+        }
+        if (bytes.length > maxBytes) {
+            throw new ApiException(413, "payload_too_large", "the request body is larger than " + maxBytes + " bytes");
+        }
+        if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
+            return new JsonBody(new LinkedHashMap<>(), "");
+        }
+        try {
+            Object value = MAPPER.readValue(bytes, Object.class);
+            if (!(value instanceof Map<?, ?>)) {
+                throw ApiException.badRequest("malformed_json", "the request body must be a JSON object", null);
+            }
+            return new JsonBody(MAPPER.convertValue(value, MAP), "");
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw ApiException.badRequest("malformed_json", "the request body is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed_json", "the request body could not be read", null);
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response could not be serialised", e);
+        }
+    }
+
+    public static Response ok(Object body) {
+        return Response.ok(write(body), MediaType.APPLICATION_JSON_TYPE.withCharset("utf-8")).build();
+    }
+
+    public static Response status(int status, Object body) {
+        return Response.status(status).entity(write(body)).type(MediaType.APPLICATION_JSON_TYPE.withCharset("utf-8")).build();
+    }
+}

@@ -1,0 +1,116 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.Cid;
+import io.chatsdk.engine.model.Attachment;
+import io.chatsdk.engine.model.MessagePage;
+import io.chatsdk.engine.model.SortField;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What every chat API resource needs: the caller, body reading and the shared request shapes. */
+abstract class ApiResource {
+    static final Set<String> ATTACHMENT_FIELDS = Set.of("type", "asset_url", "image_url", "mime_type", "file_size", "title", "thumb_url",
+            "duration", "waveform_data");
+
+    @Inject
+    ChatApiContext ctx;
+
+    @Context
+    HttpServletRequest servletRequest;
+
+    Caller caller() {
+        Object c = servletRequest.getAttribute(Caller.ATTRIBUTE);
+        if (!(c instanceof Caller caller)) {
+            throw ApiException.unauthorized("token_missing", "the request was not authenticated");
+        }
+        return caller;
+    }
+
+    JsonBody body(InputStream in) {
+        return ApiJson.read(in, ctx.settings().maxBodyBytes());
+    }
+
+    static Cid cid(String type, String id) {
+        return new Cid(type, id);
+    }
+
+    static List<SortField> sort(JsonBody body) {
+        List<JsonBody> raw = body.objects("sort");
+        List<SortField> out = new ArrayList<>();
+        if (raw == null) {
+            return out;
+        }
+        for (JsonBody s : raw) {
+            s.strict(Set.of("field", "direction"));
+            Integer direction = s.integer("direction");
+            if (direction == null || (direction != 1 && direction != -1)) {
+                throw ApiException.badRequest("validation_error", "sort.direction: must be 1 or -1", "sort");
+            }
+            out.add(new SortField(s.requireString("field"), direction));
+        }
+        return out;
+    }
+
+    /** {@code limit}, {@code id_lt}, {@code id_gt}, {@code seq_lt}, {@code seq_gt} from a JSON object. */
+    static MessagePage page(JsonBody p, int defaultLimit) {
+        p.strict(Set.of("limit", "id_lt", "id_gt", "seq_lt", "seq_gt", "offset"));
+        return new MessagePage(p.longValue("seq_gt"), p.longValue("seq_lt"), p.string("id_gt"), p.string("id_lt"), p.integer("limit", defaultLimit));
+    }
+
+    /** The same from query parameters. */
+    static MessagePage page(String limit, String idLt, String idGt, String seqLt, String seqGt, int defaultLimit) {
+        return new MessagePage(number("seq_gt", seqGt), number("seq_lt", seqLt), idGt, idLt,
+                limit == null ? defaultLimit : Math.toIntExact(number("limit", limit)));
+    }
+
+    static Long number(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("validation_error", field + ": must be an integer", field);
+        }
+    }
+
+    static Attachment attachment(JsonBody a) {
+        List<Object> wave = a.list("waveform_data");
+        List<Double> samples = null;
+        if (wave != null) {
+            samples = new ArrayList<>();
+            for (Object o : wave) {
+                if (!(o instanceof Number n)) {
+                    throw ApiException.badRequest("validation_error", "attachments.waveform_data: must be a list of numbers", "attachments.waveform_data");
+                }
+                samples.add(n.doubleValue());
+            }
+        }
+        Object duration = a.asMap().get("duration");
+        if (duration != null && !(duration instanceof Number)) {
+            throw ApiException.badRequest("validation_error", "attachments.duration: must be a number", "attachments.duration");
+        }
+        String url = a.string("asset_url") != null ? a.string("asset_url") : a.string("image_url");
+        Map<String, Object> custom = a.rest(ATTACHMENT_FIELDS);
+        return new Attachment(a.requireString("type"), url, a.string("mime_type"), a.longValue("file_size"), a.string("title"),
+                a.string("thumb_url"), duration == null ? null : ((Number) duration).doubleValue(), samples, custom);
+    }
+
+    /** A user id given either as {@code key} or as {@code {"id": ...}} under {@code objectKey}. */
+    static String userRef(JsonBody body, String key, String objectKey) {
+        if (body.has(key)) {
+            return body.string(key);
+        }
+        if (body.has(objectKey)) {
+            return body.object(objectKey).string("id");
+        }
+        return null;
+    }
+}

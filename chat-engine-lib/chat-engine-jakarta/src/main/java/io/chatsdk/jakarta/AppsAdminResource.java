@@ -1,0 +1,131 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.model.App;
+import io.chatsdk.engine.model.AppCredentials;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The operator API's {@code /apps}: create, list, get, disable, enable, rotate the secret, revoke tokens. */
+@Path("apps")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class AppsAdminResource {
+    private static final System.Logger LOG = System.getLogger(AppsAdminResource.class.getName());
+
+    @Inject
+    ChatApiContext ctx;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(InputStream in) {
+        JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("name"));
+        AppCredentials creds = ctx.engine().apps().create(body.requireString("name"));
+        LOG.log(Level.INFO, "operator created app " + creds.appId());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("app", wire(ctx.engine().apps().get(creds.appId())));
+        out.put("api_key", creds.apiKey());
+        out.put("api_secret", creds.apiSecret());
+        return ApiJson.status(201, out);
+    }
+
+    @GET
+    public Response list() {
+        return ApiJson.ok(Map.of("apps", ctx.engine().apps().list().stream().map(AppsAdminResource::wire).toList()));
+    }
+
+    @GET
+    @Path("{id}")
+    public Response get(@PathParam("id") String id) {
+        return ApiJson.ok(Map.of("app", wire(ctx.engine().apps().get(AppId.parse(id)))));
+    }
+
+    /** The app's key and current secret, for installers that configure a back end. */
+    @GET
+    @Path("{id}/credentials")
+    public Response credentials(@PathParam("id") String id) {
+        AppCredentials creds = ctx.engine().apps().credentials(AppId.parse(id));
+        LOG.log(Level.INFO, "operator read the credentials of app " + creds.appId());
+        return ApiJson.ok(Map.of("api_key", creds.apiKey(), "api_secret", creds.apiSecret()));
+    }
+
+    @POST
+    @Path("{id}/disable")
+    public Response disable(@PathParam("id") String id) {
+        return setDisabled(id, true);
+    }
+
+    @POST
+    @Path("{id}/enable")
+    public Response enable(@PathParam("id") String id) {
+        return setDisabled(id, false);
+    }
+
+    private Response setDisabled(String id, boolean disabled) {
+        App app = ctx.engine().apps().setDisabled(AppId.parse(id), disabled);
+        ctx.apps().invalidate(app.apiKey());
+        LOG.log(Level.INFO, "operator " + (disabled ? "disabled" : "enabled") + " app " + app.id());
+        return ApiJson.ok(Map.of("app", wire(app)));
+    }
+
+    /** {@code {"grace_seconds": 3600}}: the old secret keeps working that long (default 24 h, at most 30 days). */
+    @POST
+    @Path("{id}/rotate-secret")
+    public Response rotate(@PathParam("id") String id, InputStream in) {
+        JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("grace_seconds"));
+        Long grace = body.longValue("grace_seconds");
+        Duration g = Duration.ofSeconds(grace == null ? 86_400 : grace);
+        AppCredentials creds = ctx.engine().apps().rotateSecret(AppId.parse(id), g);
+        ctx.apps().invalidate(creds.apiKey());
+        LOG.log(Level.INFO, "operator rotated the secret of app " + creds.appId());
+        return ApiJson.ok(Map.of("api_key", creds.apiKey(), "api_secret", creds.apiSecret(),
+                "previous_secret_valid_until", Instant.now().plus(g).toString()));
+    }
+
+    /** {@code {"before": "2026-01-01T00:00:00Z"}} (default: now): rejects every token of the app issued before. */
+    @POST
+    @Path("{id}/revoke-tokens")
+    public Response revoke(@PathParam("id") String id, InputStream in) {
+        JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("before"));
+        Instant before;
+        try {
+            before = body.has("before") ? Instant.parse(body.string("before")) : Instant.now();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("validation_error", "before: must be an RFC 3339 timestamp", "before");
+        }
+        App app = ctx.engine().apps().revokeTokensIssuedBefore(AppId.parse(id), before);
+        ctx.apps().invalidate(app.apiKey());
+        return ApiJson.ok(Map.of("app", wire(app)));
+    }
+
+    static Map<String, Object> wire(App a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id().toString());
+        m.put("name", a.name());
+        m.put("api_key", a.apiKey());
+        m.put("disabled", a.disabled());
+        if (a.revokeTokensIssuedBefore() != null) {
+            m.put("revoke_tokens_issued_before", a.revokeTokensIssuedBefore().toString());
+        }
+        m.put("created_at", a.createdAt().toString());
+        m.put("updated_at", a.updatedAt().toString());
+        return m;
+    }
+}

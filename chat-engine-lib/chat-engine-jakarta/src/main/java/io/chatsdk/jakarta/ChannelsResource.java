@@ -1,0 +1,278 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.AppHandle;
+import io.chatsdk.engine.Cid;
+import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.model.Channel;
+import io.chatsdk.engine.model.ChannelInput;
+import io.chatsdk.engine.model.ChannelQuery;
+import io.chatsdk.engine.model.ChannelState;
+import io.chatsdk.engine.model.Member;
+import io.chatsdk.engine.model.Message;
+import io.chatsdk.engine.model.MessagePage;
+import io.chatsdk.engine.model.NewMessage;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /channels}: query, get-or-create, update, members, hide/show, truncate, delete, read markers, sending messages. */
+@Path("channels")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ChannelsResource extends ApiResource {
+    private static final Set<String> DATA_FIELDS = Set.of("members", "name", "image", "created_by_id", "created_by", "config_overrides");
+    private static final Set<String> QUERY_FIELDS = Set.of("data", "messages", "members", "state", "watch", "presence");
+
+    /** Query channels: {@code filter_conditions}, {@code sort}, {@code limit}, {@code offset}, {@code message_limit}, {@code member_limit}. */
+    @POST
+    @Limited("query_channels")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response query(InputStream in) {
+        JsonBody body = body(in).strict(Set.of("filter_conditions", "sort", "limit", "offset", "message_limit", "member_limit", "user_id",
+                "state", "watch", "presence"));
+        Caller caller = caller();
+        ChannelQuery q = new ChannelQuery(body.object("filter_conditions").asMap(), sort(body), body.integer("limit", 10),
+                body.integer("offset", 0), caller.userOr(body.string("user_id")));
+        int messageLimit = body.integer("message_limit", 25);
+        int memberLimit = body.integer("member_limit", 100);
+        AppHandle app = caller.server() && q.userId() != null ? caller.app().as(q.userId()) : caller.app();
+        List<Object> channels = new ArrayList<>();
+        for (Channel c : caller.app().channels().query(q)) {
+            channels.add(state(app.channels().state(c.cid(), MessagePage.latest(Math.max(1, messageLimit)), memberLimit), messageLimit == 0));
+        }
+        return ApiJson.ok(Map.of("channels", channels));
+    }
+
+    @POST
+    @Path("{type}/query")
+    @Limited("channels")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response queryDistinct(@PathParam("type") String type, InputStream in) {
+        JsonBody body = body(in).strict(QUERY_FIELDS);
+        ChannelInput input = channelInput(body.object("data"));
+        ChannelState s = caller().app().channels().getOrCreateDistinct(type, input);
+        return ApiJson.ok(paged(s, body));
+    }
+
+    /** Get-or-create, GetStream's {@code POST /channels/{type}/{id}/query}. */
+    @POST
+    @Path("{type}/{id}/query")
+    @Limited("channels")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response getOrCreate(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(QUERY_FIELDS);
+        ChannelState s = caller().app().channels().getOrCreate(type, id, channelInput(body.object("data")));
+        return ApiJson.ok(paged(s, body));
+    }
+
+    private Map<String, Object> paged(ChannelState created, JsonBody body) {
+        ChannelState s = created;
+        if (body.has("messages") || body.has("members")) {
+            MessagePage page = page(body.object("messages"), 25);
+            JsonBody members = body.object("members").strict(Set.of("limit", "offset"));
+            s = caller().app().channels().state(created.channel().cid(), page, members.integer("limit", 100));
+            s = new ChannelState(s.channel(), created.created(), s.members(), s.messages(), s.membership());
+        }
+        Map<String, Object> out = state(s, false);
+        out.put("created", s.created());
+        return out;
+    }
+
+    /** Update: {@code data} replaces name, image and custom fields; {@code add_members}, {@code remove_members}, {@code add_moderators}, {@code demote_moderators}. */
+    @POST
+    @Path("{type}/{id}")
+    @Limited("channels")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("data", "add_members", "remove_members", "add_moderators", "demote_moderators"));
+        Cid cid = cid(type, id);
+        AppHandle app = caller().app();
+        if (body.has("data")) {
+            app.channels().update(cid, channelInput(body.object("data")));
+        }
+        if (body.has("add_members")) {
+            app.channels().addMembers(cid, memberIds(body, "add_members"));
+        }
+        if (body.has("remove_members")) {
+            app.channels().removeMembers(cid, memberIds(body, "remove_members"));
+        }
+        for (String userId : orEmpty(body.strings("add_moderators"))) {
+            app.channels().setMemberRole(cid, userId, Member.MODERATOR);
+        }
+        for (String userId : orEmpty(body.strings("demote_moderators"))) {
+            app.channels().setMemberRole(cid, userId, Member.MEMBER);
+        }
+        return ApiJson.ok(state(app.channels().state(cid, MessagePage.latest(1), 100), true));
+    }
+
+    /** Partial update: {@code {"set": {...}, "unset": [...]}}; {@code set.frozen} freezes or unfreezes. */
+    @PATCH
+    @Path("{type}/{id}")
+    @Limited("channels")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response partialUpdate(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("set", "unset"));
+        Cid cid = cid(type, id);
+        Map<String, Object> set = new LinkedHashMap<>(body.object("set").asMap());
+        Object frozen = set.remove("frozen");
+        Channel c;
+        if (frozen != null) {
+            if (!(frozen instanceof Boolean f)) {
+                throw ApiException.badRequest("validation_error", "set.frozen: must be true or false", "set.frozen");
+            }
+            c = caller().app().channels().freeze(cid, f);
+        }
+        List<String> unset = orEmpty(body.strings("unset"));
+        if (!set.isEmpty() || !unset.isEmpty() || frozen == null) {
+            c = caller().app().channels().partialUpdate(cid, set, unset);
+        } else {
+            c = caller().app().channels().get(cid);
+        }
+        return ApiJson.ok(Map.of("channel", Wire.channel(c)));
+    }
+
+    @DELETE
+    @Path("{type}/{id}")
+    @Limited("channels")
+    public Response delete(@PathParam("type") String type, @PathParam("id") String id) {
+        Cid cid = cid(type, id);
+        Channel c = caller().app().channels().get(cid);
+        caller().app().channels().delete(cid);
+        return ApiJson.ok(Map.of("channel", Wire.channel(c)));
+    }
+
+    @POST
+    @Path("{type}/{id}/truncate")
+    @Limited("channels")
+    public Response truncate(@PathParam("type") String type, @PathParam("id") String id) {
+        return ApiJson.ok(Map.of("channel", Wire.channel(caller().app().channels().truncate(cid(type, id)))));
+    }
+
+    @POST
+    @Path("{type}/{id}/hide")
+    @Limited("channels")
+    public Response hide(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("user_id", "clear_history"));
+        caller().app().channels().hide(cid(type, id), body.string("user_id"));
+        return ApiJson.ok(Map.of());
+    }
+
+    @POST
+    @Path("{type}/{id}/show")
+    @Limited("channels")
+    public Response show(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("user_id"));
+        caller().app().channels().show(cid(type, id), body.string("user_id"));
+        return ApiJson.ok(Map.of());
+    }
+
+    /** Updates one member: {@code {"set": {"channel_role": "moderator"}}}. */
+    @PATCH
+    @Path("{type}/{id}/member/{userId}")
+    @Limited("members")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response updateMember(@PathParam("type") String type, @PathParam("id") String id, @PathParam("userId") String userId, InputStream in) {
+        JsonBody set = body(in).strict(Set.of("set")).object("set").strict(Set.of("channel_role"));
+        Member m = caller().app().channels().setMemberRole(cid(type, id), userId, set.requireString("channel_role"));
+        return ApiJson.ok(Map.of("channel_member", Wire.member(m)));
+    }
+
+    @POST
+    @Path("{type}/{id}/read")
+    @Limited("read_state")
+    public Response markRead(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("message_id", "user_id", "thread_id"));
+        long seq = caller().app().reads().markRead(cid(type, id), body.string("message_id"), body.string("user_id"));
+        return ApiJson.ok(Map.of("last_read_seq", seq));
+    }
+
+    @POST
+    @Path("{type}/{id}/unread")
+    @Limited("read_state")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response markUnread(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("message_id", "user_id"));
+        long seq = caller().app().reads().markUnread(cid(type, id), body.requireString("message_id"), body.string("user_id"));
+        return ApiJson.ok(Map.of("last_read_seq", seq));
+    }
+
+    /** Sends {@code {"message": {...}}}; a client-chosen {@code id} makes resends return the stored message. */
+    @POST
+    @Path("{type}/{id}/message")
+    @Limited("send_message")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response send(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("message", "skip_push", "force_moderation"));
+        if (!body.has("message")) {
+            throw ApiException.badRequest("validation_error", "message: is required", "message");
+        }
+        JsonBody m = body.object("message");
+        NewMessage msg = new NewMessage(m.string("id"), userRef(m, "user_id", "user"), m.string("text"), m.string("type"),
+                MessagesResource.attachments(m), MessagesResource.mentions(m), m.string("parent_id"), m.bool("show_in_channel", false), m.string("quoted_message_id"),
+                m.bool("silent", false), m.rest(MessagesResource.MESSAGE_FIELDS));
+        Message sent = caller().app().messages().send(cid(type, id), msg);
+        return ApiJson.status(201, Map.of("message", Wire.message(sent)));
+    }
+
+    private static ChannelInput channelInput(JsonBody data) {
+        List<String> members = new ArrayList<>();
+        List<Object> raw = data.list("members");
+        if (raw != null) {
+            for (Object m : raw) {
+                if (m instanceof String s) {
+                    members.add(s);
+                } else if (m instanceof Map<?, ?> obj && obj.get("user_id") instanceof String s) {
+                    members.add(s);
+                } else {
+                    throw ApiException.badRequest("validation_error", "data.members: must be user ids or {\"user_id\": ...} objects", "data.members");
+                }
+            }
+        }
+        JsonBody overrides = data.object("config_overrides");
+        return new ChannelInput(data.string("name"), data.string("image"), data.rest(DATA_FIELDS), members,
+                userRef(data, "created_by_id", "created_by"), overrides.asMap().isEmpty() ? null : overrides.asMap());
+    }
+
+    private static List<String> memberIds(JsonBody body, String key) {
+        List<String> ids = new ArrayList<>();
+        for (Object m : orEmpty(body.list(key))) {
+            if (m instanceof String s) {
+                ids.add(s);
+            } else if (m instanceof Map<?, ?> obj && obj.get("user_id") instanceof String s) {
+                ids.add(s);
+            } else {
+                throw ApiException.badRequest("validation_error", key + ": must be user ids or {\"user_id\": ...} objects", key);
+            }
+        }
+        return ids;
+    }
+
+    static Map<String, Object> state(ChannelState s, boolean withoutMessages) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("channel", Wire.channel(s.channel()));
+        out.put("members", s.members().stream().map(Wire::member).toList());
+        out.put("messages", withoutMessages ? List.of() : s.messages().stream().map(Wire::message).toList());
+        if (s.membership() != null) {
+            out.put("membership", Wire.member(s.membership()));
+        }
+        return out;
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,60 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.ChatEngine;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+
+/**
+ * What the API's resources and filters share: the engine (which the host application must produce as a CDI bean),
+ * the settings (a produced {@link ChatApiSettings}, or the defaults), the app directory and the rate limiter.
+ */
+@ApplicationScoped
+public class ChatApiContext {
+    @Inject
+    ChatEngine engine;
+
+    @Inject
+    Instance<ChatApiSettings> settingsInstance;
+
+    private ChatApiSettings settings;
+    private AppDirectory apps;
+    private TokenVerifier tokens;
+    private RateLimiter rateLimiter;
+    private final Clock clock = Clock.systemUTC();
+
+    @PostConstruct
+    void init() {
+        settings = settingsInstance.isResolvable() ? settingsInstance.get() : ChatApiSettings.defaults();
+        apps = new AppDirectory(engine, settings.credentialsCache(), clock);
+        tokens = new TokenVerifier(settings.clockSkew());
+        rateLimiter = new RateLimiter(settings.rateLimits(), clock);
+    }
+
+    public ChatEngine engine() {
+        return engine;
+    }
+
+    public ChatApiSettings settings() {
+        return settings;
+    }
+
+    AppDirectory apps() {
+        return apps;
+    }
+
+    TokenVerifier tokens() {
+        return tokens;
+    }
+
+    RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}

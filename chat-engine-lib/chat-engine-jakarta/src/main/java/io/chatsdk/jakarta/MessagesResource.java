@@ -1,0 +1,184 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.model.Attachment;
+import io.chatsdk.engine.model.Message;
+import io.chatsdk.engine.model.NewMessage;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Everything under {@code /messages/{id}}: read, edit, delete, thread replies, reactions, pins. */
+@Path("messages")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class MessagesResource extends ApiResource {
+    static final Set<String> MESSAGE_FIELDS = Set.of("id", "text", "type", "attachments", "parent_id", "show_in_channel",
+            "quoted_message_id", "mentioned_users", "silent", "user_id", "user");
+
+    @GET
+    @Path("{id}")
+    @Limited("read_messages")
+    public Response get(@PathParam("id") String id) {
+        return ApiJson.ok(Map.of("message", Wire.message(caller().app().messages().get(id))));
+    }
+
+    /** Full update: {@code {"message": {"text": ..., "attachments": [...], custom fields}}}. */
+    @POST
+    @Path("{id}")
+    @Limited("update_message")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("id") String id, InputStream in) {
+        JsonBody m = body(in).strict(Set.of("message")).object("message");
+        Message updated = caller().app().messages().update(id, m.string("text"), attachments(m), m.rest(MESSAGE_FIELDS));
+        return ApiJson.ok(Map.of("message", Wire.message(updated)));
+    }
+
+    /** Partial update: {@code {"set": {...}, "unset": [...]}}; {@code set.pinned} pins or unpins. */
+    @PUT
+    @Path("{id}")
+    @Limited("update_message")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response partialUpdate(@PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("set", "unset"));
+        Map<String, Object> set = new LinkedHashMap<>(body.object("set").asMap());
+        Object pinned = set.remove("pinned");
+        Object pinExpires = set.remove("pin_expires");
+        Message result = null;
+        if (pinned != null) {
+            if (!(pinned instanceof Boolean p)) {
+                throw ApiException.badRequest("validation_error", "set.pinned: must be true or false", "set.pinned");
+            }
+            result = p ? caller().app().messages().pin(id, instant("set.pin_expires", pinExpires)) : caller().app().messages().unpin(id);
+        }
+        List<String> unset = body.strings("unset");
+        if (!set.isEmpty() || (unset != null && !unset.isEmpty()) || result == null) {
+            result = caller().app().messages().partialUpdate(id, set, unset);
+        }
+        return ApiJson.ok(Map.of("message", Wire.message(result)));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Limited("update_message")
+    public Response delete(@PathParam("id") String id, @QueryParam("hard") String hard) {
+        boolean isHard = "true".equalsIgnoreCase(hard) || "1".equals(hard);
+        if (hard != null && !isHard && !"false".equalsIgnoreCase(hard) && !"0".equals(hard)) {
+            throw ApiException.badRequest("validation_error", "hard: must be true or false", "hard");
+        }
+        return ApiJson.ok(Map.of("message", Wire.message(caller().app().messages().delete(id, isHard))));
+    }
+
+    @GET
+    @Path("{id}/replies")
+    @Limited("read_messages")
+    public Response replies(@PathParam("id") String id, @QueryParam("limit") String limit, @QueryParam("id_lt") String idLt,
+                            @QueryParam("id_gt") String idGt, @QueryParam("seq_lt") String seqLt, @QueryParam("seq_gt") String seqGt) {
+        List<Message> replies = caller().app().messages().replies(id, page(limit, idLt, idGt, seqLt, seqGt, 25));
+        return ApiJson.ok(Map.of("messages", replies.stream().map(Wire::message).toList()));
+    }
+
+    /** {@code {"reaction": {"type": "like", "score": 1, custom}, "enforce_unique": false}}. */
+    @POST
+    @Path("{id}/reaction")
+    @Limited("reactions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response react(@PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("reaction", "enforce_unique", "skip_push", "user_id"));
+        JsonBody r = body.object("reaction");
+        String userId = userRef(r, "user_id", "user");
+        if (userId == null) {
+            userId = body.string("user_id");
+        }
+        Message m = caller().app().reactions().react(id, r.requireString("type"), r.integer("score", 1),
+                r.rest(Set.of("type", "score", "user_id", "user", "message_id")), body.bool("enforce_unique", false), userId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("message", Wire.message(m));
+        m.ownReactions().stream().filter(x -> x.type().equals(r.string("type"))).findFirst().ifPresent(x -> out.put("reaction", Wire.reaction(x)));
+        return ApiJson.status(201, out);
+    }
+
+    @DELETE
+    @Path("{id}/reaction/{type}")
+    @Limited("reactions")
+    public Response unreact(@PathParam("id") String id, @PathParam("type") String type, @QueryParam("user_id") String userId) {
+        return ApiJson.ok(Map.of("message", Wire.message(caller().app().reactions().unreact(id, type, userId))));
+    }
+
+    @POST
+    @Path("{id}/pin")
+    @Limited("update_message")
+    public Response pin(@PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("pin_expires"));
+        return ApiJson.ok(Map.of("message", Wire.message(caller().app().messages().pin(id, instant("pin_expires", body.asMap().get("pin_expires"))))));
+    }
+
+    @DELETE
+    @Path("{id}/pin")
+    @Limited("update_message")
+    public Response unpin(@PathParam("id") String id) {
+        return ApiJson.ok(Map.of("message", Wire.message(caller().app().messages().unpin(id))));
+    }
+
+    static List<Attachment> attachments(JsonBody m) {
+        List<JsonBody> raw = m.objects("attachments");
+        if (raw == null) {
+            return List.of();
+        }
+        List<Attachment> out = new ArrayList<>();
+        for (JsonBody a : raw) {
+            out.add(attachment(a));
+        }
+        return out;
+    }
+
+    static List<String> mentions(JsonBody m) {
+        List<Object> raw = m.list("mentioned_users");
+        List<String> out = new ArrayList<>();
+        if (raw == null) {
+            return out;
+        }
+        for (Object o : raw) {
+            if (o instanceof String s) {
+                out.add(s);
+            } else if (o instanceof Map<?, ?> obj && obj.get("id") instanceof String s) {
+                out.add(s);
+            } else {
+                throw ApiException.badRequest("validation_error", "message.mentioned_users: must be user ids", "message.mentioned_users");
+            }
+        }
+        return out;
+    }
+
+    private static Instant instant(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw ApiException.badRequest("validation_error", field + ": must be an RFC 3339 timestamp", field);
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("validation_error", field + ": must be an RFC 3339 timestamp", field);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.ErrorCode;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+import java.lang.System.Logger.Level;
+import java.util.UUID;
+
+/** Maps every failure to problem+json. A stack trace never reaches a client. */
+public final class ProblemMappers {
+    private static final System.Logger LOG = System.getLogger(ProblemMappers.class.getName());
+
+    private ProblemMappers() {
+    }
+
+    /** Engine errors: the category decides the status. */
+    @Provider
+    public static class Engine implements ExceptionMapper<ChatException> {
+        @Override
+        public Response toResponse(ChatException e) {
+            if (e.code() == ErrorCode.INTERNAL) {
+                return Unexpected.incident(e);
+            }
+            if (e.code() == ErrorCode.UNAVAILABLE) {
+                Response r = Problems.of(503, e.code().code(), e.getMessage(), null);
+                return Response.fromResponse(r).header("Retry-After", "5").build();
+            }
+            return Problems.of(e.code().category().httpStatus(), e.code().code(), e.getMessage(), e.field());
+        }
+    }
+
+    /** HTTP-layer errors (authentication, bodies, rate limits). */
+    @Provider
+    public static class Api implements ExceptionMapper<ApiException> {
+        @Override
+        public Response toResponse(ApiException e) {
+            Response r = Problems.of(e.status(), e.code(), e.getMessage(), e.field());
+            if (e instanceof RateLimitedException rl) {
+                return Response.fromResponse(r)
+                        .header("X-RateLimit-Limit", rl.limit())
+                        .header("X-RateLimit-Remaining", 0)
+                        .header("X-RateLimit-Reset", rl.resetEpochSeconds())
+                        .header("Retry-After", rl.retryAfterSeconds())
+                        .build();
+            }
+            if (e.status() == 401) {
+                return Response.fromResponse(r).header("WWW-Authenticate", "Bearer").build();
+            }
+            return r;
+        }
+    }
+
+    /** Errors raised by JAX-RS itself: unknown path, wrong method, wrong content type. */
+    @Provider
+    public static class Web implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (e instanceof NotFoundException) {
+                return Problems.of(404, "not_found", "no such endpoint", null);
+            }
+            if (e instanceof NotAllowedException) {
+                return Response.fromResponse(Problems.of(405, "method_not_allowed", "this endpoint does not take that HTTP method", null))
+                        .allow(e.getResponse().getAllowedMethods()).build();
+            }
+            if (e instanceof NotSupportedException) {
+                return Problems.of(415, "unsupported_media_type", "send the body as application/json", null);
+            }
+            if (status >= 500) {
+                return Unexpected.incident(e);
+            }
+            return Problems.of(status, "http_" + status, e.getResponse().getStatusInfo().getReasonPhrase(), null);
+        }
+    }
+
+    /** Anything else is a bug: logged with an incident id, answered without details. */
+    @Provider
+    public static class Unexpected implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable e) {
+            return incident(e);
+        }
+
+        static Response incident(Throwable e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.ERROR, "unexpected failure, incident " + incident, e);
+            return Problems.of(500, "internal_error", "an unexpected error occurred; incident " + incident, null);
+        }
+    }
+}

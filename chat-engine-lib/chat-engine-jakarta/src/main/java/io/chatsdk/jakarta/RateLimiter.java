@@ -1,0 +1,61 @@
+package io.chatsdk.jakarta;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * In-process, per-node rate limits (Bucket4j): one bucket per app and endpoint group, and one per app, user and
+ * group, each refilled in full every minute. A cluster-wide limiter replaces this in the realtime work. Thread-safe.
+ */
+final class RateLimiter {
+    private static final int MAX_BUCKETS = 200_000;
+
+    /** The state reported in the {@code X-RateLimit-*} headers after a request was let through. */
+    record Outcome(long limit, long remaining, long resetEpochSeconds) {
+    }
+
+    private final ChatApiSettings.RateLimits limits;
+    private final Clock clock;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    RateLimiter(ChatApiSettings.RateLimits limits, Clock clock) {
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /** Takes one token from the app bucket and, for users, the user bucket; throws 429 if either is empty. */
+    Outcome acquire(String appId, String userId, String group) {
+        if (!limits.enabled()) {
+            return null;
+        }
+        ChatApiSettings.Limit limit = limits.limit(group);
+        Outcome app = take("app:" + appId + ":" + group, limit.perApp(), group, "app");
+        if (userId == null) {
+            return app;
+        }
+        return take("user:" + appId + ":" + userId + ":" + group, limit.perUser(), group, "user");
+    }
+
+    private Outcome take(String key, long perMinute, String group, String scope) {
+        if (buckets.size() > MAX_BUCKETS) {
+            buckets.clear(); // a flood of distinct users: forget and start over rather than grow without bound
+        }
+        Bucket bucket = buckets.computeIfAbsent(key, k -> Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(perMinute).refillIntervally(perMinute, Duration.ofMinutes(1)).build())
+                .build());
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        long nowSeconds = clock.instant().getEpochSecond();
+        long reset = nowSeconds + Math.max(1, Duration.ofNanos(probe.getNanosToWaitForReset()).toSeconds());
+        if (!probe.isConsumed()) {
+            long retry = Math.max(1, (long) Math.ceil(probe.getNanosToWaitForRefill() / 1e9));
+            throw new RateLimitedException(group, scope, perMinute, nowSeconds + retry, retry);
+        }
+        return new Outcome(perMinute, probe.getRemainingTokens(), reset);
+    }
+}
