@@ -29,17 +29,16 @@ final class RateLimiter {
         this.clock = clock;
     }
 
-    /** Takes one token from the app bucket and, for users, the user bucket; throws 429 if either is empty. */
+    /** Takes one token from the user's bucket (user tokens only) and the app's; throws 429 if either is empty. */
     Outcome acquire(String appId, String userId, String group) {
         if (!limits.enabled()) {
             return null;
         }
         ChatApiSettings.Limit limit = limits.limit(group);
+        // the user's bucket first: a user who is over their limit does not also drain the app's
+        Outcome user = userId == null ? null : take("user:" + appId + ":" + userId + ":" + group, limit.perUser(), group, "user");
         Outcome app = take("app:" + appId + ":" + group, limit.perApp(), group, "app");
-        if (userId == null) {
-            return app;
-        }
-        return take("user:" + appId + ":" + userId + ":" + group, limit.perUser(), group, "user");
+        return user != null ? user : app;
     }
 
     private Outcome take(String key, long perMinute, String group, String scope) {

@@ -1,0 +1,202 @@
+package io.chatsdk.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import io.chatsdk.engine.AppHandle;
+import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.Cid;
+import io.chatsdk.engine.model.ChannelInput;
+import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.model.UserInput;
+import io.chatsdk.engine.spi.KeyProvider;
+import io.chatsdk.jakarta.Tokens;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * REST sends against the real appliance (the Payara Micro executable jar, started here as a separate process with its
+ * embedded PostgreSQL), from this JVM as the client over keep-alive HTTP/1.1; and, in the same run, the same sends
+ * through the engine in-process against its own embedded PostgreSQL, to show what the HTTP layer costs. Also the
+ * appliance's cold start time to healthy.
+ *
+ * Run with {@code ./chatsdk bench-rest [seconds-per-case]}.
+ */
+public final class RestBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TEXT = "The quick brown fox jumps over the lazy dog. A message of typical length, 80 bytes.";
+    private static final int[][] CASES = {{1, 1}, {32, 1}, {32, 32}}; // {clients, channels}
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 10;
+        Duration run = Duration.ofSeconds(seconds);
+        Duration warmup = Duration.ofSeconds(Math.max(2, seconds / 4));
+        Path jar = Path.of(args.length > 1 ? args[1] : "appliance-war/target/chatsdk-appliance.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("build the appliance first (./chatsdk build): " + jar + " is missing");
+        }
+        System.out.println("## REST benchmark");
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores, %ds per case after %ds warm-up%n%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), run.toSeconds(), warmup.toSeconds());
+
+        Map<String, EngineBench.Result> rest = new LinkedHashMap<>();
+        Process appliance = null;
+        try {
+            int port = freePort();
+            Path data = Files.createTempDirectory("chatsdk-bench-");
+            long t0 = System.nanoTime();
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                    "--port", String.valueOf(port), "--nohazelcast", "--disablephonehome")
+                    .redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
+            pb.environment().put("CHATSDK_DATA_DIR", data.toString());
+            pb.environment().put("CHATSDK_PORT", String.valueOf(port));
+            pb.environment().put("CHATSDK_DEMO", "false");
+            pb.environment().put("CHATSDK_RATE_LIMIT_ENABLED", "false");
+            pb.environment().put("CHATSDK_OPERATOR_TOKEN", "bench-operator-token-0123456789");
+            appliance = pb.start();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+            String base = "http://127.0.0.1:" + port;
+            awaitReady(http, base, appliance);
+            double coldStart = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "Cold start of the appliance (process start to /health/ready = 200, fresh data directory, "
+                    + "includes initdb of the embedded PostgreSQL): **%.1f s**%n%n", coldStart);
+
+            Map<String, Object> created = post(http, base + "/admin/api/apps", Map.of("name", "bench"),
+                    "Bearer bench-operator-token-0123456789");
+            String apiKey = (String) created.get("api_key");
+            String secret = (String) created.get("api_secret");
+            String server = Tokens.server(secret, Instant.now());
+            Map<String, Object> users = new LinkedHashMap<>();
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                users.put("u" + i, Map.of("name", "User " + i));
+                tokens.add(Tokens.user(secret, "u" + i, Instant.now(), null));
+            }
+            post(http, base + "/api/v1/users?api_key=" + apiKey, Map.of("users", users), server);
+            int round = 0;
+            for (int[] c : CASES) {
+                round++;
+                List<String> channels = new ArrayList<>();
+                for (int ch = 0; ch < c[1]; ch++) {
+                    String id = "r" + round + "-c" + ch;
+                    post(http, base + "/api/v1/channels/messaging/" + id + "/query?api_key=" + apiKey,
+                            Map.of("data", Map.of("members", new ArrayList<>(users.keySet()), "created_by_id", "u0")), server);
+                    channels.add(base + "/api/v1/channels/messaging/" + id + "/message?api_key=" + apiKey);
+                }
+                byte[] body = JSON.writeValueAsBytes(Map.of("message", Map.of("text", TEXT)));
+                int clients = c[0];
+                HttpClient[] perClient = new HttpClient[clients];
+                for (int i = 0; i < clients; i++) {
+                    perClient[i] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // one keep-alive connection each
+                }
+                EngineBench.Sender send = (thread, i) -> {
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(channels.get(thread % channels.size())))
+                            .header("Authorization", tokens.get(thread)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    HttpResponse<Void> r = perClient[thread].send(req, HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() != 201) {
+                        throw new IllegalStateException("send answered " + r.statusCode());
+                    }
+                };
+                rest.put(key(c), EngineBench.measure(send, clients, warmup, run));
+            }
+        } finally {
+            if (appliance != null) {
+                appliance.destroy();
+                appliance.waitFor();
+            }
+        }
+
+        Map<String, EngineBench.Result> engine = new LinkedHashMap<>();
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").start();
+             HikariDataSource ds = EngineBench.pool(pg.getJdbcUrl("postgres", "postgres"));
+             ChatEngine e = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(randomKey())).build()) {
+            AppHandle app = e.app(e.apps().create("bench").appId());
+            List<UserInput> inputs = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                inputs.add(UserInput.of("u" + i));
+            }
+            app.users().upsertAll(inputs);
+            List<String> members = inputs.stream().map(UserInput::id).toList();
+            int round = 0;
+            for (int[] c : CASES) {
+                round++;
+                List<Cid> cids = new ArrayList<>();
+                for (int ch = 0; ch < c[1]; ch++) {
+                    cids.add(app.channels().getOrCreate("messaging", "r" + round + "-c" + ch, ChannelInput.withMembers("u0", members)).channel().cid());
+                }
+                EngineBench.Sender send = (thread, i) -> app.as("u" + thread).messages().send(cids.get(thread % cids.size()), NewMessage.text(TEXT));
+                engine.put(key(c), EngineBench.measure(send, c[0], warmup, run));
+            }
+        }
+
+        System.out.println("| case | REST sends/s | REST p50 ms | REST p99 ms | engine sends/s | engine p50 ms | engine p99 ms | REST / engine |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (int[] c : CASES) {
+            EngineBench.Result r = rest.get(key(c));
+            EngineBench.Result e = engine.get(key(c));
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |%n", key(c), r.perSecond(), r.p50(), r.p99(),
+                    e.perSecond(), e.p50(), e.p99(), r.perSecond() / e.perSecond());
+        }
+    }
+
+    private static String key(int[] c) {
+        return c[0] + " client" + (c[0] == 1 ? "" : "s") + ", " + c[1] + " channel" + (c[1] == 1 ? "" : "s");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> post(HttpClient http, String url, Object body, String auth) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readValue(r.body(), Map.class);
+    }
+
+    private static void awaitReady(HttpClient http, String base, Process p) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the appliance exited with " + p.exitValue());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the appliance was not ready within 3 minutes");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+}

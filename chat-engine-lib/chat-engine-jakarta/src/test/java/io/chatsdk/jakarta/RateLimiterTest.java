@@ -1,0 +1,28 @@
+package io.chatsdk.jakarta;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RateLimiterTest {
+    @Test
+    void perUserAndPerAppLimits() {
+        ChatApiSettings.RateLimits limits = ChatApiSettings.RateLimits.defaults().with("send_message", new ChatApiSettings.Limit(5, 2));
+        RateLimiter limiter = new RateLimiter(limits, Clock.systemUTC());
+        assertThat(limiter.acquire("app", "u1", "send_message").remaining()).isEqualTo(1);
+        assertThat(limiter.acquire("app", "u1", "send_message").remaining()).isZero();
+        assertThatThrownBy(() -> limiter.acquire("app", "u1", "send_message")).isInstanceOf(RateLimitedException.class)
+                .hasMessageContaining("this user").extracting("status").isEqualTo(429);
+        limiter.acquire("app", "u2", "send_message");
+        limiter.acquire("app", null, "send_message");
+        limiter.acquire("app", null, "send_message");
+        // the app bucket had 5: u1 took 2 (the refused third never reached it), u2 1, the server 2
+        assertThatThrownBy(() -> limiter.acquire("app", null, "send_message")).hasMessageContaining("this app");
+        assertThat(limiter.acquire("other-app", null, "send_message").limit()).isEqualTo(5);
+        assertThat(new RateLimiter(limits.disabled(), Clock.systemUTC()).acquire("app", "u1", "send_message")).isNull();
+        assertThatThrownBy(() -> limits.limit("nope")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
