@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -86,7 +87,7 @@ public class ApiModelReader implements OASModelReader {
     }
 
     private static String verb(Method m) {
-        for (Class<? extends Annotation> a : new Class[] {GET.class, POST.class, PUT.class, PATCH.class, DELETE.class}) {
+        for (Class<? extends Annotation> a : List.<Class<? extends Annotation>>of(GET.class, POST.class, PUT.class, PATCH.class, DELETE.class)) {
             if (m.isAnnotationPresent(a)) {
                 return a.getSimpleName();
             }

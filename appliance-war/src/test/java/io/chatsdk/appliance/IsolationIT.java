@@ -46,6 +46,15 @@ class IsolationIT {
         assertThat(theirs.as("alice", "POST", "/channels/messaging/secret/read", Map.of()).code()).isEqualTo("channel_not_found");
         assertThat(theirs.as("alice", "POST", "/channels/messaging/secret/hide", Map.of()).code()).isEqualTo("channel_not_found");
         assertThat(theirs.as("alice", "POST", "/channels", Map.of("filter_conditions", Map.of("cid", "messaging:secret"))).list("channels")).isEmpty();
+        assertThat(theirs.asServer("PATCH", "/channels/messaging/secret/member/bob", Map.of("set", Map.of("channel_role", "owner"))).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.asServer("POST", "/channels/messaging/secret/unread", Map.of("message_id", messageId, "user_id", "alice")).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.asServer("POST", "/channels/messaging/secret/show", Map.of("user_id", "alice")).code()).isEqualTo("channel_not_found");
+        assertThat(theirs.asServer("POST", "/channels/messaging/secret/query", Map.of("data", Map.of("created_by_id", "alice"))).json())
+                .as("their own, new channel of the same id").containsEntry("created", true);
+        mine.asServer("POST", "/channeltypes", Map.of("name", "private"));
+        assertThat(theirs.asServer("GET", "/channeltypes/private", null).code()).isEqualTo("channel_type_not_found");
+        assertThat(theirs.asServer("DELETE", "/channeltypes/private", null).code()).isEqualTo("channel_type_not_found");
+        assertThat(theirs.asServer("GET", "/unread?user_id=bob", null).json()).containsEntry("total_unread_count", 0);
         assertThat(theirs.asServer("POST", "/users/query", Map.of("filter_conditions", Map.of("id", "bob"))).list("users")).isEmpty();
         assertThat(theirs.asServer("POST", "/users/bob/deactivate", null).code()).isEqualTo("user_not_found");
         // the other app's key with our token is refused outright

@@ -45,7 +45,8 @@ public final class RestBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 10;
         Duration run = Duration.ofSeconds(seconds);
-        Duration warmup = Duration.ofSeconds(Math.max(2, seconds / 4));
+        // Payara's request path needs a few thousand requests before the JIT has compiled it: warm up as long as we measure
+        Duration warmup = Duration.ofSeconds(Math.max(5, seconds));
         Path jar = Path.of(args.length > 1 ? args[1] : "appliance-war/target/chatsdk-appliance.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("build the appliance first (./chatsdk build): " + jar + " is missing");

@@ -103,6 +103,28 @@ abstract class ApiResource {
                 a.string("thumb_url"), duration == null ? null : ((Number) duration).doubleValue(), samples, custom);
     }
 
+    /**
+     * A list of user ids, each given as a string or as an object holding it under {@code idField}
+     * ({@code ["a", {"user_id": "b"}]}); null when absent.
+     */
+    static List<String> userIds(JsonBody body, String key, String idField) {
+        List<Object> raw = body.list(key);
+        if (raw == null) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>();
+        for (Object o : raw) {
+            if (o instanceof String s) {
+                ids.add(s);
+            } else if (o instanceof Map<?, ?> obj && obj.get(idField) instanceof String s) {
+                ids.add(s);
+            } else {
+                throw ApiException.badRequest("validation_error", key + ": must be user ids or {\"" + idField + "\": ...} objects", key);
+            }
+        }
+        return ids;
+    }
+
     /** A user id given either as {@code key} or as {@code {"id": ...}} under {@code objectKey}. */
     static String userRef(JsonBody body, String key, String objectKey) {
         if (body.has(key)) {

@@ -105,10 +105,10 @@ public class ChannelsResource extends ApiResource {
             app.channels().update(cid, channelInput(body.object("data")));
         }
         if (body.has("add_members")) {
-            app.channels().addMembers(cid, memberIds(body, "add_members"));
+            app.channels().addMembers(cid, orEmpty(userIds(body, "add_members", "user_id")));
         }
         if (body.has("remove_members")) {
-            app.channels().removeMembers(cid, memberIds(body, "remove_members"));
+            app.channels().removeMembers(cid, orEmpty(userIds(body, "remove_members", "user_id")));
         }
         for (String userId : orEmpty(body.strings("add_moderators"))) {
             app.channels().setMemberRole(cid, userId, Member.MODERATOR);
@@ -229,36 +229,10 @@ public class ChannelsResource extends ApiResource {
     }
 
     private static ChannelInput channelInput(JsonBody data) {
-        List<String> members = new ArrayList<>();
-        List<Object> raw = data.list("members");
-        if (raw != null) {
-            for (Object m : raw) {
-                if (m instanceof String s) {
-                    members.add(s);
-                } else if (m instanceof Map<?, ?> obj && obj.get("user_id") instanceof String s) {
-                    members.add(s);
-                } else {
-                    throw ApiException.badRequest("validation_error", "data.members: must be user ids or {\"user_id\": ...} objects", "data.members");
-                }
-            }
-        }
+        List<String> members = orEmpty(userIds(data, "members", "user_id"));
         JsonBody overrides = data.object("config_overrides");
         return new ChannelInput(data.string("name"), data.string("image"), data.rest(DATA_FIELDS), members,
                 userRef(data, "created_by_id", "created_by"), overrides.asMap().isEmpty() ? null : overrides.asMap());
-    }
-
-    private static List<String> memberIds(JsonBody body, String key) {
-        List<String> ids = new ArrayList<>();
-        for (Object m : orEmpty(body.list(key))) {
-            if (m instanceof String s) {
-                ids.add(s);
-            } else if (m instanceof Map<?, ?> obj && obj.get("user_id") instanceof String s) {
-                ids.add(s);
-            } else {
-                throw ApiException.badRequest("validation_error", key + ": must be user ids or {\"user_id\": ...} objects", key);
-            }
-        }
-        return ids;
     }
 
     static Map<String, Object> state(ChannelState s, boolean withoutMessages) {

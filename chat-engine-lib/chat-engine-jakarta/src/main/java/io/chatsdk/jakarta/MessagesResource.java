@@ -151,21 +151,8 @@ public class MessagesResource extends ApiResource {
     }
 
     static List<String> mentions(JsonBody m) {
-        List<Object> raw = m.list("mentioned_users");
-        List<String> out = new ArrayList<>();
-        if (raw == null) {
-            return out;
-        }
-        for (Object o : raw) {
-            if (o instanceof String s) {
-                out.add(s);
-            } else if (o instanceof Map<?, ?> obj && obj.get("id") instanceof String s) {
-                out.add(s);
-            } else {
-                throw ApiException.badRequest("validation_error", "message.mentioned_users: must be user ids", "message.mentioned_users");
-            }
-        }
-        return out;
+        List<String> ids = userIds(m, "mentioned_users", "id");
+        return ids == null ? List.of() : ids;
     }
 
     private static Instant instant(String field, Object value) {
