@@ -60,6 +60,10 @@ public final class AppHandle {
         return new Reactions(ctx, appId, actor, messages());
     }
 
+    public Stars stars() {
+        return new Stars(ctx, appId, actor, messages());
+    }
+
     public ReadState reads() {
         return new ReadState(ctx, appId, actor);
     }
