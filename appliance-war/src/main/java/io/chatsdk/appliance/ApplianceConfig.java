@@ -27,6 +27,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_OPERATOR_TOKEN}</td><td>operator API token; generated into the data directory when unset</td></tr>
  *   <tr><td>{@code CHATSDK_MASTER_KEY}</td><td>base64 of 32 bytes; generated into the data directory when unset (embedded mode only)</td></tr>
  *   <tr><td>{@code CHATSDK_MAX_BODY_BYTES}</td><td>largest request body, default 1048576</td></tr>
+ *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
  *   <tr><td>{@code CHATSDK_RATE_LIMIT_ENABLED}, {@code CHATSDK_RATE_LIMIT_<GROUP>_APP}, {@code _USER}</td><td>per-minute limits</td></tr>
  * </table>
@@ -101,7 +102,8 @@ public class ApplianceConfig {
         return ChatApiSettings.defaults()
                 .withMaxBodyBytes(config.getOptionalValue("chatsdk.max-body-bytes", Integer.class).orElse(1024 * 1024))
                 .withOperatorToken(operatorToken())
-                .withRateLimits(limits);
+                .withRateLimits(limits)
+                .withMaxQueuedEvents(config.getOptionalValue("chatsdk.ws.max-queued-events", Integer.class).orElse(1000));
     }
 
     /** A random secret kept in {@code data/secrets.properties} (mode 600), made on first use. */

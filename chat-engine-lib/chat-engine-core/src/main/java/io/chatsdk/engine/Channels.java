@@ -330,6 +330,27 @@ public final class Channels {
         });
     }
 
+    /**
+     * The user ids of a channel's members (at most {@code limit}), for delivering events. Needs read permission; the
+     * server may always ask. Empty for a channel that does not exist (it may have just been deleted).
+     */
+    public List<String> memberIds(Cid cid, int limit) {
+        Validate.range("limit", limit, 1, 100_000);
+        return ctx.db().read(tx -> {
+            ChannelGate.Loaded l;
+            try {
+                l = ChannelGate.load(tx, app, actor, cid, ChannelGate.actingUser(actor, null), ctx.now());
+            } catch (ChatException e) {
+                if (e.code() == ErrorCode.CHANNEL_NOT_FOUND) {
+                    return List.<String>of();
+                }
+                throw e;
+            }
+            l.require(Permission.READ_CHANNEL);
+            return tx.query("select user_id from channel_member where channel_pk = ? order by user_id limit " + limit, rs -> rs.getString(1), l.pk());
+        });
+    }
+
     /** GetStream's query channels; see {@link ChannelQuery} and docs/architecture.md for fields and operators. */
     public List<Channel> query(ChannelQuery query) {
         String userId = ChannelGate.actingUser(actor, query.userId());

@@ -142,6 +142,14 @@ public final class Users {
                 + " order by " + order + " limit " + limit + " offset " + offset, Rows::user, params.toArray()));
     }
 
+    /** Users who share at least one channel with {@code userId} (at most {@code limit}): who hears about their presence. */
+    public List<String> peers(String userId, int limit) {
+        Validate.userId("user_id", userId);
+        Validate.range("limit", limit, 1, 100_000);
+        return ctx.db().read(tx -> tx.query("select distinct m2.user_id from channel_member m1 join channel_member m2 on m2.channel_pk = m1.channel_pk "
+                + "where m1.app_id = ? and m1.user_id = ? and m2.user_id <> m1.user_id limit " + limit, rs -> rs.getString(1), app.value(), userId));
+    }
+
     public User deactivate(String userId) {
         return setState(userId, "deactivated_at = ?", "user.deactivated", ctx.now());
     }

@@ -1,8 +1,5 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.model.User;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +14,6 @@ import jakarta.ws.rs.ext.Provider;
 
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -68,49 +64,7 @@ public class AuthFilter implements ContainerRequestFilter, ContainerResponseFilt
     private Caller authenticate(ContainerRequestContext request) {
         String apiKey = Optional.ofNullable(request.getUriInfo().getQueryParameters().getFirst("api_key"))
                 .orElse(request.getHeaderString("X-Api-Key"));
-        if (apiKey == null || apiKey.isBlank()) {
-            throw ApiException.unauthorized("api_key_missing", "send the app's API key as the api_key query parameter or the X-Api-Key header");
-        }
-        AppDirectory.Entry app = ctx.apps().byApiKey(apiKey.strip())
-                .orElseThrow(() -> ApiException.unauthorized("api_key_invalid", "the API key does not name an app"));
-        if (app.app().disabled()) {
-            throw new ApiException(403, "app_disabled", "this app is disabled");
-        }
-        String header = request.getHeaderString("Authorization");
-        if (header == null || header.isBlank()) {
-            throw ApiException.unauthorized("token_missing", "send a token in the Authorization header");
-        }
-        String token = header.strip();
-        if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = token.substring(7).strip();
-        }
-        Instant now = ctx.clock().instant();
-        TokenVerifier.Verified v = ctx.tokens().verify(token, app, now);
-        revoked(v, app.app().revokeTokensIssuedBefore(), "app");
-        AppHandle server = ctx.engine().app(app.app().id());
-        if (v.server()) {
-            return new Caller(app.app().id(), server, true, null, apiKey);
-        }
-        AppHandle user;
-        try {
-            user = server.as(v.userId());
-        } catch (ChatException e) {
-            throw ApiException.unauthorized("token_invalid", "the token's user_id is not a valid user id");
-        }
-        Optional<User> stored = server.users().find(v.userId());
-        if (stored.isPresent()) {
-            revoked(v, stored.get().revokeTokensIssuedBefore(), "user");
-            if (stored.get().deactivated()) {
-                throw new ApiException(403, "user_deactivated", "user '" + v.userId() + "' is deactivated");
-            }
-        }
-        return new Caller(app.app().id(), user, false, v.userId(), apiKey);
-    }
-
-    private static void revoked(TokenVerifier.Verified v, Instant revokeBefore, String scope) {
-        if (revokeBefore != null && (v.issuedAt() == null || v.issuedAt().isBefore(revokeBefore))) {
-            throw ApiException.unauthorized("token_revoked", "tokens issued before " + revokeBefore + " were revoked for this " + scope);
-        }
+        return ctx.authenticator().authenticate(apiKey, request.getHeaderString("Authorization"));
     }
 
     @Override

@@ -24,6 +24,8 @@ public class ChatApiContext {
     private AppDirectory apps;
     private TokenVerifier tokens;
     private RateLimiter rateLimiter;
+    private Authenticator authenticator;
+    private Hub hub;
     private final Clock clock = Clock.systemUTC();
 
     @PostConstruct
@@ -32,6 +34,7 @@ public class ChatApiContext {
         apps = new AppDirectory(engine, settings.credentialsCache(), clock);
         tokens = new TokenVerifier(settings.clockSkew());
         rateLimiter = new RateLimiter(settings.rateLimits(), clock);
+        authenticator = new Authenticator(this);
     }
 
     public ChatEngine engine() {
@@ -48,6 +51,25 @@ public class ChatApiContext {
 
     TokenVerifier tokens() {
         return tokens;
+    }
+
+    /** This node's WebSocket connections; started on first use. */
+    synchronized Hub hub() {
+        if (hub == null) {
+            hub = new Hub(engine, clock, settings.maxQueuedEvents());
+        }
+        return hub;
+    }
+
+    @jakarta.annotation.PreDestroy
+    synchronized void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
     }
 
     RateLimiter rateLimiter() {

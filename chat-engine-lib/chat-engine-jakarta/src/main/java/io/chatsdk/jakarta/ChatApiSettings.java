@@ -18,8 +18,11 @@ import java.util.Objects;
  * @param credentialsCache how long a node trusts a cached app secret (default 10 s); rotations and disables made on
  *                         the same node apply at once, on other nodes within this time
  * @param clockSkew        tolerance for {@code exp}/{@code nbf}/{@code iat} (default 5 s)
+ * @param maxQueuedEvents  events a WebSocket connection may have waiting to be sent before it is closed as too slow
+ *                         (default 1,000)
  */
-public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits rateLimits, Duration credentialsCache, Duration clockSkew) {
+public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits rateLimits, Duration credentialsCache, Duration clockSkew,
+                              int maxQueuedEvents) {
 
     public ChatApiSettings {
         if (maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
@@ -31,28 +34,36 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
         Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(credentialsCache, "credentialsCache");
         Objects.requireNonNull(clockSkew, "clockSkew");
+        if (maxQueuedEvents < 1 || maxQueuedEvents > 1_000_000) {
+            throw new IllegalArgumentException("maxQueuedEvents must be between 1 and 1000000, was " + maxQueuedEvents);
+        }
     }
 
     public static ChatApiSettings defaults() {
-        return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5));
+        return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000);
     }
 
     public ChatApiSettings withMaxBodyBytes(int bytes) {
-        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew);
+        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents);
     }
 
     public ChatApiSettings withOperatorToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew);
+        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents);
     }
 
     public ChatApiSettings withRateLimits(RateLimits limits) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents);
+    }
+
+    public ChatApiSettings withMaxQueuedEvents(int events) {
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events);
     }
 
     @Override
     public String toString() {
         return "ChatApiSettings[maxBodyBytes=" + maxBodyBytes + ", operatorToken=" + (operatorToken == null ? "none" : "****")
-                + ", rateLimits=" + rateLimits + ", credentialsCache=" + credentialsCache + ", clockSkew=" + clockSkew + "]";
+                + ", rateLimits=" + rateLimits + ", credentialsCache=" + credentialsCache + ", clockSkew=" + clockSkew
+                + ", maxQueuedEvents=" + maxQueuedEvents + "]";
     }
 
     /**

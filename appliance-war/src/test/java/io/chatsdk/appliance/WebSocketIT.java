@@ -1,0 +1,113 @@
+package io.chatsdk.appliance;
+
+import io.chatsdk.jakarta.Tokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The realtime endpoint on the running appliance (single node): authentication, events, typing, presence. */
+class WebSocketIT {
+    static TestAppliance appliance;
+    static Api api;
+    static Api other;
+
+    @BeforeAll
+    static void start() throws Exception {
+        appliance = TestAppliance.shared();
+        api = Api.newApp(appliance, "realtime");
+        other = Api.newApp(appliance, "realtime-other");
+        api.users("alice", "bob", "eve", "carol", "dan");
+        other.users("bob");
+        api.as("alice", "POST", "/channels/messaging/rt/query", Map.of("data", Map.of("members", List.of("alice", "bob", "carol"))));
+    }
+
+    @Test
+    void badCredentialsCloseWithAClearCode() throws Exception {
+        try (WsClient c = WsClient.connect(appliance, api.apiKey, "not-a-token")) {
+            assertThat(c.closeCode(10)).isEqualTo(4401);
+            assertThat(c.closeReason).startsWith("token_invalid");
+        }
+        try (WsClient c = WsClient.connect(appliance, api.apiKey, Tokens.user(other.secret, "bob", Instant.now(), null))) {
+            assertThat(c.closeCode(10)).isEqualTo(4401);
+            assertThat(c.closeReason).startsWith("token_signature_invalid");
+        }
+        try (WsClient c = WsClient.connect(appliance, "nokey", api.userToken("bob"))) {
+            assertThat(c.closeCode(10)).isEqualTo(4401);
+            assertThat(c.closeReason).startsWith("api_key_invalid");
+        }
+        try (WsClient c = WsClient.connect(appliance, api.apiKey, api.serverToken())) {
+            assertThat(c.closeCode(10)).isEqualTo(4403);
+        }
+    }
+
+    @Test
+    void membersReceiveTheirChannelsEventsAndNobodyElseDoes() throws Exception {
+        try (WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"));
+             WsClient eve = WsClient.connect(appliance, api.apiKey, api.userToken("eve"));
+             WsClient otherBob = WsClient.connect(appliance, other.apiKey, other.userToken("bob"))) {
+            Map<String, Object> hello = bob.await("health.check", 10);
+            assertThat(hello).containsKey("connection_id");
+            assertThat(hello.get("me")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsKey("total_unread_count");
+            eve.await("health.check", 10);
+            otherBob.await("health.check", 10);
+
+            Api.Res sent = api.as("alice", "POST", "/channels/messaging/rt/message", Map.of("message", Map.of("text", "realtime hello")));
+            Object seq = sent.obj("message").get("seq");
+            Map<String, Object> got = bob.await("message.new", 10);
+            assertThat(got).containsEntry("cid", "messaging:rt").containsEntry("seq", seq);
+            assertThat(got.get("message")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("text", "realtime hello");
+
+            bob.send(Map.of("type", "message.read", "cid", "messaging:rt"));
+            assertThat(bob.await("message.read", 10)).containsEntry("user_id", "bob");
+
+            Thread.sleep(1000);
+            assertThat(eve.seen).noneMatch(e -> "messaging:rt".equals(e.get("cid")));
+            assertThat(otherBob.seen).noneMatch(e -> "messaging:rt".equals(e.get("cid")));
+        }
+    }
+
+    @Test
+    void typingPresenceCustomEventsAndNotifications() throws Exception {
+        try (WsClient alice = WsClient.connect(appliance, api.apiKey, api.userToken("alice"))) {
+            alice.await("health.check", 10);
+            try (WsClient carol = WsClient.connect(appliance, api.apiKey, api.userToken("carol"))) {
+                carol.await("health.check", 10);
+                assertThat(alice.await(e -> "user.presence.changed".equals(e.get("type")) && "carol".equals(e.get("user_id")), 10).get("user"))
+                        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("online", true);
+
+                carol.send(Map.of("type", "typing.start", "cid", "messaging:rt"));
+                assertThat(alice.await("typing.start", 10)).containsEntry("user_id", "carol").containsEntry("cid", "messaging:rt");
+                carol.send(Map.of("type", "typing.stop", "cid", "messaging:rt"));
+                assertThat(alice.await("typing.stop", 10)).containsEntry("user_id", "carol");
+                // a typing.start without a stop expires by itself
+                carol.send(Map.of("type", "typing.start", "cid", "messaging:rt"));
+                alice.await("typing.start", 10);
+                assertThat(alice.await("typing.stop", 15)).containsEntry("user_id", "carol");
+
+                carol.send(Map.of("type", "custom", "cid", "messaging:rt", "event", Map.of("type", "poll.vote", "option", 2)));
+                assertThat(alice.await("poll.vote", 10)).containsEntry("option", 2).containsEntry("user_id", "carol");
+                carol.send(Map.of("type", "custom", "cid", "messaging:rt", "event", Map.of("type", "message.new", "text", "forged")));
+                Map<String, Object> err = carol.await("error", 10);
+                assertThat(err.get("error")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("field", "event.type");
+                carol.send(Map.of("type", "typing.start", "cid", "messaging:not-mine"));
+                assertThat(carol.await("error", 10).get("error")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                        .containsEntry("code", "channel_not_found");
+            }
+            assertThat(alice.await(e -> "user.presence.changed".equals(e.get("type")) && "carol".equals(e.get("user_id")), 10).get("user"))
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("online", false);
+
+            try (WsClient dan = WsClient.connect(appliance, api.apiKey, api.userToken("dan"))) {
+                dan.await("health.check", 10);
+                api.as("alice", "POST", "/channels/messaging/rt", Map.of("add_members", List.of("dan")));
+                assertThat(dan.await("notification.added_to_channel", 10)).containsEntry("cid", "messaging:rt");
+                api.as("alice", "POST", "/channels/messaging/rt", Map.of("remove_members", List.of("dan")));
+                assertThat(dan.await("notification.removed_from_channel", 10)).containsEntry("cid", "messaging:rt");
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.chatsdk.appliance;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A test WebSocket client (the JDK's): collects received events and the close code. */
+final class WsClient implements WebSocket.Listener, AutoCloseable {
+    final BlockingQueue<Map<String, Object>> events = new LinkedBlockingQueue<>();
+    final List<Map<String, Object>> seen = new CopyOnWriteArrayList<>();
+    final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    volatile String closeReason;
+    private final StringBuilder partial = new StringBuilder();
+    WebSocket socket;
+
+    static WsClient connect(TestAppliance appliance, String apiKey, String token) throws Exception {
+        WsClient c = new WsClient();
+        String q = "?api_key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8) + "&authorization=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        c.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create("ws://127.0.0.1:" + appliance.port + "/api/v1/connect" + q), c).get(20, TimeUnit.SECONDS);
+        return c;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            try {
+                Map<String, Object> e = Api.JSON.readValue(partial.toString(), new TypeReference<LinkedHashMap<String, Object>>() {
+                });
+                events.add(e);
+                seen.add(e);
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+            partial.setLength(0);
+        }
+        ws.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        closeReason = reason;
+        closed.complete(new int[] {statusCode});
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+        closed.complete(new int[] {-1});
+    }
+
+    /** The next event matching {@code p}, skipping others; fails after {@code seconds}. */
+    Map<String, Object> await(Predicate<Map<String, Object>> p, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> e = events.poll(100, TimeUnit.MILLISECONDS);
+            if (e != null && p.test(e)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no matching event within " + seconds + " s; seen: " + seen);
+    }
+
+    Map<String, Object> await(String type, int seconds) throws InterruptedException {
+        return await(e -> type.equals(e.get("type")), seconds);
+    }
+
+    void send(Map<String, Object> event) throws Exception {
+        socket.sendText(Api.JSON.writeValueAsString(event), true).get(10, TimeUnit.SECONDS);
+    }
+
+    int closeCode(int seconds) throws Exception {
+        return closed.get(seconds, TimeUnit.SECONDS)[0];
+    }
+
+    @Override
+    public void close() {
+        if (socket != null && !socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.AppHandle;
+import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.model.User;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Turns an API key and a token into a {@link Caller}, for the REST filter and the WebSocket endpoint alike: the key
+ * names the app, the token (raw or {@code Bearer}) is verified against the app's secret, then revocation and
+ * deactivation are checked. Throws {@link ApiException} with a stable code; never logs the token. Thread-safe.
+ */
+final class Authenticator {
+    private final ChatApiContext ctx;
+
+    Authenticator(ChatApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    Caller authenticate(String apiKey, String authorization) {
+        if (apiKey == null || apiKey.isBlank()) {
+            throw ApiException.unauthorized("api_key_missing", "send the app's API key as the api_key query parameter or the X-Api-Key header");
+        }
+        AppDirectory.Entry app = ctx.apps().byApiKey(apiKey.strip())
+                .orElseThrow(() -> ApiException.unauthorized("api_key_invalid", "the API key does not name an app"));
+        if (app.app().disabled()) {
+            throw new ApiException(403, "app_disabled", "this app is disabled");
+        }
+        if (authorization == null || authorization.isBlank()) {
+            throw ApiException.unauthorized("token_missing", "send a token in the Authorization header");
+        }
+        String token = authorization.strip();
+        if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = token.substring(7).strip();
+        }
+        Instant now = ctx.clock().instant();
+        TokenVerifier.Verified v = ctx.tokens().verify(token, app, now);
+        revoked(v, app.app().revokeTokensIssuedBefore(), "app");
+        AppHandle server = ctx.engine().app(app.app().id());
+        if (v.server()) {
+            return new Caller(app.app().id(), server, true, null, apiKey);
+        }
+        AppHandle user;
+        try {
+            user = server.as(v.userId());
+        } catch (ChatException e) {
+            throw ApiException.unauthorized("token_invalid", "the token's user_id is not a valid user id");
+        }
+        Optional<User> stored = server.users().find(v.userId());
+        if (stored.isPresent()) {
+            revoked(v, stored.get().revokeTokensIssuedBefore(), "user");
+            if (stored.get().deactivated()) {
+                throw new ApiException(403, "user_deactivated", "user '" + v.userId() + "' is deactivated");
+            }
+        }
+        return new Caller(app.app().id(), user, false, v.userId(), apiKey);
+    }
+
+    private static void revoked(TokenVerifier.Verified v, Instant revokeBefore, String scope) {
+        if (revokeBefore != null && (v.issuedAt() == null || v.issuedAt().isBefore(revokeBefore))) {
+            throw ApiException.unauthorized("token_revoked", "tokens issued before " + revokeBefore + " were revoked for this " + scope);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.chatsdk.jakarta;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.Cid;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The realtime endpoint, {@code /api/v1/connect?api_key=...&authorization=<user token>} (browsers cannot set headers on
+ * a WebSocket). A bad key or token closes the socket with code 4401 (4403 for a disabled app or user) and a reason
+ * naming the problem.
+ *
+ * <p>Server to client: {@code health.check} (first with {@code connection_id} and the user's unread counts, then every
+ * 30 s) and the events of the user's channels. Client to server: {@code health.check}, {@code typing.start},
+ * {@code typing.stop}, {@code message.read} ({@code cid}, optional {@code message_id}) and {@code custom} events
+ * ({@code cid} and an {@code event} object). A connection that sends nothing for 60 s is closed (4408).
+ */
+@ServerEndpoint("/api/v1/connect")
+public class ChatSocket {
+    private static final System.Logger LOG = System.getLogger(ChatSocket.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CONNECTION = "io.chatsdk.jakarta.connection";
+
+    private ChatApiContext ctx() {
+        return CDI.current().select(ChatApiContext.class).get();
+    }
+
+    @OnOpen
+    public void open(Session session) {
+        ChatApiContext ctx = ctx();
+        Caller caller;
+        try {
+            caller = ctx.authenticator().authenticate(param(session, "api_key"), param(session, "authorization"));
+            if (caller.server()) {
+                throw new ApiException(403, "server_token", "connect with a user token; server tokens cannot open a connection");
+            }
+        } catch (ApiException e) {
+            LOG.log(Level.INFO, "WebSocket authentication failed: " + e.code());
+            Connection.closeSession(session, e.status() == 401 ? Connection.UNAUTHENTICATED : Connection.FORBIDDEN, e.code() + ": " + e.getMessage());
+            return;
+        }
+        session.setMaxTextMessageBufferSize(64 * 1024);
+        Connection c = new Connection(UUID.randomUUID().toString(), caller, session, ctx.hub().maxQueue(), ctx.clock().instant());
+        session.getUserProperties().put(CONNECTION, c);
+        ctx.hub().open(c);
+    }
+
+    @OnMessage
+    public void message(Session session, String text) {
+        if (!(session.getUserProperties().get(CONNECTION) instanceof Connection c)) {
+            return;
+        }
+        ChatApiContext ctx = ctx();
+        c.received(ctx.clock().instant());
+        String type = null;
+        try {
+            JsonBody msg = ApiJson.read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 64 * 1024);
+            type = msg.requireString("type");
+            switch (type) {
+                case "health.check" -> c.send(ApiJson.write(ctx.hub().healthCheck(c, null)));
+                case "typing.start", "typing.stop" -> ctx.hub().typing(c, Cid.parse(msg.requireString("cid")), type.equals("typing.start"));
+                case "message.read" -> c.caller.app().reads().markRead(Cid.parse(msg.requireString("cid")), msg.string("message_id"), null);
+                case "custom" -> ctx.hub().custom(c, Cid.parse(msg.requireString("cid")), msg.object("event").asMap());
+                default -> throw ApiException.badRequest("validation_error", "type: unknown client event '" + type + "'", "type");
+            }
+        } catch (ApiException e) {
+            error(c, type, e.status(), e.code(), e.getMessage(), e.field());
+        } catch (ChatException e) {
+            error(c, type, e.code().category().httpStatus(), e.code().code(), e.getMessage(), e.field());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "WebSocket message handling failed", e);
+            error(c, type, 500, "internal_error", "the event could not be handled", null);
+        }
+    }
+
+    /** Errors about one client event are reported on the socket; the connection stays open. */
+    private static void error(Connection c, String type, int status, String code, String detail, String field) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("code", code);
+        err.put("status", status);
+        err.put("detail", detail);
+        if (field != null) {
+            err.put("field", field);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "error");
+        if (type != null) {
+            m.put("in_reply_to", type);
+        }
+        m.put("error", err);
+        c.send(ApiJson.write(m));
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        if (session.getUserProperties().get(CONNECTION) instanceof Connection c) {
+            ctx().hub().closed(c);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable t) {
+        LOG.log(Level.DEBUG, "WebSocket error: " + t.getClass().getName());
+    }
+
+    private static String param(Session session, String name) {
+        List<String> values = session.getRequestParameterMap().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

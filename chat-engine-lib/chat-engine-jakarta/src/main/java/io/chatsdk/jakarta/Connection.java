@@ -1,0 +1,142 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.AppId;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+
+/**
+ * One open WebSocket of one user. Outgoing events go through a bounded queue drained by asynchronous sends, one at a
+ * time, so a slow client never blocks the sender; a client that lets the queue fill up is disconnected with
+ * {@link #TOO_SLOW} and told to resync, rather than the server's memory growing. Thread-safe.
+ */
+final class Connection {
+    static final int UNAUTHENTICATED = 4401;
+    static final int FORBIDDEN = 4403;
+    static final int IDLE = 4408;
+    static final int TOO_SLOW = 4409;
+
+    final String id;
+    final AppId appId;
+    final String userId;
+    final Caller caller;
+    private final Session session;
+    private final int maxQueue;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private boolean sending;
+    private boolean closed;
+    private volatile Instant lastReceived;
+    private volatile Instant lastHealthCheck;
+
+    Connection(String id, Caller caller, Session session, int maxQueue, Instant now) {
+        this.id = id;
+        this.appId = caller.appId();
+        this.userId = caller.userId();
+        this.caller = caller;
+        this.session = session;
+        this.maxQueue = maxQueue;
+        this.lastReceived = now;
+        this.lastHealthCheck = now;
+    }
+
+    /** Queues one JSON text; returns false (and closes the connection) when the queue is full. */
+    boolean send(String json) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (queue.size() >= maxQueue) {
+                closed = true;
+                queue.clear();
+            } else {
+                queue.addLast(json);
+                if (!sending) {
+                    sending = true;
+                    sendNext();
+                }
+                return true;
+            }
+        }
+        close(TOO_SLOW, "too_slow: the client did not keep up; reconnect and resync from your last seq");
+        return false;
+    }
+
+    private void sendNext() {
+        String next;
+        synchronized (this) {
+            next = closed ? null : queue.pollFirst();
+            if (next == null) {
+                sending = false;
+                return;
+            }
+        }
+        try {
+            session.getAsyncRemote().sendText(next, result -> {
+                if (result.isOK()) {
+                    sendNext();
+                } else {
+                    close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
+                }
+            });
+        } catch (RuntimeException e) {
+            close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
+        }
+    }
+
+    void received(Instant now) {
+        lastReceived = now;
+    }
+
+    Instant lastReceived() {
+        return lastReceived;
+    }
+
+    Instant lastHealthCheck() {
+        return lastHealthCheck;
+    }
+
+    void healthCheckSent(Instant now) {
+        lastHealthCheck = now;
+    }
+
+    boolean isOpen() {
+        synchronized (this) {
+            return !closed && session.isOpen();
+        }
+    }
+
+    void close(int code, String reason) {
+        synchronized (this) {
+            closed = true;
+            queue.clear();
+        }
+        closeSession(session, code, reason);
+    }
+
+    static void closeSession(Session session, int code, String reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+            }
+        } catch (IOException | IllegalStateException ignored) {
+            // already closing
+        }
+    }
+
+    /** Close reasons may hold at most 123 bytes of UTF-8. */
+    static String truncate(String reason) {
+        byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+        if (b.length <= 123) {
+            return reason;
+        }
+        String s = reason;
+        while (s.getBytes(StandardCharsets.UTF_8).length > 120) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s + "...";
+    }
+}

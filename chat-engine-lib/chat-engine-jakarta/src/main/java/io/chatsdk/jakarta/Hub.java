@@ -1,0 +1,292 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.AppHandle;
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.Cid;
+import io.chatsdk.engine.model.Channel;
+import io.chatsdk.engine.model.UnreadCounts;
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.spi.EventBus;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This node's WebSocket connections and the delivery of events to them. It subscribes to the engine's event bus and,
+ * for each event of a channel, delivers it to the connections of that channel's members in the event's app (looked
+ * up in PostgreSQL, which decides membership). Typing events are ephemeral: they go through the bus without the
+ * outbox and expire when no {@code typing.stop} comes. A user is online while any of their connections on this node
+ * is open ({@code user.presence.changed} goes to the users who share a channel with them).
+ *
+ * <p>Fan-out runs on one thread so that a channel's events leave in bus order. Health checks, idle timeouts and typing
+ * expiry run on a scheduler. Thread-safe.
+ */
+final class Hub implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+    static final Duration HEALTH_INTERVAL = Duration.ofSeconds(30);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration TYPING_TTL = Duration.ofSeconds(7);
+    static final int MAX_RECIPIENTS = 10_000;
+    static final List<String> RESERVED_PREFIXES = List.of("message.", "reaction.", "typing.", "member.", "channel.", "notification.",
+            "user.", "health.", "connection.", "error");
+
+    private final ChatEngine engine;
+    private final Clock clock;
+    private final int maxQueue;
+    private final Map<AppId, Map<String, Set<Connection>>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Instant> typing = new ConcurrentHashMap<>();
+    private final ExecutorService fanout = Executors.newSingleThreadExecutor(r -> daemon(r, "chatsdk-ws-fanout"));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chatsdk-ws-timers"));
+    private final EventBus.Subscription subscription;
+
+    Hub(ChatEngine engine, Clock clock, int maxQueue) {
+        this.engine = engine;
+        this.clock = clock;
+        this.maxQueue = maxQueue;
+        this.subscription = engine.eventBus().subscribe(e -> fanout.execute(() -> deliver(e)));
+        timers.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    int maxQueue() {
+        return maxQueue;
+    }
+
+    /** Registers an authenticated connection and sends the first {@code health.check} with the user's unread counts. */
+    void open(Connection c) {
+        boolean first;
+        Set<Connection> mine = byUser.computeIfAbsent(c.appId, a -> new ConcurrentHashMap<>())
+                .computeIfAbsent(c.userId, u -> ConcurrentHashMap.newKeySet());
+        synchronized (mine) {
+            first = mine.isEmpty();
+            mine.add(c);
+        }
+        UnreadCounts unread = c.caller.app().reads().unreadCounts(null);
+        Map<String, Object> me = new LinkedHashMap<>();
+        me.put("id", c.userId);
+        me.put("online", true);
+        me.put("total_unread_count", unread.totalUnreadCount());
+        me.put("total_unread_mentions", unread.totalUnreadMentions());
+        me.put("unread_channels", unread.unreadChannels());
+        List<Object> channels = new ArrayList<>();
+        for (UnreadCounts.ChannelUnread u : unread.channels()) {
+            channels.add(Map.of("channel_id", u.cid(), "unread_count", u.unreadCount(), "last_read_seq", u.lastReadSeq(), "last_seq", u.lastSeq()));
+        }
+        me.put("channels", channels);
+        c.send(ApiJson.write(healthCheck(c, me)));
+        c.healthCheckSent(clock.instant());
+        c.caller.app().users().touch(c.userId);
+        if (first) {
+            presence(c.appId, c.userId, true);
+        }
+    }
+
+    void closed(Connection c) {
+        Map<String, Set<Connection>> app = byUser.get(c.appId);
+        if (app == null) {
+            return;
+        }
+        Set<Connection> mine = app.get(c.userId);
+        if (mine == null) {
+            return;
+        }
+        boolean last;
+        synchronized (mine) {
+            last = mine.remove(c) && mine.isEmpty();
+        }
+        if (last) {
+            presence(c.appId, c.userId, false);
+        }
+    }
+
+    boolean online(AppId app, String userId) {
+        Set<Connection> mine = byUser.getOrDefault(app, Map.of()).get(userId);
+        return mine != null && !mine.isEmpty();
+    }
+
+    /** A client's {@code typing.start} / {@code typing.stop}: needs membership and the channel type's typing flag. */
+    void typing(Connection c, Cid cid, boolean start) {
+        Channel channel = c.caller.app().channels().get(cid);
+        if (!channel.config().typingEvents()) {
+            throw new ApiException(403, "feature_disabled", "typing events are disabled in channel " + cid);
+        }
+        String key = c.appId + "|" + cid + "|" + c.userId;
+        if (start) {
+            if (typing.put(key, clock.instant().plus(TYPING_TTL)) == null) {
+                ephemeral(c.appId, "typing.start", cid, c.userId, Map.of());
+            }
+        } else if (typing.remove(key) != null) {
+            ephemeral(c.appId, "typing.stop", cid, c.userId, Map.of());
+        }
+    }
+
+    /**
+     * A client's custom event {@code {"type": "my_event", ...}}, delivered to the channel's members under its own type.
+     * Types that the server itself uses cannot be sent, so a client cannot forge a {@code message.new}.
+     */
+    void custom(Connection c, Cid cid, Map<String, Object> event) {
+        Object type = event.get("type");
+        if (!(type instanceof String t) || !t.matches("[a-z0-9_.\\-]{1,64}") || RESERVED_PREFIXES.stream().anyMatch(t::startsWith)) {
+            throw ApiException.badRequest("validation_error", "event.type: must be 1-64 of a-z 0-9 _ . - and not a built-in event type", "event.type");
+        }
+        c.caller.app().channels().get(cid); // read permission on the channel
+        Map<String, Object> extra = new LinkedHashMap<>(event);
+        extra.remove("type");
+        extra.keySet().removeAll(Set.of("cid", "channel_type", "channel_id", "user", "user_id", "created_at"));
+        ephemeral(c.appId, t, cid, c.userId, extra);
+    }
+
+    private void ephemeral(AppId app, String type, Cid cid, String userId, Map<String, Object> extra) {
+        Instant now = clock.instant();
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", type);
+        if (cid != null) {
+            payload.put("cid", cid.toString());
+            payload.put("channel_type", cid.type());
+            payload.put("channel_id", cid.id());
+        }
+        payload.put("user_id", userId);
+        payload.put("user", Map.of("id", userId));
+        payload.put("created_at", now.toString());
+        payload.putAll(extra);
+        engine.eventBus().publish(new ChatEvent(0, app, type, cid == null ? null : cid.toString(), null, now, payload));
+    }
+
+    private void presence(AppId app, String userId, boolean online) {
+        ephemeral(app, "user.presence.changed", null, userId, Map.of("user", Map.of("id", userId, "online", online)));
+    }
+
+    /** Runs on the fan-out thread. */
+    private void deliver(ChatEvent e) {
+        try {
+            Map<String, Set<Connection>> app = byUser.get(e.appId());
+            if (app == null || app.isEmpty()) {
+                return;
+            }
+            AppHandle server = engine.app(e.appId());
+            Collection<String> recipients = recipients(server, e);
+            String json = ApiJson.write(e.payload());
+            for (String userId : recipients) {
+                for (Connection c : app.getOrDefault(userId, Set.of())) {
+                    c.send(json);
+                }
+            }
+            notifications(app, e);
+        } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "could not deliver " + e.type() + " #" + e.id() + ": " + ex.getClass().getName() + ": " + ex.getMessage());
+        }
+    }
+
+    private Collection<String> recipients(AppHandle server, ChatEvent e) {
+        String type = e.type();
+        if (type.equals("user.presence.changed")) {
+            String userId = (String) e.payload().get("user_id");
+            Set<String> r = new LinkedHashSet<>(server.users().peers(userId, MAX_RECIPIENTS));
+            r.add(userId);
+            return r;
+        }
+        if (type.startsWith("user.")) {
+            Object user = e.payload().get("user");
+            return user instanceof Map<?, ?> u && u.get("id") instanceof String id ? List.of(id) : List.of();
+        }
+        if (e.cid() == null) {
+            return List.of();
+        }
+        Set<String> r = new LinkedHashSet<>(server.channels().memberIds(Cid.parse(e.cid()), MAX_RECIPIENTS));
+        if (type.equals("member.removed") && e.payload().get("user_id") instanceof String removed) {
+            r.add(removed);
+        }
+        return r;
+    }
+
+    /** GetStream's notification events for the user a membership change is about. */
+    private void notifications(Map<String, Set<Connection>> app, ChatEvent e) {
+        String kind = switch (e.type()) {
+            case "member.added" -> "notification.added_to_channel";
+            case "member.removed" -> "notification.removed_from_channel";
+            default -> null;
+        };
+        if (kind == null || !(e.payload().get("user_id") instanceof String userId)) {
+            return;
+        }
+        Map<String, Object> n = new LinkedHashMap<>(e.payload());
+        n.put("type", kind);
+        String json = ApiJson.write(n);
+        for (Connection c : app.getOrDefault(userId, Set.of())) {
+            c.send(json);
+        }
+    }
+
+    private void tick() {
+        try {
+            Instant now = clock.instant();
+            for (Map<String, Set<Connection>> app : byUser.values()) {
+                for (Set<Connection> conns : app.values()) {
+                    for (Connection c : conns) {
+                        if (c.lastReceived().plus(IDLE_TIMEOUT).isBefore(now)) {
+                            c.close(Connection.IDLE, "idle: nothing received for " + IDLE_TIMEOUT.toSeconds() + " s");
+                        } else if (!c.lastHealthCheck().plus(HEALTH_INTERVAL).isAfter(now)) {
+                            c.healthCheckSent(now);
+                            c.send(ApiJson.write(healthCheck(c, null)));
+                        }
+                    }
+                }
+            }
+            typing.entrySet().removeIf(entry -> {
+                if (entry.getValue().isAfter(now)) {
+                    return false;
+                }
+                String[] k = entry.getKey().split("\\|", 3);
+                ephemeral(new AppId(java.util.UUID.fromString(k[0])), "typing.stop", Cid.parse(k[1]), k[2], Map.of());
+                return true;
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket timer pass failed: " + e.getClass().getName());
+        }
+    }
+
+    Map<String, Object> healthCheck(Connection c, Map<String, Object> me) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "health.check");
+        m.put("connection_id", c.id);
+        m.put("created_at", clock.instant().toString());
+        if (me != null) {
+            m.put("me", me);
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+        timers.shutdownNow();
+        fanout.shutdownNow();
+        for (Map<String, Set<Connection>> app : byUser.values()) {
+            for (Set<Connection> conns : app.values()) {
+                for (Connection c : conns) {
+                    c.close(1001, "server shutting down");
+                }
+            }
+        }
+    }
+}
