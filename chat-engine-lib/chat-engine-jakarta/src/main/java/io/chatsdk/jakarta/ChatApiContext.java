@@ -1,6 +1,8 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
+import io.chatsdk.engine.spi.PresenceRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -19,6 +21,9 @@ public class ChatApiContext {
 
     @Inject
     Instance<ChatApiSettings> settingsInstance;
+
+    @Inject
+    Instance<PresenceRegistry> presenceInstance;
 
     private ChatApiSettings settings;
     private AppDirectory apps;
@@ -56,7 +61,8 @@ public class ChatApiContext {
     /** This node's WebSocket connections; started on first use. */
     synchronized Hub hub() {
         if (hub == null) {
-            hub = new Hub(engine, clock, settings.maxQueuedEvents());
+            PresenceRegistry presence = presenceInstance.isResolvable() ? presenceInstance.get() : new InMemoryPresenceRegistry();
+            hub = new Hub(engine, presence, clock, settings.maxQueuedEvents());
         }
         return hub;
     }

@@ -8,6 +8,7 @@ import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.UnreadCounts;
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.spi.EventBus;
+import io.chatsdk.engine.spi.PresenceRegistry;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -30,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * This node's WebSocket connections and the delivery of events to them. It subscribes to the engine's event bus and,
  * for each event of a channel, delivers it to the connections of that channel's members in the event's app (looked
  * up in PostgreSQL, which decides membership). Typing events are ephemeral: they go through the bus without the
- * outbox and expire when no {@code typing.stop} comes. A user is online while any of their connections on this node
- * is open ({@code user.presence.changed} goes to the users who share a channel with them).
+ * outbox and expire when no {@code typing.stop} comes. A user is online while any of their connections on any node
+ * is open, as the {@link PresenceRegistry} knows; {@code user.presence.changed} goes to the users who share a channel
+ * with them.
  *
  * <p>Fan-out runs on one thread so that a channel's events leave in bus order. Health checks, idle timeouts and typing
  * expiry run on a scheduler. Thread-safe.
@@ -54,10 +56,14 @@ final class Hub implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chatsdk-ws-timers"));
     private final EventBus.Subscription subscription;
 
-    Hub(ChatEngine engine, Clock clock, int maxQueue) {
+    private final PresenceRegistry presence;
+
+    Hub(ChatEngine engine, PresenceRegistry presence, Clock clock, int maxQueue) {
         this.engine = engine;
+        this.presence = presence;
         this.clock = clock;
         this.maxQueue = maxQueue;
+        presence.onLost((app, userId) -> presence(app, userId, false));
         this.subscription = engine.eventBus().subscribe(e -> fanout.execute(() -> deliver(e)));
         timers.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -74,13 +80,8 @@ final class Hub implements AutoCloseable {
 
     /** Registers an authenticated connection and sends the first {@code health.check} with the user's unread counts. */
     void open(Connection c) {
-        boolean first;
-        Set<Connection> mine = byUser.computeIfAbsent(c.appId, a -> new ConcurrentHashMap<>())
-                .computeIfAbsent(c.userId, u -> ConcurrentHashMap.newKeySet());
-        synchronized (mine) {
-            first = mine.isEmpty();
-            mine.add(c);
-        }
+        byUser.computeIfAbsent(c.appId, a -> new ConcurrentHashMap<>()).computeIfAbsent(c.userId, u -> ConcurrentHashMap.newKeySet()).add(c);
+        boolean first = presence.connected(c.appId, c.userId, c.id);
         UnreadCounts unread = c.caller.app().reads().unreadCounts(null);
         Map<String, Object> me = new LinkedHashMap<>();
         me.put("id", c.userId);
@@ -110,18 +111,14 @@ final class Hub implements AutoCloseable {
         if (mine == null) {
             return;
         }
-        boolean last;
-        synchronized (mine) {
-            last = mine.remove(c) && mine.isEmpty();
-        }
-        if (last) {
+        mine.remove(c);
+        if (presence.disconnected(c.appId, c.userId, c.id)) {
             presence(c.appId, c.userId, false);
         }
     }
 
     boolean online(AppId app, String userId) {
-        Set<Connection> mine = byUser.getOrDefault(app, Map.of()).get(userId);
-        return mine != null && !mine.isEmpty();
+        return presence.isOnline(app, userId);
     }
 
     /** A client's {@code typing.start} / {@code typing.stop}: needs membership and the channel type's typing flag. */

@@ -1,0 +1,8 @@
+package io.chatsdk.engine.spi;
+
+class InMemoryPresenceRegistryTest extends PresenceRegistryContract {
+    @Override
+    protected PresenceRegistry newRegistry() {
+        return new InMemoryPresenceRegistry();
+    }
+}

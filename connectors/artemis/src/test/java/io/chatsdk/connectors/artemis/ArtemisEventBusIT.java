@@ -1,0 +1,74 @@
+package io.chatsdk.connectors.artemis;
+
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.spi.EventBus;
+import io.chatsdk.engine.spi.EventBusContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The EventBus contract on a real embedded Artemis broker, over TCP, plus what a cluster of nodes needs. */
+class ArtemisEventBusIT extends EventBusContract {
+    static ArtemisBroker broker;
+    static String url;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        url = "tcp://127.0.0.1:" + port;
+        Path dir = Files.createTempDirectory(Path.of("target"), "artemis-");
+        broker = ArtemisBroker.start(dir, url);
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    private static int counter;
+
+    @Override
+    protected EventBus newBus() {
+        return ArtemisEventBus.connect(url, "chatsdk.test.events." + (++counter));
+    }
+
+    @Test
+    void everyNodeSeesEveryEventOnce() throws Exception {
+        String address = "chatsdk.test.cluster";
+        try (EventBus a = ArtemisEventBus.connect(url, address); EventBus b = ArtemisEventBus.connect(url, address)) {
+            List<ChatEvent> onA = new CopyOnWriteArrayList<>();
+            List<ChatEvent> onB = new CopyOnWriteArrayList<>();
+            a.subscribe(onA::add);
+            b.subscribe(onB::add);
+            a.publish(event(1, "message.new"));
+            b.publish(event(2, "typing.start"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> onA.size() == 2 && onB.size() == 2);
+            Thread.sleep(300);
+            assertThat(onA).extracting(ChatEvent::id).containsExactlyInAnyOrder(1L, 2L);
+            assertThat(onB).extracting(ChatEvent::id).containsExactlyInAnyOrder(1L, 2L);
+        }
+    }
+
+    @Test
+    void inVmConnectionToAnEmbeddedBroker() throws Exception {
+        try (EventBus bus = ArtemisEventBus.connect(ArtemisBroker.IN_VM, "chatsdk.test.invm")) {
+            List<ChatEvent> got = new CopyOnWriteArrayList<>();
+            bus.subscribe(got::add);
+            bus.publish(event(7, "message.new"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+        }
+    }
+}
