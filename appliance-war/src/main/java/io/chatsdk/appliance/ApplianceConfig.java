@@ -27,6 +27,10 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_OPERATOR_TOKEN}</td><td>operator API token; generated into the data directory when unset</td></tr>
  *   <tr><td>{@code CHATSDK_MASTER_KEY}</td><td>base64 of 32 bytes; generated into the data directory when unset (embedded mode only)</td></tr>
  *   <tr><td>{@code CHATSDK_MAX_BODY_BYTES}</td><td>largest request body, default 1048576</td></tr>
+ *   <tr><td>{@code CHATSDK_ARTEMIS_URL}</td><td>external Artemis broker ({@code tcp://host:61616}); unset means an embedded broker</td></tr>
+ *   <tr><td>{@code CHATSDK_ARTEMIS_ACCEPTOR}</td><td>a TCP acceptor for the embedded broker, for other nodes; default none (in-VM only)</td></tr>
+ *   <tr><td>{@code CHATSDK_CLUSTER_MEMBERS}</td><td>Hazelcast members {@code host:port,...}; unset means one node, presence in memory</td></tr>
+ *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
  *   <tr><td>{@code CHATSDK_RATE_LIMIT_ENABLED}, {@code CHATSDK_RATE_LIMIT_<GROUP>_APP}, {@code _USER}</td><td>per-minute limits</td></tr>
@@ -86,6 +90,33 @@ public class ApplianceConfig {
                     + "(for example: head -c 32 /dev/urandom | base64)");
         }
         return generated("master-key", 32);
+    }
+
+    public Optional<String> artemisUrl() {
+        return config.getOptionalValue("chatsdk.artemis.url", String.class).filter(s -> !s.isBlank());
+    }
+
+    public String artemisAcceptor() {
+        return config.getOptionalValue("chatsdk.artemis.acceptor", String.class).filter(s -> !s.isBlank()).orElse(null);
+    }
+
+    /** Hazelcast member addresses; empty for a single node. */
+    public java.util.List<String> clusterMembers() {
+        return config.getOptionalValue("chatsdk.cluster.members", String.class).filter(s -> !s.isBlank())
+                .map(s -> java.util.Arrays.stream(s.split(",")).map(String::strip).filter(m -> !m.isEmpty()).toList())
+                .orElse(java.util.List.of());
+    }
+
+    public String clusterHost() {
+        return config.getOptionalValue("chatsdk.cluster.host", String.class).orElse("127.0.0.1");
+    }
+
+    public int clusterPort() {
+        return config.getOptionalValue("chatsdk.cluster.port", Integer.class).orElse(5701);
+    }
+
+    public String clusterName() {
+        return config.getOptionalValue("chatsdk.cluster.name", String.class).orElse("chatsdk");
     }
 
     public ChatApiSettings apiSettings() {

@@ -1,6 +1,12 @@
 package io.chatsdk.appliance;
 
+import io.chatsdk.connectors.artemis.ArtemisBroker;
+import io.chatsdk.connectors.artemis.ArtemisEventBus;
+import io.chatsdk.connectors.hazelcast.HazelcastPresenceRegistry;
 import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.spi.EventBus;
+import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
+import io.chatsdk.engine.spi.PresenceRegistry;
 import io.chatsdk.engine.spi.AesGcmKeyProvider;
 import io.chatsdk.jakarta.ChatApiSettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +14,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import java.util.List;
 
 /** Wires the engine and the API settings from the appliance's configuration. */
 @ApplicationScoped
@@ -19,12 +27,52 @@ public class EngineProducer {
     Database database;
 
     // ChatEngine and ChatApiSettings are final, so they cannot be proxied: @Singleton, not @ApplicationScoped.
+    private ArtemisBroker broker;
+
+    /**
+     * The event bus between nodes: an external Artemis broker when {@code CHATSDK_ARTEMIS_URL} is set, otherwise an
+     * embedded broker with its journal under the data directory.
+     */
     @Produces
     @Singleton
-    ChatEngine engine() {
+    EventBus eventBus() {
+        String url = config.artemisUrl().orElse(null);
+        if (url == null) {
+            broker = ArtemisBroker.start(config.dataDir().resolve("artemis"), config.artemisAcceptor());
+            url = ArtemisBroker.IN_VM;
+        }
+        return ArtemisEventBus.connect(url, "chatsdk.events");
+    }
+
+    void closeBus(@Disposes EventBus bus) {
+        bus.close();
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** Presence across nodes on Hazelcast when {@code CHATSDK_CLUSTER_MEMBERS} is set; in memory for one node. */
+    @Produces
+    @Singleton
+    PresenceRegistry presence() {
+        List<String> members = config.clusterMembers();
+        if (members.isEmpty()) {
+            return new InMemoryPresenceRegistry();
+        }
+        return HazelcastPresenceRegistry.start(config.clusterName(), config.clusterHost(), config.clusterPort(), members);
+    }
+
+    void closePresence(@Disposes PresenceRegistry presence) {
+        presence.close();
+    }
+
+    @Produces
+    @Singleton
+    ChatEngine engine(EventBus eventBus) {
         return ChatEngine.builder()
                 .dataSource(database.dataSource())
                 .keyProvider(AesGcmKeyProvider.fromBase64(config.masterKey()))
+                .eventBus(eventBus)
                 .build();
     }
 

@@ -56,9 +56,16 @@ public class UsersResource extends ApiResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response query(InputStream in) {
         JsonBody body = body(in).strict(Set.of("filter_conditions", "sort", "limit", "offset"));
-        List<User> users = caller().app().users().query(body.object("filter_conditions").asMap(), sort(body),
+        Caller caller = caller();
+        List<User> users = caller.app().users().query(body.object("filter_conditions").asMap(), sort(body),
                 body.integer("limit", 30), body.integer("offset", 0));
-        return ApiJson.ok(Map.of("users", users.stream().map(Wire::user).toList()));
+        List<Object> out = new ArrayList<>();
+        for (User u : users) {
+            Map<String, Object> w = Wire.user(u);
+            w.put("online", ctx.hub().online(caller.appId(), u.id()));
+            out.add(w);
+        }
+        return ApiJson.ok(Map.of("users", out));
     }
 
     @POST
