@@ -39,6 +39,8 @@ public class Database {
     private void start() {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("chatsdk");
+        // named explicitly: java.sql.DriverManager does not see drivers inside a web application's class loader
+        hc.setDriverClassName("org.postgresql.Driver");
         hc.setMaximumPoolSize(32);
         if (config.embedded()) {
             Path dir = config.dataDir().resolve("postgres");

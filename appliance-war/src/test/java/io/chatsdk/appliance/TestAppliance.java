@@ -64,6 +64,19 @@ public final class TestAppliance {
         return shared;
     }
 
+    /** A separate appliance with its own environment (for cluster tests); the caller stops it. */
+    public static TestAppliance start(Map<String, String> env) throws Exception {
+        Path base = Path.of("target", "it-appliance").toAbsolutePath();
+        Files.createDirectories(base);
+        return new TestAppliance(freePort(), Files.createTempDirectory(base, "node-"), env);
+    }
+
+    /** {@code kill -9}: no shutdown hooks, no goodbye to the cluster. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

@@ -1,0 +1,107 @@
+package io.chatsdk.appliance;
+
+import io.chatsdk.connectors.artemis.ArtemisBroker;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two appliance nodes on one machine, on different ports, sharing one PostgreSQL and one Artemis broker and forming a
+ * two-member Hazelcast cluster: events, typing and presence cross nodes; after {@code kill -9} of a node its users go
+ * offline on the other, and a client that was on it recovers everything it missed by seq on the survivor.
+ */
+class ClusterIT {
+
+    @Test
+    void twoNodesShareEventsTypingAndPresenceAndSurviveACrash() throws Exception {
+        Path base = Files.createDirectories(Path.of("target", "it-cluster").toAbsolutePath());
+        int hzA = TestAppliance.freePort();
+        int hzB = TestAppliance.freePort();
+        String artemisUrl = "tcp://127.0.0.1:" + TestAppliance.freePort();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start();
+             ArtemisBroker broker = ArtemisBroker.start(Files.createTempDirectory(base, "artemis-"), artemisUrl)) {
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "CHATSDK_JDBC_URL", pg.getJdbcUrl("postgres", "postgres"),
+                    "CHATSDK_MASTER_KEY", Base64.getEncoder().encodeToString(key),
+                    "CHATSDK_OPERATOR_TOKEN", TestAppliance.OPERATOR_TOKEN,
+                    "CHATSDK_ARTEMIS_URL", artemisUrl,
+                    "CHATSDK_CLUSTER_MEMBERS", "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB,
+                    "CHATSDK_CLUSTER_NAME", "it-" + hzA,
+                    "CHATSDK_DEMO", "false",
+                    "CHATSDK_RATE_LIMIT_ENABLED", "false"));
+            env.put("CHATSDK_CLUSTER_PORT", String.valueOf(hzA));
+            TestAppliance a = TestAppliance.start(env);
+            env.put("CHATSDK_CLUSTER_PORT", String.valueOf(hzB));
+            TestAppliance b = TestAppliance.start(env);
+            try {
+                a.awaitReady(Duration.ofSeconds(180));
+                b.awaitReady(Duration.ofSeconds(180));
+                Api onA = Api.newApp(a, "cluster");
+                Api onB = new Api(b, onA.appId, onA.apiKey, onA.secret);
+                onA.users("alice", "bob");
+                onA.as("alice", "POST", "/channels/messaging/both/query", Map.of("data", Map.of("members", List.of("alice", "bob"))));
+
+                try (WsClient alice = WsClient.connect(a, onA.apiKey, onA.userToken("alice"))) {
+                    alice.await("health.check", 20);
+                    WsClient bob = WsClient.connect(b, onB.apiKey, onB.userToken("bob"));
+                    bob.await("health.check", 20);
+                    // 3. presence crosses nodes
+                    assertThat(alice.await(e -> "user.presence.changed".equals(e.get("type")) && "bob".equals(e.get("user_id")), 20).get("user"))
+                            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("online", true);
+                    assertThat(online(onA, "bob")).isTrue();
+                    assertThat(online(onB, "alice")).isTrue();
+
+                    // 1. a send on A reaches a client on B with its seq
+                    Object seq = onA.as("alice", "POST", "/channels/messaging/both/message", Map.of("message", Map.of("text", "from A")))
+                            .obj("message").get("seq");
+                    assertThat(seq).isEqualTo(1);
+                    assertThat(bob.await("message.new", 20)).containsEntry("seq", 1);
+
+                    // 2. typing on A is seen on B
+                    alice.send(Map.of("type", "typing.start", "cid", "messaging:both"));
+                    assertThat(bob.await("typing.start", 20)).containsEntry("user_id", "alice");
+
+                    // 4. kill -9 node A: alice goes offline on B within 30 s
+                    a.kill();
+                    long killed = System.nanoTime();
+                    assertThat(bob.await(e -> "user.presence.changed".equals(e.get("type")) && "alice".equals(e.get("user_id")), 30).get("user"))
+                            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("online", false);
+                    assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(30));
+                    assertThat(online(onB, "alice")).isFalse();
+
+                    // 5. meanwhile B goes on; alice reconnects to B and fetches everything after her last seq
+                    for (int i = 0; i < 5; i++) {
+                        onB.as("bob", "POST", "/channels/messaging/both/message", Map.of("message", Map.of("text", "while A was down " + i)));
+                    }
+                    try (WsClient aliceAgain = WsClient.connect(b, onB.apiKey, onB.userToken("alice"))) {
+                        aliceAgain.await("health.check", 20);
+                        Api.Res missed = onB.as("alice", "POST", "/channels/messaging/both/query", Map.of("messages", Map.of("seq_gt", 1, "limit", 100)));
+                        assertThat(missed.list("messages")).extracting(m -> m.get("seq")).containsExactly(2, 3, 4, 5, 6);
+                    }
+                    bob.close();
+                }
+            } finally {
+                a.stop();
+                b.stop();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean online(Api api, String userId) throws Exception {
+        Api.Res r = api.asServer("POST", "/users/query", Map.of("filter_conditions", Map.of("id", userId)));
+        return Boolean.TRUE.equals(r.list("users").get(0).get("online"));
+    }
+}
