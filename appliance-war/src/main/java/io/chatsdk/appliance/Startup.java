@@ -43,11 +43,19 @@ public class Startup {
     @Inject
     EventMetrics metrics;
 
+    private volatile AppId demoApp;
+
+    /** The demo app, once created (demo mode only). */
+    AppId demoAppId() {
+        return demoApp;
+    }
+
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         metrics.start(engine);
         LOG.log(Level.INFO, "ChatSDK engine started (" + (config.embedded() ? "embedded PostgreSQL" : "external PostgreSQL") + ")");
         if (config.demo()) {
             AppId demo = demoApp();
+            demoApp = demo;
             // Print once the HTTP endpoints answer, so that the printed curl line works when it appears.
             Thread banner = new Thread(() -> {
                 awaitReady();

@@ -54,7 +54,7 @@ public final class TestAppliance {
             Path dir = Files.createTempDirectory(base, "data-");
             shared = new TestAppliance(freePort(), dir, Map.of(
                     "CHATSDK_OPERATOR_TOKEN", OPERATOR_TOKEN,
-                    "CHATSDK_DEMO", "false",
+                    "CHATSDK_DEMO", "true",
                     "CHATSDK_MAX_BODY_BYTES", String.valueOf(MAX_BODY_BYTES),
                     "CHATSDK_RATE_LIMIT_UNREAD_USER", String.valueOf(UNREAD_LIMIT_PER_USER)));
             TestAppliance s = shared;
