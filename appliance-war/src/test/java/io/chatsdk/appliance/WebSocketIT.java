@@ -72,6 +72,27 @@ class WebSocketIT {
     }
 
     @Test
+    void aClientThatStopsReadingIsDisconnectedNotBuffered() throws Exception {
+        api.users("slow", "fast");
+        api.as("fast", "POST", "/channels/messaging/flood/query", Map.of("data", Map.of("members", List.of("fast", "slow"))));
+        try (WsClient fast = WsClient.connect(appliance, api.apiKey, api.userToken("fast"));
+             WsClient slow = WsClient.connect(appliance, api.apiKey, api.userToken("slow"))) {
+            fast.await("health.check", 10);
+            slow.await("health.check", 10);
+            slow.stopReading(); // from now on the client takes nothing off the socket
+            String blob = "x".repeat(48 * 1024);
+            java.util.function.Predicate<Map<String, Object>> slowWentOffline = e -> "user.presence.changed".equals(e.get("type"))
+                    && e.get("user") instanceof Map<?, ?> u && "slow".equals(u.get("id")) && Boolean.FALSE.equals(u.get("online"));
+            int sent = 0;
+            while (sent < 3000 && fast.seen.stream().noneMatch(slowWentOffline)) {
+                fast.send(Map.of("type", "custom", "cid", "messaging:flood", "event", Map.of("type", "flood", "blob", blob, "n", sent++)));
+            }
+            fast.await(slowWentOffline, 30); // the server closed the slow connection instead of buffering for it
+            assertThat(sent).as("events sent before the server gave up").isLessThan(3000);
+        }
+    }
+
+    @Test
     void typingPresenceCustomEventsAndNotifications() throws Exception {
         try (WsClient alice = WsClient.connect(appliance, api.apiKey, api.userToken("alice"))) {
             alice.await("health.check", 10);

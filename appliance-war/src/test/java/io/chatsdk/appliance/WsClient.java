@@ -26,6 +26,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final CompletableFuture<int[]> closed = new CompletableFuture<>();
     volatile String closeReason;
     private final StringBuilder partial = new StringBuilder();
+    private volatile boolean reading = true;
     WebSocket socket;
 
     static WsClient connect(TestAppliance appliance, String apiKey, String token) throws Exception {
@@ -50,8 +51,15 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
             }
             partial.setLength(0);
         }
-        ws.request(1);
+        if (reading) {
+            ws.request(1);
+        }
         return null;
+    }
+
+    /** Simulates a client that stops reading: no more frames are taken off the socket. */
+    void stopReading() {
+        reading = false;
     }
 
     @Override

@@ -61,7 +61,11 @@ final class Connection {
                 return true;
             }
         }
-        close(TOO_SLOW, "too_slow: the client did not keep up; reconnect and resync from your last seq");
+        // closing may block on a socket whose buffers are full: never on the fan-out thread
+        Thread closer = new Thread(() -> close(TOO_SLOW, "too_slow: the client did not keep up; reconnect and resync from your last seq"),
+                "chatsdk-ws-close");
+        closer.setDaemon(true);
+        closer.start();
         return false;
     }
 
