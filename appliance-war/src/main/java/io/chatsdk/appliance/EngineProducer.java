@@ -3,12 +3,14 @@ package io.chatsdk.appliance;
 import io.chatsdk.connectors.artemis.ArtemisBroker;
 import io.chatsdk.connectors.artemis.ArtemisEventBus;
 import io.chatsdk.connectors.hazelcast.HazelcastPresenceRegistry;
+import io.chatsdk.connectors.hazelcast.HazelcastRateLimits;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.spi.EventBus;
 import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
 import io.chatsdk.engine.spi.PresenceRegistry;
 import io.chatsdk.engine.spi.AesGcmKeyProvider;
 import io.chatsdk.jakarta.ChatApiSettings;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -64,6 +66,12 @@ public class EngineProducer {
 
     void closePresence(@Disposes PresenceRegistry presence) {
         presence.close();
+    }
+
+    /** Rate-limit buckets shared by the cluster's nodes through Hazelcast; none (per-node buckets) for one node. */
+    @Produces
+    ProxyManager<String> rateLimitStore(PresenceRegistry presence) {
+        return presence instanceof HazelcastPresenceRegistry hz ? HazelcastRateLimits.proxyManager(hz.instance()) : null;
     }
 
     @Produces

@@ -40,7 +40,7 @@ class ClusterIT {
                     "CHATSDK_CLUSTER_MEMBERS", "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB,
                     "CHATSDK_CLUSTER_NAME", "it-" + hzA,
                     "CHATSDK_DEMO", "false",
-                    "CHATSDK_RATE_LIMIT_ENABLED", "false"));
+                    "CHATSDK_RATE_LIMIT_UNREAD_USER", "4"));
             env.put("CHATSDK_CLUSTER_PORT", String.valueOf(hzA));
             TestAppliance a = TestAppliance.start(env);
             env.put("CHATSDK_CLUSTER_PORT", String.valueOf(hzB));
@@ -72,6 +72,14 @@ class ClusterIT {
                     // 2. typing on A is seen on B
                     alice.send(Map.of("type", "typing.start", "cid", "messaging:both"));
                     assertThat(bob.await("typing.start", 20)).containsEntry("user_id", "alice");
+
+                    // rate limits are counted cluster-wide: 4 per minute for alice, whichever node she asks
+                    for (int i = 0; i < 4; i++) {
+                        assertThat((i % 2 == 0 ? onA : onB).as("alice", "GET", "/unread", null).status()).isEqualTo(200);
+                    }
+                    Api.Res limited = onB.as("alice", "GET", "/unread", null);
+                    assertThat(limited.status()).isEqualTo(429);
+                    assertThat(onA.as("alice", "GET", "/unread", null).status()).isEqualTo(429);
 
                     // 4. kill -9 node A: alice goes offline on B within 30 s
                     a.kill();

@@ -122,6 +122,16 @@ class WebSocketIT {
             assertThat(alice.await(e -> "user.presence.changed".equals(e.get("type")) && "carol".equals(e.get("user_id")), 10).get("user"))
                     .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("online", false);
 
+            try (WsClient noPresence = WsClient.connect(appliance, api.apiKey, api.userToken("bob"), false)) {
+                noPresence.await("health.check", 10);
+                try (WsClient carolAgain = WsClient.connect(appliance, api.apiKey, api.userToken("carol"))) {
+                    carolAgain.await("health.check", 10);
+                    alice.await(e -> "user.presence.changed".equals(e.get("type")) && "carol".equals(e.get("user_id")), 10);
+                }
+                Thread.sleep(500);
+                assertThat(noPresence.seen).as("presence is opt-in").noneMatch(e -> "user.presence.changed".equals(e.get("type")));
+            }
+
             try (WsClient dan = WsClient.connect(appliance, api.apiKey, api.userToken("dan"))) {
                 dan.await("health.check", 10);
                 api.as("alice", "POST", "/channels/messaging/rt", Map.of("add_members", List.of("dan")));

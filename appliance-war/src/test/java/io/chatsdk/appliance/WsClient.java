@@ -30,8 +30,13 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     WebSocket socket;
 
     static WsClient connect(TestAppliance appliance, String apiKey, String token) throws Exception {
+        return connect(appliance, apiKey, token, true);
+    }
+
+    static WsClient connect(TestAppliance appliance, String apiKey, String token, boolean presence) throws Exception {
         WsClient c = new WsClient();
-        String q = "?api_key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8) + "&authorization=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        String q = "?api_key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8) + "&authorization=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + (presence ? "&presence=true" : "");
         c.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create("ws://127.0.0.1:" + appliance.port + "/api/v1/connect" + q), c).get(20, TimeUnit.SECONDS);
         return c;

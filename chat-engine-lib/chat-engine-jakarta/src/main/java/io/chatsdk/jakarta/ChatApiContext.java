@@ -3,6 +3,7 @@ package io.chatsdk.jakarta;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
 import io.chatsdk.engine.spi.PresenceRegistry;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -12,7 +13,9 @@ import java.time.Clock;
 
 /**
  * What the API's resources and filters share: the engine (which the host application must produce as a CDI bean),
- * the settings (a produced {@link ChatApiSettings}, or the defaults), the app directory and the rate limiter.
+ * the settings (a produced {@link ChatApiSettings}, or the defaults), the app directory and the rate limiter, and
+ * optional cluster parts the host may produce: a {@link PresenceRegistry} and a Bucket4j {@code ProxyManager<String>}
+ * for shared rate-limit buckets (a producer may return null for "none").
  */
 @ApplicationScoped
 public class ChatApiContext {
@@ -24,6 +27,9 @@ public class ChatApiContext {
 
     @Inject
     Instance<PresenceRegistry> presenceInstance;
+
+    @Inject
+    Instance<ProxyManager<String>> rateLimitStore;
 
     private ChatApiSettings settings;
     private AppDirectory apps;
@@ -38,7 +44,8 @@ public class ChatApiContext {
         settings = settingsInstance.isResolvable() ? settingsInstance.get() : ChatApiSettings.defaults();
         apps = new AppDirectory(engine, settings.credentialsCache(), clock);
         tokens = new TokenVerifier(settings.clockSkew());
-        rateLimiter = new RateLimiter(settings.rateLimits(), clock);
+        ProxyManager<String> store = rateLimitStore.isResolvable() ? rateLimitStore.get() : null;
+        rateLimiter = new RateLimiter(settings.rateLimits(), clock, store);
         authenticator = new Authenticator(this);
     }
 

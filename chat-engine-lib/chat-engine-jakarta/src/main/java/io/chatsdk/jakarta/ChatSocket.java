@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The realtime endpoint, {@code /api/v1/connect?api_key=...&authorization=<user token>} (browsers cannot set headers on
- * a WebSocket). A bad key or token closes the socket with code 4401 (4403 for a disabled app or user) and a reason
+ * The realtime endpoint, {@code /api/v1/connect?api_key=...&authorization=<user token>[&presence=true]} (browsers cannot
+ * set headers on a WebSocket; {@code presence=true} subscribes to {@code user.presence.changed}, as GetStream's
+ * {@code presence} option does). A bad key or token closes the socket with code 4401 (4403 for a disabled app or user) and a reason
  * naming the problem.
  *
  * <p>Server to client: {@code health.check} (first with {@code connection_id} and the user's unread counts, then every
@@ -53,7 +54,8 @@ public class ChatSocket {
             return;
         }
         session.setMaxTextMessageBufferSize(64 * 1024);
-        Connection c = new Connection(UUID.randomUUID().toString(), caller, session, ctx.hub().maxQueue(), ctx.clock().instant());
+        Connection c = new Connection(UUID.randomUUID().toString(), caller, "true".equalsIgnoreCase(param(session, "presence")), session,
+                ctx.hub().maxQueue(), ctx.clock().instant());
         session.getUserProperties().put(CONNECTION, c);
         ctx.hub().open(c);
     }

@@ -24,6 +24,8 @@ final class Connection {
     final AppId appId;
     final String userId;
     final Caller caller;
+    /** Whether the client asked for {@code user.presence.changed} events ({@code presence=true} when connecting). */
+    final boolean presence;
     private final Session session;
     private final int maxQueue;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -32,8 +34,9 @@ final class Connection {
     private volatile Instant lastReceived;
     private volatile Instant lastHealthCheck;
 
-    Connection(String id, Caller caller, Session session, int maxQueue, Instant now) {
+    Connection(String id, Caller caller, boolean presence, Session session, int maxQueue, Instant now) {
         this.id = id;
+        this.presence = presence;
         this.appId = caller.appId();
         this.userId = caller.userId();
         this.caller = caller;

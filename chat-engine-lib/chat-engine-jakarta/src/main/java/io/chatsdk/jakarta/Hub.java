@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * for each event of a channel, delivers it to the connections of that channel's members in the event's app (looked
  * up in PostgreSQL, which decides membership). Typing events are ephemeral: they go through the bus without the
  * outbox and expire when no {@code typing.stop} comes. A user is online while any of their connections on any node
- * is open, as the {@link PresenceRegistry} knows; {@code user.presence.changed} goes to the users who share a channel
- * with them.
+ * is open, as the {@link PresenceRegistry} knows; {@code user.presence.changed} goes to the connections that asked for
+ * presence, of users who share a channel with them. Presence is opt-in because its cost grows with the square of a
+ * channel's connected members (each connect notifies every other member).
  *
  * <p>Fan-out runs on one thread so that a channel's events leave in bus order. Health checks, idle timeouts and typing
  * expiry run on a scheduler. Thread-safe.
@@ -180,12 +181,18 @@ final class Hub implements AutoCloseable {
             if (app == null || app.isEmpty()) {
                 return;
             }
+            boolean presenceEvent = e.type().equals("user.presence.changed");
+            if (presenceEvent && app.values().stream().flatMap(Set::stream).noneMatch(c -> c.presence)) {
+                return; // nobody on this node asked for presence: skip the peer lookup
+            }
             AppHandle server = engine.app(e.appId());
             Collection<String> recipients = recipients(server, e);
             String json = ApiJson.write(e.payload());
             for (String userId : recipients) {
                 for (Connection c : app.getOrDefault(userId, Set.of())) {
-                    c.send(json);
+                    if (!presenceEvent || c.presence) {
+                        c.send(json);
+                    }
                 }
             }
             notifications(app, e);

@@ -2,7 +2,9 @@ package io.chatsdk.jakarta;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,8 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * In-process, per-node rate limits (Bucket4j): one bucket per app and endpoint group, and one per app, user and
- * group, each refilled in full every minute. A cluster-wide limiter replaces this in the realtime work. Thread-safe.
+ * Rate limits with Bucket4j: one bucket per app and endpoint group, and one per app, user and group, each refilled in
+ * full every minute. Buckets live in this node's memory, or, given a {@link ProxyManager} (the appliance passes
+ * Hazelcast's in a cluster), in a store shared by all nodes. Thread-safe.
  */
 final class RateLimiter {
     private static final int MAX_BUCKETS = 200_000;
@@ -22,11 +25,19 @@ final class RateLimiter {
 
     private final ChatApiSettings.RateLimits limits;
     private final Clock clock;
+    private final ProxyManager<String> shared;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
+    /** Per-node buckets. */
     RateLimiter(ChatApiSettings.RateLimits limits, Clock clock) {
+        this(limits, clock, null);
+    }
+
+    /** Buckets kept in a distributed store ({@code shared}, e.g. Hazelcast), so every node counts against the same ones. */
+    RateLimiter(ChatApiSettings.RateLimits limits, Clock clock, ProxyManager<String> shared) {
         this.limits = limits;
         this.clock = clock;
+        this.shared = shared;
     }
 
     /** Takes one token from the user's bucket (user tokens only) and the app's; throws 429 if either is empty. */
@@ -45,9 +56,10 @@ final class RateLimiter {
         if (buckets.size() > MAX_BUCKETS) {
             buckets.clear(); // a flood of distinct users: forget and start over rather than grow without bound
         }
-        Bucket bucket = buckets.computeIfAbsent(key, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perMinute).refillIntervally(perMinute, Duration.ofMinutes(1)).build())
-                .build());
+        Bandwidth bandwidth = Bandwidth.builder().capacity(perMinute).refillIntervally(perMinute, Duration.ofMinutes(1)).build();
+        Bucket bucket = buckets.computeIfAbsent(key, k -> shared == null
+                ? Bucket.builder().addLimit(bandwidth).build()
+                : shared.builder().build(k, () -> BucketConfiguration.builder().addLimit(bandwidth).build()));
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         long nowSeconds = clock.instant().getEpochSecond();
         long reset = nowSeconds + Math.max(1, Duration.ofNanos(probe.getNanosToWaitForReset()).toSeconds());

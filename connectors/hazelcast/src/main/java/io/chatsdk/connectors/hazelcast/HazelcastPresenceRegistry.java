@@ -72,6 +72,8 @@ public final class HazelcastPresenceRegistry implements PresenceRegistry, Member
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(host + ":" + port) : members);
         config.addMultiMapConfig(new MultiMapConfig(MAP).setBackupCount(1));
+        // rate-limit buckets refill within a minute; idle ones can go
+        config.addMapConfig(new com.hazelcast.config.MapConfig(HazelcastRateLimits.MAP).setBackupCount(1).setMaxIdleSeconds(180));
         return new HazelcastPresenceRegistry(Hazelcast.newHazelcastInstance(config), true);
     }
 

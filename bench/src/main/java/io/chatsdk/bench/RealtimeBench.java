@@ -1,0 +1,284 @@
+package io.chatsdk.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatsdk.jakarta.Tokens;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Realtime benchmark against the appliance's executable jar, started here as a separate process: send → receive latency
+ * of {@code message.new} over WebSocket with 1, 100 and 1,000 subscribers on one channel, the fan-out rate, and memory
+ * per idle connection with up to 10,000 connections over 1,000 channels. In the same run, the same fan-outs through a
+ * plain Jakarta WebSocket broadcast endpoint on the same Payara Micro ({@code /bench/broadcast}) give the transport's
+ * ceiling. Clients live in this JVM; latency is measured with this JVM's clock at both ends.
+ *
+ * Run with {@code ./chatsdk bench-realtime [connections]} (default 10000).
+ */
+public final class RealtimeBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OPERATOR = "bench-operator-token-0123456789";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String base;
+    private final String wsBase;
+    private String apiKey;
+    private String secret;
+
+    private RealtimeBench(int port) {
+        this.base = "http://127.0.0.1:" + port;
+        this.wsBase = "ws://127.0.0.1:" + port;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 10_000;
+        Path jar = Path.of(args.length > 1 ? args[1] : "appliance-war/target/chatsdk-appliance.jar").toAbsolutePath();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path data = Files.createTempDirectory("chatsdk-rt-bench-");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g", "-jar",
+                jar.toString(), "--port", String.valueOf(port), "--nohazelcast", "--disablephonehome", "--maxhttpthreads", "64")
+                .redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
+        pb.environment().putAll(Map.of("CHATSDK_DATA_DIR", data.toString(), "CHATSDK_PORT", String.valueOf(port), "CHATSDK_DEMO", "false",
+                "CHATSDK_RATE_LIMIT_ENABLED", "false", "CHATSDK_OPERATOR_TOKEN", OPERATOR, "CHATSDK_BENCH_ENDPOINTS", "true",
+                "CHATSDK_WS_MAX_QUEUED_EVENTS", "100000"));
+        Process appliance = pb.start();
+        try {
+            new RealtimeBench(port).run(appliance, connections);
+        } finally {
+            appliance.destroy();
+            appliance.waitFor();
+        }
+    }
+
+    private void run(Process appliance, int connections) throws Exception {
+        awaitReady(appliance);
+        Map<String, Object> app = post("/admin/api/apps", Map.of("name", "rt-bench"), "Bearer " + OPERATOR);
+        apiKey = (String) app.get("api_key");
+        secret = (String) app.get("api_secret");
+        int users = Math.max(1001, connections);
+        for (int from = 0; from < users; from += 100) {
+            Map<String, Object> batch = new LinkedHashMap<>();
+            for (int i = from; i < Math.min(users, from + 100); i++) {
+                batch.put("u" + i, Map.of());
+            }
+            post(api("/users"), Map.of("users", batch), server());
+        }
+        post(api("/channels/messaging/fan/query"), Map.of("data", Map.of("created_by_id", "u0", "members", List.of("u0"))), server());
+        for (int from = 1; from <= 1000; from += 100) {
+            List<String> ids = new ArrayList<>();
+            for (int i = from; i < from + 100; i++) {
+                ids.add("u" + i);
+            }
+            post(api("/channels/messaging/fan"), Map.of("add_members", ids), server());
+        }
+        System.out.println("## Realtime benchmark");
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores; appliance with -Xmx4g; clients in the benchmark JVM%n%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
+        System.out.println("| subscribers | messages | chat p50 ms | chat p99 ms | chat max ms | chat deliveries/s | broadcast p50 ms | broadcast p99 ms | broadcast deliveries/s | chat / broadcast (deliveries/s) |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (int subscribers : new int[] {1, 100, 1000}) {
+            int messages = subscribers == 1 ? 300 : subscribers == 100 ? 100 : 30;
+            Result chat = chatFanout(subscribers, messages);
+            Result plain = broadcastFanout(subscribers, messages);
+            System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.2f |%n", subscribers, messages,
+                    chat.p50, chat.p99, chat.max, chat.rate, plain.p50, plain.p99, plain.rate, chat.rate / plain.rate);
+        }
+        System.out.println();
+        idleConnections(appliance, connections);
+    }
+
+    record Result(double p50, double p99, double max, double rate) {
+    }
+
+    /** Subscribers u1..uN watch messaging:fan; u0 sends {@code messages} messages one after another over REST. */
+    private Result chatFanout(int subscribers, int messages) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        CountDownLatch all = new CountDownLatch(subscribers * messages);
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 1; i <= subscribers; i++) {
+            sockets.add(connect(chatUrl("u" + i), text -> {
+                if (text.contains("\"type\":\"message.new\"")) {
+                    int at = text.indexOf("\"t\":");
+                    long sent = Long.parseLong(text.substring(at + 4, text.indexOf(',', at) < 0 ? text.indexOf('}', at) : Math.min(text.indexOf(',', at), text.indexOf('}', at))));
+                    latencies.add(System.nanoTime() - sent);
+                    all.countDown();
+                }
+            }));
+        }
+        Thread.sleep(2000);
+        long t0 = System.nanoTime();
+        for (int m = 0; m < messages; m++) {
+            post(api("/channels/messaging/fan/message"), Map.of("message", Map.of("user_id", "u0", "text", "bench " + m, "t", System.nanoTime())), server());
+        }
+        all.await(120, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        sockets.forEach(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+        return summarize(latencies, seconds);
+    }
+
+    /** The same fan-out through the plain broadcast endpoint: the transport's ceiling. */
+    private Result broadcastFanout(int subscribers, int messages) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        CountDownLatch all = new CountDownLatch(subscribers * messages);
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            sockets.add(connect(wsBase + "/bench/broadcast", text -> {
+                latencies.add(System.nanoTime() - Long.parseLong(text.substring(text.indexOf(':') + 1, text.indexOf('}'))));
+                all.countDown();
+            }));
+        }
+        WebSocket sender = connect(wsBase + "/bench/broadcast", text -> { });
+        Thread.sleep(1000);
+        long t0 = System.nanoTime();
+        for (int m = 0; m < messages; m++) {
+            sender.sendText("{\"t\":" + System.nanoTime() + "}", true).get(10, TimeUnit.SECONDS);
+            Thread.sleep(2); // like the chat case, one message after another rather than a burst
+        }
+        all.await(120, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        sockets.forEach(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+        sender.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        return summarize(latencies, seconds);
+    }
+
+    /** Opens idle connections for users over 1,000 channels of 10 and reads the appliance's resident memory. */
+    private void idleConnections(Process appliance, int connections) throws Exception {
+        for (int c = 0; c < 1000; c++) {
+            List<String> members = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                members.add("u" + ((c * 10 + i) % Math.max(1001, connections)));
+            }
+            post(api("/channels/messaging/room-" + c + "/query"), Map.of("data", Map.of("created_by_id", members.get(0), "members", members)), server());
+        }
+        System.gc();
+        Thread.sleep(2000);
+        long before = rssKb(appliance.pid());
+        List<WebSocket> open = new ArrayList<>();
+        CountDownLatch hello = new CountDownLatch(connections);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < connections; i++) {
+            open.add(connect(chatUrl("u" + i), text -> {
+                if (text.startsWith("{\"type\":\"health.check\"")) {
+                    hello.countDown();
+                }
+            }));
+        }
+        boolean allUp = hello.await(300, TimeUnit.SECONDS);
+        double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        Thread.sleep(5000);
+        long after = rssKb(appliance.pid());
+        // one message into each of 100 rooms, measured at every member that is connected
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        System.out.println("### Idle connections");
+        System.out.printf(Locale.ROOT, "%d WebSocket connections (%s) opened in %.1f s over 1,000 channels of 10 members; appliance resident memory "
+                        + "%,d MiB before, %,d MiB after: **%.1f KiB per idle connection** (JVM heap and native, Grizzly and Tyrus "
+                        + "buffers included). At that rate 24 GiB would hold about %,d connections; not verified at that scale.%n",
+                connections, allUp ? "all got their health.check" : "NOT all got their health.check", connectSeconds, before / 1024, after / 1024,
+                (after - before) / (double) connections, (long) ((24L * 1024 * 1024 - after) / Math.max(0.001, (after - before) / (double) connections)));
+        for (WebSocket ws : open) {
+            ws.abort();
+        }
+    }
+
+    private static Result summarize(ConcurrentLinkedQueue<Long> latencies, double seconds) {
+        long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (l.length == 0) {
+            return new Result(Double.NaN, Double.NaN, Double.NaN, 0);
+        }
+        return new Result(EngineBench.percentile(l, 0.5), EngineBench.percentile(l, 0.99), l[l.length - 1] / 1e6, l.length / seconds);
+    }
+
+    private static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private String chatUrl(String user) {
+        return wsBase + "/api/v1/connect?api_key=" + apiKey + "&authorization="
+                + URLEncoder.encode(Tokens.user(secret, user, Instant.now(), null), StandardCharsets.UTF_8);
+    }
+
+    private WebSocket connect(String url, java.util.function.Consumer<String> onText) throws Exception {
+        return http.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    onText.accept(partial.toString());
+                    partial.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+        }).get(30, TimeUnit.SECONDS);
+    }
+
+    private String server() {
+        return Tokens.server(secret, Instant.now());
+    }
+
+    private String api(String path) {
+        return "/api/v1" + path + "?api_key=" + apiKey;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> post(String path, Object body, String auth) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", auth)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readValue(r.body(), Map.class);
+    }
+
+    private void awaitReady(Process p) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the appliance exited with " + p.exitValue());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the appliance was not ready within 3 minutes");
+    }
+}
