@@ -65,6 +65,20 @@ class WebSocketIT {
             bob.send(Map.of("type", "message.read", "cid", "messaging:rt"));
             assertThat(bob.await("message.read", 10)).containsEntry("user_id", "bob");
 
+            // once a connection watches some channels, the others' new messages arrive as notifications
+            api.as("alice", "POST", "/channels/messaging/side/query", Map.of("data", Map.of("members", List.of("alice", "bob"))));
+            bob.send(Map.of("type", "channel.watch", "cid", "messaging:side"));
+            api.as("alice", "POST", "/channels/messaging/rt/message", Map.of("message", Map.of("text", "not watched")));
+            assertThat(bob.await(e -> "messaging:rt".equals(e.get("cid")) && e.get("type").toString().contains("message_new"), 10))
+                    .containsEntry("type", "notification.message_new");
+            api.as("alice", "POST", "/channels/messaging/side/message", Map.of("message", Map.of("text", "watched")));
+            assertThat(bob.await(e -> "messaging:side".equals(e.get("cid")) && e.get("type").toString().startsWith("message.new"), 10))
+                    .containsEntry("type", "message.new");
+
+            // a deleted channel's members hear about it
+            api.as("alice", "DELETE", "/channels/messaging/side", null);
+            assertThat(bob.await("channel.deleted", 10)).containsEntry("cid", "messaging:side");
+
             Thread.sleep(1000);
             assertThat(eve.seen).noneMatch(e -> "messaging:rt".equals(e.get("cid")));
             assertThat(otherBob.seen).noneMatch(e -> "messaging:rt".equals(e.get("cid")));

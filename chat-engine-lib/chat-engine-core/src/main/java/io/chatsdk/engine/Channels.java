@@ -224,7 +224,10 @@ public final class Channels {
         ctx.db().inTransaction(tx -> {
             ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, ChannelGate.actingUser(actor, null), now);
             l.require(Permission.DELETE_CHANNEL);
-            Outbox.write(tx, app, "channel.deleted", cid.toString(), l.pk(), l.channel().lastSeq(), now, Map.of("channel", Wire.channel(l.channel())));
+            // the members go with the channel, so the event names them for delivery
+            List<String> memberIds = tx.query("select user_id from channel_member where channel_pk = ? order by user_id", rs -> rs.getString(1), l.pk());
+            Outbox.write(tx, app, "channel.deleted", cid.toString(), l.pk(), l.channel().lastSeq(), now,
+                    Map.of("channel", Wire.channel(l.channel()), "member_ids", memberIds));
             tx.update("delete from channel where pk = ?", l.pk());
             return null;
         });

@@ -25,7 +25,9 @@ import java.util.UUID;
  * naming the problem.
  *
  * <p>Server to client: {@code health.check} (first with {@code connection_id} and the user's unread counts, then every
- * 30 s) and the events of the user's channels. Client to server: {@code health.check}, {@code typing.start},
+ * 30 s) and the events of the user's channels ({@code notification.message_new} instead of {@code message.new} for
+ * channels the connection does not watch, once it watches some). Client to server: {@code health.check},
+ * {@code channel.watch}, {@code channel.stop_watching}, {@code typing.start},
  * {@code typing.stop}, {@code message.read} ({@code cid}, optional {@code message_id}) and {@code custom} events
  * ({@code cid} and an {@code event} object). A connection that sends nothing for 60 s is closed (4408).
  */
@@ -73,6 +75,8 @@ public class ChatSocket {
             type = msg.requireString("type");
             switch (type) {
                 case "health.check" -> c.send(ApiJson.write(ctx.hub().healthCheck(c, null)));
+                case "channel.watch", "channel.stop_watching" ->
+                        ctx.hub().watch(c, Cid.parse(msg.requireString("cid")), type.equals("channel.watch"));
                 case "typing.start", "typing.stop" -> ctx.hub().typing(c, Cid.parse(msg.requireString("cid")), type.equals("typing.start"));
                 case "message.read" -> c.caller.app().reads().markRead(Cid.parse(msg.requireString("cid")), msg.string("message_id"), null);
                 case "custom" -> ctx.hub().custom(c, Cid.parse(msg.requireString("cid")), msg.object("event").asMap());

@@ -31,6 +31,8 @@ final class Connection {
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private boolean sending;
     private boolean closed;
+    /** Channels this connection watches; empty means "all of the user's channels" until the first watch. */
+    private final java.util.Set<String> watching = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant lastReceived;
     private volatile Instant lastHealthCheck;
 
@@ -92,6 +94,19 @@ final class Connection {
         } catch (RuntimeException e) {
             close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
         }
+    }
+
+    void watch(String cid, boolean on) {
+        if (on) {
+            watching.add(cid);
+        } else {
+            watching.remove(cid);
+        }
+    }
+
+    /** True when the connection watches {@code cid}: explicitly, or implicitly because it never chose channels. */
+    boolean watches(String cid) {
+        return watching.isEmpty() || watching.contains(cid);
     }
 
     void received(Instant now) {

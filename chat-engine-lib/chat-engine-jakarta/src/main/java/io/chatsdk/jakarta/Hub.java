@@ -122,6 +122,14 @@ final class Hub implements AutoCloseable {
         return presence.isOnline(app, userId);
     }
 
+    /** A client's {@code channel.watch} / {@code channel.stop_watching}: needs read permission on the channel. */
+    void watch(Connection c, Cid cid, boolean on) {
+        if (on) {
+            c.caller.app().channels().get(cid);
+        }
+        c.watch(cid.toString(), on);
+    }
+
     /** A client's {@code typing.start} / {@code typing.stop}: needs membership and the channel type's typing flag. */
     void typing(Connection c, Cid cid, boolean start) {
         Channel channel = c.caller.app().channels().get(cid);
@@ -188,9 +196,21 @@ final class Hub implements AutoCloseable {
             AppHandle server = engine.app(e.appId());
             Collection<String> recipients = recipients(server, e);
             String json = ApiJson.write(e.payload());
+            String notification = null;
+            boolean newMessage = e.type().equals("message.new");
             for (String userId : recipients) {
                 for (Connection c : app.getOrDefault(userId, Set.of())) {
-                    if (!presenceEvent || c.presence) {
+                    if (presenceEvent && !c.presence) {
+                        continue;
+                    }
+                    if (newMessage && !c.watches(e.cid())) {
+                        if (notification == null) {
+                            Map<String, Object> n = new LinkedHashMap<>(e.payload());
+                            n.put("type", "notification.message_new");
+                            notification = ApiJson.write(n);
+                        }
+                        c.send(notification);
+                    } else {
                         c.send(json);
                     }
                 }
@@ -216,7 +236,12 @@ final class Hub implements AutoCloseable {
         if (e.cid() == null) {
             return List.of();
         }
-        Set<String> r = new LinkedHashSet<>(server.channels().memberIds(Cid.parse(e.cid()), MAX_RECIPIENTS));
+        Set<String> r = new LinkedHashSet<>();
+        if (e.payload().get("member_ids") instanceof List<?> ids) {
+            ids.forEach(id -> r.add(String.valueOf(id))); // the channel is gone (channel.deleted): its members came with the event
+        } else {
+            r.addAll(server.channels().memberIds(Cid.parse(e.cid()), MAX_RECIPIENTS));
+        }
         if (type.equals("member.removed") && e.payload().get("user_id") instanceof String removed) {
             r.add(removed);
         }
