@@ -1,33 +1,25 @@
 package io.chatsdk.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatsdk.jakarta.Tokens;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Realtime benchmark against the appliance's executable jar, started here as a separate process: send → receive latency
@@ -39,46 +31,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * Run with {@code ./chatsdk bench-realtime [connections]} (default 10000).
  */
 public final class RealtimeBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String OPERATOR = "bench-operator-token-0123456789";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final String base;
+    private final ApplianceProcess appliance;
+    private final HttpClient http;
     private final String wsBase;
     private String apiKey;
     private String secret;
 
-    private RealtimeBench(int port) {
-        this.base = "http://127.0.0.1:" + port;
-        this.wsBase = "ws://127.0.0.1:" + port;
+    private RealtimeBench(ApplianceProcess appliance) {
+        this.appliance = appliance;
+        this.http = appliance.http;
+        this.wsBase = "ws://127.0.0.1:" + appliance.port;
     }
 
     public static void main(String[] args) throws Exception {
         int connections = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 10_000;
         Path jar = Path.of(args.length > 1 ? args[1] : "appliance-war/target/chatsdk-appliance.jar").toAbsolutePath();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path data = Files.createTempDirectory("chatsdk-rt-bench-");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g", "-jar",
-                jar.toString(), "--port", String.valueOf(port), "--nohazelcast", "--disablephonehome", "--maxhttpthreads", "64")
-                .redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
-        pb.environment().putAll(Map.of("CHATSDK_DATA_DIR", data.toString(), "CHATSDK_PORT", String.valueOf(port), "CHATSDK_DEMO", "false",
-                "CHATSDK_RATE_LIMIT_ENABLED", "false", "CHATSDK_OPERATOR_TOKEN", OPERATOR, "CHATSDK_BENCH_ENDPOINTS", "true",
-                "CHATSDK_WS_MAX_QUEUED_EVENTS", "100000"));
-        Process appliance = pb.start();
-        try {
-            new RealtimeBench(port).run(appliance, connections);
-        } finally {
-            appliance.destroy();
-            appliance.waitFor();
+        try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of("-Xmx4g"),
+                Map.of("CHATSDK_BENCH_ENDPOINTS", "true", "CHATSDK_WS_MAX_QUEUED_EVENTS", "100000"))) {
+            new RealtimeBench(appliance).run(connections);
         }
     }
 
-    private void run(Process appliance, int connections) throws Exception {
-        awaitReady(appliance);
-        Map<String, Object> app = post("/admin/api/apps", Map.of("name", "rt-bench"), "Bearer " + OPERATOR);
+    private void run(int connections) throws Exception {
+        appliance.awaitReady();
+        Map<String, Object> app = post("/admin/api/apps", Map.of("name", "rt-bench"), "Bearer " + ApplianceProcess.OPERATOR);
         apiKey = (String) app.get("api_key");
         secret = (String) app.get("api_secret");
         int users = Math.max(1001, connections);
@@ -110,7 +87,7 @@ public final class RealtimeBench {
                     chat.p50, chat.p99, chat.max, chat.rate, plain.p50, plain.p99, plain.rate, chat.rate / plain.rate);
         }
         System.out.println();
-        idleConnections(appliance, connections);
+        idleConnections(appliance.process, connections);
     }
 
     record Result(double p50, double p99, double max, double rate) {
@@ -124,9 +101,7 @@ public final class RealtimeBench {
         for (int i = 1; i <= subscribers; i++) {
             sockets.add(connect(chatUrl("u" + i), text -> {
                 if (text.contains("\"type\":\"message.new\"")) {
-                    int at = text.indexOf("\"t\":");
-                    long sent = Long.parseLong(text.substring(at + 4, text.indexOf(',', at) < 0 ? text.indexOf('}', at) : Math.min(text.indexOf(',', at), text.indexOf('}', at))));
-                    latencies.add(System.nanoTime() - sent);
+                    latencies.add(System.nanoTime() - stamp(text));
                     all.countDown();
                 }
             }));
@@ -181,11 +156,14 @@ public final class RealtimeBench {
         long before = rssKb(appliance.pid());
         List<WebSocket> open = new ArrayList<>();
         CountDownLatch hello = new CountDownLatch(connections);
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < connections; i++) {
             open.add(connect(chatUrl("u" + i), text -> {
                 if (text.startsWith("{\"type\":\"health.check\"")) {
                     hello.countDown();
+                } else if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:room-")) {
+                    latencies.add(System.nanoTime() - stamp(text));
                 }
             }));
         }
@@ -193,17 +171,41 @@ public final class RealtimeBench {
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(5000);
         long after = rssKb(appliance.pid());
-        // one message into each of 100 rooms, measured at every member that is connected
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        // with all of them connected: 200 messages into random rooms, measured at every member
+        java.util.Random random = new java.util.Random(42);
+        long s0 = System.nanoTime();
+        for (int m = 0; m < 200; m++) {
+            int room = random.nextInt(1000);
+            String sender = "u" + ((room * 10) % Math.max(1001, connections));
+            post(api("/channels/messaging/room-" + room + "/message"), Map.of("message", Map.of("user_id", sender, "text", "busy " + m,
+                    "t", System.nanoTime())), server());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (latencies.size() < 2000 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Result busy = summarize(latencies, (System.nanoTime() - s0) / 1e9);
         System.out.println("### Idle connections");
         System.out.printf(Locale.ROOT, "%d WebSocket connections (%s) opened in %.1f s over 1,000 channels of 10 members; appliance resident memory "
                         + "%,d MiB before, %,d MiB after: **%.1f KiB per idle connection** (JVM heap and native, Grizzly and Tyrus "
                         + "buffers included). At that rate 24 GiB would hold about %,d connections; not verified at that scale.%n",
                 connections, allUp ? "all got their health.check" : "NOT all got their health.check", connectSeconds, before / 1024, after / 1024,
                 (after - before) / (double) connections, (long) ((24L * 1024 * 1024 - after) / Math.max(0.001, (after - before) / (double) connections)));
+        System.out.printf(Locale.ROOT, "%nWith those %d connections open: 200 messages into random rooms of 10, %d deliveries: "
+                + "p50 %.1f ms, p99 %.1f ms, max %.1f ms.%n", connections, latencies.size(), busy.p50(), busy.p99(), busy.max());
         for (WebSocket ws : open) {
             ws.abort();
         }
+    }
+
+    /** The sender's {@code System.nanoTime()} that the message carries as custom field {@code t}. */
+    private static long stamp(String json) {
+        int at = json.indexOf("\"t\":") + 4;
+        int end = at;
+        while (end < json.length() && (Character.isDigit(json.charAt(end)) || json.charAt(end) == '-')) {
+            end++;
+        }
+        return Long.parseLong(json.substring(at, end));
     }
 
     private static Result summarize(ConcurrentLinkedQueue<Long> latencies, double seconds) {
@@ -253,32 +255,7 @@ public final class RealtimeBench {
         return "/api/v1" + path + "?api_key=" + apiKey;
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> post(String path, Object body, String auth) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", auth)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return JSON.readValue(r.body(), Map.class);
-    }
-
-    private void awaitReady(Process p) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the appliance exited with " + p.exitValue());
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the appliance was not ready within 3 minutes");
+        return appliance.post(path, body, auth);
     }
 }

@@ -12,13 +12,10 @@ import io.chatsdk.engine.spi.KeyProvider;
 import io.chatsdk.jakarta.Tokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -48,37 +45,19 @@ public final class RestBench {
         // Payara's request path needs a few thousand requests before the JIT has compiled it: warm up as long as we measure
         Duration warmup = Duration.ofSeconds(Math.max(5, seconds));
         Path jar = Path.of(args.length > 1 ? args[1] : "appliance-war/target/chatsdk-appliance.jar").toAbsolutePath();
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("build the appliance first (./chatsdk build): " + jar + " is missing");
-        }
         System.out.println("## REST benchmark");
         System.out.printf(Locale.ROOT, "JVM %s, %d cores, %ds per case after %ds warm-up%n%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), run.toSeconds(), warmup.toSeconds());
 
         Map<String, EngineBench.Result> rest = new LinkedHashMap<>();
-        Process appliance = null;
-        try {
-            int port = freePort();
-            Path data = Files.createTempDirectory("chatsdk-bench-");
-            long t0 = System.nanoTime();
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                    "--port", String.valueOf(port), "--nohazelcast", "--disablephonehome")
-                    .redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
-            pb.environment().put("CHATSDK_DATA_DIR", data.toString());
-            pb.environment().put("CHATSDK_PORT", String.valueOf(port));
-            pb.environment().put("CHATSDK_DEMO", "false");
-            pb.environment().put("CHATSDK_RATE_LIMIT_ENABLED", "false");
-            pb.environment().put("CHATSDK_OPERATOR_TOKEN", "bench-operator-token-0123456789");
-            appliance = pb.start();
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-            String base = "http://127.0.0.1:" + port;
-            awaitReady(http, base, appliance);
+        long t0 = System.nanoTime();
+        try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of(), Map.of())) {
+            appliance.awaitReady();
             double coldStart = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "Cold start of the appliance (process start to /health/ready = 200, fresh data directory, "
                     + "includes initdb of the embedded PostgreSQL): **%.1f s**%n%n", coldStart);
-
-            Map<String, Object> created = post(http, base + "/admin/api/apps", Map.of("name", "bench"),
-                    "Bearer bench-operator-token-0123456789");
+            String base = appliance.base;
+            Map<String, Object> created = appliance.post("/admin/api/apps", Map.of("name", "bench"), "Bearer " + ApplianceProcess.OPERATOR);
             String apiKey = (String) created.get("api_key");
             String secret = (String) created.get("api_secret");
             String server = Tokens.server(secret, Instant.now());
@@ -88,14 +67,14 @@ public final class RestBench {
                 users.put("u" + i, Map.of("name", "User " + i));
                 tokens.add(Tokens.user(secret, "u" + i, Instant.now(), null));
             }
-            post(http, base + "/api/v1/users?api_key=" + apiKey, Map.of("users", users), server);
+            appliance.post("/api/v1/users?api_key=" + apiKey, Map.of("users", users), server);
             int round = 0;
             for (int[] c : CASES) {
                 round++;
                 List<String> channels = new ArrayList<>();
                 for (int ch = 0; ch < c[1]; ch++) {
                     String id = "r" + round + "-c" + ch;
-                    post(http, base + "/api/v1/channels/messaging/" + id + "/query?api_key=" + apiKey,
+                    appliance.post("/api/v1/channels/messaging/" + id + "/query?api_key=" + apiKey,
                             Map.of("data", Map.of("members", new ArrayList<>(users.keySet()), "created_by_id", "u0")), server);
                     channels.add(base + "/api/v1/channels/messaging/" + id + "/message?api_key=" + apiKey);
                 }
@@ -115,11 +94,6 @@ public final class RestBench {
                     }
                 };
                 rest.put(key(c), EngineBench.measure(send, clients, warmup, run));
-            }
-        } finally {
-            if (appliance != null) {
-                appliance.destroy();
-                appliance.waitFor();
             }
         }
 
@@ -160,40 +134,8 @@ public final class RestBench {
         return c[0] + " client" + (c[0] == 1 ? "" : "s") + ", " + c[1] + " channel" + (c[1] == 1 ? "" : "s");
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> post(HttpClient http, String url, Object body, String auth) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return JSON.readValue(r.body(), Map.class);
-    }
 
-    private static void awaitReady(HttpClient http, String base, Process p) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the appliance exited with " + p.exitValue());
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("the appliance was not ready within 3 minutes");
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static byte[] randomKey() {
         byte[] key = new byte[32];

@@ -3,9 +3,7 @@ package io.chatsdk.engine;
 import io.chatsdk.engine.model.App;
 import io.chatsdk.engine.model.AppCredentials;
 import io.chatsdk.engine.spi.KeyProvider;
-import io.chatsdk.engine.testing.EngineFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.chatsdk.engine.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,18 +15,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class AppsIT {
-    static EngineFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new EngineFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+class AppsIT extends EngineTest {
 
     @Test
     void createGivesCredentialsAndSeedsBuiltInTypes() throws Exception {

@@ -5,9 +5,7 @@ import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.ChannelType;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.model.Permission;
-import io.chatsdk.engine.testing.EngineFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.chatsdk.engine.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -18,18 +16,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ChannelTypesIT {
-    static EngineFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new EngineFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+class ChannelTypesIT extends EngineTest {
 
     @Test
     void customTypeWithGrantsDrivesPermissions() {

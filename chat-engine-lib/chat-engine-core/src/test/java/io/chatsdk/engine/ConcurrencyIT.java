@@ -3,9 +3,7 @@ package io.chatsdk.engine;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
-import io.chatsdk.engine.testing.EngineFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.chatsdk.engine.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -25,18 +23,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Concurrent writers against real PostgreSQL: seqs stay gap-free and unique, resends stay single. */
-class ConcurrencyIT {
-    static EngineFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new EngineFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+class ConcurrencyIT extends EngineTest {
 
     @Test
     void concurrentSendersGetGapFreeUniqueSeqs() throws Exception {

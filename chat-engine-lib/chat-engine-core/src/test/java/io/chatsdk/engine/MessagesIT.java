@@ -5,9 +5,7 @@ import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.MessagePage;
 import io.chatsdk.engine.model.NewMessage;
-import io.chatsdk.engine.testing.EngineFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.chatsdk.engine.testing.EngineTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,20 +19,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class MessagesIT {
-    static EngineFixture fx;
+class MessagesIT extends EngineTest {
     AppHandle app;
     Cid general;
-
-    @BeforeAll
-    static void start() {
-        fx = new EngineFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     @BeforeEach
     void setUp() {

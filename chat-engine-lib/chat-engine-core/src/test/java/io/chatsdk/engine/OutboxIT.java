@@ -5,9 +5,7 @@ import io.chatsdk.engine.internal.Outbox;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.spi.ChatEvent;
-import io.chatsdk.engine.testing.EngineFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.chatsdk.engine.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -19,18 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The transactional outbox: events exist only for committed writes and reach subscribers in commit order. */
-class OutboxIT {
-    static EngineFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new EngineFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+class OutboxIT extends EngineTest {
 
     @Test
     void rolledBackWritesPublishNothing() {

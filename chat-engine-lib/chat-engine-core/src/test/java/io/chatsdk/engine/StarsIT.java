@@ -3,9 +3,7 @@ package io.chatsdk.engine;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
-import io.chatsdk.engine.testing.EngineFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.chatsdk.engine.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.sql.ResultSet;
@@ -14,18 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class StarsIT {
-    static EngineFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new EngineFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+class StarsIT extends EngineTest {
 
     @Test
     void starUnstarAndListShareTheSparseFlagRowWithMentions() throws Exception {

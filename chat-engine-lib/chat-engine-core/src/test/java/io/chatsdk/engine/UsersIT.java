@@ -3,9 +3,7 @@ package io.chatsdk.engine;
 import io.chatsdk.engine.model.SortField;
 import io.chatsdk.engine.model.User;
 import io.chatsdk.engine.model.UserInput;
-import io.chatsdk.engine.testing.EngineFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.chatsdk.engine.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -15,18 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class UsersIT {
-    static EngineFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new EngineFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+class UsersIT extends EngineTest {
 
     @Test
     void upsertCreatesThenUpdatesKeepingUnsetFields() {

@@ -1,0 +1,89 @@
+package io.chatsdk.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The appliance's executable jar, run by a benchmark as a separate process on a free port with a fresh data directory. */
+final class ApplianceProcess implements AutoCloseable {
+    static final String OPERATOR = "bench-operator-token-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final int port;
+    final String base;
+    final Process process;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ApplianceProcess(int port, Process process) {
+        this.port = port;
+        this.base = "http://127.0.0.1:" + port;
+        this.process = process;
+    }
+
+    /** Starts the jar with the benchmarks' settings (no demo, rate limits off, a known operator token) plus {@code env}. */
+    static ApplianceProcess start(Path jar, List<String> jvmArgs, Map<String, String> env) throws IOException {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("build the appliance first (./chatsdk build): " + jar + " is missing");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path data = Files.createTempDirectory("chatsdk-bench-");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar.toString(), "--port", String.valueOf(port), "--nohazelcast", "--disablephonehome"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
+        pb.environment().putAll(Map.of("CHATSDK_DATA_DIR", data.toString(), "CHATSDK_PORT", String.valueOf(port), "CHATSDK_DEMO", "false",
+                "CHATSDK_RATE_LIMIT_ENABLED", "false", "CHATSDK_OPERATOR_TOKEN", OPERATOR));
+        pb.environment().putAll(env);
+        return new ApplianceProcess(port, pb.start());
+    }
+
+    void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the appliance exited with " + process.exitValue());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the appliance was not ready within 3 minutes");
+    }
+
+    /** POSTs JSON and returns the JSON answer; anything but 2xx fails. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> post(String path, Object body, String auth) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", auth)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readValue(r.body(), Map.class);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}
