@@ -32,6 +32,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_CLUSTER_MEMBERS}</td><td>Hazelcast members {@code host:port,...}; unset means one node, presence in memory</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
+ *   <tr><td>{@code CHATSDK_WS_IDLE_TIMEOUT_SECONDS}</td><td>close a WebSocket silent this long, default 60</td></tr>
  *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
  *   <tr><td>{@code CHATSDK_RATE_LIMIT_ENABLED}, {@code CHATSDK_RATE_LIMIT_<GROUP>_APP}, {@code _USER}</td><td>per-minute limits</td></tr>
  * </table>
@@ -134,7 +135,8 @@ public class ApplianceConfig {
                 .withMaxBodyBytes(config.getOptionalValue("chatsdk.max-body-bytes", Integer.class).orElse(1024 * 1024))
                 .withOperatorToken(operatorToken())
                 .withRateLimits(limits)
-                .withMaxQueuedEvents(config.getOptionalValue("chatsdk.ws.max-queued-events", Integer.class).orElse(1000));
+                .withMaxQueuedEvents(config.getOptionalValue("chatsdk.ws.max-queued-events", Integer.class).orElse(1000))
+                .withIdleTimeout(java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.ws.idle-timeout-seconds", Integer.class).orElse(60)));
     }
 
     /** A random secret kept in {@code data/secrets.properties} (mode 600), made on first use. */

@@ -26,6 +26,8 @@ public final class TestAppliance {
     public static final String OPERATOR_TOKEN = "test-operator-token-0123456789";
     public static final int MAX_BODY_BYTES = 64 * 1024;
     public static final int UNREAD_LIMIT_PER_USER = 5;
+    /** Short, so that the idle close can be tested; WsClient pings every 2 s. */
+    public static final int IDLE_TIMEOUT_SECONDS = 8;
 
     private static TestAppliance shared;
 
@@ -56,7 +58,8 @@ public final class TestAppliance {
                     "CHATSDK_OPERATOR_TOKEN", OPERATOR_TOKEN,
                     "CHATSDK_DEMO", "true",
                     "CHATSDK_MAX_BODY_BYTES", String.valueOf(MAX_BODY_BYTES),
-                    "CHATSDK_RATE_LIMIT_UNREAD_USER", String.valueOf(UNREAD_LIMIT_PER_USER)));
+                    "CHATSDK_RATE_LIMIT_UNREAD_USER", String.valueOf(UNREAD_LIMIT_PER_USER),
+                    "CHATSDK_WS_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_TIMEOUT_SECONDS)));
             TestAppliance s = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
             s.awaitReady(Duration.ofSeconds(180));

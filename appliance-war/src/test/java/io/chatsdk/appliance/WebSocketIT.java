@@ -86,6 +86,16 @@ class WebSocketIT {
     }
 
     @Test
+    void aSilentConnectionIsClosed() throws Exception {
+        try (WsClient quiet = WsClient.connect(appliance, api.apiKey, api.userToken("eve"))) {
+            quiet.await("health.check", 10);
+            quiet.stopPinging();
+            assertThat(quiet.closeCode(TestAppliance.IDLE_TIMEOUT_SECONDS + 10)).isEqualTo(4408);
+            assertThat(quiet.closeReason).startsWith("idle");
+        }
+    }
+
+    @Test
     void aClientThatStopsReadingIsDisconnectedNotBuffered() throws Exception {
         api.users("slow", "fast");
         api.as("fast", "POST", "/channels/messaging/flood/query", Map.of("data", Map.of("members", List.of("fast", "slow"))));

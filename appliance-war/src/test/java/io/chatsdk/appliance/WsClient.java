@@ -27,6 +27,12 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     volatile String closeReason;
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean reading = true;
+    private volatile boolean pinging = true;
+    private static final java.util.concurrent.ScheduledExecutorService PINGER = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ws-test-pinger");
+        t.setDaemon(true);
+        return t;
+    });
     WebSocket socket;
 
     static WsClient connect(TestAppliance appliance, String apiKey, String token) throws Exception {
@@ -39,6 +45,15 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
                 + (presence ? "&presence=true" : "");
         c.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create("ws://127.0.0.1:" + appliance.port + "/api/v1/connect" + q), c).get(20, TimeUnit.SECONDS);
+        // like a real client: a health.check every 2 s keeps the connection alive
+        java.util.concurrent.ScheduledFuture<?>[] ping = new java.util.concurrent.ScheduledFuture<?>[1];
+        ping[0] = PINGER.scheduleAtFixedRate(() -> {
+            if (!c.pinging || c.socket.isOutputClosed() || c.closed.isDone()) {
+                ping[0].cancel(false);
+                return;
+            }
+            c.socket.sendText("{\"type\":\"health.check\"}", true);
+        }, 2, 2, TimeUnit.SECONDS);
         return c;
     }
 
@@ -60,6 +75,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
             ws.request(1);
         }
         return null;
+    }
+
+    /** Simulates a client that goes silent: no more health.check pings. */
+    void stopPinging() {
+        pinging = false;
     }
 
     /** Simulates a client that stops reading: no more frames are taken off the socket. */

@@ -69,7 +69,7 @@ public class ChatApiContext {
     synchronized Hub hub() {
         if (hub == null) {
             PresenceRegistry presence = presenceInstance.isResolvable() ? presenceInstance.get() : new InMemoryPresenceRegistry();
-            hub = new Hub(engine, presence, clock, settings.maxQueuedEvents());
+            hub = new Hub(engine, presence, clock, settings.maxQueuedEvents(), settings.idleTimeout());
         }
         return hub;
     }

@@ -20,9 +20,10 @@ import java.util.Objects;
  * @param clockSkew        tolerance for {@code exp}/{@code nbf}/{@code iat} (default 5 s)
  * @param maxQueuedEvents  events a WebSocket connection may have waiting to be sent before it is closed as too slow
  *                         (default 1,000)
+ * @param idleTimeout      a WebSocket that sends nothing for this long is closed (default 60 s)
  */
 public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits rateLimits, Duration credentialsCache, Duration clockSkew,
-                              int maxQueuedEvents) {
+                              int maxQueuedEvents, Duration idleTimeout) {
 
     public ChatApiSettings {
         if (maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
@@ -34,36 +35,43 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
         Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(credentialsCache, "credentialsCache");
         Objects.requireNonNull(clockSkew, "clockSkew");
+        if (idleTimeout == null || idleTimeout.compareTo(Duration.ofSeconds(2)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("idleTimeout must be between 2 s and 1 h, was " + idleTimeout);
+        }
         if (maxQueuedEvents < 1 || maxQueuedEvents > 1_000_000) {
             throw new IllegalArgumentException("maxQueuedEvents must be between 1 and 1000000, was " + maxQueuedEvents);
         }
     }
 
     public static ChatApiSettings defaults() {
-        return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000);
+        return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000, Duration.ofSeconds(60));
     }
 
     public ChatApiSettings withMaxBodyBytes(int bytes) {
-        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents);
+        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout);
     }
 
     public ChatApiSettings withOperatorToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents);
+        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout);
     }
 
     public ChatApiSettings withRateLimits(RateLimits limits) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout);
     }
 
     public ChatApiSettings withMaxQueuedEvents(int events) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout);
+    }
+
+    public ChatApiSettings withIdleTimeout(Duration timeout) {
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout);
     }
 
     @Override
     public String toString() {
         return "ChatApiSettings[maxBodyBytes=" + maxBodyBytes + ", operatorToken=" + (operatorToken == null ? "none" : "****")
                 + ", rateLimits=" + rateLimits + ", credentialsCache=" + credentialsCache + ", clockSkew=" + clockSkew
-                + ", maxQueuedEvents=" + maxQueuedEvents + "]";
+                + ", maxQueuedEvents=" + maxQueuedEvents + ", idleTimeout=" + idleTimeout + "]";
     }
 
     /**

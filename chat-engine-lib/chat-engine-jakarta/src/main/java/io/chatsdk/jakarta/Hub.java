@@ -42,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 final class Hub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
     static final Duration HEALTH_INTERVAL = Duration.ofSeconds(30);
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     static final Duration TYPING_TTL = Duration.ofSeconds(7);
     static final int MAX_RECIPIENTS = 10_000;
     static final List<String> RESERVED_PREFIXES = List.of("message.", "reaction.", "typing.", "member.", "channel.", "notification.",
@@ -58,9 +57,11 @@ final class Hub implements AutoCloseable {
     private final EventBus.Subscription subscription;
 
     private final PresenceRegistry presence;
+    private final Duration idleTimeout;
 
-    Hub(ChatEngine engine, PresenceRegistry presence, Clock clock, int maxQueue) {
+    Hub(ChatEngine engine, PresenceRegistry presence, Clock clock, int maxQueue, Duration idleTimeout) {
         this.engine = engine;
+        this.idleTimeout = idleTimeout;
         this.presence = presence;
         this.clock = clock;
         this.maxQueue = maxQueue;
@@ -272,8 +273,8 @@ final class Hub implements AutoCloseable {
             for (Map<String, Set<Connection>> app : byUser.values()) {
                 for (Set<Connection> conns : app.values()) {
                     for (Connection c : conns) {
-                        if (c.lastReceived().plus(IDLE_TIMEOUT).isBefore(now)) {
-                            c.close(Connection.IDLE, "idle: nothing received for " + IDLE_TIMEOUT.toSeconds() + " s");
+                        if (c.lastReceived().plus(idleTimeout).isBefore(now)) {
+                            c.close(Connection.IDLE, "idle: nothing received for " + idleTimeout.toSeconds() + " s");
                         } else if (!c.lastHealthCheck().plus(HEALTH_INTERVAL).isAfter(now)) {
                             c.healthCheckSent(now);
                             c.send(ApiJson.write(healthCheck(c, null)));
