@@ -86,6 +86,30 @@ class WebSocketIT {
     }
 
     @Test
+    void audiencesWatchLivestreamsWithoutMembership() throws Exception {
+        api.asServer("POST", "/channels/livestream/show/query", Map.of("data", Map.of("created_by_id", "alice")));
+        try (WsClient viewer = WsClient.connect(appliance, api.apiKey, api.userToken("eve"));
+             WsClient viaRest = WsClient.connect(appliance, api.apiKey, api.userToken("dan"))) {
+            viewer.await("health.check", 10);
+            String connectionId = (String) viaRest.await("health.check", 10).get("connection_id");
+            viewer.send(Map.of("type", "channel.watch", "cid", "livestream:show"));
+            Api.Res watched = api.as("dan", "POST", "/channels/livestream/show/query?connection_id=" + connectionId, Map.of("watch", true));
+            assertThat(watched.status()).isEqualTo(200);
+            Thread.sleep(300);
+            api.as("alice", "POST", "/channels/livestream/show/message", Map.of("message", Map.of("text", "welcome, audience")));
+            assertThat(viewer.await("message.new", 10)).containsEntry("cid", "livestream:show");
+            assertThat(viaRest.await("message.new", 10)).containsEntry("cid", "livestream:show");
+            // watching needs read access: eve is no member of messaging:rt
+            viewer.send(Map.of("type", "channel.watch", "cid", "messaging:rt"));
+            assertThat(viewer.await("error", 10).get("error")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsEntry("code", "forbidden");
+            // and another user's connection id is refused
+            assertThat(api.as("eve", "POST", "/channels/livestream/show/query?connection_id=" + connectionId, Map.of("watch", true)).json())
+                    .containsEntry("field", "connection_id");
+        }
+    }
+
+    @Test
     void aSilentConnectionIsClosed() throws Exception {
         try (WsClient quiet = WsClient.connect(appliance, api.apiKey, api.userToken("eve"))) {
             quiet.await("health.check", 10);

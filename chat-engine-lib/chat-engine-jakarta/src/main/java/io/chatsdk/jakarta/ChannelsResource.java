@@ -19,6 +19,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -68,14 +69,21 @@ public class ChannelsResource extends ApiResource {
         return ApiJson.ok(paged(s, body));
     }
 
-    /** Get-or-create, GetStream's {@code POST /channels/{type}/{id}/query}. */
+    /**
+     * Get-or-create, GetStream's {@code POST /channels/{type}/{id}/query}. With {@code "watch": true} and the
+     * {@code connection_id} of one of the user's WebSockets (query parameter), that connection starts watching.
+     */
     @POST
     @Path("{type}/{id}/query")
     @Limited("channels")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response getOrCreate(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+    public Response getOrCreate(@PathParam("type") String type, @PathParam("id") String id, @QueryParam("connection_id") String connectionId,
+                                InputStream in) {
         JsonBody body = body(in).strict(QUERY_FIELDS);
         ChannelState s = caller().app().channels().getOrCreate(type, id, channelInput(body.object("data")));
+        if (body.bool("watch", false)) {
+            ctx.hub().watch(caller(), connectionId, s.channel().cid());
+        }
         return ApiJson.ok(paged(s, body));
     }
 

@@ -104,6 +104,15 @@ final class Connection {
         }
     }
 
+    /** True when the connection chose to watch {@code cid}. */
+    boolean watchesExplicitly(String cid) {
+        return watching.contains(cid);
+    }
+
+    java.util.Set<String> watched() {
+        return watching;
+    }
+
     /** True when the connection watches {@code cid}: explicitly, or implicitly because it never chose channels. */
     boolean watches(String cid) {
         return watching.isEmpty() || watching.contains(cid);

@@ -52,6 +52,9 @@ final class Hub implements AutoCloseable {
     private final int maxQueue;
     private final Map<AppId, Map<String, Set<Connection>>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Instant> typing = new ConcurrentHashMap<>();
+    /** Explicit watchers per {@code app|cid}, members or not (livestream audiences). */
+    private final Map<String, Set<Connection>> watchers = new ConcurrentHashMap<>();
+    private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final ExecutorService fanout = Executors.newSingleThreadExecutor(r -> daemon(r, "chatsdk-ws-fanout"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chatsdk-ws-timers"));
     private final EventBus.Subscription subscription;
@@ -83,6 +86,7 @@ final class Hub implements AutoCloseable {
     /** Registers an authenticated connection and sends the first {@code health.check} with the user's unread counts. */
     void open(Connection c) {
         byUser.computeIfAbsent(c.appId, a -> new ConcurrentHashMap<>()).computeIfAbsent(c.userId, u -> ConcurrentHashMap.newKeySet()).add(c);
+        byId.put(c.id, c);
         boolean first = presence.connected(c.appId, c.userId, c.id);
         UnreadCounts unread = c.caller.app().reads().unreadCounts(null);
         Map<String, Object> me = new LinkedHashMap<>();
@@ -105,6 +109,13 @@ final class Hub implements AutoCloseable {
     }
 
     void closed(Connection c) {
+        byId.remove(c.id);
+        for (String cid : c.watched()) {
+            Set<Connection> w = watchers.get(c.appId + "|" + cid);
+            if (w != null) {
+                w.remove(c);
+            }
+        }
         Map<String, Set<Connection>> app = byUser.get(c.appId);
         if (app == null) {
             return;
@@ -129,6 +140,21 @@ final class Hub implements AutoCloseable {
             c.caller.app().channels().get(cid);
         }
         c.watch(cid.toString(), on);
+        Set<Connection> w = watchers.computeIfAbsent(c.appId + "|" + cid, k -> ConcurrentHashMap.newKeySet());
+        if (on) {
+            w.add(c);
+        } else {
+            w.remove(c);
+        }
+    }
+
+    /** The REST side of watching ({@code watch: true} with {@code connection_id}): only the connection's own user may. */
+    void watch(Caller caller, String connectionId, Cid cid) {
+        Connection c = connectionId == null ? null : byId.get(connectionId);
+        if (c == null || caller.server() || !c.appId.equals(caller.appId()) || !c.userId.equals(caller.userId())) {
+            throw ApiException.badRequest("validation_error", "connection_id: no open connection of this user on this node", "connection_id");
+        }
+        watch(c, cid, true);
     }
 
     /** A client's {@code typing.start} / {@code typing.stop}: needs membership and the channel type's typing flag. */
@@ -199,21 +225,30 @@ final class Hub implements AutoCloseable {
             String json = ApiJson.write(e.payload());
             String notification = null;
             boolean newMessage = e.type().equals("message.new");
+            List<Connection> targets = new ArrayList<>();
             for (String userId : recipients) {
-                for (Connection c : app.getOrDefault(userId, Set.of())) {
-                    if (presenceEvent && !c.presence) {
-                        continue;
+                targets.addAll(app.getOrDefault(userId, Set.of()));
+            }
+            if (e.cid() != null) {
+                for (Connection w : watchers.getOrDefault(e.appId() + "|" + e.cid(), Set.of())) {
+                    if (!recipients.contains(w.userId)) {
+                        targets.add(w); // a watcher who is not a member (livestream audience)
                     }
-                    if (newMessage && !c.watches(e.cid())) {
-                        if (notification == null) {
-                            Map<String, Object> n = new LinkedHashMap<>(e.payload());
-                            n.put("type", "notification.message_new");
-                            notification = ApiJson.write(n);
-                        }
-                        c.send(notification);
-                    } else {
-                        c.send(json);
+                }
+            }
+            for (Connection c : targets) {
+                if (presenceEvent && !c.presence) {
+                    continue;
+                }
+                if (newMessage && !c.watches(e.cid())) {
+                    if (notification == null) {
+                        Map<String, Object> n = new LinkedHashMap<>(e.payload());
+                        n.put("type", "notification.message_new");
+                        notification = ApiJson.write(n);
                     }
+                    c.send(notification);
+                } else {
+                    c.send(json);
                 }
             }
             notifications(app, e);
