@@ -4,10 +4,12 @@ import io.chatsdk.connectors.artemis.ArtemisBroker;
 import io.chatsdk.connectors.artemis.ArtemisEventBus;
 import io.chatsdk.connectors.hazelcast.HazelcastPresenceRegistry;
 import io.chatsdk.connectors.hazelcast.HazelcastRateLimits;
+import io.chatsdk.connectors.hazelcast.HazelcastTypingRegistry;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.spi.EventBus;
 import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
 import io.chatsdk.engine.spi.PresenceRegistry;
+import io.chatsdk.engine.spi.TypingRegistry;
 import io.chatsdk.engine.spi.AesGcmKeyProvider;
 import io.chatsdk.jakarta.ChatApiSettings;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -66,6 +68,12 @@ public class EngineProducer {
 
     void closePresence(@Disposes PresenceRegistry presence) {
         presence.close();
+    }
+
+    /** Typing state shared by the cluster through Hazelcast; null (the API layer keeps it in memory) for one node. */
+    @Produces
+    TypingRegistry typing(PresenceRegistry presence) {
+        return presence instanceof HazelcastPresenceRegistry hz ? new HazelcastTypingRegistry(hz.instance()) : null;
     }
 
     /** Rate-limit buckets shared by the cluster's nodes through Hazelcast; none (per-node buckets) for one node. */

@@ -2,7 +2,9 @@ package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
+import io.chatsdk.engine.spi.InMemoryTypingRegistry;
 import io.chatsdk.engine.spi.PresenceRegistry;
+import io.chatsdk.engine.spi.TypingRegistry;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +16,8 @@ import java.time.Clock;
 /**
  * What the API's resources and filters share: the engine (which the host application must produce as a CDI bean),
  * the settings (a produced {@link ChatApiSettings}, or the defaults), the app directory and the rate limiter, and
- * optional cluster parts the host may produce: a {@link PresenceRegistry} and a Bucket4j {@code ProxyManager<String>}
+ * optional cluster parts the host may produce: a {@link PresenceRegistry}, a {@link TypingRegistry} and a Bucket4j
+ * {@code ProxyManager<String>}
  * for shared rate-limit buckets (a producer may return null for "none").
  */
 @ApplicationScoped
@@ -30,6 +33,9 @@ public class ChatApiContext {
 
     @Inject
     Instance<ProxyManager<String>> rateLimitStore;
+
+    @Inject
+    Instance<TypingRegistry> typingInstance;
 
     private ChatApiSettings settings;
     private AppDirectory apps;
@@ -69,7 +75,9 @@ public class ChatApiContext {
     synchronized Hub hub() {
         if (hub == null) {
             PresenceRegistry presence = presenceInstance.isResolvable() ? presenceInstance.get() : new InMemoryPresenceRegistry();
-            hub = new Hub(engine, presence, clock, settings.maxQueuedEvents(), settings.idleTimeout());
+            TypingRegistry produced = typingInstance.isResolvable() ? typingInstance.get() : null; // a producer may return null
+            TypingRegistry typing = produced != null ? produced : new InMemoryTypingRegistry(clock);
+            hub = new Hub(engine, presence, typing, clock, settings.maxQueuedEvents(), settings.idleTimeout());
         }
         return hub;
     }

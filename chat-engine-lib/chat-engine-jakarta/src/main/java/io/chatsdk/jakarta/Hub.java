@@ -9,6 +9,7 @@ import io.chatsdk.engine.model.UnreadCounts;
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.spi.EventBus;
 import io.chatsdk.engine.spi.PresenceRegistry;
+import io.chatsdk.engine.spi.TypingRegistry;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -51,7 +52,6 @@ final class Hub implements AutoCloseable {
     private final Clock clock;
     private final int maxQueue;
     private final Map<AppId, Map<String, Set<Connection>>> byUser = new ConcurrentHashMap<>();
-    private final Map<String, Instant> typing = new ConcurrentHashMap<>();
     /** Explicit watchers per {@code app|cid}, members or not (livestream audiences). */
     private final Map<String, Set<Connection>> watchers = new ConcurrentHashMap<>();
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
@@ -60,11 +60,14 @@ final class Hub implements AutoCloseable {
     private final EventBus.Subscription subscription;
 
     private final PresenceRegistry presence;
+    private final TypingRegistry typing;
     private final Duration idleTimeout;
 
-    Hub(ChatEngine engine, PresenceRegistry presence, Clock clock, int maxQueue, Duration idleTimeout) {
+    Hub(ChatEngine engine, PresenceRegistry presence, TypingRegistry typing, Clock clock, int maxQueue, Duration idleTimeout) {
         this.engine = engine;
+        this.typing = typing;
         this.idleTimeout = idleTimeout;
+        typing.onExpired((app, cid, userId) -> ephemeral(app, "typing.stop", Cid.parse(cid), userId, Map.of()));
         this.presence = presence;
         this.clock = clock;
         this.maxQueue = maxQueue;
@@ -163,12 +166,11 @@ final class Hub implements AutoCloseable {
         if (!channel.config().typingEvents()) {
             throw new ApiException(403, "feature_disabled", "typing events are disabled in channel " + cid);
         }
-        String key = c.appId + "|" + cid + "|" + c.userId;
         if (start) {
-            if (typing.put(key, clock.instant().plus(TYPING_TTL)) == null) {
+            if (typing.start(c.appId, cid.toString(), c.userId, TYPING_TTL)) {
                 ephemeral(c.appId, "typing.start", cid, c.userId, Map.of());
             }
-        } else if (typing.remove(key) != null) {
+        } else if (typing.stop(c.appId, cid.toString(), c.userId)) {
             ephemeral(c.appId, "typing.stop", cid, c.userId, Map.of());
         }
     }
@@ -317,14 +319,6 @@ final class Hub implements AutoCloseable {
                     }
                 }
             }
-            typing.entrySet().removeIf(entry -> {
-                if (entry.getValue().isAfter(now)) {
-                    return false;
-                }
-                String[] k = entry.getKey().split("\\|", 3);
-                ephemeral(new AppId(java.util.UUID.fromString(k[0])), "typing.stop", Cid.parse(k[1]), k[2], Map.of());
-                return true;
-            });
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket timer pass failed: " + e.getClass().getName());
         }
@@ -344,6 +338,7 @@ final class Hub implements AutoCloseable {
     @Override
     public void close() {
         subscription.close();
+        typing.close();
         timers.shutdownNow();
         fanout.shutdownNow();
         for (Map<String, Set<Connection>> app : byUser.values()) {

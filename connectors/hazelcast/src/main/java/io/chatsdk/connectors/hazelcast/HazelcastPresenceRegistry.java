@@ -74,6 +74,9 @@ public final class HazelcastPresenceRegistry implements PresenceRegistry, Member
         config.addMultiMapConfig(new MultiMapConfig(MAP).setBackupCount(1));
         // rate-limit buckets refill within a minute; idle ones can go
         config.addMapConfig(new com.hazelcast.config.MapConfig(HazelcastRateLimits.MAP).setBackupCount(1).setMaxIdleSeconds(180));
+        config.addMapConfig(new com.hazelcast.config.MapConfig(HazelcastTypingRegistry.MAP).setBackupCount(1));
+        // expired typing entries are swept promptly, so typing.stop follows the TTL within about a second
+        config.setProperty("hazelcast.internal.map.expiration.task.period.seconds", "1");
         return new HazelcastPresenceRegistry(Hazelcast.newHazelcastInstance(config), true);
     }
 
