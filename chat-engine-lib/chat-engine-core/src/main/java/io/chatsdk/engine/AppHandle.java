@@ -64,6 +64,11 @@ public final class AppHandle {
         return new Stars(ctx, appId, actor, messages());
     }
 
+    /** Offline sync for the acting user; gaps larger than 1,000 messages are answered with "reload". */
+    public Sync sync() {
+        return new Sync(ctx, appId, actor, 1000);
+    }
+
     public ReadState reads() {
         return new ReadState(ctx, appId, actor);
     }

@@ -65,6 +65,7 @@ public final class Reactions {
                             + "do update set score = excluded.score, custom = excluded.custom, updated_at = excluded.updated_at "
                             + "returning message_id, user_id, type, score, custom::text as custom, created_at",
                     Rows::reaction, app.value(), messageId, userId, type, score, Json.write(custom == null ? Map.of() : custom), now, now).orElseThrow();
+            tx.update("update message set updated_at = ? where app_id = ? and id = ?", now, app.value(), messageId); // sync sees the change
             Message m = MessageLoader.byId(tx, app, messageId, userId).orElseThrow().message();
             Outbox.write(tx, app, "reaction.new", l.cid(), loc.channelPk(), m.seq(), now,
                     Map.of("reaction", Wire.reaction(r), "message", Wire.message(m), "user_id", userId));
@@ -86,6 +87,7 @@ public final class Reactions {
                                     + "returning message_id, user_id, type, score, custom::text as custom, created_at",
                             Rows::reaction, app.value(), messageId, userId, type)
                     .orElseThrow(() -> ChatException.notFound(ErrorCode.REACTION_NOT_FOUND, "reaction '" + type + "' of user '" + userId + "'"));
+            tx.update("update message set updated_at = ? where app_id = ? and id = ?", now, app.value(), messageId);
             Message m = MessageLoader.byId(tx, app, messageId, userId).orElseThrow().message();
             Outbox.write(tx, app, "reaction.deleted", l.cid(), loc.channelPk(), m.seq(), now,
                     Map.of("reaction", Wire.reaction(r), "message", Wire.message(m), "user_id", userId));

@@ -163,6 +163,17 @@ public class ChannelsResource extends ApiResource {
         return ApiJson.ok(Map.of("channel", Wire.channel(c)));
     }
 
+    /** A range of the channel's messages by seq, for gap fill: {@code ?seq_gt=100&seq_lt=102&limit=25}. */
+    @jakarta.ws.rs.GET
+    @Path("{type}/{id}/messages")
+    @Limited("read_messages")
+    public Response messages(@PathParam("type") String type, @PathParam("id") String id, @QueryParam("limit") String limit,
+                             @QueryParam("id_lt") String idLt, @QueryParam("id_gt") String idGt, @QueryParam("seq_lt") String seqLt,
+                             @QueryParam("seq_gt") String seqGt) {
+        List<Message> messages = caller().app().messages().list(cid(type, id), page(limit, idLt, idGt, seqLt, seqGt, 25));
+        return ApiJson.ok(Map.of("messages", messages.stream().map(Wire::message).toList()));
+    }
+
     @POST
     @Path("{type}/{id}/truncate")
     @Limited("channels")

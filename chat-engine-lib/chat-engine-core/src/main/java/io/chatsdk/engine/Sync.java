@@ -1,0 +1,100 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.Rows;
+import io.chatsdk.engine.internal.Validate;
+import io.chatsdk.engine.model.Message;
+import io.chatsdk.engine.model.Permission;
+import io.chatsdk.engine.model.SyncResult;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Offline sync: given the last seq a client saw in each channel (and when it last synced), returns what it missed, in
+ * seq order, plus changed messages, channels joined and left meanwhile, and fresh unread counts. Changes to messages
+ * the client already has come back as the changed messages themselves (not as events). User actors only. Thread-safe.
+ */
+public final class Sync {
+    public static final int MAX_CHANNELS = 100;
+    public static final int MAX_PAGE = 300;
+
+    private final EngineContext ctx;
+    private final AppId app;
+    private final Actor actor;
+    private final int reloadThreshold;
+
+    Sync(EngineContext ctx, AppId app, Actor actor, int reloadThreshold) {
+        this.ctx = ctx;
+        this.app = app;
+        this.actor = actor;
+        this.reloadThreshold = reloadThreshold;
+    }
+
+    /**
+     * @param lastSeqs   the client's last seq per channel ({@code messaging:general} → 41); at most {@value #MAX_CHANNELS}
+     * @param lastSyncAt when the client last synced (from the previous {@link SyncResult#syncedAt()}), or null for never
+     * @param pageLimit  most messages returned per channel, 1..{@value #MAX_PAGE}
+     */
+    public SyncResult since(Map<String, Long> lastSeqs, Instant lastSyncAt, int pageLimit) {
+        if (!(actor instanceof Actor.User u)) {
+            throw ChatException.forbidden("sync is for users: act as the user whose devices are syncing");
+        }
+        Validate.range("limit", pageLimit, 1, MAX_PAGE);
+        if (lastSeqs == null || lastSeqs.size() > MAX_CHANNELS) {
+            throw ChatException.invalid("channels", "must map at most " + MAX_CHANNELS + " channel ids to their last seq");
+        }
+        Instant now = ctx.now();
+        Map<Cid, Long> wanted = new LinkedHashMap<>();
+        lastSeqs.forEach((cid, seq) -> {
+            if (seq == null || seq < 0) {
+                throw ChatException.invalid("channels." + cid, "must be a seq of 0 or more");
+            }
+            wanted.put(Cid.parse(cid), seq);
+        });
+        return ctx.db().read(tx -> {
+            Map<String, SyncResult.ChannelSync> channels = new LinkedHashMap<>();
+            List<String> left = new ArrayList<>();
+            Messages messages = new Messages(ctx, app, actor);
+            for (Map.Entry<Cid, Long> w : wanted.entrySet()) {
+                ChannelGate.Loaded l;
+                try {
+                    l = ChannelGate.load(tx, app, actor, w.getKey(), u.userId(), now);
+                    l.require(Permission.READ_CHANNEL);
+                } catch (ChatException e) {
+                    if (e.code() == ErrorCode.CHANNEL_NOT_FOUND || e.code() == ErrorCode.FORBIDDEN) {
+                        left.add(w.getKey().toString());
+                        continue;
+                    }
+                    throw e;
+                }
+                long from = Math.max(w.getValue(), l.channel().truncatedSeq());
+                long gap = l.channel().lastSeq() - from;
+                if (gap > reloadThreshold) {
+                    channels.put(w.getKey().toString(), new SyncResult.ChannelSync(List.of(), List.of(), false, true, l.channel().lastSeq()));
+                    continue;
+                }
+                List<Message> missed = MessageLoader.list(tx, app, "select " + Rows.MESSAGE_COLUMNS + MessageLoader.FROM
+                        + "where msg.channel_pk = ? and msg.seq > ? order by msg.seq limit " + (pageLimit + 1), u.userId(), l.pk(), from);
+                boolean more = missed.size() > pageLimit;
+                if (more) {
+                    missed = missed.subList(0, pageLimit);
+                }
+                List<Message> changed = lastSyncAt == null ? List.of() : MessageLoader.list(tx, app, "select " + Rows.MESSAGE_COLUMNS
+                        + MessageLoader.FROM + "where msg.channel_pk = ? and msg.seq <= ? and msg.seq > ? and msg.updated_at > ? "
+                        + "order by msg.seq limit " + MAX_PAGE, u.userId(), l.pk(), w.getValue(), l.channel().truncatedSeq(), lastSyncAt);
+                channels.put(w.getKey().toString(), new SyncResult.ChannelSync(missed, changed, more, false, l.channel().lastSeq()));
+            }
+            Set<String> asked = new TreeSet<>(lastSeqs.keySet());
+            List<String> joined = lastSyncAt == null ? List.of() : tx.query("select c.type || ':' || c.id from channel_member m "
+                            + "join channel c on c.pk = m.channel_pk where m.app_id = ? and m.user_id = ? and m.created_at > ? order by m.created_at",
+                    rs -> rs.getString(1), app.value(), u.userId(), lastSyncAt).stream().filter(c -> !asked.contains(c)).toList();
+            return new SyncResult(channels, joined, left, new ReadState(ctx, app, actor).unreadCounts(null), now);
+        });
+    }
+}
