@@ -42,6 +42,8 @@ public class Database {
         // named explicitly: java.sql.DriverManager does not see drivers inside a web application's class loader
         hc.setDriverClassName("org.postgresql.Driver");
         hc.setMaximumPoolSize(32);
+        // fail fast while the database is down (503 with Retry-After) instead of holding requests for 30 s
+        hc.setConnectionTimeout(5000);
         if (config.embedded()) {
             Path dir = config.dataDir().resolve("postgres");
             try {

@@ -58,6 +58,10 @@ public final class Db implements AutoCloseable {
             return result;
         } catch (PersistenceException e) {
             throw translate(e);
+        } catch (RuntimeException e) {
+            // EclipseLink's own DatabaseException is not a PersistenceException; anything carrying an SQLException is ours
+            // to translate, anything else (including ChatExceptions and callers' signals) passes through
+            throw hasSqlCause(e) && !(e instanceof ChatException) ? translate(e) : e;
         } finally {
             if (!committed && em.getTransaction().isActive()) {
                 try {
@@ -78,10 +82,23 @@ public final class Db implements AutoCloseable {
         return inTransaction(work);
     }
 
+    private static boolean hasSqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static RuntimeException translate(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ChatException ce) {
                 return ce;
+            }
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return new ChatException(ErrorCode.UNAVAILABLE, "the database is unavailable; retry later", null, e);
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
