@@ -46,6 +46,7 @@ public class Database {
         hc.setConnectionTimeout(5000);
         if (config.embedded()) {
             Path dir = config.dataDir().resolve("postgres");
+            stopLeftover(dir);
             try {
                 embedded = EmbeddedPostgres.builder()
                         .setDataDirectory(dir)
@@ -74,6 +75,33 @@ public class Database {
             hc.setPassword(config.jdbcPassword());
         }
         pool = new HikariDataSource(hc);
+    }
+
+    /**
+     * An appliance killed with {@code kill -9} leaves its embedded PostgreSQL running (it is a separate process). Stop
+     * that one cleanly before starting ours on the same data directory; PostgreSQL's crash recovery covers the rest.
+     */
+    private static void stopLeftover(Path dir) {
+        Path pidFile = dir.resolve("postmaster.pid");
+        try {
+            if (!java.nio.file.Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
+            java.util.Optional<ProcessHandle> leftover = ProcessHandle.of(pid)
+                    .filter(ph -> ph.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+            if (leftover.isEmpty()) {
+                return; // a stale pid file: PostgreSQL itself deals with it
+            }
+            LOG.log(Level.WARNING, "stopping the embedded PostgreSQL (pid " + pid + ") left running by an earlier appliance in " + dir);
+            leftover.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients are gone with the old process
+            if (!leftover.get().onExit().completeOnTimeout(null, 30, java.util.concurrent.TimeUnit.SECONDS).join().isAlive()) {
+                return;
+            }
+            leftover.get().destroyForcibly();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not check for a leftover PostgreSQL in " + dir + ": " + e.getMessage());
+        }
     }
 
     /** Is the database answering? For the readiness check. */

@@ -35,11 +35,17 @@ public final class TestAppliance {
     public final Path dataDir;
     public final Path log;
     private final Process process;
+    private final Map<String, String> env;
 
     private TestAppliance(int port, Path dataDir, Map<String, String> env) throws IOException {
+        this(port, dataDir, env, dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+    }
+
+    private TestAppliance(int port, Path dataDir, Map<String, String> env, Path log) throws IOException {
         this.port = port;
         this.dataDir = dataDir;
-        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.env = env;
+        this.log = log;
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", applianceJar().toString(), "--port", String.valueOf(port)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
@@ -72,6 +78,11 @@ public final class TestAppliance {
         Path base = Path.of("target", "it-appliance").toAbsolutePath();
         Files.createDirectories(base);
         return new TestAppliance(freePort(), Files.createTempDirectory(base, "node-"), env);
+    }
+
+    /** The same appliance again: same port, data directory and environment (after {@link #kill} or {@link #stop}). */
+    public TestAppliance restart() throws IOException {
+        return new TestAppliance(port, dataDir, env, log.resolveSibling(log.getFileName() + ".restart.log"));
     }
 
     /** {@code kill -9}: no shutdown hooks, no goodbye to the cluster. */
