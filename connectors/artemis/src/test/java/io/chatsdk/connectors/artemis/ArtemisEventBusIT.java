@@ -63,6 +63,39 @@ class ArtemisEventBusIT extends EventBusContract {
     }
 
     @Test
+    void eventsResumeAfterTheBrokerRestarts() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String own = "tcp://127.0.0.1:" + port;
+        Path dir = Files.createTempDirectory(Path.of("target"), "artemis-restart-");
+        ArtemisBroker b = ArtemisBroker.start(dir, own);
+        try (EventBus bus = ArtemisEventBus.connect(own, "chatsdk.test.restart")) {
+            List<ChatEvent> got = new CopyOnWriteArrayList<>();
+            bus.subscribe(got::add);
+            bus.publish(event(1, "message.new"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+            b.close();
+            b = ArtemisBroker.start(dir, own);
+            // publishing retries until the client has reconnected, as the outbox relay does
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    bus.publish(event(2, "message.new"));
+                    break;
+                } catch (IllegalStateException notYet) {
+                    assertThat(System.nanoTime()).isLessThan(deadline);
+                    Thread.sleep(200);
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> got.stream().anyMatch(e -> e.id() == 2));
+        } finally {
+            b.close();
+        }
+    }
+
+    @Test
     void inVmConnectionToAnEmbeddedBroker() throws Exception {
         try (EventBus bus = ArtemisEventBus.connect(ArtemisBroker.IN_VM, "chatsdk.test.invm")) {
             List<ChatEvent> got = new CopyOnWriteArrayList<>();
