@@ -86,7 +86,37 @@ class ClusterIT {
                     // 4. kill -9 node A: alice goes offline on B within 30 s, and her typing, whose state is in Hazelcast,
                     //    still ends on B without anyone left to send typing.stop
                     alice.send(Map.of("type", "typing.start", "cid", "messaging:both"));
-                    Thread.sleep(500);
+                    // scenario 2: a client sends a burst through A with client ids; when A dies it fails over to B and
+                    // retries the same ids there
+                    List<Long> acknowledged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                    java.util.concurrent.ExecutorService burst = java.util.concurrent.Executors.newSingleThreadExecutor();
+                    java.util.concurrent.Future<Integer> failovers = burst.submit(() -> {
+                        Api via = onA;
+                        int switched = 0;
+                        for (int i = 0; i < 40; i++) {
+                            String id = "burst-" + i;
+                            while (true) {
+                                try {
+                                    Api.Res r = via.as("alice", "POST", "/channels/messaging/both/message", Map.of("message", Map.of("id", id, "text", id)));
+                                    if (r.status() == 201) {
+                                        acknowledged.add(((Number) r.obj("message").get("seq")).longValue());
+                                        break;
+                                    }
+                                } catch (java.io.IOException nodeGone) {
+                                    // fall through to the failover below
+                                }
+                                if (via == onA) {
+                                    via = onB;
+                                    switched++;
+                                }
+                                Thread.sleep(50);
+                            }
+                        }
+                        return switched;
+                    });
+                    while (acknowledged.size() < 10) {
+                        Thread.sleep(10);
+                    }
                     a.kill();
                     long killed = System.nanoTime();
                     // both arrive, in whichever order: alice offline (measured from the kill) and her typing's end
@@ -99,6 +129,16 @@ class ClusterIT {
                         return seen.lastIndexOf("typing.stop/alice") > seen.lastIndexOf("typing.start/alice");
                     });
                     assertThat(online(onB, "alice")).isFalse();
+                    assertThat(failovers.get(120, java.util.concurrent.TimeUnit.SECONDS)).as("the client failed over").isEqualTo(1);
+                    burst.shutdown();
+                    List<Long> stored = new java.util.ArrayList<>();
+                    for (Map<String, Object> m : onB.as("bob", "GET", "/channels/messaging/both/messages?seq_gt=1&limit=300", null).list("messages")) {
+                        stored.add(((Number) m.get("seq")).longValue());
+                    }
+                    assertThat(acknowledged).hasSize(40);
+                    assertThat(SyncIT.Counts.check(acknowledged, stored)).isEqualTo(new SyncIT.Counts(0, 0, 0, 0));
+                    assertThat(stored).containsExactlyInAnyOrderElementsOf(acknowledged);
+                    long lastBurst = stored.get(stored.size() - 1);
 
                     // 5. meanwhile B goes on; alice reconnects to B and fetches everything after her last seq
                     for (int i = 0; i < 5; i++) {
@@ -106,8 +146,9 @@ class ClusterIT {
                     }
                     try (WsClient aliceAgain = WsClient.connect(b, onB.apiKey, onB.userToken("alice"))) {
                         aliceAgain.await("health.check", 20);
-                        Api.Res missed = onB.as("alice", "POST", "/channels/messaging/both/query", Map.of("messages", Map.of("seq_gt", 1, "limit", 100)));
-                        assertThat(missed.list("messages")).extracting(m -> m.get("seq")).containsExactly(2, 3, 4, 5, 6);
+                        Api.Res missed = onB.as("alice", "POST", "/channels/messaging/both/query", Map.of("messages", Map.of("seq_gt", lastBurst, "limit", 100)));
+                        assertThat(missed.list("messages")).extracting(m -> ((Number) m.get("seq")).longValue())
+                                .containsExactly(lastBurst + 1, lastBurst + 2, lastBurst + 3, lastBurst + 4, lastBurst + 5);
                     }
                     bob.close();
                 }
