@@ -43,6 +43,8 @@ class DatabaseOutageIT {
             api.as("writer", "POST", "/channels/messaging/log/query", Map.of("data", Map.of("members", List.of("writer", "reader"))));
             List<Long> acknowledged = new ArrayList<>();
             acknowledged.add(send(api, "before-0").seq);
+            WsClient reader = WsClient.connect(node, api.apiKey, api.userToken("reader"));
+            reader.await("health.check", 10);
 
             // pg_ctl stop -m immediate sends the postmaster SIGQUIT; pg_ctl refuses to run as root, so send it directly
             long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
@@ -57,6 +59,9 @@ class DatabaseOutageIT {
             assertThat(during.retryAfter).isNotNull();
             assertThat(during.code).isEqualTo("unavailable");
             assertThat(Api.send(node, "GET", "/health/ready", null, null, Map.of()).status()).isEqualTo(503);
+            // WebSocket clients are told to retry
+            assertThat(reader.await("connection.error", 15).get("error")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsEntry("code", "unavailable").containsKey("retry_after");
 
             pg.close(); // releases zonky's lock on the data directory; the server is already gone
             EmbeddedPostgres again = durable(data, pgPort);
@@ -73,6 +78,8 @@ class DatabaseOutageIT {
                     }
                 } while (retried.status != 201 && System.nanoTime() - start < Duration.ofSeconds(60).toNanos());
                 assertThat(retried.status).isEqualTo(201);
+                reader.await("connection.recovered", 15);
+                reader.close();
                 double recovered = (System.nanoTime() - down) / 1e9;
                 double afterUp = (System.nanoTime() - up) / 1e9;
                 acknowledged.add(retried.seq);

@@ -81,6 +81,15 @@ public final class ChatEngine implements AutoCloseable {
         return eventBus;
     }
 
+    /** True when the database answers a trivial query: for health checks. Never throws. */
+    public boolean ping() {
+        try {
+            return ctx.db().read(tx -> tx.one("select 1", rs -> rs.getInt(1)).isPresent());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Publishes pending outbox events now, on the calling thread; returns how many. Useful in tests and tools. */
     public int relayPendingEvents() {
         return new OutboxRelay(ctx.db(), eventBus, Duration.ofSeconds(1)).relayBatch();

@@ -304,8 +304,35 @@ final class Hub implements AutoCloseable {
         }
     }
 
+    private int ticks;
+    private boolean databaseUp = true;
+
+    /** Every 2 s: tells connected clients when the database goes away (retry later) and when it is back. */
+    private void watchDatabase() {
+        if (++ticks % 2 != 0 || byUser.isEmpty()) {
+            return;
+        }
+        boolean up = engine.ping();
+        if (up == databaseUp) {
+            return;
+        }
+        databaseUp = up;
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (up) {
+            m.put("type", "connection.recovered");
+        } else {
+            m.put("type", "connection.error");
+            m.put("error", Map.of("code", "unavailable", "status", 503, "retry_after", 5,
+                    "detail", "the database is unavailable: retry writes later, then resync from your last seq"));
+        }
+        m.put("created_at", clock.instant().toString());
+        String json = ApiJson.write(m);
+        byUser.values().forEach(app -> app.values().forEach(conns -> conns.forEach(c -> c.send(json))));
+    }
+
     private void tick() {
         try {
+            watchDatabase();
             Instant now = clock.instant();
             for (Map<String, Set<Connection>> app : byUser.values()) {
                 for (Set<Connection> conns : app.values()) {
