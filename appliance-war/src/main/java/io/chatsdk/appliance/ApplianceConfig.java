@@ -33,6 +33,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_WS_IDLE_TIMEOUT_SECONDS}</td><td>close a WebSocket silent this long, default 60</td></tr>
+ *   <tr><td>{@code CHATSDK_SYNC_RELOAD_THRESHOLD}</td><td>missing messages beyond which sync says "reload", default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
  *   <tr><td>{@code CHATSDK_RATE_LIMIT_ENABLED}, {@code CHATSDK_RATE_LIMIT_<GROUP>_APP}, {@code _USER}</td><td>per-minute limits</td></tr>
  * </table>
@@ -91,6 +92,10 @@ public class ApplianceConfig {
                     + "(for example: head -c 32 /dev/urandom | base64)");
         }
         return generated("master-key", 32);
+    }
+
+    public int syncReloadThreshold() {
+        return config.getOptionalValue("chatsdk.sync.reload-threshold", Integer.class).orElse(1000);
     }
 
     public Optional<String> artemisUrl() {

@@ -89,6 +89,7 @@ public class EngineProducer {
                 .dataSource(database.dataSource())
                 .keyProvider(AesGcmKeyProvider.fromBase64(config.masterKey()))
                 .eventBus(eventBus)
+                .syncReloadThreshold(config.syncReloadThreshold())
                 .build();
     }
 

@@ -48,6 +48,7 @@ class WebSocketIT {
     @Test
     void membersReceiveTheirChannelsEventsAndNobodyElseDoes() throws Exception {
         try (WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"));
+             WsClient aliceOtherDevice = WsClient.connect(appliance, api.apiKey, api.userToken("alice"));
              WsClient eve = WsClient.connect(appliance, api.apiKey, api.userToken("eve"));
              WsClient otherBob = WsClient.connect(appliance, other.apiKey, other.userToken("bob"))) {
             Map<String, Object> hello = bob.await("health.check", 10);
@@ -61,6 +62,8 @@ class WebSocketIT {
             Map<String, Object> got = bob.await("message.new", 10);
             assertThat(got).containsEntry("cid", "messaging:rt").containsEntry("seq", seq);
             assertThat(got.get("message")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("text", "realtime hello");
+            // the sender's other device stays in sync: it receives the sender's own message too
+            assertThat(aliceOtherDevice.await("message.new", 10)).containsEntry("seq", seq);
 
             bob.send(Map.of("type", "message.read", "cid", "messaging:rt"));
             assertThat(bob.await("message.read", 10)).containsEntry("user_id", "bob");

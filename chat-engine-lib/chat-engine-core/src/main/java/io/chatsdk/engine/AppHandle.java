@@ -20,11 +20,13 @@ public final class AppHandle {
     private final EngineContext ctx;
     private final AppId appId;
     private final Actor actor;
+    private final int syncReloadThreshold;
 
-    AppHandle(EngineContext ctx, AppId appId, Actor actor) {
+    AppHandle(EngineContext ctx, AppId appId, Actor actor, int syncReloadThreshold) {
         this.ctx = ctx;
         this.appId = appId;
         this.actor = actor;
+        this.syncReloadThreshold = syncReloadThreshold;
     }
 
     public AppId id() {
@@ -37,7 +39,7 @@ public final class AppHandle {
 
     /** The same app, acting as {@code userId}; every call is checked against that user's permissions. */
     public AppHandle as(String userId) {
-        return new AppHandle(ctx, appId, Actor.user(userId));
+        return new AppHandle(ctx, appId, Actor.user(userId), syncReloadThreshold);
     }
 
     public Users users() {
@@ -64,9 +66,9 @@ public final class AppHandle {
         return new Stars(ctx, appId, actor, messages());
     }
 
-    /** Offline sync for the acting user; gaps larger than 1,000 messages are answered with "reload". */
+    /** Offline sync for the acting user; gaps larger than the engine's reload threshold are answered with "reload". */
     public Sync sync() {
-        return new Sync(ctx, appId, actor, 1000);
+        return new Sync(ctx, appId, actor, syncReloadThreshold);
     }
 
     public ReadState reads() {

@@ -35,6 +35,7 @@ public final class ChatEngine implements AutoCloseable {
     private final EventBus eventBus;
     private final OutboxRelay relay;
     private final ChannelTypes.Seeder seeder = new ChannelTypes.Seeder();
+    private final int syncReloadThreshold;
 
     private ChatEngine(Builder b) {
         if (b.migrate) {
@@ -48,6 +49,7 @@ public final class ChatEngine implements AutoCloseable {
                     .migrate();
         }
         this.eventBus = b.eventBus;
+        this.syncReloadThreshold = b.syncReloadThreshold;
         OutboxRelay[] holder = new OutboxRelay[1];
         Db db = new Db(b.dataSource, () -> {
             if (holder[0] != null) {
@@ -68,7 +70,7 @@ public final class ChatEngine implements AutoCloseable {
 
     /** The server-side handle of one app: trusted, no permission checks. */
     public AppHandle app(AppId appId) {
-        return new AppHandle(ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER);
+        return new AppHandle(ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER, syncReloadThreshold);
     }
 
     /** Operator operations over all apps. */
@@ -117,6 +119,7 @@ public final class ChatEngine implements AutoCloseable {
         private boolean migrate = true;
         private boolean relay = true;
         private Duration relayPollInterval = Duration.ofSeconds(1);
+        private int syncReloadThreshold = 1000;
 
         private Builder() {
         }
@@ -168,6 +171,15 @@ public final class ChatEngine implements AutoCloseable {
                 throw new IllegalArgumentException("relayPollInterval must be between 50ms and 1 minute, was " + interval);
             }
             this.relayPollInterval = interval;
+            return this;
+        }
+
+        /** Sync answers "reload the channel" instead of messages when more than this many are missing; 1 to 100,000. */
+        public Builder syncReloadThreshold(int messages) {
+            if (messages < 1 || messages > 100_000) {
+                throw new IllegalArgumentException("syncReloadThreshold must be between 1 and 100000, was " + messages);
+            }
+            this.syncReloadThreshold = messages;
             return this;
         }
 

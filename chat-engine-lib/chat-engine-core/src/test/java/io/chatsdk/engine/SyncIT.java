@@ -77,6 +77,22 @@ class SyncIT extends EngineTest {
     }
 
     @Test
+    void theReloadThresholdIsConfigurable() {
+        try (ChatEngine small = ChatEngine.builder().dataSource(fx.dataSource).keyProvider(io.chatsdk.engine.spi.KeyProvider.aesGcm(fx.masterKey))
+                .outboxRelay(false).syncReloadThreshold(3).build()) {
+            AppHandle app = small.app(small.apps().create("small").appId());
+            app.users().upsertAll(List.of(io.chatsdk.engine.model.UserInput.of("u1"), io.chatsdk.engine.model.UserInput.of("u2")));
+            Cid c = app.channels().getOrCreate("messaging", "c", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
+            for (int i = 0; i < 5; i++) {
+                app.as("u1").messages().send(c, NewMessage.text("m" + i));
+            }
+            assertThat(app.as("u2").sync().since(Map.of(c.toString(), 1L), null, 10).channels().get(c.toString()).reload()).isTrue();
+            assertThat(app.as("u2").sync().since(Map.of(c.toString(), 2L), null, 10).channels().get(c.toString()).messages()).hasSize(3);
+        }
+        assertThatThrownBy(() -> ChatEngine.builder().syncReloadThreshold(0)).hasMessageContaining("syncReloadThreshold");
+    }
+
+    @Test
     void badRequests() {
         AppHandle app = fx.newApp(1);
         assertThatThrownBy(() -> app.sync().since(Map.of(), null, 10)).extracting("code").isEqualTo(ErrorCode.FORBIDDEN);
