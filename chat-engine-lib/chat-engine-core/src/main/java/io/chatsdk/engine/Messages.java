@@ -272,12 +272,13 @@ public final class Messages {
         Validate.messageId("id", messageId);
         Instant now = ctx.now();
         return ctx.db().inTransaction(tx -> {
-            MessageLoader.Located loc = locateForWrite(tx, messageId, Permission.UPDATE_OWN_MESSAGE, Permission.UPDATE_ANY_MESSAGE);
+            Target t = targetForWrite(tx, messageId, Permission.UPDATE_OWN_MESSAGE, Permission.UPDATE_ANY_MESSAGE);
+            MessageLoader.Located loc = t.loc();
             if (loc.message().deletedAt() != null) {
                 throw new ChatException(ErrorCode.CONFLICT, "message '" + messageId + "' is deleted and cannot be edited", "id", null);
             }
             if (text != null) {
-                MessageInput.text(text, ChannelGate.load(tx, app, actor, loc.message().cid(), null, now).channel().config());
+                MessageInput.text(text, t.channel().channel().config());
             }
             boolean full = attachmentsJson != null;
             tx.update("update message set text = coalesce(?::text, text), edited_at = case when ?::text is not null and ?::text <> text then ?::timestamptz else edited_at end, "
@@ -294,7 +295,7 @@ public final class Messages {
         Validate.messageId("id", messageId);
         Instant now = ctx.now();
         return ctx.db().inTransaction(tx -> {
-            MessageLoader.Located loc = locateForWrite(tx, messageId, Permission.DELETE_OWN_MESSAGE, Permission.DELETE_ANY_MESSAGE);
+            MessageLoader.Located loc = targetForWrite(tx, messageId, Permission.DELETE_OWN_MESSAGE, Permission.DELETE_ANY_MESSAGE).loc();
             tx.update("update message set deleted_at = coalesce(deleted_at, ?), updated_at = ? where app_id = ? and id = ?", now, now, app.value(), messageId);
             if (hard) {
                 tx.update("update message set text = '', attachments = '[]', custom = '{}', mentioned_users = '{}', pinned_at = null, "
@@ -337,26 +338,36 @@ public final class Messages {
         return m;
     }
 
+    /** A message together with its channel as loaded for one user, so a check and the write share one load. */
+    record Target(MessageLoader.Located loc, ChannelGate.Loaded channel) {
+    }
+
     /** Finds the message and checks {@code permission} on its channel. Unknown ids and other apps' ids are not found. */
     MessageLoader.Located locate(Tx tx, String messageId, Permission permission) {
-        String reader = ChannelGate.actingUser(actor, null);
-        MessageLoader.Located loc = MessageLoader.byId(tx, app, messageId, reader)
+        return target(tx, messageId, ChannelGate.actingUser(actor, null), permission).loc();
+    }
+
+    /**
+     * Like {@link #locate}, with the channel loaded for {@code userId} (the acting user, or the user a server call acts
+     * for), whose membership and user state the caller may check further.
+     */
+    Target target(Tx tx, String messageId, String userId, Permission permission) {
+        MessageLoader.Located loc = MessageLoader.byId(tx, app, messageId, userId)
                 .orElseThrow(() -> ChatException.notFound(ErrorCode.MESSAGE_NOT_FOUND, "message '" + messageId + "'"));
-        ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, loc.message().cid(), reader, ctx.now());
+        ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, loc.message().cid(), userId, ctx.now());
         l.require(permission);
         if (loc.message().seq() <= l.channel().truncatedSeq()) {
             throw ChatException.notFound(ErrorCode.MESSAGE_NOT_FOUND, "message '" + messageId + "'");
         }
-        return loc;
+        return new Target(loc, l);
     }
 
-    private MessageLoader.Located locateForWrite(Tx tx, String messageId, Permission own, Permission any) {
+    private Target targetForWrite(Tx tx, String messageId, Permission own, Permission any) {
         String reader = ChannelGate.actingUser(actor, null);
-        MessageLoader.Located loc = locate(tx, messageId, Permission.READ_CHANNEL);
-        ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, loc.message().cid(), reader, ctx.now());
-        ChannelGate.requireActiveAuthor(l, reader);
-        io.chatsdk.engine.internal.Permissions.requireOwnOrAny(l.access(), loc.message().userId(), own, any);
-        ChannelGate.requireNotFrozen(l);
-        return loc;
+        Target t = target(tx, messageId, reader, Permission.READ_CHANNEL);
+        ChannelGate.requireActiveAuthor(t.channel(), reader);
+        io.chatsdk.engine.internal.Permissions.requireOwnOrAny(t.channel().access(), t.loc().message().userId(), own, any);
+        ChannelGate.requireNotFrozen(t.channel());
+        return t;
     }
 }

@@ -46,8 +46,9 @@ public final class Reactions {
         String userId = requireUser(serverSideUserId);
         Instant now = ctx.now();
         return ctx.db().inTransaction(tx -> {
-            MessageLoader.Located loc = messages.locate(tx, messageId, Permission.READ_CHANNEL);
-            ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, loc.message().cid(), userId, now);
+            Messages.Target t = messages.target(tx, messageId, userId, Permission.READ_CHANNEL);
+            MessageLoader.Located loc = t.loc();
+            ChannelGate.Loaded l = t.channel();
             ChannelGate.requireActiveAuthor(l, userId);
             if (!l.channel().config().reactions()) {
                 throw new ChatException(ErrorCode.FEATURE_DISABLED, "reactions are disabled in channel " + l.cid());
@@ -80,8 +81,9 @@ public final class Reactions {
         String userId = requireUser(serverSideUserId);
         Instant now = ctx.now();
         return ctx.db().inTransaction(tx -> {
-            MessageLoader.Located loc = messages.locate(tx, messageId, Permission.READ_CHANNEL);
-            ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, loc.message().cid(), userId, now);
+            Messages.Target t = messages.target(tx, messageId, userId, Permission.READ_CHANNEL);
+            MessageLoader.Located loc = t.loc();
+            ChannelGate.Loaded l = t.channel();
             l.require(Permission.DELETE_OWN_REACTION);
             Reaction r = tx.one("delete from reaction where app_id = ? and message_id = ? and user_id = ? and type = ? "
                                     + "returning message_id, user_id, type, score, custom::text as custom, created_at",

@@ -134,12 +134,6 @@ final class Connection {
         lastHealthCheck = now;
     }
 
-    boolean isOpen() {
-        synchronized (this) {
-            return !closed && session.isOpen();
-        }
-    }
-
     void close(int code, String reason) {
         synchronized (this) {
             closed = true;

@@ -123,13 +123,6 @@ public final class Db implements AutoCloseable {
         UniqueViolation(SQLException cause) {
             super(ErrorCode.CONFLICT, "a record with the same key already exists", null, cause);
         }
-
-        public String constraint() {
-            if (getCause() instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
-                return p.getServerErrorMessage().getConstraint();
-            }
-            return null;
-        }
     }
 
     @Override
