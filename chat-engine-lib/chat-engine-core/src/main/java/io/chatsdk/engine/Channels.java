@@ -224,6 +224,11 @@ public final class Channels {
         ctx.db().inTransaction(tx -> {
             ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, ChannelGate.actingUser(actor, null), now);
             l.require(Permission.DELETE_CHANNEL);
+            if (tx.one("select 1 from message msg join channel mc on mc.pk = msg.channel_pk where msg.channel_pk = ? and "
+                    + io.chatsdk.engine.internal.HoldSql.HELD + " limit 1", rs -> true, l.pk()).isPresent()) {
+                throw new ChatException(ErrorCode.LEGAL_HOLD, "channel " + cid + " holds messages under a legal hold; truncate or "
+                        + "hide it instead, or release the hold first", "cid", null);
+            }
             // the members go with the channel, so the event names them for delivery
             List<String> memberIds = tx.query("select user_id from channel_member where channel_pk = ? order by user_id", rs -> rs.getString(1), l.pk());
             Outbox.write(tx, app, "channel.deleted", cid.toString(), l.pk(), l.channel().lastSeq(), now,

@@ -1,5 +1,6 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.Db;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.OutboxRelay;
@@ -51,12 +52,13 @@ public final class ChatEngine implements AutoCloseable {
         this.eventBus = b.eventBus;
         this.syncReloadThreshold = b.syncReloadThreshold;
         OutboxRelay[] holder = new OutboxRelay[1];
-        Db db = new Db(b.dataSource, () -> {
+        SecureRandom random = new SecureRandom();
+        Db db = new Db(b.dataSource, new ContentKeys(b.keyProvider, random, b.clock), () -> {
             if (holder[0] != null) {
                 holder[0].wakeUp();
             }
         });
-        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, new SecureRandom());
+        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random);
         this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval) : null;
         holder[0] = relay;
         if (relay != null) {

@@ -14,14 +14,23 @@ public record Cid(String type, String id) {
 
     /** Parses {@code "type:id"}. */
     public static Cid parse(String cid) {
+        return parse("cid", cid);
+    }
+
+    /** Parses {@code "type:id"}; errors name {@code field}. */
+    public static Cid parse(String field, String cid) {
         if (cid == null) {
-            throw ChatException.invalid("cid", "is required");
+            throw ChatException.invalid(field, "is required");
         }
         int colon = cid.indexOf(':');
         if (colon <= 0 || colon == cid.length() - 1) {
-            throw ChatException.invalid("cid", "must have the form type:id");
+            throw ChatException.invalid(field, "must have the form type:id");
         }
-        return new Cid(cid.substring(0, colon), cid.substring(colon + 1));
+        try {
+            return new Cid(cid.substring(0, colon), cid.substring(colon + 1));
+        } catch (ChatException e) {
+            throw ChatException.invalid(field, "must have the form type:id with a valid type and id");
+        }
     }
 
     @Override

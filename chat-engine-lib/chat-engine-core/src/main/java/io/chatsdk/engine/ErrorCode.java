@@ -23,11 +23,17 @@ public enum ErrorCode {
     MESSAGE_ID_CONFLICT("message_id_conflict", Category.CONFLICT),
     RATE_LIMITED("rate_limited", Category.RATE_LIMITED),
     UNAVAILABLE("unavailable", Category.UNAVAILABLE),
+    /** The app's encryption keys were destroyed (crypto-shredding): its content can never be read again. */
+    CONTENT_ERASED("content_erased", Category.GONE),
+    /** A message carried a card number or personal data and the app's redaction policy is {@code reject}. */
+    SENSITIVE_DATA("sensitive_data", Category.VALIDATION),
+    /** The operation would destroy data a legal hold keeps. */
+    LEGAL_HOLD("legal_hold", Category.CONFLICT),
     INTERNAL("internal_error", Category.INTERNAL);
 
     /** Broad class of an error; the REST layer maps each to one HTTP status. */
     public enum Category {
-        VALIDATION(400), NOT_FOUND(404), FORBIDDEN(403), CONFLICT(409), RATE_LIMITED(429), UNAVAILABLE(503), INTERNAL(500);
+        VALIDATION(400), NOT_FOUND(404), FORBIDDEN(403), CONFLICT(409), RATE_LIMITED(429), GONE(410), UNAVAILABLE(503), INTERNAL(500);
 
         private final int httpStatus;
 

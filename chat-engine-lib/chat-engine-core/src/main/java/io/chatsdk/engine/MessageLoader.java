@@ -27,13 +27,13 @@ final class MessageLoader {
 
     static Optional<Located> byId(Tx tx, AppId app, String id, String reader) {
         return tx.one("select " + Rows.MESSAGE_COLUMNS + ", msg.channel_pk" + FROM + "where msg.app_id = ? and msg.id = ?",
-                        rs -> new Located(Rows.message(rs), rs.getObject("channel_pk", UUID.class)), app.value(), id)
+                        rs -> new Located(Rows.message(rs, tx, app), rs.getObject("channel_pk", UUID.class)), app.value(), id)
                 .map(l -> new Located(withReactions(tx, app, List.of(l.message()), reader).get(0), l.channelPk()));
     }
 
     /** Runs a message query ({@code sql} must select {@link Rows#MESSAGE_COLUMNS} using {@link #FROM}) and adds reactions. */
     static List<Message> list(Tx tx, AppId app, String sql, String reader, Object... params) {
-        return withReactions(tx, app, tx.query(sql, Rows::message, params), reader);
+        return withReactions(tx, app, tx.query(sql, rs -> Rows.message(rs, tx, app), params), reader);
     }
 
     static List<Message> withReactions(Tx tx, AppId app, List<Message> messages, String reader) {

@@ -1,10 +1,12 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.Db;
 import io.chatsdk.engine.internal.EngineContext;
-import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.internal.MessageContent;
 import io.chatsdk.engine.internal.MessageInput;
+import io.chatsdk.engine.internal.MessageRevisions;
 import io.chatsdk.engine.internal.Outbox;
 import io.chatsdk.engine.internal.Rows;
 import io.chatsdk.engine.internal.Tx;
@@ -140,17 +142,18 @@ public final class Messages {
         String storedType = in.parentId() != null ? "reply" : type;
         boolean showInChannel = in.parentId() != null && in.showInChannel();
         Map<String, Object> custom = in.custom() == null ? Map.of() : in.custom();
+        ContentKeys.Sealed sealed = new MessageContent(text, attachments, custom).seal(tx, app, id);
         // One round trip while the channel row is locked: next seq, the sender's read marker, the message row.
         long seq = tx.one("with s as (update channel set last_seq = last_seq + 1, "
                         + "last_message_at = case when ? then ?::timestamptz else last_message_at end, updated_at = ? where pk = ? returning last_seq), "
                         + "r as (update channel_member set last_read_seq = (select last_seq from s), last_read_at = ? where channel_pk = ? and user_id = ?) "
                         + "insert into message (app_id, id, channel_pk, seq, user_id, type, text, attachments, mentioned_users, "
-                        + "parent_id, show_in_channel, quoted_message_id, silent, custom, created_at, updated_at) "
-                        + "select ?, ?, ?, s.last_seq, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ? from s "
+                        + "parent_id, show_in_channel, quoted_message_id, silent, content, key_version, created_at, updated_at) "
+                        + "select ?, ?, ?, s.last_seq, ?, ?, '', '[]', ?, ?, ?, ?, ?, ?, ?, ?, ? from s "
                         + "on conflict (app_id, id) do nothing returning seq",
                 rs -> rs.getLong(1), inMainStream, now, now, l.pk(), now, l.pk(), author,
-                app.value(), id, l.pk(), author, storedType, text, Json.write(attachments), mentions,
-                in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), Json.write(custom), now, now)
+                app.value(), id, l.pk(), author, storedType, mentions,
+                in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), now, now)
                 .orElseThrow(DuplicateId::new);
         if (in.parentId() != null) {
             tx.update("update message set reply_count = reply_count + 1 where app_id = ? and id = ?", app.value(), in.parentId());
@@ -245,7 +248,8 @@ public final class Messages {
         if (t.isBlank() && atts.isEmpty()) {
             throw ChatException.invalid("text", "a message needs text or at least one attachment");
         }
-        return edit(messageId, t, Json.write(atts), Json.write(custom == null ? Map.of() : custom), List.of());
+        Map<String, Object> c = custom == null ? Map.of() : custom;
+        return edit(messageId, old -> new MessageContent(t, atts, c));
     }
 
     /** Sets {@code text} and/or custom keys, and removes custom keys listed in {@code unset}. */
@@ -265,10 +269,20 @@ public final class Messages {
         if (text != null && ((String) text).isBlank()) {
             throw ChatException.invalid("set.text", "cannot be blank");
         }
-        return edit(messageId, (String) text, null, Json.write(custom), u);
+        return edit(messageId, old -> {
+            Map<String, Object> merged = new LinkedHashMap<>(old.custom());
+            merged.putAll(custom);
+            u.forEach(merged::remove);
+            CustomData.check("set", merged, MessageInput.RESERVED);
+            return new MessageContent(text == null ? old.text() : (String) text, old.attachments(), merged);
+        });
     }
 
-    private Message edit(String messageId, String text, String attachmentsJson, String customJson, List<String> unset) {
+    /**
+     * Rewrites a message's sealed content under a row lock. The previous content is kept, sealed, as a revision for
+     * compliance exports; {@code edited_at} moves only when the text changed.
+     */
+    private Message edit(String messageId, java.util.function.UnaryOperator<MessageContent> change) {
         Validate.messageId("id", messageId);
         Instant now = ctx.now();
         return ctx.db().inTransaction(tx -> {
@@ -277,15 +291,16 @@ public final class Messages {
             if (loc.message().deletedAt() != null) {
                 throw new ChatException(ErrorCode.CONFLICT, "message '" + messageId + "' is deleted and cannot be edited", "id", null);
             }
-            if (text != null) {
-                MessageInput.text(text, t.channel().channel().config());
+            MessageContent old = MessageRevisions.lockContent(tx, app, messageId);
+            MessageContent updated = change.apply(old);
+            if (!updated.text().equals(old.text())) {
+                MessageInput.text(updated.text(), t.channel().channel().config());
             }
-            boolean full = attachmentsJson != null;
-            tx.update("update message set text = coalesce(?::text, text), edited_at = case when ?::text is not null and ?::text <> text then ?::timestamptz else edited_at end, "
-                            + "attachments = coalesce(?::jsonb, attachments), custom = " + (full ? "?::jsonb" : "(custom || ?::jsonb) - ?::text[]")
-                            + ", updated_at = ? where app_id = ? and id = ?",
-                    full ? new Object[] {text, text, text, now, attachmentsJson, customJson, now, app.value(), messageId}
-                            : new Object[] {text, text, text, now, null, customJson, unset.toArray(String[]::new), now, app.value(), messageId});
+            MessageRevisions.keep(tx, app, messageId, old, now);
+            ContentKeys.Sealed sealed = updated.seal(tx, app, messageId);
+            tx.update("update message set text = '', attachments = '[]', custom = '{}', content = ?, key_version = ?, "
+                            + "edited_at = case when ? then ?::timestamptz else edited_at end, updated_at = ? where app_id = ? and id = ?",
+                    sealed.bytes(), sealed.version(), !updated.text().equals(old.text()), now, now, app.value(), messageId);
             return announce(tx, loc, "message.updated", now, Map.of());
         });
     }
@@ -298,13 +313,24 @@ public final class Messages {
             MessageLoader.Located loc = targetForWrite(tx, messageId, Permission.DELETE_OWN_MESSAGE, Permission.DELETE_ANY_MESSAGE).loc();
             tx.update("update message set deleted_at = coalesce(deleted_at, ?), updated_at = ? where app_id = ? and id = ?", now, now, app.value(), messageId);
             if (hard) {
-                tx.update("update message set text = '', attachments = '[]', custom = '{}', mentioned_users = '{}', pinned_at = null, "
-                        + "pinned_by = null where app_id = ? and id = ?", app.value(), messageId);
-                tx.update("delete from reaction where app_id = ? and message_id = ?", app.value(), messageId);
-                tx.update("delete from user_message_flag where app_id = ? and message_id = ?", app.value(), messageId);
+                if (LegalHolds.holds(tx, app, messageId)) {
+                    // hidden from everyone now; erased once no hold keeps it (the retention job does it)
+                    tx.update("update message set hold_deleted = true where app_id = ? and id = ?", app.value(), messageId);
+                } else {
+                    erase(tx, app, messageId);
+                }
             }
             return announce(tx, loc, "message.deleted", now, Map.of("hard_delete", hard));
         });
+    }
+
+    /** Erases a message's content, revisions, reactions and flags, keeping a tombstone row so seq stays gap-free. */
+    static void erase(Tx tx, AppId app, String messageId) {
+        tx.update("update message set text = '', attachments = '[]', custom = '{}', content = null, key_version = null, mentioned_users = '{}', "
+                + "pinned_at = null, pinned_by = null, hold_deleted = false where app_id = ? and id = ?", app.value(), messageId);
+        tx.update("delete from message_revision where app_id = ? and message_id = ?", app.value(), messageId);
+        tx.update("delete from reaction where app_id = ? and message_id = ?", app.value(), messageId);
+        tx.update("delete from user_message_flag where app_id = ? and message_id = ?", app.value(), messageId);
     }
 
     /** Pins a message, until {@code expires} when given. */

@@ -1,6 +1,8 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.Db;
+import io.chatsdk.engine.spi.KeyProvider;
 import io.chatsdk.engine.internal.Outbox;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.NewMessage;
@@ -22,7 +24,7 @@ class OutboxIT extends EngineTest {
     @Test
     void rolledBackWritesPublishNothing() {
         AppHandle app = fx.newApp(2);
-        Db db = new Db(fx.dataSource, () -> { });
+        Db db = new Db(fx.dataSource, new ContentKeys(KeyProvider.aesGcm(fx.masterKey), new java.security.SecureRandom(), java.time.Clock.systemUTC()), () -> { });
         try {
             assertThatThrownBy(() -> db.inTransaction(tx -> {
                 Outbox.write(tx, app.id(), "message.new", "messaging:ghost", null, 1L, Instant.now(), Map.of("marker", "rolled-back"));

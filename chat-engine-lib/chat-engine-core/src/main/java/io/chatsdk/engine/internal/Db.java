@@ -26,8 +26,9 @@ import java.util.function.Function;
 public final class Db implements AutoCloseable {
     private final EntityManagerFactory emf;
     private final Runnable afterEventCommit;
+    private final ContentKeys keys;
 
-    public Db(DataSource dataSource, Runnable afterEventCommit) {
+    public Db(DataSource dataSource, ContentKeys keys, Runnable afterEventCommit) {
         Map<String, Object> props = new HashMap<>();
         props.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, "META-INF/chatsdk-persistence.xml");
         props.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
@@ -38,6 +39,8 @@ public final class Db implements AutoCloseable {
             throw new IllegalStateException("EclipseLink did not find the chatsdk persistence unit");
         }
         this.afterEventCommit = afterEventCommit;
+        this.keys = keys;
+        keys.attach(this);
     }
 
     /**
@@ -51,7 +54,7 @@ public final class Db implements AutoCloseable {
         try {
             em.getTransaction().begin();
             Connection connection = em.unwrap(Connection.class);
-            tx = new Tx(em, connection);
+            tx = new Tx(em, connection, keys);
             T result = work.apply(tx);
             em.getTransaction().commit();
             committed = true;

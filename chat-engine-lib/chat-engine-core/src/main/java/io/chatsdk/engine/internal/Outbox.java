@@ -2,6 +2,7 @@ package io.chatsdk.engine.internal;
 
 import io.chatsdk.engine.AppId;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +10,22 @@ import java.util.UUID;
 
 /** Writes events to the transactional outbox, inside the transaction of the change they announce. */
 public final class Outbox {
+    static final String PURPOSE = "event";
+
     private Outbox() {
+    }
+
+    /** The associated data of a sealed payload: the event's type, channel and seq. */
+    static String rowId(String type, String cid, Long seq) {
+        return type + "|" + cid + "|" + seq;
+    }
+
+    /** The payload of an outbox row: sealed rows are opened, rows from before sealing read as they are. */
+    static Map<String, Object> payload(Tx tx, AppId app, String type, String cid, Long seq, byte[] sealed, Integer version, String plain) {
+        if (sealed == null) {
+            return Json.readMap(plain);
+        }
+        return Json.readMap(new String(tx.keys().open(tx, app, PURPOSE, rowId(type, cid, seq), version, sealed), StandardCharsets.UTF_8));
     }
 
     /**
@@ -31,8 +47,10 @@ public final class Outbox {
         }
         payload.put("created_at", at.toString());
         payload.putAll(body);
-        tx.update("insert into outbox_event (app_id, type, cid, channel_pk, seq, payload, created_at) values (?, ?, ?, ?, ?, ?::jsonb, ?)",
-                app.value(), type, cid, channelPk, seq, Json.write(payload), at);
+        // payloads carry message content, so they are sealed like it
+        ContentKeys.Sealed sealed = tx.keys().seal(tx, app, PURPOSE, rowId(type, cid, seq), Json.write(payload).getBytes(StandardCharsets.UTF_8));
+        tx.update("insert into outbox_event (app_id, type, cid, channel_pk, seq, sealed_payload, key_version, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                app.value(), type, cid, channelPk, seq, sealed.bytes(), sealed.version(), at);
         tx.markEventsWritten();
     }
 }

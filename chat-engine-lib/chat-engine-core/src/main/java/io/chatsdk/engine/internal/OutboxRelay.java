@@ -1,6 +1,8 @@
 package io.chatsdk.engine.internal;
 
 import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.ErrorCode;
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.spi.EventBus;
 
@@ -8,6 +10,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -103,11 +106,32 @@ public final class OutboxRelay implements AutoCloseable {
             if (!leader) {
                 return 0;
             }
-            List<ChatEvent> events = tx.query(
-                    "select id, app_id, type, cid, seq, created_at, payload::text from outbox_event "
+            List<Long> discarded = new ArrayList<>();
+            List<ChatEvent> events = new ArrayList<>();
+            tx.query("select id, app_id, type, cid, seq, created_at, payload::text as payload, sealed_payload, key_version from outbox_event "
                             + "where published_at is null order by id limit " + BATCH,
-                    rs -> new ChatEvent(rs.getLong(1), new AppId(rs.getObject(2, java.util.UUID.class)), rs.getString(3),
-                            rs.getString(4), Tx.nullableLong(rs, "seq"), Tx.instant(rs, "created_at"), Json.readMap(rs.getString(7))));
+                    rs -> {
+                        AppId app = new AppId(rs.getObject(2, java.util.UUID.class));
+                        Long seq = Tx.nullableLong(rs, "seq");
+                        try {
+                            Map<String, Object> payload = Outbox.payload(tx, app, rs.getString(3), rs.getString(4), seq, rs.getBytes("sealed_payload"),
+                                    (Integer) rs.getObject("key_version"), rs.getString("payload"));
+                            events.add(new ChatEvent(rs.getLong(1), app, rs.getString(3), rs.getString(4), seq, Tx.instant(rs, "created_at"), payload));
+                        } catch (ChatException e) {
+                            if (e.code() != ErrorCode.CONTENT_ERASED) {
+                                throw e;
+                            }
+                            // the app was crypto-shredded after the event was written: nobody may read it any more
+                            discarded.add(rs.getLong(1));
+                        }
+                        return null;
+                    });
+            if (!discarded.isEmpty()) {
+                tx.update("update outbox_event set published_at = now() where id = any(?::bigint[])", discarded);
+                if (events.isEmpty()) {
+                    return discarded.size();
+                }
+            }
             List<Long> done = new ArrayList<>();
             for (ChatEvent e : events) {
                 try {

@@ -1,5 +1,6 @@
 package io.chatsdk.engine.internal;
 
+import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.Cid;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.Channel;
@@ -30,7 +31,7 @@ public final class Rows {
     public static final String MESSAGE_COLUMNS = "msg.id, msg.seq, msg.user_id, msg.type, msg.text, msg.attachments::text as attachments, "
             + "msg.mentioned_users, msg.parent_id, msg.show_in_channel, msg.reply_count, msg.quoted_message_id, msg.pinned_at, "
             + "msg.pinned_by, msg.pin_expires_at, msg.silent, msg.custom::text as custom, msg.created_at, msg.updated_at, "
-            + "msg.edited_at, msg.deleted_at, mc.type as channel_type, mc.id as channel_id";
+            + "msg.edited_at, msg.deleted_at, msg.content, msg.key_version, mc.type as channel_type, mc.id as channel_id";
 
     private Rows() {
     }
@@ -58,14 +59,17 @@ public final class Rows {
                 hiddenSeq != null && channelLastSeq <= hiddenSeq, instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
-    /** A message without reactions; {@link MessageReads} adds them. */
-    public static Message message(ResultSet rs) throws SQLException {
-        List<Attachment> attachments = Json.readListOfMaps(rs.getString("attachments")).stream().map(Wire::attachmentFrom).toList();
+    /** A message without reactions, its content opened in {@code tx}; {@code MessageLoader} adds the reactions. */
+    public static Message message(ResultSet rs, Tx tx, AppId app) throws SQLException {
+        Integer version = (Integer) rs.getObject("key_version");
+        MessageContent content = MessageContent.ofRow(tx, app, rs.getString("id"), rs.getBytes("content"), version,
+                rs.getString("text"), rs.getString("attachments"), rs.getString("custom"));
+        List<Attachment> attachments = content.attachments().stream().map(Wire::attachmentFrom).toList();
         return new Message(rs.getString("id"), new Cid(rs.getString("channel_type"), rs.getString("channel_id")), rs.getLong("seq"),
-                rs.getString("user_id"), rs.getString("type"), rs.getString("text"), attachments, Tx.textArray(rs, "mentioned_users"),
+                rs.getString("user_id"), rs.getString("type"), content.text(), attachments, Tx.textArray(rs, "mentioned_users"),
                 rs.getString("parent_id"), rs.getBoolean("show_in_channel"), rs.getInt("reply_count"), rs.getString("quoted_message_id"),
                 instant(rs, "pinned_at"), rs.getString("pinned_by"), instant(rs, "pin_expires_at"), rs.getBoolean("silent"),
-                Json.readMap(rs.getString("custom")), Map.of(), Map.of(), List.of(), instant(rs, "created_at"),
+                content.custom(), Map.of(), Map.of(), List.of(), instant(rs, "created_at"),
                 instant(rs, "updated_at"), instant(rs, "edited_at"), instant(rs, "deleted_at"));
     }
 

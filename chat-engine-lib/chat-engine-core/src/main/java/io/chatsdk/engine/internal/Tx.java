@@ -24,11 +24,18 @@ import java.util.UUID;
 public final class Tx {
     private final EntityManager em;
     private final Connection connection;
+    private final ContentKeys keys;
     private boolean wroteEvents;
 
-    Tx(EntityManager em, Connection connection) {
+    Tx(EntityManager em, Connection connection, ContentKeys keys) {
         this.em = em;
         this.connection = connection;
+        this.keys = keys;
+    }
+
+    /** The tenants' data keys, which seal and open content inside this transaction. */
+    public ContentKeys keys() {
+        return keys;
     }
 
     public EntityManager em() {

@@ -1,0 +1,216 @@
+package io.chatsdk.engine.internal;
+
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.ErrorCode;
+import io.chatsdk.engine.spi.KeyProvider;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Envelope encryption of tenant content: each app has versioned data keys (DEKs, AES-256) stored in
+ * {@code app_data_key} wrapped by the {@link KeyProvider}'s key-encryption key; values are sealed with AES-256-GCM,
+ * a fresh 96-bit nonce each time, and associated data that binds the app, the purpose, the row id and the key
+ * version, so a sealed value copied to another row, app or field does not open.
+ *
+ * <p>Sealed format: {@code 0x01 || nonce(12) || ciphertext || tag(16)}; the key version is stored beside it.
+ *
+ * <p>Thread-safe. Unwrapped DEKs are cached per node (they never change); which version is current and whether the
+ * app's keys were destroyed is re-read after {@link #CURRENT_TTL}, so a rotation or a crypto-shred made on another
+ * node takes effect here within that time.
+ */
+public final class ContentKeys {
+    /** How long a node trusts its idea of an app's current key version and destroyed flag. */
+    public static final Duration CURRENT_TTL = Duration.ofSeconds(10);
+    private static final byte FORMAT = 1;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final KeyProvider kek;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Map<String, SecretKeySpec> deks = new ConcurrentHashMap<>();
+    private final Map<UUID, Current> current = new ConcurrentHashMap<>();
+    private volatile Db db;
+
+    /** A value sealed under key {@code version}. */
+    public record Sealed(int version, byte[] bytes) {
+    }
+
+    private record Current(int version, boolean destroyed, Instant loadedAt) {
+    }
+
+    public ContentKeys(KeyProvider kek, SecureRandom random, Clock clock) {
+        this.kek = kek;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** Set once by the engine: new keys are created in their own transaction, never the caller's. */
+    void attach(Db db) {
+        this.db = db;
+    }
+
+    /** Seals {@code plaintext} under the app's current key. */
+    public Sealed seal(Tx tx, AppId app, String purpose, String rowId, byte[] plaintext) {
+        int version = currentVersion(tx, app);
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, dek(tx, app, version), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(aad(app, purpose, rowId, version));
+            byte[] ct = cipher.doFinal(plaintext);
+            return new Sealed(version, ByteBuffer.allocate(1 + NONCE_BYTES + ct.length).put(FORMAT).put(nonce).put(ct).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
+        }
+    }
+
+    /**
+     * Opens a sealed value. Fails with {@code content_erased} when the app's keys were destroyed, and with
+     * {@code internal_error} (without any content) when the value was tampered with or moved.
+     */
+    public byte[] open(Tx tx, AppId app, String purpose, String rowId, int version, byte[] sealed) {
+        requireNotDestroyed(tx, app);
+        if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != FORMAT) {
+            throw new ChatException(ErrorCode.INTERNAL, "stored " + purpose + " " + rowId + " is not a sealed value", null, null);
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, dek(tx, app, version), new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES)));
+            cipher.updateAAD(aad(app, purpose, rowId, version));
+            return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+        } catch (AEADBadTagException e) {
+            throw new ChatException(ErrorCode.INTERNAL, "stored " + purpose + " " + rowId + " failed authentication (tampered or moved)", null, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
+        }
+    }
+
+    /** Fails with {@code content_erased} when the app's keys were destroyed. */
+    public void requireNotDestroyed(Tx tx, AppId app) {
+        if (current(tx, app).destroyed()) {
+            throw erased(app);
+        }
+    }
+
+    /** The app's current key version, creating version 1 (in its own transaction) for an app that has none. */
+    public int currentVersion(Tx tx, AppId app) {
+        Current c = current(tx, app);
+        if (c.destroyed()) {
+            throw erased(app);
+        }
+        if (c.version() == 0) {
+            db.inTransaction(own -> create(own, app, 1));
+            return reload(tx, app).version();
+        }
+        return c.version();
+    }
+
+    /** Makes a new key version current (the old ones still open what they sealed); returns it. */
+    public int rotate(Tx tx, AppId app) {
+        requireNotDestroyed(tx, app);
+        int next = tx.one("select coalesce(max(version), 0) + 1 from app_data_key where app_id = ?", rs -> rs.getInt(1), app.value()).orElse(1);
+        tx.update("update app_data_key set retired_at = ? where app_id = ? and retired_at is null", clock.instant(), app.value());
+        create(tx, app, next);
+        current.remove(app.value());
+        return next;
+    }
+
+    /** Crypto-shredding: deletes every key of the app and marks it; its sealed content can never be opened again. */
+    public void destroy(Tx tx, AppId app) {
+        tx.update("delete from app_data_key where app_id = ?", app.value());
+        tx.update("update app set keys_destroyed_at = coalesce(keys_destroyed_at, ?) where id = ?", clock.instant(), app.value());
+        forget(app);
+    }
+
+    /** Drops this node's cached keys of an app. */
+    public void forget(AppId app) {
+        current.remove(app.value());
+        deks.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
+    }
+
+    /** Deletes retired key versions that no stored value uses any more; returns how many. */
+    public int pruneRetired(Tx tx, AppId app) {
+        return tx.update("delete from app_data_key k where k.app_id = ? and k.retired_at is not null "
+                + "and not exists (select 1 from message m where m.app_id = k.app_id and m.key_version = k.version) "
+                + "and not exists (select 1 from message_revision r where r.app_id = k.app_id and r.key_version = k.version) "
+                + "and not exists (select 1 from outbox_event o where o.app_id = k.app_id and o.key_version = k.version and o.published_at is null)",
+                app.value());
+    }
+
+    private int create(Tx tx, AppId app, int version) {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        try {
+            tx.update("insert into app_data_key (app_id, version, wrapped, created_at) values (?, ?, ?, ?) on conflict do nothing",
+                    app.value(), version, kek.wrap(key, dekContext(app, version)), clock.instant());
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+        return version;
+    }
+
+    private Current current(Tx tx, AppId app) {
+        Current c = current.get(app.value());
+        if (c != null && c.loadedAt().plus(CURRENT_TTL).isAfter(clock.instant())) {
+            return c;
+        }
+        return reload(tx, app);
+    }
+
+    private Current reload(Tx tx, AppId app) {
+        Current c = tx.one("select a.keys_destroyed_at is not null, (select coalesce(max(version), 0) from app_data_key k "
+                        + "where k.app_id = a.id and k.retired_at is null) from app a where a.id = ?",
+                rs -> new Current(rs.getInt(2), rs.getBoolean(1), clock.instant()), app.value())
+                .orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app));
+        current.put(app.value(), c);
+        if (c.destroyed()) {
+            forget(app);
+            current.put(app.value(), c);
+        }
+        return c;
+    }
+
+    private SecretKeySpec dek(Tx tx, AppId app, int version) {
+        String k = app.value() + "/" + version;
+        SecretKeySpec key = deks.get(k);
+        if (key != null) {
+            return key;
+        }
+        byte[] wrapped = tx.one("select wrapped from app_data_key where app_id = ? and version = ?", rs -> rs.getBytes(1), app.value(), version)
+                .orElseThrow(() -> erased(app));
+        byte[] raw = kek.unwrap(wrapped, dekContext(app, version));
+        key = new SecretKeySpec(raw, "AES");
+        Arrays.fill(raw, (byte) 0);
+        deks.put(k, key);
+        return key;
+    }
+
+    private static ChatException erased(AppId app) {
+        return new ChatException(ErrorCode.CONTENT_ERASED, "the content of app " + app + " was erased: its encryption keys were destroyed", null, null);
+    }
+
+    private static byte[] dekContext(AppId app, int version) {
+        return ("chatsdk:dek:" + app.value() + ":" + version).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] aad(AppId app, String purpose, String rowId, int version) {
+        return ("chatsdk:" + purpose + ":" + app.value() + ":" + rowId + ":" + version).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,18 @@
+package io.chatsdk.engine.internal;
+
+/**
+ * The SQL test "a legal hold keeps this message", shared by deletion, retention and erasure so they agree.
+ * A hold keeps a message when it is active (not released), the message was created in the hold's date range, and
+ * the message's author is one of the hold's users (if it names users) and its channel one of the hold's channels
+ * (if it names channels).
+ */
+public final class HoldSql {
+    /** Needs the aliases {@code msg} (message) and {@code mc} (its channel). */
+    public static final String HELD = "exists (select 1 from legal_hold h where h.app_id = msg.app_id and h.released_at is null "
+            + "and (cardinality(h.user_ids) = 0 or msg.user_id = any(h.user_ids)) "
+            + "and (cardinality(h.channel_cids) = 0 or (mc.type || ':' || mc.id) = any(h.channel_cids)) "
+            + "and (h.starts_at is null or msg.created_at >= h.starts_at) and (h.ends_at is null or msg.created_at < h.ends_at))";
+
+    private HoldSql() {
+    }
+}
