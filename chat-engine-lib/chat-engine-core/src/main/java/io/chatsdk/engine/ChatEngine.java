@@ -75,6 +75,12 @@ public final class ChatEngine implements AutoCloseable {
         return new AppHandle(ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER, syncReloadThreshold);
     }
 
+    /** Legal holds, retention, data keys, exports and data subject requests of one app. */
+    public Compliance compliance(AppId appId) {
+        apps().get(Objects.requireNonNull(appId, "appId"));
+        return new Compliance(ctx, appId);
+    }
+
     /** Operator operations over all apps. */
     public Apps apps() {
         return new Apps(ctx, seeder);
