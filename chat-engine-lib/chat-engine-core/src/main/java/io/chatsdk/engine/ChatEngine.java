@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.audit.AuditLog;
+import io.chatsdk.engine.audit.AuditSigner;
 import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.Db;
 import io.chatsdk.engine.internal.EngineContext;
@@ -37,6 +39,7 @@ public final class ChatEngine implements AutoCloseable {
     private final OutboxRelay relay;
     private final ChannelTypes.Seeder seeder = new ChannelTypes.Seeder();
     private final int syncReloadThreshold;
+    private final Maintenance maintenance;
 
     private ChatEngine(Builder b) {
         if (b.migrate) {
@@ -58,12 +61,13 @@ public final class ChatEngine implements AutoCloseable {
                 holder[0].wakeUp();
             }
         });
-        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random);
+        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock));
         this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval) : null;
         holder[0] = relay;
         if (relay != null) {
             relay.start();
         }
+        this.maintenance = b.maintenance ? new Maintenance(this, b.auditSigner, b.checkpointInterval, b.retentionInterval, b.reencryptInterval) : null;
     }
 
     public static Builder builder() {
@@ -79,6 +83,11 @@ public final class ChatEngine implements AutoCloseable {
     public Compliance compliance(AppId appId) {
         apps().get(Objects.requireNonNull(appId, "appId"));
         return new Compliance(ctx, appId);
+    }
+
+    /** The tamper-evident audit log: record, query, checkpoint, export. */
+    public AuditLog audit() {
+        return ctx.audit();
     }
 
     /** Operator operations over all apps. */
@@ -108,9 +117,13 @@ public final class ChatEngine implements AutoCloseable {
     /** Stops the outbox relay and releases the persistence unit. Does not close the DataSource or the event bus. */
     @Override
     public void close() {
+        if (maintenance != null) {
+            maintenance.close();
+        }
         if (relay != null) {
             relay.close();
         }
+        ctx.audit().close();
         ctx.db().close();
     }
 
@@ -128,6 +141,11 @@ public final class ChatEngine implements AutoCloseable {
         private boolean relay = true;
         private Duration relayPollInterval = Duration.ofSeconds(1);
         private int syncReloadThreshold = 1000;
+        private boolean maintenance = true;
+        private AuditSigner auditSigner;
+        private Duration checkpointInterval = Duration.ofMinutes(5);
+        private Duration retentionInterval = Duration.ofHours(1);
+        private Duration reencryptInterval = Duration.ofMinutes(10);
 
         private Builder() {
         }
@@ -189,6 +207,47 @@ public final class ChatEngine implements AutoCloseable {
             }
             this.syncReloadThreshold = messages;
             return this;
+        }
+
+        /**
+         * Whether this engine runs the background jobs (default true): audit checkpoints, retention purges and
+         * re-encryption after a key rotation. Several engines may run them on one database.
+         */
+        public Builder maintenance(boolean enabled) {
+            this.maintenance = enabled;
+            return this;
+        }
+
+        /** The operator's Ed25519 key that signs audit checkpoints; without it no checkpoints are made. */
+        public Builder auditSigner(AuditSigner signer) {
+            this.auditSigner = Objects.requireNonNull(signer, "auditSigner");
+            return this;
+        }
+
+        /** How often chain heads are signed; 1 second to 1 day (default 5 minutes). */
+        public Builder checkpointInterval(Duration interval) {
+            this.checkpointInterval = within("checkpointInterval", interval, Duration.ofSeconds(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /** How often retention policies are applied; 1 second to 1 day (default 1 hour). */
+        public Builder retentionInterval(Duration interval) {
+            this.retentionInterval = within("retentionInterval", interval, Duration.ofSeconds(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /** How often content under retired keys is re-encrypted; 1 second to 1 day (default 10 minutes). */
+        public Builder reencryptInterval(Duration interval) {
+            this.reencryptInterval = within("reencryptInterval", interval, Duration.ofSeconds(1), Duration.ofDays(1));
+            return this;
+        }
+
+        private static Duration within(String name, Duration d, Duration min, Duration max) {
+            Objects.requireNonNull(d, name);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + d);
+            }
+            return d;
         }
 
         public ChatEngine build() {

@@ -1,5 +1,6 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.audit.AuditEntry;
 import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.MessageContent;
@@ -83,6 +84,11 @@ public final class DataKeys {
         counts.put("messages", messages);
         counts.put("revisions", revisions);
         counts.put("keys_deleted", (long) ctx.db().inTransaction(tx -> tx.keys().pruneRetired(tx, app)));
+        if (messages + revisions + counts.get("keys_deleted") > 0) {
+            Map<String, String> details = new LinkedHashMap<>();
+            counts.forEach((k, v) -> details.put(k, Long.toString(v)));
+            ctx.audit().record(AuditEntry.system(app, "keys.reencrypt", "app", app.toString(), details));
+        }
         return counts;
     }
 

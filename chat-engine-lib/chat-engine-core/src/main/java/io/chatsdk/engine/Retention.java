@@ -1,5 +1,6 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.audit.AuditEntry;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.HoldSql;
 import io.chatsdk.engine.internal.Tx;
@@ -104,6 +105,11 @@ public final class Retention {
         counts.put("held", ctx.db().read(tx -> tx.one("select count(*) from message msg join channel mc on mc.pk = msg.channel_pk "
                 + "where msg.app_id = ? and msg.created_at < ?::timestamptz - make_interval(secs => " + POLICY + ") and " + HoldSql.HELD,
                 rs -> rs.getLong(1), app.value(), now).orElse(0L)));
+        if (counts.get("messages") > 0 || counts.get("deferred_erasures") > 0) {
+            Map<String, String> details = new LinkedHashMap<>();
+            counts.forEach((k, v) -> details.put(k, Long.toString(v)));
+            ctx.audit().record(AuditEntry.system(app, "retention.purge", "app", app.toString(), details));
+        }
         return counts;
     }
 

@@ -1,5 +1,6 @@
 package io.chatsdk.engine.internal;
 
+import io.chatsdk.engine.audit.AuditLog;
 import io.chatsdk.engine.spi.IdGenerator;
 import io.chatsdk.engine.spi.KeyProvider;
 
@@ -8,8 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** What every service needs: the database, time, ids and keys. Immutable and thread-safe. */
-public record EngineContext(Db db, Clock clock, IdGenerator ids, KeyProvider keys, SecureRandom random) {
+/** What every service needs: the database, time, ids, keys and the audit log. Immutable and thread-safe. */
+public record EngineContext(Db db, Clock clock, IdGenerator ids, KeyProvider keys, SecureRandom random, AuditLog audit) {
 
     /** The current time at microsecond precision, which is what PostgreSQL stores. */
     public Instant now() {

@@ -1,0 +1,65 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.audit.AuditSigner;
+import io.chatsdk.engine.model.App;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's background jobs on one daemon thread: audit checkpoints, retention purges and re-encryption after a
+ * key rotation. Each job is safe to run on several nodes at once (row locks with SKIP LOCKED, idempotent
+ * checkpoints). A failing run is logged (by exception class, never with content) and retried at the next interval.
+ */
+final class Maintenance implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
+    private final ChatEngine engine;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chatsdk-maintenance");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Maintenance(ChatEngine engine, AuditSigner signer, Duration checkpoints, Duration retention, Duration reencrypt) {
+        this.engine = engine;
+        if (signer != null) {
+            schedule("audit checkpoint", () -> engine.audit().checkpoint(signer), checkpoints);
+        }
+        schedule("retention purge", () -> eachApp(app -> engine.compliance(app.id()).retention().purge()), retention);
+        schedule("re-encryption", () -> eachApp(app -> {
+            if (app.disabled()) {
+                return;   // crypto-shredded apps are disabled; nothing of theirs can be re-encrypted
+            }
+            engine.compliance(app.id()).keys().reencrypt();
+        }), reencrypt);
+    }
+
+    private void schedule(String name, Runnable job, Duration every) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                job.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, name + " failed, retrying in " + every + ": " + e.getClass().getName());
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void eachApp(java.util.function.Consumer<App> job) {
+        for (App app : engine.apps().list()) {
+            job.accept(app);
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

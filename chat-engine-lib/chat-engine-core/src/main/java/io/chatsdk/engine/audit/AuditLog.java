@@ -1,0 +1,262 @@
+package io.chatsdk.engine.audit;
+
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.ErrorCode;
+import io.chatsdk.engine.internal.Db;
+import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.internal.Tx;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The tamper-evident audit log in PostgreSQL: one SHA-256 hash chain per app (and one for operator actions), each
+ * record linked to the previous record of its chain ({@link AuditHash}), signed periodically by checkpoints.
+ *
+ * <p>{@link #record} is a group commit: callers on any thread hand their entry to one writer thread, which appends
+ * what has queued up in one transaction (locking each chain's head row, so nodes sharing the database interleave
+ * correctly) and releases the callers once it committed. A caller therefore returns only when its record is durable,
+ * while a busy node pays one commit per batch rather than per record.
+ *
+ * <p>Thread-safe. {@link #close()} drains the queue and stops the writer.
+ */
+public final class AuditLog implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+    private static final int BATCH = 500;
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String COLUMNS = "chain, seq, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, "
+            + "user_agent, outcome, reason, details::text as details, prev_hash, hash";
+
+    private final Db db;
+    private final Clock clock;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(50_000);
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done) {
+    }
+
+    public AuditLog(Db db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+        this.writer = new Thread(this::loop, "chatsdk-audit-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /**
+     * Appends an entry and returns its sealed record once it is committed. Blocks up to 15 s; fails with
+     * {@code unavailable} when the database cannot take it (the caller must not report success then).
+     */
+    public AuditRecord record(AuditEntry entry) {
+        CompletableFuture<AuditRecord> done = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(entry, done))) {
+            throw new ChatException(ErrorCode.UNAVAILABLE, "the audit log is not accepting records; retry later", null, null);
+        }
+        try {
+            return done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatException(ErrorCode.UNAVAILABLE, "interrupted while writing the audit log", null, e);
+        } catch (TimeoutException e) {
+            throw new ChatException(ErrorCode.UNAVAILABLE, "the audit log did not commit in time; retry later", null, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ChatException ce ? ce
+                    : new ChatException(ErrorCode.UNAVAILABLE, "the audit log could not be written; retry later", null, e.getCause());
+        }
+    }
+
+    /** One page of a chain, oldest first. */
+    public List<AuditRecord> query(AuditQuery q) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_log where chain = ? and seq > ?");
+        List<Object> params = new ArrayList<>(List.of(q.chain(), q.afterSeq()));
+        condition(sql, params, "actor_id", q.actorId());
+        condition(sql, params, "action", q.action());
+        condition(sql, params, "resource_type", q.resourceType());
+        condition(sql, params, "resource_id", q.resourceId());
+        if (q.from() != null) {
+            sql.append(" and at >= ?");
+            params.add(q.from());
+        }
+        if (q.to() != null) {
+            sql.append(" and at < ?");
+            params.add(q.to());
+        }
+        sql.append(" order by seq limit ").append(q.limit());
+        return db.read(tx -> tx.query(sql.toString(), AuditLog::row, params.toArray()));
+    }
+
+    /** The chains that have records: app ids as text and {@value AuditRecord#OPERATOR_CHAIN}. */
+    public List<String> chains() {
+        return db.read(tx -> tx.query("select chain from audit_chain order by chain", rs -> rs.getString(1)));
+    }
+
+    /**
+     * Signs the head of every chain that grew since its last checkpoint; returns how many checkpoints it made.
+     * Nodes running this at the same time make the same checkpoint once.
+     */
+    public int checkpoint(AuditSigner signer) {
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return db.inTransaction(tx -> {
+            List<Checkpoint> made = new ArrayList<>();
+            tx.query("select c.chain, c.last_seq, c.last_hash from audit_chain c where c.last_seq > "
+                    + "coalesce((select max(k.seq) from audit_checkpoint k where k.chain = c.chain), 0)", rs -> {
+                made.add(signer.checkpoint(rs.getString(1), rs.getLong(2), rs.getBytes(3), at));
+                return null;
+            });
+            int n = 0;
+            for (Checkpoint cp : made) {
+                n += tx.update("insert into audit_checkpoint (chain, seq, hash, at, key_id, signature) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+                        cp.chain(), cp.seq(), cp.hash(), cp.at(), cp.keyId(), cp.signature());
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Streams one chain (the scope's app, or the operator chain), optionally limited to {@code [from, to)}, with its
+     * checkpoints and a signed end line, in the format {@link AuditVerifier} checks offline. Other filters of the query
+     * are ignored: an export must be a contiguous piece of the chain to be verifiable. Returns the records written.
+     */
+    public long export(AuditQuery scope, OutputStream out, AuditSigner signer) throws IOException {
+        String chain = scope.chain();
+        AuditExportWriter w = new AuditExportWriter(out, clock);
+        w.header(List.of(chain));
+        long after = 0;
+        while (true) {
+            AuditQuery page = new AuditQuery(scope.app(), null, null, null, null, scope.from(), scope.to(), after, 1000);
+            List<AuditRecord> records = query(page);
+            if (records.isEmpty()) {
+                break;
+            }
+            long first = records.get(0).seq();
+            long last = records.get(records.size() - 1).seq();
+            Map<Long, Checkpoint> checkpoints = new TreeMap<>();
+            db.read(tx -> tx.query("select chain, seq, hash, at, key_id, signature from audit_checkpoint where chain = ? and seq between ? and ?",
+                    rs -> checkpoints.put(rs.getLong(2), new Checkpoint(rs.getString(1), rs.getLong(2), rs.getBytes(3), Tx.instant(rs, "at"),
+                            rs.getString(5), rs.getBytes(6))), chain, first, last));
+            for (AuditRecord r : records) {
+                w.record(r);
+                Checkpoint cp = checkpoints.get(r.seq());
+                if (cp != null) {
+                    w.checkpoint(cp);
+                }
+            }
+            after = last;
+        }
+        w.end(signer);
+        return w.records();
+    }
+
+    private static void condition(StringBuilder sql, List<Object> params, String column, String value) {
+        if (value != null) {
+            sql.append(" and ").append(column).append(" = ?");
+            params.add(value);
+        }
+    }
+
+    static AuditRecord row(ResultSet rs) throws SQLException {
+        Map<String, Object> raw = Json.readMap(rs.getString("details"));
+        Map<String, String> details = new TreeMap<>();
+        raw.forEach((k, v) -> details.put(k, String.valueOf(v)));
+        return new AuditRecord(rs.getString("chain"), rs.getLong("seq"), Tx.instant(rs, "at"), rs.getString("actor_type"),
+                rs.getString("actor_id"), rs.getString("actor_role"), rs.getString("action"), rs.getString("resource_type"),
+                rs.getString("resource_id"), rs.getString("ip"), rs.getString("user_agent"), rs.getString("outcome"),
+                rs.getString("reason"), details, rs.getBytes("prev_hash"), rs.getBytes("hash"));
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>(BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    continue;
+                }
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "audit batch of " + batch.size() + " failed: " + e.getClass().getName());
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        Map<String, List<Pending>> byChain = new TreeMap<>();   // sorted: nodes lock chains in one order, no deadlock
+        for (Pending p : batch) {
+            byChain.computeIfAbsent(p.entry().chain(), k -> new ArrayList<>()).add(p);
+        }
+        Map<Pending, AuditRecord> sealed = new LinkedHashMap<>();
+        db.inTransaction(tx -> {
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            for (Map.Entry<String, List<Pending>> chain : byChain.entrySet()) {
+                tx.update("insert into audit_chain (chain, last_seq, last_hash) values (?, 0, ?) on conflict do nothing",
+                        chain.getKey(), AuditHash.genesis());
+                long[] seq = new long[1];
+                byte[][] prev = new byte[1][];
+                tx.one("select last_seq, last_hash from audit_chain where chain = ? for update", rs -> {
+                    seq[0] = rs.getLong(1);
+                    prev[0] = rs.getBytes(2);
+                    return true;
+                }, chain.getKey());
+                for (Pending p : chain.getValue()) {
+                    AuditEntry e = p.entry();
+                    AuditRecord r = AuditRecord.builder().chain(chain.getKey()).seq(++seq[0]).at(at)
+                            .actor(e.actorType(), e.actorId(), e.actorRole()).action(e.action()).resource(e.resourceType(), e.resourceId())
+                            .client(e.ip(), e.userAgent()).outcome(e.success() ? "success" : "failure").reason(e.reason())
+                            .details(e.details()).build().seal(prev[0]);
+                    tx.update("insert into audit_log (chain, seq, app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, "
+                                    + "ip, user_agent, outcome, reason, details, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)",
+                            r.chain(), r.seq(), e.app() == null ? null : e.app().value(), r.at(), r.actorType(), r.actorId(), r.actorRole(),
+                            r.action(), r.resourceType(), r.resourceId(), r.ip(), r.userAgent(), r.outcome(), r.reason(),
+                            Json.write(r.details()), r.prevHash(), r.hash());
+                    prev[0] = r.hash();
+                    sealed.put(p, r);
+                }
+                tx.update("update audit_chain set last_seq = ?, last_hash = ? where chain = ?", seq[0], prev[0], chain.getKey());
+            }
+            return null;
+        });
+        sealed.forEach((p, r) -> p.done().complete(r));
+    }
+
+    /** Writes what is queued, then stops the writer thread. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
