@@ -61,7 +61,7 @@ public final class ChatEngine implements AutoCloseable {
                 holder[0].wakeUp();
             }
         });
-        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock));
+        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner));
         this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval) : null;
         holder[0] = relay;
         if (relay != null) {

@@ -21,9 +21,11 @@ import java.util.Objects;
  * @param maxQueuedEvents  events a WebSocket connection may have waiting to be sent before it is closed as too slow
  *                         (default 1,000)
  * @param idleTimeout      a WebSocket that sends nothing for this long is closed (default 60 s)
+ * @param complianceToken  bearer token of the compliance role: the operator API's compliance endpoints only (audit
+ *                         log, legal holds, retention, exports, data subject requests); null disables the role
  */
 public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits rateLimits, Duration credentialsCache, Duration clockSkew,
-                              int maxQueuedEvents, Duration idleTimeout) {
+                              int maxQueuedEvents, Duration idleTimeout, String complianceToken) {
 
     public ChatApiSettings {
         if (maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
@@ -31,6 +33,9 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
         }
         if (operatorToken != null && operatorToken.length() < 16) {
             throw new IllegalArgumentException("operatorToken must be at least 16 characters");
+        }
+        if (complianceToken != null && (complianceToken.length() < 16 || complianceToken.equals(operatorToken))) {
+            throw new IllegalArgumentException("complianceToken must be at least 16 characters and differ from the operator token");
         }
         Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(credentialsCache, "credentialsCache");
@@ -44,32 +49,36 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
     }
 
     public static ChatApiSettings defaults() {
-        return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000, Duration.ofSeconds(60));
+        return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000, Duration.ofSeconds(60), null);
     }
 
     public ChatApiSettings withMaxBodyBytes(int bytes) {
-        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout);
+        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken);
     }
 
     public ChatApiSettings withOperatorToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout);
+        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken);
+    }
+
+    public ChatApiSettings withComplianceToken(String token) {
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, token);
     }
 
     public ChatApiSettings withRateLimits(RateLimits limits) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken);
     }
 
     public ChatApiSettings withMaxQueuedEvents(int events) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout, complianceToken);
     }
 
     public ChatApiSettings withIdleTimeout(Duration timeout) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout, complianceToken);
     }
 
     @Override
     public String toString() {
-        return "ChatApiSettings[maxBodyBytes=" + maxBodyBytes + ", operatorToken=" + (operatorToken == null ? "none" : "****")
+        return "ChatApiSettings[maxBodyBytes=" + maxBodyBytes + ", operatorToken=" + (operatorToken == null ? "none" : "****") + ", complianceToken=" + (complianceToken == null ? "none" : "****")
                 + ", rateLimits=" + rateLimits + ", credentialsCache=" + credentialsCache + ", clockSkew=" + clockSkew
                 + ", maxQueuedEvents=" + maxQueuedEvents + ", idleTimeout=" + idleTimeout + "]";
     }

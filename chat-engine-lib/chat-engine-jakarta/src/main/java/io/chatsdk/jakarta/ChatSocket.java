@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.Cid;
 import jakarta.enterprise.inject.spi.CDI;
+import io.chatsdk.engine.audit.AuditEntry;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -52,9 +53,13 @@ public class ChatSocket {
             }
         } catch (ApiException e) {
             LOG.log(Level.INFO, "WebSocket authentication failed: " + e.code());
+            ctx.engine().audit().record(new AuditEntry(null, "anonymous", null, null, "auth.connect", "connection", null, null, null, false,
+                    e.code(), java.util.Map.of("api_key", String.valueOf(param(session, "api_key")))));
             Connection.closeSession(session, e.status() == 401 ? Connection.UNAUTHENTICATED : Connection.FORBIDDEN, e.code() + ": " + e.getMessage());
             return;
         }
+        ctx.engine().audit().record(new AuditEntry(caller.appId(), "user", caller.userId(), "user", "auth.connect", "connection", null, null,
+                null, true, null, java.util.Map.of()));
         session.setMaxTextMessageBufferSize(64 * 1024);
         Connection c = new Connection(UUID.randomUUID().toString(), caller, "true".equalsIgnoreCase(param(session, "presence")), session,
                 ctx.hub().maxQueue(), ctx.clock().instant());

@@ -48,6 +48,7 @@ public final class AuditLog implements AutoCloseable {
 
     private final Db db;
     private final Clock clock;
+    private final AuditSigner signer;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(50_000);
     private final Thread writer;
     private volatile boolean running = true;
@@ -55,9 +56,11 @@ public final class AuditLog implements AutoCloseable {
     private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done) {
     }
 
-    public AuditLog(Db db, Clock clock) {
+    /** {@code signer} (nullable) is the operator's checkpoint key, used by {@link #export(AuditQuery, OutputStream)}. */
+    public AuditLog(Db db, Clock clock, AuditSigner signer) {
         this.db = db;
         this.clock = clock;
+        this.signer = signer;
         this.writer = new Thread(this::loop, "chatsdk-audit-writer");
         writer.setDaemon(true);
         writer.start();
@@ -137,6 +140,23 @@ public final class AuditLog implements AutoCloseable {
      * checkpoints and a signed end line, in the format {@link AuditVerifier} checks offline. Other filters of the query
      * are ignored: an export must be a contiguous piece of the chain to be verifiable. Returns the records written.
      */
+    public long export(AuditQuery scope, OutputStream out) throws IOException {
+        return export(scope, out, signingKey());
+    }
+
+    /** The public half of the engine's checkpoint key; fails with {@code feature_disabled} when none is configured. */
+    public AuditPublicKey publicKey() {
+        return signingKey().publicKey();
+    }
+
+    private AuditSigner signingKey() {
+        if (signer == null) {
+            throw new ChatException(ErrorCode.FEATURE_DISABLED, "no audit signing key is configured: ChatEngine.builder().auditSigner(...)", null, null);
+        }
+        return signer;
+    }
+
+    /** Like {@link #export(AuditQuery, OutputStream)}, signed by {@code signer}. */
     public long export(AuditQuery scope, OutputStream out, AuditSigner signer) throws IOException {
         String chain = scope.chain();
         AuditExportWriter w = new AuditExportWriter(out, clock);

@@ -1,0 +1,138 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.audit.AuditEntry;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.Provider;
+
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes an audit record for every request that changes something through the chat API, every request of the
+ * operator API (reads included: they show credentials, logs and message content), and every rejected authentication.
+ * The record says who (the caller's user, the server, the operator or compliance role, or anonymous), what (the
+ * resource method as {@code messages.send}, the resource and its id from the path), from where (remote address, user
+ * agent, an unverified {@code X-Forwarded-For} in the details), the outcome (with the problem code on failure) and the
+ * app. Bodies, tokens and keys never go in.
+ *
+ * <p>Runs after the response was produced and blocks until the record is durable; if the audit log cannot take it,
+ * the response becomes a 503 (the caller retries; idempotent ids make that safe).
+ */
+@Provider
+@Priority(Priorities.AUTHENTICATION - 100)
+@ApplicationScoped
+public class AuditFilter implements ContainerResponseFilter {
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final Pattern CODE = Pattern.compile("\"code\":\"([a-z_]{1,64})\"");
+
+    @Inject
+    ChatApiContext ctx;
+
+    @Context
+    ResourceInfo resourceInfo;
+
+    @Context
+    HttpServletRequest servletRequest;
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        Object role = request.getProperty(OperatorFilter.ROLE);
+        Caller caller = request.getProperty(Caller.ATTRIBUTE) instanceof Caller c ? c : null;
+        int status = response.getStatus();
+        boolean authRejected = status == 401 || (caller == null && role == null && status == 403);
+        boolean mutation = !READS.contains(request.getMethod());
+        boolean operatorApi = role != null || request.getUriInfo().getPath().startsWith("apps") && caller == null && authRejected;
+        if (!(mutation || authRejected || role != null)) {
+            return;
+        }
+        Method method = resourceInfo.getResourceMethod();
+        MultivaluedMap<String, String> params = request.getUriInfo().getPathParameters();
+        String action;
+        String resourceType = null;
+        String resourceId = null;
+        if (authRejected) {
+            action = operatorApi ? "operator.auth_rejected" : "auth.rejected";
+        } else if (method == null) {
+            action = "unmatched." + request.getMethod().toLowerCase();
+        } else {
+            String group = method.getDeclaringClass().getSimpleName().replace("Resource", "").toLowerCase();
+            action = group + "." + method.getName();
+            resourceType = group.endsWith("s") ? group.substring(0, group.length() - 1) : group;
+            resourceId = resourceId(params);
+        }
+        AppId app = caller != null ? caller.appId() : role != null ? appOf(params) : null;
+        String actorType = caller != null ? (caller.server() ? "server" : "user") : role != null ? role.toString() : "anonymous";
+        String actorId = caller != null ? (caller.server() ? null : caller.userId()) : role != null ? role + "-token" : null;
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("method", request.getMethod());
+        details.put("status", Integer.toString(status));
+        String forwarded = request.getHeaderString("X-Forwarded-For");
+        if (forwarded != null) {
+            details.put("forwarded_for", truncate(forwarded, 200));
+        }
+        String apiKey = request.getUriInfo().getQueryParameters().getFirst("api_key");
+        apiKey = apiKey != null ? apiKey : request.getHeaderString("X-Api-Key");
+        if (caller == null && apiKey != null) {
+            details.put("api_key", truncate(apiKey, 64));   // a public identifier, like a user name; never the secret
+        }
+        String ua = request.getHeaderString("User-Agent");
+        boolean success = status < 400;
+        ctx.engine().audit().record(new AuditEntry(app, actorType, actorId, caller == null || caller.server() ? null : "user", action,
+                resourceType, resourceId, servletRequest == null ? null : servletRequest.getRemoteAddr(), ua == null ? null : truncate(ua, 300),
+                success, success ? null : problemCode(response), details));
+    }
+
+    /** Path parameters joined in order ({@code messaging:general}, a message id, a user id ...). */
+    private static String resourceId(MultivaluedMap<String, String> params) {
+        if (params.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            if (!sb.isEmpty()) {
+                sb.append(':');
+            }
+            sb.append(e.getValue().get(0));
+        }
+        return truncate(sb.toString(), 300);
+    }
+
+    private static AppId appOf(MultivaluedMap<String, String> params) {
+        String id = params.getFirst("id");
+        try {
+            return id == null ? null : AppId.parse(id);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String problemCode(ContainerResponseContext response) {
+        if (response.getEntity() instanceof String s) {
+            Matcher m = CODE.matcher(s);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return "http_" + response.getStatus();
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}
