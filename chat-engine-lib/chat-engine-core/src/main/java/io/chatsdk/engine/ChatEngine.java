@@ -6,6 +6,7 @@ import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.Db;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.OutboxRelay;
+import io.chatsdk.engine.internal.Redactors;
 import io.chatsdk.engine.spi.EventBus;
 import io.chatsdk.engine.spi.IdGenerator;
 import io.chatsdk.engine.spi.InProcessEventBus;
@@ -61,7 +62,7 @@ public final class ChatEngine implements AutoCloseable {
                 holder[0].wakeUp();
             }
         });
-        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner));
+        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock));
         this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval) : null;
         holder[0] = relay;
         if (relay != null) {

@@ -1,6 +1,7 @@
 package io.chatsdk.engine;
 
 import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.redact.RedactionSettings;
 
 /**
  * The compliance side of one app, for a compliance officer or the operator (server side, no user permissions):
@@ -30,5 +31,27 @@ public final class Compliance {
 
     public DataKeys keys() {
         return new DataKeys(ctx, app);
+    }
+
+    public ComplianceExport exports() {
+        return new ComplianceExport(ctx, app);
+    }
+
+    public DataSubjects dataSubjects() {
+        return new DataSubjects(ctx, app);
+    }
+
+    /** The app's PAN/PHI redaction settings (policy {@code off} until set). */
+    public RedactionSettings redaction() {
+        return ctx.db().read(tx -> ctx.redactors().of(tx, app).settings());
+    }
+
+    /** Replaces the app's redaction settings; applies to messages sent or edited from now on (other nodes within 10 s). */
+    public RedactionSettings setRedaction(RedactionSettings settings) {
+        ctx.db().inTransaction(tx -> {
+            ctx.redactors().set(tx, app, settings);
+            return null;
+        });
+        return settings;
     }
 }

@@ -118,7 +118,9 @@ public final class Messages {
             l.require(Permission.SEND_SYSTEM_MESSAGE);
         }
         ChannelGate.requireNotFrozen(l);
-        MessageInput.text(text, l.channel().config());
+        // card numbers and personal data are masked or refused before anything is stored, published or logged
+        MessageContent content = ctx.redactors().apply(tx, app, new MessageContent(text, attachments, custom0(in)));
+        MessageInput.text(content.text(), l.channel().config());
         if (!attachments.isEmpty()) {
             if (!l.channel().config().uploads()) {
                 throw new ChatException(ErrorCode.FEATURE_DISABLED, "attachments are disabled in channel " + cid);
@@ -141,8 +143,7 @@ public final class Messages {
         boolean inMainStream = in.parentId() == null || in.showInChannel();
         String storedType = in.parentId() != null ? "reply" : type;
         boolean showInChannel = in.parentId() != null && in.showInChannel();
-        Map<String, Object> custom = in.custom() == null ? Map.of() : in.custom();
-        ContentKeys.Sealed sealed = new MessageContent(text, attachments, custom).seal(tx, app, id);
+        ContentKeys.Sealed sealed = content.seal(tx, app, id);
         // One round trip while the channel row is locked: next seq, the sender's read marker, the message row.
         long seq = tx.one("with s as (update channel set last_seq = last_seq + 1, "
                         + "last_message_at = case when ? then ?::timestamptz else last_message_at end, updated_at = ? where pk = ? returning last_seq), "
@@ -163,11 +164,15 @@ public final class Messages {
                     + "select ?, m.user_id, ?, ?, ?, 1 from channel_member m where m.channel_pk = ? and m.user_id = any(?) and m.user_id <> ?",
                     app.value(), id, l.pk(), seq, l.pk(), mentions, author);
         }
-        Message m = new Message(id, cid, seq, author, storedType, text, attachments.stream().map(Wire::attachmentFrom).toList(), mentions,
-                in.parentId(), showInChannel, 0, in.quotedMessageId(), null, null, null, in.silent(), custom, Map.of(), Map.of(), List.of(),
+        Message m = new Message(id, cid, seq, author, storedType, content.text(), content.attachments().stream().map(Wire::attachmentFrom).toList(),
+                mentions, in.parentId(), showInChannel, 0, in.quotedMessageId(), null, null, null, in.silent(), content.custom(), Map.of(), Map.of(), List.of(),
                 now, now, null, null);
         Outbox.write(tx, app, "message.new", cid.toString(), l.pk(), seq, now, Map.of("message", Wire.message(m), "user_id", author));
         return m;
+    }
+
+    private static Map<String, Object> custom0(NewMessage in) {
+        return in.custom() == null ? Map.of() : in.custom();
     }
 
     private void requireSibling(Tx tx, UUID channelPk, String field, String id, boolean mustBeTopLevel) {
@@ -292,7 +297,7 @@ public final class Messages {
                 throw new ChatException(ErrorCode.CONFLICT, "message '" + messageId + "' is deleted and cannot be edited", "id", null);
             }
             MessageContent old = MessageRevisions.lockContent(tx, app, messageId);
-            MessageContent updated = change.apply(old);
+            MessageContent updated = ctx.redactors().apply(tx, app, change.apply(old));
             if (!updated.text().equals(old.text())) {
                 MessageInput.text(updated.text(), t.channel().channel().config());
             }

@@ -1,0 +1,96 @@
+package io.chatsdk.engine.internal;
+
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.ErrorCode;
+import io.chatsdk.engine.redact.DetectorKind;
+import io.chatsdk.engine.redact.FieldFinding;
+import io.chatsdk.engine.redact.RedactionPolicy;
+import io.chatsdk.engine.redact.RedactionSettings;
+import io.chatsdk.engine.redact.Redactor;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each app's {@link Redactor}, built from the {@code redaction} entry of the app's settings and cached per node for
+ * {@link #TTL} (a change made on this node applies at once). Applies the policy to a message's content before it is
+ * sealed, stored or published. Thread-safe.
+ */
+public final class Redactors {
+    public static final Duration TTL = Duration.ofSeconds(10);
+    private final Clock clock;
+    private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Redactor redactor, Instant loadedAt) {
+    }
+
+    public Redactors(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Redactor of(Tx tx, AppId app) {
+        Cached c = cache.get(app.value());
+        if (c != null && c.loadedAt().plus(TTL).isAfter(clock.instant())) {
+            return c.redactor();
+        }
+        Map<String, Object> settings = tx.one("select settings from app where id = ?", rs -> Json.readMap(rs.getString(1)), app.value())
+                .orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app));
+        Redactor r = new Redactor(settings(settings));
+        cache.put(app.value(), new Cached(r, clock.instant()));
+        return r;
+    }
+
+    @SuppressWarnings("unchecked")
+    static RedactionSettings settings(Map<String, Object> appSettings) {
+        Object r = appSettings.get("redaction");
+        return r instanceof Map<?, ?> m ? RedactionSettings.fromMap((Map<String, ?>) m) : RedactionSettings.DEFAULT;
+    }
+
+    /** Stores an app's settings and drops this node's cached redactor. */
+    public void set(Tx tx, AppId app, RedactionSettings settings) {
+        Map<String, Object> all = new LinkedHashMap<>(tx.one("select settings from app where id = ? for update", rs -> Json.readMap(rs.getString(1)), app.value())
+                .orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app)));
+        all.put("redaction", settings.toMap());
+        tx.update("update app set settings = ? where id = ?", Json.write(all), app.value());
+        cache.remove(app.value());
+    }
+
+    /**
+     * Applies the app's policy to a message's content: {@code off} leaves it, {@code mask} masks what was found,
+     * {@code reject} refuses the message with {@code sensitive_data}, naming the fields and kinds (never the values).
+     */
+    @SuppressWarnings("unchecked")
+    public MessageContent apply(Tx tx, AppId app, MessageContent content) {
+        Redactor r = of(tx, app);
+        if (r.settings().policy() == RedactionPolicy.OFF) {
+            return content;
+        }
+        Redactor.Result text = r.redact(content.text());
+        Redactor.ValueResult atts = r.redactValue("attachments", content.attachments());
+        Redactor.ValueResult custom = r.redactValue("custom", content.custom());
+        if (r.settings().policy() == RedactionPolicy.REJECT && (text.hasFindings() || atts.hasFindings() || custom.hasFindings())) {
+            List<FieldFinding> all = new ArrayList<>();
+            text.findings().forEach(f -> all.add(new FieldFinding("text", f)));
+            all.addAll(atts.findings());
+            all.addAll(custom.findings());
+            TreeSet<String> kinds = new TreeSet<>();
+            TreeSet<String> fields = new TreeSet<>();
+            for (FieldFinding f : all) {
+                kinds.add(f.finding().kind() == DetectorKind.CUSTOM ? f.finding().patternName() : f.finding().kind().wire());
+                fields.add(f.path());
+            }
+            throw new ChatException(ErrorCode.SENSITIVE_DATA, "the message contains sensitive data (" + String.join(", ", kinds)
+                    + ") in " + String.join(", ", fields) + "; this app rejects such messages", fields.first(), null);
+        }
+        return new MessageContent(text.text(), (List<Map<String, Object>>) atts.value(), (Map<String, Object>) custom.value());
+    }
+}
