@@ -99,7 +99,7 @@ class ExportCsvTest {
 
     private static CSVParser parse() throws Exception {
         String text = new String(write(ExportFormat.CSV), StandardCharsets.UTF_8);
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build();
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
         return CSVParser.parse(new StringReader(text), format);
     }
 }
