@@ -21,7 +21,8 @@ import java.util.Map;
  * The CSV export (RFC 4180, UTF-8 without BOM, CRLF records, through Apache Commons CSV): a header row,
  * then one row per message and one per membership change ({@code member.joined} / {@code member.left} in
  * the {@code type} column). Conversations have no row of their own; every row names its app, cid and
- * channel.
+ * channel. CSV has no place for the {@link ExportHeader}: the request that produced the file is known to
+ * whoever stored it, and the JSONL, EML and XML exports carry it.
  *
  * <p>Spreadsheets run a cell that starts with {@code = + - @}, a tab or a carriage return as a formula
  * (CSV injection, OWASP). Every text cell that starts so gets a leading {@code '}, which spreadsheets
@@ -42,7 +43,7 @@ final class CsvExportWriter implements ExportWriter {
     CsvExportWriter(OutputStream out, ExportHeader header) throws IOException {
         CSVFormat format = CSVFormat.RFC4180.builder()
                 .setHeader(COLUMNS.toArray(String[]::new))
-                .build();
+                .get();
         csv = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(
                 new KeepOpenOutputStream(out), StandardCharsets.UTF_8)), format);
     }

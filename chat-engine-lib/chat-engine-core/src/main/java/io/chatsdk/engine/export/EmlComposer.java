@@ -8,9 +8,11 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 
 import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,14 +38,14 @@ final class EmlComposer {
 
     MimeMessage message(ExportConversation conversation, ExportMessage message)
             throws MessagingException, UnsupportedEncodingException {
-        MimeMessage mime = new FixedIdMessage(session, SafeNames.messageId(appId, message.messageId()));
-        mime.setFrom(address(message.userId(), message.userName()));
+        PreparedMessage mime = new PreparedMessage(session, SafeNames.messageId(appId, message.messageId()));
+        mime.setHeader("From", sender(message.userId(), message.userName()));
         if (message.membersAtTime().isEmpty()) {
             mime.setHeader("To", "undisclosed-recipients:;");
         } else {
             InternetAddress[] to = new InternetAddress[message.membersAtTime().size()];
             for (int i = 0; i < to.length; i++) {
-                to[i] = address(message.membersAtTime().get(i), null);
+                to[i] = mailbox(message.membersAtTime().get(i));
             }
             mime.setRecipients(RecipientType.TO, to);
         }
@@ -73,16 +75,15 @@ final class EmlComposer {
         if (message.deletedAt() != null) {
             header(mime, "X-ChatSDK-Deleted-At", message.deletedAt().toString());
         }
-        mime.setText(body(message), "UTF-8");
+        mime.setBody(body(message));
         return mime;
     }
 
-    MimeMessage membership(ExportConversation conversation, ExportMembership membership)
-            throws MessagingException, UnsupportedEncodingException {
+    MimeMessage membership(ExportConversation conversation, ExportMembership membership) throws MessagingException {
         String event = membership.joined() ? "member.joined" : "member.left";
         String id = event + ' ' + membership.cid() + ' ' + membership.userId() + ' ' + membership.at().toEpochMilli();
-        MimeMessage mime = new FixedIdMessage(session, SafeNames.messageId(appId, id));
-        InternetAddress member = address(membership.userId(), null);
+        PreparedMessage mime = new PreparedMessage(session, SafeNames.messageId(appId, id));
+        InternetAddress member = mailbox(membership.userId());
         mime.setFrom(member);
         mime.setRecipients(RecipientType.TO, new InternetAddress[] {member});
         mime.setHeader("Date", RFC_5322_DATE.format(membership.at()));
@@ -92,14 +93,14 @@ final class EmlComposer {
         header(mime, "X-ChatSDK-Cid", membership.cid());
         header(mime, "X-ChatSDK-User-Id", membership.userId());
         String verb = membership.joined() ? "joined" : "left";
-        mime.setText("[" + membership.userId() + " " + verb + " " + membership.cid() + " at " + membership.at()
-                + "]\n", "UTF-8");
+        mime.setBody(crlf("[" + membership.userId() + " " + verb + " " + membership.cid() + " at " + membership.at()
+                + "]\n"));
         return mime;
     }
 
     /**
      * The plain-text body: status markers first (so a reviewer sees them before the text), the current
-     * text, the earlier versions oldest first, then the attachments' links.
+     * text, the earlier versions oldest first, then the attachments' links; CRLF line breaks.
      */
     static String body(ExportMessage message) {
         StringBuilder body = new StringBuilder(message.text().length() + 64);
@@ -133,29 +134,87 @@ final class EmlComposer {
                 }
             }
         }
-        return body.toString();
+        return crlf(body.toString());
+    }
+
+    /**
+     * Text/plain's canonical line break is CRLF (RFC 2046); writing it everywhere keeps the body the same
+     * whichever transfer encoding Jakarta Mail picks (quoted-printable would convert, 7bit would not).
+     */
+    static String crlf(String text) {
+        return text.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
     }
 
     private static String at(Instant time) {
         return time == null ? "" : " " + time;
     }
 
-    private InternetAddress address(String userId, String name) throws UnsupportedEncodingException {
-        String personal = name == null || name.isBlank() ? null : withoutControls(name);
-        // the 3-argument constructor encodes a non-ASCII name (RFC 2047) and quotes the rest
-        return new InternetAddress(SafeNames.mailbox(appId, userId), personal, "UTF-8");
+    /** The user's synthetic mailbox; set rather than parsed, as SafeNames makes it valid by construction. */
+    private InternetAddress mailbox(String userId) {
+        InternetAddress address = new InternetAddress();
+        address.setAddress(SafeNames.mailbox(appId, userId));
+        return address;
     }
 
     /**
-     * Sets a header whose value is safe as is (printable ASCII) or else sent as an RFC 2047 encoded word,
-     * which also covers line breaks that would otherwise start a new header.
+     * The {@code From} value: the user's mailbox with the display name. An ASCII name is quoted by
+     * InternetAddress; any other is written as encoded words here, because MimeUtility's encoder would
+     * scan the class path for a stream provider on every call (jakartaee/mail-api#861).
      */
-    private static void header(MimeMessage mime, String name, String value)
-            throws MessagingException, UnsupportedEncodingException {
+    private String sender(String userId, String name) throws UnsupportedEncodingException {
+        String mailbox = SafeNames.mailbox(appId, userId);
+        if (name == null || name.isBlank()) {
+            return mailbox;
+        }
+        String personal = withoutControls(name);
+        if (printableAscii(personal) && !personal.contains("=?")) {
+            return new InternetAddress(mailbox, personal, "UTF-8").toString();
+        }
+        return encodedWords(personal) + "\r\n <" + mailbox + ">";
+    }
+
+    /**
+     * Sets a header whose value is safe as is (printable ASCII) or else sent as RFC 2047 encoded words,
+     * which also covers line breaks that would otherwise start a new header. (MimeUtility leaves ASCII
+     * alone, control characters included, hence the own encoder.)
+     */
+    private static void header(MimeMessage mime, String name, String value) throws MessagingException {
         // "=?" would let a plain value pose as an encoded word, so such values are encoded too
-        boolean plain = value.chars().allMatch(c -> c >= 0x20 && c < 0x7f) && !value.contains("=?");
-        String encoded = plain ? value : MimeUtility.encodeWord(value, "UTF-8", "B");
-        mime.setHeader(name, MimeUtility.fold(name.length() + 2, encoded));
+        boolean plain = printableAscii(value) && !value.contains("=?");
+        mime.setHeader(name, plain ? MimeUtility.fold(name.length() + 2, value) : encodedWords(value));
+    }
+
+    /**
+     * {@code =?UTF-8?B?...?=} words of at most 45 bytes (60 Base64 characters, under the 75 RFC 2047
+     * allows), split between code points and folded onto continuation lines.
+     */
+    static String encodedWords(String value) {
+        StringBuilder words = new StringBuilder();
+        int start = 0;
+        while (start < value.length()) {
+            int end = start;
+            int bytes = 0;
+            while (end < value.length()) {
+                int c = value.codePointAt(end);
+                int size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+                if (bytes + size > 45) {
+                    break;
+                }
+                bytes += size;
+                end += Character.charCount(c);
+            }
+            if (words.length() > 0) {
+                words.append("\r\n ");
+            }
+            byte[] chunk = value.substring(start, end).getBytes(StandardCharsets.UTF_8);
+            words.append("=?UTF-8?B?").append(Base64.getEncoder().encodeToString(chunk)).append("?=");
+            start = end;
+        }
+        return words.toString();
+    }
+
+    private static boolean printableAscii(String value) {
+        return value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
     /** Display names are cosmetic: a control character there becomes a space. */
@@ -165,18 +224,51 @@ final class EmlComposer {
         return clean.toString();
     }
 
-    /** Keeps the Message-ID derived from the chat message; MimeMessage would otherwise invent one. */
-    private static final class FixedIdMessage extends MimeMessage {
-        private final String messageId;
-
-        FixedIdMessage(Session session, String messageId) {
+    /**
+     * A message written as prepared here, through MimeMessage's documented subclass contract ({@code content}
+     * holds the encoded body, {@code modified} false, {@code saved} true). Why: {@code saveChanges()} and the
+     * modified-message path of {@code writeTo} look the Jakarta Mail stream provider up with a ServiceLoader
+     * scan on every call (jakartaee/mail-api#861), which made 100,000 messages take over half a minute;
+     * this path uses the session's cached provider. It also keeps the Message-ID derived from the chat
+     * message, which {@code saveChanges()} would replace.
+     */
+    private static final class PreparedMessage extends MimeMessage {
+        PreparedMessage(Session session, String messageId) throws MessagingException {
             super(session);
-            this.messageId = messageId;
+            setHeader("Message-ID", messageId);
         }
 
-        @Override
-        protected void updateMessageID() throws MessagingException {
-            setHeader("Message-ID", messageId);
+        /**
+         * Sets a UTF-8 text/plain body: 7bit when it is plain ASCII in short CRLF lines, else Base64.
+         * Call last: the message counts as saved from here on.
+         */
+        void setBody(String text) throws MessagingException {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            boolean sevenBit = sevenBit(text);
+            setHeader("MIME-Version", "1.0");
+            setHeader("Content-Type", "text/plain; charset=UTF-8");
+            setHeader("Content-Transfer-Encoding", sevenBit ? "7bit" : "base64");
+            content = sevenBit ? utf8 : (Base64.getMimeEncoder().encodeToString(utf8) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            modified = false;
+            saved = true;
+        }
+
+        /** RFC 2045 7bit: ASCII without controls other than tab and CRLF, lines of at most 998 octets. */
+        private static boolean sevenBit(String text) {
+            int lineLength = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                    lineLength = 0;
+                    continue;
+                }
+                if ((c < 0x20 && c != '\t') || c >= 0x7f || ++lineLength > 998) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -39,16 +39,20 @@ final class SafeNames {
      * resolve, so no archive can send mail to these addresses by mistake.
      */
     static String domain(String appId) {
-        StringBuilder label = new StringBuilder();
+        StringBuilder label = new StringBuilder(Math.min(appId.length(), 63));
         for (char c : appId.toLowerCase(Locale.ROOT).toCharArray()) {
             boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            label.append(letterOrDigit ? c : '-');
+            // a label may not start with '-'
+            if (letterOrDigit || label.length() > 0) {
+                label.append(letterOrDigit ? c : '-');
+            }
         }
-        String trimmed = label.toString().replaceAll("^-+|-+$", "");
-        if (trimmed.length() > 63) {
-            trimmed = trimmed.substring(0, 63).replaceAll("-+$", "");
+        label.setLength(Math.min(label.length(), 63));
+        // nor end with it
+        while (label.length() > 0 && label.charAt(label.length() - 1) == '-') {
+            label.setLength(label.length() - 1);
         }
-        return (trimmed.isEmpty() ? "app" : trimmed) + SYNTHETIC_DOMAIN;
+        return (label.length() == 0 ? "app" : label) + SYNTHETIC_DOMAIN;
     }
 
     /** The synthetic mailbox of a user: {@code localPart(userId)@domain(appId)}. */

@@ -146,11 +146,12 @@ final class XmlExportWriter implements ExportWriter {
             xml.writeEndElement();
             xml.writeEndDocument();
             newline(0);
+            xml.flush();
+            // frees the writer; the JDK's never closes the stream under it
             xml.close();
         } catch (XMLStreamException e) {
             throw failed("the end of the document", e);
         }
-        flush();
     }
 
     private void messageElement(ExportMessage message, String id, String updatedType, Instant updatedAt,
