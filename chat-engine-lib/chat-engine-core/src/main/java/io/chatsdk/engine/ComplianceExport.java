@@ -124,17 +124,17 @@ public final class ComplianceExport {
             for (ExportMessage m : page) {
                 while (nextChange < changes.size() && !changes.get(nextChange).at().isAfter(m.createdAt())) {
                     ExportMembership ch = changes.get(nextChange++);
+                    if (inRange(ch.at(), r)) {
+                        begun = begin(w, c, begun, members, r);
+                        w.membership(ch);
+                    }
                     if (ch.kind().equals("joined")) {
                         members.add(ch.userId());
                     } else {
                         members.remove(ch.userId());
                     }
-                    if (inRange(ch.at(), r)) {
-                        begun = begin(w, c, begun);
-                        w.membership(ch);
-                    }
                 }
-                begun = begin(w, c, begun);
+                begun = begin(w, c, begun, members, r);
                 w.message(withMembers(m, List.copyOf(members)));
                 written++;
                 afterSeq = m.seq();
@@ -146,8 +146,13 @@ public final class ComplianceExport {
         for (; nextChange < changes.size(); nextChange++) {
             ExportMembership ch = changes.get(nextChange);
             if (inRange(ch.at(), r) && (begun || r.userIds().isEmpty() || r.userIds().contains(ch.userId()))) {
-                begun = begin(w, c, begun);
+                begun = begin(w, c, begun, members, r);
                 w.membership(ch);
+            }
+            if (ch.kind().equals("joined")) {
+                members.add(ch.userId());
+            } else {
+                members.remove(ch.userId());
             }
         }
         if (begun) {
@@ -156,9 +161,18 @@ public final class ComplianceExport {
         return begun ? written : -1;
     }
 
-    private boolean begin(ExportWriter w, Conversation c, boolean begun) throws IOException {
+    /**
+     * Opens the conversation once. A date-range export starts with a {@code joined} at the range's start for everyone
+     * who was a member then, so each conversation's participants are complete (Actiance needs that).
+     */
+    private boolean begin(ExportWriter w, Conversation c, boolean begun, TreeSet<String> members, Request r) throws IOException {
         if (!begun) {
             w.beginConversation(new ExportConversation(app.toString(), c.cid(), c.type(), c.name(), c.createdAt()));
+            if (r.from() != null) {
+                for (String m : members) {
+                    w.membership(new ExportMembership(c.cid(), m, "joined", r.from()));
+                }
+            }
         }
         return true;
     }

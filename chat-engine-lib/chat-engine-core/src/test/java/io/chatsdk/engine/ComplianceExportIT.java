@@ -137,18 +137,26 @@ class ComplianceExportIT extends EngineTest {
         compliance.exports().write(new ComplianceExport.Request(ExportFormat.XML, null, null, List.of(), List.of(), "o"), xml);
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(xml.toByteArray()));
         assertThat(doc.getElementsByTagName("Conversation").getLength()).isEqualTo(1);
-        assertThat(doc.getElementsByTagName("Message").getLength()).isEqualTo(5);
-        assertThat(doc.getElementsByTagName("ParticipantLeft").getLength()).isEqualTo(1);
+        assertThat(doc.getElementsByTagName("ParticipantEntered").getLength()).isEqualTo(3);
+        assertThat(doc.getElementsByTagName("ParticipantLeft").getLength()).as("u3 left; u1 and u2 at the end").isEqualTo(3);
     }
 
     @Test
     void filtersByUserAndDateRangeAndIsAudited() throws Exception {
-        List<JsonNode> lines = jsonl("u2");
-        assertThat(lines.stream().filter(l -> l.path("type").asText().equals("message")).map(l -> l.path("user_id").asText())).containsOnly("u2").hasSize(2);
+        assertThat(jsonl("u2").stream().filter(l -> l.path("type").asText().equals("message")).map(l -> l.path("user_id").asText())).containsOnly("u2").hasSize(2);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Map<String, Long> none = compliance.exports().write(new ComplianceExport.Request(ExportFormat.JSONL, java.time.Instant.now().plusSeconds(60), null,
                 List.of(), List.of(), "o"), out);
         assertThat(none).containsEntry("messages", 0L);
+        ByteArrayOutputStream ranged = new ByteArrayOutputStream();
+        assertThat(compliance.exports().write(new ComplianceExport.Request(ExportFormat.JSONL, edited.createdAt(), null, List.of(), List.of(), "o"), ranged))
+                .containsEntry("messages", 4L);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : ranged.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(JSON.readTree(line));
+        }
+        assertThat(lines.stream().filter(l -> l.path("type").asText().equals("membership")).map(l -> l.path("user_id").asText() + " " + l.path("kind").asText()))
+                .as("the members present when the range starts are listed as joined at its start").contains("u1 joined", "u2 joined", "u3 joined", "u3 left");
         assertThat(fx.engine.audit().query(new io.chatsdk.engine.audit.AuditQuery(app.id(), "o", "export.completed", null, null, null, null, 0, 10))).isNotEmpty();
         assertThatThrownBy(() -> new ComplianceExport.Request(null, null, null, null, null, "o")).extracting("field").isEqualTo("format");
         assertThatThrownBy(() -> new ComplianceExport.Request(ExportFormat.CSV, null, null, List.of("bad user!"), null, "o")).extracting("field").isEqualTo("user_ids[0]");
