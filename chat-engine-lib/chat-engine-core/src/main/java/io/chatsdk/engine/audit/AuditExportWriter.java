@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ public final class AuditExportWriter implements Closeable {
             throw new IllegalArgumentException("chains must be distinct, non-blank chain names");
         }
         this.chains = set;
-        line(ExportLines.header(clock.instant(), list));
+        line(ExportLines.header(clock.instant().truncatedTo(ChronoUnit.MICROS), list));
     }
 
     /** Writes a sealed record of a chain listed in the header. */

@@ -109,7 +109,9 @@ final class VerificationRun {
             if (!raw.terminated()) {
                 throw found(Kind.TRUNCATED, n, e.chain(), e.seq(), "the file ends inside this line: it was cut off");
             }
-            throw found(Kind.MALFORMED, n, e.chain(), e.seq(), "the line " + e.getMessage());
+            String problem = e.getMessage();
+            throw found(Kind.MALFORMED, n, e.chain(), e.seq(), problem.startsWith("is ") ? "the line " + problem
+                    : problem);
         }
         if (n == 1 && !(line instanceof Header)) {
             throw found(Kind.MALFORMED, n, null, 0, "the first line is not the export header");

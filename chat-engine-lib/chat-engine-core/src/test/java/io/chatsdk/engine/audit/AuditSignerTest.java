@@ -91,6 +91,27 @@ class AuditSignerTest {
     }
 
     @Test
+    void thePrivateKeyIsPlainPkcs8V1WhichOpenSsl3Reads() {
+        // Version 1 Ed25519 PKCS#8 is always 48 bytes; the v2 form with the public key (which OpenSSL 3.0 refuses)
+        // is longer.
+        assertThat(der(SIGNER.privateKeyPem())).hasSize(48);
+    }
+
+    @Test
+    void aKeyMadeByTheJdkCanBeUsedToSign() throws Exception {
+        var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
+                pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+
+        Checkpoint cp = AuditSigner.fromPem(pem).checkpoint("app-1", 1, HASH, AT);
+
+        Signature verify = Signature.getInstance("Ed25519");
+        verify.initVerify(pair.getPublic());
+        verify.update(cp.signedBytes());
+        assertThat(verify.verify(cp.signature())).isTrue();
+    }
+
+    @Test
     void thePrivateKeyRoundTripsThroughPem() {
         AuditSigner again = AuditSigner.fromPem(SIGNER.privateKeyPem());
 

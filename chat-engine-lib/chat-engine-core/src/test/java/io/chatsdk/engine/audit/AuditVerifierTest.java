@@ -86,6 +86,18 @@ class AuditVerifierTest {
     }
 
     @Test
+    void aValueOutsideTheFormatIsMalformedAndNamesTheMember() {
+        List<String> lines = lines(EXPORT);
+        int i = recordIndex(lines, OPERATOR, 2);
+        lines.set(i, lines.get(i).replace("\"actor_type\":\"operator\"", "\"actor_type\":\"robot\""));
+
+        AuditVerification result = verify(join(lines));
+
+        assertProblem(result, Kind.MALFORMED, i + 1, OPERATOR, 2);
+        assertThat(result.problem().message()).startsWith("member \"actor_type\" must be one of");
+    }
+
+    @Test
     void invalidUtf8IsMalformed() {
         List<String> lines = lines(EXPORT);
         int i = recordIndex(lines, OPERATOR, 2);
