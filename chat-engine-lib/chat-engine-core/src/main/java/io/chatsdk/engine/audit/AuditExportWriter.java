@@ -25,11 +25,14 @@ import java.util.TreeMap;
  * <pre>{@code
  * try (AuditExportWriter export = new AuditExportWriter(response.getOutputStream(), clock)) {
  *     export.header(List.of(appId.toString()));
- *     for (AuditRecord r : records) {                 // each chain in ascending seq
+ *     for (AuditRecord r : records) {            // each chain in ascending seq
  *         export.record(r);
- *         checkpointAt(r).ifPresent(export::checkpoint); // right after the record it covers
+ *         Checkpoint cp = checkpoints.get(r.seq());  // stored when the server signed that head
+ *         if (cp != null) {
+ *             export.checkpoint(cp);              // right after the record it covers
+ *         }
  *     }
- *     export.end(signer);                             // the signed last line
+ *     export.end(signer);                        // the signed last line
  * }
  * }</pre>
  *
