@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,11 +25,14 @@ import java.util.TreeMap;
  * <pre>{@code
  * try (AuditExportWriter export = new AuditExportWriter(response.getOutputStream(), clock)) {
  *     export.header(List.of(appId.toString()));
- *     for (AuditRecord r : records) {                 // each chain in ascending seq
+ *     for (AuditRecord r : records) {            // each chain in ascending seq
  *         export.record(r);
- *         checkpointAt(r).ifPresent(export::checkpoint); // right after the record it covers
+ *         Checkpoint cp = checkpoints.get(r.seq());  // stored when the server signed that head
+ *         if (cp != null) {
+ *             export.checkpoint(cp);              // right after the record it covers
+ *         }
  *     }
- *     export.end(signer);                             // the signed last line
+ *     export.end(signer);                        // the signed last line
  * }
  * }</pre>
  *
@@ -61,7 +65,7 @@ public final class AuditExportWriter implements Closeable {
             throw new IllegalArgumentException("chains must be distinct, non-blank chain names");
         }
         this.chains = set;
-        line(ExportLines.header(clock.instant(), list));
+        line(ExportLines.header(clock.instant().truncatedTo(ChronoUnit.MICROS), list));
     }
 
     /** Writes a sealed record of a chain listed in the header. */

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Objects;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -67,7 +68,12 @@ public final class AuditSigner {
     /** The private key as PKCS#8 PEM. Treat the result as a secret. */
     public String privateKeyPem() {
         try {
-            return AuditPublicKey.pem("PRIVATE KEY", PrivateKeyInfoFactory.createPrivateKeyInfo(key).getEncoded());
+            // PKCS#8 v1 (RFC 8410), without the optional public key that Bouncy Castle's factory adds: OpenSSL 3.0
+            // refuses that v2 form, and the public key follows from the private one anyway.
+            PrivateKeyInfo withPublicKey = PrivateKeyInfoFactory.createPrivateKeyInfo(key);
+            PrivateKeyInfo info = new PrivateKeyInfo(withPublicKey.getPrivateKeyAlgorithm(),
+                    withPublicKey.parsePrivateKey());
+            return AuditPublicKey.pem("PRIVATE KEY", info.getEncoded());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

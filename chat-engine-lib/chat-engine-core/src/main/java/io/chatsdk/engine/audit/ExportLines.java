@@ -180,7 +180,9 @@ final class ExportLines {
                 default -> throw new Malformed("member \"type\" is not header, record, checkpoint or end");
             };
         } catch (ChatException e) {
-            throw new Malformed(e.getMessage());
+            // "actor_type: must be ..." from the record's own validation, phrased like the other member errors
+            String problem = e.field() == null ? e.getMessage() : e.getMessage().substring(e.field().length() + 2);
+            throw new Malformed(e.field() == null ? problem : "member \"" + e.field() + "\" " + problem);
         }
         if (!Arrays.equals(utf8, encode(line))) {
             throw new Malformed("the line is not in the exact form the exporter writes"

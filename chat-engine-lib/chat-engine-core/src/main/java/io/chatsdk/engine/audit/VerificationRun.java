@@ -109,7 +109,9 @@ final class VerificationRun {
             if (!raw.terminated()) {
                 throw found(Kind.TRUNCATED, n, e.chain(), e.seq(), "the file ends inside this line: it was cut off");
             }
-            throw found(Kind.MALFORMED, n, e.chain(), e.seq(), "the line " + e.getMessage());
+            String problem = e.getMessage();
+            throw found(Kind.MALFORMED, n, e.chain(), e.seq(), problem.startsWith("is ") ? "the line " + problem
+                    : problem);
         }
         if (n == 1 && !(line instanceof Header)) {
             throw found(Kind.MALFORMED, n, null, 0, "the first line is not the export header");
@@ -156,7 +158,7 @@ final class VerificationRun {
             throw found(Kind.REORDERED, n, chain, seq,
                     "seq " + seq + " comes after seq " + c.lastSeq + " (line " + c.lastLine + ")");
         } else {
-            gap(n, chain, c, seq, "seq " + seq);
+            gap(n, chain, c, seq - 1, seq, "seq " + seq);
         }
         c.lastSeq = seq;
         c.lastHash = r.hash();
@@ -165,10 +167,9 @@ final class VerificationRun {
         records++;
     }
 
-    /** Seqs {@code c.lastSeq + 1 .. seq - 1} are not where they belong: moved later, or gone. */
-    private void gap(long n, String chain, ChainState c, long seq, String what) throws Found, IOException {
+    /** Seqs {@code c.lastSeq + 1 .. to} are not where they belong, before {@code what}: moved later, or gone. */
+    private void gap(long n, String chain, ChainState c, long to, long seq, String what) throws Found, IOException {
         long from = c.lastSeq + 1;
-        long to = seq - 1;
         long[] later = findLater(chain, from, to, n);
         if (later != null) {
             throw found(Kind.REORDERED, n, chain, seq, what + " comes before seq " + later[1]
@@ -203,7 +204,7 @@ final class VerificationRun {
                     "the checkpoint covers seq " + seq + ", but no record of the chain up to it is in the file");
         }
         if (seq > c.lastSeq) {
-            gap(n, chain, c, seq + 1, "the checkpoint of seq " + seq);
+            gap(n, chain, c, seq, seq, "the checkpoint of seq " + seq);
         }
         if (seq < c.lastSeq) {
             throw found(Kind.CHECKPOINT_MISMATCH, n, chain, seq, "the checkpoint of seq " + seq + " comes after seq "
