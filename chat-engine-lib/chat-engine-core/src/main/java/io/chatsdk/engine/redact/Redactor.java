@@ -37,11 +37,12 @@ import java.util.TreeMap;
  */
 public final class Redactor {
     /**
-     * Local part, {@code @}, dot-separated domain labels and an alphabetic top-level domain, letters and
-     * digits of any script; RE2J keeps even a crafted near-miss linear.
+     * Local part (the RFC 5322 "atext" characters and dots), {@code @}, dot-separated domain labels and an
+     * alphabetic top-level domain, letters and digits of any script; RE2J keeps even a crafted near-miss linear.
      */
     private static final Pattern EMAIL = Pattern.compile(
-            "[\\p{L}\\p{N}._%+-]+@(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?\\.)+\\p{L}{2,63}");
+            "[\\p{L}\\p{N}.!#$%&'*+/=?^_`{|}~-]+"
+            + "@(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?\\.)+\\p{L}{2,63}");
     private static final Comparator<Finding> BY_START = Comparator.comparingInt(Finding::start);
 
     private final RedactionSettings settings;
