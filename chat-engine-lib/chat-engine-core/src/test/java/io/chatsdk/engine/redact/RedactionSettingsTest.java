@@ -33,7 +33,7 @@ class RedactionSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("policy: must be one of off, mask, reject");
         assertThatThrownBy(() -> RedactionPolicy.fromWire(null)).hasMessageStartingWith("policy: ");
         assertThatThrownBy(() -> DetectorKind.fromWire("kinds[3]", "pan"))
-                .hasMessage("kinds[3]: must be one of card, ssn, iban, email, custom, phone");
+                .hasMessage("kinds[3]: must be one of card, ssn, iban, email, phone, custom");
     }
 
     @Test
@@ -47,7 +47,7 @@ class RedactionSettingsTest {
         assertThat(settings.phoneRegion()).isEqualTo("GB");
         assertThat(map).containsExactly(
                 Map.entry("policy", "reject"),
-                Map.entry("kinds", List.of("card", "custom", "phone")),
+                Map.entry("kinds", List.of("card", "phone", "custom")),
                 Map.entry("phone_region", "GB"),
                 Map.entry("custom_patterns", List.of(Map.of("name", "mrn", "pattern", "MRN-\\d{8}"),
                         Map.of("name", "case_id", "pattern", "CASE-[0-9]+"))));
@@ -82,7 +82,7 @@ class RedactionSettingsTest {
         assertError(Map.of("policy", "redact"), "policy: must be one of off, mask, reject");
         assertError(Map.of("policy", 1), "policy: must be a string");
         assertError(Map.of("kinds", "card"), "kinds: must be an array");
-        assertError(Map.of("kinds", List.of("card", "ssn", "passport")), "kinds[2]: must be one of card, ssn, iban, email, custom, phone");
+        assertError(Map.of("kinds", List.of("card", "ssn", "passport")), "kinds[2]: must be one of card, ssn, iban, email, phone, custom");
         assertError(Map.of("kinds", Arrays.asList("card", null)), "kinds[1]: must be a string");
         assertError(Map.of("phone_region", "XX"), "phone_region: must be a two-letter region code such as US or GB");
         assertError(Map.of("custom_patterns", List.of("MRN-\\d+")), "custom_patterns[0]: must be an object with name and pattern");

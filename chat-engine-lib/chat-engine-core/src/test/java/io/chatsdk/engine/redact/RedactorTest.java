@@ -115,6 +115,12 @@ class RedactorTest {
         assertThat(german.scan(number)).containsExactly(new Finding(DetectorKind.CARD, null, 1, number.length()));
         assertThat(german.redact(number).text()).isEqualTo("+49 1512 ***6787");
 
+        // a valid IBAN whose account part holds a Luhn-valid Visa-range run: the IBAN wins
+        String iban = IbanTest.iban("DE", "411111111111111100").replaceAll("(.{4})(?!$)", "$1 ");
+        assertThat(only(DetectorKind.CARD).scan(iban)).isNotEmpty();
+        assertThat(MASKING.scan(iban)).containsExactly(new Finding(DetectorKind.IBAN, null, 0, iban.length()));
+        assertThat(MASKING.redact(iban).text()).isEqualTo("DE** **** **** **** **11 00");
+
         // two custom patterns over the same text: the longer match wins, then the one listed first
         Redactor custom = new Redactor(MASK.withCustomPatterns(List.of(
                 new CustomPattern("short", "AB\\d"), new CustomPattern("long", "AB\\d+"), new CustomPattern("same", "AB\\d"))));
