@@ -3,9 +3,8 @@ package io.chatsdk.engine.redact;
 import java.util.Locale;
 
 /**
- * The kinds of sensitive data a {@link Redactor} looks for. The order of the constants is the order of
- * precedence when two findings overlap: a card number wins over anything else, a phone number loses to
- * everything. Enum constants are immutable and safe to share between threads.
+ * The kinds of sensitive data a {@link Redactor} looks for; which one wins where two findings overlap is
+ * described on {@link Redactor}. Enum constants are immutable and safe to share between threads.
  */
 public enum DetectorKind {
     /** Payment card numbers (PANs): Luhn-valid, in a known issuer range; masked to first 6 and last 4 digits. */
@@ -16,10 +15,10 @@ public enum DetectorKind {
     IBAN,
     /** E-mail addresses; replaced by {@code [email]}. */
     EMAIL,
-    /** An app's own patterns ({@link CustomPattern}); replaced by {@code [<name>]}. */
-    CUSTOM,
     /** Phone numbers valid for their region, found by libphonenumber; replaced by {@code [phone]}. */
-    PHONE;
+    PHONE,
+    /** An app's own patterns ({@link CustomPattern}); replaced by {@code [<name>]}. */
+    CUSTOM;
 
     /** The lower-case name used in JSON, for example {@code card}. */
     public String wire() {
@@ -37,6 +36,6 @@ public enum DetectorKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException(field + ": must be one of card, ssn, iban, email, custom, phone");
+        throw new IllegalArgumentException(field + ": must be one of card, ssn, iban, email, phone, custom");
     }
 }

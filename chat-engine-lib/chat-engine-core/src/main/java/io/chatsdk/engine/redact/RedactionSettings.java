@@ -22,7 +22,7 @@ import java.util.Set;
  * {@link #toMap()} and {@link #fromMap(Map)}:
  *
  * <pre>{@code
- * {"policy": "mask", "kinds": ["card", "ssn", "iban", "email", "custom", "phone"], "phone_region": "US",
+ * {"policy": "mask", "kinds": ["card", "ssn", "iban", "email", "phone", "custom"], "phone_region": "US",
  *  "custom_patterns": [{"name": "mrn", "pattern": "MRN-\\d{8}"}]}
  * }</pre>
  *

@@ -12,6 +12,19 @@ class IbanTest {
     private static final Redactor IBANS = new Redactor(
             RedactionSettings.of(RedactionPolicy.MASK).withKinds(EnumSet.of(DetectorKind.IBAN)));
 
+    /** A valid IBAN for {@code country} and {@code bban}: the check digits make the mod-97 remainder 1. */
+    static String iban(String country, String bban) {
+        String zeroed = country + "00" + bban;
+        int check = 98 - Ibans.mod97(zeroed.toCharArray(), zeroed.length());
+        return country + (check < 10 ? "0" : "") + check + bban;
+    }
+
+    @Test
+    void checkDigitsAreComputedLikeTheRegistrysExamples() {
+        assertThat(iban("GB", "WEST12345698765432")).isEqualTo("GB82WEST12345698765432");
+        assertThat(iban("DE", "370400440532013000")).isEqualTo("DE89370400440532013000");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"GB82WEST12345698765432", "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32",
         "DE89 3704 0044 0532 0130 00", "DE89-3704-0044-0532-0130-00", "gb82west12345698765432", "NO9386011117947",
