@@ -25,7 +25,12 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_DATA_DIR}</td><td>data directory (embedded database, generated secrets); default {@code ./data}</td></tr>
  *   <tr><td>{@code CHATSDK_PORT}</td><td>the HTTP port, for the printed examples (Payara Micro's {@code --port} sets the real one)</td></tr>
  *   <tr><td>{@code CHATSDK_OPERATOR_TOKEN}</td><td>operator API token; generated into the data directory when unset</td></tr>
- *   <tr><td>{@code CHATSDK_MASTER_KEY}</td><td>base64 of 32 bytes; generated into the data directory when unset (embedded mode only)</td></tr>
+ *   <tr><td>{@code CHATSDK_JDBC_MIGRATION_USER}, {@code _PASSWORD}</td><td>schema owner for migrations; the runtime user then gets grants without UPDATE/DELETE on the audit log</td></tr>
+ *   <tr><td>{@code CHATSDK_COMPLIANCE_TOKEN}</td><td>compliance role token (audit, holds, retention, exports); generated when unset</td></tr>
+ *   <tr><td>{@code CHATSDK_KEYSTORE}, {@code CHATSDK_KEYSTORE_PASSWORD}</td><td>PKCS#12 keystore of the key-encryption keys; default {@code data/keystore.p12}, password generated in embedded mode</td></tr>
+ *   <tr><td>{@code CHATSDK_MASTER_KEY}</td><td>legacy: base64 of 32 bytes; when set, it wraps keys instead of the keystore</td></tr>
+ *   <tr><td>{@code CHATSDK_AUDIT_SIGNING_KEY}</td><td>Ed25519 PKCS#8 PEM that signs audit checkpoints; default {@code data/audit-signing.key}, made when missing</td></tr>
+ *   <tr><td>{@code CHATSDK_AUDIT_CHECKPOINT_INTERVAL_SECONDS}, {@code CHATSDK_RETENTION_INTERVAL_SECONDS}</td><td>background job intervals, default 300 and 3600</td></tr>
  *   <tr><td>{@code CHATSDK_MAX_BODY_BYTES}</td><td>largest request body, default 1048576</td></tr>
  *   <tr><td>{@code CHATSDK_ARTEMIS_URL}</td><td>external Artemis broker ({@code tcp://host:61616}); unset means an embedded broker</td></tr>
  *   <tr><td>{@code CHATSDK_ARTEMIS_ACCEPTOR}</td><td>a TCP acceptor for the embedded broker, for other nodes; default none (in-VM only)</td></tr>
@@ -55,6 +60,56 @@ public class ApplianceConfig {
         return config.getOptionalValue("chatsdk.jdbc.password", String.class).orElse(null);
     }
 
+    /** The schema owner for migrations with an external database; unset means the runtime user migrates too. */
+    public String jdbcMigrationUser() {
+        return config.getOptionalValue("chatsdk.jdbc.migration-user", String.class).filter(v -> !v.isBlank()).orElse(null);
+    }
+
+    public String jdbcMigrationPassword() {
+        return config.getOptionalValue("chatsdk.jdbc.migration-password", String.class).orElse(null);
+    }
+
+    /** The embedded database's runtime role password, generated on first start. */
+    public String runtimeRolePassword() {
+        return generated("database-password", 24);
+    }
+
+    public Path keystore() {
+        return config.getOptionalValue("chatsdk.keystore", String.class).filter(v -> !v.isBlank()).map(Path::of)
+                .orElseGet(() -> dataDir().resolve("keystore.p12")).toAbsolutePath();
+    }
+
+    public char[] keystorePassword() {
+        Optional<String> pw = config.getOptionalValue("chatsdk.keystore-password", String.class).filter(v -> !v.isBlank());
+        if (pw.isPresent()) {
+            return pw.get().toCharArray();
+        }
+        if (!embedded()) {
+            throw new IllegalStateException("CHATSDK_KEYSTORE_PASSWORD is required with an external database (at least 8 characters); "
+                    + "the keystore " + keystore() + " holds the keys that protect every tenant's data");
+        }
+        return generated("keystore-password", 24).toCharArray();
+    }
+
+    /** Where the audit checkpoint key (PKCS#8 PEM) lives; made on first start with its public key beside it. */
+    public Path auditSigningKey() {
+        return config.getOptionalValue("chatsdk.audit.signing-key", String.class).filter(v -> !v.isBlank()).map(Path::of)
+                .orElseGet(() -> dataDir().resolve("audit-signing.key")).toAbsolutePath();
+    }
+
+    public java.time.Duration auditCheckpointInterval() {
+        return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.audit.checkpoint-interval-seconds", Long.class).orElse(300L));
+    }
+
+    public java.time.Duration retentionInterval() {
+        return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.retention.interval-seconds", Long.class).orElse(3600L));
+    }
+
+    public String complianceToken() {
+        return config.getOptionalValue("chatsdk.compliance-token", String.class).filter(v -> !v.isBlank())
+                .orElseGet(() -> generated("compliance-token", 32));
+    }
+
     public boolean embedded() {
         return jdbcUrl().isEmpty();
     }
@@ -82,16 +137,9 @@ public class ApplianceConfig {
                 .orElseGet(() -> generated("operator-token", 32));
     }
 
-    public String masterKey() {
-        Optional<String> key = config.getOptionalValue("chatsdk.master-key", String.class).filter(s -> !s.isBlank());
-        if (key.isPresent()) {
-            return key.get();
-        }
-        if (!embedded()) {
-            throw new IllegalStateException("CHATSDK_MASTER_KEY is required with an external database: base64 of 32 random bytes "
-                    + "(for example: head -c 32 /dev/urandom | base64)");
-        }
-        return generated("master-key", 32);
+    /** A legacy in-memory key-encryption key (base64 of 32 bytes), used instead of the keystore when set. */
+    public Optional<String> masterKey() {
+        return config.getOptionalValue("chatsdk.master-key", String.class).filter(s -> !s.isBlank());
     }
 
     public int syncReloadThreshold() {
@@ -139,6 +187,7 @@ public class ApplianceConfig {
         return ChatApiSettings.defaults()
                 .withMaxBodyBytes(config.getOptionalValue("chatsdk.max-body-bytes", Integer.class).orElse(1024 * 1024))
                 .withOperatorToken(operatorToken())
+                .withComplianceToken(complianceToken())
                 .withRateLimits(limits)
                 .withMaxQueuedEvents(config.getOptionalValue("chatsdk.ws.max-queued-events", Integer.class).orElse(1000))
                 .withIdleTimeout(java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.ws.idle-timeout-seconds", Integer.class).orElse(60)));

@@ -67,7 +67,10 @@ public class Database {
             }
             shutdownHook = new Thread(this::stopEmbedded, "chatsdk-postgres-stop");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
-            hc.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+            createRuntimeRole();
+            hc.setJdbcUrl(embedded.getJdbcUrl(RUNTIME_ROLE, "postgres"));
+            hc.setUsername(RUNTIME_ROLE);
+            hc.setPassword(config.runtimeRolePassword());
             LOG.log(Level.INFO, "embedded PostgreSQL started on port " + embedded.getPort() + " with data in " + dir);
         } else {
             hc.setJdbcUrl(config.jdbcUrl().orElseThrow());
@@ -75,6 +78,45 @@ public class Database {
             hc.setPassword(config.jdbcPassword());
         }
         pool = new HikariDataSource(hc);
+    }
+
+    /** The embedded database's login role for the engine; it owns nothing and may not change the audit log. */
+    static final String RUNTIME_ROLE = "chatsdk_app";
+
+    private void createRuntimeRole() {
+        try (var c = embedded.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+            // the password is generated (url-safe base64), never user input
+            String password = config.runtimeRolePassword();
+            s.execute("do $$ begin if not exists (select from pg_roles where rolname = '" + RUNTIME_ROLE + "') then "
+                    + "create role " + RUNTIME_ROLE + " login; end if; end $$");
+            s.execute("alter role " + RUNTIME_ROLE + " password '" + password + "'");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not create the database role " + RUNTIME_ROLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The schema owner, for migrations: the embedded superuser, or {@code CHATSDK_JDBC_MIGRATION_USER}; null means the pool's user. */
+    public synchronized DataSource ownerDataSource() {
+        dataSource();
+        if (embedded != null) {
+            return embedded.getPostgresDatabase();
+        }
+        if (config.jdbcMigrationUser() == null) {
+            return null;
+        }
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setURL(config.jdbcUrl().orElseThrow());
+        ds.setUser(config.jdbcMigrationUser());
+        ds.setPassword(config.jdbcMigrationPassword());
+        return ds;
+    }
+
+    /** The role the pool logs in as when it differs from the schema owner; null when they are the same. */
+    public String runtimeRole() {
+        if (config.embedded()) {
+            return RUNTIME_ROLE;
+        }
+        return config.jdbcMigrationUser() == null ? null : config.jdbcUser();
     }
 
     /**

@@ -11,6 +11,8 @@ import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
 import io.chatsdk.engine.spi.PresenceRegistry;
 import io.chatsdk.engine.spi.TypingRegistry;
 import io.chatsdk.engine.spi.AesGcmKeyProvider;
+import io.chatsdk.engine.spi.KeyProvider;
+import io.chatsdk.engine.spi.Pkcs12KeyProvider;
 import io.chatsdk.jakarta.ChatApiSettings;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,12 +87,22 @@ public class EngineProducer {
     @Produces
     @Singleton
     ChatEngine engine(EventBus eventBus) {
-        return ChatEngine.builder()
+        ChatEngine.Builder b = ChatEngine.builder()
                 .dataSource(database.dataSource())
-                .keyProvider(AesGcmKeyProvider.fromBase64(config.masterKey()))
+                .keyProvider(config.masterKey().<KeyProvider>map(AesGcmKeyProvider::fromBase64)
+                        .orElseGet(() -> Pkcs12KeyProvider.open(config.keystore(), config.keystorePassword())))
+                .auditSigner(AuditKeys.signer(config.auditSigningKey()))
+                .checkpointInterval(config.auditCheckpointInterval())
+                .retentionInterval(config.retentionInterval())
                 .eventBus(eventBus)
-                .syncReloadThreshold(config.syncReloadThreshold())
-                .build();
+                .syncReloadThreshold(config.syncReloadThreshold());
+        if (database.ownerDataSource() != null) {
+            b.migrationDataSource(database.ownerDataSource());
+        }
+        if (database.runtimeRole() != null) {
+            b.runtimeRole(database.runtimeRole());
+        }
+        return b.build();
     }
 
     void close(@Disposes ChatEngine engine) {

@@ -133,6 +133,8 @@ public class Startup {
         b.append("API key:        ").append(creds.apiKey()).append('\n');
         b.append("API secret:     ").append(creds.apiSecret()).append('\n');
         b.append("Operator token: ").append(config.operatorToken()).append('\n');
+        b.append("Compliance token: ").append(config.complianceToken()).append('\n');
+        b.append("Audit public key: ").append(config.auditSigningKey()).append(".pub\n");
         String aliceToken = null;
         for (String user : DEMO_USERS) {
             String token = Tokens.user(creds.apiSecret(), user, now, now.plus(Duration.ofDays(30)));

@@ -139,7 +139,7 @@ public final class Apps {
     private static App toApp(AppEntity e) {
         return new App(new AppId(e.id()), e.name(), e.apiKey(),
                 Json.readMap(e.settings()), e.disabled(), e.revokeTokensIssuedBefore(),
-                e.createdAt(), e.updatedAt());
+                e.createdAt(), e.updatedAt(), e.keysDestroyedAt());
     }
 
     private byte[] wrap(AppId id, String secret) {

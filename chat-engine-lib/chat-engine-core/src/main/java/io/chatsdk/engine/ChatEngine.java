@@ -44,14 +44,18 @@ public final class ChatEngine implements AutoCloseable {
 
     private ChatEngine(Builder b) {
         if (b.migrate) {
+            DataSource owner = b.migrationDataSource != null ? b.migrationDataSource : b.dataSource;
             Flyway.configure(ChatEngine.class.getClassLoader())
-                    .dataSource(b.dataSource)
+                    .dataSource(owner)
                     .locations("classpath:db/migration")
                     .table("chatsdk_schema_history")
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
                     .load()
                     .migrate();
+            if (b.runtimeRole != null) {
+                grantRuntimeRole(owner, b.runtimeRole);
+            }
         }
         this.eventBus = b.eventBus;
         this.syncReloadThreshold = b.syncReloadThreshold;
@@ -69,6 +73,21 @@ public final class ChatEngine implements AutoCloseable {
             relay.start();
         }
         this.maintenance = b.maintenance ? new Maintenance(this, b.auditSigner, b.checkpointInterval, b.retentionInterval, b.reencryptInterval) : null;
+    }
+
+    /**
+     * The runtime role may read and write every table, but only read and append to the audit log: without UPDATE,
+     * DELETE or TRUNCATE on it and without owning it (so it cannot drop the append-only triggers either).
+     */
+    private static void grantRuntimeRole(DataSource owner, String role) {
+        try (java.sql.Connection c = owner.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("grant usage on schema public to " + role);
+            s.execute("grant select, insert, update, delete on all tables in schema public to " + role);
+            s.execute("grant usage, select on all sequences in schema public to " + role);
+            s.execute("revoke update, delete, truncate on audit_log, audit_checkpoint from " + role);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not grant the runtime role " + role + " its privileges: " + e.getMessage(), e);
+        }
     }
 
     public static Builder builder() {
@@ -143,6 +162,8 @@ public final class ChatEngine implements AutoCloseable {
         private Duration relayPollInterval = Duration.ofSeconds(1);
         private int syncReloadThreshold = 1000;
         private boolean maintenance = true;
+        private DataSource migrationDataSource;
+        private String runtimeRole;
         private AuditSigner auditSigner;
         private Duration checkpointInterval = Duration.ofMinutes(5);
         private Duration retentionInterval = Duration.ofHours(1);
@@ -207,6 +228,27 @@ public final class ChatEngine implements AutoCloseable {
                 throw new IllegalArgumentException("syncReloadThreshold must be between 1 and 100000, was " + messages);
             }
             this.syncReloadThreshold = messages;
+            return this;
+        }
+
+        /**
+         * Runs the schema migrations through this data source (the schema owner) instead of {@link #dataSource}, so that
+         * the runtime connections can use a role that owns nothing. Only used while {@link #build()} runs.
+         */
+        public Builder migrationDataSource(DataSource owner) {
+            this.migrationDataSource = Objects.requireNonNull(owner, "migrationDataSource");
+            return this;
+        }
+
+        /**
+         * The PostgreSQL role of {@link #dataSource}'s connections when it is not the schema owner: after migrating,
+         * the owner grants it what the engine needs, and no UPDATE, DELETE or TRUNCATE on the audit log.
+         */
+        public Builder runtimeRole(String role) {
+            if (role == null || !role.matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("runtimeRole must be a lower-case PostgreSQL identifier, was " + role);
+            }
+            this.runtimeRole = role;
             return this;
         }
 

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
@@ -31,13 +32,15 @@ import java.util.regex.Pattern;
  * agent, an unverified {@code X-Forwarded-For} in the details), the outcome (with the problem code on failure) and the
  * app. Bodies, tokens and keys never go in.
  *
+ * <p>One subclass per JAX-RS application ({@link Chat}, {@link Operator}): Jersey binds a bean's {@code @Context}
+ * proxies to the request scope of the application that injected them, so one bean cannot serve two applications.
+ *
  * <p>Runs after the response was produced and blocks until the record is durable; if the audit log cannot take it,
  * the response becomes a 503 (the caller retries; idempotent ids make that safe).
  */
-@Provider
-@Priority(Priorities.AUTHENTICATION - 100)
-@ApplicationScoped
-public class AuditFilter implements ContainerResponseFilter {
+public abstract class AuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    private static final String REMOTE = "io.chatsdk.jakarta.remote-address";
+    private static final String METHOD = "io.chatsdk.jakarta.resource-method";
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
     private static final Pattern CODE = Pattern.compile("\"code\":\"([a-z_]{1,64})\"");
 
@@ -50,6 +53,20 @@ public class AuditFilter implements ContainerResponseFilter {
     @Context
     HttpServletRequest servletRequest;
 
+    /**
+     * Notes the matched method and the client's address while the request scope is active (before authentication,
+     * so rejected calls have them too); the response phase, where neither can be looked up, reads them back.
+     */
+    @Override
+    public void filter(ContainerRequestContext request) {
+        request.setProperty(METHOD, resourceInfo.getResourceMethod());
+        try {
+            request.setProperty(REMOTE, servletRequest.getRemoteAddr());
+        } catch (RuntimeException e) {
+            // not running on a servlet container: the address stays unknown
+        }
+    }
+
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         Object role = request.getProperty(OperatorFilter.ROLE);
@@ -61,7 +78,7 @@ public class AuditFilter implements ContainerResponseFilter {
         if (!(mutation || authRejected || role != null)) {
             return;
         }
-        Method method = resourceInfo.getResourceMethod();
+        Method method = (Method) request.getProperty(METHOD);
         MultivaluedMap<String, String> params = request.getUriInfo().getPathParameters();
         String action;
         String resourceType = null;
@@ -74,9 +91,11 @@ public class AuditFilter implements ContainerResponseFilter {
             String group = method.getDeclaringClass().getSimpleName().replace("Resource", "").toLowerCase();
             action = group + "." + method.getName();
             resourceType = group.endsWith("s") ? group.substring(0, group.length() - 1) : group;
-            resourceId = resourceId(params);
+            resourceId = resourceId(method, params);
         }
-        AppId app = caller != null ? caller.appId() : role != null ? appOf(params) : null;
+        String apiKey = request.getUriInfo().getQueryParameters().getFirst("api_key");
+        apiKey = apiKey != null ? apiKey : request.getHeaderString("X-Api-Key");
+        AppId app = caller != null ? caller.appId() : role != null ? appOf(params) : appOfKey(apiKey);
         String actorType = caller != null ? (caller.server() ? "server" : "user") : role != null ? role.toString() : "anonymous";
         String actorId = caller != null ? (caller.server() ? null : caller.userId()) : role != null ? role + "-token" : null;
         Map<String, String> details = new LinkedHashMap<>();
@@ -86,29 +105,32 @@ public class AuditFilter implements ContainerResponseFilter {
         if (forwarded != null) {
             details.put("forwarded_for", truncate(forwarded, 200));
         }
-        String apiKey = request.getUriInfo().getQueryParameters().getFirst("api_key");
-        apiKey = apiKey != null ? apiKey : request.getHeaderString("X-Api-Key");
         if (caller == null && apiKey != null) {
             details.put("api_key", truncate(apiKey, 64));   // a public identifier, like a user name; never the secret
         }
         String ua = request.getHeaderString("User-Agent");
         boolean success = status < 400;
         ctx.engine().audit().record(new AuditEntry(app, actorType, actorId, caller == null || caller.server() ? null : "user", action,
-                resourceType, resourceId, servletRequest == null ? null : servletRequest.getRemoteAddr(), ua == null ? null : truncate(ua, 300),
+                resourceType, resourceId, (String) request.getProperty(REMOTE), ua == null ? null : truncate(ua, 300),
                 success, success ? null : problemCode(response), details));
     }
 
-    /** Path parameters joined in order ({@code messaging:general}, a message id, a user id ...). */
-    private static String resourceId(MultivaluedMap<String, String> params) {
+    /** Path parameters joined in the order of the path template ({@code messaging:general}, a message id ...). */
+    private static String resourceId(Method method, MultivaluedMap<String, String> params) {
         if (params.isEmpty()) {
             return null;
         }
+        jakarta.ws.rs.Path classPath = method.getDeclaringClass().getAnnotation(jakarta.ws.rs.Path.class);
+        jakarta.ws.rs.Path methodPath = method.getAnnotation(jakarta.ws.rs.Path.class);
+        String template = (classPath == null ? "" : classPath.value()) + "/" + (methodPath == null ? "" : methodPath.value());
+        List<String> names = new java.util.ArrayList<>(params.keySet());
+        names.sort(java.util.Comparator.comparingInt(n -> template.indexOf("{" + n)));
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+        for (String name : names) {
             if (!sb.isEmpty()) {
                 sb.append(':');
             }
-            sb.append(e.getValue().get(0));
+            sb.append(params.getFirst(name));
         }
         return truncate(sb.toString(), 300);
     }
@@ -117,6 +139,18 @@ public class AuditFilter implements ContainerResponseFilter {
         String id = params.getFirst("id");
         try {
             return id == null ? null : AppId.parse(id);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A rejected call is recorded in the chain of the app its API key names, if any; else in the operator chain. */
+    private AppId appOfKey(String apiKey) {
+        if (apiKey == null || apiKey.length() > 64) {
+            return null;
+        }
+        try {
+            return ctx.apps().byApiKey(apiKey).map(e -> e.app().id()).orElse(null);
         } catch (RuntimeException e) {
             return null;
         }
@@ -134,5 +168,19 @@ public class AuditFilter implements ContainerResponseFilter {
 
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** The chat API's audit filter. */
+    @Provider
+    @Priority(Priorities.AUTHENTICATION - 100)
+    @ApplicationScoped
+    public static class Chat extends AuditFilter {
+    }
+
+    /** The operator API's audit filter. */
+    @Provider
+    @Priority(Priorities.AUTHENTICATION - 100)
+    @ApplicationScoped
+    public static class Operator extends AuditFilter {
     }
 }

@@ -25,6 +25,9 @@ final class Authenticator {
         }
         AppDirectory.Entry app = ctx.apps().byApiKey(apiKey.strip())
                 .orElseThrow(() -> ApiException.unauthorized("api_key_invalid", "the API key does not name an app"));
+        if (app.app().keysDestroyedAt() != null) {
+            throw new ApiException(410, "content_erased", "this app was erased: its encryption keys were destroyed");
+        }
         if (app.app().disabled()) {
             throw new ApiException(403, "app_disabled", "this app is disabled");
         }

@@ -19,6 +19,6 @@ public final class ChatApi {
 
     public static Set<Class<?>> classes() {
         return Set.of(UsersResource.class, ChannelsResource.class, MessagesResource.class, UnreadResource.class, ChannelTypesResource.class, SyncResource.class,
-                AuthFilter.class, AuditFilter.class, ProblemMappers.Engine.class, ProblemMappers.Api.class, ProblemMappers.Web.class, ProblemMappers.Unexpected.class);
+                AuthFilter.class, AuditFilter.Chat.class, ProblemMappers.Engine.class, ProblemMappers.Api.class, ProblemMappers.Web.class, ProblemMappers.Unexpected.class);
     }
 }

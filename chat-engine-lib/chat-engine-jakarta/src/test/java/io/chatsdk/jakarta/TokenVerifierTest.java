@@ -24,7 +24,7 @@ class TokenVerifierTest {
     private static final String OLD = "o".repeat(64);
     private final Instant now = Instant.parse("2026-11-25T12:00:00Z");
     private final TokenVerifier verifier = new TokenVerifier(Duration.ofSeconds(5));
-    private final AppDirectory.Entry app = new AppDirectory.Entry(new App(new AppId(UUID.randomUUID()), "a", "key", Map.of(), false, null, now, now),
+    private final AppDirectory.Entry app = new AppDirectory.Entry(new App(new AppId(UUID.randomUUID()), "a", "key", Map.of(), false, null, now, now, null),
             SECRET, OLD, now);
 
     private static String hs(JWSAlgorithm alg, String secret, JWTClaimsSet claims) throws Exception {

@@ -43,6 +43,10 @@ public class AppEntity {
     @Column(name = "revoke_tokens_issued_before")
     Instant revokeTokensIssuedBefore;
 
+    /** Written by crypto-shredding's native SQL, never by JPA. */
+    @Column(name = "keys_destroyed_at", insertable = false, updatable = false)
+    Instant keysDestroyedAt;
+
     @Column(name = "created_at", nullable = false)
     Instant createdAt;
 
@@ -84,6 +88,10 @@ public class AppEntity {
 
     public Instant previousSecretExpiresAt() {
         return previousSecretExpiresAt;
+    }
+
+    public Instant keysDestroyedAt() {
+        return keysDestroyedAt;
     }
 
     public String settings() {

@@ -5,7 +5,10 @@ import io.chatsdk.engine.AppId;
 import java.time.Instant;
 import java.util.Map;
 
-/** An app (tenant) as operators see it. The API secret is never part of this record. */
+/**
+ * An app (tenant) as operators see it. The API secret is never part of this record. {@code keysDestroyedAt} is set
+ * when the app was crypto-shredded: its content can never be read again.
+ */
 public record App(
         AppId id,
         String name,
@@ -14,5 +17,6 @@ public record App(
         boolean disabled,
         Instant revokeTokensIssuedBefore,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant keysDestroyedAt) {
 }
