@@ -137,9 +137,27 @@ public class ApplianceConfig {
                 .orElseGet(() -> generated("operator-token", 32));
     }
 
-    /** A legacy in-memory key-encryption key (base64 of 32 bytes), used instead of the keystore when set. */
+    /**
+     * A legacy in-memory key-encryption key (base64 of 32 bytes), used instead of the keystore when set, or when a data
+     * directory from before the keystore holds one in {@code secrets.properties} (its data stays readable).
+     */
     public Optional<String> masterKey() {
-        return config.getOptionalValue("chatsdk.master-key", String.class).filter(s -> !s.isBlank());
+        Optional<String> configured = config.getOptionalValue("chatsdk.master-key", String.class).filter(s -> !s.isBlank());
+        return configured.isPresent() ? configured : Optional.ofNullable(existingSecret("master-key"));
+    }
+
+    private synchronized String existingSecret(String name) {
+        Path file = dataDir().resolve("secrets.properties");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return p.getProperty(name);
     }
 
     public int syncReloadThreshold() {

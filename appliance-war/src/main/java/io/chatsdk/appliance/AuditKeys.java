@@ -32,6 +32,13 @@ final class AuditKeys {
             Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(keyFile, signer.privateKeyPem(), StandardCharsets.US_ASCII);
             Path pub = keyFile.resolveSibling(keyFile.getFileName() + ".pub");
+            if (Files.exists(pub)) {
+                // a previous key's public half still verifies older exports: keep it under its key id
+                String old = io.chatsdk.engine.audit.AuditPublicKey.fromPem(Files.readString(pub, StandardCharsets.US_ASCII)).keyId();
+                Files.move(pub, keyFile.resolveSibling(keyFile.getFileName() + "." + old + ".pub"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                LOG.log(Level.WARNING, "the audit signing key was missing: made a new one; the old public key is kept as "
+                        + keyFile.getFileName() + "." + old + ".pub");
+            }
             Files.writeString(pub, signer.publicKey().toPem(), StandardCharsets.US_ASCII);
             LOG.log(Level.INFO, "created the audit signing key " + keyFile + " (key id " + signer.keyId() + "); public key: " + pub);
             return signer;

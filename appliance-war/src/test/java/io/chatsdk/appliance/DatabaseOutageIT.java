@@ -90,6 +90,10 @@ class DatabaseOutageIT {
                 List<Long> seqs = stored.list("messages").stream().map(m -> ((Number) m.get("seq")).longValue()).toList();
                 assertThat(seqs).containsExactlyElementsOf(acknowledged);
                 assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+                // the sends refused during the outage are in the audit log: their records waited for the database
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                        assertThat(Api.operator(node, "GET", "/admin/api/apps/" + api.appId + "/compliance/audit?action=channels.send&limit=1000", null)
+                                .list("records")).anySatisfy(r -> assertThat(r).containsEntry("outcome", "failure").containsEntry("reason", "unavailable")));
                 System.out.printf("scenario 3: writes accepted again %.1f s after PostgreSQL was back (%.1f s after the crash, "
                         + "including the outage checks and the restart); 0 lost, 0 duplicated, 0 gaps%n", afterUp, recovered);
             } finally {

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>Durable sends per second into 1 and 64 channels with 1 and 16 sending threads, each next to a baseline run in
  *       the same process: plain JDBC inserts of an equal message row, one commit each.</li>
+ *   <li>The compliance core's costs: audit appends and redaction ({@link ComplianceBench}).</li>
  *   <li>The unread-count query for a user in 500 channels holding 1M messages in all.</li>
  * </ol>
  *
@@ -91,6 +92,7 @@ public final class EngineBench {
                 }
             }
             System.out.println();
+            ComplianceBench.run(engine, ds, app, members, warmup, run);
             UnreadBench.run(engine, ds, app);
         }
     }

@@ -129,6 +129,14 @@ public final class ChatEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes outbox events published more than {@code age} ago; returns how many. Clients catch up from messages, not
+     * from the outbox, and the payloads hold (sealed) message content that retention and erasure must not leave behind.
+     */
+    public int pruneOutbox(Duration age) {
+        return ctx.db().inTransaction(tx -> tx.update("delete from outbox_event where published_at < ?", ctx.now().minus(age)));
+    }
+
     /** Publishes pending outbox events now, on the calling thread; returns how many. Useful in tests and tools. */
     public int relayPendingEvents() {
         return new OutboxRelay(ctx.db(), eventBus, Duration.ofSeconds(1)).relayBatch();

@@ -3,6 +3,8 @@ package io.chatsdk.engine;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.redact.RedactionSettings;
 
+import java.util.Map;
+
 /**
  * The compliance side of one app, for a compliance officer or the operator (server side, no user permissions):
  * legal holds, retention, data keys, exports and data subject requests. Obtain it with
@@ -44,6 +46,14 @@ public final class Compliance {
     /** The app's PAN/PHI redaction settings (policy {@code off} until set). */
     public RedactionSettings redaction() {
         return ctx.db().read(tx -> ctx.redactors().of(tx, app).settings());
+    }
+
+    /**
+     * Applies the app's redaction policy to a value about to be published without being stored (a client's custom
+     * event): masked, refused with {@code sensitive_data}, or returned as it is when the policy is {@code off}.
+     */
+    public Map<String, Object> redact(String path, Map<String, Object> value) {
+        return ctx.db().read(tx -> ctx.redactors().applyValue(tx, app, path, value));
     }
 
     /** Replaces the app's redaction settings; applies to messages sent or edited from now on (other nodes within 10 s). */

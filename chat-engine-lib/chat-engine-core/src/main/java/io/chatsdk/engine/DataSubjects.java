@@ -59,10 +59,10 @@ public final class DataSubjects {
             m.put("image", rs.getString("image"));
             m.put("role", rs.getString("role"));
             m.put("custom", Json.readMap(rs.getString("custom")));
-            m.put("created_at", String.valueOf(Tx.instant(rs, "created_at")));
-            m.put("deactivated_at", String.valueOf(Tx.instant(rs, "deactivated_at")));
+            m.put("created_at", iso(Tx.instant(rs, "created_at")));
+            m.put("deactivated_at", iso(Tx.instant(rs, "deactivated_at")));
             m.put("banned", rs.getBoolean("banned"));
-            m.put("last_active_at", String.valueOf(Tx.instant(rs, "last_active_at")));
+            m.put("last_active_at", iso(Tx.instant(rs, "last_active_at")));
             return m;
         }, app.value(), userId)).orElseThrow(() -> ChatException.notFound(ErrorCode.USER_NOT_FOUND, "user '" + userId + "'"));
         List<Map<String, Object>> memberships = ctx.db().read(tx -> tx.query("select c.type || ':' || c.id as cid, m.role, m.created_at, m.last_read_seq "
@@ -70,7 +70,7 @@ public final class DataSubjects {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("cid", rs.getString("cid"));
             m.put("role", rs.getString("role"));
-            m.put("joined_at", String.valueOf(Tx.instant(rs, "created_at")));
+            m.put("joined_at", iso(Tx.instant(rs, "created_at")));
             m.put("last_read_seq", rs.getLong("last_read_seq"));
             return m;
         }, app.value(), userId));
@@ -80,7 +80,7 @@ public final class DataSubjects {
             m.put("message_id", rs.getString(1));
             m.put("type", rs.getString(2));
             m.put("score", rs.getInt(3));
-            m.put("created_at", String.valueOf(Tx.instant(rs, "created_at")));
+            m.put("created_at", iso(Tx.instant(rs, "created_at")));
             return m;
         }, app.value(), userId));
         java.io.ByteArrayOutputStream messages = new java.io.ByteArrayOutputStream();
@@ -145,5 +145,9 @@ public final class DataSubjects {
         counts.forEach((k, v) -> details.put(k, Long.toString(v)));
         ctx.audit().record(new AuditEntry(app, "compliance", requestedBy, null, "user.erased", "user", userId, null, null, true, null, details));
         return counts;
+    }
+
+    private static String iso(java.time.Instant at) {
+        return at == null ? null : at.toString();
     }
 }

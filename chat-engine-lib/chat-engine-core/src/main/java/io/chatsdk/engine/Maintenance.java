@@ -10,12 +10,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine's background jobs on one daemon thread: audit checkpoints, retention purges and re-encryption after a
- * key rotation. Each job is safe to run on several nodes at once (row locks with SKIP LOCKED, idempotent
+ * The engine's background jobs on one daemon thread: audit checkpoints, retention purges (with the pruning of
+ * published outbox events older than an hour) and re-encryption after a key rotation. Each job is safe to run on several nodes at once (row locks with SKIP LOCKED, idempotent
  * checkpoints). A failing run is logged (by exception class, never with content) and retried at the next interval.
  */
 final class Maintenance implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
+    /** Published events are kept this long, then deleted with the retention run: they hold sealed message content. */
+    static final Duration OUTBOX_KEEP = Duration.ofHours(1);
     private final ChatEngine engine;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "chatsdk-maintenance");
@@ -28,10 +30,13 @@ final class Maintenance implements AutoCloseable {
         if (signer != null) {
             schedule("audit checkpoint", () -> engine.audit().checkpoint(signer), checkpoints);
         }
-        schedule("retention purge", () -> eachApp(app -> engine.compliance(app.id()).retention().purge()), retention);
+        schedule("retention purge", () -> {
+            eachApp(app -> engine.compliance(app.id()).retention().purge());
+            engine.pruneOutbox(OUTBOX_KEEP);
+        }, retention);
         schedule("re-encryption", () -> eachApp(app -> {
-            if (app.disabled()) {
-                return;   // crypto-shredded apps are disabled; nothing of theirs can be re-encrypted
+            if (app.keysDestroyedAt() != null) {
+                return;   // crypto-shredded: nothing of theirs can be re-encrypted
             }
             engine.compliance(app.id()).keys().reencrypt();
         }), reencrypt);

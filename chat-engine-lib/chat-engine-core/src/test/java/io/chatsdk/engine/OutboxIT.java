@@ -61,4 +61,19 @@ class OutboxIT extends EngineTest {
         assertThat(seen).isSorted();
         assertThat(seen.get(0)).isEqualTo(1L);
     }
+
+    @Test
+    void publishedEventsArePruned() throws Exception {
+        AppHandle app = fx.newApp(2);
+        Cid cid = app.channels().getOrCreate("messaging", "prune", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
+        app.as("u1").messages().send(cid, NewMessage.text("published then pruned"));
+        fx.awaitRelayed();
+        assertThat(fx.engine.pruneOutbox(java.time.Duration.ofHours(1))).as("nothing is an hour old yet").isZero();
+        assertThat(fx.engine.pruneOutbox(java.time.Duration.ZERO)).isPositive();
+        try (java.sql.Connection c = fx.dataSource.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("select count(*) from outbox_event where app_id = '" + app.id() + "' and published_at is not null")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
 }

@@ -55,6 +55,11 @@ final class AppDirectory {
         return Optional.of(fresh);
     }
 
+    /** The app of an API key if this node has it cached (however old); never asks the database. */
+    Optional<Entry> cached(String apiKey) {
+        return Optional.ofNullable(byKey.get(apiKey));
+    }
+
     /** Forgets an app at once (after a rotation, disable or revocation on this node). */
     void invalidate(String apiKey) {
         byKey.remove(apiKey);

@@ -1,6 +1,7 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.audit.AuditEntry;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,8 +36,9 @@ import java.util.regex.Pattern;
  * <p>One subclass per JAX-RS application ({@link Chat}, {@link Operator}): Jersey binds a bean's {@code @Context}
  * proxies to the request scope of the application that injected them, so one bean cannot serve two applications.
  *
- * <p>Runs after the response was produced and blocks until the record is durable; if the audit log cannot take it,
- * the response becomes a 503 (the caller retries; idempotent ids make that safe).
+ * <p>Runs after the response was produced. For a success it blocks until the record is durable; if the audit log
+ * cannot take it, the response becomes a 503 (the caller retries; idempotent ids make that safe). A failure's record
+ * is queued without waiting and retried until the database takes it, so an outage does not slow failing calls.
  */
 public abstract class AuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
     private static final String REMOTE = "io.chatsdk.jakarta.remote-address";
@@ -110,9 +112,23 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         }
         String ua = request.getHeaderString("User-Agent");
         boolean success = status < 400;
-        ctx.engine().audit().record(new AuditEntry(app, actorType, actorId, caller == null || caller.server() ? null : "user", action,
+        AuditEntry entry = new AuditEntry(app, actorType, actorId, caller == null || caller.server() ? null : "user", action,
                 resourceType, resourceId, (String) request.getProperty(REMOTE), ua == null ? null : truncate(ua, 300),
-                success, success ? null : problemCode(response), details));
+                success, success ? null : problemCode(response), details);
+        if (!success) {
+            // the caller already failed; it must not wait on a database that may be the reason (the record is retried)
+            ctx.engine().audit().recordLater(entry);
+            return;
+        }
+        try {
+            ctx.engine().audit().record(entry);
+        } catch (ChatException e) {
+            // what was done is done, but unaudited success is not reported: the client retries (ids make it idempotent)
+            response.setStatus(503);
+            response.getHeaders().putSingle("Retry-After", "5");
+            response.setEntity(Problems.of(503, e.code().code(), "the change was made but could not be audited; retry the request", null).getEntity(),
+                    new java.lang.annotation.Annotation[0], Problems.PROBLEM_JSON);
+        }
     }
 
     /** Path parameters joined in the order of the path template ({@code messaging:general}, a message id ...). */
@@ -144,13 +160,16 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         }
     }
 
-    /** A rejected call is recorded in the chain of the app its API key names, if any; else in the operator chain. */
+    /**
+     * A rejected call is recorded in the chain of the app its API key names when this node knows the key (from its
+     * cache: a failing call must not wait on the database again); else in the operator chain, with the key in the details.
+     */
     private AppId appOfKey(String apiKey) {
         if (apiKey == null || apiKey.length() > 64) {
             return null;
         }
         try {
-            return ctx.apps().byApiKey(apiKey).map(e -> e.app().id()).orElse(null);
+            return ctx.apps().cached(apiKey).map(e -> e.app().id()).orElse(null);
         } catch (RuntimeException e) {
             return null;
         }

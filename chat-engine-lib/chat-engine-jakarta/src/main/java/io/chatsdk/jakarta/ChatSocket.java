@@ -53,13 +53,19 @@ public class ChatSocket {
             }
         } catch (ApiException e) {
             LOG.log(Level.INFO, "WebSocket authentication failed: " + e.code());
-            ctx.engine().audit().record(new AuditEntry(null, "anonymous", null, null, "auth.connect", "connection", null, null, null, false,
+            ctx.engine().audit().recordLater(new AuditEntry(null, "anonymous", null, null, "auth.connect", "connection", null, null, null, false,
                     e.code(), java.util.Map.of("api_key", String.valueOf(param(session, "api_key")))));
             Connection.closeSession(session, e.status() == 401 ? Connection.UNAUTHENTICATED : Connection.FORBIDDEN, e.code() + ": " + e.getMessage());
             return;
         }
-        ctx.engine().audit().record(new AuditEntry(caller.appId(), "user", caller.userId(), "user", "auth.connect", "connection", null, null,
-                null, true, null, java.util.Map.of()));
+        try {
+            ctx.engine().audit().record(new AuditEntry(caller.appId(), "user", caller.userId(), "user", "auth.connect", "connection", null, null,
+                    null, true, null, java.util.Map.of()));
+        } catch (ChatException e) {
+            // a login that cannot be audited is not let in
+            Connection.closeSession(session, 1013, "unavailable: retry later");
+            return;
+        }
         session.setMaxTextMessageBufferSize(64 * 1024);
         Connection c = new Connection(UUID.randomUUID().toString(), caller, "true".equalsIgnoreCase(param(session, "presence")), session,
                 ctx.hub().maxQueue(), ctx.clock().instant());

@@ -188,7 +188,8 @@ final class Hub implements AutoCloseable {
         Map<String, Object> extra = new LinkedHashMap<>(event);
         extra.remove("type");
         extra.keySet().removeAll(Set.of("cid", "channel_type", "channel_id", "user", "user_id", "created_at"));
-        ephemeral(c.appId, t, cid, c.userId, extra);
+        // custom events are published, so the app's card number and PHI policy applies to them as to messages
+        ephemeral(c.appId, t, cid, c.userId, engine.compliance(c.appId).redact("event", extra));
     }
 
     private void ephemeral(AppId app, String type, Cid cid, String userId, Map<String, Object> extra) {

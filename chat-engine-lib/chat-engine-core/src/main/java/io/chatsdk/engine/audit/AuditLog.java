@@ -21,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -42,18 +42,19 @@ import java.util.concurrent.TimeoutException;
 public final class AuditLog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
     private static final int BATCH = 500;
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String COLUMNS = "chain, seq, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, "
             + "user_agent, outcome, reason, details::text as details, prev_hash, hash";
 
     private final Db db;
     private final Clock clock;
     private final AuditSigner signer;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(50_000);
+    private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>(50_000);
     private final Thread writer;
     private volatile boolean running = true;
 
-    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done) {
+    /** {@code waited}: a caller blocks on it (fail it on error); otherwise the writer keeps retrying it. */
+    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done, boolean waited) {
     }
 
     /** {@code signer} (nullable) is the operator's checkpoint key, used by {@link #export(AuditQuery, OutputStream)}. */
@@ -67,12 +68,12 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Appends an entry and returns its sealed record once it is committed. Blocks up to 15 s; fails with
+     * Appends an entry and returns its sealed record once it is committed. Blocks up to 10 s; fails with
      * {@code unavailable} when the database cannot take it (the caller must not report success then).
      */
     public AuditRecord record(AuditEntry entry) {
         CompletableFuture<AuditRecord> done = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(entry, done))) {
+        if (!running || !queue.offer(new Pending(entry, done, true))) {
             throw new ChatException(ErrorCode.UNAVAILABLE, "the audit log is not accepting records; retry later", null, null);
         }
         try {
@@ -86,6 +87,21 @@ public final class AuditLog implements AutoCloseable {
             throw e.getCause() instanceof ChatException ce ? ce
                     : new ChatException(ErrorCode.UNAVAILABLE, "the audit log could not be written; retry later", null, e.getCause());
         }
+    }
+
+    /**
+     * Queues an entry without waiting: for events whose caller has already failed (a rejected token, a request that
+     * met a database outage), which must not wait on the database a second time. The writer keeps such entries and
+     * retries them, in order, until the database takes them; only a full queue (50,000 entries) drops one, with a
+     * warning. Returns the future record.
+     */
+    public CompletableFuture<AuditRecord> recordLater(AuditEntry entry) {
+        CompletableFuture<AuditRecord> done = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(entry, done, false))) {
+            LOG.log(Level.WARNING, "audit queue full or closed: dropped a " + entry.action() + " record");
+            done.completeExceptionally(new ChatException(ErrorCode.UNAVAILABLE, "the audit log is not accepting records", null, null));
+        }
+        return done;
     }
 
     /** One page of a chain, oldest first. */
@@ -206,6 +222,7 @@ public final class AuditLog implements AutoCloseable {
 
     private void loop() {
         List<Pending> batch = new ArrayList<>(BATCH);
+        int failures = 0;
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -215,6 +232,7 @@ public final class AuditLog implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
+                failures = 0;
             } catch (InterruptedException e) {
                 if (!running) {
                     continue;
@@ -223,7 +241,22 @@ public final class AuditLog implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "audit batch of " + batch.size() + " failed: " + e.getClass().getName());
-                batch.forEach(p -> p.done().completeExceptionally(e));
+                List<Pending> keep = new ArrayList<>();
+                for (Pending p : batch) {
+                    if (p.waited() || !running) {
+                        p.done().completeExceptionally(e);
+                    } else {
+                        keep.add(p);
+                    }
+                }
+                for (int i = keep.size() - 1; i >= 0; i--) {
+                    if (!queue.offerFirst(keep.get(i))) {
+                        LOG.log(Level.WARNING, "audit queue full: dropped a " + keep.get(i).entry().action() + " record");
+                    }
+                }
+                if (!keep.isEmpty()) {
+                    pause(failures++);
+                }
             } finally {
                 batch.clear();
             }
@@ -267,6 +300,15 @@ public final class AuditLog implements AutoCloseable {
             return null;
         });
         sealed.forEach((p, r) -> p.done().complete(r));
+    }
+
+    /** Backs off 1, 2, 4, 8, then 10 s between retries while the database is away. */
+    private void pause(int failures) {
+        try {
+            Thread.sleep(Math.min(10_000L, 1000L << Math.min(failures, 4)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Writes what is queued, then stops the writer thread. */

@@ -65,6 +65,34 @@ public final class Redactors {
     }
 
     /**
+     * Applies the app's policy to any JSON-like value (a custom event's fields): masked under {@code mask}, refused
+     * with {@code sensitive_data} under {@code reject}, untouched under {@code off}.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> applyValue(Tx tx, AppId app, String path, Map<String, Object> value) {
+        Redactor r = of(tx, app);
+        if (r.settings().policy() == RedactionPolicy.OFF) {
+            return value;
+        }
+        Redactor.ValueResult result = r.redactValue(path, value);
+        if (r.settings().policy() == RedactionPolicy.REJECT && result.hasFindings()) {
+            throw refusal(result.findings());
+        }
+        return (Map<String, Object>) result.value();
+    }
+
+    private static ChatException refusal(List<FieldFinding> all) {
+        TreeSet<String> kinds = new TreeSet<>();
+        TreeSet<String> fields = new TreeSet<>();
+        for (FieldFinding f : all) {
+            kinds.add(f.finding().kind() == DetectorKind.CUSTOM ? f.finding().patternName() : f.finding().kind().wire());
+            fields.add(f.path());
+        }
+        return new ChatException(ErrorCode.SENSITIVE_DATA, "the message contains sensitive data (" + String.join(", ", kinds)
+                + ") in " + String.join(", ", fields) + "; this app rejects such messages", fields.first(), null);
+    }
+
+    /**
      * Applies the app's policy to a message's content: {@code off} leaves it, {@code mask} masks what was found,
      * {@code reject} refuses the message with {@code sensitive_data}, naming the fields and kinds (never the values).
      */
@@ -82,14 +110,7 @@ public final class Redactors {
             text.findings().forEach(f -> all.add(new FieldFinding("text", f)));
             all.addAll(atts.findings());
             all.addAll(custom.findings());
-            TreeSet<String> kinds = new TreeSet<>();
-            TreeSet<String> fields = new TreeSet<>();
-            for (FieldFinding f : all) {
-                kinds.add(f.finding().kind() == DetectorKind.CUSTOM ? f.finding().patternName() : f.finding().kind().wire());
-                fields.add(f.path());
-            }
-            throw new ChatException(ErrorCode.SENSITIVE_DATA, "the message contains sensitive data (" + String.join(", ", kinds)
-                    + ") in " + String.join(", ", fields) + "; this app rejects such messages", fields.first(), null);
+            throw refusal(all);
         }
         return new MessageContent(text.text(), (List<Map<String, Object>>) atts.value(), (Map<String, Object>) custom.value());
     }
