@@ -74,4 +74,24 @@ public final class AppHandle {
     public ReadState reads() {
         return new ReadState(ctx, appId, actor);
     }
+
+    /** Bans, shadow bans, mutes, blocks and slow mode. */
+    public Moderation moderation() {
+        return new Moderation(ctx, appId, actor);
+    }
+
+    /** Flags on messages and users, and their review by moderators. */
+    public Flags flags() {
+        return new Flags(ctx, appId, actor, this);
+    }
+
+    /** The app's blocklists and the channel types they apply to. */
+    public Blocklists blocklists() {
+        return new Blocklists(ctx, appId, actor);
+    }
+
+    /** The same app on the server side. */
+    AppHandle server() {
+        return new AppHandle(ctx, appId, Actor.SERVER, syncReloadThreshold);
+    }
 }

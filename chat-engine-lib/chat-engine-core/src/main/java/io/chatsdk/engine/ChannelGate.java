@@ -20,7 +20,7 @@ final class ChannelGate {
 
     /** A channel as seen by one actor. {@code author*} describe the user the operation acts as. */
     record Loaded(UUID pk, Channel channel, Permissions.Access access, boolean authorExists, boolean authorBanned,
-                  boolean authorDeactivated) {
+                  boolean authorDeactivated, boolean authorShadowBanned, int cooldownSecs) {
         String cid() {
             return channel.cid().toString();
         }
@@ -38,23 +38,32 @@ final class ChannelGate {
      * @param userId the user to evaluate: the acting user, or for server calls the user acted for (may be null)
      */
     static Loaded load(Tx tx, AppId app, Actor actor, Cid cid, String userId, Instant now) {
-        return tx.one("select " + Rows.CHANNEL_COLUMNS + ", t.grants, m.role as member_role, u.id as author_id, u.role as user_role, "
-                        + "u.banned, u.ban_expires_at, u.deactivated_at "
+        return tx.one("select " + Rows.CHANNEL_COLUMNS + ", c.cooldown_secs, t.grants, m.role as member_role, u.id as author_id, u.role as user_role, "
+                        + "u.banned, u.ban_expires_at, u.deactivated_at, u.shadow_banned, u.shadow_ban_expires_at, "
+                        + "cb.user_id as cb_user, cb.shadow as cb_shadow, cb.expires_at as cb_expires "
                         + "from channel c join channel_type t on t.app_id = c.app_id and t.name = c.type "
                         + "left join channel_member m on m.channel_pk = c.pk and m.user_id = ? "
                         + "left join app_user u on u.app_id = c.app_id and u.id = ? "
+                        + "left join channel_ban cb on cb.channel_pk = c.pk and cb.user_id = ? "
                         + "where c.app_id = ? and c.type = ? and c.id = ?",
                 rs -> {
                     Channel channel = Rows.channel(rs);
-                    Instant banExpires = Tx.instant(rs, "ban_expires_at");
-                    boolean banned = rs.getBoolean("banned") && (banExpires == null || banExpires.isAfter(now));
+                    boolean appBan = active(rs.getBoolean("banned"), Tx.instant(rs, "ban_expires_at"), now);
+                    boolean appShadow = active(rs.getBoolean("shadow_banned"), Tx.instant(rs, "shadow_ban_expires_at"), now);
+                    boolean channelBan = active(rs.getString("cb_user") != null, Tx.instant(rs, "cb_expires"), now);
+                    boolean channelShadow = channelBan && rs.getBoolean("cb_shadow");
                     String userRole = rs.getString("user_role");
                     Permissions.Access access = new Permissions.Access(actor, userRole == null ? "anonymous" : userRole,
                             rs.getString("member_role"), Grants.read(rs.getString("grants")), channel.cid().toString());
-                    return new Loaded(rs.getObject("pk", UUID.class), channel, access, rs.getString("author_id") != null, banned,
-                            Tx.instant(rs, "deactivated_at") != null);
-                }, userId, userId, app.value(), cid.type(), cid.id())
+                    return new Loaded(rs.getObject("pk", UUID.class), channel, access, rs.getString("author_id") != null,
+                            appBan || (channelBan && !channelShadow), Tx.instant(rs, "deactivated_at") != null, appShadow || channelShadow,
+                            rs.getInt("cooldown_secs"));
+                }, userId, userId, userId, app.value(), cid.type(), cid.id())
                 .orElseThrow(() -> ChatException.notFound(ErrorCode.CHANNEL_NOT_FOUND, "channel " + cid));
+    }
+
+    private static boolean active(boolean set, Instant expires, Instant now) {
+        return set && (expires == null || expires.isAfter(now));
     }
 
     /** The user an operation acts as: the acting user, or for server calls the given user id (may be null). */

@@ -102,6 +102,10 @@ public final class Channels {
                         type.grants(), cid.toString()), Permission.CREATE_CHANNEL);
             }
             Users.requireExist(tx, app, "members", members);
+            if (distinctKey != null && actor instanceof Actor.User && tx.one("select 1 from user_block where app_id = ? and blocked_id = ? "
+                    + "and user_id = any(?) limit 1", rs -> true, app.value(), creator, new ArrayList<>(members)).isPresent()) {
+                throw ChatException.forbidden("user '" + creator + "' cannot open a distinct channel with a user who blocked them");
+            }
             UUID pk = ctx.ids().next();
             boolean inserted = tx.update("insert into channel (pk, app_id, type, id, name, image, custom, created_by, config_overrides, "
                             + "distinct_key, member_count, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?) "
@@ -195,6 +199,8 @@ public final class Channels {
     }
 
     public Channel freeze(Cid cid, boolean frozen) {
+        // GetStream clients listen for channel.frozen / channel.unfrozen; channel.updated follows for the others
+        mutate(cid, Permission.FREEZE_CHANNEL, frozen ? "channel.frozen" : "channel.unfrozen", "frozen = ?", frozen);
         return mutate(cid, Permission.FREEZE_CHANNEL, "channel.updated", "frozen = ?", frozen);
     }
 
@@ -249,6 +255,9 @@ public final class Channels {
                 l.require(Permission.JOIN_CHANNEL);
             } else {
                 l.require(Permission.ADD_MEMBERS);
+            }
+            if (me != null && ids.contains(me)) {
+                ChannelGate.requireActiveAuthor(l, me);   // banned users cannot join
             }
             Users.requireExist(tx, app, "user_ids", ids);
             List<Member> added = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.chatsdk.engine;
 
 import io.chatsdk.engine.audit.AuditLog;
 import io.chatsdk.engine.audit.AuditSigner;
+import io.chatsdk.engine.internal.BlocklistCache;
 import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.Db;
 import io.chatsdk.engine.internal.EngineContext;
@@ -66,7 +67,8 @@ public final class ChatEngine implements AutoCloseable {
                 holder[0].wakeUp();
             }
         });
-        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock));
+        this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
+                new BlocklistCache(b.clock));
         this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval) : null;
         holder[0] = relay;
         if (relay != null) {

@@ -22,6 +22,10 @@ public enum ErrorCode {
     CONFLICT("conflict", Category.CONFLICT),
     MESSAGE_ID_CONFLICT("message_id_conflict", Category.CONFLICT),
     RATE_LIMITED("rate_limited", Category.RATE_LIMITED),
+    /** The channel's slow mode: the user must wait before sending again (the message says how long). */
+    SLOW_MODE("slow_mode", Category.RATE_LIMITED),
+    /** A blocklist with behaviour {@code block} matched the message. */
+    BLOCKLISTED("blocklisted", Category.VALIDATION),
     UNAVAILABLE("unavailable", Category.UNAVAILABLE),
     /** The app's encryption keys were destroyed (crypto-shredding): its content can never be read again. */
     CONTENT_ERASED("content_erased", Category.GONE),

@@ -17,6 +17,12 @@ import java.util.UUID;
 /** Reads messages with their reaction counts, scores and the reader's own reactions, in a fixed number of queries. */
 final class MessageLoader {
     static final String FROM = " from message msg join channel mc on mc.pk = msg.channel_pk ";
+    /**
+     * What a user may see, with the user id bound twice: their own messages, and others' unless shadowed or written by
+     * someone they block. Server reads (no reader) see everything.
+     */
+    static final String VISIBLE = "(msg.user_id = ? or (not msg.shadowed and not exists (select 1 from user_block vb "
+            + "where vb.app_id = msg.app_id and vb.user_id = ? and vb.blocked_id = msg.user_id)))";
 
     private MessageLoader() {
     }
@@ -26,8 +32,10 @@ final class MessageLoader {
     }
 
     static Optional<Located> byId(Tx tx, AppId app, String id, String reader) {
-        return tx.one("select " + Rows.MESSAGE_COLUMNS + ", msg.channel_pk" + FROM + "where msg.app_id = ? and msg.id = ?",
-                        rs -> new Located(Rows.message(rs, tx, app), rs.getObject("channel_pk", UUID.class)), app.value(), id)
+        String sql = "select " + Rows.MESSAGE_COLUMNS + ", msg.channel_pk" + FROM + "where msg.app_id = ? and msg.id = ?";
+        Object[] params = reader == null ? new Object[] {app.value(), id} : new Object[] {app.value(), id, reader, reader};
+        return tx.one(reader == null ? sql : sql + " and " + VISIBLE,
+                        rs -> new Located(Rows.message(rs, tx, app), rs.getObject("channel_pk", UUID.class)), params)
                 .map(l -> new Located(withReactions(tx, app, List.of(l.message()), reader).get(0), l.channelPk()));
     }
 
@@ -68,6 +76,6 @@ final class MessageLoader {
         return new Message(m.id(), m.cid(), m.seq(), m.userId(), deleted ? "deleted" : m.type(), deleted ? "" : m.text(),
                 deleted ? List.of() : m.attachments(), deleted ? List.of() : m.mentionedUsers(), m.parentId(), m.showInChannel(),
                 m.replyCount(), m.quotedMessageId(), m.pinnedAt(), m.pinnedBy(), m.pinExpiresAt(), m.silent(),
-                deleted ? Map.of() : m.custom(), counts, scores, own, m.createdAt(), m.updatedAt(), m.editedAt(), m.deletedAt());
+                deleted ? Map.of() : m.custom(), counts, scores, own, m.createdAt(), m.updatedAt(), m.editedAt(), m.deletedAt(), m.shadowed());
     }
 }

@@ -121,6 +121,9 @@ public final class Messages {
         // card numbers and personal data are masked or refused before anything is stored, published or logged
         MessageContent content = ctx.redactors().apply(tx, app, new MessageContent(text, attachments, custom0(in)));
         MessageInput.text(content.text(), l.channel().config());
+        SendChecks.Verdict verdict = SendChecks.blocklists(tx, ctx, app, l, content.text());
+        SendChecks.slowMode(tx, l, author, now);
+        boolean shadowed = l.authorShadowBanned() || verdict.shadow();
         if (!attachments.isEmpty()) {
             if (!l.channel().config().uploads()) {
                 throw new ChatException(ErrorCode.FEATURE_DISABLED, "attachments are disabled in channel " + cid);
@@ -149,25 +152,28 @@ public final class Messages {
                         + "last_message_at = case when ? then ?::timestamptz else last_message_at end, updated_at = ? where pk = ? returning last_seq), "
                         + "r as (update channel_member set last_read_seq = (select last_seq from s), last_read_at = ? where channel_pk = ? and user_id = ?) "
                         + "insert into message (app_id, id, channel_pk, seq, user_id, type, text, attachments, mentioned_users, "
-                        + "parent_id, show_in_channel, quoted_message_id, silent, content, key_version, created_at, updated_at) "
-                        + "select ?, ?, ?, s.last_seq, ?, ?, '', '[]', ?, ?, ?, ?, ?, ?, ?, ?, ? from s "
+                        + "parent_id, show_in_channel, quoted_message_id, silent, content, key_version, shadowed, created_at, updated_at) "
+                        + "select ?, ?, ?, s.last_seq, ?, ?, '', '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from s "
                         + "on conflict (app_id, id) do nothing returning seq",
                 rs -> rs.getLong(1), inMainStream, now, now, l.pk(), now, l.pk(), author,
                 app.value(), id, l.pk(), author, storedType, mentions,
-                in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), now, now)
+                in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), shadowed, now, now)
                 .orElseThrow(DuplicateId::new);
         if (in.parentId() != null) {
             tx.update("update message set reply_count = reply_count + 1 where app_id = ? and id = ?", app.value(), in.parentId());
         }
-        if (!mentions.isEmpty()) {
+        if (!mentions.isEmpty() && !shadowed) {
             tx.update("insert into user_message_flag (app_id, user_id, message_id, channel_pk, seq, flags) "
                     + "select ?, m.user_id, ?, ?, ?, 1 from channel_member m where m.channel_pk = ? and m.user_id = any(?) and m.user_id <> ?",
                     app.value(), id, l.pk(), seq, l.pk(), mentions, author);
         }
         Message m = new Message(id, cid, seq, author, storedType, content.text(), content.attachments().stream().map(Wire::attachmentFrom).toList(),
                 mentions, in.parentId(), showInChannel, 0, in.quotedMessageId(), null, null, null, in.silent(), content.custom(), Map.of(), Map.of(), List.of(),
-                now, now, null, null);
+                now, now, null, null, shadowed);
         Outbox.write(tx, app, "message.new", cid.toString(), l.pk(), seq, now, Map.of("message", Wire.message(m), "user_id", author));
+        if (verdict.flag()) {
+            Flags.raise(tx, ctx, app, "message", id, author, cid.toString(), Flags.BLOCKLIST_FLAGGER, "blocklist " + verdict.list(), now);
+        }
         return m;
     }
 
@@ -229,6 +235,11 @@ public final class Messages {
         if (lt != null) {
             sql.append(" and msg.seq < ?");
             params.add(lt);
+        }
+        if (reader != null) {
+            sql.append(" and ").append(MessageLoader.VISIBLE);
+            params.add(reader);
+            params.add(reader);
         }
         boolean newestFirst = gt == null;
         sql.append(" order by msg.seq ").append(newestFirst ? "desc" : "asc").append(" limit ").append(page.limit());

@@ -65,22 +65,39 @@ public final class ReadState {
     /** Unread totals and per-channel counts for the acting user (or {@code serverSideUserId} for server calls). */
     public UnreadCounts unreadCounts(String serverSideUserId) {
         String userId = requireUser(serverSideUserId);
+        java.util.Set<String> muted = new java.util.HashSet<>();
         return ctx.db().read(tx -> {
+            boolean blocks = tx.one("select 1 from user_block where app_id = ? and user_id = ? limit 1", rs -> true, app.value(), userId).isPresent();
+            // messages this user cannot see (shadowed, or by someone they block) are not unread for them; shadowed ones
+            // are rare and partially indexed, blocked authors are only looked for when the user blocks anyone
+            String hidden = "(select count(*) from message h where h.channel_pk = m.channel_pk and h.seq > greatest(m.last_read_seq, c.truncated_seq) "
+                    + "and h.user_id <> m.user_id and (h.shadowed" + (blocks ? " or exists (select 1 from user_block b where b.app_id = m.app_id "
+                    + "and b.user_id = m.user_id and b.blocked_id = h.user_id)" : "") + "))";
             List<UnreadCounts.ChannelUnread> channels = tx.query(
-                    "select c.type || ':' || c.id as cid, c.last_seq, m.last_read_seq, "
-                            + "greatest(0, c.last_seq - greatest(m.last_read_seq, c.truncated_seq)) as unread, "
+                    "select c.type || ':' || c.id as cid, c.last_seq, m.last_read_seq, m.muted and (m.mute_expires_at is null or m.mute_expires_at > now()) as muted, "
+                            + "greatest(0, c.last_seq - greatest(m.last_read_seq, c.truncated_seq) - " + hidden + ") as unread, "
                             + "(select count(*) from user_message_flag f where f.app_id = m.app_id and f.user_id = m.user_id "
                             + "and f.channel_pk = m.channel_pk and (f.flags & 1) <> 0 and f.seq > greatest(m.last_read_seq, c.truncated_seq)) as mentions "
                             + "from channel_member m join channel c on c.pk = m.channel_pk where m.app_id = ? and m.user_id = ? "
                             + "and c.last_seq > greatest(m.last_read_seq, c.truncated_seq) order by c.last_message_at desc nulls last",
-                    rs -> new UnreadCounts.ChannelUnread(rs.getString("cid"), rs.getLong("unread"), rs.getLong("mentions"),
-                            rs.getLong("last_read_seq"), rs.getLong("last_seq")), app.value(), userId);
+                    rs -> {
+                        if (rs.getBoolean("muted")) {
+                            muted.add(rs.getString("cid"));
+                        }
+                        return new UnreadCounts.ChannelUnread(rs.getString("cid"), rs.getLong("unread"), rs.getLong("mentions"),
+                                rs.getLong("last_read_seq"), rs.getLong("last_seq"));
+                    }, app.value(), userId);
             long total = 0;
             long mentions = 0;
             List<UnreadCounts.ChannelUnread> unread = new ArrayList<>();
             for (UnreadCounts.ChannelUnread c : channels) {
-                total += c.unreadCount();
-                mentions += c.unreadMentions();
+                if (c.unreadCount() == 0) {
+                    continue;   // everything above the marker is hidden from this user
+                }
+                if (!muted.contains(c.cid())) {
+                    total += c.unreadCount();   // muted channels are listed but not counted in the total
+                    mentions += c.unreadMentions();
+                }
                 unread.add(c);
             }
             return new UnreadCounts(total, mentions, unread.size(), unread);

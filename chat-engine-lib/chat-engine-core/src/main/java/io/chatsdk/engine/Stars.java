@@ -59,9 +59,9 @@ public final class Stars {
         return ctx.db().read(tx -> MessageLoader.list(tx, app, "select " + Rows.MESSAGE_COLUMNS + MessageLoader.FROM
                         + "join user_message_flag f on f.app_id = msg.app_id and f.message_id = msg.id "
                         + "join channel_member m on m.channel_pk = msg.channel_pk and m.user_id = f.user_id "
-                        + "where f.app_id = ? and f.user_id = ? and (f.flags & 2) <> 0 and msg.seq > mc.truncated_seq "
-                        + "order by msg.created_at desc, msg.id limit " + limit,
-                userId, app.value(), userId));
+                        + "where f.app_id = ? and f.user_id = ? and (f.flags & 2) <> 0 and msg.seq > mc.truncated_seq and " + MessageLoader.VISIBLE
+                        + " order by msg.created_at desc, msg.id limit " + limit,
+                userId, app.value(), userId, userId, userId));
     }
 
     private String user(String serverSideUserId) {

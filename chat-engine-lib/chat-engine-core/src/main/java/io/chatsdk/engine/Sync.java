@@ -80,14 +80,16 @@ public final class Sync {
                     continue;
                 }
                 List<Message> missed = MessageLoader.list(tx, app, "select " + Rows.MESSAGE_COLUMNS + MessageLoader.FROM
-                        + "where msg.channel_pk = ? and msg.seq > ? order by msg.seq limit " + (pageLimit + 1), u.userId(), l.pk(), from);
+                        + "where msg.channel_pk = ? and msg.seq > ? and " + MessageLoader.VISIBLE + " order by msg.seq limit " + (pageLimit + 1),
+                        u.userId(), l.pk(), from, u.userId(), u.userId());
                 boolean more = missed.size() > pageLimit;
                 if (more) {
                     missed = missed.subList(0, pageLimit);
                 }
                 List<Message> changed = lastSyncAt == null ? List.of() : MessageLoader.list(tx, app, "select " + Rows.MESSAGE_COLUMNS
-                        + MessageLoader.FROM + "where msg.channel_pk = ? and msg.seq <= ? and msg.seq > ? and msg.updated_at > ? "
-                        + "order by msg.seq limit " + MAX_PAGE, u.userId(), l.pk(), w.getValue(), l.channel().truncatedSeq(), lastSyncAt);
+                        + MessageLoader.FROM + "where msg.channel_pk = ? and msg.seq <= ? and msg.seq > ? and msg.updated_at > ? and "
+                        + MessageLoader.VISIBLE + " order by msg.seq limit " + MAX_PAGE,
+                        u.userId(), l.pk(), w.getValue(), l.channel().truncatedSeq(), lastSyncAt, u.userId(), u.userId());
                 channels.put(w.getKey().toString(), new SyncResult.ChannelSync(missed, changed, more, false, l.channel().lastSeq()));
             }
             Set<String> asked = new TreeSet<>(lastSeqs.keySet());

@@ -225,16 +225,31 @@ final class Hub implements AutoCloseable {
             }
             AppHandle server = engine.app(e.appId());
             Collection<String> recipients = recipients(server, e);
-            String json = ApiJson.write(e.payload());
+            Map<String, Object> payload = e.payload();
+            String author = author(e);
+            boolean shadowed = payload.get("message") instanceof Map<?, ?> msg && Boolean.TRUE.equals(msg.get("shadowed"));
+            if (shadowed) {
+                recipients = author == null ? List.of() : List.of(author);   // a shadowed message exists for its author only
+            } else if (author != null && (e.type().startsWith("message.") || e.type().startsWith("reaction."))) {
+                Set<String> blockers = server.moderation().blockersOf(author, recipients);
+                if (!blockers.isEmpty()) {
+                    recipients = recipients.stream().filter(r -> !blockers.contains(r)).toList();
+                }
+            }
+            if (payload.containsKey("recipient_ids")) {
+                payload = new LinkedHashMap<>(payload);
+                payload.remove("recipient_ids");   // who else was told is not part of the event
+            }
+            String json = ApiJson.write(payload);
             String notification = null;
             boolean newMessage = e.type().equals("message.new");
             List<Connection> targets = new ArrayList<>();
             for (String userId : recipients) {
                 targets.addAll(app.getOrDefault(userId, Set.of()));
             }
-            if (e.cid() != null) {
+            if (e.cid() != null && !shadowed && !e.type().equals("message.flagged")) {
                 for (Connection w : watchers.getOrDefault(e.appId() + "|" + e.cid(), Set.of())) {
-                    if (!recipients.contains(w.userId)) {
+                    if (!recipients.contains(w.userId) && (author == null || !server.moderation().blockersOf(author, List.of(w.userId)).contains(w.userId))) {
                         targets.add(w); // a watcher who is not a member (livestream audience)
                     }
                 }
@@ -245,7 +260,7 @@ final class Hub implements AutoCloseable {
                 }
                 if (newMessage && !c.watches(e.cid())) {
                     if (notification == null) {
-                        Map<String, Object> n = new LinkedHashMap<>(e.payload());
+                        Map<String, Object> n = new LinkedHashMap<>(payload);
                         n.put("type", "notification.message_new");
                         notification = ApiJson.write(n);
                     }
@@ -260,8 +275,19 @@ final class Hub implements AutoCloseable {
         }
     }
 
+    /** The author of a message or reaction event, whose blockers must not receive it. */
+    private static String author(ChatEvent e) {
+        if (e.payload().get("message") instanceof Map<?, ?> m && m.get("user_id") instanceof String id) {
+            return id;
+        }
+        return null;
+    }
+
     private Collection<String> recipients(AppHandle server, ChatEvent e) {
         String type = e.type();
+        if (e.payload().get("recipient_ids") instanceof List<?> ids) {
+            return ids.stream().map(String::valueOf).toList();   // the event names its audience (message.flagged: the moderators)
+        }
         if (type.equals("user.presence.changed")) {
             String userId = (String) e.payload().get("user_id");
             Set<String> r = new LinkedHashSet<>(server.users().peers(userId, MAX_RECIPIENTS));

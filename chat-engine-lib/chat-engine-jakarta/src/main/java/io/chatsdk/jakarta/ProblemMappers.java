@@ -32,6 +32,10 @@ public final class ProblemMappers {
                 Response r = Problems.of(503, e.code().code(), e.getMessage(), null);
                 return Response.fromResponse(r).header("Retry-After", "5").build();
             }
+            if (e instanceof io.chatsdk.engine.SlowModeException slow) {
+                Response r = Problems.of(429, e.code().code(), e.getMessage(), null);
+                return Response.fromResponse(r).header("Retry-After", Integer.toString(slow.retryAfterSeconds())).build();
+            }
             return Problems.of(e.code().category().httpStatus(), e.code().code(), e.getMessage(), e.field());
         }
     }

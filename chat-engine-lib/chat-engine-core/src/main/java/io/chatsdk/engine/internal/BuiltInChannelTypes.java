@@ -21,9 +21,9 @@ public final class BuiltInChannelTypes {
     }
 
     private static final Set<Permission> MEMBER = EnumSet.of(READ_CHANNEL, SEND_MESSAGE, SEND_REPLY, UPDATE_OWN_MESSAGE,
-            DELETE_OWN_MESSAGE, SEND_REACTION, DELETE_OWN_REACTION, UPLOAD_ATTACHMENT, LEAVE_CHANNEL, PIN_MESSAGE);
+            DELETE_OWN_MESSAGE, SEND_REACTION, DELETE_OWN_REACTION, UPLOAD_ATTACHMENT, LEAVE_CHANNEL, PIN_MESSAGE, FLAG_MESSAGE);
     private static final Set<Permission> MODERATOR = union(MEMBER, EnumSet.of(UPDATE_CHANNEL, ADD_MEMBERS, REMOVE_MEMBERS,
-            UPDATE_ANY_MESSAGE, DELETE_ANY_MESSAGE, TRUNCATE_CHANNEL, FREEZE_CHANNEL, SEND_SYSTEM_MESSAGE));
+            UPDATE_ANY_MESSAGE, DELETE_ANY_MESSAGE, TRUNCATE_CHANNEL, FREEZE_CHANNEL, SEND_SYSTEM_MESSAGE, BAN_CHANNEL_MEMBER, SKIP_SLOW_MODE));
     private static final Set<Permission> OWNER = union(MODERATOR, EnumSet.of(DELETE_CHANNEL, UPDATE_MEMBER_ROLES));
 
     public static Definition[] all() {
@@ -43,7 +43,7 @@ public final class BuiltInChannelTypes {
     static Definition livestream() {
         ChannelConfig config = new ChannelConfig(false, false, true, true, true, true, true, true, 5000);
         Set<Permission> everyone = EnumSet.of(READ_CHANNEL, READ_MESSAGES_AS_NON_MEMBER, JOIN_CHANNEL, SEND_MESSAGE, SEND_REPLY,
-                SEND_REACTION, DELETE_OWN_REACTION, UPDATE_OWN_MESSAGE, DELETE_OWN_MESSAGE);
+                SEND_REACTION, DELETE_OWN_REACTION, UPDATE_OWN_MESSAGE, DELETE_OWN_MESSAGE, FLAG_MESSAGE);
         return new Definition("livestream", config, grants(everyone, EnumSet.of(READ_CHANNEL, READ_MESSAGES_AS_NON_MEMBER)));
     }
 

@@ -34,6 +34,7 @@ public final class Db implements AutoCloseable {
         props.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
         props.put(PersistenceUnitProperties.TRANSACTION_TYPE, "RESOURCE_LOCAL");
         props.put(PersistenceUnitProperties.CLASSLOADER, Db.class.getClassLoader());
+        // sessions.SessionCustomizer: the config.SessionCustomizer of EclipseLink 4 is gone from EclipseLink 5 (Payara)
         props.put(PersistenceUnitProperties.SESSION_CUSTOMIZER, FailFastSessionCustomizer.class.getName());
         this.emf = new PersistenceProvider().createEntityManagerFactory("chatsdk", props);
         if (emf == null) {

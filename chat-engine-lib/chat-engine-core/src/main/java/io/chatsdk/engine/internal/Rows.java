@@ -31,7 +31,7 @@ public final class Rows {
     public static final String MESSAGE_COLUMNS = "msg.id, msg.seq, msg.user_id, msg.type, msg.text, msg.attachments::text as attachments, "
             + "msg.mentioned_users, msg.parent_id, msg.show_in_channel, msg.reply_count, msg.quoted_message_id, msg.pinned_at, "
             + "msg.pinned_by, msg.pin_expires_at, msg.silent, msg.custom::text as custom, msg.created_at, msg.updated_at, "
-            + "msg.edited_at, msg.deleted_at, msg.content, msg.key_version, mc.type as channel_type, mc.id as channel_id";
+            + "msg.edited_at, msg.deleted_at, msg.content, msg.key_version, msg.shadowed, mc.type as channel_type, mc.id as channel_id";
 
     private Rows() {
     }
@@ -70,7 +70,7 @@ public final class Rows {
                 rs.getString("parent_id"), rs.getBoolean("show_in_channel"), rs.getInt("reply_count"), rs.getString("quoted_message_id"),
                 instant(rs, "pinned_at"), rs.getString("pinned_by"), instant(rs, "pin_expires_at"), rs.getBoolean("silent"),
                 content.custom(), Map.of(), Map.of(), List.of(), instant(rs, "created_at"),
-                instant(rs, "updated_at"), instant(rs, "edited_at"), instant(rs, "deleted_at"));
+                instant(rs, "updated_at"), instant(rs, "edited_at"), instant(rs, "deleted_at"), rs.getBoolean("shadowed"));
     }
 
     public static Reaction reaction(ResultSet rs) throws SQLException {

@@ -92,6 +92,9 @@ public final class Wire {
         putIfNotNull(m, "pinned_by_id", msg.pinnedBy());
         putIfNotNull(m, "pin_expires", ts(msg.pinExpiresAt()));
         m.put("silent", msg.silent());
+        if (msg.shadowed()) {
+            m.put("shadowed", true);   // only its author (and the server) ever sees a shadowed message
+        }
         m.put("reaction_counts", msg.reactionCounts());
         m.put("reaction_scores", msg.reactionScores());
         List<Object> own = new ArrayList<>();

@@ -36,7 +36,8 @@ public record Message(
         Instant createdAt,
         Instant updatedAt,
         Instant editedAt,
-        Instant deletedAt) {
+        Instant deletedAt,
+        boolean shadowed) {
 
     public boolean pinned() {
         return pinnedAt != null;

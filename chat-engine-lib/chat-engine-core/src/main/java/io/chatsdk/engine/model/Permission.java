@@ -31,7 +31,13 @@ public enum Permission {
     SEND_REACTION,
     DELETE_OWN_REACTION,
     UPLOAD_ATTACHMENT,
-    READ_MESSAGES_AS_NON_MEMBER;
+    READ_MESSAGES_AS_NON_MEMBER,
+    /** Flag a message of the channel for moderators to review. */
+    FLAG_MESSAGE,
+    /** Ban (or shadow-ban) a user in the channel, and lift such bans. */
+    BAN_CHANNEL_MEMBER,
+    /** Send without waiting for the channel's slow-mode cooldown. */
+    SKIP_SLOW_MODE;
 
     /** For example {@code "send-message"}. */
     public String wireName() {
