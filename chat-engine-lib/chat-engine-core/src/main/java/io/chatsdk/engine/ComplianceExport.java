@@ -128,11 +128,7 @@ public final class ComplianceExport {
                         begun = begin(w, c, begun, members, r);
                         w.membership(ch);
                     }
-                    if (ch.kind().equals("joined")) {
-                        members.add(ch.userId());
-                    } else {
-                        members.remove(ch.userId());
-                    }
+                    apply(members, ch);
                 }
                 begun = begin(w, c, begun, members, r);
                 w.message(withMembers(m, List.copyOf(members)));
@@ -149,11 +145,7 @@ public final class ComplianceExport {
                 begun = begin(w, c, begun, members, r);
                 w.membership(ch);
             }
-            if (ch.kind().equals("joined")) {
-                members.add(ch.userId());
-            } else {
-                members.remove(ch.userId());
-            }
+            apply(members, ch);
         }
         if (begun) {
             w.endConversation();
@@ -175,6 +167,14 @@ public final class ComplianceExport {
             }
         }
         return true;
+    }
+
+    private static void apply(TreeSet<String> members, ExportMembership change) {
+        if (change.kind().equals("joined")) {
+            members.add(change.userId());
+        } else {
+            members.remove(change.userId());
+        }
     }
 
     private static boolean inRange(Instant at, Request r) {
