@@ -7,6 +7,8 @@ import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.audit.AuditEntry;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.moderation.Blocklist;
+import io.chatsdk.engine.moderation.BlocklistBehavior;
 import io.chatsdk.engine.redact.RedactionPolicy;
 import io.chatsdk.engine.redact.RedactionSettings;
 
@@ -23,7 +25,8 @@ import java.util.Map;
  * <ol>
  *   <li>audit appends (hash chain, group commit) against plain JDBC inserts of an equal row, one commit each;</li>
  *   <li>sends with the redaction policy {@code mask} against the same sends with {@code off} (content is sealed in
- *       both: encryption cannot be switched off).</li>
+ *       both: encryption cannot be switched off);</li>
+ *   <li>sends into channels whose type has a 10,000-word blocklist against the same sends without one.</li>
  * </ol>
  */
 final class ComplianceBench {
@@ -33,7 +36,7 @@ final class ComplianceBench {
     }
 
     static void run(ChatEngine engine, HikariDataSource ds, AppHandle app, List<String> members, Duration warmup, Duration run) throws Exception {
-        System.out.println("## Compliance costs");
+        System.out.println("## Compliance and moderation costs");
         System.out.println();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table bench_audit (like audit_log including defaults)");
@@ -61,6 +64,24 @@ final class ComplianceBench {
             engine.compliance(app.id()).setRedaction(RedactionSettings.of(RedactionPolicy.OFF));
             print("send with redaction mask, 16 channels, " + threads + " thread" + (threads == 1 ? "" : "s") + " (vs off)", mask, off);
         }
+        // a 10,000-word blocklist (and two patterns) on the channel type, against no list, same channels and text
+        List<String> words = new java.util.ArrayList<>();
+        for (int w = 0; w < 10_000; w++) {
+            words.add("blocked" + Integer.toString(w, 36));
+        }
+        for (int threads : new int[] {1, 16}) {
+            Cid[] cids = new Cid[16];
+            for (int c = 0; c < cids.length; c++) {
+                cids[c] = app.channels().getOrCreate("team", "blocklist-" + threads + "-" + c, ChannelInput.withMembers("u0", members)).channel().cid();
+            }
+            EngineBench.Sender send = (thread, i) -> app.as("u" + thread).messages().send(cids[(int) (i % cids.length)], NewMessage.text(TEXT));
+            app.blocklists().put(new Blocklist("bench", BlocklistBehavior.BLOCK, List.of("nothing"), List.of()), List.of());
+            EngineBench.Result none = EngineBench.measure(send, threads, warmup, run);
+            app.blocklists().put(new Blocklist("bench", BlocklistBehavior.BLOCK, words, List.of("free\\s+money", "win[0-9]+prizes")), List.of("team"));
+            EngineBench.Result listed = EngineBench.measure(send, threads, warmup, run);
+            print("send with a 10,000-word blocklist, 16 channels, " + threads + " thread" + (threads == 1 ? "" : "s") + " (vs none)", listed, none);
+        }
+        app.blocklists().delete("bench");
         System.out.println();
     }
 

@@ -51,6 +51,8 @@ public final class AuditLog implements AutoCloseable {
     private final AuditSigner signer;
     private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>(50_000);
     private final Thread writer;
+    /** Chains whose head row exists (chains are never deleted), so the writer skips creating it. */
+    private final java.util.Set<String> knownChains = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
     /** {@code waited}: a caller blocks on it (fail it on error); otherwise the writer keeps retrying it. */
@@ -272,8 +274,10 @@ public final class AuditLog implements AutoCloseable {
         db.inTransaction(tx -> {
             Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
             for (Map.Entry<String, List<Pending>> chain : byChain.entrySet()) {
-                tx.update("insert into audit_chain (chain, last_seq, last_hash) values (?, 0, ?) on conflict do nothing",
-                        chain.getKey(), AuditHash.genesis());
+                if (!knownChains.contains(chain.getKey())) {
+                    tx.update("insert into audit_chain (chain, last_seq, last_hash) values (?, 0, ?) on conflict do nothing",
+                            chain.getKey(), AuditHash.genesis());
+                }
                 long[] seq = new long[1];
                 byte[][] prev = new byte[1][];
                 tx.one("select last_seq, last_hash from audit_chain where chain = ? for update", rs -> {
@@ -299,6 +303,7 @@ public final class AuditLog implements AutoCloseable {
             }
             return null;
         });
+        knownChains.addAll(byChain.keySet());
         sealed.forEach((p, r) -> p.done().complete(r));
     }
 
