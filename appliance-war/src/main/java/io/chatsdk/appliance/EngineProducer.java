@@ -90,7 +90,7 @@ public class EngineProducer {
         ChatEngine.Builder b = ChatEngine.builder()
                 .dataSource(database.dataSource())
                 .keyProvider(config.masterKey().<KeyProvider>map(AesGcmKeyProvider::fromBase64)
-                        .orElseGet(() -> Pkcs12KeyProvider.open(config.keystore(), config.keystorePassword())))
+                        .orElseGet(() -> keystore()))
                 .auditSigner(AuditKeys.signer(config.auditSigningKey()))
                 .checkpointInterval(config.auditCheckpointInterval())
                 .retentionInterval(config.retentionInterval())
@@ -103,6 +103,28 @@ public class EngineProducer {
             b.runtimeRole(database.runtimeRole());
         }
         return b.build();
+    }
+
+    /**
+     * The keystore, made on first start when the database holds no apps yet. A database that already has apps was set up
+     * with some keystore: a missing file then is a configuration error (a node without the shared keystore), not a
+     * reason to make new keys that the other nodes could not read.
+     */
+    private KeyProvider keystore() {
+        if (!java.nio.file.Files.exists(config.keystore()) && databaseHasApps()) {
+            throw new IllegalStateException("the keystore " + config.keystore() + " does not exist, but the database already has apps: "
+                    + "every node needs the keystore their keys were wrapped with (CHATSDK_KEYSTORE, CHATSDK_KEYSTORE_PASSWORD)");
+        }
+        return Pkcs12KeyProvider.open(config.keystore(), config.keystorePassword());
+    }
+
+    private boolean databaseHasApps() {
+        try (var c = database.dataSource().getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("select exists (select 1 from app)")) {
+            return rs.next() && rs.getBoolean(1);
+        } catch (java.sql.SQLException e) {
+            return false;   // no schema yet: a fresh database
+        }
     }
 
     void close(@Disposes ChatEngine engine) {

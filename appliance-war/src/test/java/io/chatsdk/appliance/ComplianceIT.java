@@ -103,6 +103,11 @@ class ComplianceIT {
     void tokenFailuresAreAuditedInTheAppsChainAndTheExportVerifiesOffline() throws Exception {
         Api.Res forged = app.call("POST", "/channels/messaging/deal/query", Map.of(), app.userToken("alice") + "x");
         assertThat(forged.status()).isEqualTo(401);
+        // a hostile API key (a NUL byte, which PostgreSQL refuses in text) is audited too and does not block the log
+        Api.Res nul = Api.send(appliance, "POST", "/api/v1/channels/messaging/deal/query?api_key=%00bad", "{}", "application/json", Map.of());
+        assertThat(nul.status()).isEqualTo(401);
+        assertThat(app.as("alice", "POST", "/channels/messaging/deal/message", Map.of("message", Map.of("text", "still audited"))).status())
+                .isEqualTo(201);
         // failures are audited without making the failing caller wait: the record lands just after the response
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> !compliance("GET", "/audit?action=auth.rejected", null).list("records").isEmpty());

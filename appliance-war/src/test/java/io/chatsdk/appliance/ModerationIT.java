@@ -53,6 +53,26 @@ class ModerationIT {
     }
 
     @Test
+    void customEventsCannotChooseTheirAudienceOrCarryMessages() throws Exception {
+        api.users("outsider");
+        try (WsClient alice = WsClient.connect(appliance, api.apiKey, api.userToken("alice"));
+             WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"));
+             WsClient outsider = WsClient.connect(appliance, api.apiKey, api.userToken("outsider"))) {
+            alice.await("health.check", 10);
+            bob.await("health.check", 10);
+            outsider.await("health.check", 10);
+            alice.send(Map.of("type", "custom", "cid", "messaging:mod-room", "event", Map.of("type", "nudge", "recipient_ids", List.of("outsider"),
+                    "member_ids", List.of("outsider"), "message", Map.of("user_id", "troll", "shadowed", true), "note", "hello")));
+            Map<String, Object> nudge = bob.await("nudge", 10);
+            assertThat(nudge).containsEntry("note", "hello").doesNotContainKeys("recipient_ids", "member_ids", "message");
+            alice.send(Map.of("type", "custom", "cid", "messaging:mod-room", "event", Map.of("type", "marker")));
+            bob.await("marker", 10);
+            Thread.sleep(300);
+            assertThat(outsider.seen.toString()).doesNotContain("nudge");
+        }
+    }
+
+    @Test
     void bansReachTheBannedUsersConnectionsAndStopSends() throws Exception {
         api.users("victim");
         api.as("alice", "POST", "/channels/messaging/ban-room/query", Map.of("data", Map.of("members", List.of("alice", "victim", "mod"))));

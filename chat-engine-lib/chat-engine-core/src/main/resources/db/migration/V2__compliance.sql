@@ -25,6 +25,8 @@ alter table message add column hold_deleted boolean not null default false;
 -- Event payloads are sealed too: they carry message content.
 alter table outbox_event add column sealed_payload bytea;
 alter table outbox_event add column key_version integer;
+-- a random id per row, bound into the sealed payload's associated data: a payload cannot be moved to another row
+alter table outbox_event add column seal_id uuid;
 alter table outbox_event alter column payload drop not null;
 
 -- Earlier versions of edited messages, sealed, for compliance exports.

@@ -68,6 +68,7 @@ public final class Blocklists {
             return null;
         });
         ctx.blocklists().forget(app);
+        audit("blocklist.put", list.name());
         return get(list.name());
     }
 
@@ -96,6 +97,13 @@ public final class Blocklists {
             throw ChatException.notFound(ErrorCode.NOT_FOUND, "blocklist '" + name + "'");
         }
         ctx.blocklists().forget(app);
+        audit("blocklist.deleted", name);
+    }
+
+    private void audit(String action, String name) {
+        String by = actor instanceof Actor.User u ? u.userId() : null;
+        ctx.audit().record(new io.chatsdk.engine.audit.AuditEntry(app, by == null ? "server" : "user", by, null, action, "blocklist", name,
+                null, null, true, null, Map.of()));
     }
 
     private Entry entry(Tx tx, java.sql.ResultSet rs) throws java.sql.SQLException {

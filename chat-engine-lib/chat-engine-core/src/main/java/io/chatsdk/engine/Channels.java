@@ -230,6 +230,7 @@ public final class Channels {
         ctx.db().inTransaction(tx -> {
             ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, ChannelGate.actingUser(actor, null), now);
             l.require(Permission.DELETE_CHANNEL);
+            io.chatsdk.engine.internal.HoldSql.lockForDelete(tx, app);
             if (tx.one("select 1 from message msg join channel mc on mc.pk = msg.channel_pk where msg.channel_pk = ? and "
                     + io.chatsdk.engine.internal.HoldSql.HELD + " limit 1", rs -> true, l.pk()).isPresent()) {
                 throw new ChatException(ErrorCode.LEGAL_HOLD, "channel " + cid + " holds messages under a legal hold; truncate or "

@@ -62,6 +62,8 @@ public final class Compliance {
             ctx.redactors().set(tx, app, settings);
             return null;
         });
+        ctx.audit().record(io.chatsdk.engine.audit.AuditEntry.system(app, "redaction.set", "app", app.toString(),
+                Map.of("policy", settings.policy().wire())));
         return settings;
     }
 }

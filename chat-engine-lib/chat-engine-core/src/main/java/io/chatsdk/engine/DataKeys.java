@@ -29,7 +29,9 @@ public final class DataKeys {
 
     /** Makes a new data key version current; returns it. */
     public int rotate() {
-        return ctx.db().inTransaction(tx -> tx.keys().rotate(tx, app));
+        int version = ctx.db().inTransaction(tx -> tx.keys().rotate(tx, app));
+        ctx.audit().record(AuditEntry.system(app, "keys.rotated", "app", app.toString(), Map.of("version", Integer.toString(version))));
+        return version;
     }
 
     /** The version new content is sealed under. */
@@ -98,6 +100,7 @@ public final class DataKeys {
      */
     public void destroy() {
         ctx.db().inTransaction(tx -> {
+            io.chatsdk.engine.internal.HoldSql.lockForDelete(tx, app);
             if (tx.one("select 1 from legal_hold where app_id = ? and released_at is null limit 1", rs -> true, app.value()).isPresent()) {
                 throw new ChatException(ErrorCode.LEGAL_HOLD, "app " + app + " has an active legal hold; release it before destroying the keys", null, null);
             }
@@ -105,5 +108,10 @@ public final class DataKeys {
             tx.update("update app set disabled = true, updated_at = ? where id = ?", ctx.now(), app.value());
             return null;
         });
+        ctx.db().read(tx -> {
+            tx.keys().forget(app);
+            return null;
+        });
+        ctx.audit().record(AuditEntry.system(app, "keys.destroyed", "app", app.toString(), Map.of()));
     }
 }

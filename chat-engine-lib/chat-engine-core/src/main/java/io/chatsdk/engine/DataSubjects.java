@@ -118,6 +118,7 @@ public final class DataSubjects {
                     + "where app_id = ? and id = ?", ctx.now(), ctx.now(), app.value(), userId) == 0) {
                 throw ChatException.notFound(ErrorCode.USER_NOT_FOUND, "user '" + userId + "'");
             }
+            HoldSql.lockForDelete(tx, app);
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("held_messages", (long) tx.update("update message msg set deleted_at = coalesce(msg.deleted_at, ?), hold_deleted = true, updated_at = ? "
                     + "from channel mc where mc.pk = msg.channel_pk and msg.app_id = ? and msg.user_id = ? and " + HoldSql.HELD,
@@ -134,6 +135,13 @@ public final class DataSubjects {
                         "deleted-" + ctx.ids().next(), ctx.now(), app.value(), free));
             }
             c.put("reactions", (long) tx.update("delete from reaction where app_id = ? and user_id = ?", app.value(), userId));
+            // moderation records about or by the user (free-text reasons included)
+            c.put("moderation_records", (long) (tx.update("delete from flag where app_id = ? and (flagged_by = ? or target_user_id = ?)", app.value(), userId, userId)
+                    + tx.update("delete from user_block where app_id = ? and (user_id = ? or blocked_id = ?)", app.value(), userId, userId)
+                    + tx.update("delete from user_mute where app_id = ? and (user_id = ? or target_id = ?)", app.value(), userId, userId)
+                    + tx.update("delete from channel_ban where app_id = ? and user_id = ?", app.value(), userId)
+                    + tx.update("delete from channel_cooldown where user_id = ? and channel_pk in (select pk from channel where app_id = ?)", userId, app.value())));
+            tx.update("update app_user set ban_reason = null where app_id = ? and id = ?", app.value(), userId);
             c.put("flags", (long) tx.update("delete from user_message_flag where app_id = ? and user_id = ?", app.value(), userId));
             tx.update("update channel set member_count = member_count - 1 where pk in (select channel_pk from channel_member where app_id = ? and user_id = ?)",
                     app.value(), userId);

@@ -154,17 +154,32 @@ public final class Flags {
             Moderators.require(tx, app, actor, "review-flags");
             return tx.one("select * from flag where app_id = ? and id = ?", Flags::row, app.value(), flagId);
         }).orElseThrow(() -> ChatException.notFound(ErrorCode.NOT_FOUND, "flag " + flagId));
-        if (flag.reviewedAt() != null) {
-            throw new ChatException(ErrorCode.CONFLICT, "flag " + flagId + " was already reviewed (" + flag.reviewAction() + ")", "id", null);
-        }
-        AppHandle server = handle.server();
-        switch (action) {
-            case DISMISS -> { }
-            case DELETE_MESSAGE -> server.messages().delete(requireMessage(flag, action), false);
-            case BAN_USER -> new Moderation(ctx, app, Actor.SERVER).ban(flag.targetUserId(), null, null, note, false);
-            case SHADOW_MESSAGE -> shadow(requireMessage(flag, action));
+        if (action == Review.DELETE_MESSAGE || action == Review.SHADOW_MESSAGE) {
+            requireMessage(flag, action);
         }
         Instant now = ctx.now();
+        // claim the flag first: of two reviewers acting at once, one acts and the other gets a conflict
+        boolean claimed = ctx.db().inTransaction(tx -> tx.update("update flag set reviewed_at = ?, reviewed_by = ?, review_action = ?, review_note = ? "
+                + "where app_id = ? and id = ? and reviewed_at is null", now, reviewer == null ? "server" : reviewer, action.wire(), note,
+                app.value(), flagId)) == 1;
+        if (!claimed) {
+            Flag current = get(flagId);
+            throw new ChatException(ErrorCode.CONFLICT, "flag " + flagId + " was already reviewed (" + current.reviewAction() + ")", "id", null);
+        }
+        AppHandle server = handle.server();
+        try {
+            switch (action) {
+                case DISMISS -> { }
+                case DELETE_MESSAGE -> server.messages().delete(flag.messageId(), false);
+                case BAN_USER -> new Moderation(ctx, app, Actor.SERVER).ban(flag.targetUserId(), null, null, note, false);
+                case SHADOW_MESSAGE -> shadow(flag.messageId());
+            }
+        } catch (RuntimeException e) {
+            // the action did not happen: the flag is open again for another review
+            ctx.db().inTransaction(tx -> tx.update("update flag set reviewed_at = null, reviewed_by = null, review_action = null, review_note = null "
+                    + "where app_id = ? and id = ?", app.value(), flagId));
+            throw e;
+        }
         ctx.db().inTransaction(tx -> tx.update("update flag set reviewed_at = ?, reviewed_by = ?, review_action = ?, review_note = ? where app_id = ? "
                         + "and target_type = ? and coalesce(message_id, '') = coalesce(?, '') and target_user_id = ? and reviewed_at is null",
                 now, reviewer == null ? "server" : reviewer, action.wire(), note, app.value(), flag.targetType(), flag.messageId(), flag.targetUserId()));

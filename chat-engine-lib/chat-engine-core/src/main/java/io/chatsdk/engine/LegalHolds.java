@@ -8,6 +8,7 @@ import io.chatsdk.engine.model.LegalHold;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -55,9 +56,14 @@ public final class LegalHolds {
         }
         UUID id = ctx.ids().next();
         Instant now = ctx.now();
-        ctx.db().inTransaction(tx -> tx.update("insert into legal_hold (id, app_id, name, reason, user_ids, channel_cids, starts_at, ends_at, "
-                        + "created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, app.value(), name.strip(), reason.strip(),
-                users, cids, startsAt, endsAt, createdBy, now));
+        ctx.db().inTransaction(tx -> {
+            HoldSql.lockForHoldChange(tx, app);
+            return tx.update("insert into legal_hold (id, app_id, name, reason, user_ids, channel_cids, starts_at, ends_at, "
+                            + "created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, app.value(), name.strip(), reason.strip(),
+                    users, cids, startsAt, endsAt, createdBy, now);
+        });
+        ctx.audit().record(new io.chatsdk.engine.audit.AuditEntry(app, "compliance", createdBy, null, "legal_hold.created", "legal_hold",
+                id.toString(), null, null, true, null, Map.of("users", Integer.toString(users.size()), "channels", Integer.toString(cids.size()))));
         return get(id);
     }
 
@@ -74,12 +80,17 @@ public final class LegalHolds {
 
     /** Releases an active hold; releasing twice is a conflict. */
     public LegalHold release(UUID id, String releasedBy) {
-        int n = ctx.db().inTransaction(tx -> tx.update("update legal_hold set released_at = ?, released_by = ? where app_id = ? and id = ? "
-                + "and released_at is null", ctx.now(), releasedBy, app.value(), id));
+        int n = ctx.db().inTransaction(tx -> {
+            HoldSql.lockForHoldChange(tx, app);
+            return tx.update("update legal_hold set released_at = ?, released_by = ? where app_id = ? and id = ? and released_at is null",
+                    ctx.now(), releasedBy, app.value(), id);
+        });
         if (n == 0) {
             LegalHold h = get(id);
             throw new ChatException(ErrorCode.CONFLICT, "legal hold " + h.id() + " was already released", "id", null);
         }
+        ctx.audit().record(new io.chatsdk.engine.audit.AuditEntry(app, "compliance", releasedBy, null, "legal_hold.released", "legal_hold",
+                id.toString(), null, null, true, null, Map.of()));
         return get(id);
     }
 

@@ -155,11 +155,11 @@ public final class Messages {
                         + "parent_id, show_in_channel, quoted_message_id, silent, content, key_version, shadowed, created_at, updated_at) "
                         + "select ?, ?, ?, s.last_seq, ?, ?, '', '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from s "
                         + "on conflict (app_id, id) do nothing returning seq",
-                rs -> rs.getLong(1), inMainStream, now, now, l.pk(), now, l.pk(), author,
+                rs -> rs.getLong(1), inMainStream && !shadowed, now, now, l.pk(), now, l.pk(), author,
                 app.value(), id, l.pk(), author, storedType, mentions,
                 in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), shadowed, now, now)
                 .orElseThrow(DuplicateId::new);
-        if (in.parentId() != null) {
+        if (in.parentId() != null && !shadowed) {   // a shadowed reply must not show up as a count either
             tx.update("update message set reply_count = reply_count + 1 where app_id = ? and id = ?", app.value(), in.parentId());
         }
         if (!mentions.isEmpty() && !shadowed) {
@@ -309,8 +309,19 @@ public final class Messages {
             }
             MessageContent old = MessageRevisions.lockContent(tx, app, messageId);
             MessageContent updated = ctx.redactors().apply(tx, app, change.apply(old));
+            boolean shadow = false;
             if (!updated.text().equals(old.text())) {
                 MessageInput.text(updated.text(), t.channel().channel().config());
+                // an edit may not carry what a send could not: blocklists apply, and a shadow-banned author's edit is shadowed
+                SendChecks.Verdict verdict = SendChecks.blocklists(tx, ctx, app, t.channel(), updated.text());
+                shadow = verdict.shadow() || t.channel().authorShadowBanned();
+                if (verdict.flag()) {
+                    Flags.raise(tx, ctx, app, "message", messageId, loc.message().userId(), loc.message().cid().toString(), Flags.BLOCKLIST_FLAGGER,
+                            "blocklist " + verdict.list(), now);
+                }
+            }
+            if (shadow) {
+                tx.update("update message set shadowed = true where app_id = ? and id = ?", app.value(), messageId);
             }
             MessageRevisions.keep(tx, app, messageId, old, now);
             ContentKeys.Sealed sealed = updated.seal(tx, app, messageId);
@@ -329,6 +340,7 @@ public final class Messages {
             MessageLoader.Located loc = targetForWrite(tx, messageId, Permission.DELETE_OWN_MESSAGE, Permission.DELETE_ANY_MESSAGE).loc();
             tx.update("update message set deleted_at = coalesce(deleted_at, ?), updated_at = ? where app_id = ? and id = ?", now, now, app.value(), messageId);
             if (hard) {
+                io.chatsdk.engine.internal.HoldSql.lockForDelete(tx, app);
                 if (LegalHolds.holds(tx, app, messageId)) {
                     // hidden from everyone now; erased once no hold keeps it (the retention job does it)
                     tx.update("update message set hold_deleted = true where app_id = ? and id = ?", app.value(), messageId);

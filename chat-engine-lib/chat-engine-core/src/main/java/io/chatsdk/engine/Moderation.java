@@ -247,6 +247,9 @@ public final class Moderation {
                     "channel", Map.of("cid", cid.toString(), "cooldown", seconds)));
             return null;
         });
+        String by = ChannelGate.actingUser(actor, null);
+        ctx.audit().record(new AuditEntry(app, by == null ? "server" : "user", by, null, "moderation.slow_mode", "channel", cid.toString(),
+                null, null, true, null, Map.of("cooldown", Integer.toString(seconds))));
     }
 
     private Instant expiry(Duration timeout, Instant now) {

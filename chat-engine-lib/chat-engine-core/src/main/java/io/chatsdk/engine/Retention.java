@@ -56,13 +56,16 @@ public final class Retention {
         }
         Instant now = ctx.now();
         UUID id = ctx.ids().next();
-        return ctx.db().inTransaction(tx -> {
+        RetentionPolicy policy = ctx.db().inTransaction(tx -> {
             tx.update("delete from retention_policy where app_id = ? and coalesce(channel_type, '') = coalesce(?, '') "
                     + "and coalesce(channel_cid, '') = coalesce(?, '')", app.value(), channelType, channelCid);
             tx.update("insert into retention_policy (id, app_id, channel_type, channel_cid, max_age_secs, created_at, updated_at) "
                     + "values (?, ?, ?, ?, ?, ?, ?)", id, app.value(), channelType, channelCid, maxAge.toSeconds(), now, now);
             return new RetentionPolicy(id, channelType, channelCid, maxAge, now, now);
         });
+        ctx.audit().record(AuditEntry.system(app, "retention.set", "retention_policy", id.toString(),
+                Map.of("max_age_seconds", Long.toString(maxAge.toSeconds()), "scope", channelCid != null ? channelCid : channelType != null ? channelType : "app")));
+        return policy;
     }
 
     public List<RetentionPolicy> list() {
@@ -95,6 +98,7 @@ public final class Retention {
         } while (n == BATCH);
         do {
             n = ctx.db().inTransaction(tx -> {
+                HoldSql.lockForDelete(tx, app);
                 List<String> ids = tx.query("select msg.id from message msg join channel mc on mc.pk = msg.channel_pk where msg.app_id = ? "
                         + "and msg.hold_deleted and not " + HoldSql.HELD + " limit " + BATCH + " for update of msg skip locked", rs -> rs.getString(1), app.value());
                 ids.forEach(id -> Messages.erase(tx, app, id));
@@ -114,6 +118,7 @@ public final class Retention {
     }
 
     private int purgeBatch(Tx tx, Instant now, Map<String, Long> counts) {
+        HoldSql.lockForDelete(tx, app);
         List<String> ids = tx.query("select msg.id from message msg join channel mc on mc.pk = msg.channel_pk where msg.app_id = ? "
                         + "and msg.created_at < ?::timestamptz - make_interval(secs => " + POLICY + ") and not " + HoldSql.HELD
                         + " limit " + BATCH + " for update of msg skip locked",

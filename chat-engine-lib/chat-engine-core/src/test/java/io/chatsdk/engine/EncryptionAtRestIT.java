@@ -77,10 +77,13 @@ class EncryptionAtRestIT extends EngineTest {
         assertThat(app.messages().get(before.id()).text()).isEqualTo("before rotation");
 
         Map<String, Long> done = keys.reencrypt();
-        assertThat(done).containsEntry("messages", 1L).containsEntry("keys_deleted", 1L);
+        assertThat(done).as("a just-retired key may still be in use on other nodes for a few seconds")
+                .containsEntry("messages", 1L).containsEntry("keys_deleted", 0L);
         assertThat(keyVersion(before.id())).isEqualTo(2);
         assertThat(app.messages().get(before.id()).text()).isEqualTo("before rotation");
-        assertThat(keys.reencrypt()).containsEntry("messages", 0L).containsEntry("keys_deleted", 0L);
+        sql("update app_data_key set retired_at = retired_at - interval '6 minutes' where app_id = '" + app.id() + "'");
+        assertThat(keys.reencrypt()).containsEntry("messages", 0L).containsEntry("keys_deleted", 1L);
+        assertThat(keys.reencrypt()).containsEntry("keys_deleted", 0L);
     }
 
     @Test

@@ -97,6 +97,11 @@ class FlagsAndBlocklistsIT extends EngineTest {
         assertThat(app.as("mod").flags().query(false, "message", 10, 0)).singleElement()
                 .satisfies(f -> assertThat(f.messageId()).isEqualTo(flagged.id()))
                 .satisfies(f -> assertThat(f.flaggedBy()).isEqualTo(Flags.BLOCKLIST_FLAGGER));
+        Message harmless = app.as("u2").messages().send(cid, NewMessage.text("harmless"));
+        assertThatThrownBy(() -> app.as("u2").messages().partialUpdate(harmless.id(), Map.of("text", "now a BADWORD"), List.of()))
+                .as("an edit may not carry what a send could not").extracting(FlagsAndBlocklistsIT::code).isEqualTo(ErrorCode.BLOCKLISTED);
+        app.as("u2").messages().partialUpdate(harmless.id(), Map.of("text", "a scam link after all"), List.of());
+        assertThat(app.as("u1").messages().list(cid, MessagePage.latest(20))).extracting(Message::id).doesNotContain(harmless.id());
         Cid team = app.channels().getOrCreate("team", "t", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
         assertThat(app.as("u1").messages().send(team, NewMessage.text("badword")).text()).as("lists apply to their channel types only").isEqualTo("badword");
         assertThat(app.blocklists().list()).extracting(e -> e.list().name()).containsExactly("quiet", "watch", "words");

@@ -23,6 +23,10 @@ final class Authenticator {
         if (apiKey == null || apiKey.isBlank()) {
             throw ApiException.unauthorized("api_key_missing", "send the app's API key as the api_key query parameter or the X-Api-Key header");
         }
+        // API keys are short and alphanumeric; anything else is refused before it reaches a cache or the database
+        if (!apiKey.strip().matches("[A-Za-z0-9_-]{1,64}")) {
+            throw ApiException.unauthorized("api_key_invalid", "the API key does not name an app");
+        }
         AppDirectory.Entry app = ctx.apps().byApiKey(apiKey.strip())
                 .orElseThrow(() -> ApiException.unauthorized("api_key_invalid", "the API key does not name an app"));
         if (app.app().keysDestroyedAt() != null) {

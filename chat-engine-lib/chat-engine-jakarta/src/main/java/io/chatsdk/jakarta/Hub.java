@@ -187,7 +187,9 @@ final class Hub implements AutoCloseable {
         c.caller.app().channels().get(cid); // read permission on the channel
         Map<String, Object> extra = new LinkedHashMap<>(event);
         extra.remove("type");
-        extra.keySet().removeAll(Set.of("cid", "channel_type", "channel_id", "user", "user_id", "created_at"));
+        // keys the hub itself routes or filters by may not come from a client
+        extra.keySet().removeAll(Set.of("cid", "channel_type", "channel_id", "user", "user_id", "created_at", "recipient_ids", "member_ids",
+                "message", "reaction"));
         // custom events are published, so the app's card number and PHI policy applies to them as to messages
         ephemeral(c.appId, t, cid, c.userId, engine.compliance(c.appId).redact("event", extra));
     }
@@ -231,7 +233,10 @@ final class Hub implements AutoCloseable {
             if (shadowed) {
                 recipients = author == null ? List.of() : List.of(author);   // a shadowed message exists for its author only
             } else if (author != null && (e.type().startsWith("message.") || e.type().startsWith("reaction."))) {
-                Set<String> blockers = server.moderation().blockersOf(author, recipients);
+                Set<String> blockers = new java.util.HashSet<>(server.moderation().blockersOf(author, recipients));
+                if (e.type().startsWith("reaction.") && e.payload().get("user_id") instanceof String reactor && !reactor.equals(author)) {
+                    blockers.addAll(server.moderation().blockersOf(reactor, recipients));   // nor the reactions of someone they block
+                }
                 if (!blockers.isEmpty()) {
                     recipients = recipients.stream().filter(r -> !blockers.contains(r)).toList();
                 }
@@ -248,8 +253,11 @@ final class Hub implements AutoCloseable {
                 targets.addAll(app.getOrDefault(userId, Set.of()));
             }
             if (e.cid() != null && !shadowed && !e.type().equals("message.flagged")) {
-                for (Connection w : watchers.getOrDefault(e.appId() + "|" + e.cid(), Set.of())) {
-                    if (!recipients.contains(w.userId) && (author == null || !server.moderation().blockersOf(author, List.of(w.userId)).contains(w.userId))) {
+                Set<Connection> audience = watchers.getOrDefault(e.appId() + "|" + e.cid(), Set.of());
+                Set<String> watcherBlockers = author == null || audience.isEmpty() ? Set.of()
+                        : server.moderation().blockersOf(author, audience.stream().map(w -> w.userId).toList());
+                for (Connection w : audience) {
+                    if (!recipients.contains(w.userId) && !watcherBlockers.contains(w.userId)) {
                         targets.add(w); // a watcher who is not a member (livestream audience)
                     }
                 }
@@ -285,7 +293,7 @@ final class Hub implements AutoCloseable {
 
     private Collection<String> recipients(AppHandle server, ChatEvent e) {
         String type = e.type();
-        if (e.payload().get("recipient_ids") instanceof List<?> ids) {
+        if (e.id() > 0 && e.type().equals("message.flagged") && e.payload().get("recipient_ids") instanceof List<?> ids) {
             return ids.stream().map(String::valueOf).toList();   // the event names its audience (message.flagged: the moderators)
         }
         if (type.equals("user.presence.changed")) {

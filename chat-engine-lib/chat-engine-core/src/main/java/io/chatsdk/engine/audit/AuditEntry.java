@@ -16,7 +16,40 @@ public record AuditEntry(AppId app, String actorType, String actorId, String act
     public AuditEntry {
         Objects.requireNonNull(actorType, "actorType");
         Objects.requireNonNull(action, "action");
-        details = details == null ? Map.of() : Map.copyOf(details);
+        // values come from requests (paths, headers, api keys): keep them printable and bounded, so no entry can be
+        // refused by the database (PostgreSQL refuses NUL) and block the log
+        actorId = clean(actorId);
+        actorRole = clean(actorRole);
+        action = clean(action);
+        resourceType = clean(resourceType);
+        resourceId = clean(resourceId);
+        ip = clean(ip);
+        userAgent = clean(userAgent);
+        reason = clean(reason);
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+        if (details != null) {
+            details.forEach((k, v) -> d.put(clean(k), v == null ? "" : clean(v)));
+        }
+        details = Map.copyOf(d);
+    }
+
+    /** Control characters become U+FFFD and values are cut to 500 characters. */
+    static String clean(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 500));
+        for (int i = 0; i < s.length() && b.length() < 500; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) || (Character.isSurrogate(c) && !validSurrogate(s, i)) ? '\uFFFD' : c);
+        }
+        return b.toString();
+    }
+
+    private static boolean validSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 
     /** An action the engine itself took (a scheduled purge, a re-encryption). */

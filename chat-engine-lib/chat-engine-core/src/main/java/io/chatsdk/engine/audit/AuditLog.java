@@ -56,7 +56,10 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean running = true;
 
     /** {@code waited}: a caller blocks on it (fail it on error); otherwise the writer keeps retrying it. */
-    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done, boolean waited) {
+    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done, boolean waited, int attempts) {
+        Pending(AuditEntry entry, CompletableFuture<AuditRecord> done, boolean waited) {
+            this(entry, done, waited, 0);
+        }
     }
 
     /** {@code signer} (nullable) is the operator's checkpoint key, used by {@link #export(AuditQuery, OutputStream)}. */
@@ -243,12 +246,21 @@ public final class AuditLog implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "audit batch of " + batch.size() + " failed: " + e.getClass().getName());
+                if (!(e instanceof ChatException ce && ce.code() == ErrorCode.UNAVAILABLE) && batch.size() > 1) {
+                    // not an outage: find the entry the database refuses, so that it cannot block the others
+                    isolate(batch);
+                    batch.clear();
+                    continue;
+                }
                 List<Pending> keep = new ArrayList<>();
                 for (Pending p : batch) {
-                    if (p.waited() || !running) {
+                    if (p.waited() || !running || p.attempts() >= 100) {
+                        if (!p.waited()) {
+                            LOG.log(Level.WARNING, "dropped an audit record of " + p.entry().action() + " after " + p.attempts() + " attempts");
+                        }
                         p.done().completeExceptionally(e);
                     } else {
-                        keep.add(p);
+                        keep.add(new Pending(p.entry(), p.done(), false, p.attempts() + 1));
                     }
                 }
                 for (int i = keep.size() - 1; i >= 0; i--) {
@@ -305,6 +317,18 @@ public final class AuditLog implements AutoCloseable {
         });
         knownChains.addAll(byChain.keySet());
         sealed.forEach((p, r) -> p.done().complete(r));
+    }
+
+    /** Writes each entry of a failed batch on its own; one the database refuses fails alone and is not retried. */
+    private void isolate(List<Pending> batch) {
+        for (Pending p : batch) {
+            try {
+                write(List.of(p));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "audit record of " + p.entry().action() + " refused by the database: " + e.getClass().getName());
+                p.done().completeExceptionally(e);
+            }
+        }
     }
 
     /** Backs off 1, 2, 4, 8, then 10 s between retries while the database is away. */

@@ -132,11 +132,17 @@ public final class ContentKeys {
         return next;
     }
 
-    /** Crypto-shredding: deletes every key of the app and marks it; its sealed content can never be opened again. */
+    /**
+     * Crypto-shredding: deletes every key of the app and marks it, so its sealed content can never be opened again; also
+     * blanks content written before encryption existed and drops the app's outbox events. The caller calls
+     * {@link #forget} after the commit, so that no request on this node re-caches a key in between.
+     */
     public void destroy(Tx tx, AppId app) {
         tx.update("delete from app_data_key where app_id = ?", app.value());
+        tx.update("update message set text = '', attachments = '[]', custom = '{}' where app_id = ? and key_version is null "
+                + "and (text <> '' or attachments <> '[]' or custom <> '{}')", app.value());
+        tx.update("delete from outbox_event where app_id = ?", app.value());
         tx.update("update app set keys_destroyed_at = coalesce(keys_destroyed_at, ?) where id = ?", clock.instant(), app.value());
-        forget(app);
     }
 
     /** Drops this node's cached keys of an app. */
@@ -147,11 +153,12 @@ public final class ContentKeys {
 
     /** Deletes retired key versions that no stored value uses any more; returns how many. */
     public int pruneRetired(Tx tx, AppId app) {
-        return tx.update("delete from app_data_key k where k.app_id = ? and k.retired_at is not null "
+        // retired longer than nodes may keep sealing with it (CURRENT_TTL), so no in-flight write still uses it
+        return tx.update("delete from app_data_key k where k.app_id = ? and k.retired_at < ?::timestamptz - interval '5 minutes' "
                 + "and not exists (select 1 from message m where m.app_id = k.app_id and m.key_version = k.version) "
                 + "and not exists (select 1 from message_revision r where r.app_id = k.app_id and r.key_version = k.version) "
                 + "and not exists (select 1 from outbox_event o where o.app_id = k.app_id and o.key_version = k.version and o.published_at is null)",
-                app.value());
+                app.value(), clock.instant());
     }
 
     private int create(Tx tx, AppId app, int version) {
@@ -194,7 +201,8 @@ public final class ContentKeys {
             return key;
         }
         byte[] wrapped = tx.one("select wrapped from app_data_key where app_id = ? and version = ?", rs -> rs.getBytes(1), app.value(), version)
-                .orElseThrow(() -> erased(app));
+                .orElseThrow(() -> reload(tx, app).destroyed() ? erased(app)
+                        : new ChatException(ErrorCode.INTERNAL, "data key version " + version + " of app " + app + " is missing", null, null));
         byte[] raw = kek.unwrap(wrapped, dekContext(app, version));
         key = new SecretKeySpec(raw, "AES");
         Arrays.fill(raw, (byte) 0);

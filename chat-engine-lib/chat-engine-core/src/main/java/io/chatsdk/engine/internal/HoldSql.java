@@ -15,4 +15,17 @@ public final class HoldSql {
 
     private HoldSql() {
     }
+
+    /**
+     * Taken by every deletion before it checks {@link #HELD}: shared among deletions, exclusive against placing or
+     * releasing a hold, so a hold committed meanwhile cannot miss a delete that checked before it existed.
+     */
+    public static void lockForDelete(Tx tx, io.chatsdk.engine.AppId app) {
+        tx.one("select pg_advisory_xact_lock_shared(hashtext(?))", rs -> true, "chatsdk-hold:" + app.value());
+    }
+
+    /** Taken when a hold is placed or released. */
+    public static void lockForHoldChange(Tx tx, io.chatsdk.engine.AppId app) {
+        tx.one("select pg_advisory_xact_lock(hashtext(?))", rs -> true, "chatsdk-hold:" + app.value());
+    }
 }

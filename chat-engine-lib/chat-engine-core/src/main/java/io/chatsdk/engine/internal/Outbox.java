@@ -15,17 +15,18 @@ public final class Outbox {
     private Outbox() {
     }
 
-    /** The associated data of a sealed payload: the event's type, channel and seq. */
-    static String rowId(String type, String cid, Long seq) {
-        return type + "|" + cid + "|" + seq;
+    /** The associated data of a sealed payload: the event's type, channel, seq and the row's random seal id. */
+    static String rowId(String type, String cid, Long seq, UUID sealId) {
+        return type + "|" + cid + "|" + seq + "|" + sealId;
     }
 
     /** The payload of an outbox row: sealed rows are opened, rows from before sealing read as they are. */
-    static Map<String, Object> payload(Tx tx, AppId app, String type, String cid, Long seq, byte[] sealed, Integer version, String plain) {
+    static Map<String, Object> payload(Tx tx, AppId app, String type, String cid, Long seq, UUID sealId, byte[] sealed, Integer version,
+                                       String plain) {
         if (sealed == null) {
             return Json.readMap(plain);
         }
-        return Json.readMap(new String(tx.keys().open(tx, app, PURPOSE, rowId(type, cid, seq), version, sealed), StandardCharsets.UTF_8));
+        return Json.readMap(new String(tx.keys().open(tx, app, PURPOSE, rowId(type, cid, seq, sealId), version, sealed), StandardCharsets.UTF_8));
     }
 
     /**
@@ -48,9 +49,10 @@ public final class Outbox {
         payload.put("created_at", at.toString());
         payload.putAll(body);
         // payloads carry message content, so they are sealed like it
-        ContentKeys.Sealed sealed = tx.keys().seal(tx, app, PURPOSE, rowId(type, cid, seq), Json.write(payload).getBytes(StandardCharsets.UTF_8));
-        tx.update("insert into outbox_event (app_id, type, cid, channel_pk, seq, sealed_payload, key_version, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                app.value(), type, cid, channelPk, seq, sealed.bytes(), sealed.version(), at);
+        UUID sealId = UUID.randomUUID();
+        ContentKeys.Sealed sealed = tx.keys().seal(tx, app, PURPOSE, rowId(type, cid, seq, sealId), Json.write(payload).getBytes(StandardCharsets.UTF_8));
+        tx.update("insert into outbox_event (app_id, type, cid, channel_pk, seq, sealed_payload, key_version, seal_id, created_at) "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", app.value(), type, cid, channelPk, seq, sealed.bytes(), sealed.version(), sealId, at);
         tx.markEventsWritten();
     }
 }

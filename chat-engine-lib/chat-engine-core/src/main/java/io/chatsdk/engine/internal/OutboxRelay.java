@@ -108,20 +108,28 @@ public final class OutboxRelay implements AutoCloseable {
             }
             List<Long> discarded = new ArrayList<>();
             List<ChatEvent> events = new ArrayList<>();
-            tx.query("select id, app_id, type, cid, seq, created_at, payload::text as payload, sealed_payload, key_version from outbox_event "
+            tx.query("select id, app_id, type, cid, seq, created_at, payload::text as payload, sealed_payload, key_version, seal_id from outbox_event "
                             + "where published_at is null order by id limit " + BATCH,
                     rs -> {
                         AppId app = new AppId(rs.getObject(2, java.util.UUID.class));
                         Long seq = Tx.nullableLong(rs, "seq");
                         try {
-                            Map<String, Object> payload = Outbox.payload(tx, app, rs.getString(3), rs.getString(4), seq, rs.getBytes("sealed_payload"),
+                            Map<String, Object> payload = Outbox.payload(tx, app, rs.getString(3), rs.getString(4), seq, rs.getObject("seal_id", java.util.UUID.class),
+                                    rs.getBytes("sealed_payload"),
                                     (Integer) rs.getObject("key_version"), rs.getString("payload"));
                             events.add(new ChatEvent(rs.getLong(1), app, rs.getString(3), rs.getString(4), seq, Tx.instant(rs, "created_at"), payload));
                         } catch (ChatException e) {
-                            if (e.code() != ErrorCode.CONTENT_ERASED) {
+                            if (e.code() == ErrorCode.UNAVAILABLE) {
                                 throw e;
                             }
-                            // the app was crypto-shredded after the event was written: nobody may read it any more
+                            // erased (crypto-shredded app) or unreadable (tampered, or its key is gone): nobody can read it,
+                            // and it must not hold up every event behind it
+                            if (e.code() != ErrorCode.CONTENT_ERASED) {
+                                LOG.log(Level.WARNING, "outbox event #" + rs.getLong(1) + " cannot be opened (" + e.code().code() + "); skipped");
+                            }
+                            discarded.add(rs.getLong(1));
+                        } catch (SecurityException e) {
+                            LOG.log(Level.WARNING, "outbox event #" + rs.getLong(1) + ": its data key does not unwrap; skipped");
                             discarded.add(rs.getLong(1));
                         }
                         return null;

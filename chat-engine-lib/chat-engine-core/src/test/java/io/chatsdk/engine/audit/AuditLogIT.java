@@ -66,6 +66,17 @@ class AuditLogIT extends EngineTest {
     }
 
     @Test
+    void hostileValuesAreRecordedPrintableAndDoNotBlockTheLog() {
+        AppHandle app = fx.newApp(1);
+        AuditRecord r = fx.engine.audit().record(new AuditEntry(app.id(), "anonymous", "nul\u0000user", null, "auth.rejected", "channel",
+                "x\u0000".repeat(400), null, "agent\r\n", false, "token_invalid", Map.of("api_key", "\u0000")));
+        assertThat(r.actorId()).isEqualTo("nul\uFFFDuser");
+        assertThat(r.resourceId()).hasSize(500);
+        assertThat(r.details()).containsEntry("api_key", "\uFFFD");
+        assertThat(fx.engine.audit().record(userAction(app, "u1", "message.send", "after")).seq()).isEqualTo(r.seq() + 1);
+    }
+
+    @Test
     void theLogIsAppendOnlyEvenForTheTableOwner() throws Exception {
         AppHandle app = fx.newApp(1);
         fx.engine.audit().record(userAction(app, "u1", "message.send", "x"));
