@@ -142,8 +142,15 @@ class ComplianceIT {
                 Map.of("Authorization", "Bearer " + app.serverToken())).status()).isEqualTo(401);
         List<Map<String, Object>> denied = compliance("GET", "/audit?action=appsadmin.create", null).list("records");
         assertThat(denied).isEmpty();   // app creation is in the operator chain, not this app's
+        Api.Res operatorChain = Api.send(appliance, "GET", "/admin/api/audit?action=appsadmin.create", null, null, asCompliance);
+        assertThat(operatorChain.list("records")).isNotEmpty().allSatisfy(r -> assertThat(r).containsEntry("chain", "operator"));
+        Api.Res operatorExport = Api.send(appliance, "GET", "/admin/api/audit/export", null, null, asCompliance);
+        Path file = appliance.dataDir.resolveSibling("audit-operator.jsonl");
+        Files.writeString(file, operatorExport.raw().body());
+        AuditVerification v = new AuditVerifier(AuditPublicKey.fromPem(Files.readString(appliance.dataDir.resolve("audit-signing.key.pub")))).verify(file);
+        assertThat(v.ok()).as(v.summary()).isTrue();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(compliance("GET", "/audit?actor_id=compliance-token&limit=1000", null).list("records")).anySatisfy(r -> assertThat(r).containsEntry("action", "compliance.rotateKey").containsEntry("outcome", "failure")));
+                assertThat(compliance("GET", "/audit?actor_id=compliance-token:officer.jane&limit=1000", null).list("records")).anySatisfy(r -> assertThat(r).containsEntry("action", "compliance.rotateKey").containsEntry("outcome", "failure")));
     }
 
     @Test

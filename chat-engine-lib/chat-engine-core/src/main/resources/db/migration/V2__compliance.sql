@@ -21,6 +21,8 @@ alter table message add column key_version integer;
 create index message_key_version_idx on message (app_id, key_version);
 -- A message kept only for a legal hold: deleted for users, kept (and exported) for the hold.
 alter table message add column hold_deleted boolean not null default false;
+-- retention purges look for an app's messages by age
+create index message_app_created_idx on message (app_id, created_at);
 
 -- Event payloads are sealed too: they carry message content.
 alter table outbox_event add column sealed_payload bytea;

@@ -83,7 +83,6 @@ public final class DataSubjects {
             m.put("created_at", iso(Tx.instant(rs, "created_at")));
             return m;
         }, app.value(), userId));
-        java.io.ByteArrayOutputStream messages = new java.io.ByteArrayOutputStream();
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             g.writeStartObject();
@@ -92,17 +91,44 @@ public final class DataSubjects {
             g.writeObjectField("reactions", reactions);
             g.writeFieldName("messages");
             g.writeStartArray();
-            g.flush();
-            // the messages come from the compliance export, one JSON object per message
-            new ComplianceExport(ctx, app).write(new ComplianceExport.Request(ExportFormat.JSONL, null, null, List.of(userId), List.of(),
-                    requestedBy), messages);
-            for (String line : messages.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                if (line.contains("\"type\":\"message\"")) {
-                    g.writeRawValue(line);
-                }
+            // the messages come from the compliance export, one JSON line each, passed through as they are written:
+            // only one line is held at a time, however many messages the user wrote
+            try (MessageLines lines = new MessageLines(g)) {
+                new ComplianceExport(ctx, app).write(new ComplianceExport.Request(ExportFormat.JSONL, null, null, List.of(userId), List.of(),
+                        requestedBy), lines);
             }
             g.writeEndArray();
             g.writeEndObject();
+        }
+    }
+
+    /** Receives a JSONL export and writes its message lines into an open JSON array. */
+    private static final class MessageLines extends java.io.OutputStream {
+        private final JsonGenerator g;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        MessageLines(JsonGenerator g) {
+            this.g = g;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (b == '\n') {
+                String l = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+                line.reset();
+                if (l.contains("\"type\":\"message\"")) {
+                    g.writeRawValue(l);
+                }
+            } else {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
         }
     }
 

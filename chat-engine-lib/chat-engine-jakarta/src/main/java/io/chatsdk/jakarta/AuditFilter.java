@@ -99,7 +99,7 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         apiKey = apiKey != null ? apiKey : request.getHeaderString("X-Api-Key");
         AppId app = caller != null ? caller.appId() : role != null ? appOf(params) : appOfKey(apiKey);
         String actorType = caller != null ? (caller.server() ? "server" : "user") : role != null ? role.toString() : "anonymous";
-        String actorId = caller != null ? (caller.server() ? null : caller.userId()) : role != null ? role + "-token" : null;
+        String actorId = caller != null ? (caller.server() ? null : caller.userId()) : role != null ? officer(request, role.toString()) : null;
         Map<String, String> details = new LinkedHashMap<>();
         details.put("method", request.getMethod());
         details.put("status", Integer.toString(status));
@@ -129,6 +129,12 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
             response.setEntity(Problems.of(503, e.code().code(), "the change was made but could not be audited; retry the request", null).getEntity(),
                     new java.lang.annotation.Annotation[0], Problems.PROBLEM_JSON);
         }
+    }
+
+    /** The operator or compliance officer: the token's role, with the officer named by {@code X-Actor} when given. */
+    private static String officer(ContainerRequestContext request, String role) {
+        String actor = request.getHeaderString("X-Actor");
+        return actor != null && actor.matches("[A-Za-z0-9@_.\\-]{1,100}") ? role + "-token:" + actor : role + "-token";
     }
 
     /** Path parameters joined in the order of the path template ({@code messaging:general}, a message id ...). */

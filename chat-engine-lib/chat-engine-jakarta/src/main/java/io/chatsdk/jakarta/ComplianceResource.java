@@ -286,7 +286,7 @@ public class ComplianceResource {
 
     // --- helpers ---
 
-    private static Instant instant(String field, String value) {
+    static Instant instant(String field, String value) {
         if (value == null) {
             return null;
         }
