@@ -78,6 +78,12 @@ public class ComplianceResource {
                           @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("after_seq") Long afterSeq,
                           @QueryParam("limit") Integer limit) {
         AppId app = ctx.engine().apps().get(AppId.parse(id)).id();
+        return auditPage(ctx, app, actorId, action, resourceType, resourceId, from, to, afterSeq, limit);
+    }
+
+    /** One page of a chain ({@code app} null: the operator chain), as the audit endpoints answer it. */
+    static Response auditPage(ChatApiContext ctx, AppId app, String actorId, String action, String resourceType, String resourceId, String from,
+                              String to, Long afterSeq, Integer limit) {
         AuditQuery q;
         try {
             q = new AuditQuery(app, actorId, action, resourceType, resourceId, instant("from", from), instant("to", to),

@@ -1,7 +1,6 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.audit.AuditQuery;
-import io.chatsdk.engine.audit.AuditRecord;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,9 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The operator API's {@code /audit}: the {@code operator} chain of the audit log, which holds the actions not tied to
@@ -31,20 +27,7 @@ public class OperatorAuditResource {
     @ComplianceAccess
     public Response query(@QueryParam("actor_id") String actorId, @QueryParam("action") String action, @QueryParam("from") String from,
                           @QueryParam("to") String to, @QueryParam("after_seq") Long afterSeq, @QueryParam("limit") Integer limit) {
-        AuditQuery q;
-        try {
-            q = new AuditQuery(null, actorId, action, null, null, ComplianceResource.instant("from", from), ComplianceResource.instant("to", to), afterSeq == null ? 0 : afterSeq,
-                    limit == null ? 100 : limit);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("validation_error", e.getMessage(), e.getMessage().startsWith("limit") ? "limit" : "after_seq");
-        }
-        List<AuditRecord> records = ctx.engine().audit().query(q);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("records", records.stream().map(ComplianceResource::wire).toList());
-        if (records.size() == q.limit()) {
-            out.put("next_after_seq", records.get(records.size() - 1).seq());
-        }
-        return ApiJson.ok(out);
+        return ComplianceResource.auditPage(ctx, null, actorId, action, null, null, from, to, afterSeq, limit);
     }
 
     @GET
