@@ -72,7 +72,7 @@ public final class AddressGuard {
         if (in(v, 0x0A000000, 8) || in(v, 0xAC100000, 12) || in(v, 0xC0A80000, 16)) {
             return "private";
         }
-        if (in(v, 0x64000000, 10)) {
+        if (in(v, 0x64400000, 10)) {
             return v == 0x646464C8 ? "CGNAT (cloud metadata)" : "CGNAT"; // 100.100.100.200 (Alibaba Cloud)
         }
         if (in(v, 0x7F000000, 8)) {

@@ -51,6 +51,11 @@ public record EgressPolicy(List<AllowlistEntry> allowlist, Duration connectTimeo
         requireBetween("responseTimeout", responseTimeout, MAX_RESPONSE);
         requireRedirects(maxRedirects);
         requireBodyLimit(maxResponseBytes);
+        requireSchemes(allowedSchemes);
+        allowedSchemes = Set.copyOf(allowedSchemes);
+    }
+
+    private static void requireSchemes(Set<String> allowedSchemes) {
         Objects.requireNonNull(allowedSchemes, "allowedSchemes");
         if (allowedSchemes.isEmpty()) {
             throw new IllegalArgumentException("allowedSchemes must name http, https or both, was empty");
@@ -60,7 +65,6 @@ public record EgressPolicy(List<AllowlistEntry> allowlist, Duration connectTimeo
                 throw new IllegalArgumentException("allowedSchemes may hold only 'http' and 'https', not '" + s + "'");
             }
         }
-        allowedSchemes = Set.copyOf(allowedSchemes);
     }
 
     private static void requireBetween(String field, Duration value, Duration max) {
@@ -152,6 +156,7 @@ public record EgressPolicy(List<AllowlistEntry> allowlist, Duration connectTimeo
             for (String s : schemes) {
                 set.add(Objects.requireNonNull(s, "allowedSchemes entry").toLowerCase(Locale.ROOT));
             }
+            requireSchemes(set);
             this.allowedSchemes = set;
             return this;
         }
