@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The URL, header and redirect rules of {@link SafeEgress}, apart from address checks. Stateless. */
 final class EgressRules {
@@ -19,6 +20,8 @@ final class EgressRules {
     /** Headers that describe a body, dropped when a redirect turns the request into a GET. */
     private static final Set<String> BODY_HEADERS = Set.of("content-type", "content-encoding", "content-language");
     private static final String TCHARS = "!#$%&'*+-.^_`|~";
+    /** Hosts that look like a number: resolvers read 0177.1 or 0x7f000001 differently, so only dotted quads pass. */
+    private static final Pattern NUMERIC_HOST = Pattern.compile("(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*");
 
     private EgressRules() {
     }
@@ -44,6 +47,10 @@ final class EgressRules {
             return Optional.of(url.getRawAuthority() != null && url.getRawAuthority().contains("@")
                     ? "URL carries userinfo (credentials in the URL are not allowed)"
                     : "URL has no valid host");
+        }
+        String host = IpLiteral.normalizeHost(url.getHost());
+        if (NUMERIC_HOST.matcher(host).matches() && IpLiteral.parse(host).isEmpty()) {
+            return Optional.of("host '" + host + "' is not a canonical IPv4 address (octal, hex, short or out of range)");
         }
         if (url.getPort() == 0) {
             return Optional.of("port 0 is not allowed");

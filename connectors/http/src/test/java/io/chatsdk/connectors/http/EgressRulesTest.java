@@ -24,7 +24,11 @@ class EgressRulesTest {
             "http://user@example.com/|URL carries userinfo (credentials in the URL are not allowed)",
             "http:///path|URL has no valid host",
             "http://exa_mple.com/|URL has no valid host",
-            "http://example.com:0/|port 0 is not allowed"})
+            "http://example.com:0/|port 0 is not allowed",
+            "http://2130706433/|host '2130706433' is not a canonical IPv4 address (octal, hex, short or out of range)",
+            "http://0x7f000001/|host '0x7f000001' is not a canonical IPv4 address (octal, hex, short or out of range)",
+            "http://0177.0.0.1/|host '0177.0.0.1' is not a canonical IPv4 address (octal, hex, short or out of range)",
+            "http://127.1/|URL has no valid host"})
     void refusesBadUrls(String url, String reason) {
         assertThat(EgressRules.refusal(URI.create(url), EgressPolicy.DEFAULT)).contains(reason);
     }
