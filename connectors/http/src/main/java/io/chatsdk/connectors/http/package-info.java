@@ -7,7 +7,9 @@
  * service. {@code SafeEgress} enforces that for every call:
  * <ul>
  *   <li><b>URL form.</b> Only the schemes of the {@link io.chatsdk.connectors.http.EgressPolicy} (http, https);
- *       a host is required; userinfo ({@code user:pass@}) is refused.</li>
+ *       a host is required; userinfo ({@code user:pass@}) is refused, and so are numeric hosts
+ *       other than a dotted quad ({@code 2130706433}, {@code 0x7f000001}, {@code 0177.0.0.1}), which resolvers
+ *       read differently.</li>
  *   <li><b>Addresses.</b> The host is resolved by {@code SafeEgress} itself and every address is checked by
  *       {@link io.chatsdk.connectors.http.AddressGuard}: loopback, private, link-local (with 169.254.169.254),
  *       CGNAT, unspecified, multicast, broadcast, reserved and documentation ranges are refused, also in their IPv6

@@ -59,10 +59,10 @@ final class TestReceiver implements AutoCloseable {
                 case "/drip" -> {
                     ex.sendResponseHeaders(200, 0);
                     OutputStream out = ex.getResponseBody();
-                    for (int i = 0; i < 40; i++) {
+                    for (int i = 0; i < 60; i++) {
                         out.write('.');
                         out.flush();
-                        sleep(150);
+                        sleep(100);
                     }
                 }
                 case "/huge" -> {
