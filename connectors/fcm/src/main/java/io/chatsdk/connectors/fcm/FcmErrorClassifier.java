@@ -2,6 +2,7 @@ package io.chatsdk.connectors.fcm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.auth.Retryable;
 import com.google.firebase.ErrorCode;
 import com.google.firebase.IncomingHttpResponse;
 import com.google.firebase.messaging.FirebaseMessagingException;
@@ -68,6 +69,11 @@ final class FcmErrorClassifier {
         if (status == ErrorCode.UNAVAILABLE || status == ErrorCode.INTERNAL || status == ErrorCode.DEADLINE_EXCEEDED
                 || status == ErrorCode.ABORTED || (response != null && response.getStatusCode() >= 500)) {
             return new PushResult.Retry(retryAfter(e, defaultRetryAfter), reason);
+        }
+        Retryable tokenFailure = tokenEndpointFailure(e);
+        if (tokenFailure != null && !tokenFailure.isRetryable()) {
+            // Google's token endpoint refused the service account (revoked or unknown key): not transient
+            return new PushResult.Rejected(reason("access token refused", (Throwable) tokenFailure));
         }
         if (response == null && causedByIo(e)) {
             // no answer at all (connection refused or reset): the network, not the request
@@ -147,6 +153,16 @@ final class FcmErrorClassifier {
         return headerValue == null ? null : headerValue.toString();
     }
 
+    /** The google-auth failure to obtain an access token somewhere in the causes, or null. */
+    private static Retryable tokenEndpointFailure(Throwable e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof Retryable retryable) {
+                return retryable;
+            }
+        }
+        return null;
+    }
+
     private static boolean causedByIo(Throwable e) {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof IOException) {
@@ -156,7 +172,7 @@ final class FcmErrorClassifier {
         return false;
     }
 
-    private static String reason(String code, FirebaseMessagingException e) {
+    private static String reason(String code, Throwable e) {
         String message = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ").trim();
         String reason = "FCM " + code + (message.isEmpty() ? "" : ": " + message);
         return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "...";

@@ -47,7 +47,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Threads and blocking.</b> Thread-safe. {@link #send} blocks for the HTTP round trip (bounded by the
  * connect and read timeouts) and for firebase-admin's own retries: it resends a 503 up to four times with
  * exponential backoff or after the Retry-After it was given (at most a minute each), so an FCM outage can hold a
- * caller for a while before {@code Retry} comes back. Tokens, credentials and message texts are never logged.
+ * caller for a while before {@code Retry} comes back.
+ *
+ * <p><b>Logging.</b> The gateway logs nothing. google-http-client under firebase-admin logs whole request bodies
+ * (device tokens, notification texts) when its {@code java.util.logging} logger
+ * {@code com.google.api.client.http.HttpTransport} is at {@code CONFIG} or finer: keep it at {@code INFO}.
  *
  * <p><b>Testing.</b> This adapter's tests run firebase-admin against a local protocol-faithful FCM stand-in
  * through {@link Builder#httpTransport} and {@link LocalEndpointTransport}, not against Google's servers.
@@ -182,7 +186,11 @@ public final class FcmPushGateway implements PushGateway, AutoCloseable {
             return this;
         }
 
-        /** Credentials other than a service-account file (workload identity; a fixed token in tests). */
+        /**
+         * Credentials other than a service-account file (workload identity; a fixed token in tests). They must be
+         * able to refresh: on a 401 google-auth refreshes them, and a bare {@code GoogleCredentials.create(token)}
+         * then throws {@link IllegalStateException} out of {@link #send}.
+         */
         public Builder credentials(GoogleCredentials credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
             return this;
