@@ -1,0 +1,97 @@
+package io.chatsdk.engine.spi;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What every {@link JobQueue} adapter must do. Adapters' tests extend it and say how to make a queue. */
+public abstract class JobQueueContract {
+    protected static final RetryPolicy FAST = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(400));
+
+    /** A fresh queue; the test closes it. */
+    protected abstract JobQueue newQueue();
+
+    protected static String kind() {
+        return "test." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aJobIsHandledOnceWithItsPayloadIntact() {
+        try (JobQueue q = newQueue()) {
+            String kind = kind();
+            List<String> seen = new CopyOnWriteArrayList<>();
+            q.register(kind, (job, attempt) -> seen.add(job.id() + "#" + attempt + " " + job.payload()), FAST);
+            q.submit(new Job(kind, "j1", "{\"text\":\"h\u00e9llo \uD83D\uDE00\"}"));
+            q.submit(new Job(kind, "j1", "{\"text\":\"a duplicate\"}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 1);
+            assertThat(seen).containsExactly("j1#1 {\"text\":\"h\u00e9llo \uD83D\uDE00\"}");
+        }
+    }
+
+    @Test
+    void aFailingJobIsRetriedWithTheSameIdUntilItSucceeds() {
+        try (JobQueue q = newQueue()) {
+            String kind = kind();
+            List<Integer> attempts = new CopyOnWriteArrayList<>();
+            Map<String, Boolean> done = new ConcurrentHashMap<>();
+            q.register(kind, (job, attempt) -> {
+                attempts.add(attempt);
+                if (attempt < 3) {
+                    throw new IllegalStateException("receiver down");
+                }
+                done.put(job.id(), true);
+            }, FAST);
+            q.submit(new Job(kind, "flaky", "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.containsKey("flaky"));
+            assertThat(attempts).containsExactly(1, 2, 3);
+            assertThat(q.deadJobs(kind, 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void aJobThatKeepsFailingIsDeadLetteredAndCanBeRetriedOrDiscarded() {
+        try (JobQueue q = newQueue()) {
+            String kind = kind();
+            AtomicInteger calls = new AtomicInteger();
+            AtomicInteger healthyAfter = new AtomicInteger(Integer.MAX_VALUE);
+            q.register(kind, (job, attempt) -> {
+                if (calls.incrementAndGet() < healthyAfter.get()) {
+                    throw new IllegalStateException("still down");
+                }
+            }, FAST);
+            q.submit(new Job(kind, "doomed", "{}"));
+            q.submit(new Job(kind, "also-doomed", "{}"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> q.deadJobs(kind, 10).size() == 2);
+            DeadJob d = q.deadJobs(kind, 10).stream().filter(j -> j.job().id().equals("doomed")).findFirst().orElseThrow();
+            assertThat(d.attempts()).isEqualTo(3);
+            assertThat(d.lastError()).contains("still down");
+            assertThat(q.discard(kind, "also-doomed")).isTrue();
+            assertThat(q.discard(kind, "also-doomed")).isFalse();
+            healthyAfter.set(calls.get() + 1);
+            assertThat(q.retry(kind, "doomed")).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> q.deadJobs(kind, 10).isEmpty());
+            assertThat(q.retry(kind, "nothing")).isFalse();
+        }
+    }
+
+    @Test
+    void jobsSubmittedBeforeTheirHandlerWaitForIt() {
+        try (JobQueue q = newQueue()) {
+            String kind = kind();
+            q.submit(new Job(kind, "early", "{}"));
+            List<String> seen = new CopyOnWriteArrayList<>();
+            q.register(kind, (job, attempt) -> seen.add(job.id()), FAST);
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("early"));
+        }
+    }
+}

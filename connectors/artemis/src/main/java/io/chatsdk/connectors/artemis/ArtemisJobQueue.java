@@ -1,0 +1,247 @@
+package io.chatsdk.connectors.artemis;
+
+import io.chatsdk.engine.spi.DeadJob;
+import io.chatsdk.engine.spi.Job;
+import io.chatsdk.engine.spi.JobHandler;
+import io.chatsdk.engine.spi.JobQueue;
+import io.chatsdk.engine.spi.RetryPolicy;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A durable {@link JobQueue} on ActiveMQ Artemis: one durable anycast queue per job kind ({@code chatsdk.jobs.<kind>})
+ * and one for its dead letters ({@code chatsdk.jobs.<kind>.dead}). Messages are durable, so queued jobs survive a
+ * crash of the node or the broker (the embedded broker journals under the data directory).
+ *
+ * <p>The job id is the broker's duplicate-detection id, so a second submit of the same job is dropped. Retries are
+ * done by the consumer, not broker settings, so any broker works unconfigured: a failed job is acknowledged and sent
+ * again with the next attempt number and a scheduled delivery time, in one transaction, so it is neither lost nor
+ * doubled; after the kind's last attempt it moves to the dead-letter queue the same way. Each kind is handled by one
+ * consumer per node, one job at a time. Thread-safe.
+ */
+public final class ArtemisJobQueue implements JobQueue {
+    private static final System.Logger LOG = System.getLogger(ArtemisJobQueue.class.getName());
+    private static final String PREFIX = "chatsdk.jobs.";
+    private static final SimpleString ID = SimpleString.of("chatsdk_job_id");
+    private static final SimpleString ATTEMPT = SimpleString.of("chatsdk_job_attempt");
+    private static final SimpleString ERROR = SimpleString.of("chatsdk_job_error");
+    private static final SimpleString DEAD_AT = SimpleString.of("chatsdk_job_dead_at");
+
+    private final ServerLocator locator;
+    private final ClientSessionFactory factory;
+    private final ClientSession producerSession;
+    private final Map<String, ClientSession> consumers = new ConcurrentHashMap<>();
+
+    private ArtemisJobQueue(String url) throws Exception {
+        this.locator = ActiveMQClient.createServerLocator(url).setReconnectAttempts(-1).setRetryInterval(500).setMaxRetryInterval(5000)
+                .setRetryIntervalMultiplier(2.0).setBlockOnDurableSend(true);
+        this.factory = locator.createSessionFactory();
+        this.producerSession = factory.createSession(false, true, true);
+    }
+
+    /** Connects to the broker at {@code url} ({@code tcp://host:61616}, or {@code vm://0} for the embedded broker). */
+    public static ArtemisJobQueue connect(String url) {
+        try {
+            return new ArtemisJobQueue(url);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect to the Artemis broker at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String queue(String kind) {
+        return PREFIX + kind;
+    }
+
+    private static String deadQueue(String kind) {
+        return PREFIX + kind + ".dead";
+    }
+
+    private void ensureQueues(ClientSession session, String kind) throws ActiveMQException {
+        for (String q : List.of(queue(kind), deadQueue(kind))) {
+            if (!session.queueQuery(SimpleString.of(q)).isExists()) {
+                try {
+                    session.createQueue(QueueConfiguration.of(q).setAddress(q).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+                } catch (ActiveMQException e) {
+                    if (!session.queueQuery(SimpleString.of(q)).isExists()) {
+                        throw e;   // not just created by another node meanwhile
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void submit(Job job) {
+        try {
+            synchronized (producerSession) {
+                ensureQueues(producerSession, job.kind());
+                ClientMessage m = message(producerSession, job, 1);
+                m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(job.kind() + "/" + job.id()));
+                try (ClientProducer p = producerSession.createProducer(queue(job.kind()))) {
+                    p.send(m);
+                }
+            }
+        } catch (ActiveMQException e) {
+            throw new IllegalStateException("could not queue " + job + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ClientMessage message(ClientSession session, Job job, int attempt) {
+        ClientMessage m = session.createMessage(true);
+        m.putStringProperty(ID, SimpleString.of(job.id()));
+        m.putIntProperty(ATTEMPT, attempt);
+        m.getBodyBuffer().writeString(job.payload());
+        return m;
+    }
+
+    private static Job job(String kind, ClientMessage m) {
+        return new Job(kind, m.getStringProperty(ID), m.getBodyBuffer().readString());
+    }
+
+    @Override
+    public void register(String kind, JobHandler handler, RetryPolicy policy) {
+        try {
+            ClientSession session = factory.createSession(false, false, false);
+            if (consumers.putIfAbsent(kind, session) != null) {
+                session.close();
+                throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
+            }
+            ensureQueues(session, kind);
+            ClientConsumer consumer = session.createConsumer(queue(kind));
+            ClientProducer producer = session.createProducer();
+            consumer.setMessageHandler(m -> handle(kind, session, producer, m, handler, policy));
+            session.start();
+        } catch (ActiveMQException e) {
+            throw new IllegalStateException("could not consume job kind " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void handle(String kind, ClientSession session, ClientProducer producer, ClientMessage m, JobHandler handler, RetryPolicy policy) {
+        int attempt = m.getIntProperty(ATTEMPT);
+        Job job = job(kind, m);
+        Exception failure = null;
+        try {
+            handler.handle(job, attempt);
+        } catch (Exception e) {
+            failure = e;
+        }
+        try {
+            m.acknowledge();
+            if (failure != null) {
+                if (attempt >= policy.maxAttempts()) {
+                    LOG.log(Level.WARNING, job + " dead after " + attempt + " attempts: " + failure.getClass().getName());
+                    ClientMessage d = message(session, job, attempt);
+                    d.putStringProperty(ERROR, SimpleString.of(errorOf(failure)));
+                    d.putLongProperty(DEAD_AT, System.currentTimeMillis());
+                    producer.send(deadQueue(kind), d);
+                } else {
+                    ClientMessage again = message(session, job, attempt + 1);
+                    again.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME,
+                            System.currentTimeMillis() + policy.delayBefore(attempt + 1).toMillis());
+                    producer.send(queue(kind), again);
+                }
+            }
+            session.commit();
+        } catch (ActiveMQException e) {
+            // nothing was committed: the broker delivers the job again
+            LOG.log(Level.WARNING, "could not settle " + job + ", it will be delivered again: " + e.getMessage());
+            try {
+                session.rollback();
+            } catch (ActiveMQException ignored) {
+                // the session is broken; the broker redelivers after reconnection
+            }
+        }
+    }
+
+    private static String errorOf(Exception e) {
+        String msg = e.getMessage();
+        return e.getClass().getSimpleName() + (msg == null ? "" : ": " + (msg.length() > 200 ? msg.substring(0, 200) : msg));
+    }
+
+    @Override
+    public List<DeadJob> deadJobs(String kind, int limit) {
+        List<DeadJob> out = new ArrayList<>();
+        try (ClientSession s = factory.createSession()) {
+            ensureQueues(s, kind);
+            try (ClientConsumer browser = s.createConsumer(SimpleString.of(deadQueue(kind)), true)) {
+                s.start();
+                for (ClientMessage m = browser.receive(200); m != null && out.size() < limit; m = browser.receive(200)) {
+                    out.add(new DeadJob(job(kind, m), m.getIntProperty(ATTEMPT), m.getStringProperty(ERROR),
+                            Instant.ofEpochMilli(m.getLongProperty(DEAD_AT))));
+                }
+            }
+        } catch (ActiveMQException e) {
+            throw new IllegalStateException("could not read the dead jobs of " + kind + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean retry(String kind, String jobId) {
+        return takeDead(kind, jobId, true);
+    }
+
+    @Override
+    public boolean discard(String kind, String jobId) {
+        return takeDead(kind, jobId, false);
+    }
+
+    /** Takes one dead job by id, in a transaction that also requeues it when asked. */
+    private boolean takeDead(String kind, String jobId, boolean requeue) {
+        try (ClientSession s = factory.createSession(false, false, false)) {
+            ensureQueues(s, kind);
+            String filter = ID + " = '" + jobId.replace("'", "''") + "'";
+            try (ClientConsumer c = s.createConsumer(SimpleString.of(deadQueue(kind)), SimpleString.of(filter));
+                 ClientProducer p = s.createProducer()) {
+                s.start();
+                ClientMessage m = c.receive(500);
+                if (m == null) {
+                    return false;
+                }
+                m.acknowledge();
+                if (requeue) {
+                    p.send(queue(kind), message(s, job(kind, m), 1));
+                }
+                s.commit();
+                return true;
+            }
+        } catch (ActiveMQException e) {
+            throw new IllegalStateException("could not take dead job " + jobId + " of " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ClientSession s : consumers.values()) {
+            try {
+                s.close();
+            } catch (ActiveMQException e) {
+                LOG.log(Level.DEBUG, "closing a job consumer: " + e.getMessage());
+            }
+        }
+        try {
+            producerSession.close();
+        } catch (ActiveMQException e) {
+            LOG.log(Level.DEBUG, "closing the job producer: " + e.getMessage());
+        }
+        factory.close();
+        locator.close();
+    }
+}
