@@ -42,6 +42,8 @@ public final class ChatEngine implements AutoCloseable {
     private final ChannelTypes.Seeder seeder = new ChannelTypes.Seeder();
     private final int syncReloadThreshold;
     private final Maintenance maintenance;
+    private final io.chatsdk.engine.spi.JobQueue jobs;
+    private final boolean ownsJobs;
 
     private ChatEngine(Builder b) {
         if (b.migrate) {
@@ -69,7 +71,15 @@ public final class ChatEngine implements AutoCloseable {
         });
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
                 new BlocklistCache(b.clock));
-        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval) : null;
+        this.jobs = b.jobs != null ? b.jobs : new io.chatsdk.engine.spi.InProcessJobQueue();
+        this.ownsJobs = b.jobs == null;
+        java.util.function.Consumer<io.chatsdk.engine.spi.ChatEvent> webhooks = e -> { };
+        if (b.httpSender != null) {
+            io.chatsdk.engine.spi.HttpSender sender = b.httpSender;
+            jobs.register(Webhooks.KIND, (job, attempt) -> Webhooks.deliver(apps(), sender, job, attempt), Webhooks.policy());
+            webhooks = e -> Webhooks.enqueue(ctx, apps(), jobs, e);
+        }
+        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval, webhooks) : null;
         holder[0] = relay;
         if (relay != null) {
             relay.start();
@@ -105,6 +115,17 @@ public final class ChatEngine implements AutoCloseable {
     public Compliance compliance(AppId appId) {
         apps().get(Objects.requireNonNull(appId, "appId"));
         return new Compliance(ctx, appId);
+    }
+
+    /** An app's webhook endpoints (server side). Deliveries need an {@link Builder#httpSender HTTP sender}. */
+    public Webhooks webhooks(AppId appId) {
+        apps().get(Objects.requireNonNull(appId, "appId"));
+        return new Webhooks(ctx, appId, apps());
+    }
+
+    /** The durable job queue (webhook deliveries), for dead-letter administration. */
+    public io.chatsdk.engine.spi.JobQueue jobs() {
+        return jobs;
     }
 
     /** The tamper-evident audit log: record, query, checkpoint, export. */
@@ -153,6 +174,9 @@ public final class ChatEngine implements AutoCloseable {
         if (relay != null) {
             relay.close();
         }
+        if (ownsJobs) {
+            jobs.close();
+        }
         ctx.audit().close();
         ctx.db().close();
     }
@@ -173,6 +197,8 @@ public final class ChatEngine implements AutoCloseable {
         private int syncReloadThreshold = 1000;
         private boolean maintenance = true;
         private DataSource migrationDataSource;
+        private io.chatsdk.engine.spi.JobQueue jobs;
+        private io.chatsdk.engine.spi.HttpSender httpSender;
         private String runtimeRole;
         private AuditSigner auditSigner;
         private Duration checkpointInterval = Duration.ofMinutes(5);
@@ -238,6 +264,18 @@ public final class ChatEngine implements AutoCloseable {
                 throw new IllegalArgumentException("syncReloadThreshold must be between 1 and 100000, was " + messages);
             }
             this.syncReloadThreshold = messages;
+            return this;
+        }
+
+        /** Durable asynchronous work (webhook deliveries); defaults to an in-memory queue the engine closes. */
+        public Builder jobQueue(io.chatsdk.engine.spi.JobQueue queue) {
+            this.jobs = Objects.requireNonNull(queue, "jobQueue");
+            return this;
+        }
+
+        /** Sends webhooks; without it no webhook is delivered (endpoints may still be configured). */
+        public Builder httpSender(io.chatsdk.engine.spi.HttpSender sender) {
+            this.httpSender = Objects.requireNonNull(sender, "httpSender");
             return this;
         }
 

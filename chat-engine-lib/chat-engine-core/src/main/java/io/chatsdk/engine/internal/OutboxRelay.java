@@ -38,9 +38,17 @@ public final class OutboxRelay implements AutoCloseable {
     private boolean pending;
     private volatile boolean running = true;
 
+    private final java.util.function.Consumer<ChatEvent> afterPublish;
+
     public OutboxRelay(Db db, EventBus bus, Duration pollInterval) {
+        this(db, bus, pollInterval, e -> { });
+    }
+
+    /** {@code afterPublish} also gets each event before it is marked published (the webhook jobs are queued there). */
+    public OutboxRelay(Db db, EventBus bus, Duration pollInterval, java.util.function.Consumer<ChatEvent> afterPublish) {
         this.db = db;
         this.bus = bus;
+        this.afterPublish = afterPublish;
         this.pollInterval = pollInterval;
         this.thread = new Thread(this::loop, "chatsdk-outbox-relay");
         this.thread.setDaemon(true);
@@ -144,6 +152,7 @@ public final class OutboxRelay implements AutoCloseable {
             for (ChatEvent e : events) {
                 try {
                     bus.publish(e);
+                    afterPublish.accept(e);
                 } catch (RuntimeException ex) {
                     LOG.log(Level.WARNING, "event bus refused " + e.type() + " #" + e.id() + "; will retry: " + ex.getClass().getName());
                     break;

@@ -1,0 +1,157 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.spi.HttpSender;
+import io.chatsdk.engine.spi.Job;
+import io.chatsdk.engine.spi.JobQueue;
+import io.chatsdk.engine.spi.RetryPolicy;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An app's webhooks: endpoints (at most 10), each with an event filter, to which every event the app's clients could
+ * see is POSTed as JSON through the durable {@link JobQueue} (job kind {@value #KIND}): retried with backoff, then
+ * dead-lettered. Each delivery carries {@code X-Webhook-Id} (the same on every attempt, for de-duplication),
+ * {@code X-Webhook-Attempt}, {@code X-Api-Key} and {@code X-Signature}: the hex HMAC-SHA256 of the raw body keyed with
+ * the app's API secret. Events of shadowed messages are not sent. Thread-safe.
+ */
+public final class Webhooks {
+    public static final String KIND = "webhook";
+    static final int MAX_ENDPOINTS = 10;
+    private final EngineContext ctx;
+    private final AppId app;
+    private final Apps apps;
+
+    /** An endpoint: its URL and the event types it wants ({@code *} for all). */
+    public record Endpoint(URI url, Set<String> events) {
+        public Endpoint {
+            if (url == null || !url.isAbsolute() || url.getHost() == null || !Set.of("http", "https").contains(url.getScheme())
+                    || url.getUserInfo() != null || url.toString().length() > 2048) {
+                throw ChatException.invalid("url", "must be an absolute http(s) URL without credentials, at most 2048 characters");
+            }
+            events = events == null || events.isEmpty() ? Set.of("*") : Set.copyOf(events);
+            for (String e : events) {
+                if (!e.equals("*") && !e.matches("[a-z0-9_.]{1,64}")) {
+                    throw ChatException.invalid("events", "'" + e + "' is not an event type");
+                }
+            }
+        }
+
+        boolean wants(String type) {
+            return events.contains("*") || events.contains(type);
+        }
+    }
+
+    Webhooks(EngineContext ctx, AppId app, Apps apps) {
+        this.ctx = ctx;
+        this.app = app;
+        this.apps = apps;
+    }
+
+    /** Replaces the app's endpoints. */
+    public List<Endpoint> set(List<Endpoint> endpoints) {
+        if (endpoints.size() > MAX_ENDPOINTS) {
+            throw ChatException.invalid("webhooks", "at most " + MAX_ENDPOINTS + " endpoints");
+        }
+        List<Map<String, Object>> stored = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            stored.add(Map.of("url", e.url().toString(), "events", List.copyOf(e.events())));
+        }
+        ctx.db().inTransaction(tx -> {
+            Map<String, Object> all = new LinkedHashMap<>(tx.one("select settings from app where id = ? for update", rs -> Json.readMap(rs.getString(1)),
+                    app.value()).orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app)));
+            all.put("webhooks", stored);
+            return tx.update("update app set settings = ? where id = ?", Json.write(all), app.value());
+        });
+        return list();
+    }
+
+    /** The app's endpoints. */
+    public List<Endpoint> list() {
+        return endpoints(apps.get(app).settings());
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Endpoint> endpoints(Map<String, Object> settings) {
+        List<Endpoint> out = new ArrayList<>();
+        if (settings.get("webhooks") instanceof List<?> list) {
+            for (Object o : list) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                out.add(new Endpoint(URI.create((String) m.get("url")), Set.copyOf((List<String>) m.get("events"))));
+            }
+        }
+        return out;
+    }
+
+    /** Queues one delivery per matching endpoint of the event's app; called by the outbox relay for each event. */
+    static void enqueue(EngineContext ctx, Apps apps, JobQueue jobs, ChatEvent e) {
+        if (e.payload().get("message") instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("shadowed"))) {
+            return;   // a shadowed message exists for its author only, not for the app's back end either
+        }
+        List<Endpoint> endpoints = apps.find(e.appId()).map(a -> endpoints(a.settings())).orElse(List.of());
+        for (Endpoint ep : endpoints) {
+            if (ep.wants(e.type())) {
+                Map<String, Object> job = new LinkedHashMap<>();
+                job.put("app_id", e.appId().toString());
+                job.put("url", ep.url().toString());
+                job.put("event", e.payload());
+                jobs.submit(new Job(KIND, e.id() + "-" + shortHash(ep.url().toString()), Json.write(job)));
+            }
+        }
+    }
+
+    /** Delivers one webhook job; a non-2xx answer or a failure throws, so the queue tries again. */
+    static void deliver(Apps apps, HttpSender sender, Job job, int attempt) throws Exception {
+        Map<String, Object> p = Json.readMap(job.payload());
+        AppId appId = AppId.parse((String) p.get("app_id"));
+        byte[] body = Json.write(p.get("event")).getBytes(StandardCharsets.UTF_8);
+        var creds = apps.credentials(appId);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Webhook-Id", job.id());
+        headers.put("X-Webhook-Attempt", Integer.toString(attempt));
+        headers.put("X-Api-Key", creds.apiKey());
+        headers.put("X-Signature", sign(creds.apiSecret(), body));
+        int status = sender.post(URI.create((String) p.get("url")), headers, body);
+        if (status < 200 || status >= 300) {
+            throw new IllegalStateException("webhook endpoint answered " + status);
+        }
+    }
+
+    /** Hex HMAC-SHA256 of {@code body} keyed with the app's API secret, as sent in {@code X-Signature}. */
+    public static String sign(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
+        }
+    }
+
+    /** The retries of webhook deliveries: 6 attempts over about half a minute. */
+    static RetryPolicy policy() {
+        return RetryPolicy.defaults();
+    }
+
+    private static String shortHash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
