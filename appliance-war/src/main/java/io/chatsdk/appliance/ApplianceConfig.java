@@ -34,6 +34,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_MAX_BODY_BYTES}</td><td>largest request body, default 1048576</td></tr>
  *   <tr><td>{@code CHATSDK_ARTEMIS_URL}</td><td>external Artemis broker ({@code tcp://host:61616}); unset means an embedded broker</td></tr>
  *   <tr><td>{@code CHATSDK_ARTEMIS_ACCEPTOR}</td><td>a TCP acceptor for the embedded broker, for other nodes; default none (in-VM only)</td></tr>
+ *   <tr><td>{@code CHATSDK_EGRESS_ALLOWLIST}</td><td>internal addresses webhooks may reach ({@code host:port} or CIDR, comma-separated); default none</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_MEMBERS}</td><td>Hazelcast members {@code host:port,...}; unset means one node, presence in memory</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
@@ -108,6 +109,13 @@ public class ApplianceConfig {
     public String complianceToken() {
         return config.getOptionalValue("chatsdk.compliance-token", String.class).filter(v -> !v.isBlank())
                 .orElseGet(() -> generated("compliance-token", 32));
+    }
+
+    /** Addresses webhooks may reach although internal: {@code host:port} or CIDR entries, comma-separated. */
+    public java.util.List<String> egressAllowlist() {
+        return config.getOptionalValue("chatsdk.egress.allowlist", String.class).filter(v -> !v.isBlank())
+                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList())
+                .orElse(java.util.List.of());
     }
 
     public boolean embedded() {

@@ -34,6 +34,9 @@ public class EngineProducer {
 
     // ChatEngine and ChatApiSettings are final, so they cannot be proxied: @Singleton, not @ApplicationScoped.
     private ArtemisBroker broker;
+    private String brokerUrl;
+    private io.chatsdk.connectors.artemis.ArtemisJobQueue jobs;
+    private io.chatsdk.connectors.http.SafeEgress egress;
 
     /**
      * The event bus between nodes: an external Artemis broker when {@code CHATSDK_ARTEMIS_URL} is set, otherwise an
@@ -47,6 +50,7 @@ public class EngineProducer {
             broker = ArtemisBroker.start(config.dataDir().resolve("artemis"), config.artemisAcceptor());
             url = ArtemisBroker.IN_VM;
         }
+        brokerUrl = url;
         return ArtemisEventBus.connect(url, "chatsdk.events");
     }
 
@@ -95,6 +99,8 @@ public class EngineProducer {
                 .checkpointInterval(config.auditCheckpointInterval())
                 .retentionInterval(config.retentionInterval())
                 .eventBus(eventBus)
+                .jobQueue(jobs = io.chatsdk.connectors.artemis.ArtemisJobQueue.connect(brokerUrl))
+                .httpSender(webhookSender())
                 .syncReloadThreshold(config.syncReloadThreshold());
         if (database.ownerDataSource() != null) {
             b.migrationDataSource(database.ownerDataSource());
@@ -102,7 +108,9 @@ public class EngineProducer {
         if (database.runtimeRole() != null) {
             b.runtimeRole(database.runtimeRole());
         }
-        return b.build();
+        ChatEngine built = b.build();
+        selfHolder.set(built);
+        return built;
     }
 
     /**
@@ -127,8 +135,36 @@ public class EngineProducer {
         }
     }
 
+    /**
+     * Webhooks leave through the SSRF-guarded egress client: internal addresses are refused unless listed in
+     * {@code CHATSDK_EGRESS_ALLOWLIST}, and each refusal is written to the operator chain of the audit log.
+     */
+    private io.chatsdk.engine.spi.HttpSender webhookSender() {
+        io.chatsdk.connectors.http.EgressPolicy.Builder policy = io.chatsdk.connectors.http.EgressPolicy.builder();
+        config.egressAllowlist().forEach(policy::allow);
+        java.util.concurrent.atomic.AtomicReference<ChatEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
+        egress = io.chatsdk.connectors.http.SafeEgress.builder().policy(policy.build()).listener((url, reason) -> {
+            ChatEngine e = self.get();
+            if (e != null) {
+                e.audit().recordLater(new io.chatsdk.engine.audit.AuditEntry(null, "system", "egress", null, "egress.refused", "url",
+                        url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()), null, null, false, reason,
+                        java.util.Map.of()));
+            }
+        }).build();
+        selfHolder = self;
+        return (url, headers, body) -> egress.post(url, headers, body).status();
+    }
+
+    private java.util.concurrent.atomic.AtomicReference<ChatEngine> selfHolder;
+
     void close(@Disposes ChatEngine engine) {
         engine.close();
+        if (jobs != null) {
+            jobs.close();
+        }
+        if (egress != null) {
+            egress.close();
+        }
     }
 
     @Produces
