@@ -152,7 +152,10 @@ public class EngineProducer {
             }
         }).build();
         selfHolder = self;
-        return (url, headers, body) -> egress.post(url, headers, body).status();
+        return (url, headers, body) -> {
+            io.chatsdk.connectors.http.EgressResponse r = egress.post(url, headers, body);
+            return new io.chatsdk.engine.spi.HttpSender.Response(r.status(), r.bodyPrefix());
+        };
     }
 
     private java.util.concurrent.atomic.AtomicReference<ChatEngine> selfHolder;

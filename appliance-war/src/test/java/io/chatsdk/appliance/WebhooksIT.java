@@ -74,6 +74,29 @@ class WebhooksIT {
     }
 
     @Test
+    void theBeforeSendHookCanRejectOverRest() throws Exception {
+        Api hooked = Api.newApp(appliance, "hooked");
+        hooked.users("hal");
+        receiver.createContext("/reject", x -> {
+            x.getRequestBody().readAllBytes();
+            byte[] out = "{\"action\":\"reject\",\"reason\":\"closed for the night\"}".getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, out.length);
+            x.getResponseBody().write(out);
+            x.close();
+        });
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/reject";
+        assertThat(hooked.asServer("PUT", "/app/before_send_hook", Map.of("url", url, "timeout_ms", 50_000)).json()).containsEntry("field", "timeout_ms");
+        assertThat(hooked.asServer("PUT", "/app/before_send_hook", Map.of("url", url, "timeout_ms", 2000)).status()).isEqualTo(200);
+        hooked.as("hal", "POST", "/channels/messaging/night/query", Map.of("data", Map.of("members", List.of("hal"))));
+        Api.Res refused = hooked.as("hal", "POST", "/channels/messaging/night/message", Map.of("message", Map.of("text", "anyone?")));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.code()).isEqualTo("message_rejected");
+        assertThat(refused.raw().body()).contains("closed for the night");
+        assertThat(hooked.asServer("DELETE", "/app/before_send_hook", null).status()).isEqualTo(200);
+        assertThat(hooked.as("hal", "POST", "/channels/messaging/night/message", Map.of("message", Map.of("text", "anyone?"))).status()).isEqualTo(201);
+    }
+
+    @Test
     void internalAddressesAreRefusedAndTheRefusalIsAudited() throws Exception {
         Api other = Api.newApp(appliance, "ssrf");
         other.users("eve");

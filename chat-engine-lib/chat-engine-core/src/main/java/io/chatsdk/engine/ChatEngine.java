@@ -70,7 +70,7 @@ public final class ChatEngine implements AutoCloseable {
             }
         });
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
-                new BlocklistCache(b.clock));
+                new BlocklistCache(b.clock), b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps));
         this.jobs = b.jobs != null ? b.jobs : new io.chatsdk.engine.spi.InProcessJobQueue();
         this.ownsJobs = b.jobs == null;
         java.util.function.Consumer<io.chatsdk.engine.spi.ChatEvent> webhooks = e -> { };
@@ -121,6 +121,18 @@ public final class ChatEngine implements AutoCloseable {
     public Webhooks webhooks(AppId appId) {
         apps().get(Objects.requireNonNull(appId, "appId"));
         return new Webhooks(ctx, appId, apps());
+    }
+
+    /**
+     * Sets (or, with null, removes) the app's before-message-send hook. Calls need an {@link Builder#httpSender HTTP
+     * sender}; without one the hook is refused.
+     */
+    public void setBeforeSendHook(AppId appId, BeforeSendHook.Config config) {
+        apps().get(Objects.requireNonNull(appId, "appId"));
+        if (ctx.hook() == null) {
+            throw new ChatException(ErrorCode.FEATURE_DISABLED, "this engine has no HTTP sender: ChatEngine.builder().httpSender(...)");
+        }
+        ctx.hook().set(ctx, appId, config);
     }
 
     /** The durable job queue (webhook deliveries), for dead-letter administration. */
@@ -176,6 +188,9 @@ public final class ChatEngine implements AutoCloseable {
         }
         if (ownsJobs) {
             jobs.close();
+        }
+        if (ctx.hook() != null) {
+            ctx.hook().close();
         }
         ctx.audit().close();
         ctx.db().close();

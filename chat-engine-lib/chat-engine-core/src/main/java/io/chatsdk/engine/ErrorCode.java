@@ -26,6 +26,8 @@ public enum ErrorCode {
     SLOW_MODE("slow_mode", Category.RATE_LIMITED),
     /** A blocklist with behaviour {@code block} matched the message. */
     BLOCKLISTED("blocklisted", Category.VALIDATION),
+    /** The app's before-message-send hook rejected the message (the message says why). */
+    MESSAGE_REJECTED("message_rejected", Category.VALIDATION),
     UNAVAILABLE("unavailable", Category.UNAVAILABLE),
     /** The app's encryption keys were destroyed (crypto-shredding): its content can never be read again. */
     CONTENT_ERASED("content_erased", Category.GONE),

@@ -90,8 +90,24 @@ public final class Messages {
                 return existing.get();
             }
         }
+        List<Map<String, Object>> atts = attachments;
+        String body = text;
+        Map<String, Object> custom = custom0(message);
+        if (actor instanceof Actor.User && ctx.hook() != null) {
+            // the app's hook sees what would be stored: redacted first (nothing unmasked leaves), then allow, modify or reject
+            MessageContent asSent = new MessageContent(text, attachments, custom);
+            MessageContent redacted = ctx.db().read(tx -> ctx.redactors().apply(tx, app, asSent));
+            MessageContent hooked = ctx.hook().apply(app, cid.toString(), author, id, redacted);
+            atts = hooked.attachments();
+            body = hooked.text();
+            custom = hooked.custom();
+            CustomData.check("custom", custom, MessageInput.RESERVED);
+        }
+        String finalText = body;
+        List<Map<String, Object>> finalAtts = atts;
+        Map<String, Object> finalCustom = custom;
         try {
-            return ctx.db().inTransaction(tx -> insert(tx, cid, id, author, type, text, attachments, mentions, message));
+            return ctx.db().inTransaction(tx -> insert(tx, cid, id, author, type, finalText, finalAtts, finalCustom, mentions, message));
         } catch (DuplicateId | Db.UniqueViolation e) {
             return existing(cid, id, author).orElseThrow(() -> new ChatException(ErrorCode.CONFLICT,
                     "message id '" + id + "' was used concurrently; retry", "id", e));
@@ -109,7 +125,7 @@ public final class Messages {
     }
 
     private Message insert(Tx tx, Cid cid, String id, String author, String type, String text, List<Map<String, Object>> attachments,
-                           List<String> mentions, NewMessage in) {
+                           Map<String, Object> customIn, List<String> mentions, NewMessage in) {
         Instant now = ctx.now();
         ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, author, now);
         ChannelGate.requireActiveAuthor(l, author);
@@ -119,7 +135,7 @@ public final class Messages {
         }
         ChannelGate.requireNotFrozen(l);
         // card numbers and personal data are masked or refused before anything is stored, published or logged
-        MessageContent content = ctx.redactors().apply(tx, app, new MessageContent(text, attachments, custom0(in)));
+        MessageContent content = ctx.redactors().apply(tx, app, new MessageContent(text, attachments, customIn));
         MessageInput.text(content.text(), l.channel().config());
         SendChecks.Verdict verdict = SendChecks.blocklists(tx, ctx, app, l, content.text());
         SendChecks.slowMode(tx, l, author, now);

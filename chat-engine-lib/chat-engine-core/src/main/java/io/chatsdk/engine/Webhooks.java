@@ -125,7 +125,7 @@ public final class Webhooks {
         headers.put("X-Webhook-Attempt", Integer.toString(attempt));
         headers.put("X-Api-Key", creds.apiKey());
         headers.put("X-Signature", sign(creds.apiSecret(), body));
-        int status = sender.post(URI.create((String) p.get("url")), headers, body);
+        int status = sender.post(URI.create((String) p.get("url")), headers, body).status();
         if (status < 200 || status >= 300) {
             throw new IllegalStateException("webhook endpoint answered " + status);
         }

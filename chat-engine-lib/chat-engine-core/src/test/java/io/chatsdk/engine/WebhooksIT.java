@@ -63,7 +63,8 @@ class WebhooksIT {
                     r.header(k, v);
                 }
             });
-            return client.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<byte[]> res = client.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new HttpSender.Response(res.statusCode(), res.body());
         };
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -107,6 +108,56 @@ class WebhooksIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.size() == 1);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> deliveries.size() == 1);
         assertThat(deliveries.get(0).get("body")).contains("visible").doesNotContain("nobody may see this");
+    }
+
+    @Test
+    void theBeforeSendHookAllowsModifiesOrRejectsAndFailsAsConfigured() throws Exception {
+        AppCredentials creds = engine.apps().create("hooked sends");
+        AppHandle app = engine.app(creds.appId());
+        app.users().upsertAll(List.of(UserInput.of("a"), UserInput.of("b")));
+        Cid cid = app.channels().getOrCreate("messaging", "h", ChannelInput.withMembers("a", List.of("b"))).channel().cid();
+        engine.compliance(app.id()).setRedaction(io.chatsdk.engine.redact.RedactionSettings.of(io.chatsdk.engine.redact.RedactionPolicy.MASK));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        receiver.createContext("/before-send", x -> {
+            String body = new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            seen.add(body);
+            String answer;
+            if (body.contains("reject me")) {
+                answer = "{\"action\":\"reject\",\"reason\":\"not in this room\"}";
+            } else if (body.contains("modify me")) {
+                answer = "{\"action\":\"modify\",\"message\":{\"text\":\"modified by the hook\"}}";
+            } else if (body.contains("slow")) {
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                answer = "{\"action\":\"allow\"}";
+            } else {
+                answer = "{\"action\":\"allow\"}";
+            }
+            byte[] out = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, out.length);
+            x.getResponseBody().write(out);
+            x.close();
+        });
+        URI hook = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/before-send");
+        engine.setBeforeSendHook(app.id(), new BeforeSendHook.Config(hook, Duration.ofMillis(500), false));
+
+        assertThat(app.as("a").messages().send(cid, NewMessage.text("fine, card 4111 1111 1111 1111")).text()).isEqualTo("fine, card 4111 11** **** 1111");
+        assertThat(seen).last().asString().contains("4111 11** **** 1111").doesNotContain("4111 1111 1111 1111");
+        assertThat(app.as("a").messages().send(cid, NewMessage.text("modify me")).text()).isEqualTo("modified by the hook");
+        assertThatThrownBy(() -> app.as("a").messages().send(cid, NewMessage.text("reject me")))
+                .satisfies(e -> assertThat(e.getMessage()).isEqualTo("not in this room")).extracting("code").isEqualTo(ErrorCode.MESSAGE_REJECTED);
+        assertThatThrownBy(() -> app.as("a").messages().send(cid, NewMessage.text("slow hook"))).extracting("code").isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(app.messages().send(cid, NewMessage.text("the server is not hooked").from("a")).text()).isEqualTo("the server is not hooked");
+        long before = app.channels().get(cid).lastSeq();
+
+        engine.setBeforeSendHook(app.id(), new BeforeSendHook.Config(hook, Duration.ofMillis(500), true));
+        assertThat(app.as("a").messages().send(cid, NewMessage.text("slow but fail-open")).text()).isEqualTo("slow but fail-open");
+        assertThat(app.channels().get(cid).lastSeq()).isEqualTo(before + 1);
+        assertThatThrownBy(() -> new BeforeSendHook.Config(hook, Duration.ofSeconds(30), false)).extracting("field").isEqualTo("timeout_ms");
+        engine.setBeforeSendHook(app.id(), null);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.time.temporal.ChronoUnit;
 
 /** What every service needs: the database, time, ids, keys and the audit log. Immutable and thread-safe. */
 public record EngineContext(Db db, Clock clock, IdGenerator ids, KeyProvider keys, SecureRandom random, AuditLog audit, Redactors redactors,
-                            BlocklistCache blocklists) {
+                            BlocklistCache blocklists, io.chatsdk.engine.BeforeSendHook hook) {
 
     /** The current time at microsecond precision, which is what PostgreSQL stores. */
     public Instant now() {

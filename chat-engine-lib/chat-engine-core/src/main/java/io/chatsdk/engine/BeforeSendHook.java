@@ -1,0 +1,180 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.internal.MessageContent;
+import io.chatsdk.engine.spi.HttpSender;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The before-message-send hook: an app may name a URL that is called synchronously with each message a user sends
+ * (already redacted), and answers {@code {"action": "allow"}}, {@code {"action": "reject", "reason": "..."}} or
+ * {@code {"action": "modify", "message": {"text": ..., "custom": {...}}}}. A timeout, an error or an answer that
+ * cannot be read allows the message when the hook is {@code fail_open}, and refuses it ({@code 503 unavailable})
+ * otherwise. Requests carry {@code X-Api-Key} and an HMAC-SHA256 {@code X-Signature} like webhooks. The app's setting
+ * is cached per node for 10 s. Thread-safe.
+ */
+public final class BeforeSendHook {
+    /** The hook of an app: where, how long to wait (100 ms to 5 s), and what a failure means. */
+    public record Config(URI url, Duration timeout, boolean failOpen) {
+        public Config {
+            new Webhooks.Endpoint(url, null);   // the same URL rules as webhooks
+            if (timeout == null) {
+                timeout = Duration.ofSeconds(1);
+            }
+            if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofSeconds(5)) > 0) {
+                throw ChatException.invalid("timeout_ms", "must be between 100 and 5000");
+            }
+        }
+
+        Map<String, Object> toMap() {
+            return Map.of("url", url.toString(), "timeout_ms", timeout.toMillis(), "fail_open", failOpen);
+        }
+    }
+
+    /** What the hook decided: the content to send (maybe modified). */
+    record Outcome(MessageContent content) {
+    }
+
+    private static final Duration TTL = Duration.ofSeconds(10);
+    private final Clock clock;
+    private final HttpSender sender;
+    private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "chatsdk-before-send");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<java.util.UUID, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Config config, AppCredentialsView credentials, Instant loadedAt) {
+    }
+
+    private final java.util.function.Supplier<Apps> apps;
+
+    public BeforeSendHook(Clock clock, HttpSender sender, java.util.function.Supplier<Apps> apps) {
+        this.clock = clock;
+        this.sender = sender;
+        this.apps = apps;
+    }
+
+    /**
+     * Runs the app's hook on a user's message, if the app has one; returns the content to store. Server-side sends are
+     * not hooked (the server is the app's own back end).
+     */
+    MessageContent apply(AppId app, String cid, String userId, String messageId, MessageContent content) {
+        Cached c = cache.get(app.value());
+        if (c == null || !c.loadedAt().plus(TTL).isAfter(clock.instant())) {
+            Apps a = apps.get();
+            Config config = parse(a.get(app).settings().get("before_message_send"));
+            var creds = config == null ? null : a.credentials(app);
+            c = new Cached(config, creds == null ? null : new AppCredentialsView(creds.apiKey(), creds.apiSecret()), clock.instant());
+            cache.put(app.value(), c);
+        }
+        return c.config() == null ? content : call(c.config(), c.credentials(), cid, userId, messageId, content);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Config parse(Object raw) {
+        if (!(raw instanceof Map<?, ?> m)) {
+            return null;
+        }
+        Map<String, Object> map = (Map<String, Object>) m;
+        Number timeout = (Number) map.getOrDefault("timeout_ms", 1000);
+        return new Config(URI.create((String) map.get("url")), Duration.ofMillis(timeout.longValue()), Boolean.TRUE.equals(map.get("fail_open")));
+    }
+
+    /** Sets or (with null) removes the app's hook. */
+    void set(EngineContext ctx, AppId app, Config config) {
+        ctx.db().inTransaction(tx -> {
+            Map<String, Object> all = new LinkedHashMap<>(tx.one("select settings from app where id = ? for update", rs -> Json.readMap(rs.getString(1)),
+                    app.value()).orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app)));
+            if (config == null) {
+                all.remove("before_message_send");
+            } else {
+                all.put("before_message_send", config.toMap());
+            }
+            return tx.update("update app set settings = ? where id = ?", Json.write(all), app.value());
+        });
+        cache.remove(app.value());
+    }
+
+    /** Calls the hook; returns the content to store, or throws the refusal. */
+    @SuppressWarnings("unchecked")
+    MessageContent call(Config config, AppCredentialsView app, String cid, String userId, String messageId, MessageContent content) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("id", messageId);
+        message.put("text", content.text());
+        message.put("attachments", content.attachments());
+        message.put("custom", content.custom());
+        message.put("user_id", userId);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("type", "message.before_send");
+        request.put("cid", cid);
+        request.put("message", message);
+        byte[] body = Json.write(request).getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = Map.of("Content-Type", "application/json", "X-Api-Key", app.apiKey(), "X-Signature", Webhooks.sign(app.secret(), body));
+        Map<String, Object> answer;
+        try {
+            Future<HttpSender.Response> f = calls.submit(() -> sender.post(config.url(), headers, body));
+            HttpSender.Response r;
+            try {
+                r = f.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                throw e;
+            }
+            if (r.status() < 200 || r.status() >= 300) {
+                throw new IllegalStateException("the hook answered " + r.status());
+            }
+            answer = Json.readMap(new String(r.body(), StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (config.failOpen()) {
+                return content;
+            }
+            throw new ChatException(ErrorCode.UNAVAILABLE, "the app's before-message-send hook did not answer in time or failed; retry later", null, null);
+        }
+        Object action = answer.get("action");
+        if ("reject".equals(action)) {
+            Object reason = answer.get("reason");
+            String why = reason instanceof String s && !s.isBlank() ? s.strip() : "the app's hook rejected the message";
+            throw new ChatException(ErrorCode.MESSAGE_REJECTED, why.length() > 200 ? why.substring(0, 200) : why, "message", null);
+        }
+        if ("modify".equals(action) && answer.get("message") instanceof Map<?, ?> changed) {
+            Map<String, Object> c = (Map<String, Object>) changed;
+            String text = c.get("text") instanceof String t ? t : content.text();
+            Map<String, Object> custom = c.get("custom") instanceof Map<?, ?> cu ? (Map<String, Object>) cu : content.custom();
+            return new MessageContent(text, content.attachments(), custom);
+        }
+        if ("allow".equals(action)) {
+            return content;
+        }
+        if (config.failOpen()) {
+            return content;
+        }
+        throw new ChatException(ErrorCode.UNAVAILABLE, "the app's before-message-send hook gave no action; retry later", null, null);
+    }
+
+    /** What the hook call needs of the app. */
+    record AppCredentialsView(String apiKey, String secret) {
+    }
+
+    void close() {
+        calls.shutdownNow();
+    }
+}
