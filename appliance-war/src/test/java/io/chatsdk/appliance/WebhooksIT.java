@@ -97,6 +97,18 @@ class WebhooksIT {
     }
 
     @Test
+    void devicesAreRegisteredPerUser() throws Exception {
+        assertThat(api.as("ann", "POST", "/devices", Map.of("id", "fcm-token-ann", "push_provider", "firebase")).status()).isEqualTo(201);
+        assertThat(api.as("ann", "GET", "/devices", null).list("devices")).singleElement().satisfies(d -> assertThat(d).containsEntry("user_id", "ann"));
+        assertThat(api.as("ben", "GET", "/devices", null).list("devices")).isEmpty();
+        assertThat(api.as("ben", "DELETE", "/devices?id=fcm-token-ann", null).status()).isEqualTo(404);
+        assertThat(api.as("ben", "GET", "/devices?user_id=ann", null).status()).isEqualTo(403);
+        assertThat(api.as("ann", "POST", "/devices", Map.of("id", "x", "push_provider", "apns")).json()).containsEntry("field", "push_provider");
+        assertThat(api.asServer("POST", "/devices", Map.of("id", "fcm-token-ben", "push_provider", "firebase", "user_id", "ben")).status()).isEqualTo(201);
+        assertThat(api.as("ann", "DELETE", "/devices?id=fcm-token-ann", null).status()).isEqualTo(200);
+    }
+
+    @Test
     void internalAddressesAreRefusedAndTheRefusalIsAudited() throws Exception {
         Api other = Api.newApp(appliance, "ssrf");
         other.users("eve");

@@ -90,6 +90,11 @@ public final class AppHandle {
         return new Blocklists(ctx, appId, actor);
     }
 
+    /** Push devices of the app's users. */
+    public Devices devices() {
+        return new Devices(ctx, appId, actor);
+    }
+
     /** The same app on the server side. */
     AppHandle server() {
         return new AppHandle(ctx, appId, Actor.SERVER, syncReloadThreshold);

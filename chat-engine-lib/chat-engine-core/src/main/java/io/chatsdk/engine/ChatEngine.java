@@ -73,13 +73,18 @@ public final class ChatEngine implements AutoCloseable {
                 new BlocklistCache(b.clock), b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps));
         this.jobs = b.jobs != null ? b.jobs : new io.chatsdk.engine.spi.InProcessJobQueue();
         this.ownsJobs = b.jobs == null;
-        java.util.function.Consumer<io.chatsdk.engine.spi.ChatEvent> webhooks = e -> { };
+        java.util.function.Consumer<io.chatsdk.engine.spi.ChatEvent> afterPublish = e -> { };
         if (b.httpSender != null) {
             io.chatsdk.engine.spi.HttpSender sender = b.httpSender;
             jobs.register(Webhooks.KIND, (job, attempt) -> Webhooks.deliver(apps(), sender, job, attempt), Webhooks.policy());
-            webhooks = e -> Webhooks.enqueue(ctx, apps(), jobs, e);
+            afterPublish = e -> Webhooks.enqueue(ctx, apps(), jobs, e);
         }
-        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval, webhooks) : null;
+        if (b.pushGateways != null) {
+            Push push = new Push(ctx, b.pushGateways, b.presence, b.clock);
+            jobs.register(Push.KIND, (job, attempt) -> push.deliver(job), Push.policy());
+            afterPublish = afterPublish.andThen(e -> push.enqueue(jobs, e));
+        }
+        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval, afterPublish) : null;
         holder[0] = relay;
         if (relay != null) {
             relay.start();
@@ -214,6 +219,8 @@ public final class ChatEngine implements AutoCloseable {
         private DataSource migrationDataSource;
         private io.chatsdk.engine.spi.JobQueue jobs;
         private io.chatsdk.engine.spi.HttpSender httpSender;
+        private java.util.function.Function<AppId, io.chatsdk.engine.spi.PushGateway> pushGateways;
+        private io.chatsdk.engine.spi.PresenceRegistry presence = new io.chatsdk.engine.spi.InMemoryPresenceRegistry();
         private String runtimeRole;
         private AuditSigner auditSigner;
         private Duration checkpointInterval = Duration.ofMinutes(5);
@@ -285,6 +292,21 @@ public final class ChatEngine implements AutoCloseable {
         /** Durable asynchronous work (webhook deliveries); defaults to an in-memory queue the engine closes. */
         public Builder jobQueue(io.chatsdk.engine.spi.JobQueue queue) {
             this.jobs = Objects.requireNonNull(queue, "jobQueue");
+            return this;
+        }
+
+        /**
+         * Mobile push: the gateway of each app (null for an app without push). Without it no push is sent. Members
+         * that {@link #presence} says are online are not pushed.
+         */
+        public Builder pushGateways(java.util.function.Function<AppId, io.chatsdk.engine.spi.PushGateway> gateways) {
+            this.pushGateways = Objects.requireNonNull(gateways, "pushGateways");
+            return this;
+        }
+
+        /** Who is connected (the push trigger skips them); defaults to an in-memory registry. */
+        public Builder presence(io.chatsdk.engine.spi.PresenceRegistry presence) {
+            this.presence = Objects.requireNonNull(presence, "presence");
             return this;
         }
 

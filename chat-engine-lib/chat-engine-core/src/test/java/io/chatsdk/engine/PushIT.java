@@ -1,0 +1,138 @@
+package io.chatsdk.engine;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.chatsdk.engine.model.AppCredentials;
+import io.chatsdk.engine.model.ChannelInput;
+import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.model.UserInput;
+import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
+import io.chatsdk.engine.spi.InProcessJobQueue;
+import io.chatsdk.engine.spi.KeyProvider;
+import io.chatsdk.engine.spi.PushGateway;
+import io.chatsdk.engine.spi.PushMessage;
+import io.chatsdk.engine.spi.PushResult;
+import io.chatsdk.engine.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The push trigger on embedded PostgreSQL. The provider side is this test's own {@link PushGateway} that records what
+ * it is asked to send (the FCM adapter itself is tested against a local FCM stand-in in {@code connectors/fcm}).
+ */
+class PushIT {
+    static HikariDataSource ds;
+    static ChatEngine engine;
+    static final InMemoryPresenceRegistry presence = new InMemoryPresenceRegistry();
+    static final List<PushMessage> sent = new CopyOnWriteArrayList<>();
+
+    /** Tokens starting with "dead" are unregistered at the provider. */
+    static final PushGateway gateway = message -> {
+        sent.add(message);
+        return message.deviceToken().startsWith("dead") ? new PushResult.InvalidToken("UNREGISTERED") : new PushResult.Delivered("m-" + sent.size());
+    };
+
+    @BeforeAll
+    static void start() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        ds = TestDatabase.freshDatabase();
+        engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(key)).relayPollInterval(Duration.ofMillis(100))
+                .jobQueue(new InProcessJobQueue()).presence(presence).pushGateways(app -> gateway).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+        ds.close();
+    }
+
+    @Test
+    void offlineMembersGetOneNotificationPerWindowAndInvalidTokensAreRemoved() {
+        AppCredentials creds = engine.apps().create("push");
+        AppHandle app = engine.app(creds.appId());
+        app.users().upsertAll(List.of(UserInput.of("sender"), UserInput.of("offline"), UserInput.of("online"), UserInput.of("muter"),
+                UserInput.of("nodevice")));
+        Cid cid = app.channels().getOrCreate("messaging", "general", ChannelInput.withMembers("sender", List.of("offline", "online", "muter", "nodevice"))
+                .withName("general")).channel().cid();
+        app.as("offline").devices().add("tok-offline", "firebase", null);
+        app.as("offline").devices().add("dead-token", "firebase", null);
+        app.as("online").devices().add("tok-online", "firebase", null);
+        app.as("muter").devices().add("tok-muter", "firebase", null);
+        app.as("sender").devices().add("tok-sender", "firebase", null);
+        app.as("muter").moderation().muteChannel(cid, null);
+        presence.connected(app.id(), "online", "c1");
+        sent.clear();
+
+        app.as("sender").messages().send(cid, NewMessage.text("hello everyone, this is the first message"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 2);
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+        assertThat(sent).extracting(PushMessage::deviceToken).containsExactlyInAnyOrder("tok-offline", "dead-token");
+        PushMessage first = sent.get(0);
+        assertThat(first.title()).isEqualTo("#general");
+        assertThat(first.body()).isEqualTo("sender: hello everyone, this is the first message");
+        assertThat(first.data()).containsEntry("cid", cid.toString()).containsKey("message_id");
+        assertThat(first.collapseKey()).isEqualTo(cid.toString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> app.as("offline").devices().list(null).size() == 1);
+
+        // within the collapse window: nothing more; silent messages never
+        app.as("sender").messages().send(cid, NewMessage.text("second"));
+        app.as("sender").messages().send(cid, NewMessage.text("quiet").asSilent());
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+    }
+
+    @Test
+    void hipaaModeSendsNoContentAndTheDigestCountsUnread() throws Exception {
+        AppCredentials creds = engine.apps().create("hipaa push");
+        AppHandle app = engine.app(creds.appId());
+        app.users().upsertAll(List.of(UserInput.of("doc"), UserInput.of("patient")));
+        Cid cid = app.channels().getOrCreate("messaging", "care", ChannelInput.withMembers("doc", List.of("patient"))).channel().cid();
+        app.as("patient").devices().add("tok-patient", "firebase", null);
+        try (var c = ds.getConnection(); var s = c.createStatement()) {
+            s.execute("update app set settings = '{\"push\":{\"preview\":\"none\",\"collapse_seconds\":0}}' where id = '" + app.id() + "'");
+        }
+        sent.clear();
+        app.as("doc").messages().send(cid, NewMessage.text("your results: positive"));
+        app.as("doc").messages().send(cid, NewMessage.text("call me"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 2);
+        assertThat(sent).allSatisfy(m -> {
+            assertThat(m.title()).isNull();
+            assertThat(m.body()).isNull();
+            assertThat(m.toString()).doesNotContain("positive");
+            assertThat(m.data()).containsKeys("cid", "message_id");
+        });
+        try (var c = ds.getConnection(); var s = c.createStatement()) {
+            s.execute("update app set settings = '{\"push\":{\"collapse_seconds\":0}}' where id = '" + app.id() + "'");
+        }
+        sent.clear();
+        app.as("doc").messages().send(cid, NewMessage.text("third"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 1);
+        assertThat(sent.get(0).body()).isEqualTo("3 new messages in care");
+    }
+
+    @Test
+    void devicesBelongToTheirUsers() {
+        AppHandle app = engine.app(engine.apps().create("devices").appId());
+        app.users().upsertAll(List.of(UserInput.of("a"), UserInput.of("b")));
+        app.as("a").devices().add("tok-a", "firebase", null);
+        assertThat(app.as("b").devices().list(null)).isEmpty();
+        assertThatThrownBy(() -> app.as("b").devices().remove("tok-a", null)).extracting("code").isEqualTo(ErrorCode.NOT_FOUND);
+        assertThatThrownBy(() -> app.as("a").devices().add("tok", "apns", null)).extracting("field").isEqualTo("push_provider");
+        assertThatThrownBy(() -> app.as("a").devices().add("bad token", "firebase", null)).extracting("field").isEqualTo("id");
+        assertThatThrownBy(() -> app.devices().add("tok-x", "firebase", null)).extracting("field").isEqualTo("user_id");
+        assertThat(app.devices().add("tok-x", "firebase", "b").userId()).isEqualTo("b");
+        app.as("a").devices().remove("tok-a", null);
+        assertThat(app.as("a").devices().list(null)).isEmpty();
+        assertThat(Map.of()).isEmpty();
+    }
+}
