@@ -1,18 +1,18 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.internal.AppSettings;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.internal.MessageContent;
+import io.chatsdk.engine.internal.NodeCache;
 import io.chatsdk.engine.spi.HttpSender;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,22 +50,22 @@ public final class BeforeSendHook {
     }
 
     private static final Duration TTL = Duration.ofSeconds(10);
-    private final Clock clock;
     private final HttpSender sender;
     private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "chatsdk-before-send");
         t.setDaemon(true);
         return t;
     });
-    private final Map<java.util.UUID, Cached> cache = new ConcurrentHashMap<>();
+    private final NodeCache<java.util.UUID, Hook> cache;
 
-    private record Cached(Config config, AppCredentialsView credentials, Instant loadedAt) {
+    /** An app's hook and the credentials it signs with; {@code config} null when the app has none. */
+    private record Hook(Config config, AppCredentialsView credentials) {
     }
 
     private final java.util.function.Supplier<Apps> apps;
 
     public BeforeSendHook(Clock clock, HttpSender sender, java.util.function.Supplier<Apps> apps) {
-        this.clock = clock;
+        this.cache = new NodeCache<>(clock, TTL);
         this.sender = sender;
         this.apps = apps;
     }
@@ -75,14 +75,12 @@ public final class BeforeSendHook {
      * not hooked (the server is the app's own back end).
      */
     MessageContent apply(AppId app, String cid, String userId, String messageId, MessageContent content) {
-        Cached c = cache.get(app.value());
-        if (c == null || !c.loadedAt().plus(TTL).isAfter(clock.instant())) {
+        Hook c = cache.get(app.value(), () -> {
             Apps a = apps.get();
             Config config = parse(a.get(app).settings().get("before_message_send"));
             var creds = config == null ? null : a.credentials(app);
-            c = new Cached(config, creds == null ? null : new AppCredentialsView(creds.apiKey(), creds.apiSecret()), clock.instant());
-            cache.put(app.value(), c);
-        }
+            return new Hook(config, creds == null ? null : new AppCredentialsView(creds.apiKey(), creds.apiSecret()));
+        });
         return c.config() == null ? content : call(c.config(), c.credentials(), cid, userId, messageId, content);
     }
 
@@ -99,16 +97,10 @@ public final class BeforeSendHook {
     /** Sets or (with null) removes the app's hook. */
     void set(EngineContext ctx, AppId app, Config config) {
         ctx.db().inTransaction(tx -> {
-            Map<String, Object> all = new LinkedHashMap<>(tx.one("select settings from app where id = ? for update", rs -> Json.readMap(rs.getString(1)),
-                    app.value()).orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app)));
-            if (config == null) {
-                all.remove("before_message_send");
-            } else {
-                all.put("before_message_send", config.toMap());
-            }
-            return tx.update("update app set settings = ? where id = ?", Json.write(all), app.value());
+            AppSettings.put(tx, app, "before_message_send", config == null ? null : config.toMap());
+            return null;
         });
-        cache.remove(app.value());
+        cache.forget(app.value());
     }
 
     /** Calls the hook; returns the content to store, or throws the refusal. */

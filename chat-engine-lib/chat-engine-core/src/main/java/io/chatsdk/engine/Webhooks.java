@@ -1,5 +1,6 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.internal.AppSettings;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.spi.ChatEvent;
@@ -71,10 +72,8 @@ public final class Webhooks {
             stored.add(Map.of("url", e.url().toString(), "events", List.copyOf(e.events())));
         }
         ctx.db().inTransaction(tx -> {
-            Map<String, Object> all = new LinkedHashMap<>(tx.one("select settings from app where id = ? for update", rs -> Json.readMap(rs.getString(1)),
-                    app.value()).orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app)));
-            all.put("webhooks", stored);
-            return tx.update("update app set settings = ? where id = ?", Json.write(all), app.value());
+            AppSettings.put(tx, app, "webhooks", stored);
+            return null;
         });
         return list();
     }

@@ -6,10 +6,7 @@ import io.chatsdk.engine.moderation.BlocklistMatcher;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The blocklist matcher of each app's channel type, built from the lists attached to the type and cached per node
@@ -18,32 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BlocklistCache {
     public static final Duration TTL = Duration.ofSeconds(10);
     private static final BlocklistMatcher NONE = new BlocklistMatcher(List.of());
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-
-    private record Cached(BlocklistMatcher matcher, Instant loadedAt) {
-    }
+    private final NodeCache<String, BlocklistMatcher> cache;
 
     public BlocklistCache(Clock clock) {
-        this.clock = clock;
+        this.cache = new NodeCache<>(clock, TTL);
     }
 
     public BlocklistMatcher matcher(Tx tx, AppId app, String channelType) {
-        String key = app.value() + "/" + channelType;
-        Cached c = cache.get(key);
-        if (c != null && c.loadedAt().plus(TTL).isAfter(clock.instant())) {
-            return c.matcher();
-        }
-        List<Blocklist> lists = tx.query("select b.definition from blocklist b join channel_type_blocklist l on l.app_id = b.app_id "
-                        + "and l.blocklist = b.name where l.app_id = ? and l.channel_type = ? order by b.name",
-                rs -> Blocklist.fromMap(Json.readMap(rs.getString(1))), app.value(), channelType);
-        BlocklistMatcher m = lists.isEmpty() ? NONE : new BlocklistMatcher(lists);
-        cache.put(key, new Cached(m, clock.instant()));
-        return m;
+        return cache.get(app.value() + "/" + channelType, () -> {
+            List<Blocklist> lists = tx.query("select b.definition from blocklist b join channel_type_blocklist l on l.app_id = b.app_id "
+                            + "and l.blocklist = b.name where l.app_id = ? and l.channel_type = ? order by b.name",
+                    rs -> Blocklist.fromMap(Json.readMap(rs.getString(1))), app.value(), channelType);
+            return lists.isEmpty() ? NONE : new BlocklistMatcher(lists);
+        });
     }
 
     /** Forgets this node's matchers of an app. */
     public void forget(AppId app) {
-        cache.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
+        cache.forgetIf(k -> k.startsWith(app.value() + "/"));
     }
 }

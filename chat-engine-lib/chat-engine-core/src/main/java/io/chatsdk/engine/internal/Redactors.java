@@ -11,14 +11,11 @@ import io.chatsdk.engine.redact.Redactor;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Each app's {@link Redactor}, built from the {@code redaction} entry of the app's settings and cached per node for
@@ -27,26 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Redactors {
     public static final Duration TTL = Duration.ofSeconds(10);
-    private final Clock clock;
-    private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
-
-    private record Cached(Redactor redactor, Instant loadedAt) {
-    }
+    private final NodeCache<UUID, Redactor> cache;
 
     public Redactors(Clock clock) {
-        this.clock = clock;
+        this.cache = new NodeCache<>(clock, TTL);
     }
 
     public Redactor of(Tx tx, AppId app) {
-        Cached c = cache.get(app.value());
-        if (c != null && c.loadedAt().plus(TTL).isAfter(clock.instant())) {
-            return c.redactor();
-        }
-        Map<String, Object> settings = tx.one("select settings from app where id = ?", rs -> Json.readMap(rs.getString(1)), app.value())
-                .orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app));
-        Redactor r = new Redactor(settings(settings));
-        cache.put(app.value(), new Cached(r, clock.instant()));
-        return r;
+        return cache.get(app.value(), () -> new Redactor(settings(AppSettings.read(tx, app))));
     }
 
     @SuppressWarnings("unchecked")
@@ -57,11 +42,8 @@ public final class Redactors {
 
     /** Stores an app's settings and drops this node's cached redactor. */
     public void set(Tx tx, AppId app, RedactionSettings settings) {
-        Map<String, Object> all = new LinkedHashMap<>(tx.one("select settings from app where id = ? for update", rs -> Json.readMap(rs.getString(1)), app.value())
-                .orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app)));
-        all.put("redaction", settings.toMap());
-        tx.update("update app set settings = ? where id = ?", Json.write(all), app.value());
-        cache.remove(app.value());
+        AppSettings.put(tx, app, "redaction", settings.toMap());
+        cache.forget(app.value());
     }
 
     /**

@@ -1,0 +1,36 @@
+package io.chatsdk.engine.internal;
+
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.ErrorCode;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An app's settings document ({@code app.settings}, JSON): one entry per feature (redaction, webhooks, the
+ * before-send hook, push). Features read it and change their own entry here, so concurrent changes of different
+ * entries do not overwrite each other.
+ */
+public final class AppSettings {
+    private AppSettings() {
+    }
+
+    /** The app's settings; {@code app_not_found} for an unknown app. */
+    public static Map<String, Object> read(Tx tx, AppId app) {
+        return tx.one("select settings from app where id = ?", rs -> Json.readMap(rs.getString(1)), app.value())
+                .orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app));
+    }
+
+    /** Sets entry {@code key} to {@code value} (removes it when null), under the app row's lock. */
+    public static void put(Tx tx, AppId app, String key, Object value) {
+        Map<String, Object> all = new LinkedHashMap<>(tx.one("select settings from app where id = ? for update", rs -> Json.readMap(rs.getString(1)),
+                app.value()).orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app)));
+        if (value == null) {
+            all.remove(key);
+        } else {
+            all.put(key, value);
+        }
+        tx.update("update app set settings = ? where id = ?", Json.write(all), app.value());
+    }
+}
