@@ -33,8 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The job id is the broker's duplicate-detection id, so a second submit of the same job is dropped. Retries are
  * done by the consumer, not broker settings, so any broker works unconfigured: a failed job is acknowledged and sent
  * again with the next attempt number and a scheduled delivery time, in one transaction, so it is neither lost nor
- * doubled; after the kind's last attempt it moves to the dead-letter queue the same way. Each kind is handled by one
- * consumer per node, one job at a time. Thread-safe.
+ * doubled; after the kind's last attempt it moves to the dead-letter queue the same way. Each kind is handled by
+ * {@code workers} consumers per node (one by default), each with its own session and thread, taking one job at a time
+ * and prefetching none (consumer window 0): a slow job holds up its own worker only, and no job waits in the buffer of
+ * a busy worker while another is idle. Thread-safe.
  */
 public final class ArtemisJobQueue implements JobQueue {
     private static final System.Logger LOG = System.getLogger(ArtemisJobQueue.class.getName());
@@ -47,19 +49,29 @@ public final class ArtemisJobQueue implements JobQueue {
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final ClientSession producerSession;
-    private final Map<String, ClientSession> consumers = new ConcurrentHashMap<>();
+    private final Map<String, List<ClientSession>> consumers = new ConcurrentHashMap<>();
+    private final int workers;
 
-    private ArtemisJobQueue(String url) throws Exception {
+    private ArtemisJobQueue(String url, int workers) throws Exception {
+        this.workers = workers;
         this.locator = ActiveMQClient.createServerLocator(url).setReconnectAttempts(-1).setRetryInterval(500).setMaxRetryInterval(5000)
-                .setRetryIntervalMultiplier(2.0).setBlockOnDurableSend(true);
+                .setRetryIntervalMultiplier(2.0).setBlockOnDurableSend(true).setConsumerWindowSize(0);
         this.factory = locator.createSessionFactory();
         this.producerSession = factory.createSession(false, true, true);
     }
 
     /** Connects to the broker at {@code url} ({@code tcp://host:61616}, or {@code vm://0} for the embedded broker). */
     public static ArtemisJobQueue connect(String url) {
+        return connect(url, 1);
+    }
+
+    /** Connects with {@code workers} (1 to 64) concurrent consumers per job kind on this node. */
+    public static ArtemisJobQueue connect(String url, int workers) {
+        if (workers < 1 || workers > 64) {
+            throw new IllegalArgumentException("workers must be between 1 and 64, was " + workers);
+        }
         try {
-            return new ArtemisJobQueue(url);
+            return new ArtemisJobQueue(url, workers);
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to the Artemis broker at " + url + ": " + e.getMessage(), e);
         }
@@ -117,17 +129,22 @@ public final class ArtemisJobQueue implements JobQueue {
 
     @Override
     public void register(String kind, JobHandler handler, RetryPolicy policy) {
+        List<ClientSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        if (consumers.putIfAbsent(kind, sessions) != null) {
+            throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
+        }
         try {
-            ClientSession session = factory.createSession(false, false, false);
-            if (consumers.putIfAbsent(kind, session) != null) {
-                session.close();
-                throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
+            for (int i = 0; i < workers; i++) {
+                ClientSession session = factory.createSession(false, false, false);
+                sessions.add(session);
+                if (i == 0) {
+                    ensureQueues(session, kind);
+                }
+                ClientConsumer consumer = session.createConsumer(queue(kind));
+                ClientProducer producer = session.createProducer();
+                consumer.setMessageHandler(m -> handle(kind, session, producer, m, handler, policy));
+                session.start();
             }
-            ensureQueues(session, kind);
-            ClientConsumer consumer = session.createConsumer(queue(kind));
-            ClientProducer producer = session.createProducer();
-            consumer.setMessageHandler(m -> handle(kind, session, producer, m, handler, policy));
-            session.start();
         } catch (ActiveMQException e) {
             throw new IllegalStateException("could not consume job kind " + kind + ": " + e.getMessage(), e);
         }
@@ -229,7 +246,7 @@ public final class ArtemisJobQueue implements JobQueue {
 
     @Override
     public void close() {
-        for (ClientSession s : consumers.values()) {
+        for (ClientSession s : consumers.values().stream().flatMap(List::stream).toList()) {
             try {
                 s.close();
             } catch (ActiveMQException e) {

@@ -60,4 +60,57 @@ class ArtemisJobQueueIT extends JobQueueContract {
             assertThat(seen).containsExactlyInAnyOrder("kept-1 {\"n\":1}", "kept-2 {\"n\":2}");
         }
     }
+
+    @Test
+    void aSlowJobHoldsUpOnlyItsOwnWorker() throws Exception {
+        String kind = kind();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> done = new CopyOnWriteArrayList<>();
+        try (JobQueue q = ArtemisJobQueue.connect(url, 4)) {
+            q.register(kind, (job, attempt) -> {
+                if (job.id().equals("slow")) {
+                    release.await();   // an endpoint that does not answer
+                }
+                done.add(job.id());
+            }, FAST);
+            q.submit(new Job(kind, "slow", "{}"));
+            for (int i = 0; i < 20; i++) {
+                q.submit(new Job(kind, "quick-" + i, "{}"));
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> done.size() == 20);
+            assertThat(done).doesNotContain("slow");
+            release.countDown();
+            await().atMost(Duration.ofSeconds(15)).until(() -> done.contains("slow"));
+        }
+    }
+
+    @Test
+    void withOneWorkerASlowJobHoldsUpTheKind() throws Exception {
+        // the baseline of the test above: it shows that test can fail
+        String kind = kind();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> done = new CopyOnWriteArrayList<>();
+        try (JobQueue q = ArtemisJobQueue.connect(url, 1)) {
+            q.register(kind, (job, attempt) -> {
+                if (job.id().equals("slow")) {
+                    release.await();
+                }
+                done.add(job.id());
+            }, FAST);
+            q.submit(new Job(kind, "slow", "{}"));
+            q.submit(new Job(kind, "quick", "{}"));
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(done::isEmpty);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(15)).until(() -> done.size() == 2);
+            assertThat(done).containsExactly("slow", "quick");
+        }
+    }
+
+    @Test
+    void workersMustBeBetweenOneAnd64() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArtemisJobQueue.connect(url, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArtemisJobQueue.connect(url, 65))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers");
+    }
 }
