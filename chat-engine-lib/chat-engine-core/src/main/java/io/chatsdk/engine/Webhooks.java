@@ -1,6 +1,7 @@
 package io.chatsdk.engine;
 
 import io.chatsdk.engine.internal.AppSettings;
+import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.spi.ChatEvent;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.Set;
  */
 public final class Webhooks {
     public static final String KIND = "webhook";
+    private static final String PURPOSE = "webhook";
     static final int MAX_ENDPOINTS = 10;
     private final EngineContext ctx;
     private final AppId app;
@@ -103,20 +106,43 @@ public final class Webhooks {
         List<Endpoint> endpoints = apps.find(e.appId()).map(a -> endpoints(a.settings())).orElse(List.of());
         for (Endpoint ep : endpoints) {
             if (ep.wants(e.type())) {
+                String id = e.id() + "-" + shortHash(ep.url().toString());
+                // the event holds message content, and the job may wait in a durable queue: it is sealed under the app's
+                // data key like the outbox row it came from, bound to the job id
+                ContentKeys.Sealed sealed = ctx.db().inTransaction(tx -> tx.keys().seal(tx, e.appId(), PURPOSE, id,
+                        Json.write(e.payload()).getBytes(StandardCharsets.UTF_8)));
                 Map<String, Object> job = new LinkedHashMap<>();
                 job.put("app_id", e.appId().toString());
                 job.put("url", ep.url().toString());
-                job.put("event", e.payload());
-                jobs.submit(new Job(KIND, e.id() + "-" + shortHash(ep.url().toString()), Json.write(job)));
+                job.put("key_version", sealed.version());
+                job.put("event", Base64.getEncoder().encodeToString(sealed.bytes()));
+                jobs.submit(new Job(KIND, id, Json.write(job)));
             }
         }
     }
 
+    /** The event of a job as it is POSTed; null when the app's keys were destroyed since (the job is dropped). */
+    private static byte[] openEvent(EngineContext ctx, AppId appId, Job job, Map<String, Object> p) {
+        byte[] sealed = Base64.getDecoder().decode((String) p.get("event"));
+        int version = ((Number) p.get("key_version")).intValue();
+        try {
+            return ctx.db().read(tx -> tx.keys().open(tx, appId, PURPOSE, job.id(), version, sealed));
+        } catch (ChatException e) {
+            if (e.code() == ErrorCode.CONTENT_ERASED) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** Delivers one webhook job; a non-2xx answer or a failure throws, so the queue tries again. */
-    static void deliver(Apps apps, HttpSender sender, Job job, int attempt) throws Exception {
+    static void deliver(EngineContext ctx, Apps apps, HttpSender sender, Job job, int attempt) throws Exception {
         Map<String, Object> p = Json.readMap(job.payload());
         AppId appId = AppId.parse((String) p.get("app_id"));
-        byte[] body = Json.write(p.get("event")).getBytes(StandardCharsets.UTF_8);
+        byte[] body = openEvent(ctx, appId, job, p);
+        if (body == null) {
+            return;   // crypto-shredded: the content is gone for good, and so is this delivery
+        }
         var creds = apps.credentials(appId);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");

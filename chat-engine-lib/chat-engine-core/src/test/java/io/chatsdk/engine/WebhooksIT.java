@@ -41,6 +41,8 @@ class WebhooksIT {
     static HttpServer receiver;
     static final List<Map<String, String>> deliveries = new CopyOnWriteArrayList<>();
     static final AtomicInteger failuresLeft = new AtomicInteger();
+    /** Every job payload handed to the queue, as a durable queue would store it. */
+    static final List<String> queued = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,7 +72,36 @@ class WebhooksIT {
         new SecureRandom().nextBytes(key);
         ds = TestDatabase.freshDatabase();
         engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(key)).relayPollInterval(Duration.ofMillis(100))
-                .jobQueue(new InProcessJobQueue()).httpSender(sender).build();
+                .jobQueue(recording(new InProcessJobQueue())).httpSender(sender).build();
+    }
+
+    static io.chatsdk.engine.spi.JobQueue recording(io.chatsdk.engine.spi.JobQueue q) {
+        return new io.chatsdk.engine.spi.JobQueue() {
+            public void submit(io.chatsdk.engine.spi.Job job) {
+                queued.add(job.payload());
+                q.submit(job);
+            }
+
+            public void register(String kind, io.chatsdk.engine.spi.JobHandler handler, io.chatsdk.engine.spi.RetryPolicy policy) {
+                q.register(kind, handler, policy);
+            }
+
+            public List<io.chatsdk.engine.spi.DeadJob> deadJobs(String kind, int limit) {
+                return q.deadJobs(kind, limit);
+            }
+
+            public boolean retry(String kind, String jobId) {
+                return q.retry(kind, jobId);
+            }
+
+            public boolean discard(String kind, String jobId) {
+                return q.discard(kind, jobId);
+            }
+
+            public void close() {
+                q.close();
+            }
+        };
     }
 
     @AfterAll
@@ -168,5 +199,30 @@ class WebhooksIT {
         assertThatThrownBy(() -> new Webhooks.Endpoint(URI.create("https://example.com/x"), Set.of("Bad Type"))).extracting("field").isEqualTo("events");
         assertThat(engine.webhooks(app.id()).set(List.of(new Webhooks.Endpoint(URI.create("https://example.com/x"), null))))
                 .singleElement().satisfies(e -> assertThat(e.events()).containsExactly("*"));
+    }
+
+    @Test
+    void queuedJobsHoldTheEventSealedAndAShreddedAppsJobsAreDropped() throws Exception {
+        AppCredentials creds = engine.apps().create("sealed hooks");
+        AppHandle app = engine.app(creds.appId());
+        app.users().upsertAll(List.of(UserInput.of("a")));
+        URI url = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+        engine.webhooks(app.id()).set(List.of(new Webhooks.Endpoint(url, Set.of("message.new"))));
+        Cid cid = app.channels().getOrCreate("messaging", "sealed", ChannelInput.withMembers("a", List.of())).channel().cid();
+        deliveries.clear();
+        queued.clear();
+        app.as("a").messages().send(cid, NewMessage.text("canary-in-the-queue"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries.size() == 1);
+        assertThat(deliveries.get(0).get("body")).contains("canary-in-the-queue");
+        assertThat(queued).isNotEmpty().noneMatch(p -> p.contains("canary-in-the-queue"));
+
+        // after crypto-shredding, a job still in the queue is dropped rather than retried until dead
+        failuresLeft.set(1);
+        deliveries.clear();
+        app.as("a").messages().send(cid, NewMessage.text("sent before the keys go"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.size() == 1);   // failed once, retried in ~1 s
+        engine.compliance(app.id()).keys().destroy();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> deliveries.size() == 1);
+        assertThat(engine.jobs().deadJobs(Webhooks.KIND, 100)).noneMatch(d -> d.job().payload().contains(app.id().toString()));
     }
 }
