@@ -35,6 +35,9 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_ARTEMIS_URL}</td><td>external Artemis broker ({@code tcp://host:61616}); unset means an embedded broker</td></tr>
  *   <tr><td>{@code CHATSDK_ARTEMIS_ACCEPTOR}</td><td>a TCP acceptor for the embedded broker, for other nodes; default none (in-VM only)</td></tr>
  *   <tr><td>{@code CHATSDK_EGRESS_ALLOWLIST}</td><td>internal addresses webhooks may reach ({@code host:port} or CIDR, comma-separated); default none</td></tr>
+ *   <tr><td>{@code CHATSDK_JOB_WORKERS}</td><td>concurrent workers per job kind (webhooks, pushes) on each node, 1 to 64, default 4</td></tr>
+ *   <tr><td>{@code CHATSDK_FCM_CREDENTIALS_DIR}</td><td>Firebase service-account key files, {@code <app id>.json}; default {@code data/fcm}</td></tr>
+ *   <tr><td>{@code CHATSDK_FCM_ENDPOINT}</td><td>tests only: a loopback FCM stand-in ({@code http://127.0.0.1:port}) instead of Google</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_MEMBERS}</td><td>Hazelcast members {@code host:port,...}; unset means one node, presence in memory</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
@@ -116,6 +119,25 @@ public class ApplianceConfig {
         return config.getOptionalValue("chatsdk.egress.allowlist", String.class).filter(v -> !v.isBlank())
                 .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList())
                 .orElse(java.util.List.of());
+    }
+
+    public int jobWorkers() {
+        int n = config.getOptionalValue("chatsdk.job.workers", Integer.class).orElse(4);
+        if (n < 1 || n > 64) {
+            throw new IllegalStateException("CHATSDK_JOB_WORKERS must be between 1 and 64, was " + n);
+        }
+        return n;
+    }
+
+    /** Where the Firebase service-account key files of the apps are: {@code <app id>.json}. */
+    public Path fcmCredentialsDir() {
+        return config.getOptionalValue("chatsdk.fcm.credentials-dir", String.class).filter(v -> !v.isBlank()).map(Path::of)
+                .orElseGet(() -> dataDir().resolve("fcm")).toAbsolutePath();
+    }
+
+    /** A local FCM stand-in for tests (loopback only); unset means Google's servers. */
+    public Optional<java.net.URI> fcmEndpoint() {
+        return config.getOptionalValue("chatsdk.fcm.endpoint", String.class).filter(v -> !v.isBlank()).map(java.net.URI::create);
     }
 
     public boolean embedded() {

@@ -37,6 +37,7 @@ public class EngineProducer {
     private String brokerUrl;
     private io.chatsdk.connectors.artemis.ArtemisJobQueue jobs;
     private io.chatsdk.connectors.http.SafeEgress egress;
+    private FcmGateways pushGateways;
 
     /**
      * The event bus between nodes: an external Artemis broker when {@code CHATSDK_ARTEMIS_URL} is set, otherwise an
@@ -90,7 +91,8 @@ public class EngineProducer {
 
     @Produces
     @Singleton
-    ChatEngine engine(EventBus eventBus) {
+    ChatEngine engine(EventBus eventBus, PresenceRegistry presence) {
+        pushGateways = new FcmGateways(config.fcmCredentialsDir(), config.fcmEndpoint().orElse(null), java.time.Clock.systemUTC());
         ChatEngine.Builder b = ChatEngine.builder()
                 .dataSource(database.dataSource())
                 .keyProvider(config.masterKey().<KeyProvider>map(AesGcmKeyProvider::fromBase64)
@@ -99,7 +101,9 @@ public class EngineProducer {
                 .checkpointInterval(config.auditCheckpointInterval())
                 .retentionInterval(config.retentionInterval())
                 .eventBus(eventBus)
-                .jobQueue(jobs = io.chatsdk.connectors.artemis.ArtemisJobQueue.connect(brokerUrl))
+                .jobQueue(jobs = io.chatsdk.connectors.artemis.ArtemisJobQueue.connect(brokerUrl, config.jobWorkers()))
+                .presence(presence)
+                .pushGateways(pushGateways)
                 .httpSender(webhookSender())
                 .syncReloadThreshold(config.syncReloadThreshold());
         if (database.ownerDataSource() != null) {
@@ -167,6 +171,9 @@ public class EngineProducer {
         }
         if (egress != null) {
             egress.close();
+        }
+        if (pushGateways != null) {
+            pushGateways.close();
         }
     }
 

@@ -29,6 +29,9 @@ public final class TestAppliance {
     /** Short, so that the idle close can be tested; WsClient pings every 2 s. */
     public static final int IDLE_TIMEOUT_SECONDS = 8;
 
+    /** The port the shared appliance expects its local FCM stand-in on ({@code CHATSDK_FCM_ENDPOINT}); PushIT starts it. */
+    public static final int FCM_STAND_IN_PORT = freePortUnchecked();
+
     private static TestAppliance shared;
 
     public final int port;
@@ -67,7 +70,9 @@ public final class TestAppliance {
                     "CHATSDK_RATE_LIMIT_UNREAD_USER", String.valueOf(UNREAD_LIMIT_PER_USER),
                     "CHATSDK_WS_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_TIMEOUT_SECONDS),
                     // webhook receivers of the tests listen on loopback, which the egress guard otherwise refuses
-                    "CHATSDK_EGRESS_ALLOWLIST", "127.0.0.1"));
+                    "CHATSDK_EGRESS_ALLOWLIST", "127.0.0.1",
+                    // firebase-admin talks to PushIT's local FCM v1 stand-in, not Google
+                    "CHATSDK_FCM_ENDPOINT", "http://127.0.0.1:" + FCM_STAND_IN_PORT));
             TestAppliance s = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
             s.awaitReady(Duration.ofSeconds(180));
@@ -139,6 +144,14 @@ public final class TestAppliance {
 
     static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePortUnchecked() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static int freePort() throws IOException {

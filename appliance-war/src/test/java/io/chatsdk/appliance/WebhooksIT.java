@@ -118,4 +118,58 @@ class WebhooksIT {
                 assertThat(Api.operator(appliance, "GET", "/admin/api/audit?action=egress.refused&limit=1000", null).list("records"))
                         .anySatisfy(r -> assertThat(r.get("reason").toString()).contains("169.254.169.254").contains("link-local")));
     }
+
+    @Test
+    void deadJobsAreListedRetriedAndDiscardedByTheOperator() throws Exception {
+        Api app = Api.newApp(appliance, "dead-letters");
+        app.users("dee");
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(false);
+        List<Map<String, String>> got = new CopyOnWriteArrayList<>();
+        receiver.createContext("/down", x -> {
+            String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (up.get()) {
+                got.add(Map.of("id", x.getRequestHeaders().getFirst("X-Webhook-Id"), "attempt", x.getRequestHeaders().getFirst("X-Webhook-Attempt"),
+                        "body", body));
+            }
+            x.sendResponseHeaders(up.get() ? 200 : 500, -1);
+            x.close();
+        });
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/down";
+        app.asServer("PUT", "/app/webhooks", Map.of("webhooks", List.of(Map.of("url", url, "events", List.of("message.new")))));
+        app.as("dee", "POST", "/channels/messaging/dead/query", Map.of("data", Map.of("members", List.of("dee"))));
+        String first = (String) app.as("dee", "POST", "/channels/messaging/dead/message", Map.of("message", Map.of("text", "first"))).obj("message").get("id");
+        String second = (String) app.as("dee", "POST", "/channels/messaging/dead/message", Map.of("message", Map.of("text", "second"))).obj("message").get("id");
+
+        // six attempts over 1 + 2 + 4 + 8 + 16 s, then the dead-letter queue
+        java.util.function.Supplier<List<Map<String, Object>>> dead = () -> {
+            try {
+                return Api.operator(appliance, "GET", "/admin/api/jobs/webhook/dead?limit=1000", null).list("dead_jobs").stream()
+                        .filter(j -> j.get("app_id") != null && j.get("app_id").equals(app.appId)).toList();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        await().atMost(Duration.ofSeconds(90)).until(() -> dead.get().size() == 2);
+        assertThat(dead.get()).allSatisfy(j -> {
+            assertThat(j).containsEntry("kind", "webhook").containsEntry("attempts", 6);
+            assertThat((String) j.get("last_error")).contains("500");
+        });
+        assertThat(dead.get().toString()).doesNotContain("first").doesNotContain("second");   // no content in the listing
+
+        up.set(true);
+        String retried = (String) dead.get().get(0).get("id");
+        String discarded = (String) dead.get().get(1).get("id");
+        assertThat(Api.operator(appliance, "POST", "/admin/api/jobs/webhook/dead/" + retried + "/retry", null).status()).isEqualTo(200);
+        assertThat(Api.operator(appliance, "DELETE", "/admin/api/jobs/webhook/dead/" + discarded, null).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> got.size() == 1);
+        assertThat(got.get(0)).containsEntry("id", retried).containsEntry("attempt", "1");
+        assertThat(got.get(0).get("body")).containsAnyOf(first, second);
+        assertThat(dead.get()).isEmpty();
+        assertThat(Api.operator(appliance, "DELETE", "/admin/api/jobs/webhook/dead/" + discarded, null).status()).isEqualTo(404);
+        assertThat(Api.operator(appliance, "POST", "/admin/api/jobs/webhook/dead/" + retried + "/retry", null).status()).isEqualTo(404);
+        // the discarded one never arrives
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> got.size() == 1);
+        // a job kind that is not a name is refused
+        assertThat(Api.operator(appliance, "GET", "/admin/api/jobs/..%2F/dead", null).status()).isIn(400, 404);
+    }
 }

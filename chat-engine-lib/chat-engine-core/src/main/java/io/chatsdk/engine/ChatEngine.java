@@ -140,7 +140,22 @@ public final class ChatEngine implements AutoCloseable {
         ctx.hook().set(ctx, appId, config);
     }
 
-    /** The durable job queue (webhook deliveries), for dead-letter administration. */
+    /** The app's push notification settings (the defaults when none were set). */
+    public PushSettings pushSettings(AppId appId) {
+        return PushSettings.of(apps().get(Objects.requireNonNull(appId, "appId")).settings());
+    }
+
+    /** Sets the app's push notification settings; they apply to pushes sent from now on. */
+    public PushSettings setPushSettings(AppId appId, PushSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        ctx.db().inTransaction(tx -> {
+            io.chatsdk.engine.internal.AppSettings.put(tx, Objects.requireNonNull(appId, "appId"), PushSettings.KEY, settings.toMap());
+            return null;
+        });
+        return settings;
+    }
+
+    /** The durable job queue (webhook deliveries, pushes), for dead-letter administration. */
     public io.chatsdk.engine.spi.JobQueue jobs() {
         return jobs;
     }

@@ -2,6 +2,7 @@ package io.chatsdk.engine;
 
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.internal.MessageContent;
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.spi.Job;
 import io.chatsdk.engine.spi.JobQueue;
@@ -23,11 +24,11 @@ import java.util.function.Function;
 /**
  * Mobile push on {@code message.new}: a durable {@value #KIND} job per message (not for silent, system or shadowed
  * messages) notifies the channel's members who have a device and no open connection, except the sender, members who
- * muted the channel and members who block the sender. Per app settings ({@code push}): {@code preview} is
- * {@code "full"} (default: the sender and the first 100 characters) or {@code "none"} (HIPAA: no message content in the
- * notification, only {@code cid} and {@code message_id} for the deep link); {@code collapse_seconds} (default 10):
- * within that window one notification per user and channel is sent, and the next one says how many messages are
- * unread ("3 new messages in #general"), with the channel as FCM collapse key. Tokens the provider calls unregistered
+ * muted the channel or the sender, and members who block the sender. Per app {@link PushSettings}: a preview (the sender's
+ * name and the first 100 characters) or, in HIPAA mode, no content at all (only {@code cid} and {@code message_id}
+ * for the deep link); a collapse window within which one notification per user and channel is sent, the next one
+ * saying how many messages are unread ("3 new messages in #general"), with the channel as FCM collapse key. The job
+ * carries ids only: the text is read (and opened) when the push is sent, and a message deleted by then is not pushed. Tokens the provider calls unregistered
  * or invalid are removed. Thread-safe.
  */
 final class Push {
@@ -61,18 +62,18 @@ final class Push {
         if (gateways.apply(e.appId()) == null) {
             return;
         }
+        // the job names the message but holds none of its content: the broker journal stays free of it, and a message
+        // deleted or erased before the push goes out is not announced
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("app_id", e.appId().toString());
         job.put("cid", e.cid());
         job.put("seq", e.seq());
         job.put("message_id", m.get("id"));
         job.put("sender", m.get("user_id"));
-        job.put("text", m.get("text"));
         jobs.submit(new Job(KIND, "push-" + e.id(), Json.write(job)));
     }
 
     /** Sends the notifications of one message; throws (so the job is retried) when the provider asks to retry later. */
-    @SuppressWarnings("unchecked")
     void deliver(Job job) {
         Map<String, Object> p = Json.readMap(job.payload());
         AppId app = AppId.parse((String) p.get("app_id"));
@@ -82,11 +83,26 @@ final class Push {
         }
         String cid = (String) p.get("cid");
         String sender = (String) p.get("sender");
-        Map<String, Object> settings = ctx.db().read(tx -> tx.one("select settings from app where id = ?", rs -> Json.readMap(rs.getString(1)), app.value()))
-                .orElse(Map.of());
-        Map<String, Object> push = settings.get("push") instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of();
-        boolean preview = !"none".equals(push.get("preview"));
-        Duration window = Duration.ofSeconds(push.get("collapse_seconds") instanceof Number n ? n.longValue() : 10);
+        PushSettings settings = PushSettings.of(ctx.db().read(tx -> tx.one("select settings from app where id = ?",
+                rs -> Json.readMap(rs.getString(1)), app.value())).orElse(Map.of()));
+        boolean preview = settings.preview();
+        Duration window = Duration.ofSeconds(settings.collapseSeconds());
+        String messageId = String.valueOf(p.get("message_id"));
+        record Shown(String senderName, String text) {
+        }
+        Shown shown;
+        try {
+            shown = ctx.db().read(tx -> tx.one("select m.content, m.key_version, m.text, m.attachments::text, m.custom::text, "
+                            + "coalesce(u.name, m.user_id) from message m left join app_user u on u.app_id = m.app_id and u.id = m.user_id "
+                            + "where m.app_id = ? and m.id = ? and m.deleted_at is null",
+                    rs -> new Shown(rs.getString(6), preview ? MessageContent.ofRow(tx, app, messageId, rs.getBytes(1), (Integer) rs.getObject(2),
+                            rs.getString(3), rs.getString(4), rs.getString(5)).text() : null), app.value(), messageId)).orElse(null);
+        } catch (ChatException erased) {
+            shown = null;   // the app's keys were destroyed meanwhile
+        }
+        if (shown == null) {
+            return;   // deleted (or purged, or erased) before its push went out
+        }
         Cid c = Cid.parse(cid);
         record Target(String userId, String device, long unread, String channelName) {
         }
@@ -94,9 +110,15 @@ final class Push {
                         + "as unread, ch.name from channel ch join channel_member m on m.channel_pk = ch.pk join device d on d.app_id = ch.app_id "
                         + "and d.user_id = m.user_id where ch.app_id = ? and ch.type = ? and ch.id = ? and m.user_id <> ? "
                         + "and not (m.muted and (m.mute_expires_at is null or m.mute_expires_at > now())) "
-                        + "and not exists (select 1 from user_block b where b.app_id = ch.app_id and b.user_id = m.user_id and b.blocked_id = ?)",
-                rs -> new Target(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)), app.value(), c.type(), c.id(), sender, sender));
+                        + "and not exists (select 1 from user_block b where b.app_id = ch.app_id and b.user_id = m.user_id and b.blocked_id = ?) "
+                        + "and not exists (select 1 from user_mute u where u.app_id = ch.app_id and u.user_id = m.user_id and u.target_id = ? "
+                        + "and (u.expires_at is null or u.expires_at > now()))",
+                rs -> new Target(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)), app.value(), c.type(), c.id(), sender, sender, sender));
         Instant now = clock.instant();
+        if (lastSent.size() > 10_000) {
+            // no window is longer than an hour: older entries decide nothing
+            lastSent.values().removeIf(at -> at.plus(Duration.ofHours(1)).isBefore(now));
+        }
         boolean retry = false;
         java.util.Set<String> notified = new java.util.HashSet<>();
         java.util.Set<String> skipped = new java.util.HashSet<>();
@@ -115,8 +137,8 @@ final class Push {
             }
             String room = t.channelName() != null ? "#" + t.channelName() : c.id();
             String body = !preview ? null : t.unread() > 1 ? t.unread() + " new messages in " + room
-                    : sender + ": " + truncate(String.valueOf(p.get("text")));
-            Map<String, String> data = Map.of("cid", cid, "message_id", String.valueOf(p.get("message_id")), "type", "message.new");
+                    : shown.senderName() + ": " + truncate(shown.text());
+            Map<String, String> data = Map.of("cid", cid, "message_id", messageId, "type", "message.new");
             PushMessage msg = new PushMessage(t.device(), preview ? room : null, body, data, cid, Duration.ofHours(24));
             PushResult r = gateway.send(msg);
             if (r instanceof PushResult.InvalidToken) {
@@ -134,6 +156,7 @@ final class Push {
     }
 
     private static String truncate(String s) {
-        return s.length() <= PREVIEW ? s : s.substring(0, PREVIEW) + "…";
+        // by code points, so that a preview never ends in half a surrogate pair
+        return s.codePointCount(0, s.length()) <= PREVIEW ? s : s.substring(0, s.offsetByCodePoints(0, PREVIEW)) + "…";
     }
 }

@@ -62,8 +62,8 @@ class PushIT {
         AppCredentials creds = engine.apps().create("push");
         AppHandle app = engine.app(creds.appId());
         app.users().upsertAll(List.of(UserInput.of("sender"), UserInput.of("offline"), UserInput.of("online"), UserInput.of("muter"),
-                UserInput.of("nodevice")));
-        Cid cid = app.channels().getOrCreate("messaging", "general", ChannelInput.withMembers("sender", List.of("offline", "online", "muter", "nodevice"))
+                UserInput.of("nodevice"), UserInput.of("usermuter")));
+        Cid cid = app.channels().getOrCreate("messaging", "general", ChannelInput.withMembers("sender", List.of("offline", "online", "muter", "nodevice", "usermuter"))
                 .withName("general")).channel().cid();
         app.as("offline").devices().add("tok-offline", "firebase", null);
         app.as("offline").devices().add("dead-token", "firebase", null);
@@ -71,6 +71,8 @@ class PushIT {
         app.as("muter").devices().add("tok-muter", "firebase", null);
         app.as("sender").devices().add("tok-sender", "firebase", null);
         app.as("muter").moderation().muteChannel(cid, null);
+        app.as("usermuter").devices().add("tok-usermuter", "firebase", null);
+        app.as("usermuter").moderation().muteUser("sender", null);
         presence.connected(app.id(), "online", "c1");
         sent.clear();
 
@@ -98,9 +100,10 @@ class PushIT {
         app.users().upsertAll(List.of(UserInput.of("doc"), UserInput.of("patient")));
         Cid cid = app.channels().getOrCreate("messaging", "care", ChannelInput.withMembers("doc", List.of("patient"))).channel().cid();
         app.as("patient").devices().add("tok-patient", "firebase", null);
-        try (var c = ds.getConnection(); var s = c.createStatement()) {
-            s.execute("update app set settings = '{\"push\":{\"preview\":\"none\",\"collapse_seconds\":0}}' where id = '" + app.id() + "'");
-        }
+        assertThat(engine.pushSettings(app.id())).isEqualTo(PushSettings.DEFAULTS);
+        assertThatThrownBy(() -> new PushSettings(true, 3601)).extracting("field").isEqualTo("collapse_seconds");
+        engine.setPushSettings(app.id(), new PushSettings(false, 0));
+        assertThat(engine.pushSettings(app.id())).isEqualTo(new PushSettings(false, 0));
         sent.clear();
         app.as("doc").messages().send(cid, NewMessage.text("your results: positive"));
         app.as("doc").messages().send(cid, NewMessage.text("call me"));
@@ -111,9 +114,7 @@ class PushIT {
             assertThat(m.toString()).doesNotContain("positive");
             assertThat(m.data()).containsKeys("cid", "message_id");
         });
-        try (var c = ds.getConnection(); var s = c.createStatement()) {
-            s.execute("update app set settings = '{\"push\":{\"collapse_seconds\":0}}' where id = '" + app.id() + "'");
-        }
+        engine.setPushSettings(app.id(), new PushSettings(true, 0));
         sent.clear();
         app.as("doc").messages().send(cid, NewMessage.text("third"));
         await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 1);
@@ -134,5 +135,21 @@ class PushIT {
         app.as("a").devices().remove("tok-a", null);
         assertThat(app.as("a").devices().list(null)).isEmpty();
         assertThat(Map.of()).isEmpty();
+    }
+
+    @Test
+    void thePreviewIsCutAtOneHundredCodePointsNeverInsideASurrogatePair() {
+        AppHandle app = engine.app(engine.apps().create("emoji push").appId());
+        app.users().upsertAll(List.of(UserInput.of("a").withName("Ann"), UserInput.of("b")));
+        Cid cid = app.channels().getOrCreate("messaging", "e", ChannelInput.withMembers("a", List.of("b"))).channel().cid();
+        app.as("b").devices().add("tok-emoji", "firebase", null);
+        sent.clear();
+        app.as("a").messages().send(cid, NewMessage.text("x" + "😀".repeat(150)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 1);
+        String body = sent.get(0).body();
+        assertThat(body).startsWith("Ann: x").endsWith("😀…");
+        String preview = body.substring("Ann: ".length(), body.length() - 1);
+        assertThat(preview.codePointCount(0, preview.length())).isEqualTo(100);
+        assertThat(preview.chars().filter(ch -> Character.isSurrogate((char) ch)).count() % 2).isZero();
     }
 }

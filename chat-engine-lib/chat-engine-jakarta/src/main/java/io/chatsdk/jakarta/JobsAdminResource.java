@@ -16,7 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The operator API's {@code /jobs/{kind}/dead}: list dead-lettered jobs (without payloads), retry or discard them. */
+/** The operator API's {@code /jobs/{kind}/dead}: list dead-lettered jobs (their app, never their payloads), retry or discard them. */
 @Path("jobs/{kind}/dead")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -58,10 +58,23 @@ public class JobsAdminResource {
         return kind;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The app a job works for (the engine's job payloads name it in clear; the rest is sealed or ids only). */
+    private static String appIdOf(String payload) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode app = JSON.readTree(payload).get("app_id");
+            return app == null || !app.isTextual() ? null : app.asText();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     static Map<String, Object> wire(DeadJob d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", d.job().id());
         m.put("kind", d.job().kind());
+        m.put("app_id", appIdOf(d.job().payload()));
         m.put("attempts", d.attempts());
         m.put("last_error", d.lastError());
         m.put("dead_at", d.deadAt().toString());

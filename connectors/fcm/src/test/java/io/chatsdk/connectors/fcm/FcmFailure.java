@@ -7,7 +7,7 @@ import java.util.Map;
  * v1 API sends. Bodies follow Firebase's published error examples (firebase.google.com/docs/cloud-messaging/
  * error-codes and the FcmError/ErrorCode reference) and responses reported from production FCM.
  */
-enum FcmFailure {
+public enum FcmFailure {
 
     /** The app instance was unregistered (app uninstalled, token expired). */
     UNREGISTERED(404, FcmStandInJson.error(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED"),

@@ -36,13 +36,13 @@ import java.util.regex.Pattern;
  * {@link FcmFailure}. {@code POST /token} performs the JWT-bearer grant for trusted service accounts
  * ({@link FcmStandInOAuth}). Accepted sends are recorded.
  */
-final class FcmStandIn implements AutoCloseable {
+public final class FcmStandIn implements AutoCloseable {
 
     /** The bearer token the stand-in accepts from the start. */
     static final String TEST_TOKEN = "test-token";
 
     /** One accepted send as the stand-in parsed it. */
-    record Received(String project, JsonNode message, String authorization, String originalHost) {
+    public record Received(String project, JsonNode message, String authorization, String originalHost) {
     }
 
     static final int MAX_PAYLOAD_BYTES = 4096;
@@ -66,39 +66,44 @@ final class FcmStandIn implements AutoCloseable {
     private final AtomicLong messageIds = new AtomicLong(1_700_000_000_000_000L);
     private final FcmStandInOAuth oauth = new FcmStandInOAuth(acceptedBearers);
 
-    private FcmStandIn() throws IOException {
+    private FcmStandIn(int port) throws IOException {
         acceptedBearers.add(TEST_TOKEN);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    static FcmStandIn start() throws IOException {
-        return new FcmStandIn();
+    public static FcmStandIn start() throws IOException {
+        return new FcmStandIn(0);
     }
 
-    URI baseUri() {
+    /** A stand-in on a given loopback port (for a process started before the stand-in, told the port in advance). */
+    public static FcmStandIn start(int port) throws IOException {
+        return new FcmStandIn(port);
+    }
+
+    public URI baseUri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Answers sends to {@code deviceToken} with {@code failure} from now on. */
-    void failToken(String deviceToken, FcmFailure failure) {
+    public void failToken(String deviceToken, FcmFailure failure) {
         failures.put(deviceToken, failure);
     }
 
     /** Lets the service account {@code clientEmail}, signing with {@code key}, obtain access tokens. */
-    void trustServiceAccount(String clientEmail, PublicKey key) {
+    public void trustServiceAccount(String clientEmail, PublicKey key) {
         oauth.trust(clientEmail, key);
     }
 
     /** Sends accepted (answered 200), in arrival order. */
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
     /** Authenticated, well-formed send attempts for {@code deviceToken}, failed ones included. */
-    int attemptsFor(String deviceToken) {
+    public int attemptsFor(String deviceToken) {
         AtomicInteger count = attempts.get(deviceToken);
         return count == null ? 0 : count.get();
     }

@@ -7,9 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /** A throw-away Google service-account key file (fresh RSA key) whose token_uri is Google's, for the stand-in. */
-record TestServiceAccount(String projectId, String clientEmail, KeyPair keys) {
+public record TestServiceAccount(String projectId, String clientEmail, KeyPair keys) {
 
-    static TestServiceAccount generate(String projectId) {
+    public static TestServiceAccount generate(String projectId) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -21,7 +21,7 @@ record TestServiceAccount(String projectId, String clientEmail, KeyPair keys) {
     }
 
     /** The key file as the Firebase console downloads it. */
-    String json() {
+    public String json() {
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(keys.getPrivate().getEncoded())

@@ -1,0 +1,107 @@
+package io.chatsdk.appliance;
+
+import io.chatsdk.connectors.fcm.FcmPushGateway;
+import io.chatsdk.connectors.fcm.LocalEndpointTransport;
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.spi.PushGateway;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The appliance's push gateways: one {@link FcmPushGateway} per app whose Firebase service-account key file is in the
+ * credentials directory ({@code CHATSDK_FCM_CREDENTIALS_DIR}, default {@code data/fcm}) as {@code <app id>.json}. An app
+ * without a file has no push. A file is looked at again at most every {@link #RECHECK}: a new, replaced or removed
+ * file takes effect without a restart. A file that is not a service-account key is logged (its path and the
+ * problem, never its content) once per version, and the app has no push until it is fixed.
+ *
+ * <p>{@code CHATSDK_FCM_ENDPOINT} ({@code http://127.0.0.1:port}) sends every FCM and token call to a local stand-in
+ * instead of Google: for tests only, loopback only.
+ */
+final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
+    static final Duration RECHECK = Duration.ofSeconds(5);
+    private static final System.Logger LOG = System.getLogger(FcmGateways.class.getName());
+
+    private record Entry(FileTime modified, long size, FcmPushGateway gateway, Instant checkedAt) {
+    }
+
+    private final Path dir;
+    private final URI localEndpoint;
+    private final Clock clock;
+    private final Map<AppId, Entry> entries = new ConcurrentHashMap<>();
+
+    FcmGateways(Path dir, URI localEndpoint, Clock clock) {
+        this.dir = dir;
+        this.localEndpoint = localEndpoint;
+        this.clock = clock;
+    }
+
+    /** The app's gateway, or null when it has no (valid) service-account file. */
+    @Override
+    public PushGateway apply(AppId app) {
+        Instant now = clock.instant();
+        Entry e = entries.get(app);
+        if (e != null && e.checkedAt().plus(RECHECK).isAfter(now)) {
+            return e.gateway();
+        }
+        return entries.compute(app, (id, old) -> refresh(id, old, now)).gateway();
+    }
+
+    private Entry refresh(AppId app, Entry old, Instant now) {
+        Path file = dir.resolve(app + ".json");
+        FileTime modified;
+        long size;
+        try {
+            modified = Files.getLastModifiedTime(file);
+            size = Files.size(file);
+        } catch (IOException missing) {
+            closeGateway(old);
+            return new Entry(null, -1, null, now);
+        }
+        if (old != null && modified.equals(old.modified()) && size == old.size()) {
+            return new Entry(modified, size, old.gateway(), now);
+        }
+        closeGateway(old);   // firebase-admin allows one FirebaseApp per name: the old one goes first
+        try {
+            FcmPushGateway.Builder b = FcmPushGateway.builder(app.toString()).serviceAccount(file)
+                    .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(10));
+            if (localEndpoint != null) {
+                b.httpTransport(LocalEndpointTransport.to(localEndpoint));
+            }
+            FcmPushGateway gateway = b.build();
+            LOG.log(System.Logger.Level.INFO, "push for app " + app + " through Firebase project " + gateway.projectId());
+            return new Entry(modified, size, gateway, now);
+        } catch (RuntimeException bad) {
+            LOG.log(System.Logger.Level.WARNING, "no push for app " + app + ": " + withoutCauseText(bad));
+            return new Entry(modified, size, null, now);
+        }
+    }
+
+    /** The message without its cause's text, which a JSON parser may fill with a piece of the (secret) file. */
+    private static String withoutCauseText(RuntimeException e) {
+        String msg = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        return cause == null || cause.getMessage() == null ? msg : msg.replace(cause.getMessage(), cause.getClass().getSimpleName());
+    }
+
+    private static void closeGateway(Entry e) {
+        if (e != null && e.gateway() != null) {
+            e.gateway().close();
+        }
+    }
+
+    @Override
+    public void close() {
+        entries.values().forEach(FcmGateways::closeGateway);
+        entries.clear();
+    }
+}

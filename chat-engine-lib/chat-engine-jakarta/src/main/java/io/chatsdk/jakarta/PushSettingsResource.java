@@ -1,0 +1,49 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.PushSettings;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.util.Set;
+
+/** {@code /app/push_settings} (server only): what the app's push notifications show, and their collapse window. */
+@Path("app/push_settings")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@ServerOnly
+public class PushSettingsResource extends ApiResource {
+
+    @GET
+    public Response get() {
+        return ApiJson.ok(ctx.engine().pushSettings(caller().appId()).toMap());
+    }
+
+    /** {@code {"preview": "full"|"none", "collapse_seconds": 0..3600}}; a field left out keeps its current value. */
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response set(InputStream in) {
+        JsonBody b = body(in).strict(Set.of("preview", "collapse_seconds"));
+        PushSettings current = ctx.engine().pushSettings(caller().appId());
+        boolean preview = current.preview();
+        if (b.has("preview")) {
+            String p = b.requireString("preview");
+            if (!p.equals("full") && !p.equals("none")) {
+                throw ApiException.badRequest("validation_error", "preview: must be \"full\" or \"none\"", "preview");
+            }
+            preview = p.equals("full");
+        }
+        Long collapse = b.longValue("collapse_seconds");
+        if (collapse != null && (collapse < 0 || collapse > 3600)) {
+            throw ApiException.badRequest("validation_error", "collapse_seconds: must be between 0 and 3600", "collapse_seconds");
+        }
+        PushSettings next = new PushSettings(preview, collapse == null ? current.collapseSeconds() : collapse.intValue());
+        return ApiJson.ok(ctx.engine().setPushSettings(caller().appId(), next).toMap());
+    }
+}
