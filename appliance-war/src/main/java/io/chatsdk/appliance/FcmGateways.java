@@ -35,13 +35,14 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
     }
 
     private final Path dir;
-    private final URI localEndpoint;
+    private final com.google.api.client.http.HttpTransport localEndpoint;
     private final Clock clock;
     private final Map<AppId, Entry> entries = new ConcurrentHashMap<>();
 
+    /** Throws {@link IllegalArgumentException} for a local endpoint that is not an {@code http://} loopback address. */
     FcmGateways(Path dir, URI localEndpoint, Clock clock) {
         this.dir = dir;
-        this.localEndpoint = localEndpoint;
+        this.localEndpoint = localEndpoint == null ? null : LocalEndpointTransport.to(localEndpoint);
         this.clock = clock;
     }
 
@@ -75,7 +76,7 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
             FcmPushGateway.Builder b = FcmPushGateway.builder(app.toString()).serviceAccount(file)
                     .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(10));
             if (localEndpoint != null) {
-                b.httpTransport(LocalEndpointTransport.to(localEndpoint));
+                b.httpTransport(localEndpoint);
             }
             FcmPushGateway gateway = b.build();
             LOG.log(System.Logger.Level.INFO, "push for app " + app + " through Firebase project " + gateway.projectId());

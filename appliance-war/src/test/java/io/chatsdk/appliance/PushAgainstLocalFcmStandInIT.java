@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatsdk.connectors.fcm.FcmFailure;
 import io.chatsdk.connectors.fcm.FcmStandIn;
 import io.chatsdk.connectors.fcm.TestServiceAccount;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,13 +27,8 @@ class PushAgainstLocalFcmStandInIT {
 
     @BeforeAll
     static void start() throws Exception {
-        fcm = FcmStandIn.start(TestAppliance.FCM_STAND_IN_PORT);
         appliance = TestAppliance.shared();
-    }
-
-    @AfterAll
-    static void stop() {
-        fcm.close();
+        fcm = TestAppliance.fcm();
     }
 
     /** Gives {@code api}'s app a service account the stand-in trusts. */

@@ -29,10 +29,8 @@ public final class TestAppliance {
     /** Short, so that the idle close can be tested; WsClient pings every 2 s. */
     public static final int IDLE_TIMEOUT_SECONDS = 8;
 
-    /** The port the shared appliance expects its local FCM stand-in on ({@code CHATSDK_FCM_ENDPOINT}); PushIT starts it. */
-    public static final int FCM_STAND_IN_PORT = freePortUnchecked();
-
     private static TestAppliance shared;
+    private static io.chatsdk.connectors.fcm.FcmStandIn fcm;
 
     public final int port;
     public final Path dataDir;
@@ -63,6 +61,7 @@ public final class TestAppliance {
             Path base = Path.of("target", "it-appliance").toAbsolutePath();
             Files.createDirectories(base);
             Path dir = Files.createTempDirectory(base, "data-");
+            fcm = io.chatsdk.connectors.fcm.FcmStandIn.start();
             shared = new TestAppliance(freePort(), dir, Map.of(
                     "CHATSDK_OPERATOR_TOKEN", OPERATOR_TOKEN,
                     "CHATSDK_DEMO", "true",
@@ -72,12 +71,22 @@ public final class TestAppliance {
                     // webhook receivers of the tests listen on loopback, which the egress guard otherwise refuses
                     "CHATSDK_EGRESS_ALLOWLIST", "127.0.0.1",
                     // firebase-admin talks to PushIT's local FCM v1 stand-in, not Google
-                    "CHATSDK_FCM_ENDPOINT", "http://127.0.0.1:" + FCM_STAND_IN_PORT));
+                    "CHATSDK_FCM_ENDPOINT", fcm.baseUri().toString()));
             TestAppliance s = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+            io.chatsdk.connectors.fcm.FcmStandIn f = fcm;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                s.stop();
+                f.close();
+            }));
             s.awaitReady(Duration.ofSeconds(180));
         }
         return shared;
+    }
+
+    /** The local FCM v1 stand-in the shared appliance sends its pushes to (started with it). */
+    public static synchronized io.chatsdk.connectors.fcm.FcmStandIn fcm() throws Exception {
+        shared();
+        return fcm;
     }
 
     /** A separate appliance with its own environment (for cluster tests); the caller stops it. */
@@ -144,14 +153,6 @@ public final class TestAppliance {
 
     static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePortUnchecked() {
-        try {
-            return freePort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     static int freePort() throws IOException {

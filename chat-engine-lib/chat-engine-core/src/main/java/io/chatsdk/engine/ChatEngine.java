@@ -148,11 +148,22 @@ public final class ChatEngine implements AutoCloseable {
     /** Sets the app's push notification settings; they apply to pushes sent from now on. */
     public PushSettings setPushSettings(AppId appId, PushSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        ctx.db().inTransaction(tx -> {
-            io.chatsdk.engine.internal.AppSettings.put(tx, Objects.requireNonNull(appId, "appId"), PushSettings.KEY, settings.toMap());
-            return null;
+        return updatePushSettings(appId, current -> settings);
+    }
+
+    /**
+     * Changes the app's push settings from their current value, under the app row's lock, so that concurrent partial
+     * changes (one sets the preview, another the window) do not overwrite each other. Returns the stored settings.
+     */
+    public PushSettings updatePushSettings(AppId appId, java.util.function.UnaryOperator<PushSettings> change) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(change, "change");
+        return ctx.db().inTransaction(tx -> {
+            tx.one("select 1 from app where id = ? for update", rs -> 1, appId.value());
+            PushSettings next = Objects.requireNonNull(change.apply(PushSettings.of(io.chatsdk.engine.internal.AppSettings.read(tx, appId))), "settings");
+            io.chatsdk.engine.internal.AppSettings.put(tx, appId, PushSettings.KEY, next.toMap());
+            return next;
         });
-        return settings;
     }
 
     /** The durable job queue (webhook deliveries, pushes), for dead-letter administration. */

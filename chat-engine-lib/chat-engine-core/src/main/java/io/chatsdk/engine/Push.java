@@ -39,6 +39,7 @@ final class Push {
     private final PresenceRegistry presence;
     private final Clock clock;
     private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
+    private volatile Instant nextPrune = Instant.MIN;
 
     Push(EngineContext ctx, Function<AppId, PushGateway> gateways, PresenceRegistry presence, Clock clock) {
         this.ctx = ctx;
@@ -97,7 +98,10 @@ final class Push {
                             + "where m.app_id = ? and m.id = ? and m.deleted_at is null",
                     rs -> new Shown(rs.getString(6), preview ? MessageContent.ofRow(tx, app, messageId, rs.getBytes(1), (Integer) rs.getObject(2),
                             rs.getString(3), rs.getString(4), rs.getString(5)).text() : null), app.value(), messageId)).orElse(null);
-        } catch (ChatException erased) {
+        } catch (ChatException e) {
+            if (e.code() != ErrorCode.CONTENT_ERASED) {
+                throw e;   // a database outage: try again later
+            }
             shown = null;   // the app's keys were destroyed meanwhile
         }
         if (shown == null) {
@@ -115,25 +119,14 @@ final class Push {
                         + "and (u.expires_at is null or u.expires_at > now()))",
                 rs -> new Target(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)), app.value(), c.type(), c.id(), sender, sender, sender));
         Instant now = clock.instant();
-        if (lastSent.size() > 10_000) {
-            // no window is longer than an hour: older entries decide nothing
-            lastSent.values().removeIf(at -> at.plus(Duration.ofHours(1)).isBefore(now));
-        }
+        pruneSlots(now);
         boolean retry = false;
-        java.util.Set<String> notified = new java.util.HashSet<>();
-        java.util.Set<String> skipped = new java.util.HashSet<>();
+        Map<String, Boolean> go = new java.util.HashMap<>();   // per user: connected, collapsed, or this job's to notify
+        java.util.Set<String> reached = new java.util.HashSet<>();
         for (Target t : targets) {
-            String key = app.value() + "|" + t.userId() + "|" + cid;
-            if (!notified.contains(t.userId())) {
-                if (skipped.contains(t.userId())) {
-                    continue;
-                }
-                Instant last = lastSent.get(key);
-                // connected users get the WebSocket event; within the collapse window one notification per user and channel
-                if (presence.isOnline(app, t.userId()) || (last != null && last.plus(window).isAfter(now))) {
-                    skipped.add(t.userId());
-                    continue;
-                }
+            boolean mine = go.computeIfAbsent(t.userId(), u -> !presence.isOnline(app, u) && claim(slot(app, u, cid), now, window));
+            if (!mine) {
+                continue;   // connected users get the WebSocket event; the window's notification went out already
             }
             String room = t.channelName() != null ? "#" + t.channelName() : c.id();
             String body = !preview ? null : t.unread() > 1 ? t.unread() + " new messages in " + room
@@ -146,12 +139,46 @@ final class Push {
             } else if (r instanceof PushResult.Retry) {
                 retry = true;
             } else if (r instanceof PushResult.Delivered) {
-                notified.add(t.userId());
-                lastSent.put(key, now);
+                reached.add(t.userId());
             }
         }
+        // a user none of whose devices was reached gives the window back, so a retry (or the next message) notifies
+        go.forEach((user, mine) -> {
+            if (mine && !reached.contains(user)) {
+                lastSent.remove(slot(app, user, cid), now);
+            }
+        });
         if (retry) {
             throw new IllegalStateException("the push provider asked to retry later");
+        }
+    }
+
+    private static String slot(AppId app, String userId, String cid) {
+        return app.value() + "|" + userId + "|" + cid;
+    }
+
+    /**
+     * Takes the user's collapse window in the channel: true when no notification went out within {@code window}
+     * before {@code now}. Atomic, so concurrent jobs of one channel (several workers) notify a user once per window.
+     */
+    private boolean claim(String slot, Instant now, Duration window) {
+        boolean[] won = new boolean[1];
+        lastSent.compute(slot, (k, last) -> {
+            if (last != null && last.plus(window).isAfter(now)) {
+                return last;
+            }
+            won[0] = true;
+            return now;
+        });
+        return won[0];
+    }
+
+    /** Forgets windows older than the longest possible one, at most once a minute. */
+    private void pruneSlots(Instant now) {
+        Instant due = nextPrune;
+        if (now.isAfter(due)) {
+            nextPrune = now.plus(Duration.ofMinutes(1));
+            lastSent.values().removeIf(at -> at.plus(Duration.ofSeconds(PushSettings.MAX_COLLAPSE_SECONDS)).isBefore(now));
         }
     }
 

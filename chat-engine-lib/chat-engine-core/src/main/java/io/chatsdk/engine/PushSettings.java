@@ -13,11 +13,12 @@ import java.util.Map;
  *                        next one after it says how many messages are unread ("3 new messages in #general")
  */
 public record PushSettings(boolean preview, int collapseSeconds) {
+    public static final int MAX_COLLAPSE_SECONDS = 3600;
     public static final PushSettings DEFAULTS = new PushSettings(true, 10);
     static final String KEY = "push";
 
     public PushSettings {
-        if (collapseSeconds < 0 || collapseSeconds > 3600) {
+        if (collapseSeconds < 0 || collapseSeconds > MAX_COLLAPSE_SECONDS) {
             throw ChatException.invalid("collapse_seconds", "must be between 0 and 3600");
         }
     }
@@ -27,8 +28,10 @@ public record PushSettings(boolean preview, int collapseSeconds) {
         if (!(appSettings.get(KEY) instanceof Map<?, ?> m)) {
             return DEFAULTS;
         }
-        return new PushSettings(!"none".equals(m.get("preview")),
-                m.get("collapse_seconds") instanceof Number n ? n.intValue() : DEFAULTS.collapseSeconds());
+        // a stored value the API would not have accepted fails safe: no content, a window within bounds
+        Object preview = m.get("preview");
+        long collapse = m.get("collapse_seconds") instanceof Number n ? n.longValue() : DEFAULTS.collapseSeconds();
+        return new PushSettings(preview == null || "full".equals(preview), (int) Math.max(0, Math.min(MAX_COLLAPSE_SECONDS, collapse)));
     }
 
     /** The stored and wire form: {@code {"preview": "full"|"none", "collapse_seconds": n}}. */

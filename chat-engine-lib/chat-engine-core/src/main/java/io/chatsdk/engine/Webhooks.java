@@ -123,6 +123,9 @@ public final class Webhooks {
 
     /** The event of a job as it is POSTed; null when the app's keys were destroyed since (the job is dropped). */
     private static byte[] openEvent(EngineContext ctx, AppId appId, Job job, Map<String, Object> p) {
+        if (p.get("event") instanceof Map<?, ?> legacy) {
+            return Json.write(legacy).getBytes(StandardCharsets.UTF_8);   // queued by a version that did not seal jobs
+        }
         byte[] sealed = Base64.getDecoder().decode((String) p.get("event"));
         int version = ((Number) p.get("key_version")).intValue();
         try {

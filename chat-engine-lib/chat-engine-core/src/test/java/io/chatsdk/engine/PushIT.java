@@ -48,7 +48,44 @@ class PushIT {
         new SecureRandom().nextBytes(key);
         ds = TestDatabase.freshDatabase();
         engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(key)).relayPollInterval(Duration.ofMillis(100))
-                .jobQueue(new InProcessJobQueue()).presence(presence).pushGateways(app -> gateway).build();
+                .jobQueue(gated(new InProcessJobQueue())).presence(presence).pushGateways(app -> gateway).build();
+    }
+
+    /** While set, push jobs wait for this latch before they run (as if the queue were slow). */
+    static volatile java.util.concurrent.CountDownLatch gate;
+
+    static io.chatsdk.engine.spi.JobQueue gated(io.chatsdk.engine.spi.JobQueue q) {
+        return new io.chatsdk.engine.spi.JobQueue() {
+            public void submit(io.chatsdk.engine.spi.Job job) {
+                q.submit(job);
+            }
+
+            public void register(String kind, io.chatsdk.engine.spi.JobHandler handler, io.chatsdk.engine.spi.RetryPolicy policy) {
+                q.register(kind, (job, attempt) -> {
+                    java.util.concurrent.CountDownLatch g = gate;
+                    if (g != null) {
+                        g.await();
+                    }
+                    handler.handle(job, attempt);
+                }, policy);
+            }
+
+            public List<io.chatsdk.engine.spi.DeadJob> deadJobs(String kind, int limit) {
+                return q.deadJobs(kind, limit);
+            }
+
+            public boolean retry(String kind, String jobId) {
+                return q.retry(kind, jobId);
+            }
+
+            public boolean discard(String kind, String jobId) {
+                return q.discard(kind, jobId);
+            }
+
+            public void close() {
+                q.close();
+            }
+        };
     }
 
     @AfterAll
@@ -151,5 +188,30 @@ class PushIT {
         String preview = body.substring("Ann: ".length(), body.length() - 1);
         assertThat(preview.codePointCount(0, preview.length())).isEqualTo(100);
         assertThat(preview.chars().filter(ch -> Character.isSurrogate((char) ch)).count() % 2).isZero();
+    }
+
+    @Test
+    void aMessageDeletedBeforeItsPushRunsIsNotPushed() throws Exception {
+        AppHandle app = engine.app(engine.apps().create("deleted push").appId());
+        app.users().upsertAll(List.of(UserInput.of("a"), UserInput.of("b")));
+        Cid cid = app.channels().getOrCreate("messaging", "d", ChannelInput.withMembers("a", List.of("b"))).channel().cid();
+        app.as("b").devices().add("tok-deleted", "firebase", null);
+        engine.setPushSettings(app.id(), new PushSettings(true, 0));
+        sent.clear();
+        gate = new java.util.concurrent.CountDownLatch(1);
+        String kept;
+        try {
+            String gone = app.as("a").messages().send(cid, NewMessage.text("oops, wrong channel")).id();
+            kept = app.as("a").messages().send(cid, NewMessage.text("the right one")).id();
+            app.as("a").messages().delete(gone, false);
+        } finally {
+            java.util.concurrent.CountDownLatch g = gate;
+            gate = null;
+            g.countDown();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 1);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+        assertThat(sent.get(0).data()).containsEntry("message_id", kept);
+        assertThat(sent.get(0).toString()).doesNotContain("oops");
     }
 }

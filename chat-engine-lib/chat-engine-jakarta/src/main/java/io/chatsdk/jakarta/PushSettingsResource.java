@@ -30,8 +30,7 @@ public class PushSettingsResource extends ApiResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response set(InputStream in) {
         JsonBody b = body(in).strict(Set.of("preview", "collapse_seconds"));
-        PushSettings current = ctx.engine().pushSettings(caller().appId());
-        boolean preview = current.preview();
+        Boolean preview = null;
         if (b.has("preview")) {
             String p = b.requireString("preview");
             if (!p.equals("full") && !p.equals("none")) {
@@ -40,10 +39,11 @@ public class PushSettingsResource extends ApiResource {
             preview = p.equals("full");
         }
         Long collapse = b.longValue("collapse_seconds");
-        if (collapse != null && (collapse < 0 || collapse > 3600)) {
+        if (collapse != null && (collapse < 0 || collapse > PushSettings.MAX_COLLAPSE_SECONDS)) {
             throw ApiException.badRequest("validation_error", "collapse_seconds: must be between 0 and 3600", "collapse_seconds");
         }
-        PushSettings next = new PushSettings(preview, collapse == null ? current.collapseSeconds() : collapse.intValue());
-        return ApiJson.ok(ctx.engine().setPushSettings(caller().appId(), next).toMap());
+        Boolean p = preview;
+        return ApiJson.ok(ctx.engine().updatePushSettings(caller().appId(), current -> new PushSettings(p == null ? current.preview() : p,
+                collapse == null ? current.collapseSeconds() : collapse.intValue())).toMap());
     }
 }

@@ -34,9 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * done by the consumer, not broker settings, so any broker works unconfigured: a failed job is acknowledged and sent
  * again with the next attempt number and a scheduled delivery time, in one transaction, so it is neither lost nor
  * doubled; after the kind's last attempt it moves to the dead-letter queue the same way. Each kind is handled by
- * {@code workers} consumers per node (one by default), each with its own session and thread, taking one job at a time
+ * {@code workers} consumers per node (one by default), each with its own session, taking one job at a time
  * and prefetching none (consumer window 0): a slow job holds up its own worker only, and no job waits in the buffer of
- * a busy worker while another is idle. Thread-safe.
+ * a busy worker while another is idle. Handlers run on the queue's own thread pool, not the Artemis client's global
+ * pool, so blocked handlers cannot delay other Artemis clients of the JVM (the event bus). Thread-safe.
  */
 public final class ArtemisJobQueue implements JobQueue {
     private static final System.Logger LOG = System.getLogger(ArtemisJobQueue.class.getName());
@@ -55,7 +56,10 @@ public final class ArtemisJobQueue implements JobQueue {
     private ArtemisJobQueue(String url, int workers) throws Exception {
         this.workers = workers;
         this.locator = ActiveMQClient.createServerLocator(url).setReconnectAttempts(-1).setRetryInterval(500).setMaxRetryInterval(5000)
-                .setRetryIntervalMultiplier(2.0).setBlockOnDurableSend(true).setConsumerWindowSize(0);
+                .setRetryIntervalMultiplier(2.0).setBlockOnDurableSend(true).setConsumerWindowSize(0)
+                // handlers block (HTTP calls, provider retries): on the client's global pool they would hold the threads
+                // that deliver the event bus's live events, so the queue has its own, unbounded pool
+                .setUseGlobalPools(false).setThreadPoolMaxSize(-1);
         this.factory = locator.createSessionFactory();
         this.producerSession = factory.createSession(false, true, true);
     }
@@ -146,6 +150,14 @@ public final class ArtemisJobQueue implements JobQueue {
                 session.start();
             }
         } catch (ActiveMQException e) {
+            consumers.remove(kind, sessions);
+            for (ClientSession s : sessions) {
+                try {
+                    s.close();
+                } catch (ActiveMQException ignored) {
+                    // already broken
+                }
+            }
             throw new IllegalStateException("could not consume job kind " + kind + ": " + e.getMessage(), e);
         }
     }

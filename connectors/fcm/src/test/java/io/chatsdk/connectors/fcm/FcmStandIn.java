@@ -78,11 +78,6 @@ public final class FcmStandIn implements AutoCloseable {
         return new FcmStandIn(0);
     }
 
-    /** A stand-in on a given loopback port (for a process started before the stand-in, told the port in advance). */
-    public static FcmStandIn start(int port) throws IOException {
-        return new FcmStandIn(port);
-    }
-
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
