@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * Webhook delivery throughput on the appliance: {@code n} messages are sent over REST as fast as one client can while
  * a receiver in this JVM (on loopback, allowlisted) answers 200; the figures are the deliveries per second once all
  * have arrived and the latency from the REST send to the delivery. Baseline in the same run: the same sends with no
- * webhook configured (the REST send rate the deliveries have to keep up with).
+ * webhook configured (the REST send rate the deliveries have to keep up with). A second part sends half as many
+ * messages to an app with a fast endpoint and one that takes 200 ms, on appliances with 1 and with 4 job workers, and
+ * reports the fast endpoint's delivery rate and latency.
  *
  * <p>Run with {@code ./chatsdk bench-webhooks [messages]} (default 500).
  */
@@ -83,6 +85,82 @@ public final class WebhookBench {
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
             System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %.0f | %.0f | %.2f |%n", delivered.get(), delivered.get() / seconds,
                     pct(lat, 0.5), pct(lat, 0.99), sends, baseline, (delivered.get() / seconds) / baseline);
+        } finally {
+            receiver.stop(0);
+        }
+        int slowN = Math.max(50, n / 2);
+        System.out.println();
+        System.out.println("## Webhooks with a slow endpoint beside a fast one");
+        System.out.printf(Locale.ROOT, "%d messages, each delivered to a fast endpoint and to one that takes %d ms; latency and rate of the fast "
+                + "endpoint's deliveries, by job workers per node (`CHATSDK_JOB_WORKERS`)%n%n", slowN, SLOW_MS);
+        System.out.println("| workers | fast deliveries | fast deliveries/s | fast latency p50 ms | fast latency p99 ms |");
+        System.out.println("|---:|---:|---:|---:|---:|");
+        double one = 0;
+        for (int workers : new int[] {1, 4}) {
+            double rate = slowEndpoint(jar, slowN, workers);
+            if (workers == 1) {
+                one = rate;
+            } else {
+                System.out.printf(Locale.ROOT, "%nfast deliveries/s, 4 workers ÷ 1 worker: %.2f%n", rate / one);
+            }
+        }
+    }
+
+    static final int SLOW_MS = 200;
+
+    /** One appliance with {@code workers}; prints a table row and returns the fast endpoint's deliveries per second. */
+    private static double slowEndpoint(Path jar, int n, int workers) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong delivered = new AtomicLong();
+        AtomicLong lastDelivery = new AtomicLong();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.setExecutor(Executors.newCachedThreadPool());   // the slow endpoint must not take the fast one's threads
+        receiver.createContext("/hook", x -> {
+            long now = System.nanoTime();
+            Matcher m = SENT.matcher(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            if (m.find()) {
+                latencies.add(now - Long.parseLong(m.group(1)));
+                delivered.incrementAndGet();
+                lastDelivery.set(now);
+            }
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        receiver.createContext("/slow", x -> {
+            x.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(SLOW_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        receiver.start();
+        try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of("-Xmx2g"), Map.of("CHATSDK_EGRESS_ALLOWLIST", "127.0.0.1",
+                "CHATSDK_JOB_WORKERS", Integer.toString(workers)))) {
+            appliance.awaitReady();
+            Map<String, Object> created = appliance.post("/admin/api/apps", Map.of("name", "slow webhook bench"), "Bearer " + ApplianceProcess.OPERATOR);
+            String apiKey = (String) created.get("api_key");
+            String secret = (String) created.get("api_secret");
+            String server = Tokens.server(secret, Instant.now());
+            appliance.post("/api/v1/users?api_key=" + apiKey, Map.of("users", Map.of("a", Map.of("name", "A"))), server);
+            appliance.post("/api/v1/channels/messaging/slow/query?api_key=" + apiKey, Map.of("data", Map.of("members", List.of("a"),
+                    "created_by_id", "a")), server);
+            String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+            put(appliance, "/api/v1/app/webhooks?api_key=" + apiKey, server, "{\"webhooks\":[{\"url\":\"" + base + "/hook\",\"events\":[\"message.new\"]},"
+                    + "{\"url\":\"" + base + "/slow\",\"events\":[\"message.new\"]}]}");
+            String token = Tokens.user(secret, "a", Instant.now(), null);
+            long start = System.nanoTime();
+            send(appliance, "/api/v1/channels/messaging/slow/message?api_key=" + apiKey, token, n);
+            long deadline = System.nanoTime() + 300_000_000_000L;
+            while (delivered.get() < n && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            double rate = delivered.get() / ((lastDelivery.get() - start) / 1e9);
+            long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.0f | %.0f |%n", workers, delivered.get(), rate, pct(lat, 0.5), pct(lat, 0.99));
+            return rate;
         } finally {
             receiver.stop(0);
         }

@@ -76,7 +76,8 @@ public final class ChatEngine implements AutoCloseable {
         java.util.function.Consumer<io.chatsdk.engine.spi.ChatEvent> afterPublish = e -> { };
         if (b.httpSender != null) {
             io.chatsdk.engine.spi.HttpSender sender = b.httpSender;
-            jobs.register(Webhooks.KIND, (job, attempt) -> Webhooks.deliver(ctx, apps(), sender, job, attempt), Webhooks.policy());
+            EndpointBreakers breakers = new EndpointBreakers(b.clock);
+            jobs.register(Webhooks.KIND, (job, attempt) -> Webhooks.deliver(ctx, apps(), sender, breakers, job, attempt), Webhooks.policy());
             afterPublish = e -> Webhooks.enqueue(ctx, apps(), jobs, e);
         }
         if (b.pushGateways != null) {

@@ -139,7 +139,7 @@ public final class Webhooks {
     }
 
     /** Delivers one webhook job; a non-2xx answer or a failure throws, so the queue tries again. */
-    static void deliver(EngineContext ctx, Apps apps, HttpSender sender, Job job, int attempt) throws Exception {
+    static void deliver(EngineContext ctx, Apps apps, HttpSender sender, EndpointBreakers breakers, Job job, int attempt) throws Exception {
         Map<String, Object> p = Json.readMap(job.payload());
         AppId appId = AppId.parse((String) p.get("app_id"));
         byte[] body = openEvent(ctx, appId, job, p);
@@ -153,7 +153,22 @@ public final class Webhooks {
         headers.put("X-Webhook-Attempt", Integer.toString(attempt));
         headers.put("X-Api-Key", creds.apiKey());
         headers.put("X-Signature", sign(creds.apiSecret(), body));
-        int status = sender.post(URI.create((String) p.get("url")), headers, body).status();
+        URI url = URI.create((String) p.get("url"));
+        if (!breakers.allow(url)) {
+            throw new IllegalStateException("webhook endpoint paused after " + EndpointBreakers.THRESHOLD + " failures in a row (circuit open)");
+        }
+        int status;
+        try {
+            status = sender.post(url, headers, body).status();
+        } catch (Exception e) {
+            breakers.failure(url);
+            throw e;
+        }
+        if (status >= 500 || status == 429) {
+            breakers.failure(url);
+        } else {
+            breakers.success(url);   // the endpoint answers: a 4xx is this delivery's problem, not the endpoint's health
+        }
         if (status < 200 || status >= 300) {
             throw new IllegalStateException("webhook endpoint answered " + status);
         }

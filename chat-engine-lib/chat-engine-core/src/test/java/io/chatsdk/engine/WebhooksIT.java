@@ -244,4 +244,36 @@ class WebhooksIT {
         assertThat(deliveries).hasSizeLessThanOrEqualTo(tried + 1);   // at most one attempt raced the destruction
         failuresLeft.set(0);
     }
+
+    @Test
+    void anEndpointThatKeepsFailingIsPausedWhileOthersAreServed() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        receiver.createContext("/broken", x -> {
+            x.getRequestBody().readAllBytes();
+            hits.incrementAndGet();
+            x.sendResponseHeaders(503, -1);
+            x.close();
+        });
+        AppHandle broken = engine.app(engine.apps().create("broken receiver").appId());
+        AppHandle healthy = engine.app(engine.apps().create("healthy receiver").appId());
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        engine.webhooks(broken.id()).set(List.of(new Webhooks.Endpoint(URI.create(base + "/broken"), Set.of("message.new"))));
+        engine.webhooks(healthy.id()).set(List.of(new Webhooks.Endpoint(URI.create(base + "/hook"), Set.of("message.new"))));
+        for (AppHandle app : List.of(broken, healthy)) {
+            app.users().upsertAll(List.of(UserInput.of("a")));
+        }
+        Cid bad = broken.channels().getOrCreate("messaging", "b", ChannelInput.withMembers("a", List.of())).channel().cid();
+        Cid good = healthy.channels().getOrCreate("messaging", "g", ChannelInput.withMembers("a", List.of())).channel().cid();
+        deliveries.clear();
+        failuresLeft.set(0);
+        for (int i = 0; i < 8; i++) {
+            broken.as("a").messages().send(bad, NewMessage.text("to the broken one " + i));
+        }
+        // 8 deliveries with retries after 1 and 2 s would call it 24 times in 4 s; the breaker stops it after 5
+        // (plus at most the 2 calls the queue's threads had in flight when it opened)
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> hits.get() <= EndpointBreakers.THRESHOLD + 2);
+        assertThat(hits.get()).isGreaterThanOrEqualTo(EndpointBreakers.THRESHOLD);
+        healthy.as("a").messages().send(good, NewMessage.text("to the healthy one"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.stream().anyMatch(d -> d.get("body").contains("to the healthy one")));
+    }
 }
