@@ -38,19 +38,7 @@ public final class WebhookBench {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong delivered = new AtomicLong();
         AtomicLong lastDelivery = new AtomicLong();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.setExecutor(Executors.newFixedThreadPool(4));
-        receiver.createContext("/hook", x -> {
-            long now = System.nanoTime();
-            Matcher m = SENT.matcher(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            if (m.find()) {
-                latencies.add(now - Long.parseLong(m.group(1)));
-                delivered.incrementAndGet();
-                lastDelivery.set(now);
-            }
-            x.sendResponseHeaders(200, -1);
-            x.close();
-        });
+        HttpServer receiver = receiver(Executors.newFixedThreadPool(4), latencies, delivered, lastDelivery);
         receiver.start();
         try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of("-Xmx2g"), Map.of("CHATSDK_EGRESS_ALLOWLIST", "127.0.0.1"))) {
             appliance.awaitReady();
@@ -108,13 +96,11 @@ public final class WebhookBench {
 
     static final int SLOW_MS = 200;
 
-    /** One appliance with {@code workers}; prints a table row and returns the fast endpoint's deliveries per second. */
-    private static double slowEndpoint(Path jar, int n, int workers) throws Exception {
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong delivered = new AtomicLong();
-        AtomicLong lastDelivery = new AtomicLong();
+    /** A receiver whose {@code /hook} answers 200 and records each delivery's latency from the send time in its text. */
+    private static HttpServer receiver(java.util.concurrent.Executor executor, ConcurrentLinkedQueue<Long> latencies, AtomicLong delivered,
+                                       AtomicLong lastDelivery) throws java.io.IOException {
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.setExecutor(Executors.newCachedThreadPool());   // the slow endpoint must not take the fast one's threads
+        receiver.setExecutor(executor);
         receiver.createContext("/hook", x -> {
             long now = System.nanoTime();
             Matcher m = SENT.matcher(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -126,6 +112,16 @@ public final class WebhookBench {
             x.sendResponseHeaders(200, -1);
             x.close();
         });
+        return receiver;
+    }
+
+    /** One appliance with {@code workers}; prints a table row and returns the fast endpoint's deliveries per second. */
+    private static double slowEndpoint(Path jar, int n, int workers) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong delivered = new AtomicLong();
+        AtomicLong lastDelivery = new AtomicLong();
+        // a thread per request: the slow endpoint must not take the fast one's threads
+        HttpServer receiver = receiver(Executors.newCachedThreadPool(), latencies, delivered, lastDelivery);
         receiver.createContext("/slow", x -> {
             x.getRequestBody().readAllBytes();
             try {

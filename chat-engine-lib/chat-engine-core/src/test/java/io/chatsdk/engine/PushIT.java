@@ -55,35 +55,16 @@ class PushIT {
     static volatile java.util.concurrent.CountDownLatch gate;
 
     static io.chatsdk.engine.spi.JobQueue gated(io.chatsdk.engine.spi.JobQueue q) {
-        return new io.chatsdk.engine.spi.JobQueue() {
-            public void submit(io.chatsdk.engine.spi.Job job) {
-                q.submit(job);
-            }
-
-            public void register(String kind, io.chatsdk.engine.spi.JobHandler handler, io.chatsdk.engine.spi.RetryPolicy policy) {
-                q.register(kind, (job, attempt) -> {
+        return new io.chatsdk.engine.spi.ForwardingJobQueue(q) {
+            @Override
+            protected io.chatsdk.engine.spi.JobHandler wrap(String kind, io.chatsdk.engine.spi.JobHandler handler) {
+                return (job, attempt) -> {
                     java.util.concurrent.CountDownLatch g = gate;
                     if (g != null) {
                         g.await();
                     }
                     handler.handle(job, attempt);
-                }, policy);
-            }
-
-            public List<io.chatsdk.engine.spi.DeadJob> deadJobs(String kind, int limit) {
-                return q.deadJobs(kind, limit);
-            }
-
-            public boolean retry(String kind, String jobId) {
-                return q.retry(kind, jobId);
-            }
-
-            public boolean discard(String kind, String jobId) {
-                return q.discard(kind, jobId);
-            }
-
-            public void close() {
-                q.close();
+                };
             }
         };
     }

@@ -78,14 +78,15 @@ class WebhooksIT {
     }
 
     static io.chatsdk.engine.spi.JobQueue recording(io.chatsdk.engine.spi.JobQueue q) {
-        return new io.chatsdk.engine.spi.JobQueue() {
-            public void submit(io.chatsdk.engine.spi.Job job) {
+        return new io.chatsdk.engine.spi.ForwardingJobQueue(q) {
+            @Override
+            protected void onSubmit(io.chatsdk.engine.spi.Job job) {
                 queued.add(job.payload());
-                q.submit(job);
             }
 
-            public void register(String kind, io.chatsdk.engine.spi.JobHandler handler, io.chatsdk.engine.spi.RetryPolicy policy) {
-                q.register(kind, (job, attempt) -> {
+            @Override
+            protected io.chatsdk.engine.spi.JobHandler wrap(String kind, io.chatsdk.engine.spi.JobHandler handler) {
+                return (job, attempt) -> {
                     try {
                         handler.handle(job, attempt);
                         outcomes.add(job.id() + "#" + attempt + " done");
@@ -93,23 +94,7 @@ class WebhooksIT {
                         outcomes.add(job.id() + "#" + attempt + " failed");
                         throw e;
                     }
-                }, policy);
-            }
-
-            public List<io.chatsdk.engine.spi.DeadJob> deadJobs(String kind, int limit) {
-                return q.deadJobs(kind, limit);
-            }
-
-            public boolean retry(String kind, String jobId) {
-                return q.retry(kind, jobId);
-            }
-
-            public boolean discard(String kind, String jobId) {
-                return q.discard(kind, jobId);
-            }
-
-            public void close() {
-                q.close();
+                };
             }
         };
     }

@@ -61,19 +61,25 @@ class ArtemisJobQueueIT extends JobQueueContract {
         }
     }
 
+    /** A queue with {@code workers} whose handler for job "slow" waits for {@code release}; done jobs go to {@code done}. */
+    static JobQueue withASlowJob(int workers, String kind, java.util.concurrent.CountDownLatch release, List<String> done) {
+        JobQueue q = ArtemisJobQueue.connect(url, workers);
+        q.register(kind, (job, attempt) -> {
+            if (job.id().equals("slow")) {
+                release.await();   // an endpoint that does not answer
+            }
+            done.add(job.id());
+        }, FAST);
+        q.submit(new Job(kind, "slow", "{}"));
+        return q;
+    }
+
     @Test
     void aSlowJobHoldsUpOnlyItsOwnWorker() throws Exception {
         String kind = kind();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         List<String> done = new CopyOnWriteArrayList<>();
-        try (JobQueue q = ArtemisJobQueue.connect(url, 4)) {
-            q.register(kind, (job, attempt) -> {
-                if (job.id().equals("slow")) {
-                    release.await();   // an endpoint that does not answer
-                }
-                done.add(job.id());
-            }, FAST);
-            q.submit(new Job(kind, "slow", "{}"));
+        try (JobQueue q = withASlowJob(4, kind, release, done)) {
             for (int i = 0; i < 20; i++) {
                 q.submit(new Job(kind, "quick-" + i, "{}"));
             }
@@ -90,14 +96,7 @@ class ArtemisJobQueueIT extends JobQueueContract {
         String kind = kind();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         List<String> done = new CopyOnWriteArrayList<>();
-        try (JobQueue q = ArtemisJobQueue.connect(url, 1)) {
-            q.register(kind, (job, attempt) -> {
-                if (job.id().equals("slow")) {
-                    release.await();
-                }
-                done.add(job.id());
-            }, FAST);
-            q.submit(new Job(kind, "slow", "{}"));
+        try (JobQueue q = withASlowJob(1, kind, release, done)) {
             q.submit(new Job(kind, "quick", "{}"));
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(done::isEmpty);
             release.countDown();
