@@ -76,7 +76,7 @@ public final class ChatEngine implements AutoCloseable {
         java.util.function.Consumer<io.chatsdk.engine.spi.ChatEvent> afterPublish = e -> { };
         if (b.httpSender != null) {
             io.chatsdk.engine.spi.HttpSender sender = b.httpSender;
-            EndpointBreakers breakers = new EndpointBreakers(b.clock);
+            EndpointBreakers breakers = new EndpointBreakers();
             jobs.register(Webhooks.KIND, (job, attempt) -> Webhooks.deliver(ctx, apps(), sender, breakers, job, attempt), Webhooks.policy());
             afterPublish = e -> Webhooks.enqueue(ctx, apps(), jobs, e);
         }

@@ -123,31 +123,35 @@ final class Push {
         boolean retry = false;
         Map<String, Boolean> go = new java.util.HashMap<>();   // per user: connected, collapsed, or this job's to notify
         java.util.Set<String> reached = new java.util.HashSet<>();
-        for (Target t : targets) {
-            boolean mine = go.computeIfAbsent(t.userId(), u -> !presence.isOnline(app, u) && claim(slot(app, u, cid), now, window));
-            if (!mine) {
-                continue;   // connected users get the WebSocket event; the window's notification went out already
+        try {
+            for (Target t : targets) {
+                boolean mine = go.computeIfAbsent(t.userId(), u -> !presence.isOnline(app, u) && claim(slot(app, u, cid), now, window));
+                if (!mine) {
+                    continue;   // connected users get the WebSocket event; the window's notification went out already
+                }
+                String room = t.channelName() != null ? "#" + t.channelName() : c.id();
+                String body = !preview ? null : t.unread() > 1 ? t.unread() + " new messages in " + room
+                        : shown.senderName() + ": " + truncate(shown.text());
+                Map<String, String> data = Map.of("cid", cid, "message_id", messageId, "type", "message.new");
+                PushMessage msg = new PushMessage(t.device(), preview ? room : null, body, data, cid, Duration.ofHours(24));
+                PushResult r = gateway.send(msg);
+                if (r instanceof PushResult.InvalidToken) {
+                    ctx.db().inTransaction(tx -> tx.update("delete from device where app_id = ? and id = ?", app.value(), t.device()));
+                } else if (r instanceof PushResult.Retry) {
+                    retry = true;
+                } else if (r instanceof PushResult.Delivered) {
+                    reached.add(t.userId());
+                }
             }
-            String room = t.channelName() != null ? "#" + t.channelName() : c.id();
-            String body = !preview ? null : t.unread() > 1 ? t.unread() + " new messages in " + room
-                    : shown.senderName() + ": " + truncate(shown.text());
-            Map<String, String> data = Map.of("cid", cid, "message_id", messageId, "type", "message.new");
-            PushMessage msg = new PushMessage(t.device(), preview ? room : null, body, data, cid, Duration.ofHours(24));
-            PushResult r = gateway.send(msg);
-            if (r instanceof PushResult.InvalidToken) {
-                ctx.db().inTransaction(tx -> tx.update("delete from device where app_id = ? and id = ?", app.value(), t.device()));
-            } else if (r instanceof PushResult.Retry) {
-                retry = true;
-            } else if (r instanceof PushResult.Delivered) {
-                reached.add(t.userId());
-            }
+        } finally {
+            // a user none of whose devices was reached gives the window back, so a retry (or the next message) notifies;
+            // also when a send threw (a gateway closed under the job, the database gone)
+            go.forEach((user, mine) -> {
+                if (mine && !reached.contains(user)) {
+                    lastSent.remove(slot(app, user, cid), now);
+                }
+            });
         }
-        // a user none of whose devices was reached gives the window back, so a retry (or the next message) notifies
-        go.forEach((user, mine) -> {
-            if (mine && !reached.contains(user)) {
-                lastSent.remove(slot(app, user, cid), now);
-            }
-        });
         if (retry) {
             throw new IllegalStateException("the push provider asked to retry later");
         }

@@ -154,20 +154,20 @@ public final class Webhooks {
         headers.put("X-Api-Key", creds.apiKey());
         headers.put("X-Signature", sign(creds.apiSecret(), body));
         URI url = URI.create((String) p.get("url"));
-        if (!breakers.allow(url)) {
+        if (!breakers.allow(appId, url)) {
             throw new IllegalStateException("webhook endpoint paused after " + EndpointBreakers.THRESHOLD + " failures in a row (circuit open)");
         }
         int status;
         try {
             status = sender.post(url, headers, body).status();
         } catch (Exception e) {
-            breakers.failure(url);
+            breakers.failure(appId, url);
             throw e;
         }
         if (status >= 500 || status == 429) {
-            breakers.failure(url);
+            breakers.failure(appId, url);
         } else {
-            breakers.success(url);   // the endpoint answers: a 4xx is this delivery's problem, not the endpoint's health
+            breakers.success(appId, url);   // the endpoint answers: a 4xx is this delivery's problem, not the endpoint's health
         }
         if (status < 200 || status >= 300) {
             throw new IllegalStateException("webhook endpoint answered " + status);

@@ -36,8 +36,13 @@ class PushIT {
     static final InMemoryPresenceRegistry presence = new InMemoryPresenceRegistry();
     static final List<PushMessage> sent = new CopyOnWriteArrayList<>();
 
-    /** Tokens starting with "dead" are unregistered at the provider. */
+    static final java.util.Set<String> thrownOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Tokens starting with "dead" are unregistered at the provider; "flaky" ones make the first send throw. */
     static final PushGateway gateway = message -> {
+        if (message.deviceToken().startsWith("flaky") && thrownOnce.add(message.deviceToken())) {
+            throw new IllegalStateException("FCM gateway closed");   // as when its credentials file was replaced meanwhile
+        }
         sent.add(message);
         return message.deviceToken().startsWith("dead") ? new PushResult.InvalidToken("UNREGISTERED") : new PushResult.Delivered("m-" + sent.size());
     };
@@ -194,5 +199,18 @@ class PushIT {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
         assertThat(sent.get(0).data()).containsEntry("message_id", kept);
         assertThat(sent.get(0).toString()).doesNotContain("oops");
+    }
+
+    @Test
+    void aSendThatThrowsGivesTheCollapseWindowBackSoTheRetryNotifies() {
+        AppHandle app = engine.app(engine.apps().create("flaky push").appId());
+        app.users().upsertAll(List.of(UserInput.of("a"), UserInput.of("b")));
+        Cid cid = app.channels().getOrCreate("messaging", "f", ChannelInput.withMembers("a", List.of("b"))).channel().cid();
+        app.as("b").devices().add("flaky-" + app.id(), "firebase", null);
+        assertThat(engine.pushSettings(app.id()).collapseSeconds()).isEqualTo(10);   // the retry (2 s) is inside the window
+        sent.clear();
+        app.as("a").messages().send(cid, NewMessage.text("hello"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> sent.size() == 1);
+        assertThat(sent.get(0).deviceToken()).isEqualTo("flaky-" + app.id());
     }
 }
