@@ -39,7 +39,16 @@ class PushIT {
     static final java.util.Set<String> thrownOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Tokens starting with "dead" are unregistered at the provider; "flaky" ones make the first send throw. */
+    static final java.util.concurrent.atomic.AtomicBoolean slowFirst = new java.util.concurrent.atomic.AtomicBoolean();
+
     static final PushGateway gateway = message -> {
+        if (message.deviceToken().startsWith("slow") && slowFirst.compareAndSet(true, false)) {
+            try {
+                Thread.sleep(700);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (message.deviceToken().startsWith("flaky") && thrownOnce.add(message.deviceToken())) {
             throw new IllegalStateException("FCM gateway closed");   // as when its credentials file was replaced meanwhile
         }
@@ -212,5 +221,36 @@ class PushIT {
         app.as("a").messages().send(cid, NewMessage.text("hello"));
         await().atMost(Duration.ofSeconds(15)).until(() -> sent.size() == 1);
         assertThat(sent.get(0).deviceToken()).isEqualTo("flaky-" + app.id());
+    }
+
+    @Test
+    void withoutACollapseWindowEveryMessageNotifiesEveryOfflineMemberAlsoWhenJobsRunInParallel() throws Exception {
+        AppHandle app = engine.app(engine.apps().create("parallel push").appId());
+        List<UserInput> users = new java.util.ArrayList<>();
+        List<String> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            users.add(UserInput.of("m" + i));
+            members.add("m" + i);
+        }
+        users.add(UserInput.of("s"));
+        app.users().upsertAll(users);
+        Cid cid = app.channels().getOrCreate("messaging", "p", ChannelInput.withMembers("s", members)).channel().cid();
+        for (String m : members) {
+            app.as(m).devices().add("slow-" + m + "-" + app.id(), "firebase", null);
+        }
+        engine.setPushSettings(app.id(), new PushSettings(true, 0));
+        sent.clear();
+        slowFirst.set(true);   // the first job's first send takes 700 ms: the second job (the queue's other thread) overtakes it
+        gate = new java.util.concurrent.CountDownLatch(1);
+        try {
+            app.as("s").messages().send(cid, NewMessage.text("first"));
+            app.as("s").messages().send(cid, NewMessage.text("second"));
+        } finally {
+            java.util.concurrent.CountDownLatch g = gate;
+            gate = null;
+            g.countDown();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> sent.size() >= 20);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 20);
     }
 }

@@ -41,8 +41,8 @@ public final class FcmStandIn implements AutoCloseable {
     /** The bearer token the stand-in accepts from the start. */
     static final String TEST_TOKEN = "test-token";
 
-    /** One accepted send as the stand-in parsed it. */
-    public record Received(String project, JsonNode message, String authorization, String originalHost) {
+    /** One accepted send as the stand-in parsed it, and when it arrived ({@link System#nanoTime()}). */
+    public record Received(String project, JsonNode message, String authorization, String originalHost, long receivedNanos) {
     }
 
     static final int MAX_PAYLOAD_BYTES = 4096;
@@ -191,7 +191,7 @@ public final class FcmStandIn implements AutoCloseable {
             }
         }
         received.add(new Received(project, message, authorization,
-                exchange.getRequestHeaders().getFirst(LocalEndpointTransport.ORIGINAL_HOST_HEADER)));
+                exchange.getRequestHeaders().getFirst(LocalEndpointTransport.ORIGINAL_HOST_HEADER), System.nanoTime()));
         String name = "projects/" + project + "/messages/0:" + messageIds.incrementAndGet() + "%31bd1c9631bd1c96";
         answer(exchange, 200, FcmStandInJson.JSON.createObjectNode().put("name", name).toString(), Map.of());
     }
