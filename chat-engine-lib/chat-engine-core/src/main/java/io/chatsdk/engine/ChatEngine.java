@@ -160,10 +160,12 @@ public final class ChatEngine implements AutoCloseable {
         Objects.requireNonNull(appId, "appId");
         Objects.requireNonNull(change, "change");
         return ctx.db().inTransaction(tx -> {
-            tx.one("select 1 from app where id = ? for update", rs -> 1, appId.value());
-            PushSettings next = Objects.requireNonNull(change.apply(PushSettings.of(io.chatsdk.engine.internal.AppSettings.read(tx, appId))), "settings");
-            io.chatsdk.engine.internal.AppSettings.put(tx, appId, PushSettings.KEY, next.toMap());
-            return next;
+            PushSettings[] next = new PushSettings[1];
+            io.chatsdk.engine.internal.AppSettings.update(tx, appId, all -> {
+                next[0] = Objects.requireNonNull(change.apply(PushSettings.of(all)), "settings");
+                all.put(PushSettings.KEY, next[0].toMap());
+            });
+            return next[0];
         });
     }
 

@@ -121,6 +121,7 @@ final class Push {
         Instant now = clock.instant();
         pruneSlots(now);
         boolean retry = false;
+        Map<String, String> data = Map.of("cid", cid, "message_id", messageId, "type", "message.new");
         Map<String, Boolean> go = new java.util.HashMap<>();   // per user: connected, collapsed, or this job's to notify
         java.util.Set<String> reached = new java.util.HashSet<>();
         try {
@@ -132,7 +133,6 @@ final class Push {
                 String room = t.channelName() != null ? "#" + t.channelName() : c.id();
                 String body = !preview ? null : t.unread() > 1 ? t.unread() + " new messages in " + room
                         : shown.senderName() + ": " + truncate(shown.text());
-                Map<String, String> data = Map.of("cid", cid, "message_id", messageId, "type", "message.new");
                 PushMessage msg = new PushMessage(t.device(), preview ? room : null, body, data, cid, Duration.ofHours(24));
                 PushResult r = gateway.send(msg);
                 if (r instanceof PushResult.InvalidToken) {

@@ -38,12 +38,10 @@ public class PushSettingsResource extends ApiResource {
             }
             preview = p.equals("full");
         }
-        Long collapse = b.longValue("collapse_seconds");
-        if (collapse != null && (collapse < 0 || collapse > PushSettings.MAX_COLLAPSE_SECONDS)) {
-            throw ApiException.badRequest("validation_error", "collapse_seconds: must be between 0 and 3600", "collapse_seconds");
-        }
+        // the window's bounds are PushSettings' own (validation_error naming collapse_seconds); an int holds any valid one
+        Integer collapse = b.integer("collapse_seconds");
         Boolean p = preview;
         return ApiJson.ok(ctx.engine().updatePushSettings(caller().appId(), current -> new PushSettings(p == null ? current.preview() : p,
-                collapse == null ? current.collapseSeconds() : collapse.intValue())).toMap());
+                collapse == null ? current.collapseSeconds() : collapse)).toMap());
     }
 }

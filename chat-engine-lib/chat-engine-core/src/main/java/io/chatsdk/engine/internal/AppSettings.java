@@ -24,13 +24,24 @@ public final class AppSettings {
 
     /** Sets entry {@code key} to {@code value} (removes it when null), under the app row's lock. */
     public static void put(Tx tx, AppId app, String key, Object value) {
+        update(tx, app, all -> {
+            if (value == null) {
+                all.remove(key);
+            } else {
+                all.put(key, value);
+            }
+        });
+    }
+
+    /**
+     * Changes the app's settings document under the app row's lock, taken before the read, so that a change computed
+     * from the current value (a partial update) cannot overwrite a concurrent one; {@code app_not_found} for an unknown
+     * app.
+     */
+    public static void update(Tx tx, AppId app, java.util.function.Consumer<Map<String, Object>> change) {
         Map<String, Object> all = new LinkedHashMap<>(tx.one("select settings from app where id = ? for update", rs -> Json.readMap(rs.getString(1)),
                 app.value()).orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app)));
-        if (value == null) {
-            all.remove(key);
-        } else {
-            all.put(key, value);
-        }
+        change.accept(all);
         tx.update("update app set settings = ? where id = ?", Json.write(all), app.value());
     }
 }

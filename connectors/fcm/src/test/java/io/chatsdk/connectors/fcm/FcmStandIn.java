@@ -66,16 +66,16 @@ public final class FcmStandIn implements AutoCloseable {
     private final AtomicLong messageIds = new AtomicLong(1_700_000_000_000_000L);
     private final FcmStandInOAuth oauth = new FcmStandInOAuth(acceptedBearers);
 
-    private FcmStandIn(int port) throws IOException {
+    private FcmStandIn() throws IOException {
         acceptedBearers.add(TEST_TOKEN);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
     public static FcmStandIn start() throws IOException {
-        return new FcmStandIn(0);
+        return new FcmStandIn();
     }
 
     public URI baseUri() {
