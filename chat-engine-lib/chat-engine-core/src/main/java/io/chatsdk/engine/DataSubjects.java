@@ -168,6 +168,9 @@ public final class DataSubjects {
                     + tx.update("delete from channel_ban where app_id = ? and user_id = ?", app.value(), userId)
                     + tx.update("delete from channel_cooldown where user_id = ? and channel_pk in (select pk from channel where app_id = ?)", userId, app.value())));
             tx.update("update app_user set ban_reason = null where app_id = ? and id = ?", app.value(), userId);
+            // bans this user placed on others stay, without naming who placed them
+            tx.update("update app_user set banned_by = null where app_id = ? and banned_by = ?", app.value(), userId);
+            tx.update("update channel_ban set banned_by = null where app_id = ? and banned_by = ?", app.value(), userId);
             c.put("flags", (long) tx.update("delete from user_message_flag where app_id = ? and user_id = ?", app.value(), userId));
             tx.update("update channel set member_count = member_count - 1 where pk in (select channel_pk from channel_member where app_id = ? and user_id = ?)",
                     app.value(), userId);

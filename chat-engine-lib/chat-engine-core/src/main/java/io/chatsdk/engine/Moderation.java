@@ -46,23 +46,42 @@ public final class Moderation {
      * them send, but their new messages are seen by nobody else; the user is not told.
      */
     public Ban ban(String userId, Cid cid, Duration timeout, String reason, boolean shadow) {
+        return ban(userId, cid, timeout, reason, shadow, null);
+    }
+
+    /**
+     * As {@link #ban(String, Cid, Duration, String, boolean)}, recorded as placed by {@code bannedById} (GetStream's
+     * {@code banned_by_id}): on the server side any existing user of the app; a user acting for themselves may only
+     * name themselves. Null records the acting user (nobody, on the server side).
+     */
+    public Ban ban(String userId, Cid cid, Duration timeout, String reason, boolean shadow, String bannedById) {
         Validate.userId("user_id", userId);
+        if (bannedById != null) {
+            Validate.userId("banned_by_id", bannedById);
+            if (actor instanceof Actor.User u && !u.userId().equals(bannedById)) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "banned_by_id: a user can only ban as themselves", "banned_by_id", null);
+            }
+        }
         Validate.text("reason", reason, 500);
         if (timeout != null && (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
             throw ChatException.invalid("timeout", "must be between 1 minute and 10 years");
         }
         Instant now = ctx.now();
         Instant expires = timeout == null ? null : now.plus(timeout);
-        String by = ChannelGate.actingUser(actor, null);
+        String acting = ChannelGate.actingUser(actor, null);
+        String by = bannedById != null ? bannedById : acting;
         Ban ban = ctx.db().inTransaction(tx -> {
             Users.requireExist(tx, app, "user_id", List.of(userId));
+            if (bannedById != null) {
+                Users.requireExist(tx, app, "banned_by_id", List.of(bannedById));
+            }
             if (cid == null) {
                 Moderators.require(tx, app, actor, "ban-user");
                 tx.update("update app_user set " + (shadow ? "shadow_banned = true, shadow_ban_expires_at = ?" : "banned = true, ban_expires_at = ?")
-                        + (shadow ? "" : ", ban_reason = ?") + ", updated_at = ? where app_id = ? and id = ?",
-                        shadow ? new Object[] {expires, now, app.value(), userId} : new Object[] {expires, reason, now, app.value(), userId});
+                        + (shadow ? "" : ", ban_reason = ?") + ", banned_by = ?, updated_at = ? where app_id = ? and id = ?",
+                        shadow ? new Object[] {expires, by, now, app.value(), userId} : new Object[] {expires, reason, by, now, app.value(), userId});
             } else {
-                ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, by, now);
+                ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, acting, now);
                 l.require(Permission.BAN_CHANNEL_MEMBER);
                 tx.update("insert into channel_ban (channel_pk, app_id, user_id, shadow, reason, banned_by, expires_at, created_at) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (channel_pk, user_id) do update set shadow = excluded.shadow, "
@@ -92,7 +111,7 @@ public final class Moderation {
             Users.requireExist(tx, app, "user_id", List.of(userId));
             if (cid == null) {
                 Moderators.require(tx, app, actor, "ban-user");
-                tx.update("update app_user set banned = false, ban_expires_at = null, ban_reason = null, shadow_banned = false, "
+                tx.update("update app_user set banned = false, ban_expires_at = null, ban_reason = null, banned_by = null, shadow_banned = false, "
                         + "shadow_ban_expires_at = null, updated_at = ? where app_id = ? and id = ?", now, app.value(), userId);
             } else {
                 ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, by, now);
@@ -115,10 +134,10 @@ public final class Moderation {
                 Moderators.require(tx, app, actor, "ban-user");
                 return tx.query("select id, banned and (ban_expires_at is null or ban_expires_at > ?) as b, shadow_banned and "
                                 + "(shadow_ban_expires_at is null or shadow_ban_expires_at > ?) as s, ban_reason, ban_expires_at, shadow_ban_expires_at, "
-                                + "updated_at from app_user where app_id = ? and ((banned and (ban_expires_at is null or ban_expires_at > ?)) "
+                                + "banned_by, updated_at from app_user where app_id = ? and ((banned and (ban_expires_at is null or ban_expires_at > ?)) "
                                 + "or (shadow_banned and (shadow_ban_expires_at is null or shadow_ban_expires_at > ?))) order by updated_at desc, id "
                                 + "limit " + limit + " offset " + offset,
-                        rs -> new Ban(rs.getString("id"), null, !rs.getBoolean("b"), rs.getString("ban_reason"), null,
+                        rs -> new Ban(rs.getString("id"), null, !rs.getBoolean("b"), rs.getString("ban_reason"), rs.getString("banned_by"),
                                 Tx.instant(rs, rs.getBoolean("b") ? "ban_expires_at" : "shadow_ban_expires_at"), Tx.instant(rs, "updated_at")),
                         now, now, app.value(), now, now);
             }

@@ -5,6 +5,7 @@ import io.chatsdk.engine.internal.Rows;
 import io.chatsdk.engine.internal.Validate;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.Permission;
+import io.chatsdk.engine.model.SyncEvents;
 import io.chatsdk.engine.model.SyncResult;
 
 import java.time.Instant;
@@ -97,6 +98,63 @@ public final class Sync {
                             + "join channel c on c.pk = m.channel_pk where m.app_id = ? and m.user_id = ? and m.created_at > ? order by m.created_at",
                     rs -> rs.getString(1), app.value(), u.userId(), lastSyncAt).stream().filter(c -> !asked.contains(c)).toList();
             return new SyncResult(channels, joined, left, new ReadState(ctx, app, actor).unreadCounts(null), now);
+        });
+    }
+
+    /**
+     * GetStream's sync: what happened in {@code cids} since {@code lastSyncAt}, as message events in the order they
+     * happened. A message created since then is a {@code message.new} (with its current content, so one that was also
+     * deleted arrives deleted), one deleted since then a {@code message.deleted}, any other change a
+     * {@code message.updated}. Channels the user cannot read (left, removed, deleted) are listed as inaccessible.
+     *
+     * @param cids       at most {@value #MAX_CHANNELS} channels
+     * @param lastSyncAt when the client last heard from the server; required
+     * @param limit      most events returned, 1..{@value #MAX_PAGE}; {@link SyncEvents#hasMore()} says when more remain,
+     *                   to be fetched with the last event's time as {@code lastSyncAt}
+     */
+    public SyncEvents events(List<String> cids, Instant lastSyncAt, int limit) {
+        if (!(actor instanceof Actor.User u)) {
+            throw ChatException.forbidden("sync is for users: act as the user whose devices are syncing");
+        }
+        Validate.range("limit", limit, 1, MAX_PAGE);
+        if (cids == null || cids.isEmpty() || cids.size() > MAX_CHANNELS) {
+            throw ChatException.invalid("channel_cids", "must list 1 to " + MAX_CHANNELS + " channels");
+        }
+        if (lastSyncAt == null) {
+            throw ChatException.invalid("last_sync_at", "is required");
+        }
+        Instant now = ctx.now();
+        List<Cid> wanted = new ArrayList<>(new java.util.LinkedHashSet<>(cids.stream().map(Cid::parse).toList()));
+        return ctx.db().read(tx -> {
+            List<SyncEvents.Change> changes = new ArrayList<>();
+            List<String> inaccessible = new ArrayList<>();
+            for (Cid cid : wanted) {
+                ChannelGate.Loaded l;
+                try {
+                    l = ChannelGate.load(tx, app, actor, cid, u.userId(), now);
+                    l.require(Permission.READ_CHANNEL);
+                } catch (ChatException e) {
+                    if (e.code() == ErrorCode.CHANNEL_NOT_FOUND || e.code() == ErrorCode.FORBIDDEN) {
+                        inaccessible.add(cid.toString());
+                        continue;
+                    }
+                    throw e;
+                }
+                List<Message> changed = MessageLoader.list(tx, app, "select " + Rows.MESSAGE_COLUMNS + MessageLoader.FROM
+                                + "where msg.channel_pk = ? and msg.seq > ? and (msg.created_at > ? or msg.updated_at > ?) and " + MessageLoader.VISIBLE
+                                + " order by greatest(msg.created_at, msg.updated_at), msg.seq limit " + (limit + 1),
+                        u.userId(), l.pk(), l.channel().truncatedSeq(), lastSyncAt, lastSyncAt, u.userId(), u.userId());
+                for (Message m : changed) {
+                    String type = m.createdAt().isAfter(lastSyncAt) ? "message.new"
+                            : m.deletedAt() != null && m.deletedAt().isAfter(lastSyncAt) ? "message.deleted" : "message.updated";
+                    Instant at = m.updatedAt().isAfter(m.createdAt()) ? m.updatedAt() : m.createdAt();
+                    changes.add(new SyncEvents.Change(type, m, at));
+                }
+            }
+            changes.sort(java.util.Comparator.comparing(SyncEvents.Change::at).thenComparing(c -> c.message().cid().toString())
+                    .thenComparingLong(c -> c.message().seq()));
+            boolean more = changes.size() > limit;
+            return new SyncEvents(more ? List.copyOf(changes.subList(0, limit)) : List.copyOf(changes), List.copyOf(inaccessible), more);
         });
     }
 }

@@ -37,6 +37,18 @@ abstract class ApiResource {
         return ApiJson.read(in, ctx.settings().maxBodyBytes());
     }
 
+    /** GetStream's {@code ?payload=} query parameter of GET queries: a JSON object, read like a body. */
+    JsonBody payload(String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest("validation_error", "payload: is required (a JSON object)", "payload");
+        }
+        try {
+            return ApiJson.read(new java.io.ByteArrayInputStream(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)), ctx.settings().maxBodyBytes());
+        } catch (ApiException e) {
+            throw new ApiException(e.status(), e.code(), "payload: " + e.getMessage(), "payload");
+        }
+    }
+
     static Cid cid(String type, String id) {
         return new Cid(type, id);
     }

@@ -247,6 +247,53 @@ public class ChannelsResource extends ApiResource {
         return ApiJson.status(201, Map.of("message", Wire.message(sent)));
     }
 
+    /**
+     * GetStream's send event: {@code {"event": {"type": "typing.start" | "typing.stop" | a custom type, custom fields}}}.
+     * A user token sends as its user; a server token names the user in {@code event.user_id} or {@code event.user.id}.
+     * Typing events need the channel type's typing flag; custom events read permission. Answers
+     * {@code {"event": {...}}}, the event as delivered (a repeated {@code typing.start} within the typing window is not
+     * delivered again and is answered with the event it would have been).
+     */
+    @POST
+    @Path("{type}/{id}/event")
+    @Limited("send_event")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response sendEvent(@PathParam("type") String type, @PathParam("id") String id, InputStream in) {
+        JsonBody event = body(in).strict(Set.of("event")).object("event");
+        String eventType = event.requireString("type");
+        Caller caller = caller();
+        String userId = userRef(event, "user_id", "user");
+        if (!caller.server() && userId != null && !userId.equals(caller.userId())) {
+            throw new ApiException(403, "forbidden", "event.user_id: a user token sends events as its own user only");
+        }
+        if (caller.server()) {
+            if (userId == null) {
+                throw ApiException.badRequest("validation_error", "event.user_id: is required with a server token", "event.user_id");
+            }
+            caller.app().users().get(userId);
+        } else {
+            userId = caller.userId();
+        }
+        Cid cid = cid(type, id);
+        Hub hub = ctx.hub();
+        Map<String, Object> sent = switch (eventType) {
+            case "typing.start", "typing.stop" -> {
+                event.strict(Set.of("type", "user_id", "user", "parent_id"));
+                Map<String, Object> e = hub.typing(caller.app(), caller.appId(), userId, cid, eventType.equals("typing.start"),
+                        event.string("parent_id"));
+                yield e != null ? e : Map.of("type", eventType, "cid", cid.toString(), "channel_type", cid.type(), "channel_id", cid.id(),
+                        "user_id", userId, "user", Map.of("id", userId));
+            }
+            default -> {
+                Map<String, Object> custom = new LinkedHashMap<>(event.asMap());
+                custom.remove("user_id");
+                custom.remove("user");
+                yield hub.custom(caller.app(), caller.appId(), userId, cid, custom);
+            }
+        };
+        return ApiJson.status(201, Map.of("event", sent));
+    }
+
     private static ChannelInput channelInput(JsonBody data) {
         List<String> members = orEmpty(userIds(data, "members", "user_id"));
         JsonBody overrides = data.object("config_overrides");

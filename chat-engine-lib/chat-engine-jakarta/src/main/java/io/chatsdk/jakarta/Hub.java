@@ -4,6 +4,8 @@ import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.Cid;
+import io.chatsdk.engine.Moderation;
+import io.chatsdk.engine.internal.Wire;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.UnreadCounts;
 import io.chatsdk.engine.spi.ChatEvent;
@@ -91,10 +93,24 @@ final class Hub implements AutoCloseable {
         byUser.computeIfAbsent(c.appId, a -> new ConcurrentHashMap<>()).computeIfAbsent(c.userId, u -> ConcurrentHashMap.newKeySet()).add(c);
         byId.put(c.id, c);
         boolean first = presence.connected(c.appId, c.userId, c.id);
-        UnreadCounts unread = c.caller.app().reads().unreadCounts(null);
-        Map<String, Object> me = new LinkedHashMap<>();
-        me.put("id", c.userId);
+        Map<String, Object> me = me(c.caller.app(), c.userId);
+        c.send(ApiJson.write(healthCheck(c, me)));
+        c.healthCheckSent(clock.instant());
+        c.caller.app().users().touch(c.userId);
+        if (first) {
+            presence(c.appId, c.userId, true);
+        }
+    }
+
+    /**
+     * GetStream's own-user object of the connect payload: the user, their unread counts, mutes of users and channels, and
+     * push devices.
+     */
+    static Map<String, Object> me(AppHandle app, String userId) {
+        UnreadCounts unread = app.reads().unreadCounts(null);
+        Map<String, Object> me = new LinkedHashMap<>(Wire.user(app.users().get(userId)));
         me.put("online", true);
+        me.put("unread_count", unread.totalUnreadCount());
         me.put("total_unread_count", unread.totalUnreadCount());
         me.put("total_unread_mentions", unread.totalUnreadMentions());
         me.put("unread_channels", unread.unreadChannels());
@@ -103,12 +119,26 @@ final class Hub implements AutoCloseable {
             channels.add(Map.of("channel_id", u.cid(), "unread_count", u.unreadCount(), "last_read_seq", u.lastReadSeq(), "last_seq", u.lastSeq()));
         }
         me.put("channels", channels);
-        c.send(ApiJson.write(healthCheck(c, me)));
-        c.healthCheckSent(clock.instant());
-        c.caller.app().users().touch(c.userId);
-        if (first) {
-            presence(c.appId, c.userId, true);
+        List<Object> mutes = new ArrayList<>();
+        List<Object> channelMutes = new ArrayList<>();
+        for (Moderation.Mute m : app.moderation().mutes()) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("user", Map.of("id", userId));
+            if (m.cid() == null) {
+                w.put("target", Map.of("id", m.targetUserId()));
+            } else {
+                Cid cid = Cid.parse(m.cid());
+                w.put("channel", Map.of("cid", m.cid(), "type", cid.type(), "id", cid.id()));
+            }
+            w.put("created_at", m.createdAt().toString());
+            w.put("updated_at", m.createdAt().toString());
+            w.put("expires", m.expiresAt() == null ? null : m.expiresAt().toString());
+            (m.cid() == null ? mutes : channelMutes).add(w);
         }
+        me.put("mutes", mutes);
+        me.put("channel_mutes", channelMutes);
+        me.put("devices", app.devices().list(null).stream().map(DevicesResource::wire).toList());
+        return me;
     }
 
     void closed(Connection c) {
@@ -162,17 +192,31 @@ final class Hub implements AutoCloseable {
 
     /** A client's {@code typing.start} / {@code typing.stop}: needs membership and the channel type's typing flag. */
     void typing(Connection c, Cid cid, boolean start) {
-        Channel channel = c.caller.app().channels().get(cid);
+        typing(c.caller.app(), c.appId, c.userId, cid, start, null);
+    }
+
+    /**
+     * {@code typing.start} / {@code typing.stop} by {@code userId}, checked through {@code acting} (the user's handle, or
+     * the server's for a server-side call). Returns the event as published, or null when it changed nothing (a second
+     * start within the typing window). {@code parentId} names the thread typed in, if any.
+     */
+    Map<String, Object> typing(AppHandle acting, AppId app, String userId, Cid cid, boolean start, String parentId) {
+        Channel channel = acting.channels().get(cid);
         if (!channel.config().typingEvents()) {
             throw new ApiException(403, "feature_disabled", "typing events are disabled in channel " + cid);
         }
-        if (start) {
-            if (typing.start(c.appId, cid.toString(), c.userId, TYPING_TTL)) {
-                ephemeral(c.appId, "typing.start", cid, c.userId, Map.of());
-            }
-        } else if (typing.stop(c.appId, cid.toString(), c.userId)) {
-            ephemeral(c.appId, "typing.stop", cid, c.userId, Map.of());
+        if (parentId != null && !parentId.matches("[A-Za-z0-9_\\-:.]{1,255}")) {
+            throw ApiException.badRequest("validation_error", "event.parent_id: must be a message id", "event.parent_id");
         }
+        Map<String, Object> thread = parentId == null ? Map.of() : Map.of("parent_id", parentId);
+        if (start) {
+            if (typing.start(app, cid.toString(), userId, TYPING_TTL)) {
+                return ephemeral(app, "typing.start", cid, userId, thread);
+            }
+        } else if (typing.stop(app, cid.toString(), userId)) {
+            return ephemeral(app, "typing.stop", cid, userId, thread);
+        }
+        return null;
     }
 
     /**
@@ -180,21 +224,26 @@ final class Hub implements AutoCloseable {
      * Types that the server itself uses cannot be sent, so a client cannot forge a {@code message.new}.
      */
     void custom(Connection c, Cid cid, Map<String, Object> event) {
+        custom(c.caller.app(), c.appId, c.userId, cid, event);
+    }
+
+    /** A custom event by {@code userId}, checked through {@code acting}; returns the event as published. */
+    Map<String, Object> custom(AppHandle acting, AppId app, String userId, Cid cid, Map<String, Object> event) {
         Object type = event.get("type");
         if (!(type instanceof String t) || !t.matches("[a-z0-9_.\\-]{1,64}") || RESERVED_PREFIXES.stream().anyMatch(t::startsWith)) {
             throw ApiException.badRequest("validation_error", "event.type: must be 1-64 of a-z 0-9 _ . - and not a built-in event type", "event.type");
         }
-        c.caller.app().channels().get(cid); // read permission on the channel
+        acting.channels().get(cid); // read permission on the channel
         Map<String, Object> extra = new LinkedHashMap<>(event);
         extra.remove("type");
         // keys the hub itself routes or filters by may not come from a client
         extra.keySet().removeAll(Set.of("cid", "channel_type", "channel_id", "user", "user_id", "created_at", "recipient_ids", "member_ids",
                 "message", "reaction"));
         // custom events are published, so the app's card number and PHI policy applies to them as to messages
-        ephemeral(c.appId, t, cid, c.userId, engine.compliance(c.appId).redact("event", extra));
+        return ephemeral(app, t, cid, userId, engine.compliance(app).redact("event", extra));
     }
 
-    private void ephemeral(AppId app, String type, Cid cid, String userId, Map<String, Object> extra) {
+    private Map<String, Object> ephemeral(AppId app, String type, Cid cid, String userId, Map<String, Object> extra) {
         Instant now = clock.instant();
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("type", type);
@@ -208,6 +257,7 @@ final class Hub implements AutoCloseable {
         payload.put("created_at", now.toString());
         payload.putAll(extra);
         engine.eventBus().publish(new ChatEvent(0, app, type, cid == null ? null : cid.toString(), null, now, payload));
+        return payload;
     }
 
     private void presence(AppId app, String userId, boolean online) {

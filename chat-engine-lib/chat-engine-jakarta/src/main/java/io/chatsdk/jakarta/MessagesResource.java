@@ -1,5 +1,6 @@
 package io.chatsdk.jakarta;
 
+import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.internal.Wire;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.Message;
@@ -41,14 +42,48 @@ public class MessagesResource extends ApiResource {
         return ApiJson.ok(Map.of("message", Wire.message(caller().app().messages().get(id))));
     }
 
-    /** Full update: {@code {"message": {"text": ..., "attachments": [...], custom fields}}}. */
+    /**
+     * Fields of a message that an update cannot change. GetStream clients send back the whole message they hold, so these
+     * are accepted when they equal the stored values and refused ({@code validation_error} naming the field) when they
+     * would change something.
+     */
+    static final Set<String> FIXED_FIELDS = Set.of("id", "cid", "seq", "user_id", "user", "type", "parent_id", "show_in_channel",
+            "quoted_message_id", "silent", "created_at", "mentioned_users");
+    /**
+     * Fields the server computes, which change without the client (a held copy may be stale), and which an update
+     * never sets: ignored when sent back.
+     */
+    static final Set<String> DERIVED_FIELDS = Set.of("updated_at", "message_text_updated_at", "deleted_at", "reply_count", "deleted_reply_count",
+            "reaction_counts", "reaction_scores", "reaction_groups", "own_reactions", "latest_reactions", "pinned_at", "pinned_by",
+            "pinned_by_id", "shadowed", "html", "i18n", "status", "thread_participants", "quoted_message", "channel", "member", "command",
+            "args", "before_message_send_failed");
+
+    /**
+     * Full update: {@code {"message": {"text": ..., "attachments": [...], custom fields}}}, or the whole message object a
+     * client holds (see {@link #FIXED_FIELDS} and {@link #DERIVED_FIELDS}); {@code pinned} and {@code pin_expires} pin
+     * or unpin as in GetStream.
+     */
     @POST
     @Path("{id}")
     @Limited("update_message")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response update(@PathParam("id") String id, InputStream in) {
         JsonBody m = body(in).strict(Set.of("message")).object("message");
-        Message updated = caller().app().messages().update(id, m.string("text"), attachments(m), m.rest(MESSAGE_FIELDS));
+        AppHandle app = caller().app();
+        Message stored = null;
+        if (m.asMap().keySet().stream().anyMatch(FIXED_FIELDS::contains) || m.has("pinned")) {
+            stored = app.messages().get(id);
+            MessageFields.requireUnchanged(m, stored);
+        }
+        Set<String> known = new java.util.HashSet<>(MESSAGE_FIELDS);
+        known.addAll(FIXED_FIELDS);
+        known.addAll(DERIVED_FIELDS);
+        known.addAll(Set.of("pinned", "pin_expires"));
+        Message updated = app.messages().update(id, m.string("text"), attachments(m), m.rest(known));
+        Boolean pinned = m.bool("pinned");
+        if (pinned != null && pinned != stored.pinned()) {
+            updated = pinned ? app.messages().pin(id, instant("message.pin_expires", m.asMap().get("pin_expires"))) : app.messages().unpin(id);
+        }
         return ApiJson.ok(Map.of("message", Wire.message(updated)));
     }
 

@@ -37,19 +37,22 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class ModerationResource extends ApiResource {
 
-    /** {@code {"target_user_id", "type"?, "id"? (a channel), "timeout"? (minutes), "reason"?, "shadow"?}}. */
+    /**
+     * {@code {"target_user_id", "type"?, "id"? (a channel), "timeout"? (minutes), "reason"?, "shadow"?, "banned_by_id"?}};
+     * {@code banned_by_id} (or {@code banned_by: {"id": ...}}) names the moderator a server-side ban is recorded as.
+     */
     @POST
     @Path("ban")
     @Limited("moderation")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response ban(InputStream in) {
-        JsonBody b = body(in).strict(Set.of("target_user_id", "type", "id", "timeout", "reason", "shadow"));
+        JsonBody b = body(in).strict(Set.of("target_user_id", "type", "id", "timeout", "reason", "shadow", "banned_by_id", "banned_by"));
         Long minutes = b.longValue("timeout");
         if (minutes != null && (minutes < 1 || minutes > 5_256_000)) {
             throw ApiException.badRequest("validation_error", "timeout: minutes between 1 and 5256000", "timeout");
         }
         Moderation.Ban ban = caller().app().moderation().ban(b.requireString("target_user_id"), channel(b.string("type"), b.string("id")),
-                minutes == null ? null : Duration.ofMinutes(minutes), b.string("reason"), b.bool("shadow", false));
+                minutes == null ? null : Duration.ofMinutes(minutes), b.string("reason"), b.bool("shadow", false), userRef(b, "banned_by_id", "banned_by"));
         return ApiJson.status(201, Map.of("ban", wire(ban)));
     }
 

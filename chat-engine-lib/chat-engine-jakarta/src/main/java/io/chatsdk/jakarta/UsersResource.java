@@ -5,7 +5,9 @@ import io.chatsdk.engine.model.User;
 import io.chatsdk.engine.model.UserInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -55,7 +57,18 @@ public class UsersResource extends ApiResource {
     @Limited("query_users")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response query(InputStream in) {
-        JsonBody body = body(in).strict(Set.of("filter_conditions", "sort", "limit", "offset"));
+        return query(body(in));
+    }
+
+    /** GetStream's query users: {@code GET /users?payload={"filter_conditions": {...}, "sort": [...], "limit": 30, "offset": 0}}. */
+    @GET
+    @Limited("query_users")
+    public Response queryByPayload(@QueryParam("payload") String payload) {
+        return query(payload(payload));
+    }
+
+    private Response query(JsonBody body) {
+        body.strict(Set.of("filter_conditions", "sort", "limit", "offset", "presence"));   // presence: online is always included
         Caller caller = caller();
         List<User> users = caller.app().users().query(body.object("filter_conditions").asMap(), sort(body),
                 body.integer("limit", 30), body.integer("offset", 0));
