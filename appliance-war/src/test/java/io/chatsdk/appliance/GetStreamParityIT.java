@@ -237,6 +237,52 @@ class GetStreamParityIT {
         }
     }
 
+    // Newer clients scope bans with channel_cid; an unban by channel_cid must not lift the app-wide ban.
+    @Test
+    void bansAndUnbansScopedByChannelCid() throws Exception {
+        api.users("zed");
+        api.asServer("POST", "/channels/messaging/cidban/query", Map.of("data", Map.of("members", List.of("ann", "zed"), "created_by_id", "ann")));
+        assertThat(api.asServer("POST", "/moderation/ban", Map.of("target_user_id", "zed", "user_id", "mod")).status()).isEqualTo(201);
+        Api.Res inChannel = api.asServer("POST", "/moderation/ban", Map.of("target_user_id", "zed", "channel_cid", "messaging:cidban", "banned_by_id", "mod"));
+        assertThat(inChannel.status()).as(inChannel.toString()).isEqualTo(201);
+        assertThat(inChannel.obj("ban")).containsEntry("channel_cid", "messaging:cidban");
+
+        assertThat(api.asServer("DELETE", "/moderation/ban?target_user_id=zed&channel_cid=messaging:cidban", null).status()).isEqualTo(200);
+        // the app-wide ban stands
+        assertThat(api.asServer("GET", "/moderation/bans", null).list("bans")).anySatisfy(b -> assertThat(b).containsEntry("user", Map.of("id", "zed")));
+        assertThat(api.asServer("GET", "/moderation/bans?type=messaging&id=cidban", null).list("bans")).isEmpty();
+
+        assertThat(api.asServer("DELETE", "/moderation/ban?target_user_id=zed&channel=messaging:cidban", null).code()).isEqualTo("unknown_field");
+        assertThat(api.asServer("GET", "/moderation/bans", null).list("bans")).anySatisfy(b -> assertThat(b).containsEntry("user", Map.of("id", "zed")));
+        assertThat(api.asServer("POST", "/moderation/ban", Map.of("target_user_id", "zed", "channel_cid", "messaging:cidban", "type", "messaging",
+                "id", "other")).code()).isEqualTo("validation_error");
+        assertThat(api.asServer("POST", "/moderation/ban", Map.of("target_user_id", "zed", "channel_cid", "nocolon")).code()).isEqualTo("validation_error");
+        assertThat(api.asServer("POST", "/moderation/ban", Map.of("target_user_id", "zed", "ip_ban", true)).code()).isEqualTo("validation_error");
+        assertThat(api.asServer("DELETE", "/moderation/ban?target_user_id=zed", null).status()).isEqualTo(200);
+    }
+
+    // "Get many messages": GET /channels/{type}/{id}/messages?ids=a,b; and image attachments keep image_url.
+    @Test
+    void getManyMessagesByIdsAndImageUrls() throws Exception {
+        api.as("ann", "POST", "/channels/messaging/p1/message", Map.of("message", Map.of("id", "many-1", "text", "one",
+                "attachments", List.of(Map.of("type", "image", "image_url", "https://cdn.example.com/one.png")))));
+        api.as("ann", "POST", "/channels/messaging/p1/message", Map.of("message", Map.of("id", "many-2", "text", "two")));
+        api.asServer("POST", "/channels/messaging/elsewhere/query", Map.of("data", Map.of("members", List.of("ann"), "created_by_id", "ann")));
+        api.as("ann", "POST", "/channels/messaging/elsewhere/message", Map.of("message", Map.of("id", "many-3", "text", "three")));
+
+        Api.Res r = api.as("ben", "GET", "/channels/messaging/p1/messages?ids=many-2,many-1,many-3,nope", null);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.list("messages")).extracting(m -> m.get("id")).containsExactly("many-2", "many-1");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> image = ((List<Map<String, Object>>) r.list("messages").get(1).get("attachments")).get(0);
+        assertThat(image).containsEntry("image_url", "https://cdn.example.com/one.png");
+
+        assertThat(api.as("ben", "GET", "/channels/messaging/p1/messages?ids=many-1&limit=5", null).code()).isEqualTo("validation_error");
+        assertThat(api.as("ben", "GET", "/channels/messaging/p1/messages?ids=,", null).code()).isEqualTo("validation_error");
+        assertThat(api.as("cat", "GET", "/channels/messaging/p1/messages?ids=many-1", null).status()).isEqualTo(403);
+        assertThat(other.as("ann", "GET", "/channels/messaging/p1/messages?ids=many-1", null).code()).isEqualTo("channel_not_found");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o) {
         return (Map<String, Object>) o;

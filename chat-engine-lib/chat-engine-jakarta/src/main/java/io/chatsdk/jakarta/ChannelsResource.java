@@ -163,14 +163,44 @@ public class ChannelsResource extends ApiResource {
         return ApiJson.ok(Map.of("channel", Wire.channel(c)));
     }
 
-    /** A range of the channel's messages by seq, for gap fill: {@code ?seq_gt=100&seq_lt=102&limit=25}. */
+    /**
+     * A range of the channel's messages by seq, for gap fill: {@code ?seq_gt=100&seq_lt=102&limit=25}; or GetStream's get
+     * many messages, {@code ?ids=a,b,c} (at most 100; ids not found in this channel are left out).
+     */
     @jakarta.ws.rs.GET
     @Path("{type}/{id}/messages")
     @Limited("read_messages")
     public Response messages(@PathParam("type") String type, @PathParam("id") String id, @QueryParam("limit") String limit,
                              @QueryParam("id_lt") String idLt, @QueryParam("id_gt") String idGt, @QueryParam("seq_lt") String seqLt,
-                             @QueryParam("seq_gt") String seqGt) {
-        List<Message> messages = caller().app().messages().list(cid(type, id), page(limit, idLt, idGt, seqLt, seqGt, 25));
+                             @QueryParam("seq_gt") String seqGt, @QueryParam("ids") String ids) {
+        Cid cid = cid(type, id);
+        if (ids != null) {
+            if (limit != null || idLt != null || idGt != null || seqLt != null || seqGt != null) {
+                throw ApiException.badRequest("validation_error", "ids: cannot be combined with limit, id_* or seq_*", "ids");
+            }
+            List<String> wanted = java.util.Arrays.stream(ids.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+            if (wanted.isEmpty() || wanted.size() > 100) {
+                throw ApiException.badRequest("validation_error", "ids: give 1 to 100 comma-separated message ids", "ids");
+            }
+            AppHandle app = caller().app();
+            app.channels().get(cid);   // read permission on the channel, so that a refusal is not an empty list
+            List<Object> found = new ArrayList<>();
+            for (String messageId : wanted) {
+                try {
+                    Message m = app.messages().get(messageId);
+                    if (m.cid().equals(cid)) {
+                        found.add(Wire.message(m));
+                    }
+                } catch (io.chatsdk.engine.ChatException e) {
+                    // not found, or in another channel the caller cannot read: either way not in this channel
+                    if (e.code() != io.chatsdk.engine.ErrorCode.MESSAGE_NOT_FOUND && e.code() != io.chatsdk.engine.ErrorCode.FORBIDDEN) {
+                        throw e;
+                    }
+                }
+            }
+            return ApiJson.ok(Map.of("messages", found));
+        }
+        List<Message> messages = caller().app().messages().list(cid, page(limit, idLt, idGt, seqLt, seqGt, 25));
         return ApiJson.ok(Map.of("messages", messages.stream().map(Wire::message).toList()));
     }
 

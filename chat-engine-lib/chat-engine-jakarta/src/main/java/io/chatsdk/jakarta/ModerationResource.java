@@ -46,24 +46,40 @@ public class ModerationResource extends ApiResource {
     @Limited("moderation")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response ban(InputStream in) {
-        JsonBody b = body(in).strict(Set.of("target_user_id", "type", "id", "timeout", "reason", "shadow", "banned_by_id", "banned_by"));
+        JsonBody b = body(in).strict(Set.of("target_user_id", "type", "id", "channel_cid", "timeout", "reason", "shadow", "banned_by_id", "banned_by",
+                "user_id", "ip_ban"));
+        if (b.bool("ip_ban", false)) {
+            throw ApiException.badRequest("validation_error", "ip_ban: IP bans are not supported; ban the user", "ip_ban");
+        }
+        String bannedBy = userRef(b, "banned_by_id", "banned_by");
+        String userId = b.string("user_id");   // GetStream's server-side acting user: the moderator, when banned_by_id is absent
+        if (bannedBy != null && userId != null && !bannedBy.equals(userId)) {
+            throw ApiException.badRequest("validation_error", "user_id: differs from banned_by_id", "user_id");
+        }
         Long minutes = b.longValue("timeout");
         if (minutes != null && (minutes < 1 || minutes > 5_256_000)) {
             throw ApiException.badRequest("validation_error", "timeout: minutes between 1 and 5256000", "timeout");
         }
-        Moderation.Ban ban = caller().app().moderation().ban(b.requireString("target_user_id"), channel(b.string("type"), b.string("id")),
-                minutes == null ? null : Duration.ofMinutes(minutes), b.string("reason"), b.bool("shadow", false), userRef(b, "banned_by_id", "banned_by"));
+        Moderation.Ban ban = caller().app().moderation().ban(b.requireString("target_user_id"), channel(b.string("type"), b.string("id"), b.string("channel_cid")),
+                minutes == null ? null : Duration.ofMinutes(minutes), b.string("reason"), b.bool("shadow", false), bannedBy != null ? bannedBy : userId);
         return ApiJson.status(201, Map.of("ban", wire(ban)));
     }
 
     @DELETE
     @Path("ban")
     @Limited("moderation")
-    public Response unban(@QueryParam("target_user_id") String user, @QueryParam("type") String type, @QueryParam("id") String id) {
+    public Response unban(@QueryParam("target_user_id") String user, @QueryParam("type") String type, @QueryParam("id") String id,
+                          @QueryParam("channel_cid") String channelCid, @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
+        // a parameter this endpoint does not know could be a scope it would silently ignore, widening the unban
+        for (String key : uri.getQueryParameters().keySet()) {
+            if (!Set.of("target_user_id", "type", "id", "channel_cid", "api_key", "created_by", "connection_id").contains(key)) {
+                throw ApiException.badRequest("unknown_field", key + ": is not a known parameter (allowed: target_user_id, type, id, channel_cid, created_by)", key);
+            }
+        }
         if (user == null) {
             throw ApiException.badRequest("validation_error", "target_user_id: is required", "target_user_id");
         }
-        caller().app().moderation().unban(user, channel(type, id));
+        caller().app().moderation().unban(user, channel(type, id, channelCid));
         return ApiJson.ok(Map.of());
     }
 
@@ -268,6 +284,19 @@ public class ModerationResource extends ApiResource {
             throw ApiException.badRequest("validation_error", "user_id: is required with a server token", "user_id");
         }
         return c.app().as(userId);
+    }
+
+    /** The channel of a ban: {@code type} and {@code id}, or GetStream's newer {@code channel_cid}; null for app-wide. */
+    private static Cid channel(String type, String id, String channelCid) {
+        Cid byParts = channel(type, id);
+        if (channelCid == null) {
+            return byParts;
+        }
+        Cid byCid = Cid.parse("channel_cid", channelCid);
+        if (byParts != null && !byParts.equals(byCid)) {
+            throw ApiException.badRequest("validation_error", "channel_cid: differs from type and id", "channel_cid");
+        }
+        return byCid;
     }
 
     private static Cid channel(String type, String id) {

@@ -113,6 +113,9 @@ public final class Wire {
         Map<String, Object> m = new LinkedHashMap<>(a.custom() == null ? Map.of() : a.custom());
         m.put("type", a.type());
         putIfNotNull(m, "asset_url", a.assetUrl());
+        if ("image".equals(a.type())) {
+            putIfNotNull(m, "image_url", a.assetUrl());   // GetStream clients read an image's URL from image_url
+        }
         putIfNotNull(m, "mime_type", a.mimeType());
         putIfNotNull(m, "file_size", a.fileSize());
         putIfNotNull(m, "title", a.title());
@@ -125,7 +128,7 @@ public final class Wire {
     @SuppressWarnings("unchecked")
     public static Attachment attachmentFrom(Map<String, Object> m) {
         Map<String, Object> custom = new LinkedHashMap<>(m);
-        for (String k : List.of("type", "asset_url", "mime_type", "file_size", "title", "thumb_url", "duration", "waveform_data")) {
+        for (String k : List.of("type", "asset_url", "image_url", "mime_type", "file_size", "title", "thumb_url", "duration", "waveform_data")) {
             custom.remove(k);
         }
         Number size = (Number) m.get("file_size");
