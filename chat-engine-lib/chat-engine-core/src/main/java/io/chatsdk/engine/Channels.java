@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
@@ -120,9 +122,9 @@ public final class Channels {
                         app.value(), pk, userId, userId.equals(creator) ? Member.OWNER : Member.MEMBER, now, now);
             }
             ChannelState state = tryState(tx, cid, creator, MessagePage.latest(25), 100);
-            Outbox.write(tx, app, "channel.created", cid.toString(), pk, null, now, Map.of("channel", Wire.channel(state.channel())));
+            Outbox.write(tx, app, pk, now, new Event.ChannelEvent(EventType.CHANNEL_CREATED, cid, null, Wire.channel(state.channel()), null, null));
             for (Member m : state.members()) {
-                Outbox.write(tx, app, "member.added", cid.toString(), pk, null, now, Map.of("member", Wire.member(m), "user_id", m.userId()));
+                Outbox.write(tx, app, pk, now, new Event.MemberEvent(EventType.MEMBER_ADDED, cid, m.userId(), Wire.member(m)));
             }
             return new ChannelState(state.channel(), true, state.members(), state.messages(), state.membership());
         });
@@ -219,7 +221,7 @@ public final class Channels {
             params.add(l.pk());
             tx.update("update channel set " + assignments + ", updated_at = ? where pk = ?", params.toArray());
             Channel c = ChannelGate.load(tx, app, actor, cid, null, now).channel();
-            Outbox.write(tx, app, event, cid.toString(), l.pk(), c.lastSeq(), now, Map.of("channel", Wire.channel(c)));
+            Outbox.write(tx, app, l.pk(), now, new Event.ChannelEvent(EventType.of(event).orElseThrow(), cid, c.lastSeq(), Wire.channel(c), null, null));
             return c;
         });
     }
@@ -238,8 +240,8 @@ public final class Channels {
             }
             // the members go with the channel, so the event names them for delivery
             List<String> memberIds = tx.query("select user_id from channel_member where channel_pk = ? order by user_id", rs -> rs.getString(1), l.pk());
-            Outbox.write(tx, app, "channel.deleted", cid.toString(), l.pk(), l.channel().lastSeq(), now,
-                    Map.of("channel", Wire.channel(l.channel()), "member_ids", memberIds));
+            Outbox.write(tx, app, l.pk(), now, new Event.ChannelEvent(EventType.CHANNEL_DELETED, cid, l.channel().lastSeq(), Wire.channel(l.channel()),
+                    memberIds, null));
             tx.update("delete from channel where pk = ?", l.pk());
             return null;
         });
@@ -272,7 +274,7 @@ public final class Channels {
                 tx.update("update channel set member_count = member_count + ?, updated_at = ? where pk = ?", added.size(), now, l.pk());
             }
             for (Member m : added) {
-                Outbox.write(tx, app, "member.added", cid.toString(), l.pk(), null, now, Map.of("member", Wire.member(m), "user_id", m.userId()));
+                Outbox.write(tx, app, l.pk(), now, new Event.MemberEvent(EventType.MEMBER_ADDED, cid, m.userId(), Wire.member(m)));
             }
             return added;
         });
@@ -296,7 +298,7 @@ public final class Channels {
                 tx.update("update channel set member_count = member_count - ?, updated_at = ? where pk = ?", removed.size(), now, l.pk());
             }
             for (String userId : removed) {
-                Outbox.write(tx, app, "member.removed", cid.toString(), l.pk(), null, now, Map.of("user_id", userId));
+                Outbox.write(tx, app, l.pk(), now, new Event.MemberEvent(EventType.MEMBER_REMOVED, cid, userId, null));
             }
             return null;
         });
@@ -315,7 +317,7 @@ public final class Channels {
             Member m = tx.one("update channel_member m set role = ?, updated_at = ? where channel_pk = ? and user_id = ? returning " + Rows.MEMBER_COLUMNS,
                             rs -> Rows.member(rs, l.channel().lastSeq()), role, now, l.pk(), userId)
                     .orElseThrow(() -> ChatException.notFound(ErrorCode.NOT_FOUND, "member '" + userId + "' of channel " + cid));
-            Outbox.write(tx, app, "member.updated", cid.toString(), l.pk(), null, now, Map.of("member", Wire.member(m), "user_id", userId));
+            Outbox.write(tx, app, l.pk(), now, new Event.MemberEvent(EventType.MEMBER_UPDATED, cid, userId, Wire.member(m)));
             return m;
         });
     }
@@ -343,7 +345,7 @@ public final class Channels {
             }
             tx.update("update channel_member set hidden_seq = " + (hidden ? "?" : "null") + ", updated_at = ? where channel_pk = ? and user_id = ?",
                     hidden ? new Object[] {l.channel().lastSeq(), now, l.pk(), userId} : new Object[] {now, l.pk(), userId});
-            Outbox.write(tx, app, hidden ? "channel.hidden" : "channel.visible", cid.toString(), l.pk(), null, now, Map.of("user_id", userId));
+            Outbox.write(tx, app, l.pk(), now, new Event.ChannelVisibilityEvent(hidden ? EventType.CHANNEL_HIDDEN : EventType.CHANNEL_VISIBLE, cid, userId));
             return null;
         });
     }

@@ -73,19 +73,20 @@ public final class ChatEngine implements AutoCloseable {
                 new BlocklistCache(b.clock), b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps));
         this.jobs = b.jobs != null ? b.jobs : new io.chatsdk.engine.spi.InProcessJobQueue();
         this.ownsJobs = b.jobs == null;
-        java.util.function.Consumer<io.chatsdk.engine.spi.ChatEvent> afterPublish = e -> { };
+        java.util.List<io.chatsdk.engine.spi.OutboxConsumer> consumers = new java.util.ArrayList<>();
         if (b.httpSender != null) {
             io.chatsdk.engine.spi.HttpSender sender = b.httpSender;
             EndpointBreakers breakers = new EndpointBreakers();
             jobs.register(Webhooks.KIND, (job, attempt) -> Webhooks.deliver(ctx, apps(), sender, breakers, job, attempt), Webhooks.policy());
-            afterPublish = e -> Webhooks.enqueue(ctx, apps(), jobs, e);
+            consumers.add(io.chatsdk.engine.spi.OutboxConsumer.of("webhooks", e -> Webhooks.enqueue(ctx, apps(), jobs, e)));
         }
         if (b.pushGateways != null) {
             Push push = new Push(ctx, b.pushGateways, b.presence, b.clock);
             jobs.register(Push.KIND, (job, attempt) -> push.deliver(job), Push.policy());
-            afterPublish = afterPublish.andThen(e -> push.enqueue(jobs, e));
+            consumers.add(io.chatsdk.engine.spi.OutboxConsumer.of("push", e -> push.enqueue(jobs, e)));
         }
-        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval, afterPublish) : null;
+        consumers.addAll(b.outboxConsumers);
+        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval, consumers) : null;
         holder[0] = relay;
         if (relay != null) {
             relay.start();
@@ -251,6 +252,7 @@ public final class ChatEngine implements AutoCloseable {
         private java.util.function.Function<AppId, io.chatsdk.engine.spi.PushGateway> pushGateways;
         private io.chatsdk.engine.spi.PresenceRegistry presence = new io.chatsdk.engine.spi.InMemoryPresenceRegistry();
         private String runtimeRole;
+        private final java.util.List<io.chatsdk.engine.spi.OutboxConsumer> outboxConsumers = new java.util.ArrayList<>();
         private AuditSigner auditSigner;
         private Duration checkpointInterval = Duration.ofMinutes(5);
         private Duration retentionInterval = Duration.ofHours(1);
@@ -315,6 +317,15 @@ public final class ChatEngine implements AutoCloseable {
                 throw new IllegalArgumentException("syncReloadThreshold must be between 1 and 100000, was " + messages);
             }
             this.syncReloadThreshold = messages;
+            return this;
+        }
+
+        /**
+         * Adds a named consumer of committed events, fed by the outbox relay after the built-in {@code webhooks} and
+         * {@code push} consumers. See {@link io.chatsdk.engine.spi.OutboxConsumer} for its guarantees.
+         */
+        public Builder outboxConsumer(io.chatsdk.engine.spi.OutboxConsumer consumer) {
+            this.outboxConsumers.add(Objects.requireNonNull(consumer, "consumer"));
             return this;
         }
 

@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.audit.AuditEntry;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Outbox;
@@ -118,11 +120,7 @@ public final class Flags {
             List<String> moderators = tx.query("select m.user_id from channel_member m join channel ch on ch.pk = m.channel_pk where ch.app_id = ? "
                     + "and ch.type = ? and ch.id = ? and m.role in ('moderator', 'owner') order by m.user_id limit 1000", rs -> rs.getString(1),
                     app.value(), c.type(), c.id());
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("message", Map.of("id", messageId, "user_id", targetUser));
-            body.put("flag", Map.of("id", id.toString(), "reason", reason == null ? "" : reason));
-            body.put("recipient_ids", moderators);
-            Outbox.write(tx, app, "message.flagged", cid, null, null, now, body);
+            Outbox.write(tx, app, null, now, new Event.FlagEvent(c, messageId, targetUser, id.toString(), reason, moderators));
         }
         return id;
     }

@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.Db;
@@ -186,7 +188,7 @@ public final class Messages {
         Message m = new Message(id, cid, seq, author, storedType, content.text(), content.attachments().stream().map(Wire::attachmentFrom).toList(),
                 mentions, in.parentId(), showInChannel, 0, in.quotedMessageId(), null, null, null, in.silent(), content.custom(), Map.of(), Map.of(), List.of(),
                 now, now, null, null, shadowed);
-        Outbox.write(tx, app, "message.new", cid.toString(), l.pk(), seq, now, Map.of("message", Wire.message(m), "user_id", author));
+        Outbox.write(tx, app, l.pk(), now, new Event.MessageEvent(EventType.MESSAGE_NEW, cid, Wire.message(m), false));
         if (verdict.flag()) {
             Flags.raise(tx, ctx, app, "message", id, author, cid.toString(), Flags.BLOCKLIST_FLAGGER, "blocklist " + verdict.list(), now);
         }
@@ -344,7 +346,7 @@ public final class Messages {
             tx.update("update message set text = '', attachments = '[]', custom = '{}', content = ?, key_version = ?, "
                             + "edited_at = case when ? then ?::timestamptz else edited_at end, updated_at = ? where app_id = ? and id = ?",
                     sealed.bytes(), sealed.version(), !updated.text().equals(old.text()), now, now, app.value(), messageId);
-            return announce(tx, loc, "message.updated", now, Map.of());
+            return announce(tx, loc, EventType.MESSAGE_UPDATED, now, false);
         });
     }
 
@@ -364,7 +366,7 @@ public final class Messages {
                     erase(tx, app, messageId);
                 }
             }
-            return announce(tx, loc, "message.deleted", now, Map.of("hard_delete", hard));
+            return announce(tx, loc, EventType.MESSAGE_DELETED, now, hard);
         });
     }
 
@@ -396,15 +398,13 @@ public final class Messages {
             MessageLoader.Located loc = locate(tx, messageId, Permission.PIN_MESSAGE);
             tx.update("update message set pinned_at = ?, pinned_by = ?, pin_expires_at = ?, updated_at = ? where app_id = ? and id = ?",
                     pinned ? now : null, pinned ? ChannelGate.actingUser(actor, null) : null, expires, now, app.value(), messageId);
-            return announce(tx, loc, "message.updated", now, Map.of());
+            return announce(tx, loc, EventType.MESSAGE_UPDATED, now, false);
         });
     }
 
-    private Message announce(Tx tx, MessageLoader.Located loc, String event, Instant now, Map<String, Object> extra) {
+    private Message announce(Tx tx, MessageLoader.Located loc, EventType event, Instant now, boolean hardDelete) {
         Message m = MessageLoader.byId(tx, app, loc.message().id(), null).orElseThrow().message();
-        Map<String, Object> body = new LinkedHashMap<>(extra);
-        body.put("message", Wire.message(m));
-        Outbox.write(tx, app, event, m.cid().toString(), loc.channelPk(), m.seq(), now, body);
+        Outbox.write(tx, app, loc.channelPk(), now, new Event.MessageEvent(event, m.cid(), Wire.message(m), hardDelete));
         return m;
     }
 

@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.audit.AuditEntry;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Outbox;
@@ -89,12 +91,7 @@ public final class Moderation {
                         l.pk(), app.value(), userId, shadow, reason, by, expires, now);
             }
             if (!shadow) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("user", Map.of("id", userId));
-                body.put("reason", reason == null ? "" : reason);
-                body.put("expiration", expires == null ? null : expires.toString());
-                body.put("created_by", Map.of("id", by == null ? "server" : by));
-                Outbox.write(tx, app, "user.banned", cid == null ? null : cid.toString(), null, null, now, body);
+                Outbox.write(tx, app, null, now, new Event.BanEvent(cid, userId, reason, expires == null ? null : expires.toString(), by));
             }
             return new Ban(userId, cid == null ? null : cid.toString(), shadow, reason, by, expires, now);
         });
@@ -118,7 +115,7 @@ public final class Moderation {
                 l.require(Permission.BAN_CHANNEL_MEMBER);
                 tx.update("delete from channel_ban where channel_pk = ? and user_id = ?", l.pk(), userId);
             }
-            Outbox.write(tx, app, "user.unbanned", cid == null ? null : cid.toString(), null, null, now, Map.of("user", Map.of("id", userId)));
+            Outbox.write(tx, app, null, now, new Event.UserEvent(EventType.USER_UNBANNED, cid, Map.of("id", userId)));
             return null;
         });
         audit("moderation.unban", userId, cid);
@@ -262,8 +259,8 @@ public final class Moderation {
             ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, ChannelGate.actingUser(actor, null), now);
             l.require(Permission.UPDATE_CHANNEL);
             tx.update("update channel set cooldown_secs = ?, updated_at = ? where pk = ?", seconds, now, l.pk());
-            Outbox.write(tx, app, "channel.updated", cid.toString(), l.pk(), null, now, Map.of("cooldown", seconds,
-                    "channel", Map.of("cid", cid.toString(), "cooldown", seconds)));
+            Outbox.write(tx, app, l.pk(), now, new Event.ChannelEvent(EventType.CHANNEL_UPDATED, cid, null, Map.of("cid", cid.toString(), "cooldown", seconds),
+                    null, Map.of("cooldown", seconds)));
             return null;
         });
         String by = ChannelGate.actingUser(actor, null);

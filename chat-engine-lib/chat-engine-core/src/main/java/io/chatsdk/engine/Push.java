@@ -1,5 +1,9 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Audience;
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventJson;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.internal.MessageContent;
@@ -54,12 +58,14 @@ final class Push {
 
     /** Queues the push of a new message (called by the outbox relay). */
     void enqueue(JobQueue jobs, ChatEvent e) {
-        if (!e.type().equals("message.new") || !(e.payload().get("message") instanceof Map<?, ?> m)) {
+        if (!e.type().equals(EventType.MESSAGE_NEW.wireName())) {
             return;
         }
-        if (Boolean.TRUE.equals(m.get("silent")) || Boolean.TRUE.equals(m.get("shadowed")) || "system".equals(m.get("type"))) {
+        Event event = EventJson.read(e.type(), e.cid(), e.payload());
+        if (!Audience.pushed(event)) {
             return;
         }
+        Event.MessageEvent m = (Event.MessageEvent) event;
         if (gateways.apply(e.appId()) == null) {
             return;
         }
@@ -69,8 +75,8 @@ final class Push {
         job.put("app_id", e.appId().toString());
         job.put("cid", e.cid());
         job.put("seq", e.seq());
-        job.put("message_id", m.get("id"));
-        job.put("sender", m.get("user_id"));
+        job.put("message_id", m.messageId());
+        job.put("sender", m.authorId());
         jobs.submit(new Job(KIND, "push-" + e.id(), Json.write(job)));
     }
 

@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
@@ -68,8 +70,7 @@ public final class Reactions {
                     Rows::reaction, app.value(), messageId, userId, type, score, Json.write(custom == null ? Map.of() : custom), now, now).orElseThrow();
             tx.update("update message set updated_at = ? where app_id = ? and id = ?", now, app.value(), messageId); // sync sees the change
             Message m = MessageLoader.byId(tx, app, messageId, userId).orElseThrow().message();
-            Outbox.write(tx, app, "reaction.new", l.cid(), loc.channelPk(), m.seq(), now,
-                    Map.of("reaction", Wire.reaction(r), "message", Wire.message(m), "user_id", userId));
+            Outbox.write(tx, app, loc.channelPk(), now, new Event.ReactionEvent(EventType.REACTION_NEW, m.cid(), Wire.message(m), Wire.reaction(r), userId));
             return m;
         });
     }
@@ -91,8 +92,7 @@ public final class Reactions {
                     .orElseThrow(() -> ChatException.notFound(ErrorCode.REACTION_NOT_FOUND, "reaction '" + type + "' of user '" + userId + "'"));
             tx.update("update message set updated_at = ? where app_id = ? and id = ?", now, app.value(), messageId);
             Message m = MessageLoader.byId(tx, app, messageId, userId).orElseThrow().message();
-            Outbox.write(tx, app, "reaction.deleted", l.cid(), loc.channelPk(), m.seq(), now,
-                    Map.of("reaction", Wire.reaction(r), "message", Wire.message(m), "user_id", userId));
+            Outbox.write(tx, app, loc.channelPk(), now, new Event.ReactionEvent(EventType.REACTION_DELETED, m.cid(), Wire.message(m), Wire.reaction(r), userId));
             return m;
         });
     }

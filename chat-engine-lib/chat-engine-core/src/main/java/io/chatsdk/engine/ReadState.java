@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Outbox;
 import io.chatsdk.engine.internal.Validate;
@@ -41,7 +43,7 @@ public final class ReadState {
             long newSeq = tx.one("update channel_member set last_read_seq = greatest(last_read_seq, ?), last_read_at = ?, updated_at = ? "
                     + "where channel_pk = ? and user_id = ? returning last_read_seq", rs -> rs.getLong(1), seq, now, now, l.pk(), userId).orElseThrow();
             if (l.channel().config().readEvents()) {
-                Outbox.write(tx, app, "message.read", l.cid(), l.pk(), newSeq, now, Map.of("user_id", userId, "last_read_seq", newSeq));
+                Outbox.write(tx, app, l.pk(), now, new Event.ReadEvent(EventType.MESSAGE_READ, cid, userId, newSeq));
             }
             return newSeq;
         });
@@ -57,7 +59,7 @@ public final class ReadState {
             requireMember(l, userId);
             long seq = seqOf(tx, l, "message_id", messageId) - 1;
             tx.update("update channel_member set last_read_seq = ?, updated_at = ? where channel_pk = ? and user_id = ?", seq, now, l.pk(), userId);
-            Outbox.write(tx, app, "notification.mark_unread", l.cid(), l.pk(), seq, now, Map.of("user_id", userId, "last_read_seq", seq));
+            Outbox.write(tx, app, l.pk(), now, new Event.ReadEvent(EventType.NOTIFICATION_MARK_UNREAD, cid, userId, seq));
             return seq;
         });
     }

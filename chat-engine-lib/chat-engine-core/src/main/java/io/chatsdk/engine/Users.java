@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.FilterSql;
@@ -191,7 +193,7 @@ public final class Users {
             User u = tx.one("update app_user u set " + assignments + ", updated_at = ? where app_id = ? and id = ? returning " + Rows.USER_COLUMNS,
                     Rows::user, params.toArray()).orElseThrow(() -> ChatException.notFound(ErrorCode.USER_NOT_FOUND, "user '" + userId + "'"));
             if (eventType != null) {
-                Outbox.write(tx, app, eventType, null, null, null, now, Map.of("user", Wire.user(u)));
+                Outbox.write(tx, app, null, now, new Event.UserEvent(EventType.of(eventType).orElseThrow(), null, Wire.user(u)));
             }
             return u;
         });

@@ -1,5 +1,7 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.event.Audience;
+import io.chatsdk.engine.event.EventJson;
 import io.chatsdk.engine.internal.AppSettings;
 import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.EngineContext;
@@ -100,7 +102,7 @@ public final class Webhooks {
 
     /** Queues one delivery per matching endpoint of the event's app; called by the outbox relay for each event. */
     static void enqueue(EngineContext ctx, Apps apps, JobQueue jobs, ChatEvent e) {
-        if (e.payload().get("message") instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("shadowed"))) {
+        if (!Audience.toBackEnd(EventJson.read(e.type(), e.cid(), e.payload()))) {
             return;   // a shadowed message exists for its author only, not for the app's back end either
         }
         List<Endpoint> endpoints = apps.find(e.appId()).map(a -> endpoints(a.settings())).orElse(List.of());

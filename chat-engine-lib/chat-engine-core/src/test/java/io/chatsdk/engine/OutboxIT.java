@@ -27,7 +27,8 @@ class OutboxIT extends EngineTest {
         Db db = new Db(fx.dataSource, new ContentKeys(KeyProvider.aesGcm(fx.masterKey), new java.security.SecureRandom(), java.time.Clock.systemUTC()), () -> { });
         try {
             assertThatThrownBy(() -> db.inTransaction(tx -> {
-                Outbox.write(tx, app.id(), "message.new", "messaging:ghost", null, 1L, Instant.now(), Map.of("marker", "rolled-back"));
+                Outbox.write(tx, app.id(), null, Instant.now(), new io.chatsdk.engine.event.Event.CustomEvent("rolled-back", Cid.parse("messaging:ghost"), "u1",
+                        Map.of("marker", "rolled-back")));
                 throw new IllegalStateException("boom after the event row was written");
             })).isInstanceOf(IllegalStateException.class);
         } finally {

@@ -5,6 +5,10 @@ import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.Cid;
 import io.chatsdk.engine.Moderation;
+import io.chatsdk.engine.event.Audience;
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventJson;
+import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.Wire;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.UnreadCounts;
@@ -46,9 +50,6 @@ final class Hub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
     static final Duration HEALTH_INTERVAL = Duration.ofSeconds(30);
     static final Duration TYPING_TTL = Duration.ofSeconds(7);
-    static final int MAX_RECIPIENTS = 10_000;
-    static final List<String> RESERVED_PREFIXES = List.of("message.", "reaction.", "typing.", "member.", "channel.", "notification.",
-            "user.", "health.", "connection.", "error");
 
     private final ChatEngine engine;
     private final Clock clock;
@@ -69,7 +70,7 @@ final class Hub implements AutoCloseable {
         this.engine = engine;
         this.typing = typing;
         this.idleTimeout = idleTimeout;
-        typing.onExpired((app, cid, userId) -> ephemeral(app, "typing.stop", Cid.parse(cid), userId, Map.of()));
+        typing.onExpired((app, cid, userId) -> publish(app, new Event.TypingEvent(EventType.TYPING_STOP, Cid.parse(cid), userId, null)));
         this.presence = presence;
         this.clock = clock;
         this.maxQueue = maxQueue;
@@ -208,13 +209,12 @@ final class Hub implements AutoCloseable {
         if (parentId != null && !parentId.matches("[A-Za-z0-9_\\-:.]{1,255}")) {
             throw ApiException.badRequest("validation_error", "event.parent_id: must be a message id", "event.parent_id");
         }
-        Map<String, Object> thread = parentId == null ? Map.of() : Map.of("parent_id", parentId);
         if (start) {
             if (typing.start(app, cid.toString(), userId, TYPING_TTL)) {
-                return ephemeral(app, "typing.start", cid, userId, thread);
+                return publish(app, new Event.TypingEvent(EventType.TYPING_START, cid, userId, parentId));
             }
         } else if (typing.stop(app, cid.toString(), userId)) {
-            return ephemeral(app, "typing.stop", cid, userId, thread);
+            return publish(app, new Event.TypingEvent(EventType.TYPING_STOP, cid, userId, parentId));
         }
         return null;
     }
@@ -230,7 +230,7 @@ final class Hub implements AutoCloseable {
     /** A custom event by {@code userId}, checked through {@code acting}; returns the event as published. */
     Map<String, Object> custom(AppHandle acting, AppId app, String userId, Cid cid, Map<String, Object> event) {
         Object type = event.get("type");
-        if (!(type instanceof String t) || !t.matches("[a-z0-9_.\\-]{1,64}") || RESERVED_PREFIXES.stream().anyMatch(t::startsWith)) {
+        if (!(type instanceof String t) || !EventType.isCustom(t)) {
             throw ApiException.badRequest("validation_error", "event.type: must be 1-64 of a-z 0-9 _ . - and not a built-in event type", "event.type");
         }
         acting.channels().get(cid); // read permission on the channel
@@ -240,28 +240,19 @@ final class Hub implements AutoCloseable {
         extra.keySet().removeAll(Set.of("cid", "channel_type", "channel_id", "user", "user_id", "created_at", "recipient_ids", "member_ids",
                 "message", "reaction"));
         // custom events are published, so the app's card number and PHI policy applies to them as to messages
-        return ephemeral(app, t, cid, userId, engine.compliance(app).redact("event", extra));
+        return publish(app, new Event.CustomEvent(t, cid, userId, engine.compliance(app).redact("event", extra)));
     }
 
-    private Map<String, Object> ephemeral(AppId app, String type, Cid cid, String userId, Map<String, Object> extra) {
+    /** Publishes an event that is not stored (typing, presence, custom) and returns its payload. */
+    private Map<String, Object> publish(AppId app, Event event) {
         Instant now = clock.instant();
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("type", type);
-        if (cid != null) {
-            payload.put("cid", cid.toString());
-            payload.put("channel_type", cid.type());
-            payload.put("channel_id", cid.id());
-        }
-        payload.put("user_id", userId);
-        payload.put("user", Map.of("id", userId));
-        payload.put("created_at", now.toString());
-        payload.putAll(extra);
-        engine.eventBus().publish(new ChatEvent(0, app, type, cid == null ? null : cid.toString(), null, now, payload));
+        Map<String, Object> payload = EventJson.payload(event, now);
+        engine.eventBus().publish(new ChatEvent(0, app, event.typeName(), event.cid() == null ? null : event.cid().toString(), null, now, payload));
         return payload;
     }
 
     private void presence(AppId app, String userId, boolean online) {
-        ephemeral(app, "user.presence.changed", null, userId, Map.of("user", Map.of("id", userId, "online", online)));
+        publish(app, new Event.PresenceEvent(userId, online));
     }
 
     /** Runs on the fan-out thread. */
@@ -271,45 +262,31 @@ final class Hub implements AutoCloseable {
             if (app == null || app.isEmpty()) {
                 return;
             }
-            boolean presenceEvent = e.type().equals("user.presence.changed");
+            boolean presenceEvent = e.type().equals(EventType.USER_PRESENCE_CHANGED.wireName());
             if (presenceEvent && app.values().stream().flatMap(Set::stream).noneMatch(c -> c.presence)) {
                 return; // nobody on this node asked for presence: skip the peer lookup
             }
-            AppHandle server = engine.app(e.appId());
-            Collection<String> recipients = recipients(server, e);
+            Event event = EventJson.read(e.type(), e.cid(), e.payload());
+            Audience audience = new Audience(engine.app(e.appId()));
+            Audience.Recipients recipients = audience.recipients(event, e.id() > 0);
             Map<String, Object> payload = e.payload();
-            String author = author(e);
-            boolean shadowed = payload.get("message") instanceof Map<?, ?> msg && Boolean.TRUE.equals(msg.get("shadowed"));
-            if (shadowed) {
-                recipients = author == null ? List.of() : List.of(author);   // a shadowed message exists for its author only
-            } else if (author != null && (e.type().startsWith("message.") || e.type().startsWith("reaction."))) {
-                Set<String> blockers = new java.util.HashSet<>(server.moderation().blockersOf(author, recipients));
-                if (e.type().startsWith("reaction.") && e.payload().get("user_id") instanceof String reactor && !reactor.equals(author)) {
-                    blockers.addAll(server.moderation().blockersOf(reactor, recipients));   // nor the reactions of someone they block
-                }
-                if (!blockers.isEmpty()) {
-                    recipients = recipients.stream().filter(r -> !blockers.contains(r)).toList();
-                }
-            }
             if (payload.containsKey("recipient_ids")) {
                 payload = new LinkedHashMap<>(payload);
                 payload.remove("recipient_ids");   // who else was told is not part of the event
             }
             String json = ApiJson.write(payload);
             String notification = null;
-            boolean newMessage = e.type().equals("message.new");
+            boolean newMessage = e.type().equals(EventType.MESSAGE_NEW.wireName());
             List<Connection> targets = new ArrayList<>();
-            for (String userId : recipients) {
+            for (String userId : recipients.users()) {
                 targets.addAll(app.getOrDefault(userId, Set.of()));
             }
-            if (e.cid() != null && !shadowed && !e.type().equals("message.flagged")) {
-                Set<Connection> audience = watchers.getOrDefault(e.appId() + "|" + e.cid(), Set.of());
-                Set<String> watcherBlockers = author == null || audience.isEmpty() ? Set.of()
-                        : server.moderation().blockersOf(author, audience.stream().map(w -> w.userId).toList());
-                for (Connection w : audience) {
-                    if (!recipients.contains(w.userId) && !watcherBlockers.contains(w.userId)) {
-                        targets.add(w); // a watcher who is not a member (livestream audience)
-                    }
+            if (recipients.watchersToo() && e.cid() != null) {
+                Set<Connection> watching = watchers.getOrDefault(e.appId() + "|" + e.cid(), Set.of());
+                List<Connection> outsiders = watching.stream().filter(w -> !recipients.users().contains(w.userId)).toList();
+                if (!outsiders.isEmpty()) {
+                    Set<String> allowed = audience.allowedWatchers(event, outsiders.stream().map(w -> w.userId).toList());
+                    outsiders.stream().filter(w -> allowed.contains(w.userId)).forEach(targets::add); // livestream audiences
                 }
             }
             for (Connection c : targets) {
@@ -319,7 +296,7 @@ final class Hub implements AutoCloseable {
                 if (newMessage && !c.watches(e.cid())) {
                     if (notification == null) {
                         Map<String, Object> n = new LinkedHashMap<>(payload);
-                        n.put("type", "notification.message_new");
+                        n.put("type", EventType.NOTIFICATION_MESSAGE_NEW.wireName());
                         notification = ApiJson.write(n);
                     }
                     c.send(notification);
@@ -327,64 +304,28 @@ final class Hub implements AutoCloseable {
                     c.send(json);
                 }
             }
-            notifications(app, e);
+            if (event instanceof Event.MemberEvent m) {
+                notifications(app, m, payload);
+            }
         } catch (RuntimeException ex) {
             LOG.log(Level.WARNING, "could not deliver " + e.type() + " #" + e.id() + ": " + ex.getClass().getName() + ": " + ex.getMessage());
         }
     }
 
-    /** The author of a message or reaction event, whose blockers must not receive it. */
-    private static String author(ChatEvent e) {
-        if (e.payload().get("message") instanceof Map<?, ?> m && m.get("user_id") instanceof String id) {
-            return id;
-        }
-        return null;
-    }
-
-    private Collection<String> recipients(AppHandle server, ChatEvent e) {
-        String type = e.type();
-        if (e.id() > 0 && e.type().equals("message.flagged") && e.payload().get("recipient_ids") instanceof List<?> ids) {
-            return ids.stream().map(String::valueOf).toList();   // the event names its audience (message.flagged: the moderators)
-        }
-        if (type.equals("user.presence.changed")) {
-            String userId = (String) e.payload().get("user_id");
-            Set<String> r = new LinkedHashSet<>(server.users().peers(userId, MAX_RECIPIENTS));
-            r.add(userId);
-            return r;
-        }
-        if (type.startsWith("user.")) {
-            Object user = e.payload().get("user");
-            return user instanceof Map<?, ?> u && u.get("id") instanceof String id ? List.of(id) : List.of();
-        }
-        if (e.cid() == null) {
-            return List.of();
-        }
-        Set<String> r = new LinkedHashSet<>();
-        if (e.payload().get("member_ids") instanceof List<?> ids) {
-            ids.forEach(id -> r.add(String.valueOf(id))); // the channel is gone (channel.deleted): its members came with the event
-        } else {
-            r.addAll(server.channels().memberIds(Cid.parse(e.cid()), MAX_RECIPIENTS));
-        }
-        if (type.equals("member.removed") && e.payload().get("user_id") instanceof String removed) {
-            r.add(removed);
-        }
-        return r;
-    }
-
     /** GetStream's notification events for the user a membership change is about. */
-    private void notifications(Map<String, Set<Connection>> app, ChatEvent e) {
+    private void notifications(Map<String, Set<Connection>> app, Event.MemberEvent e, Map<String, Object> payload) {
         String kind = switch (e.type()) {
-            case "member.added" -> "notification.added_to_channel";
-            case "member.removed" -> "notification.removed_from_channel";
+            case MEMBER_ADDED -> EventType.NOTIFICATION_ADDED_TO_CHANNEL.wireName();
+            case MEMBER_REMOVED -> EventType.NOTIFICATION_REMOVED_FROM_CHANNEL.wireName();
             default -> null;
         };
-        if (kind == null || !(e.payload().get("user_id") instanceof String userId)) {
+        if (kind == null || e.userId() == null) {
             return;
         }
-        Map<String, Object> n = new LinkedHashMap<>(e.payload());
+        Map<String, Object> n = new LinkedHashMap<>(payload);
         n.put("type", kind);
         String json = ApiJson.write(n);
-        for (Connection c : app.getOrDefault(userId, Set.of())) {
+        for (Connection c : app.getOrDefault(e.userId(), Set.of())) {
             c.send(json);
         }
     }

@@ -1,10 +1,11 @@
 package io.chatsdk.engine.internal;
 
 import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventJson;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,25 +30,12 @@ public final class Outbox {
         return Json.readMap(new String(tx.keys().open(tx, app, PURPOSE, rowId(type, cid, seq, sealId), version, sealed), StandardCharsets.UTF_8));
     }
 
-    /**
-     * Appends one event. The payload gets {@code type}, {@code cid}, {@code seq} (when given) and
-     * {@code created_at} added in GetStream's shape.
-     */
-    public static void write(Tx tx, AppId app, String type, String cid, UUID channelPk, Long seq, Instant at,
-                             Map<String, Object> body) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("type", type);
-        if (cid != null) {
-            payload.put("cid", cid);
-            int colon = cid.indexOf(':');
-            payload.put("channel_type", cid.substring(0, colon));
-            payload.put("channel_id", cid.substring(colon + 1));
-        }
-        if (seq != null) {
-            payload.put("seq", seq);
-        }
-        payload.put("created_at", at.toString());
-        payload.putAll(body);
+    /** Appends one event, in the payload shape {@link EventJson} gives it; {@code channelPk} null for events of no channel. */
+    public static void write(Tx tx, AppId app, UUID channelPk, Instant at, Event event) {
+        String type = event.typeName();
+        String cid = event.cid() == null ? null : event.cid().toString();
+        Long seq = event.seq();
+        Map<String, Object> payload = EventJson.payload(event, at);
         // payloads carry message content, so they are sealed like it
         UUID sealId = UUID.randomUUID();
         ContentKeys.Sealed sealed = tx.keys().seal(tx, app, PURPOSE, rowId(type, cid, seq, sealId), Json.write(payload).getBytes(StandardCharsets.UTF_8));

@@ -38,17 +38,17 @@ public final class OutboxRelay implements AutoCloseable {
     private boolean pending;
     private volatile boolean running = true;
 
-    private final java.util.function.Consumer<ChatEvent> afterPublish;
+    private final List<io.chatsdk.engine.spi.OutboxConsumer> consumers;
 
     public OutboxRelay(Db db, EventBus bus, Duration pollInterval) {
-        this(db, bus, pollInterval, e -> { });
+        this(db, bus, pollInterval, List.of());
     }
 
-    /** {@code afterPublish} also gets each event before it is marked published (the webhook jobs are queued there). */
-    public OutboxRelay(Db db, EventBus bus, Duration pollInterval, java.util.function.Consumer<ChatEvent> afterPublish) {
+    /** {@code consumers} also get each event, in order, before it is marked published (webhook and push jobs are queued there). */
+    public OutboxRelay(Db db, EventBus bus, Duration pollInterval, List<io.chatsdk.engine.spi.OutboxConsumer> consumers) {
         this.db = db;
         this.bus = bus;
-        this.afterPublish = afterPublish;
+        this.consumers = List.copyOf(consumers);
         this.pollInterval = pollInterval;
         this.thread = new Thread(this::loop, "chatsdk-outbox-relay");
         this.thread.setDaemon(true);
@@ -150,11 +150,15 @@ public final class OutboxRelay implements AutoCloseable {
             }
             List<Long> done = new ArrayList<>();
             for (ChatEvent e : events) {
+                String stage = "event bus";
                 try {
                     bus.publish(e);
-                    afterPublish.accept(e);
+                    for (io.chatsdk.engine.spi.OutboxConsumer c : consumers) {
+                        stage = "outbox consumer " + c.name();
+                        c.accept(e);
+                    }
                 } catch (RuntimeException ex) {
-                    LOG.log(Level.WARNING, "event bus refused " + e.type() + " #" + e.id() + "; will retry: " + ex.getClass().getName());
+                    LOG.log(Level.WARNING, stage + " refused " + e.type() + " #" + e.id() + "; will retry: " + ex.getClass().getName());
                     break;
                 }
                 done.add(e.id());
