@@ -1,6 +1,6 @@
 package io.chatsdk.engine;
 
-import io.chatsdk.engine.internal.Grants;
+import io.chatsdk.engine.wire.Grants;
 import io.chatsdk.engine.internal.Permissions;
 import io.chatsdk.engine.internal.Rows;
 import io.chatsdk.engine.internal.Tx;

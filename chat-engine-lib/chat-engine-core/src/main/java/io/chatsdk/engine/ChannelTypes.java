@@ -3,7 +3,7 @@ package io.chatsdk.engine;
 import io.chatsdk.engine.internal.BuiltInChannelTypes;
 import io.chatsdk.engine.internal.ChannelTypeEntity;
 import io.chatsdk.engine.internal.EngineContext;
-import io.chatsdk.engine.internal.Grants;
+import io.chatsdk.engine.wire.Grants;
 import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.internal.Tx;
 import io.chatsdk.engine.internal.Validate;

@@ -9,7 +9,7 @@ import io.chatsdk.engine.internal.Outbox;
 import io.chatsdk.engine.internal.Rows;
 import io.chatsdk.engine.internal.Tx;
 import io.chatsdk.engine.internal.Validate;
-import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.ChannelConfig;
 import io.chatsdk.engine.model.ChannelInput;

@@ -8,7 +8,7 @@ import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.internal.Outbox;
 import io.chatsdk.engine.internal.Rows;
 import io.chatsdk.engine.internal.Validate;
-import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.Permission;
 import io.chatsdk.engine.model.Reaction;

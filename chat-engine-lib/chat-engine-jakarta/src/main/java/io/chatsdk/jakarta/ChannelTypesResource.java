@@ -1,6 +1,6 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.internal.Grants;
+import io.chatsdk.engine.wire.Grants;
 import io.chatsdk.engine.model.ChannelConfig;
 import io.chatsdk.engine.model.ChannelType;
 import io.chatsdk.engine.model.Permission;

@@ -2,7 +2,7 @@ package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.Cid;
-import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.ChannelQuery;
@@ -311,8 +311,9 @@ public class ChannelsResource extends ApiResource {
                 event.strict(Set.of("type", "user_id", "user", "parent_id"));
                 Map<String, Object> e = hub.typing(caller.app(), caller.appId(), userId, cid, eventType.equals("typing.start"),
                         event.string("parent_id"));
-                yield e != null ? e : Map.of("type", eventType, "cid", cid.toString(), "channel_type", cid.type(), "channel_id", cid.id(),
-                        "user_id", userId, "user", Map.of("id", userId));
+                // a repeated start within the typing window (or a stop while not typing) changes nothing and is not delivered
+                yield e != null ? e : io.chatsdk.engine.event.EventJson.payload(new io.chatsdk.engine.event.Event.TypingEvent(
+                        io.chatsdk.engine.event.EventType.of(eventType).orElseThrow(), cid, userId, event.string("parent_id")), ctx.clock().instant());
             }
             default -> {
                 Map<String, Object> custom = new LinkedHashMap<>(event.asMap());

@@ -9,7 +9,7 @@ import io.chatsdk.engine.event.Audience;
 import io.chatsdk.engine.event.Event;
 import io.chatsdk.engine.event.EventJson;
 import io.chatsdk.engine.event.EventType;
-import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.UnreadCounts;
 import io.chatsdk.engine.spi.ChatEvent;

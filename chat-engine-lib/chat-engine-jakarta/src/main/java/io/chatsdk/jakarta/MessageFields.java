@@ -1,6 +1,6 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Message;
 
 import java.math.BigDecimal;

@@ -1,7 +1,7 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;

@@ -1,7 +1,7 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.Cid;
-import io.chatsdk.engine.internal.Wire;
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.SyncEvents;
 import io.chatsdk.engine.model.SyncResult;
 import jakarta.enterprise.context.RequestScoped;

@@ -37,6 +37,9 @@ public class WebhooksResource extends ApiResource {
     public Response set(InputStream in) {
         JsonBody body = body(in).strict(Set.of("webhooks"));
         List<JsonBody> items = body.objects("webhooks");
+        if (items == null) {
+            throw ApiException.badRequest("validation_error", "webhooks: is required (an empty list removes every endpoint)", "webhooks");
+        }
         List<Webhooks.Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             JsonBody w = items.get(i).strict(Set.of("url", "events"));

@@ -1,5 +1,7 @@
 package io.chatsdk.engine.internal;
 
+import io.chatsdk.engine.wire.Grants;
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.ChannelConfig;

@@ -1,5 +1,6 @@
 package io.chatsdk.engine.internal;
 
+import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.Cid;
 import io.chatsdk.engine.model.Attachment;

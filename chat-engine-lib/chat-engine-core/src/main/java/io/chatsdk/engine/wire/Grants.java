@@ -1,6 +1,8 @@
-package io.chatsdk.engine.internal;
+package io.chatsdk.engine.wire;
 
 import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.internal.Validate;
 import io.chatsdk.engine.model.Permission;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.chatsdk.engine.internal;
+package io.chatsdk.engine.wire;
 
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.Channel;
