@@ -45,6 +45,8 @@ public final class Apps {
             tx.em().persist(e);
             tx.em().flush();
             seeder.seed(tx, id, now);
+            // card numbers are masked from the first message on; an operator may choose otherwise
+            io.chatsdk.engine.internal.AppSettings.put(tx, id, "redaction", io.chatsdk.engine.redact.RedactionSettings.NEW_APP.toMap());
             return new AppCredentials(id, apiKey, secret);
         });
     }

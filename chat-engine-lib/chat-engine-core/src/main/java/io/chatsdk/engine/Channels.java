@@ -164,6 +164,23 @@ public final class Channels {
         return state(cid, MessagePage.latest(1), 0).channel();
     }
 
+    /**
+     * Checks, without writing anything, that {@code userId} (the acting user, or the user a server call speaks for)
+     * could send a message to the channel now: the send permission, not banned or deactivated, the channel not frozen.
+     * Custom events are held to this, so that a banned or read-only user cannot broadcast to a channel.
+     */
+    public void requireCanSend(Cid cid, String serverSideUserId) {
+        String userId = ChannelGate.actingUser(actor, serverSideUserId);
+        Instant now = ctx.now();
+        ctx.db().read(tx -> {
+            ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, userId, now);
+            ChannelGate.requireActiveAuthor(l, userId);
+            l.require(Permission.SEND_MESSAGE);
+            ChannelGate.requireNotFrozen(l);
+            return null;
+        });
+    }
+
     /** Replaces name, image and custom data (GetStream's update channel). */
     public Channel update(Cid cid, ChannelInput input) {
         validate(input);
@@ -187,14 +204,15 @@ public final class Channels {
             throw ChatException.invalid("set.image", "must be a string");
         }
         Validate.text("set.name", (String) name, 100);
-        Validate.text("set.image", (String) image, 2048);
+        Validate.httpUrl("set.image", (String) image);
         CustomData.check("set", custom, RESERVED);
         for (String key : u) {
             if (RESERVED.contains(key) && !key.equals("name") && !key.equals("image")) {
                 throw ChatException.invalid("unset", "'" + key + "' cannot be unset");
             }
         }
-        return mutate(cid, Permission.UPDATE_CHANNEL, "channel.updated",
+        // the merged data is checked too: repeated partial updates may not grow a channel's custom data past the limit
+        return mutate(cid, Permission.UPDATE_CHANNEL, "channel.updated", merged -> CustomData.check("set", merged.custom(), Set.of()),
                 "name = case when ? then null else coalesce(?::text, name) end, image = case when ? then null else coalesce(?::text, image) end, "
                         + "custom = (custom || ?::jsonb) - ?::text[]",
                 u.contains("name"), name, u.contains("image"), image, Json.write(custom), u.toArray(String[]::new));
@@ -212,6 +230,12 @@ public final class Channels {
     }
 
     private Channel mutate(Cid cid, Permission permission, String event, String assignments, Object... values) {
+        return mutate(cid, permission, event, c -> { }, assignments, values);
+    }
+
+    /** Updates the channel row; {@code check} sees the channel as changed and may refuse it, which rolls the change back. */
+    private Channel mutate(Cid cid, Permission permission, String event, java.util.function.Consumer<Channel> check, String assignments,
+                           Object... values) {
         Instant now = ctx.now();
         return ctx.db().inTransaction(tx -> {
             ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, ChannelGate.actingUser(actor, null), now);
@@ -221,6 +245,7 @@ public final class Channels {
             params.add(l.pk());
             tx.update("update channel set " + assignments + ", updated_at = ? where pk = ?", params.toArray());
             Channel c = ChannelGate.load(tx, app, actor, cid, null, now).channel();
+            check.accept(c);
             Outbox.write(tx, app, l.pk(), now, new Event.ChannelEvent(EventType.of(event).orElseThrow(), cid, c.lastSeq(), Wire.channel(c), null, null));
             return c;
         });
@@ -385,9 +410,14 @@ public final class Channels {
             throw ChatException.invalid("data", "is required");
         }
         Validate.text("name", input.name(), 100);
-        Validate.text("image", input.image(), 2048);
+        Validate.httpUrl("image", input.image());
         CustomData.check("custom", input.custom(), RESERVED);
         if (input.configOverrides() != null) {
+            // overrides can switch on what the app switched off for the type (uploads, URL enrichment, ...): server only
+            if (!(actor instanceof Actor.Server)) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "config_overrides: only the server side may override a channel's config",
+                        "config_overrides", null);
+            }
             ChannelConfig.defaults().with(input.configOverrides());
         }
         if (input.members() != null) {

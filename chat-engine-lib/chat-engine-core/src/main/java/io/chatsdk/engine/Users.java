@@ -92,7 +92,7 @@ public final class Users {
         }
         Validate.userId(path + ".id", in.id());
         Validate.text(path + ".name", in.name(), 100);
-        Validate.text(path + ".image", in.image(), 2048);
+        Validate.httpUrl(path + ".image", in.image());
         if (in.role() != null) {
             Validate.name(path + ".role", in.role());
         }

@@ -33,7 +33,15 @@ class RedactionIT extends EngineTest {
     }
 
     @Test
+    void newAppsMaskCardNumbersOnly() {
+        assertThat(compliance.redaction()).isEqualTo(RedactionSettings.NEW_APP);
+        String text = app.as("u1").messages().send(cid, NewMessage.text("card " + PAN + ", ssn 123-45-6789")).text();
+        assertThat(text).doesNotContain(PAN).contains("123-45-6789");
+    }
+
+    @Test
     void offLeavesContentAsSent() {
+        compliance.setRedaction(RedactionSettings.of(RedactionPolicy.OFF));
         assertThat(compliance.redaction().policy()).isEqualTo(RedactionPolicy.OFF);
         assertThat(app.as("u1").messages().send(cid, NewMessage.text("card " + PAN)).text()).contains(PAN);
     }
@@ -78,6 +86,6 @@ class RedactionIT extends EngineTest {
     void customPatternsAreMaskedByName() {
         compliance.setRedaction(RedactionSettings.of(RedactionPolicy.MASK).withCustomPatterns(List.of(new CustomPattern("mrn", "MRN-[0-9]{8}"))));
         assertThat(app.as("u1").messages().send(cid, NewMessage.text("patient MRN-12345678 admitted")).text()).isEqualTo("patient [mrn] admitted");
-        assertThat(fx.engine.compliance(fx.newApp(1).id()).redaction().policy()).as("another app keeps its own policy").isEqualTo(RedactionPolicy.OFF);
+        assertThat(fx.engine.compliance(fx.newApp(1).id()).redaction()).as("another app keeps its own policy").isEqualTo(RedactionSettings.NEW_APP);
     }
 }

@@ -233,7 +233,8 @@ final class Hub implements AutoCloseable {
         if (!(type instanceof String t) || !EventType.isCustom(t)) {
             throw ApiException.badRequest("validation_error", "event.type: must be 1-64 of a-z 0-9 _ . - and not a built-in event type", "event.type");
         }
-        acting.channels().get(cid); // read permission on the channel
+        // a custom event reaches every member like a message: the sender must be able to send one (permission, not banned, not frozen)
+        acting.channels().requireCanSend(cid, userId);
         Map<String, Object> extra = new LinkedHashMap<>(event);
         extra.remove("type");
         // keys the hub itself routes or filters by may not come from a client

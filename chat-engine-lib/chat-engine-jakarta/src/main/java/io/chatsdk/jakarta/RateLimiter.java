@@ -1,5 +1,7 @@
 package io.chatsdk.jakarta;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -8,16 +10,17 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rate limits with Bucket4j: one bucket per app and endpoint group, and one per app, user and group, each refilled in
  * full every minute. Buckets live in this node's memory, or, given a {@link ProxyManager} (the appliance passes
- * Hazelcast's in a cluster), in a store shared by all nodes. Thread-safe.
+ * Hazelcast's in a cluster), in a store shared by all nodes. A bucket unused for {@link #IDLE} is forgotten: by then it
+ * has refilled, so forgetting it changes nothing, and however many distinct users arrive, no one's bucket is reset
+ * while it is in use. Thread-safe.
  */
 final class RateLimiter {
-    private static final int MAX_BUCKETS = 200_000;
+    /** Longer than a refill period, so that only full buckets are forgotten. */
+    static final Duration IDLE = Duration.ofMinutes(2);
 
     /** The state reported in the {@code X-RateLimit-*} headers after a request was let through. */
     record Outcome(long limit, long remaining, long resetEpochSeconds) {
@@ -26,7 +29,7 @@ final class RateLimiter {
     private final ChatApiSettings.RateLimits limits;
     private final Clock clock;
     private final ProxyManager<String> shared;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Cache<String, Bucket> buckets = Caffeine.newBuilder().expireAfterAccess(IDLE).build();
 
     /** Per-node buckets. */
     RateLimiter(ChatApiSettings.RateLimits limits, Clock clock) {
@@ -53,11 +56,8 @@ final class RateLimiter {
     }
 
     private Outcome take(String key, long perMinute, String group, String scope) {
-        if (buckets.size() > MAX_BUCKETS) {
-            buckets.clear(); // a flood of distinct users: forget and start over rather than grow without bound
-        }
         Bandwidth bandwidth = Bandwidth.builder().capacity(perMinute).refillIntervally(perMinute, Duration.ofMinutes(1)).build();
-        Bucket bucket = buckets.computeIfAbsent(key, k -> shared == null
+        Bucket bucket = buckets.get(key, k -> shared == null
                 ? Bucket.builder().addLimit(bandwidth).build()
                 : shared.builder().build(k, () -> BucketConfiguration.builder().addLimit(bandwidth).build()));
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);

@@ -25,4 +25,23 @@ class RateLimiterTest {
         assertThat(new RateLimiter(limits.disabled(), Clock.systemUTC()).acquire("app", "u1", "send_message")).isNull();
         assertThatThrownBy(() -> limits.limit("nope")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aFloodOfDistinctUsersResetsNobodysLimit() {
+        ChatApiSettings.RateLimits limits = ChatApiSettings.RateLimits.defaults().with("send_message", new ChatApiSettings.Limit(3, 1_000));
+        RateLimiter limiter = new RateLimiter(limits, Clock.systemUTC());
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire("app", null, "send_message");
+        }
+        assertThatThrownBy(() -> limiter.acquire("app", null, "send_message")).hasMessageContaining("this app");
+        // more distinct users than the old bucket map held before it cleared itself (200,000)
+        for (int i = 0; i < 200_001; i++) {
+            try {
+                limiter.acquire("flood", "user-" + i, "send_message");
+            } catch (RateLimitedException expected) {
+                // the flood's own app bucket empties quickly; its users each get a bucket all the same
+            }
+        }
+        assertThatThrownBy(() -> limiter.acquire("app", null, "send_message")).hasMessageContaining("this app");
+    }
 }

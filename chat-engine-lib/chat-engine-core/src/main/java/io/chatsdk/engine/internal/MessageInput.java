@@ -6,8 +6,6 @@ import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.ChannelConfig;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,25 +65,24 @@ public final class MessageInput {
                 }
             }
             CustomData.check(f, a.custom(), Set.of("type", "asset_url", "mime_type", "file_size", "title", "thumb_url", "duration", "waveform_data"));
+            // links a client renders (title_link, og_scrape_url, image_url, author_link ...) are http(s) only: no javascript: or data:
+            if (a.custom() != null) {
+                for (Map.Entry<String, Object> e : a.custom().entrySet()) {
+                    if (Validate.isLinkField(e.getKey())) {
+                        if (!(e.getValue() instanceof String link)) {
+                            throw ChatException.invalid(f + "." + e.getKey(), "must be an absolute http(s) URL");
+                        }
+                        Validate.httpUrl(f + "." + e.getKey(), link);
+                    }
+                }
+            }
             out.add(Wire.attachment(a));
         }
         return out;
     }
 
     private static void url(String field, String value) {
-        if (value == null) {
-            return;
-        }
-        Validate.text(field, value, 2048);
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http")) || uri.getHost() == null) {
-                throw ChatException.invalid(field, "must be an absolute http(s) URL");
-            }
-        } catch (URISyntaxException e) {
-            throw ChatException.invalid(field, "is not a valid URL");
-        }
+        Validate.httpUrl(field, value);
     }
 
     public static List<String> mentions(List<String> mentioned) {

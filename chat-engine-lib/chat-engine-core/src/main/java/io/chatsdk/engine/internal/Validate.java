@@ -91,4 +91,27 @@ public final class Validate {
         }
         return value;
     }
+
+    /** An absolute http(s) URL of at most 2048 characters, or null: never {@code javascript:}, {@code data:} or a relative link. */
+    public static String httpUrl(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        text(field, value, 2048);
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http")) || uri.getHost() == null) {
+                throw ChatException.invalid(field, "must be an absolute http(s) URL");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw ChatException.invalid(field, "is not a valid URL");
+        }
+        return value;
+    }
+
+    /** Custom keys whose values clients render as links: {@code *_url}, {@code *_link} and {@code url}. */
+    public static boolean isLinkField(String key) {
+        return key.equals("url") || key.endsWith("_url") || key.endsWith("_link");
+    }
 }

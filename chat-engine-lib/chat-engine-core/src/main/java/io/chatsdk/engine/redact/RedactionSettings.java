@@ -51,6 +51,13 @@ public record RedactionSettings(RedactionPolicy policy, Set<DetectorKind> kinds,
         customPatterns = checkCustomPatterns(customPatterns);
     }
 
+    /**
+     * What a new app starts with: Luhn-valid card numbers masked (PCI DSS 3.4: no stored PAN in clear), every other
+     * detector off. Apps created before this default keep what they had ({@link #DEFAULT} when nothing was set).
+     */
+    public static final RedactionSettings NEW_APP =
+            new RedactionSettings(RedactionPolicy.MASK, EnumSet.of(DetectorKind.CARD), DEFAULT_PHONE_REGION, List.of());
+
     /** The {@link #DEFAULT} settings with another policy. */
     public static RedactionSettings of(RedactionPolicy policy) {
         return DEFAULT.withPolicy(policy);

@@ -1,0 +1,148 @@
+package io.chatsdk.appliance;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Weaknesses found by reading the code as an attacker would (issue #14), each with the call that used to get through:
+ * custom events from users who may not send, user-set config overrides, channel data grown by repeated partial
+ * updates, script and data links in URL fields, card numbers stored in clear by new apps, and demo tokens handed to
+ * whoever reaches the port through a proxy.
+ */
+class HardeningIT {
+    static TestAppliance appliance;
+    static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        appliance = TestAppliance.shared();
+        api = Api.newApp(appliance, "hardening");
+        api.users("ann", "ben", "eve", "viewer");
+        api.asServer("POST", "/channels/messaging/h1/query", Map.of("data", Map.of("members", List.of("ann", "ben", "eve"), "created_by_id", "ann")));
+    }
+
+    @Test
+    void customEventsNeedWhatAMessageNeeds() throws Exception {
+        Map<String, Object> ping = Map.of("event", Map.of("type", "poll.vote", "choice", 1));
+        assertThat(api.as("ben", "POST", "/channels/messaging/h1/event", ping).status()).isEqualTo(201);
+        // a channel-banned member can no longer broadcast
+        assertThat(api.asServer("POST", "/moderation/ban", Map.of("target_user_id", "eve", "type", "messaging", "id", "h1")).status()).isEqualTo(201);
+        assertThat(api.as("eve", "POST", "/channels/messaging/h1/event", ping).code()).isEqualTo("user_banned");
+        try (WsClient eve = WsClient.connect(appliance, api.apiKey, api.userToken("eve"))) {
+            eve.await("health.check", 10);
+            eve.send(Map.of("type", "custom", "cid", "messaging:h1", "event", Map.of("type", "poll.vote")));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> error = (Map<String, Object>) eve.await("error", 10).get("error");
+            assertThat(error).containsEntry("code", "user_banned");
+        }
+        // a guest watching a livestream may read but not send, so it may not broadcast either
+        api.asServer("POST", "/users", Map.of("users", Map.of("viewer", Map.of("id", "viewer", "role", "guest"))));
+        api.asServer("POST", "/channels/livestream/h-live/query", Map.of("data", Map.of("created_by_id", "ann")));
+        assertThat(api.as("viewer", "GET", "/channels/livestream/h-live/messages", null).status()).isEqualTo(200);
+        assertThat(api.as("viewer", "POST", "/channels/livestream/h-live/event", ping).status()).isEqualTo(403);
+        // a frozen channel takes no custom events from members
+        assertThat(api.asServer("PATCH", "/channels/messaging/h1", Map.of("set", Map.of("frozen", true))).status()).isEqualTo(200);
+        assertThat(api.as("ben", "POST", "/channels/messaging/h1/event", ping).code()).isEqualTo("channel_frozen");
+        assertThat(api.asServer("PATCH", "/channels/messaging/h1", Map.of("set", Map.of("frozen", false))).status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyTheServerOverridesAChannelsConfig() throws Exception {
+        Map<String, Object> overrides = Map.of("config_overrides", Map.of("reactions", true));
+        assertThat(api.as("ann", "POST", "/channels/messaging/h-over/query", Map.of("data", Map.of("members", List.of("ann"), "config_overrides",
+                Map.of("reactions", true)))).code()).isEqualTo("forbidden");
+        assertThat(api.as("ann", "POST", "/channels/messaging/h1", Map.of("data", overrides)).code()).isEqualTo("forbidden");
+        assertThat(api.asServer("POST", "/channels/messaging/h-over/query", Map.of("data", Map.of("members", List.of("ann"), "created_by_id", "ann",
+                "config_overrides", Map.of("reactions", false)))).status()).isEqualTo(200);
+    }
+
+    @Test
+    void repeatedPartialUpdatesCannotGrowChannelDataPastTheLimit() throws Exception {
+        api.asServer("POST", "/channels/messaging/h-grow/query", Map.of("data", Map.of("members", List.of("ann"), "created_by_id", "ann")));
+        String kilobyte = "x".repeat(1000);
+        int accepted = 0;
+        Api.Res last = null;
+        for (int i = 0; i < 10; i++) {
+            last = api.as("ann", "PATCH", "/channels/messaging/h-grow", Map.of("set", Map.of("k" + i, kilobyte)));
+            if (last.status() != 200) {
+                break;
+            }
+            accepted++;
+        }
+        assertThat(accepted).isBetween(3, 5);
+        assertThat(last.code()).isEqualTo("validation_error");
+        // nothing of the refused update was kept
+        Map<String, Object> channel = api.as("ann", "POST", "/channels/messaging/h-grow/query", Map.of()).obj("channel");
+        assertThat(channel).containsKey("k" + (accepted - 1)).doesNotContainKey("k" + accepted);
+    }
+
+    @Test
+    void urlFieldsTakeHttpLinksOnly() throws Exception {
+        for (String bad : List.of("javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/x", "JAVASCRIPT:alert(1)")) {
+            assertThat(api.asServer("POST", "/users", Map.of("users", Map.of("ann", Map.of("id", "ann", "image", bad)))).code()).as(bad)
+                    .isEqualTo("validation_error");
+            assertThat(api.as("ann", "PATCH", "/channels/messaging/h1", Map.of("set", Map.of("image", bad))).code()).as(bad).isEqualTo("validation_error");
+            for (String field : List.of("title_link", "og_scrape_url", "image_url", "author_link")) {
+                Api.Res r = api.as("ann", "POST", "/channels/messaging/h1/message", Map.of("message", Map.of("text", "link",
+                        "attachments", List.of(Map.of("type", "link", field, bad)))));
+                assertThat(r.code()).as(field + " " + bad).isEqualTo("validation_error");
+            }
+        }
+        assertThat(api.as("ann", "POST", "/channels/messaging/h1/message", Map.of("message", Map.of("text", "link", "attachments",
+                List.of(Map.of("type", "link", "title_link", "https://example.com/a", "og_scrape_url", "https://example.com/a"))))).status()).isEqualTo(201);
+        assertThat(api.asServer("POST", "/users", Map.of("users", Map.of("ann", Map.of("id", "ann", "image", "https://cdn.example.com/ann.png"))))
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void newAppsMaskCardNumbers() throws Exception {
+        Api fresh = Api.newApp(appliance, "hardening-pan");
+        fresh.users("pat");
+        fresh.as("pat", "POST", "/channels/messaging/pay/query", Map.of("data", Map.of("members", List.of("pat"))));
+        Api.Res sent = fresh.as("pat", "POST", "/channels/messaging/pay/message", Map.of("message", Map.of("text", "card 4111 1111 1111 1111 thanks")));
+        assertThat(sent.status()).isEqualTo(201);
+        assertThat((String) sent.obj("message").get("text")).doesNotContain("4111 1111 1111 1111").contains("1111").contains("thanks");
+        assertThat(Api.operator(appliance, "GET", "/admin/api/apps/" + fresh.appId + "/compliance/redaction", null).obj("redaction"))
+                .containsEntry("policy", "mask");
+    }
+
+    @Test
+    void demoTokensAreNotHandedToProxiedRequests() throws Exception {
+        assertThat(Api.send(appliance, "GET", "/demo/config.json", null, null, Map.of()).status()).isEqualTo(200);
+        for (String header : List.of("X-Forwarded-For", "Forwarded", "X-Real-IP")) {
+            Api.Res proxied = Api.send(appliance, "GET", "/demo/config.json", null, null, Map.of(header, "for=203.0.113.9"));
+            assertThat(proxied.status()).as(header).isEqualTo(404);
+            assertThat(proxied.raw().body()).doesNotContain("tokens");
+        }
+    }
+
+    @Test
+    void eventsAboutOneUserReachThatUserOnly() throws Exception {
+        api.users("pa", "pb", "pc");
+        api.asServer("POST", "/channels/messaging/h-own/query", Map.of("data", Map.of("members", List.of("pa", "pb", "pc"), "created_by_id", "pa")));
+        api.as("pa", "POST", "/channels/messaging/h-own/message", Map.of("message", Map.of("id", "own-1", "text", "one")));
+        try (WsClient pa = WsClient.connect(appliance, api.apiKey, api.userToken("pa"));
+             WsClient pb = WsClient.connect(appliance, api.apiKey, api.userToken("pb"));
+             WsClient pc = WsClient.connect(appliance, api.apiKey, api.userToken("pc"))) {
+            pa.await("health.check", 10);
+            pb.await("health.check", 10);
+            pc.await("health.check", 10);
+            api.as("pa", "POST", "/channels/messaging/h-own/hide", Map.of());
+            api.as("pa", "POST", "/channels/messaging/h-own/unread", Map.of("message_id", "own-1"));
+            api.asServer("POST", "/moderation/ban", Map.of("target_user_id", "pc", "type", "messaging", "id", "h-own", "reason", "a private reason"));
+            assertThat(pa.await("channel.hidden", 10)).containsEntry("user_id", "pa");
+            assertThat(pa.await("notification.mark_unread", 10)).containsEntry("user_id", "pa");
+            assertThat(pc.await("user.banned", 10)).containsEntry("reason", "a private reason");
+            // a message sent afterwards arrives after them (one fan-out thread, outbox order): by then pb would have had them
+            api.as("pa", "POST", "/channels/messaging/h-own/message", Map.of("message", Map.of("text", "after")));
+            pb.await("message.new", 10);
+            assertThat(pb.seen).extracting(e -> e.get("type")).doesNotContain("channel.hidden", "notification.mark_unread", "user.banned");
+            assertThat(pb.seen.toString()).doesNotContain("a private reason");
+        }
+    }
+}
