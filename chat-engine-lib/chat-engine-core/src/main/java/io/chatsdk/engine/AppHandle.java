@@ -17,12 +17,14 @@ import io.chatsdk.engine.internal.EngineContext;
  * <p>Handles are cheap, immutable and thread-safe.
  */
 public final class AppHandle {
+    private final ChatEngine engine;
     private final EngineContext ctx;
     private final AppId appId;
     private final Actor actor;
     private final int syncReloadThreshold;
 
-    AppHandle(EngineContext ctx, AppId appId, Actor actor, int syncReloadThreshold) {
+    AppHandle(ChatEngine engine, EngineContext ctx, AppId appId, Actor actor, int syncReloadThreshold) {
+        this.engine = engine;
         this.ctx = ctx;
         this.appId = appId;
         this.actor = actor;
@@ -39,7 +41,7 @@ public final class AppHandle {
 
     /** The same app, acting as {@code userId}; every call is checked against that user's permissions. */
     public AppHandle as(String userId) {
-        return new AppHandle(ctx, appId, Actor.user(userId), syncReloadThreshold);
+        return new AppHandle(engine, ctx, appId, Actor.user(userId), syncReloadThreshold);
     }
 
     public Users users() {
@@ -95,8 +97,47 @@ public final class AppHandle {
         return new Devices(ctx, appId, actor);
     }
 
+    /** Legal holds, retention, data keys, redaction, exports and data subject requests. Server side only. */
+    public Compliance compliance() {
+        requireServer("compliance");
+        return engine.compliance(appId);
+    }
+
+    /** The app's webhook endpoints. Server side only; deliveries need the engine's HTTP sender. */
+    public Webhooks webhooks() {
+        requireServer("webhooks");
+        return engine.webhooks(appId);
+    }
+
+    /** Sets (or, with null, removes) the before-message-send hook. Server side only; needs the engine's HTTP sender. */
+    public void setBeforeSendHook(BeforeSendHook.Config config) {
+        requireServer("before-send hook");
+        engine.setBeforeSendHook(appId, config);
+    }
+
+    /** The push notification settings (the defaults when none were set). Server side only. */
+    public PushSettings pushSettings() {
+        requireServer("push settings");
+        return engine.pushSettings(appId);
+    }
+
+    /**
+     * Changes the push settings from their current value under the app row's lock, so that concurrent partial changes do
+     * not overwrite each other. Server side only.
+     */
+    public PushSettings updatePushSettings(java.util.function.UnaryOperator<PushSettings> change) {
+        requireServer("push settings");
+        return engine.updatePushSettings(appId, change);
+    }
+
+    private void requireServer(String what) {
+        if (!(actor instanceof Actor.Server)) {
+            throw ChatException.forbidden(what + ": server side only; use ChatEngine.app(appId), not a user's handle");
+        }
+    }
+
     /** The same app on the server side. */
     AppHandle server() {
-        return new AppHandle(ctx, appId, Actor.SERVER, syncReloadThreshold);
+        return new AppHandle(engine, ctx, appId, Actor.SERVER, syncReloadThreshold);
     }
 }

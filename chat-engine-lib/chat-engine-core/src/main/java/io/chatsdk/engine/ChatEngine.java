@@ -115,10 +115,10 @@ public final class ChatEngine implements AutoCloseable {
 
     /** The server-side handle of one app: trusted, no permission checks. */
     public AppHandle app(AppId appId) {
-        return new AppHandle(ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER, syncReloadThreshold);
+        return new AppHandle(this, ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER, syncReloadThreshold);
     }
 
-    /** Legal holds, retention, data keys, exports and data subject requests of one app. */
+    /** Legal holds, retention, data keys, exports and data subject requests of one app; {@code app(appId).compliance()} says the same. */
     public Compliance compliance(AppId appId) {
         apps().get(Objects.requireNonNull(appId, "appId"));
         return new Compliance(ctx, appId);

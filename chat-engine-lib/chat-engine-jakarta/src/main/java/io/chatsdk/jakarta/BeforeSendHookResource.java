@@ -37,13 +37,13 @@ public class BeforeSendHookResource extends ApiResource {
         }
         Long timeout = b.longValue("timeout_ms");
         BeforeSendHook.Config config = new BeforeSendHook.Config(url, timeout == null ? null : Duration.ofMillis(timeout), b.bool("fail_open", false));
-        ctx.engine().setBeforeSendHook(caller().appId(), config);
+        caller().app().setBeforeSendHook(config);
         return ApiJson.ok(Map.of("url", url.toString(), "timeout_ms", config.timeout().toMillis(), "fail_open", config.failOpen()));
     }
 
     @DELETE
     public Response remove() {
-        ctx.engine().setBeforeSendHook(caller().appId(), null);
+        caller().app().setBeforeSendHook(null);
         return ApiJson.ok(Map.of());
     }
 }

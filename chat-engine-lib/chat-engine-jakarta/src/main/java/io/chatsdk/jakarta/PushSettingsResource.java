@@ -22,7 +22,7 @@ public class PushSettingsResource extends ApiResource {
 
     @GET
     public Response get() {
-        return ApiJson.ok(ctx.engine().pushSettings(caller().appId()).toMap());
+        return ApiJson.ok(caller().app().pushSettings().toMap());
     }
 
     /** {@code {"preview": "full"|"none", "collapse_seconds": 0..3600}}; a field left out keeps its current value. */
@@ -41,7 +41,7 @@ public class PushSettingsResource extends ApiResource {
         // the window's bounds are PushSettings' own (validation_error naming collapse_seconds); an int holds any valid one
         Integer collapse = b.integer("collapse_seconds");
         Boolean p = preview;
-        return ApiJson.ok(ctx.engine().updatePushSettings(caller().appId(), current -> new PushSettings(p == null ? current.preview() : p,
+        return ApiJson.ok(caller().app().updatePushSettings(current -> new PushSettings(p == null ? current.preview() : p,
                 collapse == null ? current.collapseSeconds() : collapse)).toMap());
     }
 }

@@ -28,7 +28,7 @@ public class WebhooksResource extends ApiResource {
 
     @GET
     public Response list() {
-        return ApiJson.ok(Map.of("webhooks", ctx.engine().webhooks(caller().appId()).list().stream().map(WebhooksResource::wire).toList()));
+        return ApiJson.ok(Map.of("webhooks", caller().app().webhooks().list().stream().map(WebhooksResource::wire).toList()));
     }
 
     /** {@code {"webhooks": [{"url": "https://...", "events": ["message.new", ...]}]}} (events default to all). */
@@ -57,7 +57,7 @@ public class WebhooksResource extends ApiResource {
                 throw ApiException.badRequest("validation_error", "webhooks[" + i + "]." + e.getMessage(), "webhooks[" + i + "]." + e.field());
             }
         }
-        return ApiJson.ok(Map.of("webhooks", ctx.engine().webhooks(caller().appId()).set(endpoints).stream().map(WebhooksResource::wire).toList()));
+        return ApiJson.ok(Map.of("webhooks", caller().app().webhooks().set(endpoints).stream().map(WebhooksResource::wire).toList()));
     }
 
     static Map<String, Object> wire(Webhooks.Endpoint e) {
