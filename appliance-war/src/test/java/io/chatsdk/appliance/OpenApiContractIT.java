@@ -93,7 +93,7 @@ class OpenApiContractIT {
                 }
             }
         }
-        assertThat(chatOperations).isGreaterThanOrEqualTo(64);
+        assertThat(chatOperations).isGreaterThanOrEqualTo(65);
         assertThat(map(doc.get("x-chatsdk-events"))).containsKeys("message.new", "reaction.new", "member.added", "channel.updated",
                 "typing.start", "user.presence.changed", "message.flagged", "notification.mark_unread", "health.check");
         assertThat(schemas).containsKeys("Problem", "Event", "Message", "Channel", "User");
@@ -183,6 +183,7 @@ class OpenApiContractIT {
         call("ben", "GET", "/users?payload={payload}", Map.of("payload", "{\"filter_conditions\":{}}"), null);
         call("server", "POST", "/users/{id}/deactivate", Map.of("id", "dan"), null);
         call("server", "POST", "/users/{id}/reactivate", Map.of("id", "dan"), null);
+        call("server", "POST", "/users/{id}/revoke_tokens", Map.of("id", "dan"), Map.of());
         // channel types
         call("server", "POST", "/channeltypes", Map.of(), Map.of("name", "contract", "reactions", true,
                 "grants", Map.of("user", List.of("create-channel", "read-channel", "send-message"))));

@@ -172,7 +172,8 @@ public final class Users {
 
     /** Rejects the user's tokens issued before {@code before}. */
     public User revokeTokensIssuedBefore(String userId, Instant before) {
-        return setState(userId, "revoke_tokens_issued_before = ?", null, before);
+        // the event lets every node re-check the user's open connections at once
+        return setState(userId, "revoke_tokens_issued_before = ?", "user.updated", before);
     }
 
     /** Records activity; called by the API layer on connect and on writes. Does not emit an event. */

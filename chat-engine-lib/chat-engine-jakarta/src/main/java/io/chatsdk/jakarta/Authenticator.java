@@ -20,6 +20,15 @@ final class Authenticator {
     }
 
     Caller authenticate(String apiKey, String authorization) {
+        return authenticate(apiKey, authorization, true);
+    }
+
+    /**
+     * As {@link #authenticate(String, String)}; without {@code userChecks} the user's own state (revocation,
+     * deactivation) is not read, so the check costs no query once the app is cached: what a live connection is
+     * re-checked with every few seconds.
+     */
+    Caller authenticate(String apiKey, String authorization, boolean userChecks) {
         if (apiKey == null || apiKey.isBlank()) {
             throw ApiException.unauthorized("api_key_missing", "send the app's API key as the api_key query parameter or the X-Api-Key header");
         }
@@ -55,7 +64,7 @@ final class Authenticator {
         } catch (ChatException e) {
             throw ApiException.unauthorized("token_invalid", "the token's user_id is not a valid user id");
         }
-        Optional<User> stored = server.users().find(v.userId());
+        Optional<User> stored = userChecks ? server.users().find(v.userId()) : Optional.empty();
         if (stored.isPresent()) {
             revoked(v, stored.get().revokeTokensIssuedBefore(), "user");
             if (stored.get().deactivated()) {

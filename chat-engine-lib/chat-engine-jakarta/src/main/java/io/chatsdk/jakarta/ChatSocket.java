@@ -67,7 +67,7 @@ public class ChatSocket {
             return;
         }
         session.setMaxTextMessageBufferSize(64 * 1024);
-        Connection c = new Connection(UUID.randomUUID().toString(), caller, "true".equalsIgnoreCase(param(session, "presence")), session,
+        Connection c = new Connection(UUID.randomUUID().toString(), caller, param(session, "authorization"), "true".equalsIgnoreCase(param(session, "presence")), session,
                 ctx.hub().maxQueue(), ctx.clock().instant());
         session.getUserProperties().put(CONNECTION, c);
         ctx.hub().open(c);

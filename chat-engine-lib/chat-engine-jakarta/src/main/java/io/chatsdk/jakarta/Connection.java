@@ -36,8 +36,12 @@ final class Connection {
     private volatile Instant lastReceived;
     private volatile Instant lastHealthCheck;
 
-    Connection(String id, Caller caller, boolean presence, Session session, int maxQueue, Instant now) {
+    /** The API key and token the connection opened with, to re-check it while it lives; never logged. */
+    final String credential;
+
+    Connection(String id, Caller caller, String credential, boolean presence, Session session, int maxQueue, Instant now) {
         this.id = id;
+        this.credential = credential;
         this.presence = presence;
         this.appId = caller.appId();
         this.userId = caller.userId();

@@ -3,7 +3,9 @@ package io.chatsdk.jakarta;
 import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.Cid;
+import io.chatsdk.engine.ErrorCode;
 import io.chatsdk.engine.Moderation;
 import io.chatsdk.engine.event.Audience;
 import io.chatsdk.engine.event.Event;
@@ -65,9 +67,15 @@ final class Hub implements AutoCloseable {
     private final PresenceRegistry presence;
     private final TypingRegistry typing;
     private final Duration idleTimeout;
+    private final Authenticator authenticator;
 
-    Hub(ChatEngine engine, PresenceRegistry presence, TypingRegistry typing, Clock clock, int maxQueue, Duration idleTimeout) {
+    /** How often every connection's token and app are checked again (expiry, app revocation, secret rotation, disabling). */
+    static final int REAUTHORIZE_EVERY_SECONDS = 5;
+
+    Hub(ChatEngine engine, PresenceRegistry presence, TypingRegistry typing, Clock clock, int maxQueue, Duration idleTimeout,
+        Authenticator authenticator) {
         this.engine = engine;
+        this.authenticator = authenticator;
         this.typing = typing;
         this.idleTimeout = idleTimeout;
         typing.onExpired((app, cid, userId) -> publish(app, new Event.TypingEvent(EventType.TYPING_STOP, Cid.parse(cid), userId, null)));
@@ -308,6 +316,7 @@ final class Hub implements AutoCloseable {
             if (event instanceof Event.MemberEvent m) {
                 notifications(app, m, payload);
             }
+            afterDelivery(e.appId(), app, event);
         } catch (RuntimeException ex) {
             LOG.log(Level.WARNING, "could not deliver " + e.type() + " #" + e.id() + ": " + ex.getClass().getName() + ": " + ex.getMessage());
         }
@@ -360,6 +369,9 @@ final class Hub implements AutoCloseable {
     private void tick() {
         try {
             watchDatabase();
+            if (ticks % REAUTHORIZE_EVERY_SECONDS == 0) {
+                reauthorizeAll();
+            }
             Instant now = clock.instant();
             for (Map<String, Set<Connection>> app : byUser.values()) {
                 for (Set<Connection> conns : app.values()) {
@@ -375,6 +387,76 @@ final class Hub implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket timer pass failed: " + e.getClass().getName());
+        }
+    }
+
+    /**
+     * Checks every connection's token and app again, as a new request would be checked except for the user's own state
+     * (which user events trigger, see {@link #reauthorize(Connection, boolean)}): an expired token, a revocation of the
+     * app's tokens, a rotated secret past its grace and a disabled or erased app close the connection.
+     */
+    private void reauthorizeAll() {
+        for (Connection c : byId.values()) {
+            reauthorize(c, false);
+        }
+    }
+
+    /** Re-checks one connection; closes it (4401 for token problems, 4403 otherwise) when it would no longer be let in. */
+    private void reauthorize(Connection c, boolean userChecks) {
+        if (authenticator == null) {
+            return;
+        }
+        try {
+            authenticator.authenticate(c.caller.apiKey(), c.credential, userChecks);
+        } catch (ApiException e) {
+            c.close(e.status() == 401 ? Connection.UNAUTHENTICATED : Connection.FORBIDDEN, e.code() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // a database outage must not close everyone: the next pass tries again
+            LOG.log(Level.DEBUG, "could not re-check a connection: " + e.getClass().getName());
+        }
+    }
+
+    /**
+     * What an event changes for live connections on this node, after it was delivered: a user's state changed (their
+     * connections are checked again in full); a member was removed (their watches of the channel end unless they may
+     * still read it); a channel was deleted (its watches end). Runs the checks on the timer thread, off the fan-out.
+     */
+    private void afterDelivery(AppId appId, Map<String, Set<Connection>> app, Event event) {
+        if (event instanceof Event.UserEvent u && u.type() != EventType.USER_REACTIVATED || event instanceof Event.BanEvent) {
+            String userId = event instanceof Event.UserEvent u2 ? u2.userId() : ((Event.BanEvent) event).userId();
+            Set<Connection> conns = app.getOrDefault(userId, Set.of());
+            if (!conns.isEmpty()) {
+                timers.execute(() -> conns.forEach(c -> reauthorize(c, true)));
+            }
+        } else if (event instanceof Event.MemberEvent m && m.type() == EventType.MEMBER_REMOVED && m.cid() != null) {
+            String cid = m.cid().toString();
+            List<Connection> watching = app.getOrDefault(m.userId(), Set.of()).stream().filter(c -> c.watched().contains(cid)).toList();
+            if (!watching.isEmpty()) {
+                timers.execute(() -> watching.forEach(c -> {
+                    try {
+                        c.caller.app().channels().get(m.cid());   // still readable (a livestream): the watch stays
+                    } catch (ChatException e) {
+                        if (e.code() == ErrorCode.FORBIDDEN || e.code() == ErrorCode.CHANNEL_NOT_FOUND) {
+                            unwatch(c, cid);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.DEBUG, "could not re-check a watch: " + e.getClass().getName());
+                    }
+                }));
+            }
+        } else if (event instanceof Event.ChannelEvent ch && ch.type() == EventType.CHANNEL_DELETED && ch.cid() != null) {
+            Set<Connection> conns = watchers.remove(appId + "|" + ch.cid());
+            if (conns != null) {
+                conns.forEach(c -> c.watch(ch.cid().toString(), false));
+            }
+        }
+    }
+
+    private void unwatch(Connection c, String cid) {
+        c.watch(cid, false);
+        Set<Connection> w = watchers.get(c.appId + "|" + cid);
+        if (w != null) {
+            w.remove(c);
         }
     }
 

@@ -89,6 +89,26 @@ public class UsersResource extends ApiResource {
         return ApiJson.ok(Map.of("user", Wire.user(caller().app().users().deactivate(id))));
     }
 
+    /**
+     * Revokes the user's tokens issued before {@code before} (default: now), as GetStream's revoke user token does: their
+     * requests are refused from now on and their open connections close within seconds. {@code {"before"?}}.
+     */
+    @POST
+    @Path("{id}/revoke_tokens")
+    @ServerOnly
+    @Limited("users")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response revokeTokens(@PathParam("id") String id, InputStream in) {
+        JsonBody body = body(in).strict(Set.of("before"));
+        java.time.Instant before;
+        try {
+            before = body.has("before") ? java.time.Instant.parse(body.string("before")) : ctx.clock().instant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("validation_error", "before: must be an RFC 3339 timestamp", "before");
+        }
+        return ApiJson.ok(Map.of("user", Wire.user(caller().app().users().revokeTokensIssuedBefore(id, before))));
+    }
+
     @POST
     @Path("{id}/reactivate")
     @ServerOnly

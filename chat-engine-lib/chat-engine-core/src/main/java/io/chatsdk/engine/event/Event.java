@@ -132,8 +132,9 @@ public sealed interface Event {
     }
 
     /**
-     * {@code user.deactivated}, {@code user.reactivated}, {@code user.unbanned} (app-wide, or in channel {@code cid}) and
-     * an engine-level {@code user.banned}: {@code user} in wire shape, told to that user.
+     * {@code user.deactivated}, {@code user.reactivated}, {@code user.updated} (tokens revoked), {@code user.unbanned}
+     * (app-wide, or in channel {@code cid}) and an engine-level {@code user.banned}: {@code user} in wire shape, told to
+     * that user.
      */
     record UserEvent(EventType type, Cid cid, Map<String, Object> user) implements Event {
         public UserEvent {

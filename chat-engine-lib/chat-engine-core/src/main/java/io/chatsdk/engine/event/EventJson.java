@@ -142,7 +142,7 @@ public final class EventJson {
                         ? new BanEvent(c, (String) map(p, "user").get("id"), (String) p.get("reason"), (String) p.get("expiration"),
                         "server".equals(map(p, "created_by").get("id")) ? null : (String) map(p, "created_by").get("id"))
                         : new UserEvent(t, c, map(p, "user"));
-                case USER_UNBANNED, USER_DEACTIVATED, USER_REACTIVATED -> new UserEvent(t, c, map(p, "user"));
+                case USER_UNBANNED, USER_DEACTIVATED, USER_REACTIVATED, USER_UPDATED -> new UserEvent(t, c, map(p, "user"));
                 case MESSAGE_FLAGGED -> new FlagEvent(c, (String) map(p, "message").get("id"), (String) map(p, "message").get("user_id"),
                         (String) map(p, "flag").get("id"), (String) map(p, "flag").get("reason"), (List<String>) p.get("recipient_ids"));
                 case TYPING_START, TYPING_STOP -> new TypingEvent(t, c, (String) p.get("user_id"), (String) p.get("parent_id"));

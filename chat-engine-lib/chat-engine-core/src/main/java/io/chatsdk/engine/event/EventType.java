@@ -41,6 +41,8 @@ public enum EventType {
     USER_UNBANNED("user.unbanned"),
     USER_DEACTIVATED("user.deactivated"),
     USER_REACTIVATED("user.reactivated"),
+    /** The user's tokens issued before a time were revoked; told to that user, whose connections are re-checked. */
+    USER_UPDATED("user.updated"),
     TYPING_START("typing.start"),
     TYPING_STOP("typing.stop"),
     USER_PRESENCE_CHANGED("user.presence.changed");

@@ -1,0 +1,107 @@
+package io.chatsdk.appliance;
+
+import io.chatsdk.jakarta.Tokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Open WebSockets follow what would refuse a new connection, within seconds: the token's expiry, revocation of the
+ * user's or the app's tokens, deactivation, a disabled app, a rotated secret past its grace; and a removed member's
+ * watch of a private channel ends.
+ */
+class LiveAuthorizationIT {
+    static TestAppliance appliance;
+
+    @BeforeAll
+    static void start() throws Exception {
+        appliance = TestAppliance.shared();
+    }
+
+    private static WsClient open(Api api, String token) throws Exception {
+        WsClient c = WsClient.connect(appliance, api.apiKey, token);
+        c.await("health.check", 10);
+        return c;
+    }
+
+    @Test
+    void aSocketDoesNotOutliveItsToken() throws Exception {
+        Api api = Api.newApp(appliance, "live-exp");
+        api.users("ann");
+        try (WsClient ann = open(api, Tokens.user(api.secret, "ann", Instant.now(), Instant.now().plusSeconds(3)))) {
+            assertThat(ann.closeCode(15)).isEqualTo(4401);
+            assertThat(ann.closeReason).startsWith("token_expired");
+        }
+    }
+
+    @Test
+    void deactivationAndRevokedUserTokensCloseTheUsersSockets() throws Exception {
+        Api api = Api.newApp(appliance, "live-user");
+        api.users("ann", "ben", "cat");
+        try (WsClient ann = open(api, api.userToken("ann")); WsClient ben = open(api, api.userToken("ben"));
+             WsClient cat = open(api, api.userToken("cat"))) {
+            assertThat(api.asServer("POST", "/users/ann/deactivate", null).status()).isEqualTo(200);
+            assertThat(ann.closeCode(10)).isEqualTo(4403);
+            assertThat(ann.closeReason).startsWith("user_deactivated");
+            assertThat(api.asServer("POST", "/users/ben/revoke_tokens", Map.of()).status()).isEqualTo(200);
+            assertThat(ben.closeCode(10)).isEqualTo(4401);
+            assertThat(ben.closeReason).startsWith("token_revoked");
+            assertThat(api.as("ben", "GET", "/unread", null).code()).isEqualTo("token_revoked");
+            // the others stay
+            assertThat(cat.closed).isNotDone();
+            assertThat(api.asServer("POST", "/users/ben/revoke_tokens", Map.of("before", "yesterday")).code()).isEqualTo("validation_error");
+            assertThat(api.as("cat", "POST", "/users/ben/revoke_tokens", Map.of()).code()).isEqualTo("server_only");
+        }
+    }
+
+    @Test
+    void appRevocationDisablingAndSecretRotationCloseTheAppsSockets() throws Exception {
+        Api revoked = Api.newApp(appliance, "live-revoke");
+        Api disabled = Api.newApp(appliance, "live-disable");
+        Api rotated = Api.newApp(appliance, "live-rotate");
+        Api bystander = Api.newApp(appliance, "live-bystander");
+        for (Api a : List.of(revoked, disabled, rotated, bystander)) {
+            a.users("ann");
+        }
+        try (WsClient r = open(revoked, revoked.userToken("ann")); WsClient d = open(disabled, disabled.userToken("ann"));
+             WsClient s = open(rotated, rotated.userToken("ann")); WsClient b = open(bystander, bystander.userToken("ann"))) {
+            assertThat(Api.operator(appliance, "POST", "/admin/api/apps/" + revoked.appId + "/revoke-tokens", Map.of()).status()).isEqualTo(200);
+            assertThat(Api.operator(appliance, "POST", "/admin/api/apps/" + disabled.appId + "/disable", null).status()).isEqualTo(200);
+            assertThat(Api.operator(appliance, "POST", "/admin/api/apps/" + rotated.appId + "/rotate-secret", Map.of("grace_seconds", 1)).status())
+                    .isEqualTo(200);
+            assertThat(r.closeCode(15)).isEqualTo(4401);
+            assertThat(r.closeReason).startsWith("token_revoked");
+            assertThat(d.closeCode(15)).isEqualTo(4403);
+            assertThat(d.closeReason).startsWith("app_disabled");
+            assertThat(s.closeCode(15)).isEqualTo(4401);
+            assertThat(s.closeReason).startsWith("token_signature_invalid");
+            assertThat(b.closed).isNotDone();
+        }
+    }
+
+    @Test
+    void aRemovedMemberStopsWatchingAPrivateChannel() throws Exception {
+        Api api = Api.newApp(appliance, "live-member");
+        api.users("ann", "ben");
+        api.asServer("POST", "/channels/messaging/secret/query", Map.of("data", Map.of("members", List.of("ann", "ben"), "created_by_id", "ann")));
+        try (WsClient ben = open(api, api.userToken("ben"))) {
+            ben.send(Map.of("type", "channel.watch", "cid", "messaging:secret"));
+            api.as("ann", "POST", "/channels/messaging/secret/message", Map.of("message", Map.of("text", "before")));
+            ben.await("message.new", 10);
+            api.as("ann", "POST", "/channels/messaging/secret", Map.of("remove_members", List.of("ben")));
+            ben.await("notification.removed_from_channel", 10);
+            Thread.sleep(1000);   // the watch is re-checked off the fan-out thread
+            api.as("ann", "POST", "/channels/messaging/secret/message", Map.of("message", Map.of("id", "after-removal", "text", "after")));
+            // a marker in another channel of ben's shows that everything before it was delivered
+            api.asServer("POST", "/channels/messaging/marker/query", Map.of("data", Map.of("members", List.of("ann", "ben"), "created_by_id", "ann")));
+            api.as("ann", "POST", "/channels/messaging/marker/message", Map.of("message", Map.of("text", "marker")));
+            ben.await(e -> "messaging:marker".equals(e.get("cid")) && List.of("message.new", "notification.message_new").contains(e.get("type")), 10);
+            assertThat(ben.seen.toString()).doesNotContain("after-removal");
+        }
+    }
+}
