@@ -10,7 +10,8 @@ import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Application metrics at {@code /metrics?scope=application}: {@code chatsdk_events_total{type=...}} counts the committed
- * events the engine published (messages sent, reactions, member changes, ...). Payara adds the base and vendor metrics.
+ * events the engine published (messages sent, reactions, member changes, ...), clients' custom events under
+ * {@code type="custom"}. Payara adds the base and vendor metrics.
  */
 @ApplicationScoped
 public class EventMetrics {
@@ -20,7 +21,9 @@ public class EventMetrics {
     private EventBus.Subscription subscription;
 
     void start(ChatEngine engine) {
-        subscription = engine.eventBus().subscribe(e -> registry.counter("chatsdk_events_total", new Tag("type", e.type())).inc());
+        // clients choose custom event types, so they share one tag value: a tag per type would let them grow the registry
+        subscription = engine.eventBus().subscribe(e -> registry.counter("chatsdk_events_total",
+                new Tag("type", io.chatsdk.engine.event.EventType.of(e.type()).map(io.chatsdk.engine.event.EventType::wireName).orElse("custom"))).inc());
     }
 
     @PreDestroy

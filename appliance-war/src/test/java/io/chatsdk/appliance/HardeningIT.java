@@ -145,4 +145,45 @@ class HardeningIT {
             assertThat(pb.seen.toString()).doesNotContain("a private reason");
         }
     }
+
+    @Test
+    void oneUserCannotHoldUnboundedConnections() throws Exception {
+        api.users("many");
+        List<WsClient> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 25; i++) {
+                WsClient c = WsClient.connect(appliance, api.apiKey, api.userToken("many"));
+                c.await("health.check", 10);
+                open.add(c);
+            }
+            WsClient extra = WsClient.connect(appliance, api.apiKey, api.userToken("many"));
+            open.add(extra);
+            assertThat(extra.closeCode(10)).isEqualTo(4429);
+            assertThat(extra.closeReason).startsWith("too_many_connections");
+            open.get(0).close();
+            open.get(0).closeCode(10);
+            Thread.sleep(300);
+            WsClient again = WsClient.connect(appliance, api.apiKey, api.userToken("many"));
+            open.add(again);
+            assertThat(again.await("health.check", 10)).isNotNull();
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void clientEventsAreRateLimitedAndCustomTypesShareOneMetric() throws Exception {
+        try (WsClient ben = WsClient.connect(appliance, api.apiKey, api.userToken("ben"))) {
+            ben.await("health.check", 10);
+            for (int i = 0; i < 150; i++) {
+                ben.send(Map.of("type", "custom", "cid", "messaging:h1", "event", Map.of("type", "zz.metric.probe." + i)));
+            }
+            Map<String, Object> refused = ben.await(e -> "error".equals(e.get("type"))
+                    && "rate_limited".equals(((Map<?, ?>) e.get("error")).get("code")), 15);
+            assertThat(refused).containsEntry("in_reply_to", "custom");
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(Api.send(appliance, "GET", "/metrics?scope=application", null, null, Map.of()).raw().body())
+                        .contains("chatsdk_events_total").contains("\"custom\"").doesNotContain("zz.metric.probe"));
+    }
 }

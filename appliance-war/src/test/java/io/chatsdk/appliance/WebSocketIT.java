@@ -135,8 +135,10 @@ class WebSocketIT {
             java.util.function.Predicate<Map<String, Object>> slowWentOffline = e -> "user.presence.changed".equals(e.get("type"))
                     && e.get("user") instanceof Map<?, ?> u && "slow".equals(u.get("id")) && Boolean.FALSE.equals(u.get("online"));
             int sent = 0;
+            // from the server side: a client's own socket may send only 20 events a second (HardeningIT)
             while (sent < 3000 && fast.seen.stream().noneMatch(slowWentOffline)) {
-                fast.send(Map.of("type", "custom", "cid", "messaging:flood", "event", Map.of("type", "flood", "blob", blob, "n", sent++)));
+                api.asServer("POST", "/channels/messaging/flood/event", Map.of("event", Map.of("type", "flood", "user_id", "fast", "blob", blob,
+                        "n", sent++)));
             }
             fast.await(slowWentOffline, 30); // the server closed the slow connection instead of buffering for it
             assertThat(sent).as("events sent before the server gave up").isLessThan(3000);

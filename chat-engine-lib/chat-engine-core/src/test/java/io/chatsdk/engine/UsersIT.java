@@ -64,7 +64,7 @@ class UsersIT extends EngineTest {
         assertThat(app.users().get("u1").lastActiveAt()).isNotNull();
         assertThatThrownBy(() -> app.users().deactivate("ghost")).extracting("code").isEqualTo(ErrorCode.USER_NOT_FOUND);
         assertThat(fx.events(app, e -> e.type().startsWith("user."))).extracting("type")
-                .containsExactly("user.deactivated", "user.reactivated", "user.banned", "user.unbanned");
+                .containsExactly("user.deactivated", "user.reactivated", "user.banned", "user.unbanned", "user.updated");
     }
 
     @Test

@@ -84,6 +84,10 @@ public class ChatSocket {
         try {
             JsonBody msg = ApiJson.read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 64 * 1024);
             type = msg.requireString("type");
+            if (!type.equals("health.check") && !c.tryClientEvent()) {
+                throw new ApiException(429, "rate_limited", "too many client events: at most " + Connection.CLIENT_EVENT_BURST
+                        + " at once and " + Connection.CLIENT_EVENTS_PER_SECOND + " a second; this one was dropped");
+            }
             switch (type) {
                 case "health.check" -> c.send(ApiJson.write(ctx.hub().healthCheck(c, null)));
                 case "channel.watch", "channel.stop_watching" ->

@@ -19,6 +19,15 @@ final class Connection {
     static final int FORBIDDEN = 4403;
     static final int IDLE = 4408;
     static final int TOO_SLOW = 4409;
+    static final int TOO_MANY_CONNECTIONS = 4429;
+    /** Client events (typing, reads, watches, custom events) a connection may send: bursts of 100, 20 a second after. */
+    static final int CLIENT_EVENT_BURST = 100;
+    static final int CLIENT_EVENTS_PER_SECOND = 20;
+
+    private final io.github.bucket4j.Bucket clientEvents = io.github.bucket4j.Bucket.builder()
+            .addLimit(io.github.bucket4j.Bandwidth.builder().capacity(CLIENT_EVENT_BURST)
+                    .refillGreedy(CLIENT_EVENTS_PER_SECOND, java.time.Duration.ofSeconds(1)).build())
+            .build();
 
     final String id;
     final AppId appId;
@@ -50,6 +59,11 @@ final class Connection {
         this.maxQueue = maxQueue;
         this.lastReceived = now;
         this.lastHealthCheck = now;
+    }
+
+    /** Takes one client event from this connection's allowance; false when it is used up (the event is refused). */
+    boolean tryClientEvent() {
+        return clientEvents.tryConsume(1);
     }
 
     /** Queues one JSON text; returns false (and closes the connection) when the queue is full. */

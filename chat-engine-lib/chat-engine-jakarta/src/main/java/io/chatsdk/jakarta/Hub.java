@@ -57,8 +57,12 @@ final class Hub implements AutoCloseable {
     private final Clock clock;
     private final int maxQueue;
     private final Map<AppId, Map<String, Set<Connection>>> byUser = new ConcurrentHashMap<>();
-    /** Explicit watchers per {@code app|cid}, members or not (livestream audiences). */
-    private final Map<String, Set<Connection>> watchers = new ConcurrentHashMap<>();
+    /** Explicit watchers per channel, members or not (livestream audiences). */
+    private final Watchers watchers = new Watchers();
+    /** Most connections one user may hold open on one node. */
+    static final int MAX_CONNECTIONS_PER_USER = 25;
+    /** Most channels one connection may watch. */
+    static final int MAX_WATCHES_PER_CONNECTION = 1_000;
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final ExecutorService fanout = Executors.newSingleThreadExecutor(r -> daemon(r, "chatsdk-ws-fanout"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chatsdk-ws-timers"));
@@ -99,7 +103,20 @@ final class Hub implements AutoCloseable {
 
     /** Registers an authenticated connection and sends the first {@code health.check} with the user's unread counts. */
     void open(Connection c) {
-        byUser.computeIfAbsent(c.appId, a -> new ConcurrentHashMap<>()).computeIfAbsent(c.userId, u -> ConcurrentHashMap.newKeySet()).add(c);
+        boolean[] admitted = {false};
+        byUser.computeIfAbsent(c.appId, a -> new ConcurrentHashMap<>()).compute(c.userId, (u, set) -> {
+            Set<Connection> mine = set != null ? set : ConcurrentHashMap.newKeySet();
+            if (mine.size() < MAX_CONNECTIONS_PER_USER) {
+                mine.add(c);
+                admitted[0] = true;
+            }
+            return mine;
+        });
+        if (!admitted[0]) {
+            c.close(Connection.TOO_MANY_CONNECTIONS, "too_many_connections: a user holds at most " + MAX_CONNECTIONS_PER_USER
+                    + " connections on one node; close one first");
+            return;
+        }
         byId.put(c.id, c);
         boolean first = presence.connected(c.appId, c.userId, c.id);
         Map<String, Object> me = me(c.caller.app(), c.userId);
@@ -153,20 +170,16 @@ final class Hub implements AutoCloseable {
     void closed(Connection c) {
         byId.remove(c.id);
         for (String cid : c.watched()) {
-            Set<Connection> w = watchers.get(c.appId + "|" + cid);
-            if (w != null) {
-                w.remove(c);
-            }
+            watchers.remove(c, cid);
         }
         Map<String, Set<Connection>> app = byUser.get(c.appId);
         if (app == null) {
             return;
         }
-        Set<Connection> mine = app.get(c.userId);
-        if (mine == null) {
-            return;
-        }
-        mine.remove(c);
+        app.computeIfPresent(c.userId, (u, mine) -> {
+            mine.remove(c);
+            return mine.isEmpty() ? null : mine;   // no empty entry per user who ever connected
+        });
         if (presence.disconnected(c.appId, c.userId, c.id)) {
             presence(c.appId, c.userId, false);
         }
@@ -179,15 +192,22 @@ final class Hub implements AutoCloseable {
     /** A client's {@code channel.watch} / {@code channel.stop_watching}: needs read permission on the channel. */
     void watch(Connection c, Cid cid, boolean on) {
         if (on) {
+            if (!c.watchesExplicitly(cid.toString()) && c.watched().size() >= MAX_WATCHES_PER_CONNECTION) {
+                throw ApiException.badRequest("too_many_watches", "a connection watches at most " + MAX_WATCHES_PER_CONNECTION
+                        + " channels; stop watching some first", "cid");
+            }
             c.caller.app().channels().get(cid);
-        }
-        c.watch(cid.toString(), on);
-        Set<Connection> w = watchers.computeIfAbsent(c.appId + "|" + cid, k -> ConcurrentHashMap.newKeySet());
-        if (on) {
-            w.add(c);
+            c.watch(cid.toString(), true);
+            watchers.add(c, cid.toString());
         } else {
-            w.remove(c);
+            c.watch(cid.toString(), false);
+            watchers.remove(c, cid.toString());
         }
+    }
+
+    /** How many channels have watchers on this node (for tests and metrics). */
+    int watchedChannels() {
+        return watchers.channels();
     }
 
     /** The REST side of watching ({@code watch: true} with {@code connection_id}): only the connection's own user may. */
@@ -291,7 +311,7 @@ final class Hub implements AutoCloseable {
                 targets.addAll(app.getOrDefault(userId, Set.of()));
             }
             if (recipients.watchersToo() && e.cid() != null) {
-                Set<Connection> watching = watchers.getOrDefault(e.appId() + "|" + e.cid(), Set.of());
+                Set<Connection> watching = watchers.of(e.appId(), e.cid());
                 List<Connection> outsiders = watching.stream().filter(w -> !recipients.users().contains(w.userId)).toList();
                 if (!outsiders.isEmpty()) {
                     Set<String> allowed = audience.allowedWatchers(event, outsiders.stream().map(w -> w.userId).toList());
@@ -445,19 +465,13 @@ final class Hub implements AutoCloseable {
                 }));
             }
         } else if (event instanceof Event.ChannelEvent ch && ch.type() == EventType.CHANNEL_DELETED && ch.cid() != null) {
-            Set<Connection> conns = watchers.remove(appId + "|" + ch.cid());
-            if (conns != null) {
-                conns.forEach(c -> c.watch(ch.cid().toString(), false));
-            }
+            watchers.removeChannel(appId, ch.cid().toString()).forEach(c -> c.watch(ch.cid().toString(), false));
         }
     }
 
     private void unwatch(Connection c, String cid) {
         c.watch(cid, false);
-        Set<Connection> w = watchers.get(c.appId + "|" + cid);
-        if (w != null) {
-            w.remove(c);
-        }
+        watchers.remove(c, cid);
     }
 
     Map<String, Object> healthCheck(Connection c, Map<String, Object> me) {
