@@ -120,6 +120,15 @@ public class Startup {
         LOG.log(Level.WARNING, "the appliance did not report ready within 3 minutes; printing the demo credentials anyway");
     }
 
+    /** Where an operator finds the operator and compliance tokens, without printing them. */
+    private String tokenSource() {
+        config.operatorToken();     // made now if they are to be generated, so the file holds them when the banner says so
+        config.complianceToken();
+        boolean generated = !System.getenv().containsKey("CHATSDK_OPERATOR_TOKEN") || !System.getenv().containsKey("CHATSDK_COMPLIANCE_TOKEN");
+        return generated ? "operator-token and compliance-token in " + config.dataDir().resolve("secrets.properties") + " (mode 600)"
+                : "as configured in CHATSDK_OPERATOR_TOKEN and CHATSDK_COMPLIANCE_TOKEN";
+    }
+
     private void printBanner(AppId appId) {
         AppCredentials creds = engine.apps().credentials(appId);
         Instant now = Instant.now();
@@ -132,8 +141,8 @@ public class Startup {
         b.append("App id:         ").append(appId).append('\n');
         b.append("API key:        ").append(creds.apiKey()).append('\n');
         b.append("API secret:     ").append(creds.apiSecret()).append('\n');
-        b.append("Operator token: ").append(config.operatorToken()).append('\n');
-        b.append("Compliance token: ").append(config.complianceToken()).append('\n');
+        // standard output often ends up in shipped logs: the operator and compliance tokens stay in their mode-600 file
+        b.append("Operator and compliance tokens: ").append(tokenSource()).append('\n');
         b.append("Audit public key: ").append(config.auditSigningKey()).append(".pub\n");
         String aliceToken = null;
         for (String user : DEMO_USERS) {

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,16 @@ class ChatsdkUpIT {
 
         Run first = Run.start(root, data, port);
         String curl = first.awaitLine("curl ", 240);
+        // the operator and compliance tokens stay in their mode-600 file; standard output may be shipped to a log store
+        java.util.Properties secrets = new java.util.Properties();
+        try (var in = Files.newInputStream(data.resolve("secrets.properties"))) {
+            secrets.load(in);
+        }
+        assertThat(secrets.getProperty("operator-token")).isNotBlank();
+        assertThat(String.join("\n", first.seenSoFar())).contains("Operator and compliance tokens: operator-token and compliance-token in")
+                .doesNotContain(secrets.getProperty("operator-token")).doesNotContain(secrets.getProperty("compliance-token"));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(data.resolve("secrets.properties")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         String out = bash(curl);
         assertThat(out).contains("\"text\":\"Hello from curl\"").contains("\"seq\":1");
         long postgresPid = postmasterPid(data);
@@ -61,7 +72,7 @@ class ChatsdkUpIT {
     }
 
     /** One run of {@code ./chatsdk up}, with its output read line by line. */
-    private record Run(Process process, BlockingQueue<String> lines) {
+    private record Run(Process process, BlockingQueue<String> lines, List<String> all) {
         static Run start(Path root, Path data, int port) throws IOException {
             // A terminal delivers Ctrl-C to a process whose SIGINT is in its default state. Build tools and CI often start
             // their children with SIGINT ignored, and the JVM then ignores it too; env --default-signal restores the
@@ -72,11 +83,13 @@ class ChatsdkUpIT {
             pb.environment().put("CHATSDK_DATA_DIR", data.toString());
             Process p = pb.start();
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
                         lines.add(line);
+                        all.add(line);
                     }
                 } catch (IOException ignored) {
                     // the process ended
@@ -84,7 +97,12 @@ class ChatsdkUpIT {
             });
             reader.setDaemon(true);
             reader.start();
-            return new Run(p, lines);
+            return new Run(p, lines, all);
+        }
+
+        /** Every line printed so far. */
+        List<String> seenSoFar() {
+            return all;
         }
 
         String awaitLine(String prefix, int seconds) throws InterruptedException {

@@ -186,4 +186,34 @@ class HardeningIT {
                 assertThat(Api.send(appliance, "GET", "/metrics?scope=application", null, null, Map.of()).raw().body())
                         .contains("chatsdk_events_total").contains("\"custom\"").doesNotContain("zz.metric.probe"));
     }
+
+    @Test
+    void theBeforeSendHookHearsOnlyMessagesTheUserMaySend() throws Exception {
+        Api hooked = Api.newApp(appliance, "hardening-hook");
+        hooked.users("member", "outsider");
+        hooked.asServer("POST", "/channels/messaging/hooked/query", Map.of("data", Map.of("members", List.of("member"), "created_by_id", "member")));
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            calls.incrementAndGet();
+            byte[] ok = "{\"action\":\"allow\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            assertThat(hooked.asServer("PUT", "/app/before_send_hook", Map.of("url", url, "timeout_ms", 2000)).status()).isEqualTo(200);
+            Api.Res refused = hooked.as("outsider", "POST", "/channels/messaging/hooked/message", Map.of("message", Map.of("text", "let me in")));
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(calls.get()).as("the hook was not called for a message that could not be sent").isZero();
+            assertThat(hooked.as("member", "POST", "/channels/messaging/hooked/message", Map.of("message", Map.of("text", "hello"))).status()).isEqualTo(201);
+            assertThat(calls.get()).isEqualTo(1);
+        } finally {
+            hooked.asServer("DELETE", "/app/before_send_hook", null);
+            receiver.stop(0);
+        }
+    }
 }

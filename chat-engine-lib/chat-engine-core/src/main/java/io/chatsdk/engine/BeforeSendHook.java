@@ -51,11 +51,20 @@ public final class BeforeSendHook {
 
     private static final Duration TTL = Duration.ofSeconds(10);
     private final HttpSender sender;
-    private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "chatsdk-before-send");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Most hook calls in flight on one node; more wait in a short queue, and beyond it a call fails at once. */
+    static final int MAX_CALLS = 32;
+    static final int MAX_WAITING = 256;
+    // bounded: a hook that hangs until its timeout holds at most MAX_CALLS threads, whatever the send rate
+    private final ExecutorService calls = new java.util.concurrent.ThreadPoolExecutor(MAX_CALLS, MAX_CALLS, 30, TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(MAX_WAITING), r -> {
+                Thread t = new Thread(r, "chatsdk-before-send");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+
+    {
+        ((java.util.concurrent.ThreadPoolExecutor) calls).allowCoreThreadTimeOut(true);
+    }
     private final NodeCache<java.util.UUID, Hook> cache;
 
     /** An app's hook and the credentials it signs with; {@code config} null when the app has none. */
@@ -75,13 +84,22 @@ public final class BeforeSendHook {
      * not hooked (the server is the app's own back end).
      */
     MessageContent apply(AppId app, String cid, String userId, String messageId, MessageContent content) {
-        Hook c = cache.get(app.value(), () -> {
+        Hook c = hook(app);
+        return c.config() == null ? content : call(c.config(), c.credentials(), cid, userId, messageId, content);
+    }
+
+    /** Whether the app has a hook (cached per node for 10 s). */
+    boolean configured(AppId app) {
+        return hook(app).config() != null;
+    }
+
+    private Hook hook(AppId app) {
+        return cache.get(app.value(), () -> {
             Apps a = apps.get();
             Config config = parse(a.get(app).settings().get("before_message_send"));
             var creds = config == null ? null : a.credentials(app);
             return new Hook(config, creds == null ? null : new AppCredentialsView(creds.apiKey(), creds.apiSecret()));
         });
-        return c.config() == null ? content : call(c.config(), c.credentials(), cid, userId, messageId, content);
     }
 
     @SuppressWarnings("unchecked")

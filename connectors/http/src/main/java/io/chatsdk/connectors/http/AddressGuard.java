@@ -24,14 +24,53 @@ import java.util.Optional;
  * {@code 2000::/3}, and the IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64 ({@code 64:ff9b::/96},
  * {@code 64:ff9b:1::/48}), 6to4 ({@code 2002::/16}) and Teredo ({@code 2001::/32}) forms of a refused IPv4 address.
  *
- * <p>Pure computation: immutable, thread-safe, never blocks, never resolves names.
+ * <p>It also refuses the host's own addresses, public ones included, read from its network interfaces when the guard
+ * is made: a webhook must not reach services that listen on the appliance's public address.
+ *
+ * <p>Immutable, thread-safe, never blocks, never resolves names.
  */
 public final class AddressGuard {
     private final List<AllowlistEntry> allowlist;
+    private final java.util.Set<String> own;
 
-    /** A guard that permits the internal destinations {@code allowlist} names and refuses all others. */
+    /**
+     * A guard that permits the internal destinations {@code allowlist} names and refuses all others, including this
+     * host's own addresses.
+     */
     public AddressGuard(List<AllowlistEntry> allowlist) {
+        this(allowlist, interfaceAddresses());
+    }
+
+    /** As {@link #AddressGuard(List)}, with the host's own addresses given (for tests and hosts behind NAT). */
+    public AddressGuard(List<AllowlistEntry> allowlist, java.util.Collection<InetAddress> ownAddresses) {
         this.allowlist = List.copyOf(Objects.requireNonNull(allowlist, "allowlist"));
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (InetAddress a : ownAddresses) {
+            keys.add(key(a));
+        }
+        this.own = java.util.Set.copyOf(keys);
+    }
+
+    /** The addresses of this host's network interfaces; empty when they cannot be read. */
+    static List<InetAddress> interfaceAddresses() {
+        List<InetAddress> out = new java.util.ArrayList<>();
+        try {
+            java.util.Enumeration<java.net.NetworkInterface> nics = java.net.NetworkInterface.getNetworkInterfaces();
+            while (nics != null && nics.hasMoreElements()) {
+                java.util.Enumeration<InetAddress> addresses = nics.nextElement().getInetAddresses();
+                while (addresses.hasMoreElements()) {
+                    out.add(addresses.nextElement());
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // no interface list: the internal ranges still apply
+        }
+        return out;
+    }
+
+    /** The address without its IPv6 scope, so that one address compares equal however it was obtained. */
+    private static String key(InetAddress a) {
+        return java.util.HexFormat.of().formatHex(a.getAddress());
     }
 
     /**
@@ -41,7 +80,7 @@ public final class AddressGuard {
      */
     public Optional<String> refusal(String host, InetAddress address, int port) {
         Objects.requireNonNull(address, "address");
-        Optional<String> range = internalRange(address);
+        Optional<String> range = internalRange(address).or(() -> own.contains(key(address)) ? Optional.of("this host's own address") : Optional.empty());
         if (range.isEmpty()) {
             return range;
         }

@@ -16,7 +16,7 @@ final class EgressRules {
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "keep-alive", "upgrade", "te", "trailer", "expect", "proxy-connection");
     /** Credentials that must not follow a redirect to another origin. */
-    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
     /** Headers that describe a body, dropped when a redirect turns the request into a GET. */
     private static final Set<String> BODY_HEADERS = Set.of("content-type", "content-encoding", "content-language");
     private static final String TCHARS = "!#$%&'*+-.^_`|~";
@@ -111,11 +111,20 @@ final class EgressRules {
         Map<String, String> out = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if ((sameOrigin || !CREDENTIAL_HEADERS.contains(lower)) && (keepsBody || !BODY_HEADERS.contains(lower))) {
+            if ((sameOrigin || !isCredential(lower)) && (keepsBody || !BODY_HEADERS.contains(lower))) {
                 out.put(name, value);
             }
         });
         return out;
+    }
+
+    /**
+     * Headers that prove who sends or vouch for the body (authorization, cookies, API keys, signatures and tokens such
+     * as a webhook's {@code X-Api-Key} and {@code X-Signature}): they are not sent on to another origin.
+     */
+    static boolean isCredential(String lowerName) {
+        return CREDENTIAL_HEADERS.contains(lowerName) || lowerName.contains("signature") || lowerName.contains("token")
+                || lowerName.contains("secret");
     }
 
     static boolean isRedirect(int status) {

@@ -169,4 +169,19 @@ class AddressGuardTest {
         }
         return Inet6Address.getByAddress(null, b, -1);
     }
+
+    @Test
+    void theHostsOwnPublicAddressIsRefusedUnlessAllowlisted() throws UnknownHostException {
+        InetAddress mine = InetAddress.getByName("93.184.216.34");
+        AddressGuard guard = new AddressGuard(java.util.List.of(), java.util.List.of(mine));
+        org.assertj.core.api.Assertions.assertThat(guard.refusal("example.com", mine, 443)).contains("93.184.216.34 is this host's own address");
+        org.assertj.core.api.Assertions.assertThat(guard.refusal("example.com", InetAddress.getByName("93.184.216.35"), 443)).isEmpty();
+        AddressGuard allowed = new AddressGuard(java.util.List.of(AllowlistEntry.parse("93.184.216.34")), java.util.List.of(mine));
+        org.assertj.core.api.Assertions.assertThat(allowed.refusal("example.com", mine, 443)).isEmpty();
+        // the default guard reads the interfaces of the machine it runs on
+        AddressGuard real = new AddressGuard(java.util.List.of());
+        for (InetAddress own : AddressGuard.interfaceAddresses()) {
+            org.assertj.core.api.Assertions.assertThat(real.refusal(null, own, 80)).as(own.getHostAddress()).isPresent();
+        }
+    }
 }

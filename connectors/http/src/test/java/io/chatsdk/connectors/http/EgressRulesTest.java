@@ -76,10 +76,14 @@ class EgressRulesTest {
         h.put("Cookie", "c=1");
         h.put("Content-Type", "application/json");
         h.put("X-ChatSDK-Signature", "sha256=ab");
+        h.put("X-Api-Key", "k");
+        h.put("X-Access-Token", "t");
+        h.put("X-Webhook-Id", "w1");
         assertThat(EgressRules.headersForHop(h, true, true)).isEqualTo(h);
-        assertThat(EgressRules.headersForHop(h, false, true)).containsOnlyKeys("Content-Type", "X-ChatSDK-Signature");
+        // signatures, API keys and tokens vouch for the sender: another origin gets none of them
+        assertThat(EgressRules.headersForHop(h, false, true)).containsOnlyKeys("Content-Type", "X-Webhook-Id");
         assertThat(EgressRules.headersForHop(h, true, false)).containsOnlyKeys("Authorization", "Cookie",
-                "X-ChatSDK-Signature");
+                "X-ChatSDK-Signature", "X-Api-Key", "X-Access-Token", "X-Webhook-Id");
     }
 
     @Test

@@ -187,11 +187,14 @@ class SafeEgressIT {
         try (TestReceiver other = new TestReceiver()) {
             egress(allowingReceiver().allow("127.0.0.1:" + other.port()));
             EgressResponse r = egress.post(redirect(307, other.url("/hook").toString()),
-                    Map.of("Authorization", "Bearer secret", "X-ChatSDK-Signature", "sha256=1"), new byte[]{1});
+                    Map.of("Authorization", "Bearer secret", "X-Signature", "sha256=1", "X-Api-Key", "key1", "X-Webhook-Id", "w1"), new byte[]{1});
             assertThat(r.finalUrl()).isEqualTo(other.url("/hook"));
             TestReceiver.Received got = other.received.poll(5, TimeUnit.SECONDS);
             assertThat(got.header("Authorization")).isNull();
-            assertThat(got.header("X-ChatSDK-Signature")).isEqualTo("sha256=1");
+            // a webhook's signature and API key vouch for the sender: they stay with the origin the app configured
+            assertThat(got.header("X-Signature")).isNull();
+            assertThat(got.header("X-Api-Key")).isNull();
+            assertThat(got.header("X-Webhook-Id")).isEqualTo("w1");
         }
     }
 
