@@ -104,4 +104,30 @@ class LiveAuthorizationIT {
             assertThat(ben.seen.toString()).doesNotContain("after-removal");
         }
     }
+
+    @Test
+    void theTokenMayComeInTheFirstFrameInsteadOfTheUrl() throws Exception {
+        Api api = Api.newApp(appliance, "live-frame");
+        api.users("ann");
+        String frame = Api.JSON.writeValueAsString(Map.of("type", "authorization", "token", api.userToken("ann")));
+        try (WsClient ann = WsClient.connectWithFirstFrame(appliance, api.apiKey, frame)) {
+            assertThat(ann.await("health.check", 10).get("me")).asString().contains("id=ann");
+        }
+        // a forged token in the frame, a first frame that is not the token, and silence are all refused
+        String forged = Api.JSON.writeValueAsString(Map.of("type", "authorization", "token", Tokens.user("not-the-secret-not-the-secret-0000", "ann",
+                Instant.now(), Instant.now().plusSeconds(60))));
+        try (WsClient c = WsClient.connectWithFirstFrame(appliance, api.apiKey, forged)) {
+            assertThat(c.closeCode(10)).isEqualTo(4401);
+            assertThat(c.closeReason).startsWith("token_signature_invalid");
+        }
+        try (WsClient c = WsClient.connectWithFirstFrame(appliance, api.apiKey, "{\"type\":\"health.check\"}")) {
+            assertThat(c.closeCode(10)).isEqualTo(4401);
+            assertThat(c.closeReason).startsWith("token_missing");
+        }
+        try (WsClient c = WsClient.connectWithFirstFrame(appliance, api.apiKey, null)) {
+            c.stopPinging();
+            assertThat(c.closeCode(15)).isEqualTo(4401);
+            assertThat(c.closeReason).startsWith("token_missing");
+        }
+    }
 }

@@ -40,11 +40,26 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     static WsClient connect(TestAppliance appliance, String apiKey, String token, boolean presence) throws Exception {
-        WsClient c = new WsClient();
         String q = "?api_key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8) + "&authorization=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
                 + (presence ? "&presence=true" : "");
+        return open(appliance, q, null);
+    }
+
+    /**
+     * Connects without a token in the URL and sends {@code firstFrame} (or nothing, when null) as the first frame,
+     * before any health check.
+     */
+    static WsClient connectWithFirstFrame(TestAppliance appliance, String apiKey, String firstFrame) throws Exception {
+        return open(appliance, "?api_key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8), firstFrame);
+    }
+
+    private static WsClient open(TestAppliance appliance, String q, String firstFrame) throws Exception {
+        WsClient c = new WsClient();
         c.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create("ws://127.0.0.1:" + appliance.port + "/api/v1/connect" + q), c).get(20, TimeUnit.SECONDS);
+        if (firstFrame != null) {
+            c.socket.sendText(firstFrame, true).get(10, TimeUnit.SECONDS);
+        }
         // like a real client: a health.check every 2 s keeps the connection alive
         java.util.concurrent.ScheduledFuture<?>[] ping = new java.util.concurrent.ScheduledFuture<?>[1];
         ping[0] = PINGER.scheduleAtFixedRate(() -> {

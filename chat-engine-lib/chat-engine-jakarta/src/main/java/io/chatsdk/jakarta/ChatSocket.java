@@ -42,19 +42,49 @@ public class ChatSocket {
         return CDI.current().select(ChatApiContext.class).get();
     }
 
+    /** How long a connection that did not put its token in the URL has to send it in its first frame. */
+    static final java.time.Duration FIRST_FRAME_TIMEOUT = java.time.Duration.ofSeconds(5);
+    static final String PENDING = "io.chatsdk.jakarta.pending";
+    private static final java.util.concurrent.ScheduledExecutorService PENDING_TIMERS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "chatsdk-ws-first-frame");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * A connection authenticates with {@code authorization} in the URL, or, to keep the token out of URLs and access
+     * logs, with its first frame: {@code {"type": "authorization", "token": "..."}} within 5 s.
+     */
     @OnOpen
     public void open(Session session) {
+        if (param(session, "authorization") == null) {
+            session.setMaxTextMessageBufferSize(8 * 1024);
+            session.getUserProperties().put(PENDING, Boolean.TRUE);
+            PENDING_TIMERS.schedule(() -> {
+                if (session.getUserProperties().remove(PENDING) != null && session.isOpen()) {
+                    Connection.closeSession(session, Connection.UNAUTHENTICATED, "token_missing: send the token as the authorization "
+                            + "query parameter or in the first frame, {\"type\": \"authorization\", \"token\": ...}");
+                }
+            }, FIRST_FRAME_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        admit(session, param(session, "api_key"), param(session, "authorization"));
+    }
+
+    /** Authenticates a connection and hands it to the hub; closes it with a clear code when it may not connect. */
+    private void admit(Session session, String apiKey, String authorization) {
         ChatApiContext ctx = ctx();
         Caller caller;
         try {
-            caller = ctx.authenticator().authenticate(param(session, "api_key"), param(session, "authorization"));
+            caller = ctx.authenticator().authenticate(apiKey, authorization);
             if (caller.server()) {
                 throw new ApiException(403, "server_token", "connect with a user token; server tokens cannot open a connection");
             }
         } catch (ApiException e) {
             LOG.log(Level.INFO, "WebSocket authentication failed: " + e.code());
             ctx.engine().audit().recordLater(new AuditEntry(null, "anonymous", null, null, "auth.connect", "connection", null, null, null, false,
-                    e.code(), java.util.Map.of("api_key", String.valueOf(param(session, "api_key")))));
+                    e.code(), java.util.Map.of("api_key", String.valueOf(apiKey))));
             Connection.closeSession(session, e.status() == 401 ? Connection.UNAUTHENTICATED : Connection.FORBIDDEN, e.code() + ": " + e.getMessage());
             return;
         }
@@ -67,15 +97,42 @@ public class ChatSocket {
             return;
         }
         session.setMaxTextMessageBufferSize(64 * 1024);
-        Connection c = new Connection(UUID.randomUUID().toString(), caller, param(session, "authorization"), "true".equalsIgnoreCase(param(session, "presence")), session,
+        Connection c = new Connection(UUID.randomUUID().toString(), caller, authorization, "true".equalsIgnoreCase(param(session, "presence")), session,
                 ctx.hub().maxQueue(), ctx.clock().instant());
         session.getUserProperties().put(CONNECTION, c);
         ctx.hub().open(c);
     }
 
+    /** The first frame of a connection that did not authenticate in its URL: it must carry the token. */
+    private void firstFrame(Session session, String text) {
+        String token = null;
+        String apiKey = param(session, "api_key");
+        try {
+            JsonBody frame = ApiJson.read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 8 * 1024);
+            if ("authorization".equals(frame.string("type"))) {
+                frame.strict(java.util.Set.of("type", "token", "api_key"));
+                token = frame.string("token");
+                if (frame.has("api_key")) {
+                    apiKey = frame.string("api_key");
+                }
+            }
+        } catch (ApiException e) {
+            token = null;
+        }
+        if (token == null || token.isBlank()) {
+            Connection.closeSession(session, Connection.UNAUTHENTICATED,
+                    "token_missing: the first frame must be {\"type\": \"authorization\", \"token\": ...}");
+            return;
+        }
+        admit(session, apiKey, token);
+    }
+
     @OnMessage
     public void message(Session session, String text) {
         if (!(session.getUserProperties().get(CONNECTION) instanceof Connection c)) {
+            if (session.getUserProperties().remove(PENDING) != null) {
+                firstFrame(session, text);
+            }
             return;
         }
         ChatApiContext ctx = ctx();
