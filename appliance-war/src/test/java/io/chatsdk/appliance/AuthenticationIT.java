@@ -111,7 +111,8 @@ class AuthenticationIT {
         assertThat(unread(future).code()).isEqualTo("token_invalid");
         String nobody = sign(JWSAlgorithm.HS256, api.secret, new JWTClaimsSet.Builder().issueTime(new Date()).build());
         assertThat(unread(nobody).code()).isEqualTo("token_invalid");
-        String badUser = sign(JWSAlgorithm.HS256, api.secret, new JWTClaimsSet.Builder().claim("user_id", "no spaces allowed").build());
+        String badUser = sign(JWSAlgorithm.HS256, api.secret, new JWTClaimsSet.Builder().claim("user_id", "no spaces allowed")
+                .expirationTime(Date.from(now.plusSeconds(600))).build());
         assertThat(unread(badUser).code()).isEqualTo("token_invalid");
     }
 
@@ -140,14 +141,14 @@ class AuthenticationIT {
         Api.Res rotated = Api.operator(appliance, "POST", "/admin/api/apps/" + app.appId + "/rotate-secret", Map.of("grace_seconds", 600));
         String newSecret = (String) rotated.json().get("api_secret");
         assertThat(app.call("GET", "/unread", null, app.userToken("carol")).status()).as("old secret in grace").isEqualTo(200);
-        assertThat(app.call("GET", "/unread", null, Tokens.user(newSecret, "carol", Instant.now(), null)).status()).isEqualTo(200);
+        assertThat(app.call("GET", "/unread", null, Tokens.user(newSecret, "carol", Instant.now(), Instant.now().plusSeconds(600))).status()).isEqualTo(200);
         Api.operator(appliance, "POST", "/admin/api/apps/" + app.appId + "/rotate-secret", Map.of("grace_seconds", 0));
         assertThat(app.call("GET", "/unread", null, Tokens.user(newSecret, "carol", Instant.now(), null)).code()).isEqualTo("token_signature_invalid");
 
         String current = (String) Api.operator(appliance, "GET", "/admin/api/apps/" + app.appId + "/credentials", null).json().get("api_secret");
         Api.Res deactivated = new Api(appliance, app.appId, app.apiKey, current).asServer("POST", "/users/dave/deactivate", null);
         assertThat(deactivated.status()).isEqualTo(200);
-        assertThat(app.call("GET", "/unread", null, Tokens.user(current, "dave", Instant.now(), null)).code()).isEqualTo("user_deactivated");
+        assertThat(app.call("GET", "/unread", null, Tokens.user(current, "dave", Instant.now(), Instant.now().plusSeconds(600))).code()).isEqualTo("user_deactivated");
 
         Api.operator(appliance, "POST", "/admin/api/apps/" + app.appId + "/disable", null);
         Api.Res disabled = app.call("GET", "/unread", null, Tokens.user(current, "carol", Instant.now(), null));

@@ -216,4 +216,25 @@ class HardeningIT {
             receiver.stop(0);
         }
     }
+
+    @Test
+    void newAppsRefuseUserTokensThatNeverExpire() throws Exception {
+        Api fresh = Api.newApp(appliance, "hardening-exp");
+        fresh.users("eternal");
+        String forever = io.chatsdk.jakarta.Tokens.user(fresh.secret, "eternal", java.time.Instant.now(), null);
+        assertThat(fresh.call("GET", "/unread", null, forever).code()).isEqualTo("token_exp_missing");
+        try (WsClient c = WsClient.connect(appliance, fresh.apiKey, forever)) {
+            assertThat(c.closeCode(10)).isEqualTo(4401);
+            assertThat(c.closeReason).startsWith("token_exp_missing");
+        }
+        assertThat(fresh.call("GET", "/unread", null, fresh.userToken("eternal")).status()).isEqualTo(200);
+        assertThat(fresh.asServer("GET", "/channeltypes", null).status()).as("server tokens are not affected").isEqualTo(200);
+        // the operator may allow them again for an app whose backend cannot set exp yet
+        Api.Res policy = Api.operator(appliance, "POST", "/admin/api/apps/" + fresh.appId + "/token-policy", Map.of("require_exp", false));
+        assertThat(policy.obj("app")).containsEntry("require_token_expiry", false);
+        assertThat(fresh.call("GET", "/unread", null, forever).status()).isEqualTo(200);
+        assertThat(Api.operator(appliance, "POST", "/admin/api/apps/" + fresh.appId + "/token-policy", Map.of()).code()).isEqualTo("validation_error");
+        assertThat(Api.operator(appliance, "POST", "/admin/api/apps/" + fresh.appId + "/token-policy", Map.of("require_exp", "yes")).code())
+                .isEqualTo("validation_error");
+    }
 }

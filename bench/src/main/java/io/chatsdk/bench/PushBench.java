@@ -82,7 +82,7 @@ public final class PushBench {
                             "user_id", id), server);
                 }
                 put(appliance, "/api/v1/app/push_settings?api_key=" + apiKey, server, "{\"collapse_seconds\":0}");
-                String token = Tokens.user(secret, "sender", Instant.now(), null);
+                String token = Tokens.user(secret, "sender", Instant.now(), Instant.now().plus(java.time.Duration.ofHours(6)));
                 String path = "/api/v1/channels/messaging/push-bench/message?api_key=" + apiKey;
 
                 int before = fcm.received().size();

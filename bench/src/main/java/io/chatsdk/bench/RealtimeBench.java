@@ -227,7 +227,7 @@ public final class RealtimeBench {
 
     private String chatUrl(String user) {
         return wsBase + "/api/v1/connect?api_key=" + apiKey + "&authorization="
-                + URLEncoder.encode(Tokens.user(secret, user, Instant.now(), null), StandardCharsets.UTF_8);
+                + URLEncoder.encode(Tokens.user(secret, user, Instant.now(), Instant.now().plus(java.time.Duration.ofHours(6))), StandardCharsets.UTF_8);
     }
 
     private WebSocket connect(String url, java.util.function.Consumer<String> onText) throws Exception {

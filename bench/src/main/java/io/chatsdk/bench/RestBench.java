@@ -65,7 +65,7 @@ public final class RestBench {
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < 32; i++) {
                 users.put("u" + i, Map.of("name", "User " + i));
-                tokens.add(Tokens.user(secret, "u" + i, Instant.now(), null));
+                tokens.add(Tokens.user(secret, "u" + i, Instant.now(), Instant.now().plus(java.time.Duration.ofHours(6))));
             }
             appliance.post("/api/v1/users?api_key=" + apiKey, Map.of("users", users), server);
             int round = 0;

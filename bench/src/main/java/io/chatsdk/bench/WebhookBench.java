@@ -50,7 +50,7 @@ public final class WebhookBench {
             appliance.post("/api/v1/channels/messaging/hooks/query?api_key=" + apiKey, Map.of("data", Map.of("members", List.of("a", "b"),
                     "created_by_id", "a")), server);
             String sendPath = "/api/v1/channels/messaging/hooks/message?api_key=" + apiKey;
-            String token = Tokens.user(secret, "a", Instant.now(), null);
+            String token = Tokens.user(secret, "a", Instant.now(), Instant.now().plus(java.time.Duration.ofHours(6)));
 
             // warm-up and baseline: sends with no webhook configured
             send(appliance, sendPath, token, 200);
@@ -146,7 +146,7 @@ public final class WebhookBench {
             String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
             put(appliance, "/api/v1/app/webhooks?api_key=" + apiKey, server, "{\"webhooks\":[{\"url\":\"" + base + "/hook\",\"events\":[\"message.new\"]},"
                     + "{\"url\":\"" + base + "/slow\",\"events\":[\"message.new\"]}]}");
-            String token = Tokens.user(secret, "a", Instant.now(), null);
+            String token = Tokens.user(secret, "a", Instant.now(), Instant.now().plus(java.time.Duration.ofHours(6)));
             long start = System.nanoTime();
             send(appliance, "/api/v1/channels/messaging/slow/message?api_key=" + apiKey, token, n);
             long deadline = System.nanoTime() + 300_000_000_000L;

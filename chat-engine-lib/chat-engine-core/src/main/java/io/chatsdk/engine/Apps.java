@@ -47,6 +47,8 @@ public final class Apps {
             seeder.seed(tx, id, now);
             // card numbers are masked from the first message on; an operator may choose otherwise
             io.chatsdk.engine.internal.AppSettings.put(tx, id, "redaction", io.chatsdk.engine.redact.RedactionSettings.NEW_APP.toMap());
+            // a user token without exp would be valid for ever: new apps refuse them
+            io.chatsdk.engine.internal.AppSettings.put(tx, id, REQUIRE_TOKEN_EXPIRY, true);
             return new AppCredentials(id, apiKey, secret);
         });
     }
@@ -121,6 +123,23 @@ public final class Apps {
     }
 
     /** Rejects every token of the app issued before {@code before} (GetStream's {@code revoke_tokens_issued_before}). */
+    /** The app setting that makes user tokens without {@code exp} invalid (true for apps made since 2026-12-03). */
+    public static final String REQUIRE_TOKEN_EXPIRY = "require_token_expiry";
+
+    /** Whether the app refuses user tokens without {@code exp}. */
+    public static boolean requiresTokenExpiry(App app) {
+        return Boolean.TRUE.equals(app.settings().get(REQUIRE_TOKEN_EXPIRY));
+    }
+
+    /** Makes the app refuse (or accept again) user tokens without {@code exp}; server tokens are not affected. */
+    public App setRequireTokenExpiry(AppId id, boolean required) {
+        ctx.db().inTransaction(tx -> {
+            io.chatsdk.engine.internal.AppSettings.put(tx, id, REQUIRE_TOKEN_EXPIRY, required);
+            return null;
+        });
+        return get(id);
+    }
+
     public App revokeTokensIssuedBefore(AppId id, Instant before) {
         Instant now = ctx.now();
         return ctx.db().inTransaction(tx -> {

@@ -99,6 +99,20 @@ public class AppsAdminResource {
                 "previous_secret_valid_until", Instant.now().plus(g).toString()));
     }
 
+    /** {@code {"require_exp": true}}: whether the app refuses user tokens without {@code exp} (new apps do). */
+    @POST
+    @Path("{id}/token-policy")
+    public Response tokenPolicy(@PathParam("id") String id, InputStream in) {
+        JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("require_exp"));
+        Boolean required = body.bool("require_exp");
+        if (required == null) {
+            throw ApiException.badRequest("validation_error", "require_exp: is required (true or false)", "require_exp");
+        }
+        App app = ctx.engine().apps().setRequireTokenExpiry(AppId.parse(id), required);
+        ctx.apps().invalidate(app.apiKey());
+        return ApiJson.ok(Map.of("app", wire(app)));
+    }
+
     /** {@code {"before": "2026-01-01T00:00:00Z"}} (default: now): rejects every token of the app issued before. */
     @POST
     @Path("{id}/revoke-tokens")
@@ -121,6 +135,7 @@ public class AppsAdminResource {
         m.put("name", a.name());
         m.put("api_key", a.apiKey());
         m.put("disabled", a.disabled());
+        m.put("require_token_expiry", io.chatsdk.engine.Apps.requiresTokenExpiry(a));
         if (a.revokeTokensIssuedBefore() != null) {
             m.put("revoke_tokens_issued_before", a.revokeTokensIssuedBefore().toString());
         }

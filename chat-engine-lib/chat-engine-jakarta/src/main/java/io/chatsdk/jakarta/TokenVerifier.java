@@ -75,6 +75,9 @@ final class TokenVerifier {
             return new Verified(true, null, iat == null ? null : iat.toInstant());
         }
         if (userId instanceof String s && !s.isEmpty()) {
+            if (exp == null && io.chatsdk.engine.Apps.requiresTokenExpiry(app.app())) {
+                throw ApiException.unauthorized("token_exp_missing", "this app requires user tokens to expire: add an exp claim");
+            }
             return new Verified(false, s, iat == null ? null : iat.toInstant());
         }
         throw ApiException.unauthorized("token_invalid", "the token names neither a user (user_id) nor the server (server: true)");
