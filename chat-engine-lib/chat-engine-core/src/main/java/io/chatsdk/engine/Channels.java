@@ -111,7 +111,8 @@ public final class Channels {
             UUID pk = ctx.ids().next();
             boolean inserted = tx.update("insert into channel (pk, app_id, type, id, name, image, custom, created_by, config_overrides, "
                             + "distinct_key, member_count, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?) "
-                            + "on conflict (app_id, type, id) do nothing",
+                            // any unique conflict (the id, or a distinct channel's key) means another call created it first
+                            + "on conflict do nothing",
                     pk, app.value(), cid.type(), cid.id(), input.name(), input.image(), Json.write(orEmpty(input.custom())), creator,
                     Json.write(orEmpty(input.configOverrides())), distinctKey, members.size(), now, now) == 1;
             if (!inserted) {
