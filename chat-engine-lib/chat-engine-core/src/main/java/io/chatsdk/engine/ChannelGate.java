@@ -93,4 +93,16 @@ final class ChannelGate {
             throw new ChatException(ErrorCode.CHANNEL_FROZEN, "channel " + l.cid() + " is frozen");
         }
     }
+
+    /**
+     * Checks, in {@code tx}, that {@code userId} could send a message (or, with {@code reply}, a thread reply) to the
+     * channel now: not banned or deactivated, the permission, the channel not frozen.
+     */
+    static Loaded requireCanSend(Tx tx, AppId app, Actor actor, Cid cid, String userId, boolean reply, java.time.Instant now) {
+        Loaded l = load(tx, app, actor, cid, userId, now);
+        requireActiveAuthor(l, userId);
+        l.require(reply ? Permission.SEND_REPLY : Permission.SEND_MESSAGE);
+        requireNotFrozen(l);
+        return l;
+    }
 }

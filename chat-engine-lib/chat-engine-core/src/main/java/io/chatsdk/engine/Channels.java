@@ -173,13 +173,7 @@ public final class Channels {
     public void requireCanSend(Cid cid, String serverSideUserId) {
         String userId = ChannelGate.actingUser(actor, serverSideUserId);
         Instant now = ctx.now();
-        ctx.db().read(tx -> {
-            ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, userId, now);
-            ChannelGate.requireActiveAuthor(l, userId);
-            l.require(Permission.SEND_MESSAGE);
-            ChannelGate.requireNotFrozen(l);
-            return null;
-        });
+        ctx.db().read(tx -> ChannelGate.requireCanSend(tx, app, actor, cid, userId, false, now));
     }
 
     /** Replaces name, image and custom data (GetStream's update channel). */

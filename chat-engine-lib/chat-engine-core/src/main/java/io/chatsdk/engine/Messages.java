@@ -98,13 +98,7 @@ public final class Messages {
         if (actor instanceof Actor.User && ctx.hook() != null && ctx.hook().configured(app)) {
             // only a message the user may send reaches the app's hook: otherwise anyone could make the appliance post content
             // to the hook for channels they cannot write to (the send transaction checks again, under its lock)
-            ctx.db().read(tx -> {
-                ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, author, ctx.now());
-                ChannelGate.requireActiveAuthor(l, author);
-                l.require(message.parentId() == null ? Permission.SEND_MESSAGE : Permission.SEND_REPLY);
-                ChannelGate.requireNotFrozen(l);
-                return null;
-            });
+            ctx.db().read(tx -> ChannelGate.requireCanSend(tx, app, actor, cid, author, message.parentId() != null, ctx.now()));
             // the app's hook sees what would be stored: redacted first (nothing unmasked leaves), then allow, modify or reject
             MessageContent asSent = new MessageContent(text, attachments, custom);
             MessageContent redacted = ctx.db().read(tx -> ctx.redactors().apply(tx, app, asSent));

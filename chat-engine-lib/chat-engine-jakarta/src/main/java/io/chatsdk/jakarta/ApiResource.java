@@ -49,6 +49,21 @@ abstract class ApiResource {
         }
     }
 
+    /** An RFC 3339 timestamp given as {@code value}, or null; {@code validation_error} naming {@code field} otherwise. */
+    static java.time.Instant instant(String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw ApiException.badRequest("validation_error", field + ": must be an RFC 3339 timestamp", field);
+        }
+        try {
+            return java.time.Instant.parse(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("validation_error", field + ": must be an RFC 3339 timestamp", field);
+        }
+    }
+
     static Cid cid(String type, String id) {
         return new Cid(type, id);
     }

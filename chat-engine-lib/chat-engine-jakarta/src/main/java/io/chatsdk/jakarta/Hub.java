@@ -205,11 +205,6 @@ final class Hub implements AutoCloseable {
         }
     }
 
-    /** How many channels have watchers on this node (for tests and metrics). */
-    int watchedChannels() {
-        return watchers.channels();
-    }
-
     /** The REST side of watching ({@code watch: true} with {@code connection_id}): only the connection's own user may. */
     void watch(Caller caller, String connectionId, Cid cid) {
         Connection c = connectionId == null ? null : byId.get(connectionId);

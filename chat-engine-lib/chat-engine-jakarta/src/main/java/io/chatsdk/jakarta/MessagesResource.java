@@ -58,6 +58,10 @@ public class MessagesResource extends ApiResource {
             "pinned_by_id", "shadowed", "html", "i18n", "status", "thread_participants", "quoted_message", "channel", "member", "command",
             "args", "before_message_send_failed");
 
+    /** Every field of an update that is not custom data. */
+    private static final Set<String> UPDATE_FIELDS = java.util.stream.Stream.of(MESSAGE_FIELDS, FIXED_FIELDS, DERIVED_FIELDS,
+            Set.of("pinned", "pin_expires")).flatMap(Set::stream).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /**
      * Full update: {@code {"message": {"text": ..., "attachments": [...], custom fields}}}, or the whole message object a
      * client holds (see {@link #FIXED_FIELDS} and {@link #DERIVED_FIELDS}); {@code pinned} and {@code pin_expires} pin
@@ -75,11 +79,7 @@ public class MessagesResource extends ApiResource {
             stored = app.messages().get(id);
             MessageFields.requireUnchanged(m, stored);
         }
-        Set<String> known = new java.util.HashSet<>(MESSAGE_FIELDS);
-        known.addAll(FIXED_FIELDS);
-        known.addAll(DERIVED_FIELDS);
-        known.addAll(Set.of("pinned", "pin_expires"));
-        Message updated = app.messages().update(id, m.string("text"), attachments(m), m.rest(known));
+        Message updated = app.messages().update(id, m.string("text"), attachments(m), m.rest(UPDATE_FIELDS));
         Boolean pinned = m.bool("pinned");
         if (pinned != null && pinned != stored.pinned()) {
             updated = pinned ? app.messages().pin(id, instant("message.pin_expires", m.asMap().get("pin_expires"))) : app.messages().unpin(id);
@@ -188,19 +188,5 @@ public class MessagesResource extends ApiResource {
     static List<String> mentions(JsonBody m) {
         List<String> ids = userIds(m, "mentioned_users", "id");
         return ids == null ? List.of() : ids;
-    }
-
-    private static Instant instant(String field, Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof String s)) {
-            throw ApiException.badRequest("validation_error", field + ": must be an RFC 3339 timestamp", field);
-        }
-        try {
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("validation_error", field + ": must be an RFC 3339 timestamp", field);
-        }
     }
 }

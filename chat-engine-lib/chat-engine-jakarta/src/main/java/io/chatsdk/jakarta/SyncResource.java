@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +51,7 @@ public class SyncResource extends ApiResource {
             throw ApiException.badRequest("validation_error", "channels: give either channels (cid to last seq) or channel_cids (a list), not both",
                     body.has("channels") ? "channel_cids" : "channels");
         }
-        Instant lastSyncAt = lastSyncAt(body);
+        Instant lastSyncAt = instant("last_sync_at", body.asMap().get("last_sync_at"));
         boolean watch = body.bool("watch", false);
         String connectionId = body.has("connection_id") ? body.string("connection_id") : connectionIdParam;
         if (watch && connectionId == null) {
@@ -109,17 +108,6 @@ public class SyncResource extends ApiResource {
             }
         }
         return ApiJson.ok(out);
-    }
-
-    private static Instant lastSyncAt(JsonBody body) {
-        if (!body.has("last_sync_at")) {
-            return null;
-        }
-        try {
-            return Instant.parse(body.string("last_sync_at"));
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("validation_error", "last_sync_at: must be an RFC 3339 timestamp", "last_sync_at");
-        }
     }
 
     /** A sync event in the shape the WebSocket delivers. */

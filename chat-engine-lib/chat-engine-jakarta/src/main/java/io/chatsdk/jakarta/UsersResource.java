@@ -100,12 +100,8 @@ public class UsersResource extends ApiResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response revokeTokens(@PathParam("id") String id, InputStream in) {
         JsonBody body = body(in).strict(Set.of("before"));
-        java.time.Instant before;
-        try {
-            before = body.has("before") ? java.time.Instant.parse(body.string("before")) : ctx.clock().instant();
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.badRequest("validation_error", "before: must be an RFC 3339 timestamp", "before");
-        }
+        java.time.Instant given = instant("before", body.asMap().get("before"));
+        java.time.Instant before = given != null ? given : ctx.clock().instant();
         return ApiJson.ok(Map.of("user", Wire.user(caller().app().users().revokeTokensIssuedBefore(id, before))));
     }
 
