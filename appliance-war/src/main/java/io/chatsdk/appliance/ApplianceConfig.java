@@ -38,6 +38,12 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_JOB_WORKERS}</td><td>concurrent workers per job kind (webhooks, pushes) on each node, 1 to 64, default 4</td></tr>
  *   <tr><td>{@code CHATSDK_FCM_CREDENTIALS_DIR}</td><td>Firebase service-account key files, {@code <app id>.json}; default {@code data/fcm}</td></tr>
  *   <tr><td>{@code CHATSDK_FCM_ENDPOINT}</td><td>tests only: a loopback FCM stand-in ({@code http://127.0.0.1:port}) instead of Google</td></tr>
+ *   <tr><td>{@code CHATSDK_AUTH_FAILURES_PER_ADDRESS_PER_MINUTE}</td><td>failed authentications a client address may have a
+ *       minute before it is refused with 429 {@code too_many_auth_failures} (default 100)</td></tr>
+ *   <tr><td>{@code CHATSDK_AUTH_FAILURES_WINDOW_SECONDS}</td><td>failed authentications are counted this long, then
+ *       written as one audit record per address, app and reason (default 10)</td></tr>
+ *   <tr><td>{@code CHATSDK_TRUSTED_PROXIES}</td><td>IP addresses of reverse proxies, comma-separated: a request from one
+ *       is attributed to the client address in its {@code X-Forwarded-For} (default none)</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_MEMBERS}</td><td>Hazelcast members {@code host:port,...}; unset means one node, presence in memory</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
@@ -238,7 +244,12 @@ public class ApplianceConfig {
                 .withComplianceToken(complianceToken())
                 .withRateLimits(limits)
                 .withMaxQueuedEvents(config.getOptionalValue("chatsdk.ws.max-queued-events", Integer.class).orElse(1000))
-                .withIdleTimeout(java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.ws.idle-timeout-seconds", Integer.class).orElse(60)));
+                .withIdleTimeout(java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.ws.idle-timeout-seconds", Integer.class).orElse(60)))
+                .withAuthFailures(new ChatApiSettings.AuthFailurePolicy(
+                        config.getOptionalValue("chatsdk.auth-failures.per-address-per-minute", Integer.class).orElse(100),
+                        java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.auth-failures.window-seconds", Integer.class).orElse(10)),
+                        java.util.Set.copyOf(config.getOptionalValue("chatsdk.trusted-proxies", String.class).map(s -> java.util.Arrays.stream(s.split(","))
+                                .map(String::strip).filter(a -> !a.isEmpty()).toList()).orElse(java.util.List.of()))));
     }
 
     /** A random secret kept in {@code data/secrets.properties} (mode 600), made on first use. */

@@ -109,7 +109,8 @@ class ComplianceIT {
         assertThat(app.as("alice", "POST", "/channels/messaging/deal/message", Map.of("message", Map.of("text", "still audited"))).status())
                 .isEqualTo(201);
         // failures are audited without making the failing caller wait: the record lands just after the response
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        // counted over a window (10 s by default), then written as one record per address, app and reason
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> !compliance("GET", "/audit?action=auth.rejected", null).list("records").isEmpty());
         List<Map<String, Object>> rejected = compliance("GET", "/audit?action=auth.rejected", null).list("records");
         assertThat(rejected).isNotEmpty().allSatisfy(r -> assertThat(r).containsEntry("outcome", "failure").containsEntry("actor_type", "anonymous"));

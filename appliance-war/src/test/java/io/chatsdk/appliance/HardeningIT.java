@@ -51,6 +51,64 @@ class HardeningIT {
         assertThat(api.asServer("PATCH", "/channels/messaging/h1", Map.of("set", Map.of("frozen", false))).status()).isEqualTo(200);
     }
 
+    /**
+     * Item 2: a flood of forged tokens is counted into a few audit records rather than one per request, and once its
+     * address has spent its budget (100 a minute) it is refused with 429 before any work, while other addresses go on.
+     * The flood comes from an address of its own (127.0.0.77), so the shared appliance's other tests keep their budget.
+     */
+    @Test
+    void aFloodOfFailedAuthenticationsIsCountedAndItsAddressRefused() throws Exception {
+        String forged = api.userToken("ann") + "x";
+        int sent = 130;
+        List<Integer> statuses = new java.util.ArrayList<>();
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress("127.0.0.77", 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", appliance.port), 5000);
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < sent; i++) {
+                out.write(("POST /api/v1/channels/messaging/h1/query?api_key=" + api.apiKey + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: " + forged + "\r\nUser-Agent: flood/1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.flush();
+                statuses.add(readResponse(in));
+            }
+        }
+        assertThat(statuses.subList(0, 100)).containsOnly(401);
+        assertThat(statuses.subList(100, sent)).containsOnly(429);
+        // loopback, another address, is not refused
+        assertThat(api.as("ann", "POST", "/channels/messaging/h1/query", Map.of()).status()).isEqualTo(200);
+        Api.Res refused = Api.send(appliance, "POST", "/api/v1/channels/messaging/h1/query?api_key=" + api.apiKey, "{}", "application/json",
+                Map.of("Authorization", forged, "X-Forwarded-For", "127.0.0.77"));
+        assertThat(refused.status()).as("X-Forwarded-For from an untrusted peer is not believed").isEqualTo(401);
+        // every failure is in the app's chain, as a handful of counted records (one per 2 s window here)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<Map<String, Object>> records = Api.operator(appliance, "GET", "/admin/api/apps/" + api.appId
+                    + "/compliance/audit?action=auth.rejected&limit=1000", null).list("records").stream()
+                    .filter(r -> "127.0.0.77".equals(r.get("ip"))).toList();
+            @SuppressWarnings("unchecked")
+            long counted = records.stream().mapToLong(r -> Long.parseLong((String) ((Map<String, Object>) r.get("details")).get("count"))).sum();
+            assertThat(counted).isEqualTo(sent);
+            assertThat(records).hasSizeLessThanOrEqualTo(8).extracting(r -> r.get("reason")).containsOnly("token_signature_invalid", "too_many_auth_failures");
+        });
+    }
+
+    /** The status of one HTTP/1.1 response, whose body is read and discarded. */
+    private static int readResponse(java.io.BufferedReader in) throws java.io.IOException {
+        String status = in.readLine();
+        int length = 0;
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        for (int i = 0; i < length; i++) {
+            in.read();
+        }
+        return Integer.parseInt(status.split(" ")[1]);
+    }
+
     @Test
     void onlyTheServerOverridesAChannelsConfig() throws Exception {
         Map<String, Object> overrides = Map.of("config_overrides", Map.of("reactions", true));

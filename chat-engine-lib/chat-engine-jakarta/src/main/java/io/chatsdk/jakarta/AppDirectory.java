@@ -1,5 +1,7 @@
 package io.chatsdk.jakarta;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.model.App;
@@ -7,13 +9,13 @@ import io.chatsdk.engine.model.App;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves API keys to apps and their current (and, during a rotation, previous) secrets, caching each for a short
- * time so that a request does not decrypt the secret every time. Thread-safe.
+ * time so that a request does not decrypt the secret every time. A key that names no app is remembered as unknown for
+ * the same time, so a flood of made-up keys costs one query per key, not per request. Both caches are bounded and
+ * forget the least used entries first, never everything at once. Thread-safe.
  */
 final class AppDirectory {
     /** What authentication needs to know about an app. The secrets never leave this package. */
@@ -24,44 +26,61 @@ final class AppDirectory {
         }
     }
 
-    private final ChatEngine engine;
+    /** Where apps are looked up: the engine, or a test's stand-in. */
+    interface Source {
+        /** The app of a key with its secrets, loaded at {@code now}; empty when no app has that key. */
+        Optional<Entry> load(String apiKey, Instant now);
+    }
+
+    private final Source source;
     private final Duration ttl;
     private final Clock clock;
-    private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
+    private final Cache<String, Entry> byKey = Caffeine.newBuilder().maximumSize(10_000).build();
+    /** Keys that named no app, with the time they were looked up. */
+    private final Cache<String, Instant> unknown = Caffeine.newBuilder().maximumSize(100_000).build();
 
     AppDirectory(ChatEngine engine, Duration ttl, Clock clock) {
-        this.engine = engine;
+        this((apiKey, now) -> engine.apps().findByApiKey(apiKey).map(app -> {
+            AppId id = app.id();
+            return new Entry(app, engine.apps().credentials(id).apiSecret(), engine.apps().previousSecret(id).orElse(null), now);
+        }), ttl, clock);
+    }
+
+    AppDirectory(Source source, Duration ttl, Clock clock) {
+        this.source = source;
         this.ttl = ttl;
         this.clock = clock;
     }
 
     Optional<Entry> byApiKey(String apiKey) {
         Instant now = clock.instant();
-        Entry cached = byKey.get(apiKey);
+        Entry cached = byKey.getIfPresent(apiKey);
         if (cached != null && cached.loadedAt().plus(ttl).isAfter(now)) {
             return Optional.of(cached);
         }
-        Optional<App> app = engine.apps().findByApiKey(apiKey);
-        if (app.isEmpty()) {
-            byKey.remove(apiKey);
+        Instant missed = unknown.getIfPresent(apiKey);
+        if (missed != null && missed.plus(ttl).isAfter(now)) {
             return Optional.empty();
         }
-        AppId id = app.get().id();
-        Entry fresh = new Entry(app.get(), engine.apps().credentials(id).apiSecret(), engine.apps().previousSecret(id).orElse(null), now);
-        if (byKey.size() > 10_000) {
-            byKey.clear();
+        Optional<Entry> fresh = source.load(apiKey, now);
+        if (fresh.isEmpty()) {
+            byKey.invalidate(apiKey);
+            unknown.put(apiKey, now);
+            return Optional.empty();
         }
-        byKey.put(apiKey, fresh);
-        return Optional.of(fresh);
+        unknown.invalidate(apiKey);
+        byKey.put(apiKey, fresh.get());
+        return fresh;
     }
 
     /** The app of an API key if this node has it cached (however old); never asks the database. */
     Optional<Entry> cached(String apiKey) {
-        return Optional.ofNullable(byKey.get(apiKey));
+        return Optional.ofNullable(byKey.getIfPresent(apiKey));
     }
 
     /** Forgets an app at once (after a rotation, disable or revocation on this node). */
     void invalidate(String apiKey) {
-        byKey.remove(apiKey);
+        byKey.invalidate(apiKey);
+        unknown.invalidate(apiKey);
     }
 }

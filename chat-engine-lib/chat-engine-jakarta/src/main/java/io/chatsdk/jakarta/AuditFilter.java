@@ -41,7 +41,10 @@ import java.util.regex.Pattern;
  * is queued without waiting and retried until the database takes it, so an outage does not slow failing calls.
  */
 public abstract class AuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
-    private static final String REMOTE = "io.chatsdk.jakarta.remote-address";
+    /** The client's address (see {@link AuthFailures#clientAddress}), noted before authentication. */
+    static final String REMOTE = "io.chatsdk.jakarta.remote-address";
+    /** Set when the request was refused because its address spent its failure budget. */
+    static final String THROTTLED = "io.chatsdk.jakarta.auth-throttled";
     private static final String METHOD = "io.chatsdk.jakarta.resource-method";
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
     private static final Pattern CODE = Pattern.compile("\"code\":\"([a-z_]{1,64})\"");
@@ -63,7 +66,8 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
     public void filter(ContainerRequestContext request) {
         request.setProperty(METHOD, resourceInfo.getResourceMethod());
         try {
-            request.setProperty(REMOTE, servletRequest.getRemoteAddr());
+            request.setProperty(REMOTE, AuthFailures.clientAddress(servletRequest.getRemoteAddr(), request.getHeaderString("X-Forwarded-For"),
+                    ctx.settings().authFailures().trustedProxies()));
         } catch (RuntimeException e) {
             // not running on a servlet container: the address stays unknown
         }
@@ -74,7 +78,7 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         Object role = request.getProperty(OperatorFilter.ROLE);
         Caller caller = request.getProperty(Caller.ATTRIBUTE) instanceof Caller c ? c : null;
         int status = response.getStatus();
-        boolean authRejected = status == 401 || (caller == null && role == null && status == 403);
+        boolean authRejected = status == 401 || (caller == null && role == null && status == 403) || request.getProperty(THROTTLED) != null;
         boolean mutation = !READS.contains(request.getMethod());
         boolean operatorApi = role != null || request.getUriInfo().getPath().startsWith("apps") && caller == null && authRejected;
         if (!(mutation || authRejected || role != null)) {
@@ -111,6 +115,11 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
             details.put("api_key", truncate(apiKey, 64));   // a public identifier, like a user name; never the secret
         }
         String ua = request.getHeaderString("User-Agent");
+        if (authRejected) {
+            // counted, and written once a window per address, app and reason: a flood cannot fill the log (issue #14)
+            ctx.authFailures().failed((String) request.getProperty(REMOTE), app, action, problemCode(response), ua == null ? null : truncate(ua, 300), details);
+            return;
+        }
         boolean success = status < 400;
         AuditEntry entry = new AuditEntry(app, actorType, actorId, caller == null || caller.server() ? null : "user", action,
                 resourceType, resourceId, (String) request.getProperty(REMOTE), ua == null ? null : truncate(ua, 300),

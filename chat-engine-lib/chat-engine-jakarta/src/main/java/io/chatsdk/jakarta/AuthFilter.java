@@ -41,6 +41,10 @@ public class AuthFilter implements ContainerRequestFilter, ContainerResponseFilt
         if (method == null) {
             return; // no matching resource: JAX-RS answers 404/405, mapped to problem+json
         }
+        if (!ctx.authFailures().allowed((String) request.getProperty(AuditFilter.REMOTE))) {
+            request.setProperty(AuditFilter.THROTTLED, Boolean.TRUE);
+            throw tooManyFailures();
+        }
         Caller caller;
         try {
             caller = authenticate(request);
@@ -59,6 +63,11 @@ public class AuthFilter implements ContainerRequestFilter, ContainerResponseFilt
                 request.setProperty(OUTCOME, outcome);
             }
         }
+    }
+
+    /** 429 for an address that spent its budget of failed authentications; it refills at the same rate a minute. */
+    static ApiException tooManyFailures() {
+        return new ApiException(429, "too_many_auth_failures", "too many failed authentications from this address; retry in a minute");
     }
 
     private Caller authenticate(ContainerRequestContext request) {

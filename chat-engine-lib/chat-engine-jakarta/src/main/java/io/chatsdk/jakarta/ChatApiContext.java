@@ -42,6 +42,7 @@ public class ChatApiContext {
     private TokenVerifier tokens;
     private RateLimiter rateLimiter;
     private Authenticator authenticator;
+    private AuthFailures authFailures;
     private Hub hub;
     private final Clock clock = Clock.systemUTC();
 
@@ -53,6 +54,7 @@ public class ChatApiContext {
         ProxyManager<String> store = rateLimitStore.isResolvable() ? rateLimitStore.get() : null;
         rateLimiter = new RateLimiter(settings.rateLimits(), clock, store);
         authenticator = new Authenticator(this);
+        authFailures = new AuthFailures(settings.authFailures(), clock, e -> engine.audit().recordLater(e));
     }
 
     public ChatEngine engine() {
@@ -87,6 +89,11 @@ public class ChatApiContext {
         if (hub != null) {
             hub.close();
         }
+        authFailures.close();
+    }
+
+    AuthFailures authFailures() {
+        return authFailures;
     }
 
     Authenticator authenticator() {

@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param idleTimeout      a WebSocket that sends nothing for this long is closed (default 60 s)
  * @param complianceToken  bearer token of the compliance role: the operator API's compliance endpoints only (audit
  *                         log, legal holds, retention, exports, data subject requests); null disables the role
+ * @param authFailures     what failed authentications may cost: a budget per client address, the window in which they
+ *                         are counted into one audit record, and the proxies whose {@code X-Forwarded-For} is believed
  */
 public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits rateLimits, Duration credentialsCache, Duration clockSkew,
-                              int maxQueuedEvents, Duration idleTimeout, String complianceToken) {
+                              int maxQueuedEvents, Duration idleTimeout, String complianceToken, AuthFailurePolicy authFailures) {
 
     public ChatApiSettings {
         if (maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
@@ -40,6 +42,7 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
         Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(credentialsCache, "credentialsCache");
         Objects.requireNonNull(clockSkew, "clockSkew");
+        Objects.requireNonNull(authFailures, "authFailures");
         if (idleTimeout == null || idleTimeout.compareTo(Duration.ofSeconds(2)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("idleTimeout must be between 2 s and 1 h, was " + idleTimeout);
         }
@@ -49,38 +52,43 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
     }
 
     public static ChatApiSettings defaults() {
-        return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000, Duration.ofSeconds(60), null);
+        return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000, Duration.ofSeconds(60), null,
+                AuthFailurePolicy.defaults());
     }
 
     public ChatApiSettings withMaxBodyBytes(int bytes) {
-        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken);
+        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures);
     }
 
     public ChatApiSettings withOperatorToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken);
+        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures);
     }
 
     public ChatApiSettings withComplianceToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, token);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, token, authFailures);
     }
 
     public ChatApiSettings withRateLimits(RateLimits limits) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures);
     }
 
     public ChatApiSettings withMaxQueuedEvents(int events) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout, complianceToken);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout, complianceToken, authFailures);
     }
 
     public ChatApiSettings withIdleTimeout(Duration timeout) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout, complianceToken);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout, complianceToken, authFailures);
+    }
+
+    public ChatApiSettings withAuthFailures(AuthFailurePolicy policy) {
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, policy);
     }
 
     @Override
     public String toString() {
         return "ChatApiSettings[maxBodyBytes=" + maxBodyBytes + ", operatorToken=" + (operatorToken == null ? "none" : "****") + ", complianceToken=" + (complianceToken == null ? "none" : "****")
                 + ", rateLimits=" + rateLimits + ", credentialsCache=" + credentialsCache + ", clockSkew=" + clockSkew
-                + ", maxQueuedEvents=" + maxQueuedEvents + ", idleTimeout=" + idleTimeout + "]";
+                + ", maxQueuedEvents=" + maxQueuedEvents + ", idleTimeout=" + idleTimeout + ", authFailures=" + authFailures + "]";
     }
 
     /**
@@ -130,6 +138,47 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
             if (perApp < 1 || perUser < 1) {
                 throw new IllegalArgumentException("rate limits must be at least 1 per minute");
             }
+        }
+    }
+
+    /**
+     * Failed authentications (a forged or expired token, an unknown API key, a bad operator token) from one client
+     * address are counted, not recorded one by one: each window's failures of one address, app, action and reason
+     * become one audit record with a count. An address that failed {@code perAddressPerMinute} times in a row is refused
+     * with 429 {@code too_many_auth_failures}, before any work, until its budget refills (that many a minute).
+     *
+     * @param perAddressPerMinute failures an address may have per minute before it is refused (at least 1)
+     * @param window              how long failures are counted before their record is written (1 s to 10 min)
+     * @param trustedProxies      addresses of reverse proxies; a request from one of them is attributed to the last
+     *                            address in its {@code X-Forwarded-For} that is not itself a trusted proxy
+     */
+    public record AuthFailurePolicy(int perAddressPerMinute, Duration window, java.util.Set<String> trustedProxies) {
+        public AuthFailurePolicy {
+            if (perAddressPerMinute < 1) {
+                throw new IllegalArgumentException("perAddressPerMinute must be at least 1, was " + perAddressPerMinute);
+            }
+            if (window == null || window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("window must be between 1 s and 10 min, was " + window);
+            }
+            trustedProxies = trustedProxies.stream().map(AuthFailurePolicy::literal).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+
+        /** An IP address literal in its canonical form; never a DNS lookup. */
+        static String literal(String address) {
+            String a = address.strip();
+            if (!a.matches("[0-9A-Fa-f:.]{2,45}")) {
+                throw new IllegalArgumentException("a trusted proxy must be an IP address, was " + address);
+            }
+            try {
+                return java.net.InetAddress.getByName(a).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("a trusted proxy must be an IP address, was " + address, e);
+            }
+        }
+
+        /** 100 failures a minute per address, counted over 10 s, no trusted proxy. */
+        public static AuthFailurePolicy defaults() {
+            return new AuthFailurePolicy(100, Duration.ofSeconds(10), java.util.Set.of());
         }
     }
 }

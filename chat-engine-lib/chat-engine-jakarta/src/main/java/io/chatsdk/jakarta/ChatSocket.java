@@ -37,6 +37,7 @@ public class ChatSocket {
     private static final System.Logger LOG = System.getLogger(ChatSocket.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String CONNECTION = "io.chatsdk.jakarta.connection";
+    private static final String ADDRESS = "io.chatsdk.jakarta.address";
 
     private ChatApiContext ctx() {
         return CDI.current().select(ChatApiContext.class).get();
@@ -58,6 +59,14 @@ public class ChatSocket {
      */
     @OnOpen
     public void open(Session session) {
+        String address = remoteAddress(session);
+        session.getUserProperties().put(ADDRESS, address);
+        ChatApiContext ctx = ctx();
+        if (!ctx.authFailures().allowed(address)) {
+            ctx.authFailures().failed(address, null, "auth.connect", "too_many_auth_failures", null, java.util.Map.of());
+            Connection.closeSession(session, 4429, "too_many_auth_failures: too many failed authentications from this address; retry in a minute");
+            return;
+        }
         if (param(session, "authorization") == null) {
             session.setMaxTextMessageBufferSize(8 * 1024);
             session.getUserProperties().put(PENDING, Boolean.TRUE);
@@ -83,13 +92,15 @@ public class ChatSocket {
             }
         } catch (ApiException e) {
             LOG.log(Level.INFO, "WebSocket authentication failed: " + e.code());
-            ctx.engine().audit().recordLater(new AuditEntry(null, "anonymous", null, null, "auth.connect", "connection", null, null, null, false,
-                    e.code(), java.util.Map.of("api_key", String.valueOf(apiKey))));
+            // counted, and written once a window per address, app and reason (issue #14)
+            ctx.authFailures().failed((String) session.getUserProperties().get(ADDRESS), appOfKey(ctx, apiKey), "auth.connect", e.code(), null,
+                    apiKey == null ? java.util.Map.of() : java.util.Map.of("api_key", apiKey.length() > 64 ? apiKey.substring(0, 64) : apiKey));
             Connection.closeSession(session, e.status() == 401 ? Connection.UNAUTHENTICATED : Connection.FORBIDDEN, e.code() + ": " + e.getMessage());
             return;
         }
         try {
-            ctx.engine().audit().record(new AuditEntry(caller.appId(), "user", caller.userId(), "user", "auth.connect", "connection", null, null,
+            ctx.engine().audit().record(new AuditEntry(caller.appId(), "user", caller.userId(), "user", "auth.connect", "connection", null,
+                    (String) session.getUserProperties().get(ADDRESS),
                     null, true, null, java.util.Map.of()));
         } catch (ChatException e) {
             // a login that cannot be audited is not let in
@@ -192,6 +203,24 @@ public class ChatSocket {
     @OnError
     public void error(Session session, Throwable t) {
         LOG.log(Level.DEBUG, "WebSocket error: " + t.getClass().getName());
+    }
+
+    /**
+     * The peer's address. Jakarta WebSocket has no API for it; Tyrus (Payara's implementation) has
+     * {@code TyrusSession.getRemoteAddr()}. Elsewhere the address is unknown and failures share one budget.
+     */
+    private static String remoteAddress(Session session) {
+        try {
+            Object addr = session.getClass().getMethod("getRemoteAddr").invoke(session);
+            return addr instanceof String a ? a : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The app an API key names, if this node has it cached (a failing connect does not wait on the database). */
+    private static io.chatsdk.engine.AppId appOfKey(ChatApiContext ctx, String apiKey) {
+        return apiKey == null || apiKey.length() > 64 ? null : ctx.apps().cached(apiKey).map(e -> e.app().id()).orElse(null);
     }
 
     private static String param(Session session, String name) {

@@ -57,6 +57,9 @@ public final class ProblemMappers {
             if (e.status() == 401) {
                 return Response.fromResponse(r).header("WWW-Authenticate", "Bearer").build();
             }
+            if (e.status() == 429) {
+                return Response.fromResponse(r).header("Retry-After", "60").build();
+            }
             return r;
         }
     }

@@ -49,7 +49,11 @@ public final class AuditLog implements AutoCloseable {
     private final Db db;
     private final Clock clock;
     private final AuditSigner signer;
+    /** Records whose callers wait for them: successful requests. Nothing else goes in, so no flood can fill it. */
     private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>(50_000);
+    /** Records nobody waits for (failed requests, counted auth failures): written after {@link #queue}'s, dropped when full. */
+    private final BlockingDeque<Pending> later;
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     private final Thread writer;
     /** Chains whose head row exists (chains are never deleted), so the writer skips creating it. */
     private final java.util.Set<String> knownChains = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -64,6 +68,12 @@ public final class AuditLog implements AutoCloseable {
 
     /** {@code signer} (nullable) is the operator's checkpoint key, used by {@link #export(AuditQuery, OutputStream)}. */
     public AuditLog(Db db, Clock clock, AuditSigner signer) {
+        this(db, clock, signer, 10_000);
+    }
+
+    /** {@code laterCapacity}: how many {@link #recordLater} records may wait before new ones are dropped. */
+    AuditLog(Db db, Clock clock, AuditSigner signer, int laterCapacity) {
+        this.later = new LinkedBlockingDeque<>(laterCapacity);
         this.db = db;
         this.clock = clock;
         this.signer = signer;
@@ -96,17 +106,30 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Queues an entry without waiting: for events whose caller has already failed (a rejected token, a request that
-     * met a database outage), which must not wait on the database a second time. The writer keeps such entries and
-     * retries them, in order, until the database takes them; only a full queue (50,000 entries) drops one, with a
-     * warning. Returns the future record.
+     * met a database outage), which must not wait on the database a second time. Such entries have their own queue
+     * (10,000 entries), written after the records callers wait for, so that a flood of them cannot delay or refuse
+     * those. The writer retries them, in order, until the database takes them; a full queue drops new ones, counted
+     * in {@link #dropped()} and logged once per thousand. Returns the future record.
      */
     public CompletableFuture<AuditRecord> recordLater(AuditEntry entry) {
         CompletableFuture<AuditRecord> done = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(entry, done, false))) {
-            LOG.log(Level.WARNING, "audit queue full or closed: dropped a " + entry.action() + " record");
+        if (!running || !later.offer(new Pending(entry, done, false))) {
+            drop(entry);
             done.completeExceptionally(new ChatException(ErrorCode.UNAVAILABLE, "the audit log is not accepting records", null, null));
         }
         return done;
+    }
+
+    /** How many {@link #recordLater} records were dropped since start because their queue was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void drop(AuditEntry entry) {
+        long n = dropped.incrementAndGet();
+        if (n % 1000 == 1) {
+            LOG.log(Level.WARNING, "audit queue of unwaited records full: dropped a " + entry.action() + " record (" + n + " dropped since start)");
+        }
     }
 
     /** One page of a chain, oldest first. */
@@ -228,14 +251,21 @@ public final class AuditLog implements AutoCloseable {
     private void loop() {
         List<Pending> batch = new ArrayList<>(BATCH);
         int failures = 0;
-        while (running || !queue.isEmpty()) {
+        while (running || !queue.isEmpty() || !later.isEmpty()) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Pending first = queue.poll();
+                if (first == null) {
+                    first = later.poll();
+                }
+                if (first == null) {
+                    first = queue.poll(100, TimeUnit.MILLISECONDS);
+                }
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
+                later.drainTo(batch, BATCH - batch.size());
                 write(batch);
                 failures = 0;
             } catch (InterruptedException e) {
@@ -264,8 +294,8 @@ public final class AuditLog implements AutoCloseable {
                     }
                 }
                 for (int i = keep.size() - 1; i >= 0; i--) {
-                    if (!queue.offerFirst(keep.get(i))) {
-                        LOG.log(Level.WARNING, "audit queue full: dropped a " + keep.get(i).entry().action() + " record");
+                    if (!later.offerFirst(keep.get(i))) {
+                        drop(keep.get(i).entry());
                     }
                 }
                 if (!keep.isEmpty()) {

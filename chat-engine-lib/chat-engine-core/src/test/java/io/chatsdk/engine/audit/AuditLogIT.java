@@ -65,6 +65,27 @@ class AuditLogIT extends EngineTest {
         assertThat(v.checkpoints()).isEqualTo(1);
     }
 
+    /** Issue #14 item 2: records nobody waits for have their own queue; a flood of them cannot refuse or delay a waited one. */
+    @Test
+    void aFloodOfUnwaitedRecordsNeitherRefusesNorDelaysAWaitedOne() {
+        AppHandle flooded = fx.newApp(1);
+        AppHandle other = fx.newApp(1);
+        long droppedBefore = fx.engine.audit().dropped();
+        List<java.util.concurrent.CompletableFuture<AuditRecord>> junk = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            junk.add(fx.engine.audit().recordLater(new AuditEntry(flooded.id(), "anonymous", null, null, "auth.rejected", null, null,
+                    "198.51.100.1", null, false, "token_invalid", Map.of())));
+        }
+        long started = System.nanoTime();
+        AuditRecord r = fx.engine.audit().record(userAction(other, "u1", "message.send", "m1"));
+        assertThat(r.seq()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(fx.engine.audit().dropped() - droppedBefore).as("the full queue dropped the rest").isGreaterThan(0);
+        long refused = junk.stream().filter(java.util.concurrent.CompletableFuture::isCompletedExceptionally).count();
+        assertThat(refused).isEqualTo(fx.engine.audit().dropped() - droppedBefore);
+        junk.get(0).join();   // what was queued is written
+    }
+
     @Test
     void hostileValuesAreRecordedPrintableAndDoNotBlockTheLog() {
         AppHandle app = fx.newApp(1);

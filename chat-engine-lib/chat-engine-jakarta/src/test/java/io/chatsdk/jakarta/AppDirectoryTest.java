@@ -1,0 +1,77 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.model.App;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Issue #14 item 2: unknown API keys are cached as unknown, so a flood of made-up keys does not query per request. */
+class AppDirectoryTest {
+    static final class MovableClock extends Clock {
+        Instant now = Instant.parse("2026-12-03T10:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void anUnknownKeyCostsOneLookupPerCachePeriod() {
+        AtomicInteger lookups = new AtomicInteger();
+        MovableClock clock = new MovableClock();
+        AppDirectory apps = new AppDirectory((key, now) -> {
+            lookups.incrementAndGet();
+            return Optional.empty();
+        }, Duration.ofSeconds(10), clock);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(apps.byApiKey("made-up")).isEmpty();
+        }
+        assertThat(lookups).hasValue(1);
+        clock.now = clock.now.plusSeconds(11);
+        assertThat(apps.byApiKey("made-up")).isEmpty();
+        assertThat(lookups).hasValue(2);
+        apps.invalidate("made-up");
+        apps.byApiKey("made-up");
+        assertThat(lookups).hasValue(3);
+    }
+
+    @Test
+    void aKnownKeyIsCachedAndAFloodOfOthersDoesNotEvictItAllAtOnce() {
+        AtomicInteger lookups = new AtomicInteger();
+        App app = new App(AppId.parse("00000000-0000-0000-0000-0000000000b1"), "acme", "known", java.util.Map.of(), false, null, Instant.EPOCH, Instant.EPOCH, null);
+        AppDirectory apps = new AppDirectory((key, now) -> {
+            lookups.incrementAndGet();
+            return key.equals("known") ? Optional.of(new AppDirectory.Entry(app, "secret", null, now)) : Optional.empty();
+        }, Duration.ofMinutes(5), Clock.systemUTC());
+        assertThat(apps.byApiKey("known")).isPresent();
+        for (int i = 0; i < 20_000; i++) {
+            apps.byApiKey("made-up-" + i);
+            if (i % 100 == 0) {
+                apps.byApiKey("known");   // in use: a bounded cache keeps what is used
+            }
+        }
+        int before = lookups.get();
+        assertThat(apps.byApiKey("known")).isPresent();
+        assertThat(lookups.get()).as("the known key was still cached").isEqualTo(before);
+        assertThat(apps.cached("known")).isPresent();
+    }
+}
