@@ -84,6 +84,11 @@ public class ApplianceConfig {
         return generated("database-password", 24);
     }
 
+    /** The embedded PostgreSQL superuser's password (the schema owner's), generated on first start. */
+    public String databaseSuperuserPassword() {
+        return generated("database-superuser-password", 24);
+    }
+
     public Path keystore() {
         return config.getOptionalValue("chatsdk.keystore", String.class).filter(v -> !v.isBlank()).map(Path::of)
                 .orElseGet(() -> dataDir().resolve("keystore.p12")).toAbsolutePath();

@@ -47,7 +47,10 @@ public class Database {
         if (config.embedded()) {
             Path dir = config.dataDir().resolve("postgres");
             stopLeftover(dir);
+            String superPassword = config.databaseSuperuserPassword();
+            Path pwfile = config.dataDir().resolve("postgres.pwfile");
             try {
+                writeSecretFile(pwfile, superPassword);
                 embedded = EmbeddedPostgres.builder()
                         .setDataDirectory(dir)
                         .setCleanDataDirectory(false)
@@ -60,13 +63,25 @@ public class Database {
                         // the JVM inside Payara prefers IPv6, so zonky's readiness probe dials ::1
                         .setServerConfig("listen_addresses", "127.0.0.1,::1")
                         .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                        // no trust (issue #14 item 8): a new cluster's roles log in with scram-sha-256 passwords, the
+                        // superuser's from the pwfile (these two flags come after zonky's own -A trust, so they win)
+                        .setLocaleConfig("auth", "scram-sha-256")
+                        .setLocaleConfig("pwfile", pwfile.toString())
+                        .setConnectConfig("password", superPassword)
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage()
                         + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
+            } finally {
+                try {
+                    java.nio.file.Files.deleteIfExists(pwfile);
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "could not delete " + pwfile + ": " + e.getMessage());
+                }
             }
             shutdownHook = new Thread(this::stopEmbedded, "chatsdk-postgres-stop");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
+            requirePasswords(dir, superPassword);
             createRuntimeRole();
             hc.setJdbcUrl(embedded.getJdbcUrl(RUNTIME_ROLE, "postgres"));
             hc.setUsername(RUNTIME_ROLE);
@@ -78,6 +93,39 @@ public class Database {
             hc.setPassword(config.jdbcPassword());
         }
         pool = new HikariDataSource(hc);
+    }
+
+    /**
+     * A data directory made by an older appliance trusts every local connection. Give the superuser its password, then
+     * make every line of {@code pg_hba.conf} ask for scram-sha-256 and reload: from then on no local process connects
+     * without a password (the superuser's is in {@code secrets.properties}, mode 600, beside the data).
+     */
+    private void requirePasswords(Path dir, String superPassword) {
+        Path hba = dir.resolve("pg_hba.conf");
+        try {
+            String conf = java.nio.file.Files.readString(hba);
+            java.util.regex.Pattern trust = java.util.regex.Pattern.compile("(?m)^(?!\\s*#)(.*\\s)(trust|password|md5)\\s*$");
+            if (!trust.matcher(conf).find()) {
+                return;
+            }
+            try (var c = embedded.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+                // the password is generated (url-safe base64), never user input
+                s.execute("alter role postgres password '" + superPassword + "'");
+                java.nio.file.Files.writeString(hba, trust.matcher(conf).replaceAll("$1scram-sha-256"));
+                s.execute("select pg_reload_conf()");
+            }
+            LOG.log(Level.WARNING, "the embedded PostgreSQL in " + dir + " trusted local connections; it now asks every role for its password");
+        } catch (IOException | java.sql.SQLException e) {
+            throw new IllegalStateException("could not make the embedded PostgreSQL in " + dir + " ask for passwords: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a secret to a file only its owner may read. */
+    private static void writeSecretFile(Path file, String secret) throws IOException {
+        java.nio.file.Files.deleteIfExists(file);
+        java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(file, secret + "\n");
     }
 
     /** The embedded database's login role for the engine; it owns nothing and may not change the audit log. */

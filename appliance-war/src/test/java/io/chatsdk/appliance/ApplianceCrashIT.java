@@ -74,8 +74,15 @@ class ApplianceCrashIT {
             }
             node.kill();
             long killedAt = System.nanoTime();
+            // the data directory of an older appliance trusted local connections; the restart must end that (#14 item 8)
+            java.nio.file.Path hba = node.dataDir.resolve("postgres").resolve("pg_hba.conf");
+            java.nio.file.Files.writeString(hba, java.nio.file.Files.readString(hba).replace("scram-sha-256", "trust"));
             current[0] = node.restart();
             current[0].awaitReady(Duration.ofSeconds(180));
+            assertThat(java.nio.file.Files.readString(hba)).doesNotContainPattern("(?m)^[^#]*\\strust\\s*$");
+            int pgPort = Integer.parseInt(java.nio.file.Files.readAllLines(node.dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.sql.DriverManager.getConnection(
+                    "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "")).isInstanceOf(java.sql.SQLException.class);
             for (Future<?> f : senders) {
                 f.get(300, TimeUnit.SECONDS);
             }

@@ -202,7 +202,12 @@ class ComplianceIT {
             assertThatThrownBy(() -> s.execute("delete from audit_log")).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
             assertThatThrownBy(() -> s.execute("alter table audit_log disable trigger audit_log_append_only")).isInstanceOf(SQLException.class);
         }
-        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
+        // no local process gets in without a password (issue #14 item 8): the embedded cluster asks for scram-sha-256
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "")).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "postgres")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("password authentication failed");
+        assertThat(Files.readString(appliance.dataDir.resolve("postgres").resolve("pg_hba.conf"))).doesNotContainPattern("(?m)^[^#]*\\strust\\s*$");
+        try (Connection c = DriverManager.getConnection(url, "postgres", secrets.getProperty("database-superuser-password")); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.execute("delete from audit_log")).isInstanceOf(SQLException.class).hasMessageContaining("append-only");
         }
     }
