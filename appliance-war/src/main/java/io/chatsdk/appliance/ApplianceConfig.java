@@ -44,6 +44,10 @@ import java.util.Properties;
  *       written as one audit record per address, app and reason (default 10)</td></tr>
  *   <tr><td>{@code CHATSDK_TRUSTED_PROXIES}</td><td>IP addresses of reverse proxies, comma-separated: a request from one
  *       is attributed to the client address in its {@code X-Forwarded-For} (default none)</td></tr>
+ *   <tr><td>{@code CHATSDK_ARTEMIS_USER}, {@code CHATSDK_ARTEMIS_PASSWORD}</td><td>this node's broker login (default
+ *       {@code chatsdk} and a password generated into {@code secrets.properties}); the embedded broker accepts only it</td></tr>
+ *   <tr><td>{@code CHATSDK_CLUSTER_SECRET}</td><td>required with {@code CHATSDK_CLUSTER_MEMBERS}: the secret, the same
+ *       on every node, from which the Hazelcast cluster name is derived</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_MEMBERS}</td><td>Hazelcast members {@code host:port,...}; unset means one node, presence in memory</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
@@ -207,6 +211,31 @@ public class ApplianceConfig {
 
     public Optional<String> artemisUrl() {
         return config.getOptionalValue("chatsdk.artemis.url", String.class).filter(s -> !s.isBlank());
+    }
+
+    /**
+     * The user and password this node logs in to Artemis with: {@code CHATSDK_ARTEMIS_USER} (default {@code chatsdk})
+     * and {@code CHATSDK_ARTEMIS_PASSWORD}, generated into {@code secrets.properties} when unset (enough for the
+     * embedded broker of one node; nodes sharing a broker must all be given the same password).
+     */
+    public io.chatsdk.connectors.artemis.BrokerLogin artemisLogin() {
+        String user = config.getOptionalValue("chatsdk.artemis.user", String.class).filter(s -> !s.isBlank()).orElse("chatsdk");
+        String password = config.getOptionalValue("chatsdk.artemis.password", String.class).filter(s -> !s.isBlank())
+                .orElseGet(() -> generated("artemis-password", 24));
+        return new io.chatsdk.connectors.artemis.BrokerLogin(user, password);
+    }
+
+    /**
+     * The Hazelcast cluster's shared secret, {@code CHATSDK_CLUSTER_SECRET}: required with {@code CHATSDK_CLUSTER_MEMBERS},
+     * at least 16 characters; the cluster name members must share is derived from it.
+     */
+    public String clusterSecret() {
+        String secret = config.getOptionalValue("chatsdk.cluster.secret", String.class).filter(s -> !s.isBlank()).orElse(null);
+        if (secret == null || secret.length() < 16) {
+            throw new IllegalStateException("CHATSDK_CLUSTER_MEMBERS is set, so CHATSDK_CLUSTER_SECRET must be too (the same on every node, "
+                    + "at least 16 characters): a node without it cannot join the cluster");
+        }
+        return secret;
     }
 
     public String artemisAcceptor() {

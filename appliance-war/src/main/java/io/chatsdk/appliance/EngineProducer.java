@@ -48,11 +48,11 @@ public class EngineProducer {
     EventBus eventBus() {
         String url = config.artemisUrl().orElse(null);
         if (url == null) {
-            broker = ArtemisBroker.start(config.dataDir().resolve("artemis"), config.artemisAcceptor());
+            broker = ArtemisBroker.start(config.dataDir().resolve("artemis"), config.artemisAcceptor(), config.artemisLogin());
             url = ArtemisBroker.IN_VM;
         }
         brokerUrl = url;
-        return ArtemisEventBus.connect(url, "chatsdk.events");
+        return ArtemisEventBus.connect(url, "chatsdk.events", config.artemisLogin());
     }
 
     void closeBus(@Disposes EventBus bus) {
@@ -70,7 +70,8 @@ public class EngineProducer {
         if (members.isEmpty()) {
             return new InMemoryPresenceRegistry();
         }
-        return HazelcastPresenceRegistry.start(config.clusterName(), config.clusterHost(), config.clusterPort(), members);
+        return HazelcastPresenceRegistry.start(HazelcastPresenceRegistry.clusterName(config.clusterName(), config.clusterSecret()),
+                config.clusterHost(), config.clusterPort(), members);
     }
 
     void closePresence(@Disposes PresenceRegistry presence) {
@@ -101,7 +102,7 @@ public class EngineProducer {
                 .checkpointInterval(config.auditCheckpointInterval())
                 .retentionInterval(config.retentionInterval())
                 .eventBus(eventBus)
-                .jobQueue(jobs = io.chatsdk.connectors.artemis.ArtemisJobQueue.connect(brokerUrl, config.jobWorkers()))
+                .jobQueue(jobs = io.chatsdk.connectors.artemis.ArtemisJobQueue.connect(brokerUrl, config.jobWorkers(), config.artemisLogin()))
                 .presence(presence)
                 .pushGateways(pushGateways)
                 .httpSender(webhookSender())

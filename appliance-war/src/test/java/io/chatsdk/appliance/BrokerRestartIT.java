@@ -25,9 +25,10 @@ class BrokerRestartIT {
         Path base = Files.createDirectories(Path.of("target", "it-broker").toAbsolutePath());
         Path brokerDir = Files.createTempDirectory(base, "artemis-");
         String url = "tcp://127.0.0.1:" + TestAppliance.freePort();
-        ArtemisBroker broker = ArtemisBroker.start(brokerDir, url);
+        ArtemisBroker broker = ArtemisBroker.start(brokerDir, url, ClusterIT.BROKER_LOGIN);
         TestAppliance node = TestAppliance.start(Map.of("CHATSDK_OPERATOR_TOKEN", TestAppliance.OPERATOR_TOKEN, "CHATSDK_DEMO", "false",
-                "CHATSDK_RATE_LIMIT_ENABLED", "false", "CHATSDK_ARTEMIS_URL", url));
+                "CHATSDK_RATE_LIMIT_ENABLED", "false", "CHATSDK_ARTEMIS_URL", url,
+                "CHATSDK_ARTEMIS_USER", ClusterIT.BROKER_LOGIN.user(), "CHATSDK_ARTEMIS_PASSWORD", ClusterIT.BROKER_LOGIN.password()));
         try {
             node.awaitReady(Duration.ofSeconds(180));
             Api api = Api.newApp(node, "broker");
@@ -49,7 +50,7 @@ class BrokerRestartIT {
                     acknowledged.add(send(api, "during-" + i)); // accepted: PostgreSQL and the outbox hold them
                 }
                 long restarted = System.nanoTime();
-                broker = ArtemisBroker.start(brokerDir, url);
+                broker = ArtemisBroker.start(brokerDir, url, ClusterIT.BROKER_LOGIN);
                 for (int i = 0; i < 5; i++) {
                     acknowledged.add(send(api, "after-" + i));
                 }

@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * offline on the other, and a client that was on it recovers everything it missed by seq on the survivor.
  */
 class ClusterIT {
+    /** The shared broker's one user, which both nodes log in as. */
+    static final io.chatsdk.connectors.artemis.BrokerLogin BROKER_LOGIN = new io.chatsdk.connectors.artemis.BrokerLogin("chatsdk", "cluster-it-broker-password");
 
     @Test
     void twoNodesShareEventsTypingAndPresenceAndSurviveACrash() throws Exception {
@@ -31,7 +33,7 @@ class ClusterIT {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start();
-             ArtemisBroker broker = ArtemisBroker.start(Files.createTempDirectory(base, "artemis-"), artemisUrl)) {
+             ArtemisBroker broker = ArtemisBroker.start(Files.createTempDirectory(base, "artemis-"), artemisUrl, BROKER_LOGIN)) {
             Map<String, String> env = new HashMap<>(Map.of(
                     "CHATSDK_JDBC_URL", pg.getJdbcUrl("postgres", "postgres"),
                     "CHATSDK_MASTER_KEY", Base64.getEncoder().encodeToString(key),
@@ -41,6 +43,9 @@ class ClusterIT {
                     "CHATSDK_CLUSTER_NAME", "it-" + hzA,
                     "CHATSDK_DEMO", "false",
                     "CHATSDK_RATE_LIMIT_UNREAD_USER", "4"));
+            env.put("CHATSDK_ARTEMIS_USER", BROKER_LOGIN.user());
+            env.put("CHATSDK_ARTEMIS_PASSWORD", BROKER_LOGIN.password());
+            env.put("CHATSDK_CLUSTER_SECRET", "cluster-it-secret-0123456789");
             env.put("CHATSDK_CLUSTER_PORT", String.valueOf(hzA));
             TestAppliance a = TestAppliance.start(env);
             env.put("CHATSDK_CLUSTER_PORT", String.valueOf(hzB));

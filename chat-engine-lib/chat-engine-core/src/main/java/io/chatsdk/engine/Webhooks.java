@@ -35,6 +35,7 @@ import java.util.Set;
  */
 public final class Webhooks {
     public static final String KIND = "webhook";
+    private static final System.Logger LOG = System.getLogger(Webhooks.class.getName());
     private static final String PURPOSE = "webhook";
     static final int MAX_ENDPOINTS = 10;
     private final EngineContext ctx;
@@ -123,17 +124,35 @@ public final class Webhooks {
         }
     }
 
-    /** The event of a job as it is POSTed; null when the app's keys were destroyed since (the job is dropped). */
+    /**
+     * The event of a job as it is POSTed; null when the app's keys were destroyed since, or when the job is not one
+     * this engine sealed (the job is dropped either way).
+     */
     private static byte[] openEvent(EngineContext ctx, AppId appId, Job job, Map<String, Object> p) {
-        if (p.get("event") instanceof Map<?, ?> legacy) {
-            return Json.write(legacy).getBytes(StandardCharsets.UTF_8);   // queued by a version that did not seal jobs
+        // Only what this engine sealed is sent (issue #14 item 7): the event under the app's key, bound to the job id,
+        // and the id bound to the URL. A job written by someone else on the broker, in clear or with another app's id
+        // or another endpoint, would otherwise be signed with the app's secret and POSTed wherever it says.
+        if (!(p.get("event") instanceof String text) || !(p.get("key_version") instanceof Number number)
+                || !(p.get("url") instanceof String url) || !boundToEndpoint(job.id(), url)) {
+            LOG.log(System.Logger.Level.WARNING, "refused webhook job " + job.id() + ": it is not sealed for its app and endpoint");
+            return null;
         }
-        byte[] sealed = Base64.getDecoder().decode((String) p.get("event"));
-        int version = ((Number) p.get("key_version")).intValue();
+        byte[] sealed;
+        try {
+            sealed = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "refused webhook job " + job.id() + ": its event is not base64");
+            return null;
+        }
+        int version = number.intValue();
         try {
             return ctx.db().read(tx -> tx.keys().open(tx, appId, PURPOSE, job.id(), version, sealed));
         } catch (ChatException e) {
             if (e.code() == ErrorCode.CONTENT_ERASED) {
+                return null;
+            }
+            if (e.code() != ErrorCode.UNAVAILABLE) {
+                LOG.log(System.Logger.Level.WARNING, "refused webhook job " + job.id() + ": its event does not open under the app's key (" + e.code().code() + ")");
                 return null;
             }
             throw e;
@@ -143,7 +162,13 @@ public final class Webhooks {
     /** Delivers one webhook job; a non-2xx answer or a failure throws, so the queue tries again. */
     static void deliver(EngineContext ctx, Apps apps, HttpSender sender, EndpointBreakers breakers, Job job, int attempt) throws Exception {
         Map<String, Object> p = Json.readMap(job.payload());
-        AppId appId = AppId.parse((String) p.get("app_id"));
+        AppId appId;
+        try {
+            appId = AppId.parse((String) p.get("app_id"));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "refused webhook job " + job.id() + ": it names no app");
+            return;
+        }
         byte[] body = openEvent(ctx, appId, job, p);
         if (body == null) {
             return;   // crypto-shredded: the content is gone for good, and so is this delivery
@@ -190,6 +215,11 @@ public final class Webhooks {
     /** The retries of webhook deliveries: 6 attempts over about half a minute. */
     static RetryPolicy policy() {
         return RetryPolicy.defaults();
+    }
+
+    /** Whether a job id is one {@link #enqueue} made for {@code url}: the event's id, a dash, the URL's short hash. */
+    static boolean boundToEndpoint(String jobId, String url) {
+        return jobId.endsWith("-" + shortHash(url));
     }
 
     private static String shortHash(String s) {

@@ -216,10 +216,23 @@ class WebhooksIT {
         assertThat(deliveries.get(0).get("body")).contains("canary-in-the-queue");
         assertThat(queued).isNotEmpty().noneMatch(p -> p.contains("canary-in-the-queue"));
 
-        // a job queued by an earlier version (event in clear) is still delivered
-        engine.jobs().submit(new io.chatsdk.engine.spi.Job(Webhooks.KIND, "legacy-" + app.id(), io.chatsdk.engine.internal.Json.write(
-                Map.of("app_id", app.id().toString(), "url", url.toString(), "event", Map.of("type", "message.new", "legacy", true)))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.stream().anyMatch(d -> d.get("body").contains("\"legacy\":true")));
+        // issue #14 item 7: whoever can write to the broker cannot have a job of their own signed and sent. A job with
+        // the event in clear (as versions before sealing queued them) and one that claims another app's id for a sealed
+        // event are dropped without a request; a sealed job's id names its endpoint, so it cannot be moved to another
+        String sealedJob = queued.get(0);
+        String jobId = deliveries.get(0).get("id");
+        deliveries.clear();
+        outcomes.clear();
+        String suffix = "-" + shortHashOf(url.toString());
+        engine.jobs().submit(new io.chatsdk.engine.spi.Job(Webhooks.KIND, "forged-1" + suffix, io.chatsdk.engine.internal.Json.write(
+                Map.of("app_id", app.id().toString(), "url", url.toString(), "event", Map.of("type", "message.new", "forged", true)))));
+        AppCredentials other = engine.apps().create("other hooks");
+        engine.jobs().submit(new io.chatsdk.engine.spi.Job(Webhooks.KIND, "forged-2" + suffix, sealedJob.replace(app.id().toString(), other.appId().toString())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.stream().filter(o -> o.startsWith("forged-")).count() >= 2);
+        assertThat(outcomes).allMatch(o -> o.endsWith(" done"));
+        assertThat(deliveries).as("nothing forged was sent").isEmpty();
+        assertThat(Webhooks.boundToEndpoint(jobId, url.toString())).isTrue();
+        assertThat(Webhooks.boundToEndpoint(jobId, url + "?to=attacker")).isFalse();
 
         // after crypto-shredding, a job still in the queue is dropped (its handler returns) rather than retried until dead
         failuresLeft.set(1000);
@@ -265,5 +278,9 @@ class WebhooksIT {
         assertThat(hits.get()).isGreaterThanOrEqualTo(EndpointBreakers.THRESHOLD);
         healthy.as("a").messages().send(good, NewMessage.text("to the healthy one"));
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.stream().anyMatch(d -> d.get("body").contains("to the healthy one")));
+    }
+
+    static String shortHashOf(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
     }
 }

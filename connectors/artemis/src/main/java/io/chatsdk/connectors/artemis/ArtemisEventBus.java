@@ -45,6 +45,7 @@ public final class ArtemisEventBus implements EventBus {
     };
 
     private final String address;
+    private final BrokerLogin login;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final ClientSession producerSession;
@@ -53,8 +54,9 @@ public final class ArtemisEventBus implements EventBus {
     private ClientSession consumerSession;
     private ClientConsumer consumer;
 
-    private ArtemisEventBus(String url, String address) throws Exception {
+    private ArtemisEventBus(String url, String address, BrokerLogin login) throws Exception {
         this.address = address;
+        this.login = login;
         this.locator = ActiveMQClient.createServerLocator(url)
                 .setReconnectAttempts(-1)
                 .setRetryInterval(500)
@@ -63,7 +65,7 @@ public final class ArtemisEventBus implements EventBus {
                 .setBlockOnNonDurableSend(true)
                 .setBlockOnDurableSend(true);
         this.factory = locator.createSessionFactory();
-        this.producerSession = factory.createSession(true, true);
+        this.producerSession = session();
         this.producer = producerSession.createProducer(address);
     }
 
@@ -72,11 +74,21 @@ public final class ArtemisEventBus implements EventBus {
      * same JVM) and uses {@code address} for events.
      */
     public static ArtemisEventBus connect(String url, String address) {
+        return connect(url, address, BrokerLogin.NONE);
+    }
+
+    /** Connects as {@code login}'s user. */
+    public static ArtemisEventBus connect(String url, String address, BrokerLogin login) {
         try {
-            return new ArtemisEventBus(url, address);
+            return new ArtemisEventBus(url, address, login);
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to the Artemis broker at " + url + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A session that sends and acknowledges as it goes, logged in as {@link #login}. */
+    private ClientSession session() throws ActiveMQException {
+        return factory.createSession(login.user(), login.password(), false, true, true, locator.isPreAcknowledge(), locator.getAckBatchSize());
     }
 
     @Override
@@ -95,7 +107,7 @@ public final class ArtemisEventBus implements EventBus {
         subscribers.add(subscriber);
         if (consumer == null) {
             try {
-                consumerSession = factory.createSession(true, true);
+                consumerSession = session();
                 String queue = address + "." + UUID.randomUUID();
                 consumerSession.createQueue(QueueConfiguration.of(queue).setAddress(address).setRoutingType(RoutingType.MULTICAST)
                         .setDurable(false).setTemporary(true));

@@ -48,20 +48,28 @@ public final class ArtemisJobQueue implements JobQueue {
     private static final SimpleString DEAD_AT = SimpleString.of("chatsdk_job_dead_at");
 
     private final ServerLocator locator;
+    private final BrokerLogin login;
     private final ClientSessionFactory factory;
     private final ClientSession producerSession;
     private final Map<String, List<ClientSession>> consumers = new ConcurrentHashMap<>();
     private final int workers;
 
-    private ArtemisJobQueue(String url, int workers) throws Exception {
+    private ArtemisJobQueue(String url, int workers, BrokerLogin login) throws Exception {
         this.workers = workers;
+        this.login = login;
         this.locator = ActiveMQClient.createServerLocator(url).setReconnectAttempts(-1).setRetryInterval(500).setMaxRetryInterval(5000)
                 .setRetryIntervalMultiplier(2.0).setBlockOnDurableSend(true).setConsumerWindowSize(0)
                 // handlers block (HTTP calls, provider retries): on the client's global pool they would hold the threads
                 // that deliver the event bus's live events, so the queue has its own, unbounded pool
                 .setUseGlobalPools(false).setThreadPoolMaxSize(-1);
         this.factory = locator.createSessionFactory();
-        this.producerSession = factory.createSession(false, true, true);
+        this.producerSession = session(true, true);
+    }
+
+    /** A session logged in as {@link #login}. */
+    private ClientSession session(boolean autoCommitSends, boolean autoCommitAcks) throws ActiveMQException {
+        return factory.createSession(login.user(), login.password(), false, autoCommitSends, autoCommitAcks, locator.isPreAcknowledge(),
+                locator.getAckBatchSize());
     }
 
     /** Connects to the broker at {@code url} ({@code tcp://host:61616}, or {@code vm://0} for the embedded broker). */
@@ -71,11 +79,16 @@ public final class ArtemisJobQueue implements JobQueue {
 
     /** Connects with {@code workers} (1 to 64) concurrent consumers per job kind on this node. */
     public static ArtemisJobQueue connect(String url, int workers) {
+        return connect(url, workers, BrokerLogin.NONE);
+    }
+
+    /** Connects as {@code login}'s user, with {@code workers} (1 to 64) concurrent consumers per job kind on this node. */
+    public static ArtemisJobQueue connect(String url, int workers, BrokerLogin login) {
         if (workers < 1 || workers > 64) {
             throw new IllegalArgumentException("workers must be between 1 and 64, was " + workers);
         }
         try {
-            return new ArtemisJobQueue(url, workers);
+            return new ArtemisJobQueue(url, workers, login);
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to the Artemis broker at " + url + ": " + e.getMessage(), e);
         }
@@ -139,7 +152,7 @@ public final class ArtemisJobQueue implements JobQueue {
         }
         try {
             for (int i = 0; i < workers; i++) {
-                ClientSession session = factory.createSession(false, false, false);
+                ClientSession session = session(false, false);
                 sessions.add(session);
                 if (i == 0) {
                     ensureQueues(session, kind);
@@ -207,7 +220,7 @@ public final class ArtemisJobQueue implements JobQueue {
     @Override
     public List<DeadJob> deadJobs(String kind, int limit) {
         List<DeadJob> out = new ArrayList<>();
-        try (ClientSession s = factory.createSession()) {
+        try (ClientSession s = session(true, true)) {
             ensureQueues(s, kind);
             try (ClientConsumer browser = s.createConsumer(SimpleString.of(deadQueue(kind)), true)) {
                 s.start();
@@ -234,7 +247,7 @@ public final class ArtemisJobQueue implements JobQueue {
 
     /** Takes one dead job by id, in a transaction that also requeues it when asked. */
     private boolean takeDead(String kind, String jobId, boolean requeue) {
-        try (ClientSession s = factory.createSession(false, false, false)) {
+        try (ClientSession s = session(false, false)) {
             ensureQueues(s, kind);
             String filter = ID + " = '" + jobId.replace("'", "''") + "'";
             try (ClientConsumer c = s.createConsumer(SimpleString.of(deadQueue(kind)), SimpleString.of(filter));

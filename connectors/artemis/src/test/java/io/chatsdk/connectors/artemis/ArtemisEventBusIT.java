@@ -30,7 +30,7 @@ class ArtemisEventBusIT extends EventBusContract {
         }
         url = "tcp://127.0.0.1:" + port;
         Path dir = Files.createTempDirectory(Path.of("target"), "artemis-");
-        broker = ArtemisBroker.start(dir, url);
+        broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);
     }
 
     @AfterAll
@@ -42,13 +42,13 @@ class ArtemisEventBusIT extends EventBusContract {
 
     @Override
     protected EventBus newBus() {
-        return ArtemisEventBus.connect(url, "chatsdk.test.events." + (++counter));
+        return ArtemisEventBus.connect(url, "chatsdk.test.events." + (++counter), ArtemisSecurityIT.LOGIN);
     }
 
     @Test
     void everyNodeSeesEveryEventOnce() throws Exception {
         String address = "chatsdk.test.cluster";
-        try (EventBus a = ArtemisEventBus.connect(url, address); EventBus b = ArtemisEventBus.connect(url, address)) {
+        try (EventBus a = ArtemisEventBus.connect(url, address, ArtemisSecurityIT.LOGIN); EventBus b = ArtemisEventBus.connect(url, address, ArtemisSecurityIT.LOGIN)) {
             List<ChatEvent> onA = new CopyOnWriteArrayList<>();
             List<ChatEvent> onB = new CopyOnWriteArrayList<>();
             a.subscribe(onA::add);
@@ -70,14 +70,14 @@ class ArtemisEventBusIT extends EventBusContract {
         }
         String own = "tcp://127.0.0.1:" + port;
         Path dir = Files.createTempDirectory(Path.of("target"), "artemis-restart-");
-        ArtemisBroker b = ArtemisBroker.start(dir, own);
-        try (EventBus bus = ArtemisEventBus.connect(own, "chatsdk.test.restart")) {
+        ArtemisBroker b = ArtemisBroker.start(dir, own, ArtemisSecurityIT.LOGIN);
+        try (EventBus bus = ArtemisEventBus.connect(own, "chatsdk.test.restart", ArtemisSecurityIT.LOGIN)) {
             List<ChatEvent> got = new CopyOnWriteArrayList<>();
             bus.subscribe(got::add);
             bus.publish(event(1, "message.new"));
             await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
             b.close();
-            b = ArtemisBroker.start(dir, own);
+            b = ArtemisBroker.start(dir, own, ArtemisSecurityIT.LOGIN);
             // Publishing retries until the client has reconnected, as the outbox relay does. Events are not durable: one
             // published after the producer's session is back but before the subscriber's queue is, is missed (a node
             // recovers those by seq), so the test publishes a new event until one arrives.
@@ -105,7 +105,7 @@ class ArtemisEventBusIT extends EventBusContract {
 
     @Test
     void inVmConnectionToAnEmbeddedBroker() throws Exception {
-        try (EventBus bus = ArtemisEventBus.connect(ArtemisBroker.IN_VM, "chatsdk.test.invm")) {
+        try (EventBus bus = ArtemisEventBus.connect(ArtemisBroker.IN_VM, "chatsdk.test.invm", ArtemisSecurityIT.LOGIN)) {
             List<ChatEvent> got = new CopyOnWriteArrayList<>();
             bus.subscribe(got::add);
             bus.publish(event(7, "message.new"));

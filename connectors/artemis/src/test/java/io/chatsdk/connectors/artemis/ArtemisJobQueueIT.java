@@ -31,7 +31,7 @@ class ArtemisJobQueueIT extends JobQueueContract {
         }
         url = "tcp://127.0.0.1:" + port;
         dir = Files.createTempDirectory(Path.of("target"), "artemis-jobs-");
-        broker = ArtemisBroker.start(dir, url);
+        broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);
     }
 
     @AfterAll
@@ -41,7 +41,7 @@ class ArtemisJobQueueIT extends JobQueueContract {
 
     @Override
     protected JobQueue newQueue() {
-        return ArtemisJobQueue.connect(url);
+        return ArtemisJobQueue.connect(url, 1, ArtemisSecurityIT.LOGIN);
     }
 
     @Test
@@ -52,7 +52,7 @@ class ArtemisJobQueueIT extends JobQueueContract {
             q.submit(new Job(kind, "kept-2", "{\"n\":2}"));
         }
         broker.close();
-        broker = ArtemisBroker.start(dir, url);
+        broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);
         try (JobQueue q = newQueue()) {
             List<String> seen = new CopyOnWriteArrayList<>();
             q.register(kind, (job, attempt) -> seen.add(job.id() + " " + job.payload()), FAST);
@@ -63,7 +63,7 @@ class ArtemisJobQueueIT extends JobQueueContract {
 
     /** A queue with {@code workers} whose handler for job "slow" waits for {@code release}; done jobs go to {@code done}. */
     static JobQueue withASlowJob(int workers, String kind, java.util.concurrent.CountDownLatch release, List<String> done) {
-        JobQueue q = ArtemisJobQueue.connect(url, workers);
+        JobQueue q = ArtemisJobQueue.connect(url, workers, ArtemisSecurityIT.LOGIN);
         q.register(kind, (job, attempt) -> {
             if (job.id().equals("slow")) {
                 release.await();   // an endpoint that does not answer

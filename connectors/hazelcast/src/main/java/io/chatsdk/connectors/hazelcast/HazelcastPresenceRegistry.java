@@ -58,16 +58,27 @@ public final class HazelcastPresenceRegistry implements PresenceRegistry, Member
     /**
      * Starts a Hazelcast member bound to {@code host:port} that joins the listed members over TCP/IP (no multicast),
      * and detects a dead member within about 10 s.
+     *
+     * <p>What the community edition allows to keep strangers out (it has no member authentication and no TLS; those
+     * are Enterprise features): the member listens on {@code host} only, and its port serves members only (advanced
+     * networking with no client endpoint, so no Hazelcast client can connect to read or write the maps); a member joins
+     * only with the same cluster name, which the appliance derives from a shared secret with {@link #clusterName}.
+     * The name travels in clear in join messages, so cluster traffic belongs on a private network or a tunnel
+     * (WireGuard, IPsec); docs/security.md says what this does and does not stop.
      */
     public static HazelcastPresenceRegistry start(String clusterName, String host, int port, List<String> members) {
-        Config config = new Config().setClusterName(clusterName).setInstanceName(clusterName + "-" + port);
+        Config config = new Config().setClusterName(clusterName).setInstanceName("chatsdk-" + port + "-" + UUID.randomUUID());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
         config.setProperty("hazelcast.logging.type", "jdk");
-        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false).setPublicAddress(host + ":" + port);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(host);
-        JoinConfig join = config.getNetworkConfig().getJoin();
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        com.hazelcast.config.AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+        com.hazelcast.config.ServerSocketEndpointConfig member = new com.hazelcast.config.ServerSocketEndpointConfig();
+        member.setPort(port).setPortAutoIncrement(false).setPublicAddress(host + ":" + port);
+        member.getInterfaces().setEnabled(true).addInterface(host);
+        network.setMemberEndpointConfig(member);
+        JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(host + ":" + port) : members);
@@ -78,6 +89,27 @@ public final class HazelcastPresenceRegistry implements PresenceRegistry, Member
         // expired typing entries are swept promptly, so typing.stop follows the TTL within about a second
         config.setProperty("hazelcast.internal.map.expiration.task.period.seconds", "1");
         return new HazelcastPresenceRegistry(Hazelcast.newHazelcastInstance(config), true);
+    }
+
+    /**
+     * The cluster name members must share: {@code name} itself without a secret, else {@code name} followed by the
+     * first 128 bits of HMAC-SHA256(secret, name) in hex, so that only a member configured with the secret knows it.
+     */
+    public static String clusterName(String name, String secret) {
+        if (secret == null) {
+            return name;
+        }
+        if (secret.length() < 16) {
+            throw new IllegalArgumentException("the cluster secret must have at least 16 characters");
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] tag = mac.doFinal(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return name + "-" + java.util.HexFormat.of().formatHex(tag, 0, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String key(AppId app, String userId) {

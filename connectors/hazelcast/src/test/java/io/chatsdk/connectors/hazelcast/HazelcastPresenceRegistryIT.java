@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The presence contract on real Hazelcast members (TCP/IP join on loopback), and a member's death. */
@@ -58,5 +59,33 @@ class HazelcastPresenceRegistryIT extends PresenceRegistryContract {
             a.close();
             b.close();
         }
+    }
+
+    /** Issue #14 item 7: a member without the cluster secret does not join, and no Hazelcast client gets in at all. */
+    @Test
+    void strangersDoNotJoinAndClientsAreNotServed() {
+        int pa = freePort();
+        int pb = freePort();
+        List<String> members = List.of("127.0.0.1:" + pa, "127.0.0.1:" + pb);
+        String name = HazelcastPresenceRegistry.clusterName("chatsdk", "the-cluster-secret-0123456789");
+        assertThat(name).startsWith("chatsdk-").hasSize("chatsdk-".length() + 32)
+                .isNotEqualTo(HazelcastPresenceRegistry.clusterName("chatsdk", "another-secret-0123456789"));
+        HazelcastPresenceRegistry a = HazelcastPresenceRegistry.start(name, "127.0.0.1", pa, members);
+        HazelcastPresenceRegistry stranger = HazelcastPresenceRegistry.start(HazelcastPresenceRegistry.clusterName("chatsdk", "a-guessed-secret-0123456"),
+                "127.0.0.1", pb, members);
+        try {
+            assertThat(a.instance().getCluster().getMembers()).hasSize(1);
+            assertThat(stranger.instance().getCluster().getMembers()).hasSize(1);
+            com.hazelcast.client.config.ClientConfig client = new com.hazelcast.client.config.ClientConfig().setClusterName(name);
+            client.getNetworkConfig().addAddress("127.0.0.1:" + pa);
+            client.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(3000);
+            client.setProperty("hazelcast.logging.type", "jdk");
+            assertThatThrownBy(() -> com.hazelcast.client.HazelcastClient.newHazelcastClient(client))
+                    .as("the member port serves members only, even to a client that knows the name").isInstanceOf(IllegalStateException.class);
+        } finally {
+            a.close();
+            stranger.close();
+        }
+        assertThatThrownBy(() -> HazelcastPresenceRegistry.clusterName("chatsdk", "short")).isInstanceOf(IllegalArgumentException.class);
     }
 }
