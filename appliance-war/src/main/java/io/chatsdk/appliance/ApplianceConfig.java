@@ -51,6 +51,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_CLUSTER_MEMBERS}</td><td>Hazelcast members {@code host:port,...}; unset means one node, presence in memory</td></tr>
  *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
+ *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_BYTES}</td><td>per-connection outgoing queue in characters of JSON, default 1 MiB</td></tr>
  *   <tr><td>{@code CHATSDK_WS_IDLE_TIMEOUT_SECONDS}</td><td>close a WebSocket silent this long, default 60</td></tr>
  *   <tr><td>{@code CHATSDK_SYNC_RELOAD_THRESHOLD}</td><td>missing messages beyond which sync says "reload", default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
@@ -278,6 +279,7 @@ public class ApplianceConfig {
                 .withComplianceToken(complianceToken())
                 .withRateLimits(limits)
                 .withMaxQueuedEvents(config.getOptionalValue("chatsdk.ws.max-queued-events", Integer.class).orElse(1000))
+                .withMaxQueuedBytes(config.getOptionalValue("chatsdk.ws.max-queued-bytes", Integer.class).orElse(1024 * 1024))
                 .withIdleTimeout(java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.ws.idle-timeout-seconds", Integer.class).orElse(60)))
                 .withAuthFailures(new ChatApiSettings.AuthFailurePolicy(
                         config.getOptionalValue("chatsdk.auth-failures.per-address-per-minute", Integer.class).orElse(100),

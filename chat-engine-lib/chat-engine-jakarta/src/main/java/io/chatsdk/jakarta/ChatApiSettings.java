@@ -23,11 +23,14 @@ import java.util.Objects;
  * @param idleTimeout      a WebSocket that sends nothing for this long is closed (default 60 s)
  * @param complianceToken  bearer token of the compliance role: the operator API's compliance endpoints only (audit
  *                         log, legal holds, retention, exports, data subject requests); null disables the role
+ * @param maxQueuedBytes   characters of JSON a WebSocket connection may have waiting to be sent (default 1 MiB; about
+ *                         its bytes in memory, as JSON text is mostly ASCII) before it is closed as too slow
  * @param authFailures     what failed authentications may cost: a budget per client address, the window in which they
  *                         are counted into one audit record, and the proxies whose {@code X-Forwarded-For} is believed
  */
 public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits rateLimits, Duration credentialsCache, Duration clockSkew,
-                              int maxQueuedEvents, Duration idleTimeout, String complianceToken, AuthFailurePolicy authFailures) {
+                              int maxQueuedEvents, Duration idleTimeout, String complianceToken, AuthFailurePolicy authFailures,
+                              int maxQueuedBytes) {
 
     public ChatApiSettings {
         if (maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
@@ -46,6 +49,9 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
         if (idleTimeout == null || idleTimeout.compareTo(Duration.ofSeconds(2)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("idleTimeout must be between 2 s and 1 h, was " + idleTimeout);
         }
+        if (maxQueuedBytes < 64 * 1024 || maxQueuedBytes > 256 * 1024 * 1024) {
+            throw new IllegalArgumentException("maxQueuedBytes must be between 64 KiB and 256 MiB, was " + maxQueuedBytes);
+        }
         if (maxQueuedEvents < 1 || maxQueuedEvents > 1_000_000) {
             throw new IllegalArgumentException("maxQueuedEvents must be between 1 and 1000000, was " + maxQueuedEvents);
         }
@@ -53,42 +59,46 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
 
     public static ChatApiSettings defaults() {
         return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000, Duration.ofSeconds(60), null,
-                AuthFailurePolicy.defaults());
+                AuthFailurePolicy.defaults(), 1024 * 1024);
     }
 
     public ChatApiSettings withMaxBodyBytes(int bytes) {
-        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures);
+        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes);
     }
 
     public ChatApiSettings withOperatorToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures);
+        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes);
     }
 
     public ChatApiSettings withComplianceToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, token, authFailures);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, token, authFailures, maxQueuedBytes);
     }
 
     public ChatApiSettings withRateLimits(RateLimits limits) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes);
     }
 
     public ChatApiSettings withMaxQueuedEvents(int events) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout, complianceToken, authFailures);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout, complianceToken, authFailures, maxQueuedBytes);
     }
 
     public ChatApiSettings withIdleTimeout(Duration timeout) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout, complianceToken, authFailures);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout, complianceToken, authFailures, maxQueuedBytes);
+    }
+
+    public ChatApiSettings withMaxQueuedBytes(int bytes) {
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, bytes);
     }
 
     public ChatApiSettings withAuthFailures(AuthFailurePolicy policy) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, policy);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, policy, maxQueuedBytes);
     }
 
     @Override
     public String toString() {
         return "ChatApiSettings[maxBodyBytes=" + maxBodyBytes + ", operatorToken=" + (operatorToken == null ? "none" : "****") + ", complianceToken=" + (complianceToken == null ? "none" : "****")
                 + ", rateLimits=" + rateLimits + ", credentialsCache=" + credentialsCache + ", clockSkew=" + clockSkew
-                + ", maxQueuedEvents=" + maxQueuedEvents + ", idleTimeout=" + idleTimeout + ", authFailures=" + authFailures + "]";
+                + ", maxQueuedEvents=" + maxQueuedEvents + ", maxQueuedBytes=" + maxQueuedBytes + ", idleTimeout=" + idleTimeout + ", authFailures=" + authFailures + "]";
     }
 
     /**

@@ -109,7 +109,7 @@ public class ChatSocket {
         }
         session.setMaxTextMessageBufferSize(64 * 1024);
         Connection c = new Connection(UUID.randomUUID().toString(), caller, authorization, "true".equalsIgnoreCase(param(session, "presence")), session,
-                ctx.hub().maxQueue(), ctx.clock().instant());
+                ctx.hub().maxQueue(), ctx.settings().maxQueuedBytes(), ctx.clock().instant());
         session.getUserProperties().put(CONNECTION, c);
         ctx.hub().open(c);
     }

@@ -37,7 +37,10 @@ final class Connection {
     final boolean presence;
     private final Session session;
     private final int maxQueue;
+    private final long maxQueuedChars;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
+    /** The characters of the texts in {@link #queue}. */
+    private long queuedChars;
     private boolean sending;
     private boolean closed;
     /** Channels this connection watches; empty means "all of the user's channels" until the first watch. */
@@ -48,7 +51,7 @@ final class Connection {
     /** The API key and token the connection opened with, to re-check it while it lives; never logged. */
     final String credential;
 
-    Connection(String id, Caller caller, String credential, boolean presence, Session session, int maxQueue, Instant now) {
+    Connection(String id, Caller caller, String credential, boolean presence, Session session, int maxQueue, long maxQueuedChars, Instant now) {
         this.id = id;
         this.credential = credential;
         this.presence = presence;
@@ -57,6 +60,7 @@ final class Connection {
         this.caller = caller;
         this.session = session;
         this.maxQueue = maxQueue;
+        this.maxQueuedChars = maxQueuedChars;
         this.lastReceived = now;
         this.lastHealthCheck = now;
     }
@@ -66,17 +70,22 @@ final class Connection {
         return clientEvents.tryConsume(1);
     }
 
-    /** Queues one JSON text; returns false (and closes the connection) when the queue is full. */
+    /**
+     * Queues one JSON text; returns false (and closes the connection) when the queue is full: it holds as many events as
+     * allowed, or as many characters (a few large custom events fill it as surely as many small ones).
+     */
     boolean send(String json) {
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            if (queue.size() >= maxQueue) {
+            if (queue.size() >= maxQueue || queuedChars + json.length() > maxQueuedChars) {
                 closed = true;
                 queue.clear();
+                queuedChars = 0;
             } else {
                 queue.addLast(json);
+                queuedChars += json.length();
                 if (!sending) {
                     sending = true;
                     sendNext();
@@ -100,6 +109,7 @@ final class Connection {
                 sending = false;
                 return;
             }
+            queuedChars -= next.length();
         }
         try {
             session.getAsyncRemote().sendText(next, result -> {
@@ -156,6 +166,7 @@ final class Connection {
         synchronized (this) {
             closed = true;
             queue.clear();
+            queuedChars = 0;
         }
         closeSession(session, code, reason);
     }

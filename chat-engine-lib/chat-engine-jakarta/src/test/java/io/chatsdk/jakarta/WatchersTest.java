@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class WatchersTest {
     private static Connection connection(AppId app, String user) {
-        return new Connection(UUID.randomUUID().toString(), new Caller(app, null, false, user, "key"), "token", false, null, 10, Instant.now());
+        return new Connection(UUID.randomUUID().toString(), new Caller(app, null, false, user, "key"), "token", false, null, 10, 1 << 20, Instant.now());
     }
 
     @Test
