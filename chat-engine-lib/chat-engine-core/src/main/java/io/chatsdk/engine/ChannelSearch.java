@@ -114,7 +114,7 @@ final class ChannelSearch {
         return false;
     }
 
-    private static Map<String, FilterSql.Field> fields(boolean hasUser) {
+    static Map<String, FilterSql.Field> fields(boolean hasUser) {
         Map<String, FilterSql.Field> f = new HashMap<>();
         f.put("type", FilterSql.column("c.type", TEXT));
         f.put("id", FilterSql.column("c.id", TEXT));
