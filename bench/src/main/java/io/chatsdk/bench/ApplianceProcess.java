@@ -43,6 +43,12 @@ final class ApplianceProcess implements AutoCloseable {
         Path data = Files.createTempDirectory("chatsdk-bench-");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmArgs);
+        // extra JVM options for the appliance, e.g. a flight recording to profile a run:
+        // CHATSDK_BENCH_JVM_ARGS="-XX:StartFlightRecording=filename=/tmp/appliance.jfr,settings=profile"
+        String extra = System.getenv("CHATSDK_BENCH_JVM_ARGS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.strip().split("\\s+")));
+        }
         cmd.addAll(List.of("-jar", jar.toString(), "--port", String.valueOf(port), "--nohazelcast", "--disablephonehome"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
         pb.environment().putAll(Map.of("CHATSDK_DATA_DIR", data.toString(), "CHATSDK_PORT", String.valueOf(port), "CHATSDK_DEMO", "false",

@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
 public abstract class AuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
     /** The client's address (see {@link AuthFailures#clientAddress}), noted before authentication. */
     static final String REMOTE = "io.chatsdk.jakarta.remote-address";
+    /** The request's {@link io.chatsdk.engine.audit.AuditScope}, opened once the caller is known. */
+    static final String SCOPE = "io.chatsdk.jakarta.audit-scope";
     /** Set when the request was refused because its address spent its failure budget. */
     static final String THROTTLED = "io.chatsdk.jakarta.auth-throttled";
     private static final String METHOD = "io.chatsdk.jakarta.resource-method";
@@ -64,6 +66,7 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
      */
     @Override
     public void filter(ContainerRequestContext request) {
+        io.chatsdk.engine.audit.AuditScope.clear();   // nothing of an earlier request on this thread may be recorded as this one's
         request.setProperty(METHOD, resourceInfo.getResourceMethod());
         try {
             request.setProperty(REMOTE, AuthFailures.clientAddress(servletRequest.getRemoteAddr(), request.getHeaderString("X-Forwarded-For"),
@@ -73,19 +76,82 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         }
     }
 
+    /**
+     * Once the caller is known, a change's success record is handed to the engine, which writes it in the change's own
+     * transaction (one commit for both; see {@link io.chatsdk.engine.audit.AuditScope}). Runs after authentication.
+     */
+    @Priority(Priorities.AUTHORIZATION)
+    public static final class Scope implements ContainerRequestFilter {
+        @Override
+        public void filter(ContainerRequestContext request) {
+            Object role = request.getProperty(OperatorFilter.ROLE);
+            Caller caller = request.getProperty(Caller.ATTRIBUTE) instanceof Caller c ? c : null;
+            Method method = (Method) request.getProperty(METHOD);
+            if ((caller == null && role == null) || method == null || READS.contains(request.getMethod())) {
+                return;
+            }
+            request.setProperty(SCOPE, io.chatsdk.engine.audit.AuditScope.open(entry(request, caller, role, null, true, null, null)));
+        }
+    }
+
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        io.chatsdk.engine.audit.AuditScope scope = (io.chatsdk.engine.audit.AuditScope) request.getProperty(SCOPE);
+        if (scope != null) {
+            scope.close();
+            if (scope.written() && response.getStatus() < 400) {
+                return;   // committed with the change it records
+            }
+        }
         Object role = request.getProperty(OperatorFilter.ROLE);
         Caller caller = request.getProperty(Caller.ATTRIBUTE) instanceof Caller c ? c : null;
         int status = response.getStatus();
         boolean authRejected = status == 401 || (caller == null && role == null && status == 403) || request.getProperty(THROTTLED) != null;
         boolean mutation = !READS.contains(request.getMethod());
-        boolean operatorApi = role != null || request.getUriInfo().getPath().startsWith("apps") && caller == null && authRejected;
         if (!(mutation || authRejected || role != null)) {
             return;
         }
+        String apiKey = request.getUriInfo().getQueryParameters().getFirst("api_key");
+        apiKey = apiKey != null ? apiKey : request.getHeaderString("X-Api-Key");
+        AppId app = caller != null || role != null ? null : appOfKey(apiKey);
+        String ua = request.getHeaderString("User-Agent");
+        if (authRejected) {
+            AuditEntry rejected = entry(request, null, role, app, false, Integer.toString(status), null);
+            // counted, and written once a window per address, app and reason: a flood cannot fill the log (issue #14)
+            ctx.authFailures().failed((String) request.getProperty(REMOTE), app, rejected.action(), problemCode(response), ua == null ? null : truncate(ua, 300),
+                    rejected.details());
+            return;
+        }
+        boolean success = status < 400;
+        AuditEntry entry = entry(request, caller, role, app, success, Integer.toString(status), success ? null : problemCode(response));
+        if (!success) {
+            // the caller already failed; it must not wait on a database that may be the reason (the record is retried)
+            ctx.engine().audit().recordLater(entry);
+            return;
+        }
+        try {
+            ctx.engine().audit().record(entry);
+        } catch (ChatException e) {
+            // what was done is done, but unaudited success is not reported: the client retries (ids make it idempotent)
+            response.setStatus(503);
+            response.getHeaders().putSingle("Retry-After", "5");
+            response.setEntity(Problems.of(503, e.code().code(), "the change was made but could not be audited; retry the request", null).getEntity(),
+                    new java.lang.annotation.Annotation[0], Problems.PROBLEM_JSON);
+        }
+    }
+
+    /**
+     * The record of a request: who (the caller, the operator or compliance role, or anonymous), what (the resource
+     * method as {@code messages.send}, the resource and its id from the path), from where, and the outcome; {@code status}
+     * is left out of the details when null (a record written before the response exists).
+     */
+    private static AuditEntry entry(ContainerRequestContext request, Caller caller, Object role, AppId keyApp, boolean success, String status,
+                                    String reason) {
         Method method = (Method) request.getProperty(METHOD);
         MultivaluedMap<String, String> params = request.getUriInfo().getPathParameters();
+        int code = status == null ? 200 : Integer.parseInt(status);
+        boolean authRejected = code == 401 || (caller == null && role == null && code == 403) || request.getProperty(THROTTLED) != null;
+        boolean operatorApi = role != null || request.getUriInfo().getPath().startsWith("apps") && caller == null && authRejected;
         String action;
         String resourceType = null;
         String resourceId = null;
@@ -101,12 +167,14 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         }
         String apiKey = request.getUriInfo().getQueryParameters().getFirst("api_key");
         apiKey = apiKey != null ? apiKey : request.getHeaderString("X-Api-Key");
-        AppId app = caller != null ? caller.appId() : role != null ? appOf(params) : appOfKey(apiKey);
+        AppId app = caller != null ? caller.appId() : role != null ? appOf(params) : keyApp;
         String actorType = caller != null ? (caller.server() ? "server" : "user") : role != null ? role.toString() : "anonymous";
         String actorId = caller != null ? (caller.server() ? null : caller.userId()) : role != null ? officer(request, role.toString()) : null;
         Map<String, String> details = new LinkedHashMap<>();
         details.put("method", request.getMethod());
-        details.put("status", Integer.toString(status));
+        if (status != null) {
+            details.put("status", status);
+        }
         String forwarded = request.getHeaderString("X-Forwarded-For");
         if (forwarded != null) {
             details.put("forwarded_for", truncate(forwarded, 200));
@@ -115,29 +183,9 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
             details.put("api_key", truncate(apiKey, 64));   // a public identifier, like a user name; never the secret
         }
         String ua = request.getHeaderString("User-Agent");
-        if (authRejected) {
-            // counted, and written once a window per address, app and reason: a flood cannot fill the log (issue #14)
-            ctx.authFailures().failed((String) request.getProperty(REMOTE), app, action, problemCode(response), ua == null ? null : truncate(ua, 300), details);
-            return;
-        }
-        boolean success = status < 400;
-        AuditEntry entry = new AuditEntry(app, actorType, actorId, caller == null || caller.server() ? null : "user", action,
+        return new AuditEntry(app, actorType, actorId, caller == null || caller.server() ? null : "user", action,
                 resourceType, resourceId, (String) request.getProperty(REMOTE), ua == null ? null : truncate(ua, 300),
-                success, success ? null : problemCode(response), details);
-        if (!success) {
-            // the caller already failed; it must not wait on a database that may be the reason (the record is retried)
-            ctx.engine().audit().recordLater(entry);
-            return;
-        }
-        try {
-            ctx.engine().audit().record(entry);
-        } catch (ChatException e) {
-            // what was done is done, but unaudited success is not reported: the client retries (ids make it idempotent)
-            response.setStatus(503);
-            response.getHeaders().putSingle("Retry-After", "5");
-            response.setEntity(Problems.of(503, e.code().code(), "the change was made but could not be audited; retry the request", null).getEntity(),
-                    new java.lang.annotation.Annotation[0], Problems.PROBLEM_JSON);
-        }
+                success, reason, details);
     }
 
     /** The operator or compliance officer: the token's role, with the officer named by {@code X-Actor} when given. */

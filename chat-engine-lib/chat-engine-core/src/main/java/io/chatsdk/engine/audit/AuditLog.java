@@ -59,12 +59,23 @@ public final class AuditLog implements AutoCloseable {
     private final java.util.Set<String> knownChains = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    /** {@code waited}: a caller blocks on it (fail it on error); otherwise the writer keeps retrying it. */
-    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done, boolean waited, int attempts) {
+    /**
+     * {@code waited}: a caller blocks on it (fail it on error); otherwise the writer keeps retrying it. {@code at}: when
+     * it happened, for a record written in its change's transaction; null means when it is chained.
+     */
+    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done, boolean waited, int attempts, Instant at) {
         Pending(AuditEntry entry, CompletableFuture<AuditRecord> done, boolean waited) {
-            this(entry, done, waited, 0);
+            this(entry, done, waited, 0, null);
         }
     }
+
+    /** Put in {@link #queue} after a commit that wrote a record into {@code audit_pending}: chain it now. */
+    private static final Pending NUDGE = new Pending(null, null, false, 0, null);
+    private static final int PENDING_BATCH = 500;
+    /** How often the writer looks for records other nodes (or a crash) left in {@code audit_pending}. */
+    private static final Duration PENDING_SWEEP = Duration.ofSeconds(1);
+    /** Set while this thread chains pending records, so that doing so writes no record of its own. */
+    private static final ThreadLocal<Boolean> CHAINING = new ThreadLocal<>();
 
     /** {@code signer} (nullable) is the operator's checkpoint key, used by {@link #export(AuditQuery, OutputStream)}. */
     public AuditLog(Db db, Clock clock, AuditSigner signer) {
@@ -77,6 +88,7 @@ public final class AuditLog implements AutoCloseable {
         this.db = db;
         this.clock = clock;
         this.signer = signer;
+        db.beforeCommit(this::writeInTransaction);
         this.writer = new Thread(this::loop, "chatsdk-audit-writer");
         writer.setDaemon(true);
         writer.start();
@@ -132,8 +144,71 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** One page of a chain, oldest first. */
+    /**
+     * The transaction hook: when this thread has an {@link AuditScope} whose record is not written and the transaction
+     * wrote, the record goes into {@code audit_pending} in this transaction; after the commit the scope is marked and
+     * the writer told to chain it.
+     */
+    private Runnable writeInTransaction(Tx tx) {
+        AuditScope scope = AuditScope.pending();
+        if (scope == null || CHAINING.get() != null || !tx.wrote()) {
+            return null;
+        }
+        AuditEntry e = scope.entry();
+        tx.update("insert into audit_pending (app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, "
+                        + "success, reason, details) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
+                e.app() == null ? null : e.app().value(), clock.instant().truncatedTo(ChronoUnit.MICROS), e.actorType(), e.actorId(),
+                e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent(), e.success(), e.reason(), Json.write(e.details()));
+        return () -> {
+            scope.markWritten();
+            queue.offer(NUDGE);
+        };
+    }
+
+    /**
+     * Chains up to {@value #PENDING_BATCH} records from {@code audit_pending} (oldest first; rows another node is
+     * chaining are skipped) and deletes them, in one transaction; returns how many.
+     */
+    private int chainPending() {
+        CHAINING.set(Boolean.TRUE);
+        try {
+            return db.inTransaction(tx -> {
+                List<Long> ids = new ArrayList<>();
+                List<Pending> rows = tx.query("select id, app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, "
+                        + "user_agent, success, reason, details::text as details from audit_pending order by id limit " + PENDING_BATCH
+                        + " for update skip locked", rs -> {
+                    ids.add(rs.getLong("id"));
+                    java.util.UUID app = (java.util.UUID) rs.getObject("app_id");
+                    Map<String, String> details = new LinkedHashMap<>();
+                    Json.readMap(rs.getString("details")).forEach((k, v) -> details.put(k, String.valueOf(v)));
+                    AuditEntry entry = new AuditEntry(app == null ? null : new AppId(app), rs.getString("actor_type"), rs.getString("actor_id"),
+                            rs.getString("actor_role"), rs.getString("action"), rs.getString("resource_type"), rs.getString("resource_id"),
+                            rs.getString("ip"), rs.getString("user_agent"), rs.getBoolean("success"), rs.getString("reason"), details);
+                    return new Pending(entry, new CompletableFuture<>(), false, 0, Tx.instant(rs, "at"));
+                });
+                if (rows.isEmpty()) {
+                    return 0;
+                }
+                writeIn(tx, rows);
+                tx.update("delete from audit_pending where id in (" + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")",
+                        ids.toArray());
+                return rows.size();
+            });
+        } finally {
+            CHAINING.remove();
+        }
+    }
+
+    /** Chains every record waiting in {@code audit_pending}, so that what a caller reads next includes them. */
+    private void flushPending() {
+        while (chainPending() == PENDING_BATCH) {
+            // more waiting
+        }
+    }
+
+    /** One page of a chain, oldest first (records written with their changes are chained first). */
     public List<AuditRecord> query(AuditQuery q) {
+        flushPending();
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_log where chain = ? and seq > ?");
         List<Object> params = new ArrayList<>(List.of(q.chain(), q.afterSeq()));
         condition(sql, params, "actor_id", q.actorId());
@@ -154,6 +229,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** The chains that have records: app ids as text and {@value AuditRecord#OPERATOR_CHAIN}. */
     public List<String> chains() {
+        flushPending();
         return db.read(tx -> tx.query("select chain from audit_chain order by chain", rs -> rs.getString(1)));
     }
 
@@ -162,6 +238,7 @@ public final class AuditLog implements AutoCloseable {
      * Nodes running this at the same time make the same checkpoint once.
      */
     public int checkpoint(AuditSigner signer) {
+        flushPending();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return db.inTransaction(tx -> {
             List<Checkpoint> made = new ArrayList<>();
@@ -202,6 +279,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Like {@link #export(AuditQuery, OutputStream)}, signed by {@code signer}. */
     public long export(AuditQuery scope, OutputStream out, AuditSigner signer) throws IOException {
+        flushPending();
         String chain = scope.chain();
         AuditExportWriter w = new AuditExportWriter(out, clock);
         w.header(List.of(chain));
@@ -251,8 +329,13 @@ public final class AuditLog implements AutoCloseable {
     private void loop() {
         List<Pending> batch = new ArrayList<>(BATCH);
         int failures = 0;
+        long nextSweep = 0;
         while (running || !queue.isEmpty() || !later.isEmpty()) {
             try {
+                if (System.nanoTime() - nextSweep >= 0) {
+                    nextSweep = System.nanoTime() + PENDING_SWEEP.toNanos();
+                    flushPending();   // left by other nodes, or by a crash before they were chained
+                }
                 Pending first = queue.poll();
                 if (first == null) {
                     first = later.poll();
@@ -266,7 +349,12 @@ public final class AuditLog implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 later.drainTo(batch, BATCH - batch.size());
-                write(batch);
+                if (batch.removeIf(p -> p == NUDGE)) {
+                    flushPending();
+                }
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
                 failures = 0;
             } catch (InterruptedException e) {
                 if (!running) {
@@ -290,7 +378,7 @@ public final class AuditLog implements AutoCloseable {
                         }
                         p.done().completeExceptionally(e);
                     } else {
-                        keep.add(new Pending(p.entry(), p.done(), false, p.attempts() + 1));
+                        keep.add(new Pending(p.entry(), p.done(), false, p.attempts() + 1, p.at()));
                     }
                 }
                 for (int i = keep.size() - 1; i >= 0; i--) {
@@ -308,13 +396,21 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
+        db.inTransaction(tx -> {
+            writeIn(tx, batch);
+            return null;
+        });
+    }
+
+    /** Chains a batch in {@code tx}; completes the records' futures once that commits. */
+    private void writeIn(Tx tx, List<Pending> batch) {
         Map<String, List<Pending>> byChain = new TreeMap<>();   // sorted: nodes lock chains in one order, no deadlock
         for (Pending p : batch) {
             byChain.computeIfAbsent(p.entry().chain(), k -> new ArrayList<>()).add(p);
         }
         Map<Pending, AuditRecord> sealed = new LinkedHashMap<>();
-        db.inTransaction(tx -> {
-            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             for (Map.Entry<String, List<Pending>> chain : byChain.entrySet()) {
                 if (!knownChains.contains(chain.getKey())) {
                     tx.update("insert into audit_chain (chain, last_seq, last_hash) values (?, 0, ?) on conflict do nothing",
@@ -329,7 +425,7 @@ public final class AuditLog implements AutoCloseable {
                 }, chain.getKey());
                 for (Pending p : chain.getValue()) {
                     AuditEntry e = p.entry();
-                    AuditRecord r = AuditRecord.builder().chain(chain.getKey()).seq(++seq[0]).at(at)
+                    AuditRecord r = AuditRecord.builder().chain(chain.getKey()).seq(++seq[0]).at(p.at() != null ? p.at() : now)
                             .actor(e.actorType(), e.actorId(), e.actorRole()).action(e.action()).resource(e.resourceType(), e.resourceId())
                             .client(e.ip(), e.userAgent()).outcome(e.success() ? "success" : "failure").reason(e.reason())
                             .details(e.details()).build().seal(prev[0]);
@@ -343,10 +439,11 @@ public final class AuditLog implements AutoCloseable {
                 }
                 tx.update("update audit_chain set last_seq = ?, last_hash = ? where chain = ?", seq[0], prev[0], chain.getKey());
             }
-            return null;
+        }
+        tx.afterCommit(() -> {
+            knownChains.addAll(byChain.keySet());
+            sealed.forEach((p, r) -> p.done().complete(r));
         });
-        knownChains.addAll(byChain.keySet());
-        sealed.forEach((p, r) -> p.done().complete(r));
     }
 
     /** Writes each entry of a failed batch on its own; one the database refuses fails alone and is not retried. */

@@ -27,6 +27,16 @@ public final class Db implements AutoCloseable {
     private final EntityManagerFactory emf;
     private final Runnable afterEventCommit;
     private final ContentKeys keys;
+    private volatile BeforeCommit beforeCommit = tx -> null;
+
+    /**
+     * Work added to every transaction just before it commits (the audit log writes a request's record there); what it
+     * returns, if not null, runs once the transaction committed.
+     */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        Runnable apply(Tx tx);
+    }
 
     public Db(DataSource dataSource, ContentKeys keys, Runnable afterEventCommit) {
         Map<String, Object> props = new HashMap<>();
@@ -45,6 +55,11 @@ public final class Db implements AutoCloseable {
         keys.attach(this);
     }
 
+    /** Sets the work added before every commit; see {@link BeforeCommit}. */
+    public void beforeCommit(BeforeCommit hook) {
+        this.beforeCommit = java.util.Objects.requireNonNull(hook, "hook");
+    }
+
     /**
      * Runs {@code work} in one transaction and commits it. Any exception rolls everything back; database
      * failures are translated to {@link ChatException}s ({@code unavailable} for lost connections).
@@ -53,11 +68,13 @@ public final class Db implements AutoCloseable {
         EntityManager em = emf.createEntityManager();
         boolean committed = false;
         Tx tx = null;
+        Runnable afterCommit = null;
         try {
             em.getTransaction().begin();
             Connection connection = em.unwrap(Connection.class);
             tx = new Tx(em, connection, keys);
             T result = work.apply(tx);
+            afterCommit = beforeCommit.apply(tx);
             em.getTransaction().commit();
             committed = true;
             return result;
@@ -76,6 +93,12 @@ public final class Db implements AutoCloseable {
                 }
             }
             em.close();
+            if (committed) {
+                tx.runAfterCommit();
+            }
+            if (committed && afterCommit != null) {
+                afterCommit.run();
+            }
             if (committed && tx.wroteEvents()) {
                 afterEventCommit.run();
             }

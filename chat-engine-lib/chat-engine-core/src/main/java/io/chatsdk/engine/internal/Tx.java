@@ -26,6 +26,8 @@ public final class Tx {
     private final Connection connection;
     private final ContentKeys keys;
     private boolean wroteEvents;
+    private boolean updated;
+    private List<Runnable> afterCommit;
 
     Tx(EntityManager em, Connection connection, ContentKeys keys) {
         this.em = em;
@@ -66,6 +68,7 @@ public final class Tx {
     }
 
     public int update(String sql, Object... params) {
+        updated = true;
         try (PreparedStatement ps = prepare(sql, params)) {
             return ps.executeUpdate();
         } catch (SQLException e) {
@@ -79,6 +82,25 @@ public final class Tx {
 
     boolean wroteEvents() {
         return wroteEvents;
+    }
+
+    /** Runs {@code action} once this transaction has committed (never if it rolls back). */
+    public void afterCommit(Runnable action) {
+        if (afterCommit == null) {
+            afterCommit = new java.util.ArrayList<>();
+        }
+        afterCommit.add(action);
+    }
+
+    void runAfterCommit() {
+        if (afterCommit != null) {
+            afterCommit.forEach(Runnable::run);
+        }
+    }
+
+    /** Whether this transaction wrote: ran an update or wrote events. */
+    public boolean wrote() {
+        return updated || wroteEvents;
     }
 
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {

@@ -65,6 +65,46 @@ class AuditLogIT extends EngineTest {
         assertThat(v.checkpoints()).isEqualTo(1);
     }
 
+    /**
+     * Issue #15: a request's record is written in the transaction of the change it records (one commit for both), and
+     * chained afterwards; a change that rolls back leaves no record, and a scope with no change writes nothing.
+     */
+    @Test
+    void aRecordWrittenWithItsChangeCommitsWithItAndIsChainedInOrder(@TempDir Path dir) throws Exception {
+        AppHandle app = fx.newApp(2);
+        Cid cid = app.channels().getOrCreate("messaging", "scoped", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
+        for (int i = 0; i < 3; i++) {
+            try (AuditScope scope = AuditScope.open(userAction(app, "u1", "channels.send", "m" + i))) {
+                app.as("u1").messages().send(cid, NewMessage.text("scoped " + i));
+                assertThat(scope.written()).isTrue();
+            }
+        }
+        try (AuditScope scope = AuditScope.open(userAction(app, "u1", "channels.send", "refused"))) {
+            assertThatThrownBy(() -> app.as("u1").messages().send(Cid.parse("messaging:nowhere"), NewMessage.text("x")))
+                    .isInstanceOf(io.chatsdk.engine.ChatException.class);
+            assertThat(scope.written()).as("the change rolled back, and its record with it").isFalse();
+        }
+        try (AuditScope scope = AuditScope.open(userAction(app, "u1", "channels.read", "nothing"))) {
+            app.as("u1").messages().list(cid, io.chatsdk.engine.model.MessagePage.latest(10));
+            assertThat(scope.written()).as("a read changes nothing and writes no record").isFalse();
+        }
+        // after the scope, the thread's transactions write no record
+        app.as("u1").messages().send(cid, NewMessage.text("unscoped"));
+        List<AuditRecord> chain = fx.engine.audit().query(new AuditQuery(app.id(), null, "channels.send", null, null, null, null, 0, 100));
+        assertThat(chain).extracting(AuditRecord::resourceId).containsExactly("m0", "m1", "m2");
+        Path export = dir.resolve("scoped.jsonl");
+        try (var out = Files.newOutputStream(export)) {
+            fx.engine.audit().export(AuditQuery.of(app.id()), out, SIGNER);
+        }
+        AuditVerification v = new AuditVerifier(SIGNER.publicKey()).verify(export);
+        assertThat(v.ok()).as(v.summary()).isTrue();
+        try (Connection c = fx.dataSource.getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("select count(*) from audit_pending")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("chained records leave audit_pending").isZero();
+        }
+    }
+
     /** Issue #14 item 2: records nobody waits for have their own queue; a flood of them cannot refuse or delay a waited one. */
     @Test
     void aFloodOfUnwaitedRecordsNeitherRefusesNorDelaysAWaitedOne() {
