@@ -54,12 +54,29 @@ final class ChannelGate {
                     boolean channelShadow = channelBan && rs.getBoolean("cb_shadow");
                     String userRole = rs.getString("user_role");
                     Permissions.Access access = new Permissions.Access(actor, userRole == null ? "anonymous" : userRole,
-                            rs.getString("member_role"), Grants.read(rs.getString("grants")), channel.cid().toString());
+                            rs.getString("member_role"), grants(rs.getString("grants")), channel.cid().toString());
                     return new Loaded(rs.getObject("pk", UUID.class), channel, access, rs.getString("author_id") != null,
                             appBan || (channelBan && !channelShadow), Tx.instant(rs, "deactivated_at") != null, appShadow || channelShadow,
                             rs.getInt("cooldown_secs"));
                 }, userId, userId, userId, app.value(), cid.type(), cid.id())
                 .orElseThrow(() -> ChatException.notFound(ErrorCode.CHANNEL_NOT_FOUND, "channel " + cid));
+    }
+
+    /** Channel types' grants as stored, parsed once per distinct text (a send checks them every time). */
+    private static final java.util.Map<String, java.util.Map<String, java.util.Set<io.chatsdk.engine.model.Permission>>> GRANTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static java.util.Map<String, java.util.Set<io.chatsdk.engine.model.Permission>> grants(String json) {
+        var parsed = GRANTS.get(json);
+        if (parsed == null) {
+            var m = new java.util.LinkedHashMap<String, java.util.Set<io.chatsdk.engine.model.Permission>>();
+            Grants.read(json).forEach((role, perms) -> m.put(role, java.util.Collections.unmodifiableSet(perms)));
+            parsed = java.util.Collections.unmodifiableMap(m);
+            if (GRANTS.size() < 10_000) {   // distinct grant sets are few (one per channel type and edit); past that, parse each time
+                GRANTS.put(json, parsed);
+            }
+        }
+        return parsed;
     }
 
     private static boolean active(boolean set, Instant expires, Instant now) {

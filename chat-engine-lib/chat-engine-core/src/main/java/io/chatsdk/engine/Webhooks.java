@@ -36,6 +36,13 @@ import java.util.Set;
 public final class Webhooks {
     public static final String KIND = "webhook";
     private static final System.Logger LOG = System.getLogger(Webhooks.class.getName());
+    /**
+     * Each app's endpoints as this node last read them: the relay looks them up for every event. A change made on this
+     * node applies at once; one made on another node within {@value #ENDPOINTS_TTL_SECONDS} s.
+     */
+    static final int ENDPOINTS_TTL_SECONDS = 2;
+    private static final io.chatsdk.engine.internal.NodeCache<AppId, List<Endpoint>> ENDPOINTS =
+            new io.chatsdk.engine.internal.NodeCache<>(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(ENDPOINTS_TTL_SECONDS));
     private static final String PURPOSE = "webhook";
     static final int MAX_ENDPOINTS = 10;
     private final EngineContext ctx;
@@ -81,6 +88,7 @@ public final class Webhooks {
             AppSettings.put(tx, app, "webhooks", stored);
             return null;
         });
+        ENDPOINTS.forget(app);
         return list();
     }
 
@@ -106,7 +114,7 @@ public final class Webhooks {
         if (!Audience.toBackEnd(EventJson.read(e.type(), e.cid(), e.payload()))) {
             return;   // a shadowed message exists for its author only, not for the app's back end either
         }
-        List<Endpoint> endpoints = apps.find(e.appId()).map(a -> endpoints(a.settings())).orElse(List.of());
+        List<Endpoint> endpoints = ENDPOINTS.get(e.appId(), () -> apps.find(e.appId()).map(a -> endpoints(a.settings())).orElse(List.of()));
         for (Endpoint ep : endpoints) {
             if (ep.wants(e.type())) {
                 String id = e.id() + "-" + shortHash(ep.url().toString());
