@@ -154,7 +154,7 @@ public final class EngineBench {
         return sortedNanos[Math.min(sortedNanos.length - 1, (int) Math.ceil(p * sortedNanos.length) - 1)] / 1e6;
     }
 
-    private static void createBaselineTable(HikariDataSource ds) throws Exception {
+    static void createBaselineTable(HikariDataSource ds) throws Exception {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             // the same columns and indexes a message row has, without the engine's logic
             s.execute("create table bench_message (like message including all)");
@@ -162,7 +162,7 @@ public final class EngineBench {
         }
     }
 
-    private static void baselineInsert(HikariDataSource ds, UUID channel, String user) throws Exception {
+    static void baselineInsert(HikariDataSource ds, UUID channel, String user) throws Exception {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("insert into bench_message (app_id, id, channel_pk, seq, user_id, type, text, "

@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  * <p>One subclass per JAX-RS application ({@link Chat}, {@link Operator}): Jersey binds a bean's {@code @Context}
  * proxies to the request scope of the application that injected them, so one bean cannot serve two applications.
  *
- * <p>Runs after the response was produced. For a success it blocks until the record is durable; if the audit log
+ * <p>A change's success record is handed to the engine once the caller is known ({@link Scope}), and commits in the
+ * change's own transaction. Otherwise the filter runs after the response was produced: for a success it blocks until
+ * the record is durable; if the audit log
  * cannot take it, the response becomes a 503 (the caller retries; idempotent ids make that safe). A failure's record
  * is queued without waiting and retried until the database takes it, so an outage does not slow failing calls.
  */
