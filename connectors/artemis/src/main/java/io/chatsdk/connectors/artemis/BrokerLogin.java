@@ -1,7 +1,5 @@
 package io.chatsdk.connectors.artemis;
 
-import java.util.Objects;
-
 /**
  * The user and password an appliance node logs in to Artemis with. The embedded broker knows exactly one such user,
  * with the role {@value ArtemisBroker#ROLE}; an external broker needs a user with the same permissions (see the
@@ -23,15 +21,5 @@ public record BrokerLogin(String user, String password) {
     @Override
     public String toString() {
         return user == null ? "BrokerLogin[anonymous]" : "BrokerLogin[user=" + user + ", password=****]";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof BrokerLogin b && Objects.equals(user, b.user) && Objects.equals(password, b.password);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(user, password);
     }
 }
