@@ -78,6 +78,14 @@ final class AppDirectory {
         return Optional.ofNullable(byKey.getIfPresent(apiKey));
     }
 
+    /**
+     * The id of the app a request's API key names, when this node has it cached: a failed call is recorded in that
+     * app's chain without waiting on the database again. Null for no key, an overlong one, or one not cached.
+     */
+    AppId cachedAppId(String apiKey) {
+        return apiKey == null || apiKey.length() > 64 ? null : cached(apiKey).map(e -> e.app().id()).orElse(null);
+    }
+
     /** Forgets an app at once (after a rotation, disable or revocation on this node). */
     void invalidate(String apiKey) {
         byKey.invalidate(apiKey);

@@ -92,7 +92,7 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
             if ((caller == null && role == null) || method == null || READS.contains(request.getMethod())) {
                 return;
             }
-            request.setProperty(SCOPE, io.chatsdk.engine.audit.AuditScope.open(entry(request, caller, role, null, true, null, null)));
+            request.setProperty(SCOPE, io.chatsdk.engine.audit.AuditScope.open(entry(request, caller, role, null, false, null, null)));
         }
     }
 
@@ -113,19 +113,14 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         if (!(mutation || authRejected || role != null)) {
             return;
         }
-        String apiKey = request.getUriInfo().getQueryParameters().getFirst("api_key");
-        apiKey = apiKey != null ? apiKey : request.getHeaderString("X-Api-Key");
-        AppId app = caller != null || role != null ? null : appOfKey(apiKey);
-        String ua = request.getHeaderString("User-Agent");
+        AppId app = caller != null || role != null ? null : appOfKey(AuthFilter.apiKey(request));
+        boolean success = status < 400;
+        AuditEntry entry = entry(request, caller, role, app, authRejected, status, success ? null : problemCode(response));
         if (authRejected) {
-            AuditEntry rejected = entry(request, null, role, app, false, Integer.toString(status), null);
             // counted, and written once a window per address, app and reason: a flood cannot fill the log (issue #14)
-            ctx.authFailures().failed((String) request.getProperty(REMOTE), app, rejected.action(), problemCode(response), ua == null ? null : truncate(ua, 300),
-                    rejected.details());
+            ctx.authFailures().failed(entry.ip(), app, entry.action(), entry.reason(), entry.userAgent(), entry.details());
             return;
         }
-        boolean success = status < 400;
-        AuditEntry entry = entry(request, caller, role, app, success, Integer.toString(status), success ? null : problemCode(response));
         if (!success) {
             // the caller already failed; it must not wait on a database that may be the reason (the record is retried)
             ctx.engine().audit().recordLater(entry);
@@ -144,15 +139,13 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
 
     /**
      * The record of a request: who (the caller, the operator or compliance role, or anonymous), what (the resource
-     * method as {@code messages.send}, the resource and its id from the path), from where, and the outcome; {@code status}
-     * is left out of the details when null (a record written before the response exists).
+     * method as {@code messages.send}, the resource and its id from the path), from where, and the outcome. A null
+     * {@code status} is a record written before the response exists: a success, with no status in the details.
      */
-    private static AuditEntry entry(ContainerRequestContext request, Caller caller, Object role, AppId keyApp, boolean success, String status,
+    private static AuditEntry entry(ContainerRequestContext request, Caller caller, Object role, AppId keyApp, boolean authRejected, Integer status,
                                     String reason) {
         Method method = (Method) request.getProperty(METHOD);
         MultivaluedMap<String, String> params = request.getUriInfo().getPathParameters();
-        int code = status == null ? 200 : Integer.parseInt(status);
-        boolean authRejected = code == 401 || (caller == null && role == null && code == 403) || request.getProperty(THROTTLED) != null;
         boolean operatorApi = role != null || request.getUriInfo().getPath().startsWith("apps") && caller == null && authRejected;
         String action;
         String resourceType = null;
@@ -167,15 +160,14 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
             resourceType = group.endsWith("s") ? group.substring(0, group.length() - 1) : group;
             resourceId = resourceId(method, params);
         }
-        String apiKey = request.getUriInfo().getQueryParameters().getFirst("api_key");
-        apiKey = apiKey != null ? apiKey : request.getHeaderString("X-Api-Key");
+        String apiKey = AuthFilter.apiKey(request);
         AppId app = caller != null ? caller.appId() : role != null ? appOf(params) : keyApp;
         String actorType = caller != null ? (caller.server() ? "server" : "user") : role != null ? role.toString() : "anonymous";
         String actorId = caller != null ? (caller.server() ? null : caller.userId()) : role != null ? officer(request, role.toString()) : null;
         Map<String, String> details = new LinkedHashMap<>();
         details.put("method", request.getMethod());
         if (status != null) {
-            details.put("status", status);
+            details.put("status", status.toString());
         }
         String forwarded = request.getHeaderString("X-Forwarded-For");
         if (forwarded != null) {
@@ -187,7 +179,7 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         String ua = request.getHeaderString("User-Agent");
         return new AuditEntry(app, actorType, actorId, caller == null || caller.server() ? null : "user", action,
                 resourceType, resourceId, (String) request.getProperty(REMOTE), ua == null ? null : truncate(ua, 300),
-                success, reason, details);
+                status == null || status < 400, reason, details);
     }
 
     /** The operator or compliance officer: the token's role, with the officer named by {@code X-Actor} when given. */
@@ -230,11 +222,8 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
      * cache: a failing call must not wait on the database again); else in the operator chain, with the key in the details.
      */
     private AppId appOfKey(String apiKey) {
-        if (apiKey == null || apiKey.length() > 64) {
-            return null;
-        }
         try {
-            return ctx.apps().cached(apiKey).map(e -> e.app().id()).orElse(null);
+            return ctx.apps().cachedAppId(apiKey);
         } catch (RuntimeException e) {
             return null;
         }
@@ -250,7 +239,7 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         return "http_" + response.getStatus();
     }
 
-    private static String truncate(String s, int max) {
+    static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
     }
 

@@ -41,10 +41,7 @@ public class AuthFilter implements ContainerRequestFilter, ContainerResponseFilt
         if (method == null) {
             return; // no matching resource: JAX-RS answers 404/405, mapped to problem+json
         }
-        if (!ctx.authFailures().allowed((String) request.getProperty(AuditFilter.REMOTE))) {
-            request.setProperty(AuditFilter.THROTTLED, Boolean.TRUE);
-            throw tooManyFailures();
-        }
+        refuseIfThrottled(ctx, request);
         Caller caller;
         try {
             caller = authenticate(request);
@@ -65,15 +62,24 @@ public class AuthFilter implements ContainerRequestFilter, ContainerResponseFilt
         }
     }
 
-    /** 429 for an address that spent its budget of failed authentications; it refills at the same rate a minute. */
-    static ApiException tooManyFailures() {
-        return new ApiException(429, "too_many_auth_failures", "too many failed authentications from this address; retry in a minute");
+    /**
+     * Refuses, with 429 {@code too_many_auth_failures} and before any work, a request whose address spent its budget of
+     * failed authentications (it refills at the same rate a minute); marks the request so that it is counted.
+     */
+    static void refuseIfThrottled(ChatApiContext ctx, ContainerRequestContext request) {
+        if (!ctx.authFailures().allowed((String) request.getProperty(AuditFilter.REMOTE))) {
+            request.setProperty(AuditFilter.THROTTLED, Boolean.TRUE);
+            throw new ApiException(429, "too_many_auth_failures", "too many failed authentications from this address; retry in a minute");
+        }
+    }
+
+    /** The request's API key: the {@code api_key} query parameter, else the {@code X-Api-Key} header; null if neither. */
+    static String apiKey(ContainerRequestContext request) {
+        return Optional.ofNullable(request.getUriInfo().getQueryParameters().getFirst("api_key")).orElse(request.getHeaderString("X-Api-Key"));
     }
 
     private Caller authenticate(ContainerRequestContext request) {
-        String apiKey = Optional.ofNullable(request.getUriInfo().getQueryParameters().getFirst("api_key"))
-                .orElse(request.getHeaderString("X-Api-Key"));
-        return ctx.authenticator().authenticate(apiKey, request.getHeaderString("Authorization"));
+        return ctx.authenticator().authenticate(apiKey(request), request.getHeaderString("Authorization"));
     }
 
     @Override

@@ -93,8 +93,8 @@ public class ChatSocket {
         } catch (ApiException e) {
             LOG.log(Level.INFO, "WebSocket authentication failed: " + e.code());
             // counted, and written once a window per address, app and reason (issue #14)
-            ctx.authFailures().failed((String) session.getUserProperties().get(ADDRESS), appOfKey(ctx, apiKey), "auth.connect", e.code(), null,
-                    apiKey == null ? java.util.Map.of() : java.util.Map.of("api_key", apiKey.length() > 64 ? apiKey.substring(0, 64) : apiKey));
+            ctx.authFailures().failed((String) session.getUserProperties().get(ADDRESS), ctx.apps().cachedAppId(apiKey), "auth.connect", e.code(), null,
+                    apiKey == null ? java.util.Map.of() : java.util.Map.of("api_key", AuditFilter.truncate(apiKey, 64)));
             Connection.closeSession(session, e.status() == 401 ? Connection.UNAUTHENTICATED : Connection.FORBIDDEN, e.code() + ": " + e.getMessage());
             return;
         }
@@ -216,11 +216,6 @@ public class ChatSocket {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
-    }
-
-    /** The app an API key names, if this node has it cached (a failing connect does not wait on the database). */
-    private static io.chatsdk.engine.AppId appOfKey(ChatApiContext ctx, String apiKey) {
-        return apiKey == null || apiKey.length() > 64 ? null : ctx.apps().cached(apiKey).map(e -> e.app().id()).orElse(null);
     }
 
     private static String param(Session session, String name) {

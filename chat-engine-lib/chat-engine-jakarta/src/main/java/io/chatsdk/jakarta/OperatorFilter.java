@@ -41,10 +41,7 @@ public class OperatorFilter implements ContainerRequestFilter {
         if (operator == null && compliance == null) {
             throw new ApiException(503, "operator_api_disabled", "the operator API is disabled: no operator token is configured");
         }
-        if (!ctx.authFailures().allowed((String) request.getProperty(AuditFilter.REMOTE))) {
-            request.setProperty(AuditFilter.THROTTLED, Boolean.TRUE);
-            throw AuthFilter.tooManyFailures();
-        }
+        AuthFilter.refuseIfThrottled(ctx, request);
         String header = request.getHeaderString("Authorization");
         String token = header == null ? "" : header.strip();
         if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -149,20 +149,20 @@ public final class AuditLog implements AutoCloseable {
      * wrote, the record goes into {@code audit_pending} in this transaction; after the commit the scope is marked and
      * the writer told to chain it.
      */
-    private Runnable writeInTransaction(Tx tx) {
+    private void writeInTransaction(Tx tx) {
         AuditScope scope = AuditScope.pending();
         if (scope == null || CHAINING.get() != null || !tx.wrote()) {
-            return null;
+            return;
         }
         AuditEntry e = scope.entry();
         tx.update("insert into audit_pending (app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, "
                         + "success, reason, details) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
                 e.app() == null ? null : e.app().value(), clock.instant().truncatedTo(ChronoUnit.MICROS), e.actorType(), e.actorId(),
                 e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent(), e.success(), e.reason(), Json.write(e.details()));
-        return () -> {
+        tx.afterCommit(() -> {
             scope.markWritten();
             queue.offer(NUDGE);
-        };
+        });
     }
 
     /**
@@ -209,6 +209,11 @@ public final class AuditLog implements AutoCloseable {
     /** One page of a chain, oldest first (records written with their changes are chained first). */
     public List<AuditRecord> query(AuditQuery q) {
         flushPending();
+        return page(q);
+    }
+
+    /** One page of a chain as chained so far. */
+    private List<AuditRecord> page(AuditQuery q) {
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_log where chain = ? and seq > ?");
         List<Object> params = new ArrayList<>(List.of(q.chain(), q.afterSeq()));
         condition(sql, params, "actor_id", q.actorId());
@@ -286,7 +291,7 @@ public final class AuditLog implements AutoCloseable {
         long after = 0;
         while (true) {
             AuditQuery page = new AuditQuery(scope.app(), null, null, null, null, scope.from(), scope.to(), after, 1000);
-            List<AuditRecord> records = query(page);
+            List<AuditRecord> records = page(page);
             if (records.isEmpty()) {
                 break;
             }
@@ -409,36 +414,34 @@ public final class AuditLog implements AutoCloseable {
             byChain.computeIfAbsent(p.entry().chain(), k -> new ArrayList<>()).add(p);
         }
         Map<Pending, AuditRecord> sealed = new LinkedHashMap<>();
-        {
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-            for (Map.Entry<String, List<Pending>> chain : byChain.entrySet()) {
-                if (!knownChains.contains(chain.getKey())) {
-                    tx.update("insert into audit_chain (chain, last_seq, last_hash) values (?, 0, ?) on conflict do nothing",
-                            chain.getKey(), AuditHash.genesis());
-                }
-                long[] seq = new long[1];
-                byte[][] prev = new byte[1][];
-                tx.one("select last_seq, last_hash from audit_chain where chain = ? for update", rs -> {
-                    seq[0] = rs.getLong(1);
-                    prev[0] = rs.getBytes(2);
-                    return true;
-                }, chain.getKey());
-                for (Pending p : chain.getValue()) {
-                    AuditEntry e = p.entry();
-                    AuditRecord r = AuditRecord.builder().chain(chain.getKey()).seq(++seq[0]).at(p.at() != null ? p.at() : now)
-                            .actor(e.actorType(), e.actorId(), e.actorRole()).action(e.action()).resource(e.resourceType(), e.resourceId())
-                            .client(e.ip(), e.userAgent()).outcome(e.success() ? "success" : "failure").reason(e.reason())
-                            .details(e.details()).build().seal(prev[0]);
-                    tx.update("insert into audit_log (chain, seq, app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, "
-                                    + "ip, user_agent, outcome, reason, details, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)",
-                            r.chain(), r.seq(), e.app() == null ? null : e.app().value(), r.at(), r.actorType(), r.actorId(), r.actorRole(),
-                            r.action(), r.resourceType(), r.resourceId(), r.ip(), r.userAgent(), r.outcome(), r.reason(),
-                            Json.write(r.details()), r.prevHash(), r.hash());
-                    prev[0] = r.hash();
-                    sealed.put(p, r);
-                }
-                tx.update("update audit_chain set last_seq = ?, last_hash = ? where chain = ?", seq[0], prev[0], chain.getKey());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        for (Map.Entry<String, List<Pending>> chain : byChain.entrySet()) {
+            if (!knownChains.contains(chain.getKey())) {
+                tx.update("insert into audit_chain (chain, last_seq, last_hash) values (?, 0, ?) on conflict do nothing",
+                        chain.getKey(), AuditHash.genesis());
             }
+            long[] seq = new long[1];
+            byte[][] prev = new byte[1][];
+            tx.one("select last_seq, last_hash from audit_chain where chain = ? for update", rs -> {
+                seq[0] = rs.getLong(1);
+                prev[0] = rs.getBytes(2);
+                return true;
+            }, chain.getKey());
+            for (Pending p : chain.getValue()) {
+                AuditEntry e = p.entry();
+                AuditRecord r = AuditRecord.builder().chain(chain.getKey()).seq(++seq[0]).at(p.at() != null ? p.at() : now)
+                        .actor(e.actorType(), e.actorId(), e.actorRole()).action(e.action()).resource(e.resourceType(), e.resourceId())
+                        .client(e.ip(), e.userAgent()).outcome(e.success() ? "success" : "failure").reason(e.reason())
+                        .details(e.details()).build().seal(prev[0]);
+                tx.update("insert into audit_log (chain, seq, app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, "
+                                + "ip, user_agent, outcome, reason, details, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)",
+                        r.chain(), r.seq(), e.app() == null ? null : e.app().value(), r.at(), r.actorType(), r.actorId(), r.actorRole(),
+                        r.action(), r.resourceType(), r.resourceId(), r.ip(), r.userAgent(), r.outcome(), r.reason(),
+                        Json.write(r.details()), r.prevHash(), r.hash());
+                prev[0] = r.hash();
+                sealed.put(p, r);
+            }
+            tx.update("update audit_chain set last_seq = ?, last_hash = ? where chain = ?", seq[0], prev[0], chain.getKey());
         }
         tx.afterCommit(() -> {
             knownChains.addAll(byChain.keySet());

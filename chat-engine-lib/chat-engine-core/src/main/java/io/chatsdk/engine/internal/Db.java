@@ -27,16 +27,11 @@ public final class Db implements AutoCloseable {
     private final EntityManagerFactory emf;
     private final Runnable afterEventCommit;
     private final ContentKeys keys;
-    private volatile BeforeCommit beforeCommit = tx -> null;
-
     /**
-     * Work added to every transaction just before it commits (the audit log writes a request's record there); what it
-     * returns, if not null, runs once the transaction committed.
+     * Work added to every transaction just before it commits (the audit log writes a request's record there); work for
+     * after the commit goes through {@link Tx#afterCommit}.
      */
-    @FunctionalInterface
-    public interface BeforeCommit {
-        Runnable apply(Tx tx);
-    }
+    private volatile java.util.function.Consumer<Tx> beforeCommit = tx -> { };
 
     public Db(DataSource dataSource, ContentKeys keys, Runnable afterEventCommit) {
         Map<String, Object> props = new HashMap<>();
@@ -55,8 +50,8 @@ public final class Db implements AutoCloseable {
         keys.attach(this);
     }
 
-    /** Sets the work added before every commit; see {@link BeforeCommit}. */
-    public void beforeCommit(BeforeCommit hook) {
+    /** Sets the work added to every transaction just before it commits. */
+    public void beforeCommit(java.util.function.Consumer<Tx> hook) {
         this.beforeCommit = java.util.Objects.requireNonNull(hook, "hook");
     }
 
@@ -68,13 +63,12 @@ public final class Db implements AutoCloseable {
         EntityManager em = emf.createEntityManager();
         boolean committed = false;
         Tx tx = null;
-        Runnable afterCommit = null;
         try {
             em.getTransaction().begin();
             Connection connection = em.unwrap(Connection.class);
             tx = new Tx(em, connection, keys);
             T result = work.apply(tx);
-            afterCommit = beforeCommit.apply(tx);
+            beforeCommit.accept(tx);
             em.getTransaction().commit();
             committed = true;
             return result;
@@ -95,9 +89,6 @@ public final class Db implements AutoCloseable {
             em.close();
             if (committed) {
                 tx.runAfterCommit();
-            }
-            if (committed && afterCommit != null) {
-                afterCommit.run();
             }
             if (committed && tx.wroteEvents()) {
                 afterEventCommit.run();
