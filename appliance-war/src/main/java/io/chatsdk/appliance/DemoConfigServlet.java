@@ -1,10 +1,11 @@
 package io.chatsdk.appliance;
 
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.model.AppCredentials;
+import io.chatsdk.engine.types.AppId;
 import io.chatsdk.jakarta.ApiJson;
 import io.chatsdk.jakarta.Tokens;
+
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

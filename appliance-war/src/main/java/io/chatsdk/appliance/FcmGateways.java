@@ -2,8 +2,8 @@ package io.chatsdk.appliance;
 
 import io.chatsdk.connectors.fcm.FcmPushGateway;
 import io.chatsdk.connectors.fcm.LocalEndpointTransport;
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.spi.PushGateway;
+import io.chatsdk.engine.types.AppId;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,12 +1,13 @@
 package io.chatsdk.appliance;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.model.AppCredentials;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.UserInput;
+import io.chatsdk.engine.types.AppId;
 import io.chatsdk.jakarta.Tokens;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

@@ -3,10 +3,11 @@ package io.chatsdk.appliance;
 import io.chatsdk.connectors.fcm.FcmPushGateway;
 import io.chatsdk.connectors.fcm.FcmStandIn;
 import io.chatsdk.connectors.fcm.TestServiceAccount;
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.spi.PushGateway;
 import io.chatsdk.engine.spi.PushMessage;
 import io.chatsdk.engine.spi.PushResult;
+import io.chatsdk.engine.types.AppId;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

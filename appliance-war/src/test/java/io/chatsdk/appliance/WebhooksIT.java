@@ -1,7 +1,8 @@
 package io.chatsdk.appliance;
 
+import io.chatsdk.engine.delivery.Webhooks;
+
 import com.sun.net.httpserver.HttpServer;
-import io.chatsdk.engine.Webhooks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

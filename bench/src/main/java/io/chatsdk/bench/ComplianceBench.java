@@ -1,16 +1,17 @@
 package io.chatsdk.bench;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.Cid;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.audit.AuditEntry;
+import io.chatsdk.engine.blocklist.Blocklist;
+import io.chatsdk.engine.blocklist.BlocklistBehavior;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.NewMessage;
-import io.chatsdk.engine.moderation.Blocklist;
-import io.chatsdk.engine.moderation.BlocklistBehavior;
 import io.chatsdk.engine.redact.RedactionPolicy;
 import io.chatsdk.engine.redact.RedactionSettings;
+import io.chatsdk.engine.types.Cid;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,11 +58,11 @@ final class ComplianceBench {
                 cids[c] = app.channels().getOrCreate("messaging", "redact-" + threads + "-" + c, ChannelInput.withMembers("u0", members)).channel().cid();
             }
             EngineBench.Sender send = (thread, i) -> app.as("u" + thread).messages().send(cids[(int) (i % cids.length)], NewMessage.text(TEXT));
-            engine.compliance(app.id()).setRedaction(RedactionSettings.of(RedactionPolicy.OFF));
+            engine.app(app.id()).compliance().setRedaction(RedactionSettings.of(RedactionPolicy.OFF));
             EngineBench.Result off = EngineBench.measure(send, threads, warmup, run);
-            engine.compliance(app.id()).setRedaction(RedactionSettings.of(RedactionPolicy.MASK));
+            engine.app(app.id()).compliance().setRedaction(RedactionSettings.of(RedactionPolicy.MASK));
             EngineBench.Result mask = EngineBench.measure(send, threads, warmup, run);
-            engine.compliance(app.id()).setRedaction(RedactionSettings.of(RedactionPolicy.OFF));
+            engine.app(app.id()).compliance().setRedaction(RedactionSettings.of(RedactionPolicy.OFF));
             print("send with redaction mask, 16 channels, " + threads + " thread" + (threads == 1 ? "" : "s") + " (vs off)", mask, off);
         }
         // a 10,000-word blocklist (and two patterns) on the channel type, against no list, same channels and text

@@ -1,15 +1,16 @@
 package io.chatsdk.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
 import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.ChatEngine;
-import io.chatsdk.engine.Cid;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.model.UserInput;
 import io.chatsdk.engine.spi.KeyProvider;
+import io.chatsdk.engine.types.Cid;
 import io.chatsdk.jakarta.Tokens;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.net.URI;

@@ -1,6 +1,31 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.channels.ChannelTypes;
+import io.chatsdk.engine.channels.Channels;
+import io.chatsdk.engine.compliance.Compliance;
+import io.chatsdk.engine.delivery.Audience;
+import io.chatsdk.engine.delivery.PushSettings;
+import io.chatsdk.engine.delivery.Webhooks;
+import io.chatsdk.engine.internal.AppSettings;
 import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.messaging.BeforeSendHook;
+import io.chatsdk.engine.messaging.Messages;
+import io.chatsdk.engine.messaging.Reactions;
+import io.chatsdk.engine.messaging.ReadState;
+import io.chatsdk.engine.messaging.Stars;
+import io.chatsdk.engine.messaging.Sync;
+import io.chatsdk.engine.moderation.Blocklists;
+import io.chatsdk.engine.moderation.Flags;
+import io.chatsdk.engine.moderation.Moderation;
+import io.chatsdk.engine.types.Actor;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+import io.chatsdk.engine.users.Devices;
+import io.chatsdk.engine.users.Users;
+
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything scoped to one app (tenant), as one actor. {@link ChatEngine#app(AppId)} gives the server-side handle,
@@ -84,7 +109,7 @@ public final class AppHandle {
 
     /** Flags on messages and users, and their review by moderators. */
     public Flags flags() {
-        return new Flags(ctx, appId, actor, this);
+        return new Flags(ctx, appId, actor);
     }
 
     /** The app's blocklists and the channel types they apply to. */
@@ -97,37 +122,66 @@ public final class AppHandle {
         return new Devices(ctx, appId, actor);
     }
 
+    /** Who hears each of the app's events (members, watchers, blocks, moderators). Server side only. */
+    public Audience audience() {
+        requireServer("audience");
+        return new Audience(users(), channels(), moderation());
+    }
+
     /** Legal holds, retention, data keys, redaction, exports and data subject requests. Server side only. */
     public Compliance compliance() {
         requireServer("compliance");
-        return engine.compliance(appId);
+        engine.apps().get(appId);
+        return new Compliance(ctx, appId);
     }
 
-    /** The app's webhook endpoints. Server side only; deliveries need the engine's HTTP sender. */
+    /** The app's webhook endpoints. Server side only; deliveries need the engine's {@link ChatEngine.Builder#httpSender HTTP sender}. */
     public Webhooks webhooks() {
         requireServer("webhooks");
-        return engine.webhooks(appId);
+        engine.apps().get(appId);
+        return new Webhooks(ctx, appId, engine.apps());
     }
 
-    /** Sets (or, with null, removes) the before-message-send hook. Server side only; needs the engine's HTTP sender. */
+    /**
+     * Sets (or, with null, removes) the before-message-send hook. Server side only. Calls need the engine's
+     * {@link ChatEngine.Builder#httpSender HTTP sender}; without one the hook is refused as {@code feature_disabled}.
+     */
     public void setBeforeSendHook(BeforeSendHook.Config config) {
         requireServer("before-send hook");
-        engine.setBeforeSendHook(appId, config);
+        engine.apps().get(appId);
+        if (engine.hook == null) {
+            throw new ChatException(ErrorCode.FEATURE_DISABLED, "this engine has no HTTP sender: ChatEngine.builder().httpSender(...)");
+        }
+        engine.hook.set(ctx, appId, config);
     }
 
     /** The push notification settings (the defaults when none were set). Server side only. */
     public PushSettings pushSettings() {
         requireServer("push settings");
-        return engine.pushSettings(appId);
+        return PushSettings.of(engine.apps().get(appId).settings());
+    }
+
+    /** Sets the push notification settings; they apply to pushes sent from now on. Server side only. */
+    public PushSettings setPushSettings(PushSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return updatePushSettings(current -> settings);
     }
 
     /**
-     * Changes the push settings from their current value under the app row's lock, so that concurrent partial changes do
-     * not overwrite each other. Server side only.
+     * Changes the push settings from their current value under the app row's lock, so that concurrent partial changes (one
+     * sets the preview, another the window) do not overwrite each other. Returns the stored settings. Server side only.
      */
-    public PushSettings updatePushSettings(java.util.function.UnaryOperator<PushSettings> change) {
+    public PushSettings updatePushSettings(UnaryOperator<PushSettings> change) {
         requireServer("push settings");
-        return engine.updatePushSettings(appId, change);
+        Objects.requireNonNull(change, "change");
+        return ctx.db().inTransaction(tx -> {
+            PushSettings[] next = new PushSettings[1];
+            AppSettings.update(tx, appId, all -> {
+                next[0] = Objects.requireNonNull(change.apply(PushSettings.of(all)), "settings");
+                all.put(PushSettings.KEY, next[0].toMap());
+            });
+            return next[0];
+        });
     }
 
     private void requireServer(String what) {
@@ -136,8 +190,4 @@ public final class AppHandle {
         }
     }
 
-    /** The same app on the server side. */
-    AppHandle server() {
-        return new AppHandle(engine, ctx, appId, Actor.SERVER, syncReloadThreshold);
-    }
 }

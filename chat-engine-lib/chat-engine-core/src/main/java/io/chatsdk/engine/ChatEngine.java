@@ -1,24 +1,32 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.apps.Apps;
 import io.chatsdk.engine.audit.AuditLog;
 import io.chatsdk.engine.audit.AuditSigner;
+import io.chatsdk.engine.delivery.EndpointBreakers;
+import io.chatsdk.engine.delivery.OutboxRelay;
+import io.chatsdk.engine.delivery.Push;
+import io.chatsdk.engine.delivery.Webhooks;
 import io.chatsdk.engine.internal.BlocklistCache;
 import io.chatsdk.engine.internal.ContentKeys;
-import io.chatsdk.engine.internal.Db;
 import io.chatsdk.engine.internal.EngineContext;
-import io.chatsdk.engine.internal.OutboxRelay;
 import io.chatsdk.engine.internal.Redactors;
+import io.chatsdk.engine.messaging.BeforeSendHook;
+import io.chatsdk.engine.persistence.Db;
 import io.chatsdk.engine.spi.EventBus;
 import io.chatsdk.engine.spi.IdGenerator;
 import io.chatsdk.engine.spi.InProcessEventBus;
 import io.chatsdk.engine.spi.KeyProvider;
+import io.chatsdk.engine.types.Actor;
+import io.chatsdk.engine.types.AppId;
+
 import org.flywaydb.core.Flyway;
 
-import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * The chat engine: multi-tenant messaging on PostgreSQL, as a plain library.
@@ -39,11 +47,12 @@ public final class ChatEngine implements AutoCloseable {
     private final EngineContext ctx;
     private final EventBus eventBus;
     private final OutboxRelay relay;
-    private final ChannelTypes.Seeder seeder = new ChannelTypes.Seeder();
     private final int syncReloadThreshold;
     private final Maintenance maintenance;
     private final io.chatsdk.engine.spi.JobQueue jobs;
     private final boolean ownsJobs;
+    /** The before-send hook, null without an HTTP sender; {@link AppHandle#setBeforeSendHook} sets an app's. */
+    final BeforeSendHook hook;
 
     private ChatEngine(Builder b) {
         if (b.migrate) {
@@ -69,8 +78,9 @@ public final class ChatEngine implements AutoCloseable {
                 holder[0].wakeUp();
             }
         });
+        this.hook = b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps);
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
-                new BlocklistCache(b.clock), b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps));
+                new BlocklistCache(b.clock), hook);
         this.jobs = b.jobs != null ? b.jobs : new io.chatsdk.engine.spi.InProcessJobQueue();
         this.ownsJobs = b.jobs == null;
         java.util.List<io.chatsdk.engine.spi.OutboxConsumer> consumers = new java.util.ArrayList<>();
@@ -118,58 +128,6 @@ public final class ChatEngine implements AutoCloseable {
         return new AppHandle(this, ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER, syncReloadThreshold);
     }
 
-    /** Legal holds, retention, data keys, exports and data subject requests of one app; {@code app(appId).compliance()} says the same. */
-    public Compliance compliance(AppId appId) {
-        apps().get(Objects.requireNonNull(appId, "appId"));
-        return new Compliance(ctx, appId);
-    }
-
-    /** An app's webhook endpoints (server side). Deliveries need an {@link Builder#httpSender HTTP sender}. */
-    public Webhooks webhooks(AppId appId) {
-        apps().get(Objects.requireNonNull(appId, "appId"));
-        return new Webhooks(ctx, appId, apps());
-    }
-
-    /**
-     * Sets (or, with null, removes) the app's before-message-send hook. Calls need an {@link Builder#httpSender HTTP
-     * sender}; without one the hook is refused.
-     */
-    public void setBeforeSendHook(AppId appId, BeforeSendHook.Config config) {
-        apps().get(Objects.requireNonNull(appId, "appId"));
-        if (ctx.hook() == null) {
-            throw new ChatException(ErrorCode.FEATURE_DISABLED, "this engine has no HTTP sender: ChatEngine.builder().httpSender(...)");
-        }
-        ctx.hook().set(ctx, appId, config);
-    }
-
-    /** The app's push notification settings (the defaults when none were set). */
-    public PushSettings pushSettings(AppId appId) {
-        return PushSettings.of(apps().get(Objects.requireNonNull(appId, "appId")).settings());
-    }
-
-    /** Sets the app's push notification settings; they apply to pushes sent from now on. */
-    public PushSettings setPushSettings(AppId appId, PushSettings settings) {
-        Objects.requireNonNull(settings, "settings");
-        return updatePushSettings(appId, current -> settings);
-    }
-
-    /**
-     * Changes the app's push settings from their current value, under the app row's lock, so that concurrent partial
-     * changes (one sets the preview, another the window) do not overwrite each other. Returns the stored settings.
-     */
-    public PushSettings updatePushSettings(AppId appId, java.util.function.UnaryOperator<PushSettings> change) {
-        Objects.requireNonNull(appId, "appId");
-        Objects.requireNonNull(change, "change");
-        return ctx.db().inTransaction(tx -> {
-            PushSettings[] next = new PushSettings[1];
-            io.chatsdk.engine.internal.AppSettings.update(tx, appId, all -> {
-                next[0] = Objects.requireNonNull(change.apply(PushSettings.of(all)), "settings");
-                all.put(PushSettings.KEY, next[0].toMap());
-            });
-            return next[0];
-        });
-    }
-
     /** The durable job queue (webhook deliveries, pushes), for dead-letter administration. */
     public io.chatsdk.engine.spi.JobQueue jobs() {
         return jobs;
@@ -182,7 +140,7 @@ public final class ChatEngine implements AutoCloseable {
 
     /** Operator operations over all apps. */
     public Apps apps() {
-        return new Apps(ctx, seeder);
+        return new Apps(ctx);
     }
 
     /** The bus committed events are published to; subscribe here to receive them. */
@@ -224,8 +182,8 @@ public final class ChatEngine implements AutoCloseable {
         if (ownsJobs) {
             jobs.close();
         }
-        if (ctx.hook() != null) {
-            ctx.hook().close();
+        if (hook != null) {
+            hook.close();
         }
         ctx.audit().close();
         ctx.db().close();

@@ -31,14 +31,14 @@ final class Maintenance implements AutoCloseable {
             schedule("audit checkpoint", () -> engine.audit().checkpoint(signer), checkpoints);
         }
         schedule("retention purge", () -> {
-            eachApp(app -> engine.compliance(app.id()).retention().purge());
+            eachApp(app -> engine.app(app.id()).compliance().retention().purge());
             engine.pruneOutbox(OUTBOX_KEEP);
         }, retention);
         schedule("re-encryption", () -> eachApp(app -> {
             if (app.keysDestroyedAt() != null) {
                 return;   // crypto-shredded: nothing of theirs can be re-encrypted
             }
-            engine.compliance(app.id()).keys().reencrypt();
+            engine.app(app.id()).compliance().keys().reencrypt();
         }), reencrypt);
     }
 

@@ -4,6 +4,8 @@ import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.types.Cid;
+
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

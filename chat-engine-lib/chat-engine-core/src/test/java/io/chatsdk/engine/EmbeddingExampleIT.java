@@ -1,6 +1,5 @@
 package io.chatsdk.engine;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.chatsdk.engine.model.AppCredentials;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
@@ -11,6 +10,9 @@ import io.chatsdk.engine.model.UserInput;
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.spi.KeyProvider;
 import io.chatsdk.engine.testing.TestDatabase;
+import io.chatsdk.engine.types.Cid;
+
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 
 import java.security.SecureRandom;

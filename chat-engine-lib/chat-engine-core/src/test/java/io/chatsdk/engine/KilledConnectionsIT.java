@@ -5,6 +5,10 @@ import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.MessagePage;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.types.ErrorCode;
+
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package io.chatsdk.engine;
 
+import io.chatsdk.engine.compliance.Compliance;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
@@ -9,6 +10,10 @@ import io.chatsdk.engine.redact.RedactionPolicy;
 import io.chatsdk.engine.redact.RedactionSettings;
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.types.ErrorCode;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +33,7 @@ class RedactionIT extends EngineTest {
     @BeforeEach
     void setUp() {
         app = fx.newApp(2);
-        compliance = fx.engine.compliance(app.id());
+        compliance = fx.engine.app(app.id()).compliance();
         cid = app.channels().getOrCreate("messaging", "pay", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
     }
 
@@ -86,6 +91,6 @@ class RedactionIT extends EngineTest {
     void customPatternsAreMaskedByName() {
         compliance.setRedaction(RedactionSettings.of(RedactionPolicy.MASK).withCustomPatterns(List.of(new CustomPattern("mrn", "MRN-[0-9]{8}"))));
         assertThat(app.as("u1").messages().send(cid, NewMessage.text("patient MRN-12345678 admitted")).text()).isEqualTo("patient [mrn] admitted");
-        assertThat(fx.engine.compliance(fx.newApp(1).id()).redaction()).as("another app keeps its own policy").isEqualTo(RedactionSettings.NEW_APP);
+        assertThat(fx.engine.app(fx.newApp(1).id()).compliance().redaction()).as("another app keeps its own policy").isEqualTo(RedactionSettings.NEW_APP);
     }
 }

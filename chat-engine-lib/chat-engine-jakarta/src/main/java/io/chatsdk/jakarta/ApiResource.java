@@ -1,9 +1,10 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.Cid;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.MessagePage;
 import io.chatsdk.engine.model.SortField;
+import io.chatsdk.engine.types.Cid;
+
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Context;

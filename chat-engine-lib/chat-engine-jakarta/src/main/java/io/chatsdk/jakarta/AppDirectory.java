@@ -1,10 +1,11 @@
 package io.chatsdk.jakarta;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.model.App;
+import io.chatsdk.engine.types.AppId;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import java.time.Clock;
 import java.time.Duration;

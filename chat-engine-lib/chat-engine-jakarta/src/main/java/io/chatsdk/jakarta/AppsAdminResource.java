@@ -1,8 +1,9 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.model.App;
 import io.chatsdk.engine.model.AppCredentials;
+import io.chatsdk.engine.types.AppId;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -135,7 +136,7 @@ public class AppsAdminResource {
         m.put("name", a.name());
         m.put("api_key", a.apiKey());
         m.put("disabled", a.disabled());
-        m.put("require_token_expiry", io.chatsdk.engine.Apps.requiresTokenExpiry(a));
+        m.put("require_token_expiry", io.chatsdk.engine.apps.Apps.requiresTokenExpiry(a));
         if (a.revokeTokensIssuedBefore() != null) {
             m.put("revoke_tokens_issued_before", a.revokeTokensIssuedBefore().toString());
         }

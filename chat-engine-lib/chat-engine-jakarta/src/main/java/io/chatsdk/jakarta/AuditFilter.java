@@ -1,16 +1,17 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.audit.AuditEntry;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;

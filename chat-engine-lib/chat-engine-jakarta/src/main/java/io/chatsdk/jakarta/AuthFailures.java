@@ -1,9 +1,10 @@
 package io.chatsdk.jakarta;
 
+import io.chatsdk.engine.audit.AuditEntry;
+import io.chatsdk.engine.types.AppId;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.audit.AuditEntry;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 

@@ -1,8 +1,8 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.model.User;
+import io.chatsdk.engine.types.ChatException;
 
 import java.time.Instant;
 import java.util.Optional;

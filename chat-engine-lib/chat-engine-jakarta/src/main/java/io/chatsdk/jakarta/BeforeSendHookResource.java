@@ -1,6 +1,7 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.BeforeSendHook;
+import io.chatsdk.engine.messaging.BeforeSendHook;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

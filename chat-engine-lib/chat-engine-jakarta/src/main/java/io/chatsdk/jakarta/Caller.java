@@ -1,7 +1,7 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.types.AppId;
 
 /**
  * The authenticated caller of one request: the app named by the API key and the actor named by the token. The

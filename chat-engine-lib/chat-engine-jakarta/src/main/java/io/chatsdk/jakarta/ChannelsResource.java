@@ -1,8 +1,6 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.Cid;
-import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.ChannelQuery;
@@ -11,6 +9,9 @@ import io.chatsdk.engine.model.Member;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.MessagePage;
 import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.wire.Wire;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -191,9 +192,9 @@ public class ChannelsResource extends ApiResource {
                     if (m.cid().equals(cid)) {
                         found.add(Wire.message(m));
                     }
-                } catch (io.chatsdk.engine.ChatException e) {
+                } catch (io.chatsdk.engine.types.ChatException e) {
                     // not found, or in another channel the caller cannot read: either way not in this channel
-                    if (e.code() != io.chatsdk.engine.ErrorCode.MESSAGE_NOT_FOUND && e.code() != io.chatsdk.engine.ErrorCode.FORBIDDEN) {
+                    if (e.code() != io.chatsdk.engine.types.ErrorCode.MESSAGE_NOT_FOUND && e.code() != io.chatsdk.engine.types.ErrorCode.FORBIDDEN) {
                         throw e;
                     }
                 }

@@ -1,10 +1,11 @@
 package io.chatsdk.jakarta;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.Cid;
-import jakarta.enterprise.inject.spi.CDI;
 import io.chatsdk.engine.audit.AuditEntry;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Cid;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;

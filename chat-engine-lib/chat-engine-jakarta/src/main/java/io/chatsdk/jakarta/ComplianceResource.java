@@ -1,16 +1,17 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.Compliance;
-import io.chatsdk.engine.ComplianceExport;
-import io.chatsdk.engine.DataSubjects;
 import io.chatsdk.engine.audit.AuditQuery;
 import io.chatsdk.engine.audit.AuditRecord;
+import io.chatsdk.engine.compliance.Compliance;
+import io.chatsdk.engine.compliance.ComplianceExport;
+import io.chatsdk.engine.compliance.DataSubjects;
 import io.chatsdk.engine.export.ExportFormat;
 import io.chatsdk.engine.model.LegalHold;
 import io.chatsdk.engine.model.RetentionPolicy;
 import io.chatsdk.engine.redact.RedactionSettings;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -55,7 +56,7 @@ public class ComplianceResource {
     String actorHeader;
 
     private Compliance compliance(String id) {
-        return ctx.engine().compliance(AppId.parse(id));
+        return ctx.engine().app(AppId.parse(id)).compliance();
     }
 
     private String actor() {

@@ -1,6 +1,7 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.Devices;
+import io.chatsdk.engine.users.Devices;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

@@ -1,23 +1,23 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.ChatEngine;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.Cid;
-import io.chatsdk.engine.ErrorCode;
-import io.chatsdk.engine.Moderation;
-import io.chatsdk.engine.event.Audience;
+import io.chatsdk.engine.delivery.Audience;
 import io.chatsdk.engine.event.Event;
 import io.chatsdk.engine.event.EventJson;
 import io.chatsdk.engine.event.EventType;
-import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.UnreadCounts;
+import io.chatsdk.engine.moderation.Moderation;
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.spi.EventBus;
 import io.chatsdk.engine.spi.PresenceRegistry;
 import io.chatsdk.engine.spi.TypingRegistry;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.types.ErrorCode;
+import io.chatsdk.engine.wire.Wire;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -264,7 +264,7 @@ final class Hub implements AutoCloseable {
         extra.keySet().removeAll(Set.of("cid", "channel_type", "channel_id", "user", "user_id", "created_at", "recipient_ids", "member_ids",
                 "message", "reaction"));
         // custom events are published, so the app's card number and PHI policy applies to them as to messages
-        return publish(app, new Event.CustomEvent(t, cid, userId, engine.compliance(app).redact("event", extra)));
+        return publish(app, new Event.CustomEvent(t, cid, userId, engine.app(app).compliance().redact("event", extra)));
     }
 
     /** Publishes an event that is not stored (typing, presence, custom) and returns its payload. */
@@ -291,7 +291,7 @@ final class Hub implements AutoCloseable {
                 return; // nobody on this node asked for presence: skip the peer lookup
             }
             Event event = EventJson.read(e.type(), e.cid(), e.payload());
-            Audience audience = new Audience(engine.app(e.appId()));
+            Audience audience = engine.app(e.appId()).audience();
             Audience.Recipients recipients = audience.recipients(event, e.id() > 0);
             Map<String, Object> payload = e.payload();
             if (payload.containsKey("recipient_ids")) {

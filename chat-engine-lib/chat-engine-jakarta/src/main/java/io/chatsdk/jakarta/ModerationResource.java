@@ -1,11 +1,12 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.Blocklists;
-import io.chatsdk.engine.Cid;
-import io.chatsdk.engine.Flags;
-import io.chatsdk.engine.Moderation;
-import io.chatsdk.engine.moderation.Blocklist;
+import io.chatsdk.engine.blocklist.Blocklist;
+import io.chatsdk.engine.moderation.Blocklists;
+import io.chatsdk.engine.moderation.Flags;
+import io.chatsdk.engine.moderation.Moderation;
+import io.chatsdk.engine.types.Cid;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

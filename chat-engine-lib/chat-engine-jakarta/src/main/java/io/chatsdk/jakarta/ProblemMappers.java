@@ -1,7 +1,8 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.ErrorCode;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -32,7 +33,7 @@ public final class ProblemMappers {
                 Response r = Problems.of(503, e.code().code(), e.getMessage(), null);
                 return Response.fromResponse(r).header("Retry-After", "5").build();
             }
-            if (e instanceof io.chatsdk.engine.SlowModeException slow) {
+            if (e instanceof io.chatsdk.engine.types.SlowModeException slow) {
                 Response r = Problems.of(429, e.code().code(), e.getMessage(), null);
                 return Response.fromResponse(r).header("Retry-After", Integer.toString(slow.retryAfterSeconds())).build();
             }

@@ -1,6 +1,7 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.PushSettings;
+import io.chatsdk.engine.delivery.PushSettings;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

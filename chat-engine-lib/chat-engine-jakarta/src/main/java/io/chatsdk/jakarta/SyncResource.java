@@ -1,9 +1,10 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.Cid;
-import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.SyncEvents;
 import io.chatsdk.engine.model.SyncResult;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.wire.Wire;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

@@ -75,7 +75,7 @@ final class TokenVerifier {
             return new Verified(true, null, iat == null ? null : iat.toInstant());
         }
         if (userId instanceof String s && !s.isEmpty()) {
-            if (exp == null && io.chatsdk.engine.Apps.requiresTokenExpiry(app.app())) {
+            if (exp == null && io.chatsdk.engine.apps.Apps.requiresTokenExpiry(app.app())) {
                 throw ApiException.unauthorized("token_exp_missing", "this app requires user tokens to expire: add an exp claim");
             }
             return new Verified(false, s, iat == null ? null : iat.toInstant());

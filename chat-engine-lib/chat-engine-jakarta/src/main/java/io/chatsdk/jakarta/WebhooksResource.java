@@ -1,6 +1,7 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.Webhooks;
+import io.chatsdk.engine.delivery.Webhooks;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -53,7 +54,7 @@ public class WebhooksResource extends ApiResource {
             List<String> events = w.has("events") ? w.strings("events") : List.of();
             try {
                 endpoints.add(new Webhooks.Endpoint(url, new LinkedHashSet<>(events)));
-            } catch (io.chatsdk.engine.ChatException e) {
+            } catch (io.chatsdk.engine.types.ChatException e) {
                 throw ApiException.badRequest("validation_error", "webhooks[" + i + "]." + e.getMessage(), "webhooks[" + i + "]." + e.field());
             }
         }

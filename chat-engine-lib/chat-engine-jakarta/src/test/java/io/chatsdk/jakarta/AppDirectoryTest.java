@@ -1,7 +1,8 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.model.App;
+import io.chatsdk.engine.types.AppId;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package io.chatsdk.jakarta;
 
-import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.types.AppId;
+
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;

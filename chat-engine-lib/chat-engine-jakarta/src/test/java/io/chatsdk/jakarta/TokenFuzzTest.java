@@ -1,8 +1,9 @@
 package io.chatsdk.jakarta;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.model.App;
+import io.chatsdk.engine.types.AppId;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.time.Duration;
 import java.time.Instant;

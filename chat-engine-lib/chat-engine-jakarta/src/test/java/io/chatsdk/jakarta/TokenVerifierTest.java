@@ -1,12 +1,13 @@
 package io.chatsdk.jakarta;
 
+import io.chatsdk.engine.model.App;
+import io.chatsdk.engine.types.AppId;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.model.App;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.chatsdk.engine.audit;
 
-import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.types.ChatException;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package io.chatsdk.engine.audit;
 
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.ErrorCode;
-import io.chatsdk.engine.internal.Db;
 import io.chatsdk.engine.internal.Json;
-import io.chatsdk.engine.internal.Tx;
+import io.chatsdk.engine.persistence.Db;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
 
 import java.io.IOException;
 import java.io.OutputStream;

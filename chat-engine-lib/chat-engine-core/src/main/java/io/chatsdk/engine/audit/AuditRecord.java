@@ -1,6 +1,7 @@
 package io.chatsdk.engine.audit;
 
-import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.types.ChatException;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;

@@ -1,13 +1,8 @@
 package io.chatsdk.engine.audit;
 
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.ErrorCode;
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.Objects;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -16,6 +11,13 @@ import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Signs audit checkpoints and export end lines with an Ed25519 private key (Bouncy Castle's lightweight API, so no

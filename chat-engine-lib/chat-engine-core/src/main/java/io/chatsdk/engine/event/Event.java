@@ -1,6 +1,6 @@
 package io.chatsdk.engine.event;
 
-import io.chatsdk.engine.Cid;
+import io.chatsdk.engine.types.Cid;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.chatsdk.engine.event;
 
-import io.chatsdk.engine.Cid;
 import io.chatsdk.engine.event.Event.BanEvent;
 import io.chatsdk.engine.event.Event.ChannelEvent;
 import io.chatsdk.engine.event.Event.ChannelVisibilityEvent;
@@ -13,6 +12,7 @@ import io.chatsdk.engine.event.Event.ReactionEvent;
 import io.chatsdk.engine.event.Event.ReadEvent;
 import io.chatsdk.engine.event.Event.TypingEvent;
 import io.chatsdk.engine.event.Event.UserEvent;
+import io.chatsdk.engine.types.Cid;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

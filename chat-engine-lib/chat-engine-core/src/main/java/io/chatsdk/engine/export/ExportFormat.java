@@ -1,6 +1,6 @@
 package io.chatsdk.engine.export;
 
-import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.types.ChatException;
 
 import java.io.IOException;
 import java.io.OutputStream;

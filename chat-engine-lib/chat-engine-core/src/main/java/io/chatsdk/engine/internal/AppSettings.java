@@ -1,8 +1,9 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.ErrorCode;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

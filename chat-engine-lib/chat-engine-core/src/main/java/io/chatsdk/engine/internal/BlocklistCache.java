@@ -1,8 +1,9 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.moderation.Blocklist;
-import io.chatsdk.engine.moderation.BlocklistMatcher;
+import io.chatsdk.engine.blocklist.Blocklist;
+import io.chatsdk.engine.blocklist.BlocklistMatcher;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.types.AppId;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -3,7 +3,12 @@ package io.chatsdk.engine.internal;
 import io.chatsdk.engine.model.ChannelConfig;
 import io.chatsdk.engine.model.Member;
 import io.chatsdk.engine.model.Permission;
+import io.chatsdk.engine.persistence.ChannelTypeEntity;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.wire.Grants;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,5 +71,12 @@ public final class BuiltInChannelTypes {
         Set<Permission> s = EnumSet.copyOf(a);
         s.addAll(b);
         return s;
+    }
+
+    /** Writes the built-in types for a new app, in the app's creation transaction. */
+    public static void seed(Tx tx, AppId app, Instant now) {
+        for (Definition d : all()) {
+            tx.em().persist(new ChannelTypeEntity(app.value(), d.name(), true, Json.write(d.config().toMap()), Json.write(Grants.toWire(d.grants())), now));
+        }
     }
 }

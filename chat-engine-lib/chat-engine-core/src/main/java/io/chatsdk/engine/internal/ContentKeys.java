@@ -1,14 +1,12 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.ErrorCode;
+import io.chatsdk.engine.persistence.Db;
+import io.chatsdk.engine.persistence.Tx;
 import io.chatsdk.engine.spi.KeyProvider;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -20,6 +18,10 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Envelope encryption of tenant content: each app has versioned data keys (DEKs, AES-256) stored in
@@ -61,7 +63,7 @@ public final class ContentKeys {
     }
 
     /** Set once by the engine: new keys are created in their own transaction, never the caller's. */
-    void attach(Db db) {
+    public void attach(Db db) {
         this.db = db;
     }
 

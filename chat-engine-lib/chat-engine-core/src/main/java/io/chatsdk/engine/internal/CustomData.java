@@ -1,6 +1,7 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Validate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;

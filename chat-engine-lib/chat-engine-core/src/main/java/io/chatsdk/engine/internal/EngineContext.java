@@ -1,6 +1,7 @@
 package io.chatsdk.engine.internal;
 
 import io.chatsdk.engine.audit.AuditLog;
+import io.chatsdk.engine.persistence.Db;
 import io.chatsdk.engine.spi.IdGenerator;
 import io.chatsdk.engine.spi.KeyProvider;
 
@@ -11,7 +12,7 @@ import java.time.temporal.ChronoUnit;
 
 /** What every service needs: the database, time, ids, keys and the audit log. Immutable and thread-safe. */
 public record EngineContext(Db db, Clock clock, IdGenerator ids, KeyProvider keys, SecureRandom random, AuditLog audit, Redactors redactors,
-                            BlocklistCache blocklists, io.chatsdk.engine.BeforeSendHook hook) {
+                            BlocklistCache blocklists, SendHook hook) {
 
     /** The current time at microsecond precision, which is what PostgreSQL stores. */
     public Instant now() {

@@ -1,10 +1,11 @@
 package io.chatsdk.engine.internal;
 
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.ErrorCode;
 
 import java.util.List;
 import java.util.Map;

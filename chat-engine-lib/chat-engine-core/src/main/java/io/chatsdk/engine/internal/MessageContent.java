@@ -1,6 +1,7 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.types.AppId;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

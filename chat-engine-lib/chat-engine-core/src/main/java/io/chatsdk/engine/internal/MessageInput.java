@@ -1,10 +1,10 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.wire.Grants;
-import io.chatsdk.engine.wire.Wire;
-import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.ChannelConfig;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Validate;
+import io.chatsdk.engine.wire.Wire;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

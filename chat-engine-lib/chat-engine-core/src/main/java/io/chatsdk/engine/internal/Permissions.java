@@ -1,9 +1,9 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.Actor;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.ErrorCode;
 import io.chatsdk.engine.model.Permission;
+import io.chatsdk.engine.types.Actor;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
 
 import java.util.ArrayList;
 import java.util.List;

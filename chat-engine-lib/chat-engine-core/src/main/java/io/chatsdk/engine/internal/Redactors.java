@@ -1,13 +1,14 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.ErrorCode;
+import io.chatsdk.engine.persistence.Tx;
 import io.chatsdk.engine.redact.DetectorKind;
 import io.chatsdk.engine.redact.FieldFinding;
 import io.chatsdk.engine.redact.RedactionPolicy;
 import io.chatsdk.engine.redact.RedactionSettings;
 import io.chatsdk.engine.redact.Redactor;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.chatsdk.engine.model;
 
-import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.types.AppId;
 
 import java.time.Instant;
 import java.util.Map;

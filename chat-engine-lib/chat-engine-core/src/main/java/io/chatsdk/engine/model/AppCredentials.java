@@ -1,6 +1,6 @@
 package io.chatsdk.engine.model;
 
-import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.types.AppId;
 
 /**
  * An app's API key and secret, returned once at creation and on request to trusted code that signs or

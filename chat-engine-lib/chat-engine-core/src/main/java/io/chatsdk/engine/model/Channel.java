@@ -1,6 +1,6 @@
 package io.chatsdk.engine.model;
 
-import io.chatsdk.engine.Cid;
+import io.chatsdk.engine.types.Cid;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.chatsdk.engine.model;
 
-import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.types.ChatException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.chatsdk.engine.model;
 
-import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.types.ChatException;
 
 /**
  * Cursor paging for message lists: at most one lower and one upper bound, by seq or by message id,

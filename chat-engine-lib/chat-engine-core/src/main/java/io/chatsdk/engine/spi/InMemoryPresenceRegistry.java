@@ -1,6 +1,6 @@
 package io.chatsdk.engine.spi;
 
-import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.types.AppId;
 
 import java.util.HashSet;
 import java.util.Map;

@@ -1,9 +1,8 @@
 package io.chatsdk.engine.wire;
 
-import io.chatsdk.engine.ChatException;
-import io.chatsdk.engine.internal.Json;
-import io.chatsdk.engine.internal.Validate;
 import io.chatsdk.engine.model.Permission;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Validate;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,14 +17,11 @@ public final class Grants {
     private Grants() {
     }
 
-    public static String write(Map<String, Set<Permission>> grants) {
+    /** The wire (and stored) form: each role's permission names, sorted. {@link #parse} reads it back. */
+    public static Map<String, List<String>> toWire(Map<String, Set<Permission>> grants) {
         Map<String, List<String>> m = new LinkedHashMap<>();
         grants.forEach((role, perms) -> m.put(role, perms.stream().map(Permission::wireName).sorted().toList()));
-        return Json.write(m);
-    }
-
-    public static Map<String, Set<Permission>> read(String json) {
-        return parse("grants", Json.readMap(json));
+        return m;
     }
 
     /** Parses and validates a grants map from user input, naming the offending role or permission. */

@@ -1,10 +1,11 @@
 package io.chatsdk.engine.audit;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.Cid;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.types.Cid;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +82,7 @@ class AuditLogIT extends EngineTest {
         }
         try (AuditScope scope = AuditScope.open(userAction(app, "u1", "channels.send", "refused"))) {
             assertThatThrownBy(() -> app.as("u1").messages().send(Cid.parse("messaging:nowhere"), NewMessage.text("x")))
-                    .isInstanceOf(io.chatsdk.engine.ChatException.class);
+                    .isInstanceOf(io.chatsdk.engine.types.ChatException.class);
             assertThat(scope.written()).as("the change rolled back, and its record with it").isFalse();
         }
         try (AuditScope scope = AuditScope.open(userAction(app, "u1", "channels.read", "nothing"))) {
@@ -197,8 +198,8 @@ class AuditLogIT extends EngineTest {
         try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("update message set created_at = created_at - interval '3 days' where id = '" + id + "'");
         }
-        fx.engine.compliance(app.id()).retention().set(null, null, Duration.ofDays(1));
-        fx.engine.compliance(app.id()).retention().purge();
+        fx.engine.app(app.id()).compliance().retention().set(null, null, Duration.ofDays(1));
+        fx.engine.app(app.id()).compliance().retention().purge();
         AuditRecord r = fx.engine.audit().query(new AuditQuery(app.id(), null, "retention.purge", null, null, null, null, 0, 10)).get(0);
         assertThat(r.actorType()).isEqualTo("system");
         assertThat(r.details()).containsEntry("messages", "1");

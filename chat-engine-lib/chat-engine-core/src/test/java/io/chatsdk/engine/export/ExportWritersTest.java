@@ -1,6 +1,7 @@
 package io.chatsdk.engine.export;
 
-import io.chatsdk.engine.ChatException;
+import io.chatsdk.engine.types.ChatException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

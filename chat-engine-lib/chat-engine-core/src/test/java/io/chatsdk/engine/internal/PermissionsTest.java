@@ -1,8 +1,9 @@
 package io.chatsdk.engine.internal;
 
-import io.chatsdk.engine.Actor;
-import io.chatsdk.engine.ChatException;
 import io.chatsdk.engine.model.Permission;
+import io.chatsdk.engine.types.Actor;
+import io.chatsdk.engine.types.ChatException;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;

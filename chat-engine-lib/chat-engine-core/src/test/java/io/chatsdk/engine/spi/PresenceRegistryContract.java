@@ -1,6 +1,7 @@
 package io.chatsdk.engine.spi;
 
-import io.chatsdk.engine.AppId;
+import io.chatsdk.engine.types.AppId;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;

@@ -2,6 +2,7 @@ package io.chatsdk.connectors.artemis;
 
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.spi.EventBus;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -30,7 +31,7 @@ class ArtemisSecurityIT {
     }
 
     static ChatEvent event(long id) {
-        return new ChatEvent(id, io.chatsdk.engine.AppId.parse("00000000-0000-0000-0000-0000000000c1"), "message.new", "messaging:sec", id,
+        return new ChatEvent(id, io.chatsdk.engine.types.AppId.parse("00000000-0000-0000-0000-0000000000c1"), "message.new", "messaging:sec", id,
                 java.time.Instant.now(), java.util.Map.of("type", "message.new"));
     }
 

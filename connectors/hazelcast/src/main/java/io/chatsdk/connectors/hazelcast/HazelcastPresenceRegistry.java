@@ -1,5 +1,8 @@
 package io.chatsdk.connectors.hazelcast;
 
+import io.chatsdk.engine.spi.PresenceRegistry;
+import io.chatsdk.engine.types.AppId;
+
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -9,8 +12,6 @@ import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.multimap.MultiMap;
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.spi.PresenceRegistry;
 
 import java.lang.System.Logger.Level;
 import java.util.List;

@@ -1,11 +1,12 @@
 package io.chatsdk.connectors.hazelcast;
 
+import io.chatsdk.engine.spi.TypingRegistry;
+import io.chatsdk.engine.types.AppId;
+
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryExpiredListener;
-import io.chatsdk.engine.AppId;
-import io.chatsdk.engine.spi.TypingRegistry;
 
 import java.time.Duration;
 import java.util.List;

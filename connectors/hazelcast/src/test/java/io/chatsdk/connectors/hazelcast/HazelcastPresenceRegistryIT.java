@@ -1,8 +1,9 @@
 package io.chatsdk.connectors.hazelcast;
 
-import io.chatsdk.engine.AppId;
 import io.chatsdk.engine.spi.PresenceRegistry;
 import io.chatsdk.engine.spi.PresenceRegistryContract;
+import io.chatsdk.engine.types.AppId;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;

@@ -19,11 +19,11 @@ class HazelcastTypingRegistryIT extends TypingRegistryContract {
         HazelcastPresenceRegistry member = HazelcastPresenceRegistry.start("typing-" + port, "127.0.0.1", port, List.of("127.0.0.1:" + port));
         HazelcastTypingRegistry typing = new HazelcastTypingRegistry(member.instance());
         return new TypingRegistry() {
-            public boolean start(io.chatsdk.engine.AppId app, String cid, String userId, java.time.Duration ttl) {
+            public boolean start(io.chatsdk.engine.types.AppId app, String cid, String userId, java.time.Duration ttl) {
                 return typing.start(app, cid, userId, ttl);
             }
 
-            public boolean stop(io.chatsdk.engine.AppId app, String cid, String userId) {
+            public boolean stop(io.chatsdk.engine.types.AppId app, String cid, String userId) {
                 return typing.stop(app, cid, userId);
             }
 

@@ -1,0 +1,195 @@
+package io.chatsdk.engine.compliance;
+
+import io.chatsdk.engine.audit.AuditEntry;
+import io.chatsdk.engine.export.ExportFormat;
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.messaging.Messages;
+import io.chatsdk.engine.persistence.HoldSql;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+import io.chatsdk.engine.types.Validate;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Data subject requests for one user of an app (GDPR articles 15 and 17, HIPAA right of access): export everything
+ * stored about the user, or erase the user. Erasure respects legal holds: held messages are hidden from everyone but
+ * kept (and erased later, once no hold keeps them). Thread-safe.
+ */
+public final class DataSubjects {
+    private final EngineContext ctx;
+    private final AppId app;
+
+    /** How a user's messages are erased: deleted (tombstones keep the channels' seq gap-free) or kept without the author. */
+    public enum ErasureMode {
+        DELETE, ANONYMIZE;
+
+        public static ErasureMode fromWire(String field, String value) {
+            if ("delete".equals(value)) {
+                return DELETE;
+            }
+            if ("anonymize".equals(value)) {
+                return ANONYMIZE;
+            }
+            throw ChatException.invalid(field, "must be delete or anonymize");
+        }
+    }
+
+    DataSubjects(EngineContext ctx, AppId app) {
+        this.ctx = ctx;
+        this.app = app;
+    }
+
+    /**
+     * Writes one JSON document: the user's profile, memberships and reactions, then every message they wrote (with
+     * history, deletions and members at the time) as a JSON Lines compliance export under {@code "messages_jsonl"}.
+     */
+    public void export(String userId, OutputStream out, String requestedBy) throws IOException {
+        Validate.userId("user_id", userId);
+        Map<String, Object> profile = ctx.db().read(tx -> tx.one("select id, name, image, role, custom::text as custom, created_at, updated_at, "
+                + "deactivated_at, banned, last_active_at from app_user where app_id = ? and id = ?", rs -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", rs.getString("id"));
+            m.put("name", rs.getString("name"));
+            m.put("image", rs.getString("image"));
+            m.put("role", rs.getString("role"));
+            m.put("custom", Json.readMap(rs.getString("custom")));
+            m.put("created_at", iso(Tx.instant(rs, "created_at")));
+            m.put("deactivated_at", iso(Tx.instant(rs, "deactivated_at")));
+            m.put("banned", rs.getBoolean("banned"));
+            m.put("last_active_at", iso(Tx.instant(rs, "last_active_at")));
+            return m;
+        }, app.value(), userId)).orElseThrow(() -> ChatException.notFound(ErrorCode.USER_NOT_FOUND, "user '" + userId + "'"));
+        List<Map<String, Object>> memberships = ctx.db().read(tx -> tx.query("select c.type || ':' || c.id as cid, m.role, m.created_at, m.last_read_seq "
+                + "from channel_member m join channel c on c.pk = m.channel_pk where m.app_id = ? and m.user_id = ? order by m.created_at", rs -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cid", rs.getString("cid"));
+            m.put("role", rs.getString("role"));
+            m.put("joined_at", iso(Tx.instant(rs, "created_at")));
+            m.put("last_read_seq", rs.getLong("last_read_seq"));
+            return m;
+        }, app.value(), userId));
+        List<Map<String, Object>> reactions = ctx.db().read(tx -> tx.query("select message_id, type, score, created_at from reaction "
+                + "where app_id = ? and user_id = ? order by created_at", rs -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("message_id", rs.getString(1));
+            m.put("type", rs.getString(2));
+            m.put("score", rs.getInt(3));
+            m.put("created_at", iso(Tx.instant(rs, "created_at")));
+            return m;
+        }, app.value(), userId));
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            g.writeStartObject();
+            g.writeObjectField("user", profile);
+            g.writeObjectField("memberships", memberships);
+            g.writeObjectField("reactions", reactions);
+            g.writeFieldName("messages");
+            g.writeStartArray();
+            // the messages come from the compliance export, one JSON line each, passed through as they are written:
+            // only one line is held at a time, however many messages the user wrote
+            try (MessageLines lines = new MessageLines(g)) {
+                new ComplianceExport(ctx, app).write(new ComplianceExport.Request(ExportFormat.JSONL, null, null, List.of(userId), List.of(),
+                        requestedBy), lines);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** Receives a JSONL export and writes its message lines into an open JSON array. */
+    private static final class MessageLines extends java.io.OutputStream {
+        private final JsonGenerator g;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        MessageLines(JsonGenerator g) {
+            this.g = g;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (b == '\n') {
+                String l = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+                line.reset();
+                if (l.contains("\"type\":\"message\"")) {
+                    g.writeRawValue(l);
+                }
+            } else {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
+        }
+    }
+
+    /**
+     * Erases a user: their messages are deleted or anonymised per {@code mode} (anonymised messages get one random
+     * stand-in author, {@code deleted-<uuid>}; held ones are hidden and kept), their
+     * reactions, flags and memberships removed, their profile blanked and the account deactivated. Returns counts.
+     */
+    public Map<String, Long> erase(String userId, ErasureMode mode, String requestedBy) {
+        Validate.userId("user_id", userId);
+        Map<String, Long> counts = ctx.db().inTransaction(tx -> {
+            if (tx.update("update app_user set name = null, image = null, custom = '{}', deactivated_at = coalesce(deactivated_at, ?), updated_at = ? "
+                    + "where app_id = ? and id = ?", ctx.now(), ctx.now(), app.value(), userId) == 0) {
+                throw ChatException.notFound(ErrorCode.USER_NOT_FOUND, "user '" + userId + "'");
+            }
+            HoldSql.lockForDelete(tx, app);
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put("held_messages", (long) tx.update("update message msg set deleted_at = coalesce(msg.deleted_at, ?), hold_deleted = true, updated_at = ? "
+                    + "from channel mc where mc.pk = msg.channel_pk and msg.app_id = ? and msg.user_id = ? and " + HoldSql.HELD,
+                    ctx.now(), ctx.now(), app.value(), userId));
+            List<String> free = tx.query("select msg.id from message msg join channel mc on mc.pk = msg.channel_pk where msg.app_id = ? "
+                    + "and msg.user_id = ? and not " + HoldSql.HELD, rs -> rs.getString(1), app.value(), userId);
+            if (mode == ErasureMode.DELETE) {
+                tx.update("update message set deleted_at = coalesce(deleted_at, ?), updated_at = ? where app_id = ? and id = any(?)",
+                        ctx.now(), ctx.now(), app.value(), free);
+                free.forEach(id -> Messages.erase(tx, app, id));
+                c.put("deleted_messages", (long) free.size());
+            } else {
+                c.put("anonymized_messages", (long) tx.update("update message set user_id = ?, updated_at = ? where app_id = ? and id = any(?)",
+                        "deleted-" + ctx.ids().next(), ctx.now(), app.value(), free));
+            }
+            c.put("reactions", (long) tx.update("delete from reaction where app_id = ? and user_id = ?", app.value(), userId));
+            // moderation records about or by the user (free-text reasons included)
+            c.put("moderation_records", (long) (tx.update("delete from flag where app_id = ? and (flagged_by = ? or target_user_id = ?)", app.value(), userId, userId)
+                    + tx.update("delete from user_block where app_id = ? and (user_id = ? or blocked_id = ?)", app.value(), userId, userId)
+                    + tx.update("delete from user_mute where app_id = ? and (user_id = ? or target_id = ?)", app.value(), userId, userId)
+                    + tx.update("delete from channel_ban where app_id = ? and user_id = ?", app.value(), userId)
+                    + tx.update("delete from channel_cooldown where user_id = ? and channel_pk in (select pk from channel where app_id = ?)", userId, app.value())));
+            tx.update("update app_user set ban_reason = null where app_id = ? and id = ?", app.value(), userId);
+            // bans this user placed on others stay, without naming who placed them
+            tx.update("update app_user set banned_by = null where app_id = ? and banned_by = ?", app.value(), userId);
+            tx.update("update channel_ban set banned_by = null where app_id = ? and banned_by = ?", app.value(), userId);
+            c.put("flags", (long) tx.update("delete from user_message_flag where app_id = ? and user_id = ?", app.value(), userId));
+            tx.update("update channel set member_count = member_count - 1 where pk in (select channel_pk from channel_member where app_id = ? and user_id = ?)",
+                    app.value(), userId);
+            c.put("memberships", (long) tx.update("delete from channel_member where app_id = ? and user_id = ?", app.value(), userId));
+            return c;
+        });
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("mode", mode.name().toLowerCase());
+        counts.forEach((k, v) -> details.put(k, Long.toString(v)));
+        ctx.audit().record(new AuditEntry(app, "compliance", requestedBy, null, "user.erased", "user", userId, null, null, true, null, details));
+        return counts;
+    }
+
+    private static String iso(java.time.Instant at) {
+        return at == null ? null : at.toString();
+    }
+}

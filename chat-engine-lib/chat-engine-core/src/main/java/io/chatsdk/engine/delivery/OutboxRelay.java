@@ -1,0 +1,186 @@
+package io.chatsdk.engine.delivery;
+
+import io.chatsdk.engine.persistence.Db;
+import io.chatsdk.engine.persistence.Outbox;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.spi.EventBus;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Publishes committed outbox events to the {@link EventBus}, oldest first, and marks them published.
+ *
+ * <p>One daemon thread per engine. It wakes when a transaction that wrote events commits, and otherwise every
+ * {@code pollInterval} (to pick up events committed by other engine instances on the same database). A
+ * transaction-scoped advisory lock lets only one relay in the cluster publish at a time, which keeps the
+ * published order equal to commit order within a channel. Publishing is at-least-once: if the bus fails
+ * midway, the unmarked events are published again later (consumers de-duplicate by event id or seq).
+ */
+public final class OutboxRelay implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
+    private static final long ADVISORY_LOCK_KEY = 0x636861747364_6bL; // "chatsdk"
+    private static final int BATCH = 500;
+
+    private final Db db;
+    private final EventBus bus;
+    private final Duration pollInterval;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final Thread thread;
+    private boolean pending;
+    private volatile boolean running = true;
+
+    private final List<io.chatsdk.engine.spi.OutboxConsumer> consumers;
+
+    public OutboxRelay(Db db, EventBus bus, Duration pollInterval) {
+        this(db, bus, pollInterval, List.of());
+    }
+
+    /** {@code consumers} also get each event, in order, before it is marked published (webhook and push jobs are queued there). */
+    public OutboxRelay(Db db, EventBus bus, Duration pollInterval, List<io.chatsdk.engine.spi.OutboxConsumer> consumers) {
+        this.db = db;
+        this.bus = bus;
+        this.consumers = List.copyOf(consumers);
+        this.pollInterval = pollInterval;
+        this.thread = new Thread(this::loop, "chatsdk-outbox-relay");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Called after a commit that wrote events. Never blocks. */
+    public void wakeUp() {
+        lock.lock();
+        try {
+            pending = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                int published;
+                do {
+                    published = relayBatch();
+                } while (published == BATCH && running);
+                awaitWork();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "outbox relay pass failed, retrying: " + e.getClass().getName() + ": " + e.getMessage());
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void awaitWork() throws InterruptedException {
+        lock.lock();
+        try {
+            if (!pending) {
+                wake.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            pending = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(Math.min(1000, pollInterval.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Publishes one batch; returns how many events it published. Visible for tests and shutdown. */
+    public int relayBatch() {
+        return db.inTransaction(tx -> {
+            boolean leader = tx.one("select pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), ADVISORY_LOCK_KEY).orElse(false);
+            if (!leader) {
+                return 0;
+            }
+            List<Long> discarded = new ArrayList<>();
+            List<ChatEvent> events = new ArrayList<>();
+            tx.query("select id, app_id, type, cid, seq, created_at, payload::text as payload, sealed_payload, key_version, seal_id from outbox_event "
+                            + "where published_at is null order by id limit " + BATCH,
+                    rs -> {
+                        AppId app = new AppId(rs.getObject(2, java.util.UUID.class));
+                        Long seq = Tx.nullableLong(rs, "seq");
+                        try {
+                            Map<String, Object> payload = Outbox.payload(tx, app, rs.getString(3), rs.getString(4), seq, rs.getObject("seal_id", java.util.UUID.class),
+                                    rs.getBytes("sealed_payload"),
+                                    (Integer) rs.getObject("key_version"), rs.getString("payload"));
+                            events.add(new ChatEvent(rs.getLong(1), app, rs.getString(3), rs.getString(4), seq, Tx.instant(rs, "created_at"), payload));
+                        } catch (ChatException e) {
+                            if (e.code() == ErrorCode.UNAVAILABLE) {
+                                throw e;
+                            }
+                            // erased (crypto-shredded app) or unreadable (tampered, or its key is gone): nobody can read it,
+                            // and it must not hold up every event behind it
+                            if (e.code() != ErrorCode.CONTENT_ERASED) {
+                                LOG.log(Level.WARNING, "outbox event #" + rs.getLong(1) + " cannot be opened (" + e.code().code() + "); skipped");
+                            }
+                            discarded.add(rs.getLong(1));
+                        } catch (SecurityException e) {
+                            LOG.log(Level.WARNING, "outbox event #" + rs.getLong(1) + ": its data key does not unwrap; skipped");
+                            discarded.add(rs.getLong(1));
+                        }
+                        return null;
+                    });
+            if (!discarded.isEmpty()) {
+                tx.update("update outbox_event set published_at = now() where id = any(?::bigint[])", discarded);
+                if (events.isEmpty()) {
+                    return discarded.size();
+                }
+            }
+            List<Long> done = new ArrayList<>();
+            for (ChatEvent e : events) {
+                String stage = "event bus";
+                try {
+                    bus.publish(e);
+                    for (io.chatsdk.engine.spi.OutboxConsumer c : consumers) {
+                        stage = "outbox consumer " + c.name();
+                        c.accept(e);
+                    }
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, stage + " refused " + e.type() + " #" + e.id() + "; will retry: " + ex.getClass().getName());
+                    break;
+                }
+                done.add(e.id());
+            }
+            if (!done.isEmpty()) {
+                tx.update("update outbox_event set published_at = now() where id = any(?::bigint[])", done);
+            }
+            return done.size() == events.size() ? done.size() : 0;
+        });
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.chatsdk.engine.persistence;
+
+import io.chatsdk.engine.internal.ContentKeys;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceException;
+import org.eclipse.persistence.config.PersistenceUnitProperties;
+import org.eclipse.persistence.jpa.PersistenceProvider;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * The engine's access to PostgreSQL: an EclipseLink persistence unit over the embedder's {@link DataSource},
+ * and {@link #inTransaction} which runs one unit of work in one database transaction.
+ *
+ * <p>The persistence unit is read from {@code META-INF/chatsdk-persistence.xml}, not the standard
+ * {@code persistence.xml}, so that a Jakarta EE container scanning the embedder's archive never tries to
+ * deploy it as a container-managed unit. EclipseLink's shared cache is off: native SQL writes the same tables.
+ */
+public final class Db implements AutoCloseable {
+    private final EntityManagerFactory emf;
+    private final Runnable afterEventCommit;
+    private final ContentKeys keys;
+    /**
+     * Work added to every transaction just before it commits (the audit log writes a request's record there); work for
+     * after the commit goes through {@link Tx#afterCommit}.
+     */
+    private volatile java.util.function.Consumer<Tx> beforeCommit = tx -> { };
+
+    public Db(DataSource dataSource, ContentKeys keys, Runnable afterEventCommit) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, "META-INF/chatsdk-persistence.xml");
+        props.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
+        props.put(PersistenceUnitProperties.TRANSACTION_TYPE, "RESOURCE_LOCAL");
+        props.put(PersistenceUnitProperties.CLASSLOADER, Db.class.getClassLoader());
+        // sessions.SessionCustomizer: the config.SessionCustomizer of EclipseLink 4 is gone from EclipseLink 5 (Payara)
+        props.put(PersistenceUnitProperties.SESSION_CUSTOMIZER, FailFastSessionCustomizer.class.getName());
+        this.emf = new PersistenceProvider().createEntityManagerFactory("chatsdk", props);
+        if (emf == null) {
+            throw new IllegalStateException("EclipseLink did not find the chatsdk persistence unit");
+        }
+        this.afterEventCommit = afterEventCommit;
+        this.keys = keys;
+        keys.attach(this);
+    }
+
+    /** Sets the work added to every transaction just before it commits. */
+    public void beforeCommit(java.util.function.Consumer<Tx> hook) {
+        this.beforeCommit = java.util.Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it. Any exception rolls everything back; database
+     * failures are translated to {@link ChatException}s ({@code unavailable} for lost connections).
+     */
+    public <T> T inTransaction(Function<Tx, T> work) {
+        EntityManager em = emf.createEntityManager();
+        boolean committed = false;
+        Tx tx = null;
+        try {
+            em.getTransaction().begin();
+            Connection connection = em.unwrap(Connection.class);
+            tx = new Tx(em, connection, keys);
+            T result = work.apply(tx);
+            beforeCommit.accept(tx);
+            em.getTransaction().commit();
+            committed = true;
+            return result;
+        } catch (PersistenceException e) {
+            throw translate(e);
+        } catch (RuntimeException e) {
+            // EclipseLink's own DatabaseException is not a PersistenceException; anything carrying an SQLException is ours
+            // to translate, anything else (including ChatExceptions and callers' signals) passes through
+            throw hasSqlCause(e) && !(e instanceof ChatException) ? translate(e) : e;
+        } finally {
+            if (!committed && em.getTransaction().isActive()) {
+                try {
+                    em.getTransaction().rollback();
+                } catch (RuntimeException ignored) {
+                    // the original failure matters more; a broken connection also fails the rollback
+                }
+            }
+            em.close();
+            if (committed) {
+                tx.runAfterCommit();
+            }
+            if (committed && tx.wroteEvents()) {
+                afterEventCommit.run();
+            }
+        }
+    }
+
+    /** Read-only work; same mechanics, kept separate so intent shows at the call site. */
+    public <T> T read(Function<Tx, T> work) {
+        return inTransaction(work);
+    }
+
+    private static boolean hasSqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static RuntimeException translate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ChatException ce) {
+                return ce;
+            }
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return new ChatException(ErrorCode.UNAVAILABLE, "the database is unavailable; retry later", null, e);
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                    return new ChatException(ErrorCode.UNAVAILABLE, "the database is unavailable; retry later", null, e);
+                }
+                if (state.equals("23505")) {
+                    return new UniqueViolation(sql);
+                }
+                if (state.equals("40001") || state.equals("40P01")) {
+                    return new ChatException(ErrorCode.CONFLICT, "a concurrent change conflicted; retry", null, e);
+                }
+            }
+        }
+        return new ChatException(ErrorCode.INTERNAL, "a database operation failed", null, e);
+    }
+
+    /** A unique-constraint violation; callers that expect one catch it and decide what it means. */
+    public static final class UniqueViolation extends ChatException {
+        private static final long serialVersionUID = 1L;
+
+        UniqueViolation(SQLException cause) {
+            super(ErrorCode.CONFLICT, "a record with the same key already exists", null, cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        emf.close();
+    }
+}

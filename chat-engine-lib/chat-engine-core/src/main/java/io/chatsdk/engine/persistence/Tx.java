@@ -1,0 +1,158 @@
+package io.chatsdk.engine.persistence;
+
+import io.chatsdk.engine.internal.ContentKeys;
+
+import jakarta.persistence.EntityManager;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One open transaction: the JPA {@link EntityManager} for entity work and its JDBC connection for native SQL
+ * (sequence increments, upserts, bulk reads). Both see the same transaction. Not thread-safe; lives for one
+ * {@link Db#inTransaction} call.
+ */
+public final class Tx {
+    private final EntityManager em;
+    private final Connection connection;
+    private final ContentKeys keys;
+    private boolean wroteEvents;
+    private boolean updated;
+    private List<Runnable> afterCommit;
+
+    Tx(EntityManager em, Connection connection, ContentKeys keys) {
+        this.em = em;
+        this.connection = connection;
+        this.keys = keys;
+    }
+
+    /** The tenants' data keys, which seal and open content inside this transaction. */
+    public ContentKeys keys() {
+        return keys;
+    }
+
+    public EntityManager em() {
+        return em;
+    }
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(mapper.map(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Db.translate(e);
+        }
+    }
+
+    public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... params) {
+        List<T> rows = query(sql, mapper, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public int update(String sql, Object... params) {
+        updated = true;
+        try (PreparedStatement ps = prepare(sql, params)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Db.translate(e);
+        }
+    }
+
+    void markEventsWritten() {
+        wroteEvents = true;
+    }
+
+    boolean wroteEvents() {
+        return wroteEvents;
+    }
+
+    /** Runs {@code action} once this transaction has committed (never if it rolls back). */
+    public void afterCommit(Runnable action) {
+        if (afterCommit == null) {
+            afterCommit = new java.util.ArrayList<>();
+        }
+        afterCommit.add(action);
+    }
+
+    void runAfterCommit() {
+        if (afterCommit != null) {
+            afterCommit.forEach(Runnable::run);
+        }
+    }
+
+    /** Whether this transaction wrote: ran an update or wrote events. */
+    public boolean wrote() {
+        return updated || wroteEvents;
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < params.length; i++) {
+                bind(ps, i + 1, params[i]);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    private void bind(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.NULL);
+        } else if (value instanceof Instant instant) {
+            ps.setTimestamp(index, Timestamp.from(instant));
+        } else if (value instanceof UUID uuid) {
+            ps.setObject(index, uuid);
+        } else if (value instanceof String[] strings) {
+            Array array = connection.createArrayOf("text", strings);
+            ps.setArray(index, array);
+        } else if (value instanceof Collection<?> c) {
+            Array array = connection.createArrayOf("text", c.stream().map(String::valueOf).toArray(String[]::new));
+            ps.setArray(index, array);
+        } else {
+            ps.setObject(index, value);
+        }
+    }
+
+    /** Reads a nullable timestamp column as an {@link Instant}. */
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** Reads a nullable bigint column. */
+    public static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    public static List<String> textArray(ResultSet rs, String column) throws SQLException {
+        Array a = rs.getArray(column);
+        if (a == null) {
+            return List.of();
+        }
+        return List.of((String[]) a.getArray());
+    }
+}
