@@ -94,14 +94,15 @@ public class ApiModelReader implements OASModelReader {
                     if (schemas != null && schemas.request() != null) {
                         body.schema(schema(schemas.request()));
                     }
-                    op.requestBody(OASFactory.createRequestBody().required(true).content(OASFactory.createContent().addMediaType("application/json", body)));
+                    String type = (m.isAnnotationPresent(Consumes.class) ? m.getAnnotation(Consumes.class) : resource.getAnnotation(Consumes.class)).value()[0];
+                    op.requestBody(OASFactory.createRequestBody().required(true).content(OASFactory.createContent().addMediaType(type, body)));
                 }
                 APIResponses responses = OASFactory.createAPIResponses();
                 if (schemas == null) {
                     responses.addAPIResponse("200", OASFactory.createAPIResponse().description("success (201 for creations)"));
                 } else {
                     schemas.responses().forEach((status, schema) -> responses.addAPIResponse(status, OASFactory.createAPIResponse()
-                            .description("success").content(OASFactory.createContent().addMediaType("application/json",
+                            .description("success").content(OASFactory.createContent().addMediaType(binary(contract, schema) ? "application/octet-stream" : "application/json",
                                     OASFactory.createMediaType().schema(schema(schema))))));
                 }
                 responses.addAPIResponse("default", OASFactory.createAPIResponse().description("problem details with a stable code")
@@ -111,6 +112,13 @@ public class ApiModelReader implements OASModelReader {
                 item.setOperation(PathItem.HttpMethod.valueOf(verb), op);
             }
         });
+    }
+
+    /** Whether a response schema (a reference into the catalogue) describes bytes rather than JSON: file downloads. */
+    private static boolean binary(ApiSchemas contract, Map<String, Object> schema) {
+        Object ref = schema.get("$ref");
+        Object target = ref instanceof String r ? contract.schemas().get(r.substring(r.lastIndexOf('/') + 1)) : schema;
+        return target instanceof Map<?, ?> t && "binary".equals(t.get("format"));
     }
 
     /** The WebSocket endpoint, described by the events it sends (an OpenAPI document has no WebSocket operations). */

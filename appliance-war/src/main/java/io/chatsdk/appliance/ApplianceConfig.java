@@ -23,6 +23,8 @@ import java.util.Properties;
  *   <caption>Settings</caption>
  *   <tr><td>{@code CHATSDK_JDBC_URL}, {@code _USER}, {@code _PASSWORD}</td><td>external PostgreSQL; unset means embedded PostgreSQL</td></tr>
  *   <tr><td>{@code CHATSDK_DATA_DIR}</td><td>data directory (embedded database, generated secrets); default {@code ./data}</td></tr>
+ *   <tr><td>{@code CHATSDK_FILES_DIR}</td><td>uploaded files, sealed; default {@code data/files}</td></tr>
+ *   <tr><td>{@code CHATSDK_MAX_UPLOAD_BYTES}</td><td>largest upload in bytes; default 100 MiB</td></tr>
  *   <tr><td>{@code CHATSDK_PORT}</td><td>the HTTP port, for the printed examples (Payara Micro's {@code --port} sets the real one)</td></tr>
  *   <tr><td>{@code CHATSDK_OPERATOR_TOKEN}</td><td>operator API token; generated into the data directory when unset</td></tr>
  *   <tr><td>{@code CHATSDK_JDBC_MIGRATION_USER}, {@code _PASSWORD}</td><td>schema owner for migrations; the runtime user then gets grants without UPDATE/DELETE on the audit log</td></tr>
@@ -149,6 +151,21 @@ public class ApplianceConfig {
     public Path fcmCredentialsDir() {
         return config.getOptionalValue("chatsdk.fcm.credentials-dir", String.class).filter(v -> !v.isBlank()).map(Path::of)
                 .orElseGet(() -> dataDir().resolve("fcm")).toAbsolutePath();
+    }
+
+    /** Where uploaded files are kept (sealed): {@code CHATSDK_FILES_DIR}, default {@code data/files}. */
+    public Path filesDir() {
+        return config.getOptionalValue("chatsdk.files-dir", String.class).filter(v -> !v.isBlank()).map(Path::of)
+                .orElseGet(() -> dataDir().resolve("files")).toAbsolutePath();
+    }
+
+    /** The largest upload, in bytes: {@code CHATSDK_MAX_UPLOAD_BYTES}, default 100 MiB. */
+    public long maxUploadBytes() {
+        long n = config.getOptionalValue("chatsdk.max-upload-bytes", Long.class).orElse(100L * 1024 * 1024);
+        if (n < 1024 || n > 5L * 1024 * 1024 * 1024) {
+            throw new IllegalStateException("CHATSDK_MAX_UPLOAD_BYTES must be between 1024 and 5 GiB, was " + n);
+        }
+        return n;
     }
 
     /** A local FCM stand-in for tests (loopback only); unset means Google's servers. */

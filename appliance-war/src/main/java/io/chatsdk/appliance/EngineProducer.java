@@ -106,6 +106,8 @@ public class EngineProducer {
                 .presence(presence)
                 .pushGateways(pushGateways)
                 .httpSender(webhookSender())
+                .blobStore(blobStore())
+                .maxUploadBytes(config.maxUploadBytes())
                 .syncReloadThreshold(config.syncReloadThreshold());
         if (database.ownerDataSource() != null) {
             b.migrationDataSource(database.ownerDataSource());
@@ -116,6 +118,15 @@ public class EngineProducer {
         ChatEngine built = b.build();
         selfHolder.set(built);
         return built;
+    }
+
+    /** Files in {@code CHATSDK_FILES_DIR} (default {@code data/files}), sealed before they are written. */
+    private io.chatsdk.engine.spi.BlobStore blobStore() {
+        try {
+            return new io.chatsdk.engine.spi.FileSystemBlobStore(config.filesDir());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the files directory " + config.filesDir() + " cannot be used: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -19,7 +19,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * <ol>
  *   <li>the facade, {@code io.chatsdk.engine} itself: {@code ChatEngine}, {@code AppHandle}, {@code Maintenance};</li>
  *   <li>the features: {@code apps}, {@code users}, {@code channels}, {@code messaging}, {@code moderation},
- *       {@code compliance}, {@code delivery}, with no cycle among them;</li>
+ *       {@code compliance}, {@code delivery}, {@code files}, with no cycle among them;</li>
  *   <li>the plumbing: {@code internal} and {@code persistence}, which are not API, and {@code audit};</li>
  *   <li>the contract: {@code model}, {@code spi}, {@code wire}, {@code event}, {@code blocklist}, {@code redact},
  *       {@code export};</li>
@@ -43,7 +43,7 @@ class BoundariesTest {
     }
 
     static final String[] FEATURES = {"io.chatsdk.engine.apps..", "io.chatsdk.engine.users..", "io.chatsdk.engine.channels..",
-            "io.chatsdk.engine.messaging..", "io.chatsdk.engine.moderation..", "io.chatsdk.engine.compliance..", "io.chatsdk.engine.delivery.."};
+            "io.chatsdk.engine.messaging..", "io.chatsdk.engine.moderation..", "io.chatsdk.engine.compliance..", "io.chatsdk.engine.delivery..", "io.chatsdk.engine.files.."};
     static final String[] CONTRACT = {"io.chatsdk.engine.model..", "io.chatsdk.engine.spi..", "io.chatsdk.engine.wire..", "io.chatsdk.engine.event..",
             "io.chatsdk.engine.blocklist..", "io.chatsdk.engine.redact..", "io.chatsdk.engine.export.."};
 

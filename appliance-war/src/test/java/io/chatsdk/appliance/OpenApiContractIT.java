@@ -88,8 +88,10 @@ class OpenApiContractIT {
                 assertThat(responses.keySet()).as(name).anyMatch(s -> s.startsWith("2")).contains("default");
                 responses.forEach((status, resp) -> assertThat(map(resp)).as(name + " " + status).containsKey("content"));
                 if (op.containsKey("requestBody")) {
-                    Map<String, Object> media = map(map(map(op.get("requestBody")).get("content")).get("application/json"));
-                    assertThat(media).as(name + " request schema").containsKey("schema");
+                    // JSON bodies, and multipart/form-data for uploads
+                    Map<String, Object> content = map(map(op.get("requestBody")).get("content"));
+                    assertThat(content.keySet()).as(name + " request media types").hasSize(1).isSubsetOf("application/json", "multipart/form-data");
+                    assertThat(map(content.values().iterator().next())).as(name + " request schema").containsKey("schema");
                 }
             }
         }
@@ -145,8 +147,8 @@ class OpenApiContractIT {
         List<String> problems = new ArrayList<>();
         map(doc.get("paths")).forEach((path, item) -> map(item).forEach((method, o) -> {
             Map<String, Object> op = map(o);
-            if (!path.startsWith("/api/v1/") || !op.containsKey("requestBody")) {
-                return;
+            if (!path.startsWith("/api/v1/") || !op.containsKey("requestBody") || !map(map(op.get("requestBody")).get("content")).containsKey("application/json")) {
+                return;   // uploads are multipart: their parts are checked by FilesIT
             }
             Map<String, Object> schema = resolve(map(map(map(map(op.get("requestBody")).get("content")).get("application/json")).get("schema")));
             if (!Boolean.FALSE.equals(schema.get("additionalProperties"))) {
@@ -258,6 +260,16 @@ class OpenApiContractIT {
         call("ann", "POST", "/devices", Map.of(), Map.of("id", "contract-device", "push_provider", "firebase"));
         call("ann", "GET", "/devices", Map.of(), null);
         call("ann", "DELETE", "/devices?id=contract-device", Map.of(), null);
+        // files: settings, uploads, downloads, deletions
+        call("server", "GET", "/app", Map.of(), null);
+        call("server", "PATCH", "/app", Map.of(), Map.of("image_upload_config", Map.of("allowed_mime_types", List.of("image/*"))));
+        Api.Res file = upload("/channels/{type}/{id}/file", room, "c.txt", "contract text".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Api.Res image = upload("/channels/{type}/{id}/image", room, "c.png", FilesIT.png());
+        String fileUrl = (String) file.json().get("file");
+        download(fileUrl.substring(fileUrl.indexOf("/files/") + 7, fileUrl.indexOf('?')));
+        call("ann", "DELETE", "/channels/{type}/{id}/file?url=" + java.net.URLEncoder.encode(fileUrl, java.nio.charset.StandardCharsets.UTF_8), room, null);
+        call("ann", "DELETE", "/channels/{type}/{id}/image?url=" + java.net.URLEncoder.encode((String) image.json().get("file"),
+                java.nio.charset.StandardCharsets.UTF_8), room, null);
         // the end of the channel
         call("ann", "POST", "/channels/{type}/{id}/hide", room, Map.of());
         call("ann", "POST", "/channels/{type}/{id}/show", room, Map.of());
@@ -268,6 +280,40 @@ class OpenApiContractIT {
         call("ann", "GET", "/messages/{id}", Map.of("id", "missing"), null);
         call("ann", "POST", "/channels/{type}/{id}/message", room, Map.of("mesage", Map.of()));
         call(null, "GET", "/unread", Map.of(), null);
+    }
+
+    /** A multipart upload by ann, checked against the document like {@link #call}. */
+    private static Api.Res upload(String template, Map<String, String> params, String name, byte[] content) throws Exception {
+        String path = template;
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            path = path.replace("{" + p.getKey() + "}", p.getValue());
+        }
+        Api.Res r = Api.sendBytes(appliance, "POST", api.withKey(path), FilesIT.multipart("file", name, null, content, FilesIT.BOUNDARY),
+                "multipart/form-data; boundary=" + FilesIT.BOUNDARY, Map.of("Authorization", api.userToken("ann")));
+        Map<String, Object> op = map(map(map(doc.get("paths")).get("/api/v1" + template)).get("post"));
+        if (op == null || !map(map(op.get("requestBody")).get("content")).containsKey("multipart/form-data")) {
+            violations.add("POST " + template + ": not documented as a multipart/form-data upload");
+            return r;
+        }
+        if (r.status() != 200) {
+            violations.add("POST " + template + ": the upload failed: " + r);
+            return r;
+        }
+        covered.add("POST " + template);
+        check("POST " + template + " 200", (String) map(map(map(map(map(op.get("responses")).get("200")).get("content")).get("application/json"))
+                .get("schema")).get("$ref"), r.json());
+        return r;
+    }
+
+    /** A download by ann: bytes, documented as such. */
+    private static void download(String fileId) throws Exception {
+        java.net.http.HttpResponse<byte[]> r = FilesIT.get(appliance.uri(api.withKey("/files/" + fileId)), Map.of("Authorization", api.userToken("ann")));
+        Map<String, Object> op = map(map(map(doc.get("paths")).get("/api/v1/files/{fileId}")).get("get"));
+        if (op == null || r.statusCode() != 200 || !map(map(map(op.get("responses")).get("200")).get("content")).containsKey("application/octet-stream")) {
+            violations.add("GET /files/{fileId}: answered " + r.statusCode() + " or is not documented as bytes");
+            return;
+        }
+        covered.add("GET /files/{fileId}");
     }
 
     /** One call: {@code actor} is a user id, "server", or null (no token). Checks the answer against the document. */

@@ -6,6 +6,7 @@ import io.chatsdk.engine.compliance.Compliance;
 import io.chatsdk.engine.delivery.Audience;
 import io.chatsdk.engine.delivery.PushSettings;
 import io.chatsdk.engine.delivery.Webhooks;
+import io.chatsdk.engine.files.Files;
 import io.chatsdk.engine.internal.AppSettings;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.messaging.BeforeSendHook;
@@ -120,6 +121,17 @@ public final class AppHandle {
     /** Push devices of the app's users. */
     public Devices devices() {
         return new Devices(ctx, appId, actor);
+    }
+
+    /**
+     * Files, images and voice notes uploaded to the app's channels. Needs the engine's
+     * {@link ChatEngine.Builder#blobStore blob store}; without one, {@code feature_disabled}.
+     */
+    public Files files() {
+        if (engine.blobStore == null) {
+            throw new ChatException(ErrorCode.FEATURE_DISABLED, "this engine keeps no files: ChatEngine.builder().blobStore(...)");
+        }
+        return new Files(ctx, appId, actor, engine.apps(), engine.blobStore, engine.maxUploadBytes);
     }
 
     /** Who hears each of the app's events (members, watchers, blocks, moderators). Server side only. */

@@ -51,6 +51,9 @@ public final class ChatEngine implements AutoCloseable {
     private final Maintenance maintenance;
     private final io.chatsdk.engine.spi.JobQueue jobs;
     private final boolean ownsJobs;
+    /** Where files are kept; null when the engine has none (uploads are refused). */
+    final io.chatsdk.engine.spi.BlobStore blobStore;
+    final long maxUploadBytes;
     /** The before-send hook, null without an HTTP sender; {@link AppHandle#setBeforeSendHook} sets an app's. */
     final BeforeSendHook hook;
 
@@ -78,6 +81,8 @@ public final class ChatEngine implements AutoCloseable {
                 holder[0].wakeUp();
             }
         });
+        this.blobStore = b.blobStore;
+        this.maxUploadBytes = b.maxUploadBytes;
         this.hook = b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps);
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
                 new BlocklistCache(b.clock), hook);
@@ -126,6 +131,11 @@ public final class ChatEngine implements AutoCloseable {
     /** The server-side handle of one app: trusted, no permission checks. */
     public AppHandle app(AppId appId) {
         return new AppHandle(this, ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER, syncReloadThreshold);
+    }
+
+    /** The largest upload any app may store, in bytes. */
+    public long maxUploadBytes() {
+        return maxUploadBytes;
     }
 
     /** The durable job queue (webhook deliveries, pushes), for dead-letter administration. */
@@ -211,6 +221,8 @@ public final class ChatEngine implements AutoCloseable {
         private io.chatsdk.engine.spi.PresenceRegistry presence = new io.chatsdk.engine.spi.InMemoryPresenceRegistry();
         private String runtimeRole;
         private final java.util.List<io.chatsdk.engine.spi.OutboxConsumer> outboxConsumers = new java.util.ArrayList<>();
+        private io.chatsdk.engine.spi.BlobStore blobStore;
+        private long maxUploadBytes = 100L * 1024 * 1024;
         private AuditSigner auditSigner;
         private Duration checkpointInterval = Duration.ofMinutes(5);
         private Duration retentionInterval = Duration.ofHours(1);
@@ -305,6 +317,24 @@ public final class ChatEngine implements AutoCloseable {
         /** Who is connected (the push trigger skips them); defaults to an in-memory registry. */
         public Builder presence(io.chatsdk.engine.spi.PresenceRegistry presence) {
             this.presence = Objects.requireNonNull(presence, "presence");
+            return this;
+        }
+
+        /**
+         * Where uploaded files are kept (sealed with the apps' data keys before they get there); without one, uploads are
+         * refused as {@code feature_disabled}. {@link io.chatsdk.engine.spi.FileSystemBlobStore} keeps them in a directory.
+         */
+        public Builder blobStore(io.chatsdk.engine.spi.BlobStore store) {
+            this.blobStore = Objects.requireNonNull(store, "blobStore");
+            return this;
+        }
+
+        /** The largest upload of any app, in bytes (default 100 MiB); an app's upload settings may only lower it. */
+        public Builder maxUploadBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxUploadBytes must be at least 1 byte, was " + bytes);
+            }
+            this.maxUploadBytes = bytes;
             return this;
         }
 

@@ -33,6 +33,10 @@ final class Maintenance implements AutoCloseable {
         schedule("retention purge", () -> {
             eachApp(app -> engine.app(app.id()).compliance().retention().purge());
             engine.pruneOutbox(OUTBOX_KEEP);
+            if (engine.blobStore != null) {
+                // files of purged, deleted or erased messages, unattached uploads, and uploads a crash cut off
+                eachApp(app -> engine.app(app.id()).files().sweep());
+            }
         }, retention);
         schedule("re-encryption", () -> eachApp(app -> {
             if (app.keysDestroyedAt() != null) {

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -98,6 +99,33 @@ public class AppsAdminResource {
         LOG.log(Level.INFO, "operator rotated the secret of app " + creds.appId());
         return ApiJson.ok(Map.of("api_key", creds.apiKey(), "api_secret", creds.apiSecret(),
                 "previous_secret_valid_until", Instant.now().plus(g).toString()));
+    }
+
+    /** The app's stored files: {@code {"uploads": {"bytes", "files", "quota_bytes"}}}. */
+    @GET
+    @Path("{id}/uploads")
+    public Response uploads(@PathParam("id") String id) {
+        return ApiJson.ok(Map.of("uploads", wire(ctx.engine().app(AppId.parse(id)).files().usage())));
+    }
+
+    /** {@code {"quota_bytes": n}} caps the app's stored files; {@code null} removes the cap. */
+    @PUT
+    @Path("{id}/uploads")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setQuota(@PathParam("id") String id, InputStream in) {
+        JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("quota_bytes"));
+        if (!body.asMap().containsKey("quota_bytes")) {
+            throw ApiException.badRequest("validation_error", "quota_bytes: is required (bytes, or null for no cap)", "quota_bytes");
+        }
+        return ApiJson.ok(Map.of("uploads", wire(ctx.engine().app(AppId.parse(id)).files().setQuota(body.longValue("quota_bytes")))));
+    }
+
+    private static Map<String, Object> wire(io.chatsdk.engine.files.Files.Usage u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bytes", u.bytes());
+        m.put("files", u.files());
+        m.put("quota_bytes", u.quotaBytes());
+        return m;
     }
 
     /** {@code {"require_exp": true}}: whether the app refuses user tokens without {@code exp} (new apps do). */

@@ -1,6 +1,7 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
+import io.chatsdk.engine.files.Files;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.ChannelQuery;
@@ -15,6 +16,7 @@ import io.chatsdk.engine.wire.Wire;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -347,4 +349,46 @@ public class ChannelsResource extends ApiResource {
     private static <T> List<T> orEmpty(List<T> list) {
         return list == null ? List.of() : list;
     }
+
+    /** The upload endpoints live under {@code /channels} (JAX-RS picks one root resource per path); {@link FilesResource} does the work. */
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.UriInfo uriInfo;
+
+    @POST
+    @Path("{type}/{id}/file")
+    @Limited("files")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response uploadFile(@PathParam("type") String type, @PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                               @HeaderParam("Content-Length") String contentLength, InputStream in) {
+        return FilesResource.upload(this, uriInfo, cid(type, id), Files.Kind.FILE, contentType, contentLength, in);
+    }
+
+    @POST
+    @Path("{type}/{id}/image")
+    @Limited("files")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response uploadImage(@PathParam("type") String type, @PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                                @HeaderParam("Content-Length") String contentLength, InputStream in) {
+        return FilesResource.upload(this, uriInfo, cid(type, id), Files.Kind.IMAGE, contentType, contentLength, in);
+    }
+
+    @DELETE
+    @Path("{type}/{id}/file")
+    @Limited("files")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response deleteFile(@PathParam("type") String type, @PathParam("id") String id, @QueryParam("url") String url) {
+        caller().app().files().delete(cid(type, id), FilesResource.fileId(url));
+        return ApiJson.ok(Map.of());
+    }
+
+    @DELETE
+    @Path("{type}/{id}/image")
+    @Limited("files")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response deleteImage(@PathParam("type") String type, @PathParam("id") String id, @QueryParam("url") String url) {
+        return deleteFile(type, id, url);
+    }
+
 }

@@ -98,7 +98,7 @@ public final class DataKeys {
     }
 
     /**
-     * Crypto-shredding: destroys every data key of the app, so its messages, revisions and pending events can never be
+     * Crypto-shredding: destroys every data key of the app, so its messages, revisions, files and pending events can never be
      * read again (reads answer {@code content_erased}), and disables the app. Refused while a legal hold is active.
      */
     public void destroy() {
@@ -108,6 +108,8 @@ public final class DataKeys {
                 throw new ChatException(ErrorCode.LEGAL_HOLD, "app " + app + " has an active legal hold; release it before destroying the keys", null, null);
             }
             tx.keys().destroy(tx, app);
+            // the files' blobs can no longer be opened either; the sweeper removes them
+            tx.update("update file_object set state = 'deleted' where app_id = ?", app.value());
             tx.update("update app set disabled = true, updated_at = ? where id = ?", ctx.now(), app.value());
             return null;
         });

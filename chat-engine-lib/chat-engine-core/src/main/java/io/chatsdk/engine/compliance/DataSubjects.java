@@ -166,6 +166,14 @@ public final class DataSubjects {
                         "deleted-" + ctx.ids().next(), ctx.now(), app.value(), free));
             }
             c.put("reactions", (long) tx.update("delete from reaction where app_id = ? and user_id = ?", app.value(), userId));
+            if (mode == ErasureMode.DELETE) {
+                // the files they uploaded, unless a legal hold keeps them (the sweeper removes the blobs)
+                c.put("files", (long) tx.update("update file_object f set state = 'deleted' from channel fc where fc.pk = f.channel_pk and f.app_id = ? "
+                        + "and f.uploaded_by = ? and f.state <> 'deleted' and not " + HoldSql.FILE_HELD, app.value(), userId));
+            } else {
+                tx.update("update file_object f set uploaded_by = null from channel fc where fc.pk = f.channel_pk and f.app_id = ? "
+                        + "and f.uploaded_by = ? and not " + HoldSql.FILE_HELD, app.value(), userId);
+            }
             // moderation records about or by the user (free-text reasons included)
             c.put("moderation_records", (long) (tx.update("delete from flag where app_id = ? and (flagged_by = ? or target_user_id = ?)", app.value(), userId, userId)
                     + tx.update("delete from user_block where app_id = ? and (user_id = ? or blocked_id = ?)", app.value(), userId, userId)

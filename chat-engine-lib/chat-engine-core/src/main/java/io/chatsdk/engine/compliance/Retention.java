@@ -2,6 +2,7 @@ package io.chatsdk.engine.compliance;
 
 import io.chatsdk.engine.audit.AuditEntry;
 import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.FileRows;
 import io.chatsdk.engine.messaging.Messages;
 import io.chatsdk.engine.model.RetentionPolicy;
 import io.chatsdk.engine.persistence.HoldSql;
@@ -135,6 +136,7 @@ public final class Retention {
         counts.merge("flags", (long) tx.update("delete from user_message_flag where app_id = ? and message_id = any(?)", app.value(), ids), Long::sum);
         counts.merge("revisions", (long) tx.update("delete from message_revision where app_id = ? and message_id = any(?)", app.value(), ids), Long::sum);
         // replies and quotes that point at a purged message keep their (now dangling) id, as after a hard delete
+        counts.merge("files", (long) FileRows.forMessages(tx, app, ids), Long::sum);
         counts.merge("messages", (long) tx.update("delete from message where app_id = ? and id = any(?)", app.value(), ids), Long::sum);
         return ids.size();
     }

@@ -7,6 +7,9 @@ import io.chatsdk.engine.types.AppId;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.ErrorCode;
 
+import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -38,6 +41,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ContentKeys {
     /** How long a node trusts its idea of an app's current key version and destroyed flag. */
     public static final Duration CURRENT_TTL = Duration.ofSeconds(10);
+    /** Files are sealed in segments of this many ciphertext bytes. */
+    public static final int FILE_SEGMENT_BYTES = 64 * 1024;
     private static final byte FORMAT = 1;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -46,6 +51,7 @@ public final class ContentKeys {
     private final SecureRandom random;
     private final Clock clock;
     private final Map<String, SecretKeySpec> deks = new ConcurrentHashMap<>();
+    private final Map<String, StreamingAead> fileAeads = new ConcurrentHashMap<>();
     private final Map<UUID, Current> current = new ConcurrentHashMap<>();
     private volatile Db db;
 
@@ -104,6 +110,29 @@ public final class ContentKeys {
         }
     }
 
+    /**
+     * The streaming AEAD that seals the app's files under its data key of {@code version}: AES-256-GCM in segments of
+     * 64 KiB, each file with its own HKDF-derived key and nonce prefix (Tink's {@code AesGcmHkdfStreaming}), so a file
+     * is encrypted and decrypted as a stream and a range of it can be read without the rest. Fails with
+     * {@code content_erased} when the app's keys were destroyed.
+     */
+    public StreamingAead files(Tx tx, AppId app, int version) {
+        requireNotDestroyed(tx, app);
+        SecretKeySpec key = dek(tx, app, version);
+        return fileAeads.computeIfAbsent(app.value() + "/" + version, k -> {
+            try {
+                return new AesGcmHkdfStreaming(key.getEncoded(), "HmacSha256", 32, FILE_SEGMENT_BYTES, 0);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM-HKDF streaming is unavailable in this JVM", e);
+            }
+        });
+    }
+
+    /** The associated data that binds a file's ciphertext to its app, row and key version. */
+    public static byte[] fileAad(AppId app, java.util.UUID fileId, int version) {
+        return aad(app, "file", fileId.toString(), version);
+    }
+
     /** Fails with {@code content_erased} when the app's keys were destroyed. */
     public void requireNotDestroyed(Tx tx, AppId app) {
         if (current(tx, app).destroyed()) {
@@ -151,6 +180,7 @@ public final class ContentKeys {
     public void forget(AppId app) {
         current.remove(app.value());
         deks.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
+        fileAeads.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
     }
 
     /** Deletes retired key versions that no stored value uses any more; returns how many. */
@@ -159,7 +189,8 @@ public final class ContentKeys {
         return tx.update("delete from app_data_key k where k.app_id = ? and k.retired_at < ?::timestamptz - interval '5 minutes' "
                 + "and not exists (select 1 from message m where m.app_id = k.app_id and m.key_version = k.version) "
                 + "and not exists (select 1 from message_revision r where r.app_id = k.app_id and r.key_version = k.version) "
-                + "and not exists (select 1 from outbox_event o where o.app_id = k.app_id and o.key_version = k.version and o.published_at is null)",
+                + "and not exists (select 1 from outbox_event o where o.app_id = k.app_id and o.key_version = k.version and o.published_at is null) "
+                + "and not exists (select 1 from file_object f where f.app_id = k.app_id and f.key_version = k.version)",
                 app.value(), clock.instant());
     }
 

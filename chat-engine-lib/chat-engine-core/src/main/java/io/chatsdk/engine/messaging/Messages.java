@@ -6,6 +6,7 @@ import io.chatsdk.engine.internal.ChannelGate;
 import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.FileRows;
 import io.chatsdk.engine.internal.FlagRows;
 import io.chatsdk.engine.internal.MessageContent;
 import io.chatsdk.engine.internal.MessageInput;
@@ -190,6 +191,9 @@ public final class Messages {
                 app.value(), id, l.pk(), author, storedType, mentions,
                 in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), shadowed, now, now)
                 .orElseThrow(DuplicateId::new);
+        if (!content.attachments().isEmpty()) {
+            FileRows.attach(tx, app, l.pk(), id, content.attachments());
+        }
         if (in.parentId() != null && !shadowed) {   // a shadowed reply must not show up as a count either
             tx.update("update message set reply_count = reply_count + 1 where app_id = ? and id = ?", app.value(), in.parentId());
         }
@@ -359,6 +363,7 @@ public final class Messages {
             tx.update("update message set text = '', attachments = '[]', custom = '{}', content = ?, key_version = ?, "
                             + "edited_at = case when ? then ?::timestamptz else edited_at end, updated_at = ? where app_id = ? and id = ?",
                     sealed.bytes(), sealed.version(), !updated.text().equals(old.text()), now, now, app.value(), messageId);
+            FileRows.attach(tx, app, loc.channelPk(), messageId, updated.attachments());
             return announce(tx, loc, EventType.MESSAGE_UPDATED, now, false);
         });
     }
@@ -370,6 +375,8 @@ public final class Messages {
         return ctx.db().inTransaction(tx -> {
             MessageLoader.Located loc = targetForWrite(tx, messageId, Permission.DELETE_OWN_MESSAGE, Permission.DELETE_ANY_MESSAGE).loc();
             tx.update("update message set deleted_at = coalesce(deleted_at, ?), updated_at = ? where app_id = ? and id = ?", now, now, app.value(), messageId);
+            // its files go with it: the sweeper removes them, unless a legal hold keeps them
+            FileRows.forMessages(tx, app, List.of(messageId));
             if (hard) {
                 io.chatsdk.engine.persistence.HoldSql.lockForDelete(tx, app);
                 if (HoldSql.holds(tx, app, messageId)) {
@@ -390,6 +397,7 @@ public final class Messages {
         tx.update("delete from message_revision where app_id = ? and message_id = ?", app.value(), messageId);
         tx.update("delete from reaction where app_id = ? and message_id = ?", app.value(), messageId);
         tx.update("delete from user_message_flag where app_id = ? and message_id = ?", app.value(), messageId);
+        FileRows.forMessages(tx, app, List.of(messageId));
     }
 
     /** Pins a message, until {@code expires} when given. */

@@ -13,6 +13,15 @@ public final class HoldSql {
             + "and (cardinality(h.channel_cids) = 0 or (mc.type || ':' || mc.id) = any(h.channel_cids)) "
             + "and (h.starts_at is null or msg.created_at >= h.starts_at) and (h.ends_at is null or msg.created_at < h.ends_at))";
 
+    /**
+     * The same test for a file: its uploader, its channel and its upload time. Needs the aliases {@code f}
+     * (file_object) and {@code fc} (its channel).
+     */
+    public static final String FILE_HELD = "exists (select 1 from legal_hold h where h.app_id = f.app_id and h.released_at is null "
+            + "and (cardinality(h.user_ids) = 0 or f.uploaded_by = any(h.user_ids)) "
+            + "and (cardinality(h.channel_cids) = 0 or (fc.type || ':' || fc.id) = any(h.channel_cids)) "
+            + "and (h.starts_at is null or f.created_at >= h.starts_at) and (h.ends_at is null or f.created_at < h.ends_at))";
+
     private HoldSql() {
     }
 

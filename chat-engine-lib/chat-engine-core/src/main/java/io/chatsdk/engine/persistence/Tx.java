@@ -125,6 +125,8 @@ public final class Tx {
             ps.setTimestamp(index, Timestamp.from(instant));
         } else if (value instanceof UUID uuid) {
             ps.setObject(index, uuid);
+        } else if (value instanceof UUID[] uuids) {
+            ps.setArray(index, connection.createArrayOf("uuid", uuids));
         } else if (value instanceof String[] strings) {
             Array array = connection.createArrayOf("text", strings);
             ps.setArray(index, array);

@@ -35,11 +35,23 @@ public enum ErrorCode {
     SENSITIVE_DATA("sensitive_data", Category.VALIDATION),
     /** The operation would destroy data a legal hold keeps. */
     LEGAL_HOLD("legal_hold", Category.CONFLICT),
+    FILE_NOT_FOUND("file_not_found", Category.NOT_FOUND),
+    /** An upload larger than the app's (or the engine's) limit for its kind. */
+    FILE_TOO_LARGE("file_too_large", Category.TOO_LARGE),
+    /** An upload whose type (sniffed from its bytes) or extension the app's upload settings do not allow. */
+    FILE_TYPE_NOT_ALLOWED("file_type_not_allowed", Category.VALIDATION),
+    /** An upload whose declared type or extension says something other than its bytes. */
+    FILE_TYPE_MISMATCH("file_type_mismatch", Category.VALIDATION),
+    /** The app's stored files would exceed its byte quota. */
+    UPLOAD_QUOTA_EXCEEDED("upload_quota_exceeded", Category.FORBIDDEN),
+    /** A file link whose signature does not verify, or whose time is up. */
+    FILE_LINK_INVALID("file_link_invalid", Category.FORBIDDEN),
     INTERNAL("internal_error", Category.INTERNAL);
 
     /** Broad class of an error; the REST layer maps each to one HTTP status. */
     public enum Category {
-        VALIDATION(400), NOT_FOUND(404), FORBIDDEN(403), CONFLICT(409), RATE_LIMITED(429), GONE(410), UNAVAILABLE(503), INTERNAL(500);
+        VALIDATION(400), NOT_FOUND(404), FORBIDDEN(403), CONFLICT(409), TOO_LARGE(413), RATE_LIMITED(429), GONE(410), UNAVAILABLE(503),
+        INTERNAL(500);
 
         private final int httpStatus;
 

@@ -23,16 +23,24 @@ public final class EngineFixture implements AutoCloseable {
     public final HikariDataSource dataSource;
     public final ChatEngine engine;
     public final byte[] masterKey = new byte[32];
+    /** Where the engine keeps files: a fresh temporary directory. */
+    public final java.nio.file.Path filesDir;
     private final List<ChatEvent> events = new CopyOnWriteArrayList<>();
 
     public EngineFixture() {
         new SecureRandom().nextBytes(masterKey);
         dataSource = TestDatabase.freshDatabase();
-        engine = ChatEngine.builder()
+        try {
+            filesDir = java.nio.file.Files.createTempDirectory("chatsdk-files");
+            engine = ChatEngine.builder()
                 .dataSource(dataSource)
                 .keyProvider(KeyProvider.aesGcm(masterKey))
+                .blobStore(new io.chatsdk.engine.spi.FileSystemBlobStore(filesDir))
                 .relayPollInterval(Duration.ofMillis(100))
                 .build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         engine.eventBus().subscribe(events::add);
     }
 

@@ -1,0 +1,509 @@
+package io.chatsdk.engine.files;
+
+import io.chatsdk.engine.apps.Apps;
+import io.chatsdk.engine.internal.AppSettings;
+import io.chatsdk.engine.internal.ChannelGate;
+import io.chatsdk.engine.internal.ContentKeys;
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.internal.NodeCache;
+import io.chatsdk.engine.model.Permission;
+import io.chatsdk.engine.persistence.HoldSql;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.spi.BlobStore;
+import io.chatsdk.engine.types.Actor;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.types.ErrorCode;
+import io.chatsdk.engine.types.Validate;
+
+import com.google.crypto.tink.StreamingAead;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Files, images and voice notes uploaded to a channel (GetStream's {@code POST /channels/{type}/{id}/file} and
+ * {@code /image}). An upload is checked (the {@code upload-attachment} permission, the channel type's {@code uploads}
+ * switch, the app's upload settings and byte quota, the engine's size limit), its type sniffed from its bytes, images
+ * stripped of their metadata, and then sealed with the app's data key as it streams into the {@link BlobStore}:
+ * nothing readable reaches the disk or the bucket. Downloads need read access to the channel, or a signed link.
+ *
+ * <p>A file lives as long as the message that attaches it: deleting, erasing or purging the message deletes it, a
+ * legal hold keeps it, crypto-shredding the app makes it unreadable. An upload no message attaches within
+ * {@link #UNATTACHED_GRACE} is deleted. Thread-safe; obtain it with {@code AppHandle.files()}.
+ */
+public final class Files {
+    /** An upload still being written this long after it started was cut off by a crash; the sweeper removes it. */
+    public static final Duration PENDING_GRACE = Duration.ofHours(1);
+    /** An upload that no message attaches within this time is deleted. */
+    public static final Duration UNATTACHED_GRACE = Duration.ofHours(24);
+    /** The app setting that caps its stored bytes (the operator's), absent for no cap. */
+    public static final String QUOTA_KEY = "upload_quota_bytes";
+    /** Images larger than this many pixels are refused before they are decoded (decompression bombs). */
+    public static final long MAX_IMAGE_PIXELS = 40_000_000L;
+    private static final int SNIFF_BYTES = 64 * 1024;
+    private static final NodeCache<AppId, byte[]> LINK_KEYS = new NodeCache<>(Clock.systemUTC(), Duration.ofSeconds(60));
+
+    /** What an upload is: GetStream's two endpoints. */
+    public enum Kind {
+        FILE, IMAGE;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The app setting holding this kind's {@link UploadPolicy}. */
+        public String settingKey() {
+            return wire() + "_upload_config";
+        }
+    }
+
+    /** An open download: the file, and its plaintext as a seekable channel the caller closes. */
+    public record Download(StoredFile file, SeekableByteChannel content) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            content.close();
+        }
+    }
+
+    /** A signed link's query: {@code exp} (epoch seconds) and {@code sig}. */
+    public record Link(long exp, String sig) {
+    }
+
+    private final EngineContext ctx;
+    private final AppId app;
+    private final Actor actor;
+    private final Apps apps;
+    private final BlobStore store;
+    private final long maxUploadBytes;
+
+    public Files(EngineContext ctx, AppId app, Actor actor, Apps apps, BlobStore store, long maxUploadBytes) {
+        this.ctx = ctx;
+        this.app = app;
+        this.actor = actor;
+        this.apps = apps;
+        this.store = store;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /**
+     * Stores {@code content} as a file of the channel. Reads the stream to its end (or to the size limit) and closes
+     * nothing. Nothing stays stored when it fails.
+     *
+     * @param fileName     the client's name for it (its extension is checked against the bytes); null for {@code file}
+     * @param declaredType the client's content type, or null; refused when it contradicts the bytes
+     * @param userId       for server-side calls, the user to record as the uploader (may be null); ignored for users
+     */
+    public StoredFile upload(Cid cid, Kind kind, String fileName, String declaredType, InputStream content, String userId) {
+        String name = name(fileName);
+        String uploader = ChannelGate.actingUser(actor, userId);
+        if (uploader != null) {
+            Validate.userId("user_id", uploader);
+        }
+        UploadPolicy policy = policy(kind);
+        long limit = policy.sizeLimit() == 0 ? maxUploadBytes : Math.min(policy.sizeLimit(), maxUploadBytes);
+        UUID id = ctx.ids().next();
+        String key = "apps/" + app.value() + "/" + id.toString().substring(0, 2) + "/" + id;
+        UUID channelPk = ctx.db().inTransaction(tx -> {
+            ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, uploader, ctx.now());
+            ChannelGate.requireActiveAuthor(l, uploader);
+            if (!l.channel().config().uploads()) {
+                throw new ChatException(ErrorCode.FEATURE_DISABLED, "uploads are disabled in channel " + cid);
+            }
+            l.require(Permission.UPLOAD_ATTACHMENT);
+            ChannelGate.requireNotFrozen(l);
+            requireQuota(tx, 0);
+            tx.update("insert into file_object (id, app_id, channel_pk, kind, uploaded_by, content_type, key_version, storage_key, created_at) "
+                    + "values (?, ?, ?, ?, ?, 'application/octet-stream', ?, ?, ?)", id, app.value(), l.pk(), kind.wire(), uploader,
+                    tx.keys().currentVersion(tx, app), key, ctx.now());
+            return l.pk();
+        });
+        boolean stored = false;
+        try {
+            Limited in = new Limited(content, limit, kind);
+            byte[] head = in.readNBytes(SNIFF_BYTES);
+            String type = Sniffing.check(head, name, declaredType, kind, policy);
+            InputStream body = new SequenceInputStream(new ByteArrayInputStream(head), in);
+            if (kind == Kind.IMAGE) {
+                body = new ByteArrayInputStream(Images.stripped(body.readAllBytes(), type, MAX_IMAGE_PIXELS));
+            }
+            int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), id).orElseThrow());
+            StreamingAead aead = ctx.db().read(tx -> tx.keys().files(tx, app, version));
+            MessageDigest sha = sha256();
+            long size;
+            try (BlobStore.Upload up = store.create(key)) {
+                try (OutputStream enc = aead.newEncryptingStream(up.stream(), ContentKeys.fileAad(app, id, version))) {
+                    size = copy(body, enc, sha);
+                }
+                up.commit();
+                stored = true;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the file could not be sealed", e);
+            }
+            String hash = HexFormat.of().formatHex(sha.digest());
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("name", name);
+            meta.put("sha256", hash);
+            StoredFile file = ctx.db().inTransaction(tx -> {
+                requireQuota(tx, size);
+                ContentKeys.Sealed sealed = tx.keys().seal(tx, app, "file.meta", id.toString(), Json.write(meta).getBytes(StandardCharsets.UTF_8));
+                if (sealed.version() != version) {
+                    // the key rotated while the bytes streamed: the meta is sealed under the new version, the content
+                    // under the old one, which stays until nothing uses it
+                    throw new ChatException(ErrorCode.UNAVAILABLE, "the app's data key rotated during the upload; retry it");
+                }
+                tx.update("update file_object set state = 'ready', content_type = ?, size_bytes = ?, meta = ? where id = ? and state = 'pending'",
+                        type, size, sealed.bytes(), id);
+                return new StoredFile(id, cid, kind, name, type, size, hash, uploader, null, ctx.now());
+            });
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            discard(id, key, stored);
+            throw e;
+        } finally {
+            if (Thread.currentThread().isInterrupted()) {
+                discard(id, key, stored);
+            }
+        }
+    }
+
+    /** Opens a file for download. Users need read access to its channel; deleted files and other apps' are not found. */
+    public Download open(UUID fileId) {
+        StoredFile f = ctx.db().read(tx -> {
+            StoredFile file = find(tx, fileId).orElseThrow(() -> notFound(fileId));
+            if (actor instanceof Actor.User u) {
+                ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, file.cid(), u.userId(), ctx.now());
+                l.require(Permission.READ_CHANNEL);
+            }
+            return file;
+        });
+        return content(f);
+    }
+
+    /**
+     * Opens a file through a signed link: no caller, the signature stands for one. Fails with
+     * {@code file_link_invalid} when the signature does not verify or the link expired.
+     */
+    public Download openSigned(UUID fileId, long exp, String sig) {
+        if (sig == null || !MessageDigest.isEqual(sign(fileId, exp).getBytes(StandardCharsets.US_ASCII), sig.getBytes(StandardCharsets.US_ASCII))) {
+            throw new ChatException(ErrorCode.FILE_LINK_INVALID, "the link's signature does not verify");
+        }
+        if (ctx.clock().instant().getEpochSecond() > exp) {
+            throw new ChatException(ErrorCode.FILE_LINK_INVALID, "the link expired at " + Instant.ofEpochSecond(exp));
+        }
+        return content(ctx.db().read(tx -> find(tx, fileId).orElseThrow(() -> notFound(fileId))));
+    }
+
+    /** A link to the file that works without credentials until {@code ttl} from now (HMAC over app, file and expiry). */
+    public Link link(UUID fileId, Duration ttl) {
+        long exp = ctx.clock().instant().plus(ttl).getEpochSecond();
+        return new Link(exp, sign(fileId, exp));
+    }
+
+    /** The file's description, for its uploader, the server or a reader of its channel. */
+    public StoredFile get(UUID fileId) {
+        try (Download d = open(fileId)) {
+            return d.file();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Deletes a file of the channel (GetStream's {@code DELETE .../file?url=}): its uploader or the server may. A file a
+     * legal hold keeps is refused with {@code legal_hold}.
+     */
+    public void delete(Cid cid, UUID fileId) {
+        ctx.db().inTransaction(tx -> {
+            StoredFile f = find(tx, fileId).filter(x -> x.cid().equals(cid)).orElseThrow(() -> notFound(fileId));
+            if (actor instanceof Actor.User u && !u.userId().equals(f.uploadedBy())) {
+                ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, u.userId(), ctx.now());
+                l.require(Permission.DELETE_ANY_MESSAGE);
+            }
+            HoldSql.lockForDelete(tx, app);
+            if (tx.one("select 1 from file_object f join channel fc on fc.pk = f.channel_pk where f.id = ? and " + HoldSql.FILE_HELD,
+                    rs -> true, fileId).isPresent()) {
+                throw new ChatException(ErrorCode.LEGAL_HOLD, "a legal hold keeps file " + fileId);
+            }
+            tx.update("update file_object set state = 'deleted' where id = ?", fileId);
+            return null;
+        });
+        sweep();
+    }
+
+    /** The app's upload settings for {@code kind} (server side). */
+    public UploadPolicy policy(Kind kind) {
+        Object m = ctx.db().read(tx -> AppSettings.read(tx, app)).get(kind.settingKey());
+        @SuppressWarnings("unchecked")
+        Map<String, ?> map = m instanceof Map<?, ?> ? (Map<String, ?>) m : null;
+        return UploadPolicy.fromMap(kind.settingKey(), map);
+    }
+
+    /** Sets the app's upload settings for {@code kind}. Server side only. */
+    public UploadPolicy setPolicy(Kind kind, UploadPolicy policy) {
+        requireServer();
+        ctx.db().inTransaction(tx -> {
+            AppSettings.put(tx, app, kind.settingKey(), policy.toMap());
+            return null;
+        });
+        return policy;
+    }
+
+    /** Bytes and files stored for the app, and its quota (null: none). */
+    public record Usage(long bytes, long files, Long quotaBytes) {
+    }
+
+    public Usage usage() {
+        requireServer();
+        return ctx.db().read(tx -> tx.one("select coalesce(sum(size_bytes), 0), count(*) from file_object where app_id = ? and state <> 'deleted'",
+                rs -> new Usage(rs.getLong(1), rs.getLong(2), quota(tx)), app.value()).orElseThrow());
+    }
+
+    /** Sets (or, with null, removes) the app's byte quota. Server side only: the operator's setting. */
+    public Usage setQuota(Long bytes) {
+        requireServer();
+        if (bytes != null && bytes < 0) {
+            throw ChatException.invalid("quota_bytes", "must be a number of bytes, or null for none");
+        }
+        ctx.db().inTransaction(tx -> {
+            AppSettings.update(tx, app, all -> {
+                if (bytes == null) {
+                    all.remove(QUOTA_KEY);
+                } else {
+                    all.put(QUOTA_KEY, bytes);
+                }
+            });
+            return null;
+        });
+        return usage();
+    }
+
+    /**
+     * Removes what should no longer be stored: uploads a crash cut off, uploads no message attached in time, and files
+     * whose message was deleted, erased or purged, unless a legal hold keeps them. Returns how many blobs went.
+     */
+    public int sweep() {
+        Instant now = ctx.now();
+        List<String[]> gone = ctx.db().inTransaction(tx -> {
+            HoldSql.lockForDelete(tx, app);
+            tx.update("update file_object f set state = 'deleted' from channel fc where fc.pk = f.channel_pk and f.app_id = ? "
+                    + "and f.state = 'ready' and f.message_id is null and f.created_at < ? and not " + HoldSql.FILE_HELD, app.value(),
+                    now.minus(UNATTACHED_GRACE));
+            return tx.query("select f.id, f.storage_key from file_object f left join channel fc on fc.pk = f.channel_pk where f.app_id = ? and "
+                            + "((f.state = 'pending' and f.created_at < ?) or (f.state = 'deleted' and (fc.pk is null or not " + HoldSql.FILE_HELD + "))) "
+                            + "limit 1000",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, app.value(), now.minus(PENDING_GRACE));
+        });
+        int n = 0;
+        for (String[] g : gone) {
+            try {
+                store.delete(g[1]);
+                ctx.db().inTransaction(tx -> tx.update("delete from file_object where id = ?", UUID.fromString(g[0])));
+                n++;
+            } catch (IOException | RuntimeException e) {
+                System.getLogger(Files.class.getName()).log(System.Logger.Level.WARNING, "file " + g[0] + " could not be removed yet: " + e);
+            }
+        }
+        return n;
+    }
+
+    private Download content(StoredFile f) {
+        int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), f.id()).orElseThrow());
+        StreamingAead aead = ctx.db().read(tx -> tx.keys().files(tx, app, version));
+        try {
+            SeekableByteChannel raw = store.open(storageKey(f.id())).orElseThrow(() -> new ChatException(ErrorCode.INTERNAL,
+                    "the blob of file " + f.id() + " is missing", null, null));
+            try {
+                return new Download(f, aead.newSeekableDecryptingChannel(raw, ContentKeys.fileAad(app, f.id(), version)));
+            } catch (GeneralSecurityException | IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        } catch (GeneralSecurityException e) {
+            throw new ChatException(ErrorCode.INTERNAL, "file " + f.id() + " failed authentication (tampered or moved)", null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String storageKey(UUID id) {
+        return ctx.db().read(tx -> tx.one("select storage_key from file_object where id = ?", rs -> rs.getString(1), id).orElseThrow());
+    }
+
+    private Optional<StoredFile> find(Tx tx, UUID id) {
+        return tx.one("select f.*, c.type, c.id as channel_id from file_object f join channel c on c.pk = f.channel_pk "
+                + "where f.app_id = ? and f.id = ? and f.state = 'ready'", rs -> {
+                    int version = rs.getInt("key_version");
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> meta = Json.readMap(new String(tx.keys().open(tx, app, "file.meta", id.toString(), version,
+                            rs.getBytes("meta")), StandardCharsets.UTF_8));
+                    return new StoredFile(id, new Cid(rs.getString("type"), rs.getString("channel_id")), Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+                            (String) meta.get("name"), rs.getString("content_type"), rs.getLong("size_bytes"), (String) meta.get("sha256"),
+                            rs.getString("uploaded_by"), rs.getString("message_id"), Tx.instant(rs, "created_at"));
+                }, app.value(), id);
+    }
+
+    private void requireQuota(Tx tx, long adding) {
+        Long quota = quota(tx);
+        if (quota == null) {
+            return;
+        }
+        tx.one("select 1 from app where id = ? for update", rs -> true, app.value());
+        long used = tx.one("select coalesce(sum(size_bytes), 0) from file_object where app_id = ? and state <> 'deleted'", rs -> rs.getLong(1), app.value())
+                .orElse(0L);
+        if (used + adding > quota || (adding == 0 && used >= quota)) {
+            throw new ChatException(ErrorCode.UPLOAD_QUOTA_EXCEEDED, "the app's files would exceed its quota of " + quota + " bytes");
+        }
+    }
+
+    private Long quota(Tx tx) {
+        Object q = AppSettings.read(tx, app).get(QUOTA_KEY);
+        return q instanceof Number n ? n.longValue() : null;
+    }
+
+    private void discard(UUID id, String key, boolean stored) {
+        try {
+            if (stored) {
+                store.delete(key);
+            }
+            ctx.db().inTransaction(tx -> tx.update("delete from file_object where id = ? and state = 'pending'", id));
+        } catch (IOException | RuntimeException e) {
+            // the sweeper removes the pending row and its blob after PENDING_GRACE
+            System.getLogger(Files.class.getName()).log(System.Logger.Level.WARNING, "upload " + id + " left for the sweeper: " + e);
+        }
+    }
+
+    private String sign(UUID fileId, long exp) {
+        byte[] key = LINK_KEYS.get(app, () -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(apps.credentials(app).apiSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                return mac.doFinal("chatsdk:file-link".getBytes(StandardCharsets.UTF_8));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal((app.value() + ":" + fileId + ":" + exp).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void requireServer() {
+        if (!(actor instanceof Actor.Server)) {
+            throw ChatException.forbidden("upload settings and quotas: server side only");
+        }
+    }
+
+    private static ChatException notFound(UUID id) {
+        return ChatException.notFound(ErrorCode.FILE_NOT_FOUND, "file " + id);
+    }
+
+    /**
+     * A file name as stored: at most 255 characters, no path separators, control or bidirectional-override characters,
+     * no {@code .} or {@code ..}; {@code file} when none was given.
+     */
+    static String name(String fileName) {
+        if (fileName == null || fileName.isBlank()) {
+            return "file";
+        }
+        Validate.text("file.name", fileName, 255);
+        for (int i = 0; i < fileName.length(); i++) {
+            char c = fileName.charAt(i);
+            if (c == '/' || c == '\\' || Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT) {
+                throw ChatException.invalid("file.name", "may not contain path separators, control or formatting characters (U+"
+                        + String.format("%04X", (int) c) + " at index " + i + ")");
+            }
+        }
+        String n = fileName.strip();
+        if (n.equals(".") || n.equals("..")) {
+            throw ChatException.invalid("file.name", "is not a file name");
+        }
+        return n;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long copy(InputStream in, OutputStream out, MessageDigest sha) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            sha.update(buf, 0, n);
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    /** Counts what it reads and fails with {@code file_too_large} past the limit. */
+    private static final class Limited extends java.io.FilterInputStream {
+        private final long limit;
+        private final Kind kind;
+        private long read;
+
+        Limited(InputStream in, long limit, Kind kind) {
+            super(in);
+            this.limit = limit;
+            this.kind = kind;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > limit) {
+                throw new ChatException(ErrorCode.FILE_TOO_LARGE, "the " + kind.wire() + " is larger than " + limit + " bytes", "file", null);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.chatsdk.engine.files;
+
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+
+import org.apache.tika.Tika;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decides what an upload is from its first bytes (Apache Tika's magic), and refuses a declared type or a file name
+ * that says otherwise, a type the app does not allow, and for images anything the engine cannot strip and resize.
+ */
+final class Sniffing {
+    private static final Tika TIKA = new Tika();
+    /** Types a browser runs or renders as a document: never adopted from a client, never served inline. */
+    static final Set<String> ACTIVE = Set.of("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+            "application/javascript", "text/javascript", "application/ecmascript", "text/ecmascript");
+    static final Set<String> IMAGES = Set.of("image/png", "image/jpeg", "image/gif");
+    private static final String GENERIC = "application/octet-stream";
+
+    private Sniffing() {
+    }
+
+    /** The type to store and serve the upload as; refuses it with {@code file_type_mismatch} or {@code file_type_not_allowed}. */
+    static String check(byte[] head, String name, String declaredType, Files.Kind kind, UploadPolicy policy) {
+        String sniffed = base(TIKA.detect(head));
+        String declared = declaredType == null ? null : base(declaredType);
+        String type = sniffed;
+        if (declared != null && !declared.equals(GENERIC) && !declared.equals(sniffed)) {
+            if (!topLevel(declared).equals(topLevel(sniffed)) || ACTIVE.contains(sniffed)) {
+                throw new ChatException(ErrorCode.FILE_TYPE_MISMATCH, "the file was declared " + declared + " but its bytes are " + sniffed, "file", null);
+            }
+            if ((sniffed.equals("text/plain") || sniffed.equals(GENERIC)) && !ACTIVE.contains(declared)) {
+                type = declared;   // a more precise name for the same kind of bytes (text/csv for text)
+            }
+        }
+        String byName = base(TIKA.detect(name));
+        if (!byName.equals(GENERIC) && !byName.equals(type)
+                && (!topLevel(byName).equals(topLevel(type)) || ACTIVE.contains(byName) || ACTIVE.contains(type))) {
+            throw new ChatException(ErrorCode.FILE_TYPE_MISMATCH, "the file is named like " + byName + " but its bytes are " + type, "file", null);
+        }
+        if (kind == Files.Kind.IMAGE && !IMAGES.contains(type)) {
+            throw new ChatException(ErrorCode.FILE_TYPE_NOT_ALLOWED, "images must be PNG, JPEG or GIF; this is " + type, "file", null);
+        }
+        String refusal = policy.refusal(type, extension(name));
+        if (refusal != null) {
+            throw new ChatException(ErrorCode.FILE_TYPE_NOT_ALLOWED, refusal, "file", null);
+        }
+        return type;
+    }
+
+    static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 || dot == name.length() - 1 ? null : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static String base(String type) {
+        int semi = type.indexOf(';');
+        String t = (semi < 0 ? type : type.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+        return t.matches("[a-z0-9.+-]{1,64}/[a-z0-9.+-]{1,128}") ? t : GENERIC;
+    }
+
+    private static String topLevel(String type) {
+        return type.substring(0, type.indexOf('/'));
+    }
+}

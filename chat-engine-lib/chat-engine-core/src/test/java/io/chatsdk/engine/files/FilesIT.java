@@ -1,0 +1,194 @@
+package io.chatsdk.engine.files;
+
+import io.chatsdk.engine.AppHandle;
+import io.chatsdk.engine.compliance.Compliance;
+import io.chatsdk.engine.compliance.DataSubjects;
+import io.chatsdk.engine.model.Attachment;
+import io.chatsdk.engine.model.ChannelInput;
+import io.chatsdk.engine.model.Message;
+import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.types.ErrorCode;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Files through the engine with the filesystem store: how long a file lives (its message, retention, erasure, holds,
+ * shredding, the sweeper), signed links and their expiry, key rotation, and tampering.
+ */
+class FilesIT extends EngineTest {
+    AppHandle app;
+    Cid cid;
+
+    @BeforeEach
+    void setUp() {
+        app = fx.newApp(3);
+        cid = app.channels().getOrCreate("messaging", "files-" + UUID.randomUUID(), ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
+    }
+
+    StoredFile upload(String user, String text) {
+        return app.as(user).files().upload(cid, io.chatsdk.engine.files.Files.Kind.FILE, "n.txt", "text/plain",
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), null);
+    }
+
+    String read(AppHandle as, UUID id) throws Exception {
+        try (var d = as.files().open(id)) {
+            ByteBuffer buf = ByteBuffer.allocate((int) d.file().size());
+            while (buf.hasRemaining() && d.content().read(buf) > 0) {
+                // fill
+            }
+            return new String(buf.array(), StandardCharsets.UTF_8);
+        }
+    }
+
+    Message attach(String user, StoredFile f) {
+        return app.as(user).messages().send(cid, NewMessage.text("file").withAttachments(List.of(
+                Attachment.file("https://chat.example/api/v1/files/" + f.id() + "?exp=1&sig=x", f.contentType(), f.size(), f.name()))));
+    }
+
+    long blobs() throws Exception {
+        try (Stream<Path> s = Files.walk(fx.filesDir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+
+    void sql(String statement, Object... params) throws Exception {
+        try (var c = fx.dataSource.getConnection(); var ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void aFileIsReadByTheChannelAndItsLinkExpires() throws Exception {
+        StoredFile f = upload("u1", "hello files");
+        assertThat(f.contentType()).isEqualTo("text/plain");
+        assertThat(f.sha256()).hasSize(64);
+        assertThat(read(app.as("u2"), f.id())).isEqualTo("hello files");
+        assertThatThrownBy(() -> read(app.as("u3"), f.id())).isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        AppHandle other = fx.newApp(1);
+        assertThatThrownBy(() -> read(other, f.id())).isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_NOT_FOUND));
+
+        var link = app.files().link(f.id(), Duration.ofMinutes(5));
+        try (var d = app.files().openSigned(f.id(), link.exp(), link.sig())) {
+            assertThat(d.file().id()).isEqualTo(f.id());
+        }
+        var expired = app.files().link(f.id(), Duration.ofSeconds(-5));
+        assertThatThrownBy(() -> app.files().openSigned(f.id(), expired.exp(), expired.sig()))
+                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_LINK_INVALID));
+        assertThatThrownBy(() -> other.files().openSigned(f.id(), link.exp(), link.sig())).as("another app's key signs differently")
+                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_LINK_INVALID));
+    }
+
+    @Test
+    void aFileLivesAsLongAsItsMessageUnlessAHoldKeepsIt() throws Exception {
+        StoredFile f = upload("u1", "attached");
+        Message m = attach("u1", f);
+        assertThat(app.files().get(f.id()).messageId()).isEqualTo(m.id());
+        long before = blobs();
+        app.as("u1").messages().delete(m.id(), false);
+        app.files().sweep();
+        assertThatThrownBy(() -> app.files().get(f.id())).isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_NOT_FOUND));
+        assertThat(blobs()).as("deleted with its message's soft delete, swept").isEqualTo(before - 1);
+
+        // a hold on the uploader keeps the next one, even when its message goes
+        Compliance compliance = app.compliance();
+        var hold = compliance.holds().create("case", "litigation", List.of("u1"), List.of(), null, null, "officer");
+        StoredFile held = upload("u1", "kept");
+        assertThatThrownBy(() -> app.as("u1").files().delete(cid, held.id()))
+                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LEGAL_HOLD));
+        Message hm = attach("u1", held);
+        app.as("u1").messages().delete(hm.id(), true);
+        app.files().sweep();
+        assertThat(blobs()).as("the held file's blob stays").isEqualTo(before);
+        compliance.holds().release(hold.id(), "officer");
+        assertThat(app.files().sweep()).isEqualTo(1);
+        assertThat(blobs()).isEqualTo(before - 1);
+    }
+
+    @Test
+    void retentionErasureAndTheSweeperRemoveFiles() throws Exception {
+        StoredFile old = upload("u1", "old");
+        Message m = attach("u1", old);
+        sql("update message set created_at = now() - interval '40 days' where id = ?", m.id());
+        var policy = app.compliance().retention().set(null, null, Duration.ofDays(30));
+        assertThat(app.compliance().retention().purge()).containsEntry("files", 1L);
+        assertThatThrownBy(() -> app.files().get(old.id())).isInstanceOf(ChatException.class);
+        app.compliance().retention().remove(policy.id());
+
+        StoredFile mine = upload("u2", "u2's unattached upload");
+        StoredFile kept = upload("u1", "u1's");
+        assertThat(app.compliance().dataSubjects().erase("u2", DataSubjects.ErasureMode.DELETE, "officer")).containsEntry("files", 1L);
+        assertThatThrownBy(() -> app.files().get(mine.id())).isInstanceOf(ChatException.class);
+        assertThat(read(app, kept.id())).isEqualTo("u1's");
+
+        // an upload nobody attached within a day goes; one a crash cut off goes after an hour
+        sql("update file_object set created_at = now() - interval '25 hours' where id = ?", kept.id());
+        UUID crashed = UUID.randomUUID();
+        String key = "apps/" + app.id().value() + "/00/" + crashed;
+        Files.createDirectories(fx.filesDir.resolve(key).getParent());
+        Files.writeString(fx.filesDir.resolve(key), "half a file");
+        sql("insert into file_object (id, app_id, channel_pk, kind, content_type, key_version, storage_key, created_at) "
+                + "select ?, app_id, pk, 'file', 'text/plain', 1, ?, now() - interval '2 hours' from channel where app_id = ? limit 1", crashed, key, app.id().value());
+        app.files().sweep();
+        assertThat(fx.filesDir.resolve(key)).doesNotExist();
+        assertThatThrownBy(() -> app.files().get(kept.id())).isInstanceOf(ChatException.class);
+    }
+
+    @Test
+    void rotationKeepsFilesReadableAndShreddingMakesThemUnreadable() throws Exception {
+        StoredFile f = upload("u1", "before rotation");
+        app.compliance().keys().rotate();
+        app.compliance().keys().reencrypt();
+        sql("update app_data_key set retired_at = now() - interval '1 hour' where app_id = ? and retired_at is not null", app.id().value());
+        app.compliance().keys().reencrypt();
+        assertThat(read(app, f.id())).isEqualTo("before rotation");
+
+        // a flipped bit in the stored blob is caught, not served
+        StoredFile g = upload("u1", "to be tampered with");
+        Path blob;
+        try (Stream<Path> s = Files.walk(fx.filesDir)) {
+            blob = s.filter(p -> p.getFileName().toString().equals(g.id().toString())).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[bytes.length - 20] ^= 1;
+        Files.write(blob, bytes);
+        assertThatThrownBy(() -> read(app, g.id())).isInstanceOf(Exception.class);
+
+        app.compliance().keys().destroy();
+        assertThatThrownBy(() -> read(app, f.id())).isInstanceOf(ChatException.class);
+        app.files().sweep();
+        try (Stream<Path> s = Files.walk(fx.filesDir)) {
+            assertThat(s.filter(p -> p.toString().contains(app.id().value().toString())).filter(Files::isRegularFile).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void uploadsFollowThePermissionsAndTheChannelsSwitch() {
+        assertThatThrownBy(() -> upload("u3", "not a member")).isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        app.channels().freeze(cid, true);
+        assertThatThrownBy(() -> upload("u2", "frozen (u1 owns the channel and may write to it frozen)")).isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CHANNEL_FROZEN));
+        app.channels().freeze(cid, false);
+        app.channelTypes().update("messaging", app.channelTypes().get("messaging").config().with(java.util.Map.of("uploads", false)), null);
+        assertThatThrownBy(() -> upload("u1", "switched off")).isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FEATURE_DISABLED));
+        app.channelTypes().update("messaging", app.channelTypes().get("messaging").config().with(java.util.Map.of("uploads", true)), null);
+    }
+}
