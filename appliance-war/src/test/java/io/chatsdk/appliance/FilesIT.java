@@ -175,6 +175,30 @@ class FilesIT {
     }
 
     @Test
+    void imagesHaveAThumbnailAndResizeOnRequest() throws Exception {
+        BufferedImage wide = new BufferedImage(1000, 600, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(wide, "png", png);
+        Api.Res up = upload(api, "ann", "image", "wide.png", "image/png", png.toByteArray());
+        assertThat(up.status()).as(up.toString()).isEqualTo(200);
+        String thumb = (String) up.json().get("thumb_url");
+        BufferedImage t = ImageIO.read(new java.io.ByteArrayInputStream(get(URI.create(thumb), Map.of()).body()));
+        assertThat(t.getWidth()).isEqualTo(512);
+        assertThat(t.getHeight()).isEqualTo(307);
+        String file = (String) up.json().get("file");
+        BufferedImage square = ImageIO.read(new java.io.ByteArrayInputStream(get(URI.create(file + "&w=100&h=100&crop=center"), Map.of()).body()));
+        assertThat(square.getWidth()).isEqualTo(100);
+        assertThat(square.getHeight()).isEqualTo(100);
+        BufferedImage big = ImageIO.read(new java.io.ByteArrayInputStream(get(URI.create(file + "&w=800"), Map.of()).body()));
+        assertThat(big.getWidth()).as("from the original, not the thumbnail").isEqualTo(800);
+        assertThat(get(URI.create(file + "&w=abc"), Map.of()).statusCode()).isEqualTo(400);
+        assertThat(get(URI.create(file + "&w=99999"), Map.of()).statusCode()).isEqualTo(400);
+        assertThat(get(URI.create(file + "&w=10&crop=diagonal"), Map.of()).statusCode()).isEqualTo(400);
+        String text = (String) upload(api, "ann", "file", "t.txt", null, "text".getBytes()).json().get("file");
+        assertThat(get(URI.create(text + "&w=10"), Map.of()).statusCode()).as("only images resize").isEqualTo(400);
+    }
+
+    @Test
     void aFileGoesWithItsMessage() throws Exception {
         Api.Res up = upload(api, "ann", "file", "m.txt", null, "attached".getBytes());
         String url = (String) up.json().get("file");

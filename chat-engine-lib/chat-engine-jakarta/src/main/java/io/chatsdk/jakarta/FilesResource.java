@@ -63,9 +63,11 @@ public class FilesResource extends ApiResource {
     @Path("{fileId}")
     @SignedLink
     public Response download(@PathParam("fileId") String fileId, @QueryParam("exp") String exp, @QueryParam("sig") String sig,
+                             @QueryParam("w") String w, @QueryParam("h") String h, @QueryParam("crop") String crop,
                              @HeaderParam("Range") String range) {
         UUID id = uuid(fileId);
         Files.Download d;
+        Files files;
         if (sig != null) {
             String apiKey = uriInfo.getQueryParameters().getFirst("api_key");
             AppId app = (apiKey == null ? java.util.Optional.<AppDirectory.Entry>empty() : ctx.apps().byApiKey(apiKey))
@@ -77,9 +79,18 @@ public class FilesResource extends ApiResource {
             } catch (NumberFormatException | NullPointerException e) {
                 throw new ApiException(403, "file_link_invalid", "the link has no valid exp");
             }
-            d = ctx.engine().app(app).files().openSigned(id, expires, sig);
+            files = ctx.engine().app(app).files();
+            d = files.openSigned(id, expires, sig);
         } else {
-            d = caller().app().files().open(id);
+            files = caller().app().files();
+            d = files.open(id);
+        }
+        if (w != null || h != null || crop != null) {
+            try {
+                d = files.resized(d, side("w", w), side("h", h), crop);
+            } catch (java.io.IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return serve(d, range);
     }
@@ -137,7 +148,17 @@ public class FilesResource extends ApiResource {
             throw ApiException.badRequest("validation_error", "file: a part named file is required", "file");
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("file", link(uriInfo, r.caller().apiKey(), files, stored.id()));
+        String url = link(uriInfo, r.caller().apiKey(), files, stored.id());
+        out.put("file", url);
+        if (stored.kind() == Files.Kind.IMAGE) {
+            out.put("thumb_url", url + "&w=512&h=512");
+        }
+        if (stored.duration() != null) {
+            out.put("duration", stored.duration());
+        }
+        if (stored.waveform() != null) {
+            out.put("waveform_data", stored.waveform());
+        }
         return ApiJson.ok(out);
     }
 
@@ -236,6 +257,17 @@ public class FilesResource extends ApiResource {
             d.close();
         } catch (IOException ignored) {
             // nothing was read
+        }
+    }
+
+    private static int side(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("validation_error", name + ": must be a number of pixels", name);
         }
     }
 

@@ -65,6 +65,8 @@ public final class Files {
     /** Images larger than this many pixels are refused before they are decoded (decompression bombs). */
     public static final long MAX_IMAGE_PIXELS = 40_000_000L;
     private static final int SNIFF_BYTES = 64 * 1024;
+    /** An image's thumbnail is stored beside it under its key and this suffix. */
+    private static final String THUMB_SUFFIX = "-thumb";
     private static final NodeCache<AppId, byte[]> LINK_KEYS = new NodeCache<>(Clock.systemUTC(), Duration.ofSeconds(60));
 
     /** What an upload is: GetStream's two endpoints. */
@@ -147,19 +149,31 @@ public final class Files {
             byte[] head = in.readNBytes(SNIFF_BYTES);
             String type = Sniffing.check(head, name, declaredType, kind, policy);
             InputStream body = new SequenceInputStream(new ByteArrayInputStream(head), in);
+            byte[] thumb = null;
             if (kind == Kind.IMAGE) {
-                body = new ByteArrayInputStream(Images.stripped(body.readAllBytes(), type, MAX_IMAGE_PIXELS));
+                byte[] image = Images.stripped(body.readAllBytes(), type, MAX_IMAGE_PIXELS);
+                thumb = Images.thumbnail(image, type);
+                body = new ByteArrayInputStream(image);
             }
             int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), id).orElseThrow());
             StreamingAead aead = ctx.db().read(tx -> tx.keys().files(tx, app, version));
             MessageDigest sha = sha256();
+            Audio audio = Audio.measurable(type) ? new Audio(type) : null;
             long size;
             try (BlobStore.Upload up = store.create(key)) {
                 try (OutputStream enc = aead.newEncryptingStream(up.stream(), ContentKeys.fileAad(app, id, version))) {
-                    size = copy(body, enc, sha);
+                    size = copy(body, enc, sha, audio);
                 }
                 up.commit();
                 stored = true;
+                if (thumb != null) {
+                    try (BlobStore.Upload t = store.create(key + THUMB_SUFFIX)) {
+                        try (OutputStream enc = aead.newEncryptingStream(t.stream(), ContentKeys.thumbAad(app, id, version))) {
+                            enc.write(thumb);
+                        }
+                        t.commit();
+                    }
+                }
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("the file could not be sealed", e);
             }
@@ -167,6 +181,13 @@ public final class Files {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("name", name);
             meta.put("sha256", hash);
+            Audio.Measure measured = audio == null ? new Audio.Measure(null, null) : audio.measure();
+            if (measured.duration() != null) {
+                meta.put("duration", measured.duration());
+            }
+            if (measured.waveform() != null) {
+                meta.put("waveform", measured.waveform());
+            }
             StoredFile file = ctx.db().inTransaction(tx -> {
                 requireQuota(tx, size);
                 ContentKeys.Sealed sealed = tx.keys().seal(tx, app, "file.meta", id.toString(), Json.write(meta).getBytes(StandardCharsets.UTF_8));
@@ -177,7 +198,7 @@ public final class Files {
                 }
                 tx.update("update file_object set state = 'ready', content_type = ?, size_bytes = ?, meta = ? where id = ? and state = 'pending'",
                         type, size, sealed.bytes(), id);
-                return new StoredFile(id, cid, kind, name, type, size, hash, uploader, null, ctx.now());
+                return new StoredFile(id, cid, kind, name, type, size, hash, uploader, null, ctx.now(), measured.duration(), measured.waveform());
             });
             return file;
         } catch (IOException e) {
@@ -217,6 +238,43 @@ public final class Files {
             throw new ChatException(ErrorCode.FILE_LINK_INVALID, "the link expired at " + Instant.ofEpochSecond(exp));
         }
         return content(ctx.db().read(tx -> find(tx, fileId).orElseThrow(() -> notFound(fileId))));
+    }
+
+    /**
+     * The image of an open download resized to {@code w} x {@code h} (0 keeps the proportion; at most 4096 each) and
+     * cropped as {@code crop} asks ({@code center}, {@code top}, {@code bottom}, {@code left}, {@code right}; none fits
+     * it inside). Sizes up to 512 are made from the stored thumbnail. Closes {@code original}.
+     */
+    public Download resized(Download original, int w, int h, String crop) throws IOException {
+        try (original) {
+            StoredFile f = original.file();
+            if (f.kind() != Kind.IMAGE) {
+                throw ChatException.invalid("w", "only images are resized");
+            }
+            if (w < 0 || h < 0 || w > Images.MAX_SIDE || h > Images.MAX_SIDE || (w == 0 && h == 0)) {
+                throw ChatException.invalid("w", "w and h must be between 1 and " + Images.MAX_SIDE + " (one of them may be left out)");
+            }
+            Images.Crop c = Images.Crop.of(crop);
+            boolean small = w <= Images.THUMB && h <= Images.THUMB;
+            byte[] source;
+            if (small) {
+                int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), f.id()).orElseThrow());
+                StreamingAead aead = ctx.db().read(tx -> tx.keys().files(tx, app, version));
+                try (SeekableByteChannel raw = store.open(storageKey(f.id()) + THUMB_SUFFIX).orElseThrow(() -> notFound(f.id()));
+                     InputStream in = aead.newDecryptingStream(java.nio.channels.Channels.newInputStream(raw), ContentKeys.thumbAad(app, f.id(), version))) {
+                    source = in.readAllBytes();
+                } catch (GeneralSecurityException e) {
+                    throw new ChatException(ErrorCode.INTERNAL, "the thumbnail of file " + f.id() + " failed authentication", null, null);
+                }
+            } else {
+                source = java.nio.channels.Channels.newInputStream(original.content()).readAllBytes();
+            }
+            byte[] out = Images.resized(f.id() + (small ? "/thumb" : ""), source, f.contentType(), w, h, c);
+            String type = f.contentType().equals("image/jpeg") ? "image/jpeg" : "image/png";
+            StoredFile sized = new StoredFile(f.id(), f.cid(), f.kind(), f.name(), type, out.length, f.sha256(), f.uploadedBy(), f.messageId(),
+                    f.createdAt(), null, null);
+            return new Download(sized, new Bytes(out));
+        }
     }
 
     /** A link to the file that works without credentials until {@code ttl} from now (HMAC over app, file and expiry). */
@@ -323,6 +381,7 @@ public final class Files {
         for (String[] g : gone) {
             try {
                 store.delete(g[1]);
+                store.delete(g[1] + THUMB_SUFFIX);
                 ctx.db().inTransaction(tx -> tx.update("delete from file_object where id = ?", UUID.fromString(g[0])));
                 n++;
             } catch (IOException | RuntimeException e) {
@@ -362,9 +421,12 @@ public final class Files {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> meta = Json.readMap(new String(tx.keys().open(tx, app, "file.meta", id.toString(), version,
                             rs.getBytes("meta")), StandardCharsets.UTF_8));
+                    @SuppressWarnings("unchecked")
+                    List<Double> waveform = meta.get("waveform") instanceof List<?> l ? ((List<Number>) l).stream().map(Number::doubleValue).toList() : null;
                     return new StoredFile(id, new Cid(rs.getString("type"), rs.getString("channel_id")), Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
                             (String) meta.get("name"), rs.getString("content_type"), rs.getLong("size_bytes"), (String) meta.get("sha256"),
-                            rs.getString("uploaded_by"), rs.getString("message_id"), Tx.instant(rs, "created_at"));
+                            rs.getString("uploaded_by"), rs.getString("message_id"), Tx.instant(rs, "created_at"),
+                            meta.get("duration") instanceof Number d ? d.doubleValue() : null, waveform);
                 }, app.value(), id);
     }
 
@@ -390,6 +452,7 @@ public final class Files {
         try {
             if (stored) {
                 store.delete(key);
+                store.delete(key + THUMB_SUFFIX);
             }
             ctx.db().inTransaction(tx -> tx.update("delete from file_object where id = ? and state = 'pending'", id));
         } catch (IOException | RuntimeException e) {
@@ -458,15 +521,76 @@ public final class Files {
         }
     }
 
-    private static long copy(InputStream in, OutputStream out, MessageDigest sha) throws IOException {
+    private static long copy(InputStream in, OutputStream out, MessageDigest sha, Audio audio) throws IOException {
         byte[] buf = new byte[64 * 1024];
         long total = 0;
         for (int n; (n = in.read(buf)) > 0; ) {
             sha.update(buf, 0, n);
+            if (audio != null) {
+                audio.write(buf, 0, n);
+            }
             out.write(buf, 0, n);
             total += n;
         }
         return total;
+    }
+
+    /** A read-only channel over bytes in memory (a resized image). */
+    private static final class Bytes implements SeekableByteChannel {
+        private final byte[] bytes;
+        private int position;
+        private boolean open = true;
+
+        Bytes(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read(java.nio.ByteBuffer dst) {
+            if (position >= bytes.length) {
+                return -1;
+            }
+            int n = Math.min(dst.remaining(), bytes.length - position);
+            dst.put(bytes, position, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer src) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public SeekableByteChannel position(long p) {
+            position = (int) Math.min(p, bytes.length);
+            return this;
+        }
+
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+        }
     }
 
     /** Counts what it reads and fails with {@code file_too_large} past the limit. */

@@ -28,6 +28,78 @@ final class Images {
     private Images() {
     }
 
+    /** The longest side of the thumbnail stored with each image. */
+    static final int THUMB = 512;
+    /** The largest side a resize may ask for. */
+    static final int MAX_SIDE = 4096;
+    private static final com.github.benmanes.caffeine.cache.Cache<String, byte[]> RESIZED = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumWeight(64L * 1024 * 1024).<String, byte[]>weigher((k, v) -> v.length).build();
+
+    /** How a resize fills {@code w} x {@code h}: fit inside it, or cover it and cut the rest away from one side or the middle. */
+    enum Crop {
+        FIT, CENTER, TOP, BOTTOM, LEFT, RIGHT;
+
+        static Crop of(String wire) {
+            if (wire == null || wire.isEmpty()) {
+                return FIT;
+            }
+            try {
+                return valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ChatException.invalid("crop", "must be center, top, bottom, left or right");
+            }
+        }
+    }
+
+    /** A thumbnail of the stored image: its longest side at most {@link #THUMB}, PNG (JPEG for JPEGs). */
+    static byte[] thumbnail(byte[] stored, String type) {
+        return resize(stored, type, THUMB, THUMB, Crop.FIT);
+    }
+
+    /** The image resized to {@code w} x {@code h} (0: keep the proportion), cached by {@code cacheKey} while memory allows. */
+    static byte[] resized(String cacheKey, byte[] source, String type, int w, int h, Crop crop) {
+        return RESIZED.get(cacheKey + ":" + w + "x" + h + ":" + crop, k -> resize(source, type, w, h, crop));
+    }
+
+    private static byte[] resize(byte[] source, String type, int w, int h, Crop crop) {
+        try {
+            BufferedImage src = ImageIO.read(new ByteArrayInputStream(source));
+            if (src == null) {
+                throw new IOException("undecodable");
+            }
+            int sw = src.getWidth();
+            int sh = src.getHeight();
+            int tw = w == 0 ? Math.max(1, (int) Math.round((double) sw * h / sh)) : w;
+            int th = h == 0 ? Math.max(1, (int) Math.round((double) sh * w / sw)) : h;
+            double scale = crop == Crop.FIT ? Math.min((double) tw / sw, (double) th / sh) : Math.max((double) tw / sw, (double) th / sh);
+            scale = Math.min(scale, 1.0);   // never enlarge
+            int dw = Math.max(1, (int) Math.round(sw * scale));
+            int dh = Math.max(1, (int) Math.round(sh * scale));
+            int cw = crop == Crop.FIT ? dw : Math.min(dw, tw);
+            int ch = crop == Crop.FIT ? dh : Math.min(dh, th);
+            int x = switch (crop) {
+                case LEFT -> 0;
+                case RIGHT -> dw - cw;
+                default -> (dw - cw) / 2;
+            };
+            int y = switch (crop) {
+                case TOP -> 0;
+                case BOTTOM -> dh - ch;
+                default -> (dh - ch) / 2;
+            };
+            boolean jpeg = type.equals("image/jpeg");
+            BufferedImage out = new BufferedImage(cw, ch, jpeg ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_INT_ARGB);
+            Graphics2D g = out.createGraphics();
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_RENDERING, java.awt.RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(src, -x, -y, dw, dh, null);
+            g.dispose();
+            return encode(out, jpeg ? "image/jpeg" : "image/png");
+        } catch (IOException e) {
+            throw new ChatException(ErrorCode.INTERNAL, "the stored image could not be resized", null, e);
+        }
+    }
+
     static byte[] stripped(byte[] in, String type, long maxPixels) {
         try {
             return type.equals("image/gif") ? Gifs.strip(in, maxPixels) : reencode(in, type, maxPixels);

@@ -25,7 +25,7 @@ final class Sniffing {
 
     /** The type to store and serve the upload as; refuses it with {@code file_type_mismatch} or {@code file_type_not_allowed}. */
     static String check(byte[] head, String name, String declaredType, Files.Kind kind, UploadPolicy policy) {
-        String sniffed = base(TIKA.detect(head));
+        String sniffed = ogg(head, base(TIKA.detect(head)));
         String declared = declaredType == null ? null : base(declaredType);
         String type = sniffed;
         if (declared != null && !declared.equals(GENERIC) && !declared.equals(sniffed)) {
@@ -49,6 +49,18 @@ final class Sniffing {
             throw new ChatException(ErrorCode.FILE_TYPE_NOT_ALLOWED, refusal, "file", null);
         }
         return type;
+    }
+
+    /** Tika's core magic says only "Ogg": the first packet tells audio (Opus, Vorbis) from video (Theora). */
+    private static String ogg(byte[] head, String sniffed) {
+        if (!sniffed.equals("application/ogg") || head.length < 36) {
+            return sniffed;
+        }
+        String first = new String(head, 28, 8, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (first.equals("OpusHead") || first.startsWith("\u0001vorbis")) {
+            return "audio/ogg";
+        }
+        return first.startsWith("\u0080theora") ? "video/ogg" : sniffed;
     }
 
     static String extension(String name) {

@@ -133,6 +133,11 @@ public final class ContentKeys {
         return aad(app, "file", fileId.toString(), version);
     }
 
+    /** The associated data of an image's stored thumbnail. */
+    public static byte[] thumbAad(AppId app, java.util.UUID fileId, int version) {
+        return aad(app, "file.thumb", fileId.toString(), version);
+    }
+
     /** Fails with {@code content_erased} when the app's keys were destroyed. */
     public void requireNotDestroyed(Tx tx, AppId app) {
         if (current(tx, app).destroyed()) {

@@ -19,6 +19,47 @@ public final class FileRows {
     private FileRows() {
     }
 
+    /**
+     * The attachments with what the engine knows about the files they link to (in this channel) in place of what the
+     * client says: {@code file_size}, {@code mime_type}, and for audio it measured, {@code duration} and
+     * {@code waveform_data}. A client's numbers for other files stay, within the limits the input checks set.
+     */
+    public static List<Map<String, Object>> trusted(Tx tx, AppId app, UUID channelPk, List<Map<String, Object>> attachments) {
+        List<UUID> ids = FileLinks.linked(attachments);
+        if (ids.isEmpty()) {
+            return attachments;
+        }
+        Map<UUID, Map<String, Object>> known = new java.util.HashMap<>();
+        tx.query("select id, content_type, size_bytes, key_version, meta from file_object where app_id = ? and channel_pk = ? and id = any(?) "
+                + "and state = 'ready'", rs -> {
+                    UUID id = rs.getObject("id", UUID.class);
+                    Map<String, Object> meta = Json.readMap(new String(tx.keys().open(tx, app, "file.meta", id.toString(), rs.getInt("key_version"),
+                            rs.getBytes("meta")), java.nio.charset.StandardCharsets.UTF_8));
+                    Map<String, Object> facts = new java.util.LinkedHashMap<>();
+                    facts.put("mime_type", rs.getString("content_type"));
+                    facts.put("file_size", rs.getLong("size_bytes"));
+                    if (meta.get("duration") != null) {
+                        facts.put("duration", meta.get("duration"));
+                    }
+                    if (meta.get("waveform") != null) {
+                        facts.put("waveform_data", meta.get("waveform"));
+                    }
+                    known.put(id, facts);
+                    return id;
+                }, app.value(), channelPk, ids.toArray(UUID[]::new));
+        List<Map<String, Object>> out = new java.util.ArrayList<>(attachments.size());
+        for (Map<String, Object> a : attachments) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>(a);
+            for (String f : FileLinks.URL_FIELDS) {
+                if (a.get(f) instanceof String url) {
+                    FileLinks.fileId(url).map(known::get).ifPresent(copy::putAll);
+                }
+            }
+            out.add(copy);
+        }
+        return out;
+    }
+
     /** Attaches the channel's unattached uploads that the message's attachments link to. */
     public static void attach(Tx tx, AppId app, UUID channelPk, String messageId, List<Map<String, Object>> attachments) {
         List<UUID> ids = FileLinks.linked(attachments);

@@ -151,7 +151,7 @@ public final class Messages {
         }
         ChannelGate.requireNotFrozen(l);
         // card numbers and personal data are masked or refused before anything is stored, published or logged
-        MessageContent content = ctx.redactors().apply(tx, app, new MessageContent(text, attachments, customIn));
+        MessageContent content = ctx.redactors().apply(tx, app, new MessageContent(text, FileRows.trusted(tx, app, l.pk(), attachments), customIn));
         MessageInput.text(content.text(), l.channel().config());
         SendChecks.Verdict verdict = SendChecks.blocklists(tx, ctx, app, l, content.text());
         SendChecks.slowMode(tx, l, author, now);

@@ -182,6 +182,56 @@ class FilesIT extends EngineTest {
     }
 
     @Test
+    void voiceNotesAreMeasuredAndTheClientsNumbersReplaced() throws Exception {
+        // one second of 8 kHz 16-bit mono: half a second at half volume, then silence
+        int rate = 8000;
+        ByteBuffer pcm = ByteBuffer.allocate(rate * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rate; i++) {
+            pcm.putShort((short) (i < rate / 2 ? Math.round(16384 * Math.sin(i * 2 * Math.PI * 440 / rate)) : 0));
+        }
+        ByteBuffer wav = ByteBuffer.allocate(44 + pcm.capacity()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes()).putInt(36 + pcm.capacity()).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16).putShort((short) 1)
+                .putShort((short) 1).putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16).put("data".getBytes()).putInt(pcm.capacity())
+                .put(pcm.array());
+        StoredFile v = app.as("u1").files().upload(cid, io.chatsdk.engine.files.Files.Kind.FILE, "voice.wav", "audio/wav",
+                new ByteArrayInputStream(wav.array()), null);
+        assertThat(v.duration()).isEqualTo(1.0);
+        assertThat(v.waveform()).hasSize(100);
+        assertThat(v.waveform().subList(0, 45)).allSatisfy(p -> assertThat(p).isBetween(0.45, 0.55));
+        assertThat(v.waveform().subList(55, 100)).containsOnly(0.0);
+
+        // Ogg Opus: the duration comes from the last page's granule position, less the pre-skip
+        byte[] head = ByteBuffer.allocate(19).order(java.nio.ByteOrder.LITTLE_ENDIAN).put("OpusHead".getBytes()).put((byte) 1).put((byte) 1)
+                .putShort((short) 312).putInt(48000).putShort((short) 0).put((byte) 0).array();
+        byte[] ogg = concat(concat(oggPage(0, head), oggPage(0, "OpusTags\0\0\0\0\0\0\0\0".getBytes())), oggPage(48000 * 2 + 312, new byte[40]));
+        StoredFile o = app.as("u1").files().upload(cid, io.chatsdk.engine.files.Files.Kind.FILE, "voice.ogg", null, new ByteArrayInputStream(ogg), null);
+        assertThat(o.contentType()).startsWith("audio/");
+        assertThat(o.duration()).isEqualTo(2.0);
+
+        // a voice recording that links the WAV but claims other numbers is stored with the measured ones
+        Message m = app.as("u1").messages().send(cid, NewMessage.text("").withAttachments(List.of(new Attachment("voiceRecording",
+                "https://chat.example/api/v1/files/" + v.id(), "audio/mpeg", 5L, "voice", null, 999.0, List.of(1.0, 1.0), null))));
+        Attachment stored = m.attachments().get(0);
+        assertThat(stored.duration()).isEqualTo(1.0);
+        assertThat(stored.fileSize()).isEqualTo((long) wav.capacity());
+        assertThat(stored.mimeType()).isEqualTo(v.contentType());
+        assertThat(stored.waveformData()).hasSize(100);
+    }
+
+    static byte[] oggPage(long granule, byte[] body) {
+        ByteBuffer p = ByteBuffer.allocate(27 + 1 + body.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        p.put("OggS".getBytes()).put((byte) 0).put((byte) (granule == 0 ? 2 : 0)).putLong(granule).putInt(1).putInt(0).putInt(0)
+                .put((byte) 1).put((byte) body.length).put(body);
+        return p.array();
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
     void uploadsFollowThePermissionsAndTheChannelsSwitch() {
         assertThatThrownBy(() -> upload("u3", "not a member")).isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         app.channels().freeze(cid, true);
