@@ -25,6 +25,8 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_DATA_DIR}</td><td>data directory (embedded database, generated secrets); default {@code ./data}</td></tr>
  *   <tr><td>{@code CHATSDK_FILES_DIR}</td><td>uploaded files, sealed; default {@code data/files}</td></tr>
  *   <tr><td>{@code CHATSDK_MAX_UPLOAD_BYTES}</td><td>largest upload in bytes; default 100 MiB</td></tr>
+ *   <tr><td>{@code CHATSDK_S3_BUCKET}, {@code CHATSDK_S3_ENDPOINT}, {@code CHATSDK_S3_REGION}, {@code CHATSDK_S3_ACCESS_KEY},
+ *       {@code CHATSDK_S3_SECRET_KEY}, {@code CHATSDK_S3_PATH_STYLE}</td><td>files in an S3-compatible bucket instead</td></tr>
  *   <tr><td>{@code CHATSDK_PORT}</td><td>the HTTP port, for the printed examples (Payara Micro's {@code --port} sets the real one)</td></tr>
  *   <tr><td>{@code CHATSDK_OPERATOR_TOKEN}</td><td>operator API token; generated into the data directory when unset</td></tr>
  *   <tr><td>{@code CHATSDK_JDBC_MIGRATION_USER}, {@code _PASSWORD}</td><td>schema owner for migrations; the runtime user then gets grants without UPDATE/DELETE on the audit log</td></tr>
@@ -157,6 +159,35 @@ public class ApplianceConfig {
     public Path filesDir() {
         return config.getOptionalValue("chatsdk.files-dir", String.class).filter(v -> !v.isBlank()).map(Path::of)
                 .orElseGet(() -> dataDir().resolve("files")).toAbsolutePath();
+    }
+
+    /** The S3-compatible bucket for files ({@code CHATSDK_S3_BUCKET}); unset keeps them in {@link #filesDir}. */
+    public Optional<String> s3Bucket() {
+        return config.getOptionalValue("chatsdk.s3.bucket", String.class).filter(v -> !v.isBlank());
+    }
+
+    /** {@code CHATSDK_S3_ENDPOINT}: a self-hosted server's URL (MinIO, Ceph); unset means AWS. */
+    public Optional<java.net.URI> s3Endpoint() {
+        return config.getOptionalValue("chatsdk.s3.endpoint", String.class).filter(v -> !v.isBlank()).map(java.net.URI::create);
+    }
+
+    public String s3Region() {
+        return config.getOptionalValue("chatsdk.s3.region", String.class).filter(v -> !v.isBlank()).orElse("us-east-1");
+    }
+
+    /** {@code CHATSDK_S3_ACCESS_KEY} and {@code CHATSDK_S3_SECRET_KEY}; unset means the AWS SDK's default chain. */
+    public Optional<String[]> s3Credentials() {
+        Optional<String> access = config.getOptionalValue("chatsdk.s3.access-key", String.class).filter(v -> !v.isBlank());
+        Optional<String> secret = config.getOptionalValue("chatsdk.s3.secret-key", String.class).filter(v -> !v.isBlank());
+        if (access.isPresent() != secret.isPresent()) {
+            throw new IllegalStateException("CHATSDK_S3_ACCESS_KEY and CHATSDK_S3_SECRET_KEY go together: set both or neither");
+        }
+        return access.map(a -> new String[] {a, secret.orElseThrow()});
+    }
+
+    /** {@code CHATSDK_S3_PATH_STYLE}: path-style URLs, the default when an endpoint is set. */
+    public boolean s3PathStyle() {
+        return config.getOptionalValue("chatsdk.s3.path-style", Boolean.class).orElse(s3Endpoint().isPresent());
     }
 
     /** The largest upload, in bytes: {@code CHATSDK_MAX_UPLOAD_BYTES}, default 100 MiB. */

@@ -120,8 +120,18 @@ public class EngineProducer {
         return built;
     }
 
-    /** Files in {@code CHATSDK_FILES_DIR} (default {@code data/files}), sealed before they are written. */
+    /**
+     * Files in the S3-compatible bucket {@code CHATSDK_S3_BUCKET} names, or else in {@code CHATSDK_FILES_DIR} (default
+     * {@code data/files}); sealed before they get to either.
+     */
     private io.chatsdk.engine.spi.BlobStore blobStore() {
+        if (config.s3Bucket().isPresent()) {
+            var b = io.chatsdk.connectors.s3.S3BlobStore.builder().bucket(config.s3Bucket().get()).region(config.s3Region())
+                    .pathStyle(config.s3PathStyle());
+            config.s3Endpoint().ifPresent(b::endpoint);
+            config.s3Credentials().ifPresent(c -> b.credentials(c[0], c[1]));
+            return b.build();
+        }
         try {
             return new io.chatsdk.engine.spi.FileSystemBlobStore(config.filesDir());
         } catch (java.io.IOException e) {

@@ -37,7 +37,7 @@ class BoundariesTest {
         // the rules below would pass vacuously over modules that were not imported
         for (String p : new String[] {"io.chatsdk.engine", "io.chatsdk.engine.internal", "io.chatsdk.engine.persistence", "io.chatsdk.engine.types",
                 "io.chatsdk.engine.messaging", "io.chatsdk.engine.delivery", "io.chatsdk.engine.event", "io.chatsdk.jakarta", "io.chatsdk.connectors.artemis",
-                "io.chatsdk.connectors.hazelcast", "io.chatsdk.connectors.http", "io.chatsdk.connectors.fcm", "io.chatsdk.appliance"}) {
+                "io.chatsdk.connectors.hazelcast", "io.chatsdk.connectors.http", "io.chatsdk.connectors.fcm", "io.chatsdk.connectors.s3", "io.chatsdk.appliance"}) {
             org.assertj.core.api.Assertions.assertThat(classes.containPackage(p)).as(p).isTrue();
         }
     }
@@ -92,7 +92,7 @@ class BoundariesTest {
         noClasses().that().resideInAPackage("io.chatsdk.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.chatsdk.jakarta..", "io.chatsdk.connectors..", "io.chatsdk.appliance..",
                         "jakarta.ws..", "jakarta.websocket..", "jakarta.servlet..", "jakarta.enterprise..", "com.hazelcast..",
-                        "org.apache.activemq..", "com.google.firebase..", "fish.payara..")
+                        "org.apache.activemq..", "com.google.firebase..", "fish.payara..", "software.amazon..")
                 .check(classes);
     }
 
@@ -106,7 +106,7 @@ class BoundariesTest {
 
     @Test
     void adaptersDoNotDependOnEachOther() {
-        for (String adapter : new String[] {"artemis", "hazelcast", "http", "fcm"}) {
+        for (String adapter : new String[] {"artemis", "hazelcast", "http", "fcm", "s3"}) {
             noClasses().that().resideInAPackage("io.chatsdk.connectors." + adapter + "..")
                     .should().dependOnClassesThat().resideInAnyPackage("io.chatsdk.jakarta..", "io.chatsdk.appliance..")
                     .check(classes);
