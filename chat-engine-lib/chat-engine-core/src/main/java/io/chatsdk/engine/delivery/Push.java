@@ -105,8 +105,8 @@ public final class Push {
             shown = ctx.db().read(tx -> tx.one("select m.content, m.key_version, m.text, m.attachments::text, m.custom::text, "
                             + "coalesce(u.name, m.user_id) from message m left join app_user u on u.app_id = m.app_id and u.id = m.user_id "
                             + "where m.app_id = ? and m.id = ? and m.deleted_at is null",
-                    rs -> new Shown(rs.getString(6), preview ? MessageContent.ofRow(tx, app, messageId, rs.getBytes(1), (Integer) rs.getObject(2),
-                            rs.getString(3), rs.getString(4), rs.getString(5)).text() : null), app.value(), messageId)).orElse(null);
+                    rs -> new Shown(rs.getString(6), preview ? previewText(MessageContent.ofRow(tx, app, messageId, rs.getBytes(1), (Integer) rs.getObject(2),
+                            rs.getString(3), rs.getString(4), rs.getString(5))) : null), app.value(), messageId)).orElse(null);
         } catch (ChatException e) {
             if (e.code() != ErrorCode.CONTENT_ERASED) {
                 throw e;   // a database outage: try again later
@@ -197,6 +197,17 @@ public final class Push {
             nextPrune = now.plus(Duration.ofMinutes(1));
             lastSent.values().removeIf(at -> at.plus(Duration.ofSeconds(PushSettings.MAX_COLLAPSE_SECONDS)).isBefore(now));
         }
+    }
+
+    /** The text, or for a message of attachments alone what they are: never a file's content or link. */
+    static String previewText(MessageContent m) {
+        if (!m.text().isBlank() || m.attachments().isEmpty()) {
+            return m.text();
+        }
+        Object type = m.attachments().get(0).get("type");
+        String label = "image".equals(type) ? "[image]" : "voiceRecording".equals(type) || "audio".equals(type) ? "[voice message]"
+                : "video".equals(type) ? "[video]" : "[file]";
+        return m.attachments().size() == 1 ? label : label + " +" + (m.attachments().size() - 1);
     }
 
     private static String truncate(String s) {

@@ -191,6 +191,26 @@ class PushIT {
     }
 
     @Test
+    void aMessageOfAttachmentsAlonePreviewsAsWhatTheyAreNeverTheirLinks() {
+        AppHandle app = engine.app(engine.apps().create("attachment push").appId());
+        app.users().upsertAll(List.of(UserInput.of("a").withName("Ann"), UserInput.of("b")));
+        app.as("b").devices().add("tok-att", "firebase", null);
+        engine.app(app.id()).setPushSettings(new PushSettings(true, 0));
+        List<String> bodies = new java.util.ArrayList<>();
+        for (var a : List.of(io.chatsdk.engine.model.Attachment.image("https://cdn.example/secret-photo.png"),
+                new io.chatsdk.engine.model.Attachment("voiceRecording", "https://cdn.example/v.ogg", "audio/ogg", 10L, null, null, 3.0, null, null),
+                io.chatsdk.engine.model.Attachment.file("https://cdn.example/report.pdf", "application/pdf", 10, "report.pdf"))) {
+            sent.clear();
+            // a channel each, so that no notification counts the others' unread messages
+            Cid cid = app.channels().getOrCreate("messaging", "att-" + bodies.size(), ChannelInput.withMembers("a", List.of("b"))).channel().cid();
+            app.as("a").messages().send(cid, NewMessage.text("").withAttachments(List.of(a)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 1);
+            bodies.add(sent.get(0).body());
+        }
+        assertThat(bodies).containsExactly("Ann: [image]", "Ann: [voice message]", "Ann: [file]");
+    }
+
+    @Test
     void aMessageDeletedBeforeItsPushRunsIsNotPushed() throws Exception {
         AppHandle app = engine.app(engine.apps().create("deleted push").appId());
         app.users().upsertAll(List.of(UserInput.of("a"), UserInput.of("b")));
