@@ -211,6 +211,36 @@ class FilesIT {
         assertThat(status(url)).isEqualTo(404);
     }
 
+    @Test
+    void complianceSeesTheManifestAndTheBytesOfHeldFiles() throws Exception {
+        Api app = Api.newApp(appliance, "files-compliance");
+        app.users("ann");
+        assertThat(app.as("ann", "POST", "/channels/messaging/c1/query", Map.of("data", Map.of("members", List.of("ann")))).status()).isEqualTo(200);
+        Map<String, String> officer = Map.of("Authorization", "Bearer " + TestAppliance.OPERATOR_TOKEN, "X-Actor", "officer.jane");
+        String base = "/admin/api/apps/" + app.appId + "/compliance";
+        assertThat(Api.send(appliance, "POST", base + "/legal-holds", Api.JSON.writeValueAsString(Map.of("name", "case", "reason", "litigation",
+                "user_ids", List.of("ann"))), "application/json", officer).status()).isEqualTo(201);
+        byte[] content = "evidence".getBytes(StandardCharsets.UTF_8);
+        String url = (String) uploadTo(app, "c1", "ann", "file", "evidence.txt", null, content).json().get("file");
+        Api.Res sent = app.as("ann", "POST", "/channels/messaging/c1/message", Map.of("message", Map.of("text", "x",
+                "attachments", List.of(Map.of("type", "file", "asset_url", url)))));
+        assertThat(app.as("ann", "DELETE", "/messages/" + sent.obj("message").get("id") + "?hard=true", null).status()).isEqualTo(200);
+        assertThat(status(url)).as("users no longer reach it").isEqualTo(404);
+
+        Api.Res manifest = Api.send(appliance, "GET", base + "/files?user_ids=ann", null, null, officer);
+        assertThat(manifest.status()).as(manifest.toString()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files = (List<Map<String, Object>>) manifest.json().get("files");
+        assertThat(files).hasSize(1);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        assertThat(files.get(0)).containsEntry("sha256", sha).containsEntry("name", "evidence.txt").containsEntry("uploaded_by", "ann");
+        HttpResponse<byte[]> bytes = get(appliance.uri(base + "/files/" + files.get(0).get("id")), officer);
+        assertThat(bytes.statusCode()).isEqualTo(200);
+        assertThat(bytes.body()).isEqualTo(content);
+        assertThat(get(appliance.uri(base + "/files/" + files.get(0).get("id")), Map.of("Authorization", "Bearer wrong", "X-Actor", "x")).statusCode())
+                .isEqualTo(401);
+    }
+
     // ---- helpers
 
     static final String BOUNDARY = "----chatsdk-test-boundary";

@@ -123,6 +123,45 @@ public class ComplianceResource {
         return Response.ok(ctx.engine().audit().publicKey().toPem(), "application/x-pem-file").build();
     }
 
+    // --- files ---
+
+    /**
+     * The manifest of the app's files (issue #16): each with its channel, uploader, message and SHA-256, for
+     * {@code user_ids} and {@code channel_cids} (comma-separated; empty: all) uploaded in {@code [from, to)}; held files
+     * whose message was deleted are included. Their bytes come from {@code files/{file}}.
+     */
+    @GET
+    @Path("files")
+    @ComplianceAccess
+    public Response files(@PathParam("id") String id, @QueryParam("user_ids") String userIds, @QueryParam("channel_cids") String channelCids,
+                          @QueryParam("from") String from, @QueryParam("to") String to) {
+        ctx.engine().apps().get(AppId.parse(id));
+        List<io.chatsdk.engine.files.StoredFile> files = ctx.engine().app(AppId.parse(id)).files()
+                .manifest(csv(userIds), csv(channelCids), instant("from", from), instant("to", to));
+        return ApiJson.ok(Map.of("files", files.stream().map(io.chatsdk.engine.compliance.DataSubjects::fileEntry).toList()));
+    }
+
+    /** A file's bytes for a compliance officer, a held one included. */
+    @GET
+    @Path("files/{file}")
+    @ComplianceAccess
+    @Produces(MediaType.WILDCARD)
+    public Response file(@PathParam("id") String id, @PathParam("file") String file) {
+        io.chatsdk.engine.files.Files.Download d = ctx.engine().app(AppId.parse(id)).files().openForCompliance(uuid("file", file));
+        StreamingOutput body = out -> {
+            try (d) {
+                java.nio.channels.Channels.newInputStream(d.content()).transferTo(out);
+            }
+        };
+        return Response.ok(body, "application/octet-stream").header("Content-Length", d.file().size())
+                .header("Content-Disposition", FilesResource.disposition("attachment", d.file().name()))
+                .header("X-Content-Type-Options", "nosniff").header("X-ChatSDK-SHA256", d.file().sha256()).build();
+    }
+
+    private static List<String> csv(String value) {
+        return value == null || value.isBlank() ? List.of() : java.util.Arrays.stream(value.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+    }
+
     // --- legal holds ---
 
     @POST

@@ -94,6 +94,9 @@ public final class DataSubjects {
             g.writeObjectField("user", profile);
             g.writeObjectField("memberships", memberships);
             g.writeObjectField("reactions", reactions);
+            // the files they uploaded, as a manifest: an officer fetches each one's bytes through the compliance API
+            g.writeObjectField("files", io.chatsdk.engine.files.Files.manifest(ctx, app, List.of(userId), List.of(), null, null).stream()
+                    .map(DataSubjects::fileEntry).toList());
             g.writeFieldName("messages");
             g.writeStartArray();
             // the messages come from the compliance export, one JSON line each, passed through as they are written:
@@ -105,6 +108,22 @@ public final class DataSubjects {
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    /** A file of the manifest: what it is, where it was, and its SHA-256 to verify a copy. */
+    public static Map<String, Object> fileEntry(io.chatsdk.engine.files.StoredFile f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id().toString());
+        m.put("cid", f.cid().toString());
+        m.put("kind", f.kind().wire());
+        m.put("name", f.name());
+        m.put("content_type", f.contentType());
+        m.put("size", f.size());
+        m.put("sha256", f.sha256());
+        m.put("uploaded_by", f.uploadedBy());
+        m.put("message_id", f.messageId());
+        m.put("created_at", iso(f.createdAt()));
+        return m;
     }
 
     /** Receives a JSONL export and writes its message lines into an open JSON array. */

@@ -416,18 +416,47 @@ public final class Files {
 
     private Optional<StoredFile> find(Tx tx, UUID id) {
         return tx.one("select f.*, c.type, c.id as channel_id from file_object f join channel c on c.pk = f.channel_pk "
-                + "where f.app_id = ? and f.id = ? and f.state = 'ready'", rs -> {
-                    int version = rs.getInt("key_version");
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> meta = Json.readMap(new String(tx.keys().open(tx, app, "file.meta", id.toString(), version,
-                            rs.getBytes("meta")), StandardCharsets.UTF_8));
-                    @SuppressWarnings("unchecked")
-                    List<Double> waveform = meta.get("waveform") instanceof List<?> l ? ((List<Number>) l).stream().map(Number::doubleValue).toList() : null;
-                    return new StoredFile(id, new Cid(rs.getString("type"), rs.getString("channel_id")), Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
-                            (String) meta.get("name"), rs.getString("content_type"), rs.getLong("size_bytes"), (String) meta.get("sha256"),
-                            rs.getString("uploaded_by"), rs.getString("message_id"), Tx.instant(rs, "created_at"),
-                            meta.get("duration") instanceof Number d ? d.doubleValue() : null, waveform);
-                }, app.value(), id);
+                + "where f.app_id = ? and f.id = ? and f.state = 'ready'", rs -> file(tx, app, rs), app.value(), id);
+    }
+
+    /**
+     * The app's stored files for a compliance officer (server side): those of {@code userIds}' uploads or in
+     * {@code channelCids} (empty: all), uploaded in [{@code from}, {@code to}), with their SHA-256; files whose message
+     * was deleted but a legal hold keeps are included. At most 10,000, oldest first.
+     */
+    public List<StoredFile> manifest(List<String> userIds, List<String> channelCids, Instant from, Instant to) {
+        requireServer();
+        return manifest(ctx, app, userIds, channelCids, from, to);
+    }
+
+    /** {@link #manifest(List, List, Instant, Instant)} for the engine's own callers (a data subject's export). */
+    public static List<StoredFile> manifest(EngineContext ctx, AppId app, List<String> userIds, List<String> channelCids, Instant from, Instant to) {
+        return ctx.db().read(tx -> tx.query("select f.*, c.type, c.id as channel_id from file_object f join channel c on c.pk = f.channel_pk "
+                        + "where f.app_id = ? and f.state <> 'pending' and (cardinality(?::text[]) = 0 or f.uploaded_by = any(?)) "
+                        + "and (cardinality(?::text[]) = 0 or (c.type || ':' || c.id) = any(?)) and f.created_at >= coalesce(?::timestamptz, '-infinity'::timestamptz) "
+                        + "and f.created_at < coalesce(?::timestamptz, 'infinity'::timestamptz) order by f.created_at, f.id limit 10000",
+                rs -> file(tx, app, rs), app.value(), userIds, userIds, channelCids, channelCids, from, to));
+    }
+
+    /** Opens a file for a compliance officer (server side), including one a legal hold keeps after its message went. */
+    public Download openForCompliance(UUID fileId) {
+        requireServer();
+        return content(ctx.db().read(tx -> tx.one("select f.*, c.type, c.id as channel_id from file_object f join channel c on c.pk = f.channel_pk "
+                + "where f.app_id = ? and f.id = ? and f.state <> 'pending'", rs -> file(tx, app, rs), app.value(), fileId)
+                .orElseThrow(() -> notFound(fileId))));
+    }
+
+    private static StoredFile file(Tx tx, AppId app, java.sql.ResultSet rs) throws java.sql.SQLException {
+        UUID id = rs.getObject("id", UUID.class);
+        int version = rs.getInt("key_version");
+        Map<String, Object> meta = Json.readMap(new String(tx.keys().open(tx, app, "file.meta", id.toString(), version, rs.getBytes("meta")),
+                StandardCharsets.UTF_8));
+        @SuppressWarnings("unchecked")
+        List<Double> waveform = meta.get("waveform") instanceof List<?> l ? ((List<Number>) l).stream().map(Number::doubleValue).toList() : null;
+        return new StoredFile(id, new Cid(rs.getString("type"), rs.getString("channel_id")), Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+                (String) meta.get("name"), rs.getString("content_type"), rs.getLong("size_bytes"), (String) meta.get("sha256"),
+                rs.getString("uploaded_by"), rs.getString("message_id"), Tx.instant(rs, "created_at"),
+                meta.get("duration") instanceof Number d ? d.doubleValue() : null, waveform);
     }
 
     private void requireQuota(Tx tx, long adding) {

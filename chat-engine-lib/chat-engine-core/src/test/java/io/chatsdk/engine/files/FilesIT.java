@@ -136,6 +136,10 @@ class FilesIT extends EngineTest {
 
         StoredFile mine = upload("u2", "u2's unattached upload");
         StoredFile kept = upload("u1", "u1's");
+        java.io.ByteArrayOutputStream export = new java.io.ByteArrayOutputStream();
+        app.compliance().dataSubjects().export("u2", export, "officer");
+        assertThat(export.toString(StandardCharsets.UTF_8)).as("the data subject's export lists their files with their hashes")
+                .contains("\"files\":[{\"id\":\"" + mine.id()).contains(mine.sha256()).doesNotContain(kept.id().toString());
         assertThat(app.compliance().dataSubjects().erase("u2", DataSubjects.ErasureMode.DELETE, "officer")).containsEntry("files", 1L);
         assertThatThrownBy(() -> app.files().get(mine.id())).isInstanceOf(ChatException.class);
         assertThat(read(app, kept.id())).isEqualTo("u1's");
