@@ -131,7 +131,7 @@ public final class AppHandle {
         if (engine.blobStore == null) {
             throw new ChatException(ErrorCode.FEATURE_DISABLED, "this engine keeps no files: ChatEngine.builder().blobStore(...)");
         }
-        return new Files(ctx, appId, actor, engine.apps(), engine.blobStore, engine.maxUploadBytes);
+        return new Files(ctx, appId, actor, engine.blobStore, engine.maxUploadBytes);
     }
 
     /** Who hears each of the app's events (members, watchers, blocks, moderators). Server side only. */

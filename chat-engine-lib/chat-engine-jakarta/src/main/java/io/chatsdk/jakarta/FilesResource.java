@@ -51,8 +51,8 @@ import java.util.regex.Pattern;
 @Path("files")
 @RequestScoped
 public class FilesResource extends ApiResource {
-    /** How long the links that uploads answer with work. */
-    static final Duration LINK_TTL = Duration.ofHours(24);
+    /** How long the links that uploads answer with work (reads of a message sign its links afresh). */
+    static final Duration LINK_TTL = io.chatsdk.engine.files.Files.LINK_TTL;
     private static final Pattern BYTES = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     @Context
@@ -62,7 +62,7 @@ public class FilesResource extends ApiResource {
     @GET
     @Path("{fileId}")
     @SignedLink
-    public Response download(@PathParam("fileId") String fileId, @QueryParam("exp") String exp, @QueryParam("sig") String sig,
+    public Response download(@PathParam("fileId") String fileId, @QueryParam("v") String v, @QueryParam("exp") String exp, @QueryParam("sig") String sig,
                              @QueryParam("w") String w, @QueryParam("h") String h, @QueryParam("crop") String crop,
                              @HeaderParam("Range") String range) {
         UUID id = uuid(fileId);
@@ -74,13 +74,15 @@ public class FilesResource extends ApiResource {
                     .filter(e -> !e.app().disabled()).map(e -> e.app().id())
                     .orElseThrow(() -> new ApiException(403, "file_link_invalid", "the link names no app"));
             long expires;
+            int version;
             try {
                 expires = Long.parseLong(exp);
+                version = Integer.parseInt(v);
             } catch (NumberFormatException | NullPointerException e) {
-                throw new ApiException(403, "file_link_invalid", "the link has no valid exp");
+                throw new ApiException(403, "file_link_invalid", "the link has no valid v and exp");
             }
             files = ctx.engine().app(app).files();
-            d = files.openSigned(id, expires, sig);
+            d = files.openSigned(id, version, expires, sig);
         } else {
             files = caller().app().files();
             d = files.open(id);
@@ -165,7 +167,7 @@ public class FilesResource extends ApiResource {
     private static String link(UriInfo uriInfo, String apiKey, Files files, UUID id) {
         Files.Link l = files.link(id, LINK_TTL);
         return uriInfo.getBaseUriBuilder().path("files").path(id.toString()).build() + "?api_key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8)
-                + "&exp=" + l.exp() + "&sig=" + l.sig();
+                + "&" + l.query();
     }
 
     private static ApiException malformed(Throwable e) {

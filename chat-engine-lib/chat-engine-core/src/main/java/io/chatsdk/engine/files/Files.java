@@ -1,12 +1,11 @@
 package io.chatsdk.engine.files;
 
-import io.chatsdk.engine.apps.Apps;
 import io.chatsdk.engine.internal.AppSettings;
 import io.chatsdk.engine.internal.ChannelGate;
 import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.FileRows;
 import io.chatsdk.engine.internal.Json;
-import io.chatsdk.engine.internal.NodeCache;
 import io.chatsdk.engine.model.Permission;
 import io.chatsdk.engine.persistence.HoldSql;
 import io.chatsdk.engine.persistence.Tx;
@@ -20,8 +19,6 @@ import io.chatsdk.engine.types.Validate;
 
 import com.google.crypto.tink.StreamingAead;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -58,6 +54,8 @@ import java.util.UUID;
 public final class Files {
     /** An upload still being written this long after it started was cut off by a crash; the sweeper removes it. */
     public static final Duration PENDING_GRACE = Duration.ofHours(1);
+    /** How long links are signed for (rounded up to the hour). */
+    public static final Duration LINK_TTL = FileRows.LINK_TTL;
     /** An upload that no message attaches within this time is deleted. */
     public static final Duration UNATTACHED_GRACE = Duration.ofHours(24);
     /** The app setting that caps its stored bytes (the operator's), absent for no cap. */
@@ -67,7 +65,6 @@ public final class Files {
     private static final int SNIFF_BYTES = 64 * 1024;
     /** An image's thumbnail is stored beside it under its key and this suffix. */
     private static final String THUMB_SUFFIX = "-thumb";
-    private static final NodeCache<AppId, byte[]> LINK_KEYS = new NodeCache<>(Clock.systemUTC(), Duration.ofSeconds(60));
 
     /** What an upload is: GetStream's two endpoints. */
     public enum Kind {
@@ -91,22 +88,24 @@ public final class Files {
         }
     }
 
-    /** A signed link's query: {@code exp} (epoch seconds) and {@code sig}. */
-    public record Link(long exp, String sig) {
+    /** A signed link's query: the data-key version {@code v}, {@code exp} (epoch seconds) and {@code sig}. */
+    public record Link(int version, long exp, String sig) {
+        /** {@code v=..&exp=..&sig=..}. */
+        public String query() {
+            return "v=" + version + "&exp=" + exp + "&sig=" + sig;
+        }
     }
 
     private final EngineContext ctx;
     private final AppId app;
     private final Actor actor;
-    private final Apps apps;
     private final BlobStore store;
     private final long maxUploadBytes;
 
-    public Files(EngineContext ctx, AppId app, Actor actor, Apps apps, BlobStore store, long maxUploadBytes) {
+    public Files(EngineContext ctx, AppId app, Actor actor, BlobStore store, long maxUploadBytes) {
         this.ctx = ctx;
         this.app = app;
         this.actor = actor;
-        this.apps = apps;
         this.store = store;
         this.maxUploadBytes = maxUploadBytes;
     }
@@ -230,8 +229,8 @@ public final class Files {
      * Opens a file through a signed link: no caller, the signature stands for one. Fails with
      * {@code file_link_invalid} when the signature does not verify or the link expired.
      */
-    public Download openSigned(UUID fileId, long exp, String sig) {
-        if (sig == null || !MessageDigest.isEqual(sign(fileId, exp).getBytes(StandardCharsets.US_ASCII), sig.getBytes(StandardCharsets.US_ASCII))) {
+    public Download openSigned(UUID fileId, int version, long exp, String sig) {
+        if (!ctx.db().read(tx -> FileRows.verifies(tx, app, fileId, version, exp, sig))) {
             throw new ChatException(ErrorCode.FILE_LINK_INVALID, "the link's signature does not verify");
         }
         if (ctx.clock().instant().getEpochSecond() > exp) {
@@ -277,10 +276,12 @@ public final class Files {
         }
     }
 
-    /** A link to the file that works without credentials until {@code ttl} from now (HMAC over app, file and expiry). */
+    /** A link to the file that works without credentials until the hour after {@code ttl} from now (HMAC over app, file
+     * and expiry, keyed from the app's data key: shredding the app ends its links). Reads of a message sign its links
+     * afresh. */
     public Link link(UUID fileId, Duration ttl) {
-        long exp = ctx.clock().instant().plus(ttl).getEpochSecond();
-        return new Link(exp, sign(fileId, exp));
+        FileRows.Signature s = ctx.db().read(tx -> FileRows.sign(tx, app, fileId, ctx.clock().instant(), ttl));
+        return new Link(s.version(), s.exp(), s.sig());
     }
 
     /** The file's description, for its uploader, the server or a reader of its channel. */
@@ -487,25 +488,6 @@ public final class Files {
         } catch (IOException | RuntimeException e) {
             // the sweeper removes the pending row and its blob after PENDING_GRACE
             System.getLogger(Files.class.getName()).log(System.Logger.Level.WARNING, "upload " + id + " left for the sweeper: " + e);
-        }
-    }
-
-    private String sign(UUID fileId, long exp) {
-        byte[] key = LINK_KEYS.get(app, () -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(apps.credentials(app).apiSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-                return mac.doFinal("chatsdk:file-link".getBytes(StandardCharsets.UTF_8));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal((app.value() + ":" + fileId + ":" + exp).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 

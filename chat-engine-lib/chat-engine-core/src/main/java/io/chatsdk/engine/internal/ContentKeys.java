@@ -52,6 +52,7 @@ public final class ContentKeys {
     private final Clock clock;
     private final Map<String, SecretKeySpec> deks = new ConcurrentHashMap<>();
     private final Map<String, StreamingAead> fileAeads = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> linkKeys = new ConcurrentHashMap<>();
     private final Map<UUID, Current> current = new ConcurrentHashMap<>();
     private volatile Db db;
 
@@ -133,6 +134,24 @@ public final class ContentKeys {
         return aad(app, "file", fileId.toString(), version);
     }
 
+    /**
+     * The key that signs the app's file links under its data key of {@code version}: HMAC-SHA256 of a fixed label,
+     * so the links of an app whose keys were destroyed no longer verify.
+     */
+    public byte[] linkKey(Tx tx, AppId app, int version) {
+        requireNotDestroyed(tx, app);
+        SecretKeySpec key = dek(tx, app, version);
+        return linkKeys.computeIfAbsent(app.value() + "/" + version, k -> {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+                return mac.doFinal(("chatsdk:file-link:" + app.value()).getBytes(StandardCharsets.UTF_8));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
+            }
+        });
+    }
+
     /** The associated data of an image's stored thumbnail. */
     public static byte[] thumbAad(AppId app, java.util.UUID fileId, int version) {
         return aad(app, "file.thumb", fileId.toString(), version);
@@ -186,6 +205,7 @@ public final class ContentKeys {
         current.remove(app.value());
         deks.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
         fileAeads.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
+        linkKeys.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
     }
 
     /** Deletes retired key versions that no stored value uses any more; returns how many. */

@@ -19,6 +19,79 @@ public final class FileRows {
     private FileRows() {
     }
 
+    /** File links are signed for this long, rounded up to the hour so that every read within an hour gives the same URL. */
+    public static final java.time.Duration LINK_TTL = java.time.Duration.ofHours(24);
+
+    /** A signed link's query parameters: the data-key version, the expiry (epoch seconds) and the signature. */
+    public record Signature(int version, long exp, String sig) {
+        public String query() {
+            return "v=" + version + "&exp=" + exp + "&sig=" + sig;
+        }
+    }
+
+    /** Signs a link to {@code fileId} under the app's current data key, valid until the hour after {@code now + ttl}. */
+    public static Signature sign(Tx tx, AppId app, UUID fileId, java.time.Instant now, java.time.Duration ttl) {
+        int version = tx.keys().currentVersion(tx, app);
+        long exp = (now.plus(ttl).getEpochSecond() / 3600 + 1) * 3600;
+        return new Signature(version, exp, hmac(tx.keys().linkKey(tx, app, version), app, fileId, exp));
+    }
+
+    /** Whether a link's signature is the app's for this file and expiry (its time is checked by the caller). */
+    public static boolean verifies(Tx tx, AppId app, UUID fileId, int version, long exp, String sig) {
+        if (sig == null || version < 1) {
+            return false;
+        }
+        byte[] key;
+        try {
+            key = tx.keys().linkKey(tx, app, version);
+        } catch (io.chatsdk.engine.types.ChatException e) {
+            return false;   // a version that does not exist (any more)
+        }
+        return java.security.MessageDigest.isEqual(hmac(key, app, fileId, exp).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                sig.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private static String hmac(byte[] key, AppId app, UUID fileId, long exp) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal((app.value() + ":" + fileId + ":" + exp).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The attachments as readers get them: each link to one of the engine's files signed afresh (the link a message
+     * was sent with expires a day later; the one a reader gets is good for a day from the read). Other query
+     * parameters, the API key among them, are kept.
+     */
+    public static List<Map<String, Object>> resigned(Tx tx, AppId app, java.time.Instant now, List<Map<String, Object>> attachments) {
+        List<Map<String, Object>> out = null;
+        for (int i = 0; i < attachments.size(); i++) {
+            Map<String, Object> a = attachments.get(i);
+            Map<String, Object> copy = null;
+            for (String f : FileLinks.URL_FIELDS) {
+                if (a.get(f) instanceof String url) {
+                    java.util.Optional<UUID> id = FileLinks.fileId(url);
+                    if (id.isPresent()) {
+                        if (copy == null) {
+                            copy = new java.util.LinkedHashMap<>(a);
+                        }
+                        copy.put(f, FileLinks.withQuery(url, sign(tx, app, id.get(), now, LINK_TTL).query()));
+                    }
+                }
+            }
+            if (copy != null) {
+                if (out == null) {
+                    out = new java.util.ArrayList<>(attachments);
+                }
+                out.set(i, copy);
+            }
+        }
+        return out == null ? attachments : out;
+    }
+
     /**
      * The attachments with what the engine knows about the files they link to (in this channel) in place of what the
      * client says: {@code file_size}, {@code mime_type}, and for audio it measured, {@code duration} and

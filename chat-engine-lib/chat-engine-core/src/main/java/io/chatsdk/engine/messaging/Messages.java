@@ -202,7 +202,8 @@ public final class Messages {
                     + "select ?, m.user_id, ?, ?, ?, 1 from channel_member m where m.channel_pk = ? and m.user_id = any(?) and m.user_id <> ?",
                     app.value(), id, l.pk(), seq, l.pk(), mentions, author);
         }
-        Message m = new Message(id, cid, seq, author, storedType, content.text(), content.attachments().stream().map(Wire::attachmentFrom).toList(),
+        List<Map<String, Object>> linked = content.attachments().isEmpty() ? content.attachments() : FileRows.resigned(tx, app, now, content.attachments());
+        Message m = new Message(id, cid, seq, author, storedType, content.text(), linked.stream().map(Wire::attachmentFrom).toList(),
                 mentions, in.parentId(), showInChannel, 0, in.quotedMessageId(), null, null, null, in.silent(), content.custom(), Map.of(), Map.of(), List.of(),
                 now, now, null, null, shadowed);
         Outbox.write(tx, app, l.pk(), now, new Event.MessageEvent(EventType.MESSAGE_NEW, cid, Wire.message(m), false));

@@ -67,7 +67,9 @@ public final class Rows {
         Integer version = (Integer) rs.getObject("key_version");
         MessageContent content = MessageContent.ofRow(tx, app, rs.getString("id"), rs.getBytes("content"), version,
                 rs.getString("text"), rs.getString("attachments"), rs.getString("custom"));
-        List<Attachment> attachments = content.attachments().stream().map(Wire::attachmentFrom).toList();
+        List<Map<String, Object>> linked = content.attachments().isEmpty() ? content.attachments()
+                : io.chatsdk.engine.internal.FileRows.resigned(tx, app, java.time.Instant.now(), content.attachments());
+        List<Attachment> attachments = linked.stream().map(Wire::attachmentFrom).toList();
         return new Message(rs.getString("id"), new Cid(rs.getString("channel_type"), rs.getString("channel_id")), rs.getLong("seq"),
                 rs.getString("user_id"), rs.getString("type"), content.text(), attachments, Tx.textArray(rs, "mentioned_users"),
                 rs.getString("parent_id"), rs.getBoolean("show_in_channel"), rs.getInt("reply_count"), rs.getString("quoted_message_id"),

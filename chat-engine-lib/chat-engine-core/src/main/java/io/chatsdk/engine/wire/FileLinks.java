@@ -26,6 +26,26 @@ public final class FileLinks {
         return m.find() ? Optional.of(UUID.fromString(m.group(1))) : Optional.empty();
     }
 
+    /**
+     * The link with its signature parameters ({@code v}, {@code exp}, {@code sig}) replaced by {@code signature}; its
+     * other parameters (the API key, {@code w}, {@code h}, {@code crop}) stay in their order.
+     */
+    public static String withQuery(String url, String signature) {
+        int q = url.indexOf('?');
+        int hash = url.indexOf('#');
+        String base = q < 0 ? (hash < 0 ? url : url.substring(0, hash)) : url.substring(0, q);
+        StringBuilder query = new StringBuilder();
+        if (q >= 0) {
+            for (String p : url.substring(q + 1, hash > q ? hash : url.length()).split("&")) {
+                String name = p.contains("=") ? p.substring(0, p.indexOf('=')) : p;
+                if (!p.isEmpty() && !name.equals("v") && !name.equals("exp") && !name.equals("sig")) {
+                    query.append(query.length() == 0 ? "" : "&").append(p);
+                }
+            }
+        }
+        return base + "?" + query + (query.length() == 0 ? "" : "&") + signature;
+    }
+
     /** The files that attachments (in their wire form) link to. */
     public static List<UUID> linked(List<Map<String, Object>> attachments) {
         List<UUID> ids = new ArrayList<>();

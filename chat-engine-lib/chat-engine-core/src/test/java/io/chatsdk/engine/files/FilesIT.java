@@ -88,14 +88,33 @@ class FilesIT extends EngineTest {
         assertThatThrownBy(() -> read(other, f.id())).isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_NOT_FOUND));
 
         var link = app.files().link(f.id(), Duration.ofMinutes(5));
-        try (var d = app.files().openSigned(f.id(), link.exp(), link.sig())) {
+        try (var d = app.files().openSigned(f.id(), link.version(), link.exp(), link.sig())) {
             assertThat(d.file().id()).isEqualTo(f.id());
         }
-        var expired = app.files().link(f.id(), Duration.ofSeconds(-5));
-        assertThatThrownBy(() -> app.files().openSigned(f.id(), expired.exp(), expired.sig()))
+        var expired = app.files().link(f.id(), Duration.ofHours(-2));
+        assertThatThrownBy(() -> app.files().openSigned(f.id(), expired.version(), expired.exp(), expired.sig()))
                 .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_LINK_INVALID));
-        assertThatThrownBy(() -> other.files().openSigned(f.id(), link.exp(), link.sig())).as("another app's key signs differently")
+        assertThatThrownBy(() -> other.files().openSigned(f.id(), link.version(), link.exp(), link.sig())).as("another app's key signs differently")
                 .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_LINK_INVALID));
+    }
+
+    @Test
+    void readingAMessageSignsItsFileLinksAfresh() throws Exception {
+        StoredFile f = upload("u1", "linked");
+        String stale = "https://chat.example/api/v1/files/" + f.id() + "?api_key=k&w=10&v=1&exp=1&sig=00";
+        Message sent = app.as("u1").messages().send(cid, NewMessage.text("see").withAttachments(List.of(Attachment.file(stale, "text/plain", 6, "n.txt"))));
+        for (Message m : List.of(sent, app.as("u2").messages().get(sent.id()))) {
+            String url = m.attachments().get(0).assetUrl();
+            assertThat(url).startsWith("https://chat.example/api/v1/files/" + f.id() + "?api_key=k&w=10&v=").doesNotContain("exp=1&");
+            java.util.Map<String, String> q = new java.util.HashMap<>();
+            for (String p : url.substring(url.indexOf('?') + 1).split("&")) {
+                q.put(p.substring(0, p.indexOf('=')), p.substring(p.indexOf('=') + 1));
+            }
+            assertThat(Long.parseLong(q.get("exp"))).isGreaterThan(java.time.Instant.now().plus(Duration.ofHours(23)).getEpochSecond());
+            try (var d = app.files().openSigned(f.id(), Integer.parseInt(q.get("v")), Long.parseLong(q.get("exp")), q.get("sig"))) {
+                assertThat(d.file().id()).isEqualTo(f.id());
+            }
+        }
     }
 
     @Test
