@@ -21,8 +21,9 @@ import java.util.Iterator;
 /**
  * What the engine does to images before it stores them: refuses decompression bombs by their declared pixel count
  * before decoding, and writes PNG and JPEG again from their pixels alone, so that EXIF (GPS included), XMP, ICC
- * comments and anything appended to the image (a polyglot's HTML) are gone. GIFs keep their frames and loop but lose
- * their comment and application blocks. Java's own ImageIO codecs; no native code.
+ * comments and anything appended to the image (a polyglot's HTML) are gone; a JPEG's EXIF orientation is applied to
+ * its pixels first. GIFs keep their frames and loop but lose their comment and application blocks. Java's own ImageIO
+ * codecs; no native code.
  */
 final class Images {
     private Images() {
@@ -126,7 +127,79 @@ final class Images {
         } catch (IllegalArgumentException | IndexOutOfBoundsException | UncheckedIOException e) {
             throw new IOException(e.getMessage(), e);
         }
-        return encode(image, type);
+        return encode(type.equals("image/jpeg") ? oriented(image, exifOrientation(in)) : image, type);
+    }
+
+    /**
+     * The EXIF orientation of a JPEG (1-8; 1 when it has none): phones store the sensor's pixels and say how to turn
+     * them. The metadata is dropped when the image is stored, so the turn is applied to the pixels first.
+     */
+    static int exifOrientation(byte[] jpeg) {
+        int at = 2;
+        while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
+            int marker = jpeg[at + 1] & 0xFF;
+            int length = (jpeg[at + 2] & 0xFF) << 8 | (jpeg[at + 3] & 0xFF);
+            if (marker == 0xDA || length < 2) {
+                return 1;   // the image data: no more metadata segments
+            }
+            int body = at + 4;
+            if (marker == 0xE1 && body + 14 <= jpeg.length && new String(jpeg, body, 6, java.nio.charset.StandardCharsets.ISO_8859_1).equals("Exif\0\0")) {
+                int tiff = body + 6;
+                boolean little = jpeg[tiff] == 'I';
+                int ifd = tiff + (int) u32(jpeg, tiff + 4, little);
+                if (ifd + 2 > jpeg.length || ifd < tiff) {
+                    return 1;
+                }
+                int entries = u16(jpeg, ifd, little);
+                for (int i = 0; i < entries; i++) {
+                    int e = ifd + 2 + 12 * i;
+                    if (e + 12 > jpeg.length) {
+                        return 1;
+                    }
+                    if (u16(jpeg, e, little) == 0x0112) {
+                        int v = u16(jpeg, e + 8, little);
+                        return v >= 1 && v <= 8 ? v : 1;
+                    }
+                }
+                return 1;
+            }
+            at = at + 2 + length;
+        }
+        return 1;
+    }
+
+    private static int u16(byte[] b, int at, boolean little) {
+        return little ? (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 : (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
+    }
+
+    private static long u32(byte[] b, int at, boolean little) {
+        return little ? (u16(b, at, true) | (long) u16(b, at + 2, true) << 16) : ((long) u16(b, at, false) << 16 | u16(b, at + 2, false));
+    }
+
+    /** The pixels turned as EXIF orientation {@code o} says (2-8 flip, rotate, or both). */
+    static BufferedImage oriented(BufferedImage src, int o) {
+        if (o <= 1 || o > 8) {
+            return src;
+        }
+        int w = src.getWidth();
+        int h = src.getHeight();
+        boolean swap = o >= 5;
+        BufferedImage out = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = src.getRGB(x, y);
+                switch (o) {
+                    case 2 -> out.setRGB(w - 1 - x, y, rgb);
+                    case 3 -> out.setRGB(w - 1 - x, h - 1 - y, rgb);
+                    case 4 -> out.setRGB(x, h - 1 - y, rgb);
+                    case 5 -> out.setRGB(y, x, rgb);
+                    case 6 -> out.setRGB(h - 1 - y, x, rgb);
+                    case 7 -> out.setRGB(h - 1 - y, w - 1 - x, rgb);
+                    default -> out.setRGB(y, w - 1 - x, rgb);
+                }
+            }
+        }
+        return out;
     }
 
     static void requirePixels(long pixels, long maxPixels) {
