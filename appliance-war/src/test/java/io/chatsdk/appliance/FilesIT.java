@@ -68,6 +68,11 @@ class FilesIT {
         assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 6-11/" + text.length);
         assertThat(new String(get(URI.create(url), Map.of("Range", "bytes=-3")).body(), StandardCharsets.UTF_8)).isEqualTo("bye");
         assertThat(get(URI.create(url), Map.of("Range", "bytes=999-")).statusCode()).isEqualTo(416);
+        assertThat(get(URI.create(url), Map.of("Range", "bytes=99999999999999999999999-")).statusCode()).isEqualTo(416);
+        // text with a name of its own: JSON declared as such
+        Api.Res json = upload(api, "ann", "file", "data.json", "application/json", "{\"a\": 1}".getBytes(StandardCharsets.UTF_8));
+        assertThat(json.status()).as(json.toString()).isEqualTo(200);
+        assertThat(get(URI.create((String) json.json().get("file")), Map.of()).headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
 
         // the canary is nowhere in clear under the data directory: not in the files, not in the database
         assertThat(containsAnywhere(appliance.dataDir, canary.getBytes(StandardCharsets.UTF_8))).as("files holding the canary").isEmpty();
@@ -114,6 +119,7 @@ class FilesIT {
         assertThat(traversal.status()).isEqualTo(400);
         assertThat(traversal.json()).containsEntry("field", "file.name");
         assertThat(upload(api, "ann", "file", "invoice\u202Etxt.exe", null, "x".getBytes()).json()).containsEntry("field", "file.name");
+        assertThat(upload(api, "ann", "file", "evil.exe.", null, "MZ".getBytes()).json()).containsEntry("field", "file.name");
         // a pixel bomb: 100,000 x 100,000 declared in a few bytes
         assertThat(upload(api, "ann", "image", "bomb.png", "image/png", pngHeaderOnly(100_000, 100_000)).json()).containsEntry("code", "file_too_large");
         // truncated and malformed multipart bodies
@@ -227,11 +233,21 @@ class FilesIT {
         assertThat(app.as("ann", "DELETE", "/messages/" + sent.obj("message").get("id") + "?hard=true", null).status()).isEqualTo(200);
         assertThat(status(url)).as("users no longer reach it").isEqualTo(404);
 
+        // GetStream's server SDKs send the user part after the file: the uploader is recorded all the same
+        byte[] serverBody = concat(java.util.Arrays.copyOf(multipart("file", "by-server.txt", null, "from the back end".getBytes(), BOUNDARY),
+                multipart("file", "by-server.txt", null, "from the back end".getBytes(), BOUNDARY).length - ("--" + BOUNDARY + "--\r\n").length()),
+                ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\n{\"id\":\"ann\"}\r\n--" + BOUNDARY + "--\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        Api.Res byServer = Api.sendBytes(appliance, "POST", app.withKey("/channels/messaging/c1/file"), serverBody, "multipart/form-data; boundary=" + BOUNDARY,
+                Map.of("Authorization", app.serverToken()));
+        assertThat(byServer.status()).as(byServer.toString()).isEqualTo(200);
+
         Api.Res manifest = Api.send(appliance, "GET", base + "/files?user_ids=ann", null, null, officer);
         assertThat(manifest.status()).as(manifest.toString()).isEqualTo(200);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> files = (List<Map<String, Object>>) manifest.json().get("files");
-        assertThat(files).hasSize(1);
+        assertThat(files).hasSize(2);
+        assertThat(files.get(1)).containsEntry("name", "by-server.txt").containsEntry("uploaded_by", "ann");
         String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
         assertThat(files.get(0)).containsEntry("sha256", sha).containsEntry("name", "evidence.txt").containsEntry("uploaded_by", "ann");
         HttpResponse<byte[]> bytes = get(appliance.uri(base + "/files/" + files.get(0).get("id")), officer);

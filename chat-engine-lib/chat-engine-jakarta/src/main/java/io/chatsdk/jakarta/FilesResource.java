@@ -118,13 +118,18 @@ public class FilesResource extends ApiResource {
             FileItemInputIterator parts = Multipart.parts(in, contentType, length, 4);
             while (parts.hasNext()) {
                 FileItemInput part = parts.next();
-                seen++;
+                if (++seen > 4) {
+                    throw ApiException.badRequest("malformed_upload", "an upload has at most the parts file and user", null);
+                }
                 switch (part.getFieldName() == null ? "" : part.getFieldName()) {
                     case "user" -> {
                         if (!r.caller().server()) {
                             throw ApiException.badRequest("validation_error", "user: only a server token names the uploader", "user");
                         }
                         userId = ApiJson.read(part.getInputStream(), 4096).requireString("id");
+                        if (stored != null) {
+                            files.assignUploader(stored.id(), userId);   // GetStream's server SDKs send the user after the file
+                        }
                     }
                     case "file" -> {
                         if (stored != null || part.isFormField()) {
@@ -189,11 +194,16 @@ public class FilesResource extends ApiResource {
                 close(d);
                 return Response.status(416).header("Content-Range", "bytes */" + size).build();
             }
-            if (m.group(1).isEmpty()) {
-                from = Math.max(0, size - Long.parseLong(m.group(2)));
-            } else {
-                from = Long.parseLong(m.group(1));
-                to = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+            try {
+                if (m.group(1).isEmpty()) {
+                    from = Math.max(0, size - Long.parseLong(m.group(2)));
+                } else {
+                    from = Long.parseLong(m.group(1));
+                    to = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+                }
+            } catch (NumberFormatException tooLong) {
+                close(d);
+                return Response.status(416).header("Content-Range", "bytes */" + size).build();
             }
             if (from >= size || from > to) {
                 close(d);

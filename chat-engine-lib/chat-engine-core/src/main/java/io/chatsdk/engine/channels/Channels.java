@@ -270,6 +270,7 @@ public final class Channels {
             List<String> memberIds = tx.query("select user_id from channel_member where channel_pk = ? order by user_id", rs -> rs.getString(1), l.pk());
             Outbox.write(tx, app, l.pk(), now, new Event.ChannelEvent(EventType.CHANNEL_DELETED, cid, l.channel().lastSeq(), Wire.channel(l.channel()),
                     memberIds, null));
+            io.chatsdk.engine.internal.FileRows.forChannel(tx, app, l.pk());   // the sweeper removes them
             tx.update("delete from channel where pk = ?", l.pk());
             return null;
         });

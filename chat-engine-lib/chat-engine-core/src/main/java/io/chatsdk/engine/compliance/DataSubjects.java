@@ -173,6 +173,9 @@ public final class DataSubjects {
             c.put("held_messages", (long) tx.update("update message msg set deleted_at = coalesce(msg.deleted_at, ?), hold_deleted = true, updated_at = ? "
                     + "from channel mc where mc.pk = msg.channel_pk and msg.app_id = ? and msg.user_id = ? and " + HoldSql.HELD,
                     ctx.now(), ctx.now(), app.value(), userId));
+            // the files of the messages a hold keeps are hidden with them (kept for the officers)
+            tx.update("update file_object f set state = 'deleted' from message m where m.app_id = f.app_id and m.id = f.message_id "
+                    + "and f.app_id = ? and m.user_id = ? and m.hold_deleted", app.value(), userId);
             List<String> free = tx.query("select msg.id from message msg join channel mc on mc.pk = msg.channel_pk where msg.app_id = ? "
                     + "and msg.user_id = ? and not " + HoldSql.HELD, rs -> rs.getString(1), app.value(), userId);
             if (mode == ErasureMode.DELETE) {

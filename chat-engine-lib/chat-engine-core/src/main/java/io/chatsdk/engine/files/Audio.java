@@ -100,7 +100,7 @@ final class Audio extends OutputStream {
                 }
                 continue;
             }
-            if (position < dataStart || position >= dataStart + dataLength || channels == 0) {
+            if (position < dataStart || position - dataStart >= dataLength || channels == 0) {
                 continue;
             }
             frame[frameFill++] = x;

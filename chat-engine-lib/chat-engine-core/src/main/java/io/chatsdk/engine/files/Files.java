@@ -53,13 +53,17 @@ import java.util.UUID;
  */
 public final class Files {
     /** An upload still being written this long after it started was cut off by a crash; the sweeper removes it. */
-    public static final Duration PENDING_GRACE = Duration.ofHours(1);
+    public static final Duration PENDING_GRACE = Duration.ofHours(6);
+    /** Images are decoded (to strip and resize them) at most this many at a time per node; each can take a few hundred MB. */
+    private static final java.util.concurrent.Semaphore DECODING = new java.util.concurrent.Semaphore(2);
     /** How long links are signed for (rounded up to the hour). */
     public static final Duration LINK_TTL = FileRows.LINK_TTL;
     /** An upload that no message attaches within this time is deleted. */
     public static final Duration UNATTACHED_GRACE = Duration.ofHours(24);
     /** The app setting that caps its stored bytes (the operator's), absent for no cap. */
     public static final String QUOTA_KEY = "upload_quota_bytes";
+    /** The largest image upload: images are decoded in memory to be stripped and resized. */
+    public static final long MAX_IMAGE_BYTES = 25L * 1024 * 1024;
     /** Images larger than this many pixels are refused before they are decoded (decompression bombs). */
     public static final long MAX_IMAGE_PIXELS = 40_000_000L;
     private static final int SNIFF_BYTES = 64 * 1024;
@@ -126,6 +130,9 @@ public final class Files {
         }
         UploadPolicy policy = policy(kind);
         long limit = policy.sizeLimit() == 0 ? maxUploadBytes : Math.min(policy.sizeLimit(), maxUploadBytes);
+        if (kind == Kind.IMAGE) {
+            limit = Math.min(limit, MAX_IMAGE_BYTES);   // an image is held whole while it is decoded
+        }
         UUID id = ctx.ids().next();
         String key = "apps/" + app.value() + "/" + id.toString().substring(0, 2) + "/" + id;
         UUID channelPk = ctx.db().inTransaction(tx -> {
@@ -150,8 +157,9 @@ public final class Files {
             InputStream body = new SequenceInputStream(new ByteArrayInputStream(head), in);
             byte[] thumb = null;
             if (kind == Kind.IMAGE) {
-                byte[] image = Images.stripped(body.readAllBytes(), type, MAX_IMAGE_PIXELS);
-                thumb = Images.thumbnail(image, type);
+                byte[] raw = body.readAllBytes();
+                byte[] image = decoding(() -> Images.stripped(raw, type, MAX_IMAGE_PIXELS));
+                thumb = decoding(() -> Images.thumbnail(image, type));
                 body = new ByteArrayInputStream(image);
             }
             int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), id).orElseThrow());
@@ -160,7 +168,7 @@ public final class Files {
             Audio audio = Audio.measurable(type) ? new Audio(type) : null;
             long size;
             try (BlobStore.Upload up = store.create(key)) {
-                try (OutputStream enc = aead.newEncryptingStream(up.stream(), ContentKeys.fileAad(app, id, version))) {
+                try (OutputStream enc = aead.newEncryptingStream(new StoreStream(up.stream()), ContentKeys.fileAad(app, id, version))) {
                     size = copy(body, enc, sha, audio);
                 }
                 up.commit();
@@ -195,21 +203,78 @@ public final class Files {
                     // under the old one, which stays until nothing uses it
                     throw new ChatException(ErrorCode.UNAVAILABLE, "the app's data key rotated during the upload; retry it");
                 }
-                tx.update("update file_object set state = 'ready', content_type = ?, size_bytes = ?, meta = ? where id = ? and state = 'pending'",
-                        type, size, sealed.bytes(), id);
+                if (tx.update("update file_object set state = 'ready', content_type = ?, size_bytes = ?, meta = ? where id = ? and state = 'pending'",
+                        type, size, sealed.bytes(), id) != 1) {
+                    throw new ChatException(ErrorCode.UNAVAILABLE, "the upload took longer than " + PENDING_GRACE.toHours() + " hours and was cleared; retry it");
+                }
                 return new StoredFile(id, cid, kind, name, type, size, hash, uploader, null, ctx.now(), measured.duration(), measured.waveform());
             });
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
+            discard(id, key, stored);
+            throw new UncheckedIOException(e);   // the request's body failed: cut short or malformed
+        } catch (RuntimeException | Error e) {
             discard(id, key, stored);
             throw e;
+        }
+    }
+
+    /** Runs image work with one of the node's decoding permits; 503 {@code unavailable} when none frees up in 10 s. */
+    private static <T> T decoding(java.util.function.Supplier<T> work) {
+        try {
+            if (!DECODING.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new ChatException(ErrorCode.UNAVAILABLE, "the server is busy with other images; retry in a moment");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatException(ErrorCode.UNAVAILABLE, "interrupted while waiting to process the image");
+        }
+        try {
+            return work.get();
         } finally {
-            if (Thread.currentThread().isInterrupted()) {
-                discard(id, key, stored);
+            DECODING.release();
+        }
+    }
+
+    /** The store's stream: its failures are the server's (500), not the client's malformed body. */
+    private static final class StoreStream extends java.io.FilterOutputStream {
+        StoreStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new ChatException(ErrorCode.INTERNAL, "the file store failed: " + e.getMessage(), null, e);
             }
         }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new ChatException(ErrorCode.INTERNAL, "the file store failed: " + e.getMessage(), null, e);
+            }
+        }
+    }
+
+    /**
+     * Records {@code userId} as the uploader of a file the server uploaded without naming one (GetStream's server SDKs
+     * send the {@code user} part after the file). Server side only.
+     */
+    public void assignUploader(UUID fileId, String userId) {
+        requireServer();
+        Validate.userId("user.id", userId);
+        ctx.db().inTransaction(tx -> tx.update("update file_object set uploaded_by = ? where app_id = ? and id = ? and uploaded_by is null",
+                userId, app.value(), fileId));
     }
 
     /** Opens a file for download. Users need read access to its channel; deleted files and other apps' are not found. */
@@ -234,7 +299,8 @@ public final class Files {
             throw new ChatException(ErrorCode.FILE_LINK_INVALID, "the link's signature does not verify");
         }
         if (ctx.clock().instant().getEpochSecond() > exp) {
-            throw new ChatException(ErrorCode.FILE_LINK_INVALID, "the link expired at " + Instant.ofEpochSecond(exp));
+            throw new ChatException(ErrorCode.FILE_LINK_EXPIRED, "the link expired at " + Instant.ofEpochSecond(exp)
+                    + "; read the message again for a fresh one");
         }
         return content(ctx.db().read(tx -> find(tx, fileId).orElseThrow(() -> notFound(fileId))));
     }
@@ -254,7 +320,9 @@ public final class Files {
                 throw ChatException.invalid("w", "w and h must be between 1 and " + Images.MAX_SIDE + " (one of them may be left out)");
             }
             Images.Crop c = Images.Crop.of(crop);
-            boolean small = w <= Images.THUMB && h <= Images.THUMB;
+            // the thumbnail serves a fit inside a box of at most 512 x 512 exactly as the original would; other sizes (one
+            // side only, or a crop that must cover the box) may need more pixels than it has
+            boolean small = c == Images.Crop.FIT && w > 0 && h > 0 && w <= Images.THUMB && h <= Images.THUMB;
             byte[] source;
             if (small) {
                 int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), f.id()).orElseThrow());
@@ -268,7 +336,8 @@ public final class Files {
             } else {
                 source = java.nio.channels.Channels.newInputStream(original.content()).readAllBytes();
             }
-            byte[] out = Images.resized(f.id() + (small ? "/thumb" : ""), source, f.contentType(), w, h, c);
+            byte[] src = source;
+            byte[] out = decoding(() -> Images.resized(f.id() + (small ? "/thumb" : ""), src, f.contentType(), w, h, c));
             String type = f.contentType().equals("image/jpeg") ? "image/jpeg" : "image/png";
             StoredFile sized = new StoredFile(f.id(), f.cid(), f.kind(), f.name(), type, out.length, f.sha256(), f.uploadedBy(), f.messageId(),
                     f.createdAt(), null, null);
@@ -280,6 +349,10 @@ public final class Files {
      * and expiry, keyed from the app's data key: shredding the app ends its links). Reads of a message sign its links
      * afresh. */
     public Link link(UUID fileId, Duration ttl) {
+        if (ttl.compareTo(Duration.ofDays(7)) > 0) {
+            throw ChatException.invalid("ttl", "a link lasts at most 7 days");
+        }
+        get(fileId);   // exists, and a user may read it
         FileRows.Signature s = ctx.db().read(tx -> FileRows.sign(tx, app, fileId, ctx.clock().instant(), ttl));
         return new Link(s.version(), s.exp(), s.sig());
     }
@@ -312,7 +385,16 @@ public final class Files {
             tx.update("update file_object set state = 'deleted' where id = ?", fileId);
             return null;
         });
-        sweep();
+        try {
+            String key = ctx.db().read(tx -> tx.one("select storage_key from file_object where id = ?", rs -> rs.getString(1), fileId).orElse(null));
+            if (key != null) {
+                store.delete(key);
+                store.delete(key + THUMB_SUFFIX);
+                ctx.db().inTransaction(tx -> tx.update("delete from file_object where id = ? and state = 'deleted'", fileId));
+            }
+        } catch (IOException | RuntimeException e) {
+            // the sweeper removes it later
+        }
     }
 
     /** The app's upload settings for {@code kind} (server side). */
@@ -520,6 +602,9 @@ public final class Files {
         String n = fileName.strip();
         if (n.equals(".") || n.equals("..")) {
             throw ChatException.invalid("file.name", "is not a file name");
+        }
+        if (n.endsWith(".")) {
+            throw ChatException.invalid("file.name", "may not end in a dot (Windows drops it, and with it what the extension says)");
         }
         return n;
     }

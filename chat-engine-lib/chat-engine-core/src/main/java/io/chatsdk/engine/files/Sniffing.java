@@ -18,6 +18,17 @@ final class Sniffing {
     static final Set<String> ACTIVE = Set.of("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
             "application/javascript", "text/javascript", "application/ecmascript", "text/ecmascript");
     static final Set<String> IMAGES = Set.of("image/png", "image/jpeg", "image/gif");
+    /** Text formats with a name of their own, which Tika's core sniffs as plain text. */
+    private static final Set<String> TEXTUAL = Set.of("application/json", "application/x-ndjson", "application/ld+json", "application/yaml",
+            "application/x-yaml", "application/toml", "application/sql", "application/csv");
+
+    private static boolean textual(String type) {
+        return TEXTUAL.contains(type) || (type.startsWith("text/") && !ACTIVE.contains(type));
+    }
+
+    /** What Tika's core says of ZIP- and OLE-based documents before a parser looks inside. */
+    private static final Set<String> CONTAINERS = Set.of("application/zip", "application/x-tika-ooxml", "application/x-tika-msoffice",
+            "application/x-tika-ooxml-protected");
     private static final String GENERIC = "application/octet-stream";
 
     private Sniffing() {
@@ -28,16 +39,22 @@ final class Sniffing {
         String sniffed = ogg(head, base(TIKA.detect(head)));
         String declared = declaredType == null ? null : base(declaredType);
         String type = sniffed;
+        String byName = base(TIKA.detect(name));
+        if (CONTAINERS.contains(sniffed) && byName.startsWith("application/vnd.")) {
+            type = sniffed = byName;   // an Office or OpenDocument file: Tika's core knows the container, the name says which
+        }
+        boolean plainText = sniffed.equals("text/plain");
         if (declared != null && !declared.equals(GENERIC) && !declared.equals(sniffed)) {
-            if (!topLevel(declared).equals(topLevel(sniffed)) || ACTIVE.contains(sniffed)) {
+            if (plainText && textual(declared)) {
+                type = declared;   // text with a more precise name: JSON, CSV, Markdown
+            } else if (!topLevel(declared).equals(topLevel(sniffed)) || ACTIVE.contains(sniffed)) {
                 throw new ChatException(ErrorCode.FILE_TYPE_MISMATCH, "the file was declared " + declared + " but its bytes are " + sniffed, "file", null);
             }
             if ((sniffed.equals("text/plain") || sniffed.equals(GENERIC)) && !ACTIVE.contains(declared)) {
                 type = declared;   // a more precise name for the same kind of bytes (text/csv for text)
             }
         }
-        String byName = base(TIKA.detect(name));
-        if (!byName.equals(GENERIC) && !byName.equals(type)
+        if (!byName.equals(GENERIC) && !byName.equals(type) && !(plainText && textual(byName))
                 && (!topLevel(byName).equals(topLevel(type)) || ACTIVE.contains(byName) || ACTIVE.contains(type))) {
             throw new ChatException(ErrorCode.FILE_TYPE_MISMATCH, "the file is named like " + byName + " but its bytes are " + type, "file", null);
         }

@@ -66,14 +66,21 @@ public final class FileRows {
      * was sent with expires a day later; the one a reader gets is good for a day from the read). Other query
      * parameters, the API key among them, are kept.
      */
-    public static List<Map<String, Object>> resigned(Tx tx, AppId app, java.time.Instant now, List<Map<String, Object>> attachments) {
+    public static List<Map<String, Object>> resigned(Tx tx, AppId app, UUID channelPk, java.time.Instant now, List<Map<String, Object>> attachments) {
+        List<UUID> linked = FileLinks.linked(attachments);
+        if (linked.isEmpty()) {
+            return attachments;
+        }
+        // only the channel's own, readable files: a link to another channel's file is left as the client wrote it
+        java.util.Set<UUID> ours = new java.util.HashSet<>(tx.query("select id from file_object where app_id = ? and channel_pk = ? and id = any(?) "
+                + "and state = 'ready'", rs -> rs.getObject(1, UUID.class), app.value(), channelPk, linked.toArray(UUID[]::new)));
         List<Map<String, Object>> out = null;
         for (int i = 0; i < attachments.size(); i++) {
             Map<String, Object> a = attachments.get(i);
             Map<String, Object> copy = null;
             for (String f : FileLinks.URL_FIELDS) {
                 if (a.get(f) instanceof String url) {
-                    java.util.Optional<UUID> id = FileLinks.fileId(url);
+                    java.util.Optional<UUID> id = FileLinks.fileId(url).filter(ours::contains);
                     if (id.isPresent()) {
                         if (copy == null) {
                             copy = new java.util.LinkedHashMap<>(a);
@@ -133,13 +140,21 @@ public final class FileRows {
         return out;
     }
 
-    /** Attaches the channel's unattached uploads that the message's attachments link to. */
-    public static void attach(Tx tx, AppId app, UUID channelPk, String messageId, List<Map<String, Object>> attachments) {
+    /**
+     * Attaches the channel's unattached uploads that the message's attachments link to: the author's own, or the
+     * server's (a user cannot claim, and so delete with their message, another user's upload).
+     */
+    public static void attach(Tx tx, AppId app, UUID channelPk, String messageId, String author, List<Map<String, Object>> attachments) {
         List<UUID> ids = FileLinks.linked(attachments);
         if (!ids.isEmpty()) {
-            tx.update("update file_object set message_id = ? where app_id = ? and channel_pk = ? and id = any(?) and message_id is null",
-                    messageId, app.value(), channelPk, ids.toArray(UUID[]::new));
+            tx.update("update file_object set message_id = ? where app_id = ? and channel_pk = ? and id = any(?) and message_id is null "
+                    + "and (uploaded_by is null or uploaded_by is not distinct from ?)", messageId, app.value(), channelPk, ids.toArray(UUID[]::new), author);
         }
+    }
+
+    /** Marks the files of a channel about to be deleted. */
+    public static int forChannel(Tx tx, AppId app, UUID channelPk) {
+        return tx.update("update file_object set state = 'deleted' where app_id = ? and channel_pk = ? and state <> 'deleted'", app.value(), channelPk);
     }
 
     /** Marks the files of these messages deleted. */

@@ -192,7 +192,7 @@ public final class Messages {
                 in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), shadowed, now, now)
                 .orElseThrow(DuplicateId::new);
         if (!content.attachments().isEmpty()) {
-            FileRows.attach(tx, app, l.pk(), id, content.attachments());
+            FileRows.attach(tx, app, l.pk(), id, author, content.attachments());
         }
         if (in.parentId() != null && !shadowed) {   // a shadowed reply must not show up as a count either
             tx.update("update message set reply_count = reply_count + 1 where app_id = ? and id = ?", app.value(), in.parentId());
@@ -202,7 +202,7 @@ public final class Messages {
                     + "select ?, m.user_id, ?, ?, ?, 1 from channel_member m where m.channel_pk = ? and m.user_id = any(?) and m.user_id <> ?",
                     app.value(), id, l.pk(), seq, l.pk(), mentions, author);
         }
-        List<Map<String, Object>> linked = content.attachments().isEmpty() ? content.attachments() : FileRows.resigned(tx, app, now, content.attachments());
+        List<Map<String, Object>> linked = content.attachments().isEmpty() ? content.attachments() : FileRows.resigned(tx, app, l.pk(), now, content.attachments());
         Message m = new Message(id, cid, seq, author, storedType, content.text(), linked.stream().map(Wire::attachmentFrom).toList(),
                 mentions, in.parentId(), showInChannel, 0, in.quotedMessageId(), null, null, null, in.silent(), content.custom(), Map.of(), Map.of(), List.of(),
                 now, now, null, null, shadowed);
@@ -344,7 +344,9 @@ public final class Messages {
                 throw new ChatException(ErrorCode.CONFLICT, "message '" + messageId + "' is deleted and cannot be edited", "id", null);
             }
             MessageContent old = MessageRevisions.lockContent(tx, app, messageId);
-            MessageContent updated = ctx.redactors().apply(tx, app, change.apply(old));
+            MessageContent changed = change.apply(old);
+            MessageContent updated = ctx.redactors().apply(tx, app, new MessageContent(changed.text(),
+                    FileRows.trusted(tx, app, loc.channelPk(), changed.attachments()), changed.custom()));
             boolean shadow = false;
             if (!updated.text().equals(old.text())) {
                 MessageInput.text(updated.text(), t.channel().channel().config());
@@ -364,7 +366,7 @@ public final class Messages {
             tx.update("update message set text = '', attachments = '[]', custom = '{}', content = ?, key_version = ?, "
                             + "edited_at = case when ? then ?::timestamptz else edited_at end, updated_at = ? where app_id = ? and id = ?",
                     sealed.bytes(), sealed.version(), !updated.text().equals(old.text()), now, now, app.value(), messageId);
-            FileRows.attach(tx, app, loc.channelPk(), messageId, updated.attachments());
+            FileRows.attach(tx, app, loc.channelPk(), messageId, loc.message().userId(), updated.attachments());
             return announce(tx, loc, EventType.MESSAGE_UPDATED, now, false);
         });
     }

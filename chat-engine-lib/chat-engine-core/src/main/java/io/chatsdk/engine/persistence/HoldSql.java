@@ -14,13 +14,16 @@ public final class HoldSql {
             + "and (h.starts_at is null or msg.created_at >= h.starts_at) and (h.ends_at is null or msg.created_at < h.ends_at))";
 
     /**
-     * The same test for a file: its uploader, its channel and its upload time. Needs the aliases {@code f}
-     * (file_object) and {@code fc} (its channel).
+     * The same test for a file: its uploader, its channel and its upload time, or the hold that keeps the message that
+     * attached it. Needs the aliases {@code f} (file_object) and {@code fc} (its channel).
      */
-    public static final String FILE_HELD = "exists (select 1 from legal_hold h where h.app_id = f.app_id and h.released_at is null "
+    public static final String FILE_HELD = "(exists (select 1 from legal_hold h where h.app_id = f.app_id and h.released_at is null "
             + "and (cardinality(h.user_ids) = 0 or f.uploaded_by = any(h.user_ids)) "
             + "and (cardinality(h.channel_cids) = 0 or (fc.type || ':' || fc.id) = any(h.channel_cids)) "
-            + "and (h.starts_at is null or f.created_at >= h.starts_at) and (h.ends_at is null or f.created_at < h.ends_at))";
+            + "and (h.starts_at is null or f.created_at >= h.starts_at) and (h.ends_at is null or f.created_at < h.ends_at)) "
+            // or its message is held (its author, its channel, its time), whoever uploaded the file
+            + "or exists (select 1 from message msg join channel mc on mc.pk = msg.channel_pk where msg.app_id = f.app_id and msg.id = f.message_id and "
+            + HELD + "))";
 
     private HoldSql() {
     }

@@ -34,7 +34,8 @@ public final class Rows {
     public static final String MESSAGE_COLUMNS = "msg.id, msg.seq, msg.user_id, msg.type, msg.text, msg.attachments::text as attachments, "
             + "msg.mentioned_users, msg.parent_id, msg.show_in_channel, msg.reply_count, msg.quoted_message_id, msg.pinned_at, "
             + "msg.pinned_by, msg.pin_expires_at, msg.silent, msg.custom::text as custom, msg.created_at, msg.updated_at, "
-            + "msg.edited_at, msg.deleted_at, msg.content, msg.key_version, msg.shadowed, mc.type as channel_type, mc.id as channel_id";
+            + "msg.edited_at, msg.deleted_at, msg.content, msg.key_version, msg.shadowed, mc.type as channel_type, mc.id as channel_id, "
+            + "mc.pk as message_channel_pk";
 
     private Rows() {
     }
@@ -68,7 +69,8 @@ public final class Rows {
         MessageContent content = MessageContent.ofRow(tx, app, rs.getString("id"), rs.getBytes("content"), version,
                 rs.getString("text"), rs.getString("attachments"), rs.getString("custom"));
         List<Map<String, Object>> linked = content.attachments().isEmpty() ? content.attachments()
-                : io.chatsdk.engine.internal.FileRows.resigned(tx, app, java.time.Instant.now(), content.attachments());
+                : io.chatsdk.engine.internal.FileRows.resigned(tx, app, rs.getObject("message_channel_pk", java.util.UUID.class), java.time.Instant.now(),
+                content.attachments());
         List<Attachment> attachments = linked.stream().map(Wire::attachmentFrom).toList();
         return new Message(rs.getString("id"), new Cid(rs.getString("channel_type"), rs.getString("channel_id")), rs.getLong("seq"),
                 rs.getString("user_id"), rs.getString("type"), content.text(), attachments, Tx.textArray(rs, "mentioned_users"),

@@ -44,8 +44,10 @@ public enum ErrorCode {
     FILE_TYPE_MISMATCH("file_type_mismatch", Category.VALIDATION),
     /** The app's stored files would exceed its byte quota. */
     UPLOAD_QUOTA_EXCEEDED("upload_quota_exceeded", Category.FORBIDDEN),
-    /** A file link whose signature does not verify, or whose time is up. */
+    /** A file link whose signature does not verify. */
     FILE_LINK_INVALID("file_link_invalid", Category.FORBIDDEN),
+    /** A genuine file link whose time is up: read the message again for a fresh one. */
+    FILE_LINK_EXPIRED("file_link_expired", Category.GONE),
     INTERNAL("internal_error", Category.INTERNAL);
 
     /** Broad class of an error; the REST layer maps each to one HTTP status. */

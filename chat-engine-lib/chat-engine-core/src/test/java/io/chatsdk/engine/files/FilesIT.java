@@ -93,7 +93,11 @@ class FilesIT extends EngineTest {
         }
         var expired = app.files().link(f.id(), Duration.ofHours(-2));
         assertThatThrownBy(() -> app.files().openSigned(f.id(), expired.version(), expired.exp(), expired.sig()))
+                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_LINK_EXPIRED));
+        assertThatThrownBy(() -> app.files().openSigned(f.id(), link.version(), link.exp() + 3600, link.sig()))
                 .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_LINK_INVALID));
+        assertThatThrownBy(() -> app.as("u3").files().link(f.id(), Duration.ofHours(1))).as("a link only for who may read it")
+                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         assertThatThrownBy(() -> other.files().openSigned(f.id(), link.version(), link.exp(), link.sig())).as("another app's key signs differently")
                 .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_LINK_INVALID));
     }
@@ -115,6 +119,36 @@ class FilesIT extends EngineTest {
                 assertThat(d.file().id()).isEqualTo(f.id());
             }
         }
+    }
+
+    @Test
+    void aMessageCannotReachAnotherChannelsFileOrClaimAnotherUsersUpload() throws Exception {
+        StoredFile f = upload("u1", "only for this channel");
+        Cid elsewhere = app.channels().getOrCreate("messaging", "other-" + UUID.randomUUID(), ChannelInput.withMembers("u3", List.of())).channel().cid();
+        String link = "https://chat.example/api/v1/files/" + f.id() + "?api_key=k&v=1&exp=1&sig=00";
+        Message m = app.as("u3").messages().send(elsewhere, NewMessage.text("x").withAttachments(List.of(Attachment.file(link, "text/plain", 1, "x"))));
+        assertThat(m.attachments().get(0).assetUrl()).as("not signed: the file is not this channel's").isEqualTo(link);
+        assertThat(app.as("u3").messages().get(m.id()).attachments().get(0).assetUrl()).isEqualTo(link);
+
+        Message claim = app.as("u2").messages().send(cid, NewMessage.text("mine now").withAttachments(List.of(Attachment.file(link, "text/plain", 1, "x"))));
+        assertThat(app.files().get(f.id()).messageId()).as("u2 cannot attach u1's upload").isNull();
+        app.as("u2").messages().delete(claim.id(), true);
+        assertThat(read(app.as("u1"), f.id())).isEqualTo("only for this channel");
+    }
+
+    @Test
+    void aServersUploadIsHeldByTheHoldOnItsMessagesAuthor() throws Exception {
+        StoredFile f = app.files().upload(cid, io.chatsdk.engine.files.Files.Kind.FILE, "s.txt", null,
+                new ByteArrayInputStream("server upload".getBytes(StandardCharsets.UTF_8)), null);
+        assertThat(f.uploadedBy()).isNull();
+        Message m = attach("u1", f);
+        var hold = app.compliance().holds().create("case", "litigation", List.of("u1"), List.of(), null, null, "officer");
+        app.as("u1").messages().delete(m.id(), true);
+        app.files().sweep();
+        try (var d = app.files().openForCompliance(f.id())) {
+            assertThat(d.file().id()).isEqualTo(f.id());
+        }
+        app.compliance().holds().release(hold.id(), "officer");
     }
 
     @Test
@@ -163,14 +197,14 @@ class FilesIT extends EngineTest {
         assertThatThrownBy(() -> app.files().get(mine.id())).isInstanceOf(ChatException.class);
         assertThat(read(app, kept.id())).isEqualTo("u1's");
 
-        // an upload nobody attached within a day goes; one a crash cut off goes after an hour
+        // an upload nobody attached within a day goes; one a crash cut off goes after six hours
         sql("update file_object set created_at = now() - interval '25 hours' where id = ?", kept.id());
         UUID crashed = UUID.randomUUID();
         String key = "apps/" + app.id().value() + "/00/" + crashed;
         Files.createDirectories(fx.filesDir.resolve(key).getParent());
         Files.writeString(fx.filesDir.resolve(key), "half a file");
         sql("insert into file_object (id, app_id, channel_pk, kind, content_type, key_version, storage_key, created_at) "
-                + "select ?, app_id, pk, 'file', 'text/plain', 1, ?, now() - interval '2 hours' from channel where app_id = ? limit 1", crashed, key, app.id().value());
+                + "select ?, app_id, pk, 'file', 'text/plain', 1, ?, now() - interval '7 hours' from channel where app_id = ? limit 1", crashed, key, app.id().value());
         app.files().sweep();
         assertThat(fx.filesDir.resolve(key)).doesNotExist();
         assertThatThrownBy(() -> app.files().get(kept.id())).isInstanceOf(ChatException.class);
