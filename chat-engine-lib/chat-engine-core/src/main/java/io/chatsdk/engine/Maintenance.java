@@ -36,6 +36,11 @@ final class Maintenance implements AutoCloseable {
             if (engine.blobStore != null) {
                 // files of purged, deleted or erased messages, unattached uploads, and uploads a crash cut off
                 eachApp(app -> engine.app(app.id()).files().sweep());
+                try {
+                    engine.blobStore.sweepLeftovers(java.time.Instant.now().minus(io.chatsdk.engine.files.Files.PENDING_GRACE));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
         }, retention);
         schedule("re-encryption", () -> eachApp(app -> {

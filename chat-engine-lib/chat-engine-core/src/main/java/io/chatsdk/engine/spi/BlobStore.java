@@ -27,6 +27,14 @@ public interface BlobStore {
     /** Removes the blob; false when there was none. */
     boolean delete(String key) throws IOException;
 
+    /**
+     * Removes what writes that never committed or aborted left behind (a crash mid-upload), if older than
+     * {@code before}; returns how many. Stores without such leftovers do nothing.
+     */
+    default int sweepLeftovers(java.time.Instant before) throws IOException {
+        return 0;
+    }
+
     /** A blob being written. */
     interface Upload extends AutoCloseable {
         OutputStream stream();

@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * Blobs as files under one directory (the appliance's {@code data/files}). A blob is written to a temporary file
  * beside its final name and moved into place on commit, so a reader never sees half a blob and a crash leaves only a
- * {@code .part} file, which {@link #create} callers' sweeper removes with its row. Thread-safe.
+ * {@code .part} file, which {@link #sweepLeftovers} removes later. Thread-safe.
  */
 public final class FileSystemBlobStore implements BlobStore {
     private final Path root;
@@ -80,6 +80,24 @@ public final class FileSystemBlobStore implements BlobStore {
     @Override
     public boolean delete(String key) throws IOException {
         return Files.deleteIfExists(path(key));
+    }
+
+    /** Deletes the {@code .part} files of writes a crash interrupted, last modified before {@code before}. */
+    @Override
+    public int sweepLeftovers(java.time.Instant before) throws IOException {
+        int[] n = {0};
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            files.filter(p -> p.getFileName().toString().endsWith(".part")).forEach(p -> {
+                try {
+                    if (Files.getLastModifiedTime(p).toInstant().isBefore(before) && Files.deleteIfExists(p)) {
+                        n[0]++;
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile, or not ours to delete: the next sweep tries again
+                }
+            });
+        }
+        return n[0];
     }
 
     private Path path(String key) {
