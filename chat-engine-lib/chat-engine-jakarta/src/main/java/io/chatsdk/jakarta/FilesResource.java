@@ -10,17 +10,12 @@ import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
 
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
@@ -35,7 +30,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -219,8 +213,7 @@ public class FilesResource extends ApiResource {
                 copy(ch, out, length);
             }
         };
-        boolean inline = !ACTIVE.contains(f.contentType()) && (f.contentType().startsWith("image/") || f.contentType().startsWith("audio/")
-                || f.contentType().startsWith("video/") || f.contentType().equals("application/pdf") || f.contentType().equals("text/plain"));
+        boolean inline = Files.shownInline(f.contentType());
         Response.ResponseBuilder r = Response.status(status).entity(body)
                 .type(f.contentType())
                 .header("Content-Length", length)
@@ -236,10 +229,6 @@ public class FilesResource extends ApiResource {
         }
         return r.build();
     }
-
-    /** Types a browser runs or renders as a document: always downloaded, never shown inline. */
-    private static final java.util.Set<String> ACTIVE = java.util.Set.of("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml",
-            "application/xml", "application/javascript", "text/javascript");
 
     private static void copy(SeekableByteChannel ch, OutputStream out, long length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);

@@ -135,7 +135,7 @@ public final class Files {
         }
         UUID id = ctx.ids().next();
         String key = "apps/" + app.value() + "/" + id.toString().substring(0, 2) + "/" + id;
-        UUID channelPk = ctx.db().inTransaction(tx -> {
+        int version = ctx.db().inTransaction(tx -> {
             ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, uploader, ctx.now());
             ChannelGate.requireActiveAuthor(l, uploader);
             if (!l.channel().config().uploads()) {
@@ -144,10 +144,10 @@ public final class Files {
             l.require(Permission.UPLOAD_ATTACHMENT);
             ChannelGate.requireNotFrozen(l);
             requireQuota(tx, 0);
+            int current = tx.keys().currentVersion(tx, app);
             tx.update("insert into file_object (id, app_id, channel_pk, kind, uploaded_by, content_type, key_version, storage_key, created_at) "
-                    + "values (?, ?, ?, ?, ?, 'application/octet-stream', ?, ?, ?)", id, app.value(), l.pk(), kind.wire(), uploader,
-                    tx.keys().currentVersion(tx, app), key, ctx.now());
-            return l.pk();
+                    + "values (?, ?, ?, ?, ?, 'application/octet-stream', ?, ?, ?)", id, app.value(), l.pk(), kind.wire(), uploader, current, key, ctx.now());
+            return current;
         });
         boolean stored = false;
         try {
@@ -162,7 +162,6 @@ public final class Files {
                 thumb = decoding(() -> Images.thumbnail(image, type));
                 body = new ByteArrayInputStream(image);
             }
-            int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), id).orElseThrow());
             StreamingAead aead = ctx.db().read(tx -> tx.keys().files(tx, app, version));
             MessageDigest sha = sha256();
             Audio audio = Audio.measurable(type) ? new Audio(type) : null;
@@ -279,15 +278,7 @@ public final class Files {
 
     /** Opens a file for download. Users need read access to its channel; deleted files and other apps' are not found. */
     public Download open(UUID fileId) {
-        StoredFile f = ctx.db().read(tx -> {
-            StoredFile file = find(tx, fileId).orElseThrow(() -> notFound(fileId));
-            if (actor instanceof Actor.User u) {
-                ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, file.cid(), u.userId(), ctx.now());
-                l.require(Permission.READ_CHANNEL);
-            }
-            return file;
-        });
-        return content(f);
+        return content(get(fileId));
     }
 
     /**
@@ -325,10 +316,10 @@ public final class Files {
             boolean small = c == Images.Crop.FIT && w > 0 && h > 0 && w <= Images.THUMB && h <= Images.THUMB;
             byte[] source;
             if (small) {
-                int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), f.id()).orElseThrow());
-                StreamingAead aead = ctx.db().read(tx -> tx.keys().files(tx, app, version));
-                try (SeekableByteChannel raw = store.open(storageKey(f.id()) + THUMB_SUFFIX).orElseThrow(() -> notFound(f.id()));
-                     InputStream in = aead.newDecryptingStream(java.nio.channels.Channels.newInputStream(raw), ContentKeys.thumbAad(app, f.id(), version))) {
+                Blob blob = blob(f.id());
+                try (SeekableByteChannel raw = store.open(blob.key() + THUMB_SUFFIX).orElseThrow(() -> notFound(f.id()));
+                     InputStream in = blob.aead().newDecryptingStream(java.nio.channels.Channels.newInputStream(raw),
+                             ContentKeys.thumbAad(app, f.id(), blob.version()))) {
                     source = in.readAllBytes();
                 } catch (GeneralSecurityException e) {
                     throw new ChatException(ErrorCode.INTERNAL, "the thumbnail of file " + f.id() + " failed authentication", null, null);
@@ -359,11 +350,14 @@ public final class Files {
 
     /** The file's description, for its uploader, the server or a reader of its channel. */
     public StoredFile get(UUID fileId) {
-        try (Download d = open(fileId)) {
-            return d.file();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ctx.db().read(tx -> {
+            StoredFile file = find(tx, fileId).orElseThrow(() -> notFound(fileId));
+            if (actor instanceof Actor.User u) {
+                ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, file.cid(), u.userId(), ctx.now());
+                l.require(Permission.READ_CHANNEL);
+            }
+            return file;
+        });
     }
 
     /**
@@ -371,7 +365,7 @@ public final class Files {
      * legal hold keeps is refused with {@code legal_hold}.
      */
     public void delete(Cid cid, UUID fileId) {
-        ctx.db().inTransaction(tx -> {
+        String key = ctx.db().inTransaction(tx -> {
             StoredFile f = find(tx, fileId).filter(x -> x.cid().equals(cid)).orElseThrow(() -> notFound(fileId));
             if (actor instanceof Actor.User u && !u.userId().equals(f.uploadedBy())) {
                 ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, u.userId(), ctx.now());
@@ -383,15 +377,12 @@ public final class Files {
                 throw new ChatException(ErrorCode.LEGAL_HOLD, "a legal hold keeps file " + fileId);
             }
             tx.update("update file_object set state = 'deleted' where id = ?", fileId);
-            return null;
+            return tx.one("select storage_key from file_object where id = ?", rs -> rs.getString(1), fileId).orElseThrow();
         });
         try {
-            String key = ctx.db().read(tx -> tx.one("select storage_key from file_object where id = ?", rs -> rs.getString(1), fileId).orElse(null));
-            if (key != null) {
-                store.delete(key);
-                store.delete(key + THUMB_SUFFIX);
-                ctx.db().inTransaction(tx -> tx.update("delete from file_object where id = ? and state = 'deleted'", fileId));
-            }
+            store.delete(key);
+            store.delete(key + THUMB_SUFFIX);
+            ctx.db().inTransaction(tx -> tx.update("delete from file_object where id = ? and state = 'deleted'", fileId));
         } catch (IOException | RuntimeException e) {
             // the sweeper removes it later
         }
@@ -475,13 +466,12 @@ public final class Files {
     }
 
     private Download content(StoredFile f) {
-        int version = ctx.db().read(tx -> tx.one("select key_version from file_object where id = ?", rs -> rs.getInt(1), f.id()).orElseThrow());
-        StreamingAead aead = ctx.db().read(tx -> tx.keys().files(tx, app, version));
+        Blob blob = blob(f.id());
         try {
-            SeekableByteChannel raw = store.open(storageKey(f.id())).orElseThrow(() -> new ChatException(ErrorCode.INTERNAL,
+            SeekableByteChannel raw = store.open(blob.key()).orElseThrow(() -> new ChatException(ErrorCode.INTERNAL,
                     "the blob of file " + f.id() + " is missing", null, null));
             try {
-                return new Download(f, aead.newSeekableDecryptingChannel(raw, ContentKeys.fileAad(app, f.id(), version)));
+                return new Download(f, blob.aead().newSeekableDecryptingChannel(raw, ContentKeys.fileAad(app, f.id(), blob.version())));
             } catch (GeneralSecurityException | IOException | RuntimeException e) {
                 raw.close();
                 throw e;
@@ -493,13 +483,20 @@ public final class Files {
         }
     }
 
-    private String storageKey(UUID id) {
-        return ctx.db().read(tx -> tx.one("select storage_key from file_object where id = ?", rs -> rs.getString(1), id).orElseThrow());
+    /** Where a file's bytes are and the key that opens them. */
+    private record Blob(int version, String key, StreamingAead aead) {
     }
 
+    private Blob blob(UUID id) {
+        return ctx.db().read(tx -> tx.one("select key_version, storage_key from file_object where id = ?",
+                rs -> new Blob(rs.getInt(1), rs.getString(2), tx.keys().files(tx, app, rs.getInt(1))), id).orElseThrow(() -> notFound(id)));
+    }
+
+    /** A file row with its channel's type and id, for {@link #file}. */
+    private static final String FILE_SELECT = "select f.*, c.type, c.id as channel_id from file_object f join channel c on c.pk = f.channel_pk ";
+
     private Optional<StoredFile> find(Tx tx, UUID id) {
-        return tx.one("select f.*, c.type, c.id as channel_id from file_object f join channel c on c.pk = f.channel_pk "
-                + "where f.app_id = ? and f.id = ? and f.state = 'ready'", rs -> file(tx, app, rs), app.value(), id);
+        return tx.one(FILE_SELECT + "where f.app_id = ? and f.id = ? and f.state = 'ready'", rs -> file(tx, app, rs), app.value(), id);
     }
 
     /**
@@ -514,8 +511,7 @@ public final class Files {
 
     /** {@link #manifest(List, List, Instant, Instant)} for the engine's own callers (a data subject's export). */
     public static List<StoredFile> manifest(EngineContext ctx, AppId app, List<String> userIds, List<String> channelCids, Instant from, Instant to) {
-        return ctx.db().read(tx -> tx.query("select f.*, c.type, c.id as channel_id from file_object f join channel c on c.pk = f.channel_pk "
-                        + "where f.app_id = ? and f.state <> 'pending' and (cardinality(?::text[]) = 0 or f.uploaded_by = any(?)) "
+        return ctx.db().read(tx -> tx.query(FILE_SELECT + "where f.app_id = ? and f.state <> 'pending' and (cardinality(?::text[]) = 0 or f.uploaded_by = any(?)) "
                         + "and (cardinality(?::text[]) = 0 or (c.type || ':' || c.id) = any(?)) and f.created_at >= coalesce(?::timestamptz, '-infinity'::timestamptz) "
                         + "and f.created_at < coalesce(?::timestamptz, 'infinity'::timestamptz) order by f.created_at, f.id limit 10000",
                 rs -> file(tx, app, rs), app.value(), userIds, userIds, channelCids, channelCids, from, to));
@@ -524,8 +520,7 @@ public final class Files {
     /** Opens a file for a compliance officer (server side), including one a legal hold keeps after its message went. */
     public Download openForCompliance(UUID fileId) {
         requireServer();
-        return content(ctx.db().read(tx -> tx.one("select f.*, c.type, c.id as channel_id from file_object f join channel c on c.pk = f.channel_pk "
-                + "where f.app_id = ? and f.id = ? and f.state <> 'pending'", rs -> file(tx, app, rs), app.value(), fileId)
+        return content(ctx.db().read(tx -> tx.one(FILE_SELECT + "where f.app_id = ? and f.id = ? and f.state <> 'pending'", rs -> file(tx, app, rs), app.value(), fileId)
                 .orElseThrow(() -> notFound(fileId))));
     }
 
@@ -629,6 +624,15 @@ public final class Files {
             total += n;
         }
         return total;
+    }
+
+    /**
+     * Whether a download of this type may be shown in the browser (images, audio, video, PDF, plain text) rather than
+     * saved: never a type a browser runs or renders as a document (HTML, SVG, XML, scripts).
+     */
+    public static boolean shownInline(String contentType) {
+        return !Sniffing.ACTIVE.contains(contentType) && (contentType.startsWith("image/") || contentType.startsWith("audio/")
+                || contentType.startsWith("video/") || contentType.equals("application/pdf") || contentType.equals("text/plain"));
     }
 
     /** A read-only channel over bytes in memory (a resized image). */

@@ -22,7 +22,7 @@ final class Gifs {
         }
         out.write(header.getBytes(StandardCharsets.US_ASCII));
         byte[] screen = r.bytes(7);
-        Images.requirePixels((long) u16(screen, 0) * u16(screen, 2), maxPixels);
+        Images.requirePixels((long) Images.u16(screen, 0, true) * Images.u16(screen, 2, true), maxPixels);
         out.write(screen);
         if ((screen[4] & 0x80) != 0) {
             out.write(r.bytes(3 * (1 << ((screen[4] & 0x07) + 1))));
@@ -36,7 +36,7 @@ final class Gifs {
             }
             if (block == 0x2C) {
                 byte[] desc = r.bytes(9);
-                Images.requirePixels((long) u16(desc, 4) * u16(desc, 6), maxPixels);
+                Images.requirePixels((long) Images.u16(desc, 4, true) * Images.u16(desc, 6, true), maxPixels);
                 if (++frames > 10_000) {
                     throw new IOException("too many frames");
                 }
@@ -66,10 +66,6 @@ final class Gifs {
             throw new IOException("a GIF without an image");
         }
         return out.toByteArray();
-    }
-
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
     }
 
     private static final class Reader {

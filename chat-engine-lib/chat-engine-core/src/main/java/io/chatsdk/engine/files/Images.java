@@ -168,7 +168,7 @@ final class Images {
         return 1;
     }
 
-    private static int u16(byte[] b, int at, boolean little) {
+    static int u16(byte[] b, int at, boolean little) {
         return little ? (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 : (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
     }
 

@@ -52,13 +52,7 @@ public final class FileRows {
     }
 
     private static String hmac(byte[] key, AppId app, UUID fileId, long exp) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            return java.util.HexFormat.of().formatHex(mac.doFinal((app.value() + ":" + fileId + ":" + exp).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Outbound.hmacHex(key, (app.value() + ":" + fileId + ":" + exp).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**

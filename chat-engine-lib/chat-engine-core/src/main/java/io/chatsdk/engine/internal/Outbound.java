@@ -26,10 +26,15 @@ public final class Outbound {
 
     /** Hex HMAC-SHA256 of {@code body} keyed with the app's API secret, as sent in {@code X-Signature}. */
     public static String sign(String secret, byte[] body) {
+        return hmacHex(secret.getBytes(StandardCharsets.UTF_8), body);
+    }
+
+    /** Hex HMAC-SHA256 of {@code data} under {@code key}. */
+    public static String hmacHex(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(data));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
         }
