@@ -1,0 +1,12 @@
+export { ChatClient, type ChatClientOptions, type ClientState } from './client.js';
+export { Channel, CACHED_MESSAGES_PER_CHANNEL, type ChannelState, type ReadState, type TypingState, type SendMessageInput, type WatchOptions } from './channel.js';
+export { ChatError, isChatError } from './errors.js';
+export { type Subscription } from './emitter.js';
+export { Reactive } from './reactive.js';
+export { MemoryStore, compareMessages, type OfflineStore, type CachedChannel } from './store.js';
+export { IndexedDBStore } from './indexeddb.js';
+export { backoffDelay } from './backoff.js';
+export { parseFrame, type WebSocketConstructor, type WebSocketLike } from './connection.js';
+export { CONTRACT_VERSION } from './generated/events.js';
+export type { components, paths } from './generated/openapi.js';
+export type * from './types.js';

@@ -1,0 +1,120 @@
+import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { CachedChannel, OfflineStore } from './store.js';
+import type { ChannelResponse, LocalMessage, PendingSend } from './types.js';
+
+interface Schema extends DBSchema {
+  channels: { key: string; value: { cid: string; channel: ChannelResponse; syncedAt?: string | undefined } };
+  messages: { key: string; value: LocalMessage; indexes: { by_cid_seq: [string, number] } };
+  pending: { key: string; value: PendingSend; indexes: { by_created: number } };
+}
+
+/**
+ * The browser's offline store: one IndexedDB database per app and user (`chatsdk:<api key>:<user id>`), with
+ * channels, messages (indexed by channel and seq) and pending sends.
+ */
+export class IndexedDBStore implements OfflineStore {
+  private db: IDBPDatabase<Schema> | undefined;
+  private name = '';
+
+  static available(): boolean {
+    return typeof globalThis.indexedDB !== 'undefined';
+  }
+
+  async open(namespace: string): Promise<void> {
+    this.name = `chatsdk:${namespace}`;
+    this.db = await openDB<Schema>(this.name, 1, {
+      upgrade(db) {
+        db.createObjectStore('channels', { keyPath: 'cid' });
+        db.createObjectStore('messages', { keyPath: 'id' }).createIndex('by_cid_seq', ['cid', 'seq']);
+        db.createObjectStore('pending', { keyPath: 'id' }).createIndex('by_created', 'createdAt');
+      },
+    });
+  }
+
+  private get handle(): IDBPDatabase<Schema> {
+    if (!this.db) throw new Error('the offline store is not open');
+    return this.db;
+  }
+
+  async getChannel(cid: string): Promise<CachedChannel | undefined> {
+    const tx = this.handle.transaction(['channels', 'messages']);
+    const row = await tx.objectStore('channels').get(cid);
+    if (!row) return undefined;
+    const range = IDBKeyRange.bound([cid, -Infinity], [cid, Infinity]);
+    const messages = await tx.objectStore('messages').index('by_cid_seq').getAll(range);
+    await tx.done;
+    return { channel: row.channel, messages: sortUnsentLast(messages), syncedAt: row.syncedAt };
+  }
+
+  async putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, syncedAt?: string): Promise<void> {
+    const tx = this.handle.transaction(['channels', 'messages'], 'readwrite');
+    const channels = tx.objectStore('channels');
+    const old = await channels.get(cid);
+    const data = channel ?? old?.channel;
+    if (data) await channels.put({ cid, channel: data, syncedAt: syncedAt ?? old?.syncedAt });
+    const store = tx.objectStore('messages');
+    for (const m of messages) await store.put(m);
+    // keep the newest `keep`: walk the channel's messages from the oldest and delete the surplus
+    const index = store.index('by_cid_seq');
+    const range = IDBKeyRange.bound([cid, -Infinity], [cid, Infinity]);
+    let surplus = (await index.count(range)) - keep;
+    if (surplus > 0) {
+      let cursor = await index.openCursor(range);
+      while (cursor && surplus > 0) {
+        if (cursor.value.seq > 0) {
+          await cursor.delete();
+          surplus--;
+        }
+        cursor = await cursor.continue();
+      }
+    }
+    await tx.done;
+  }
+
+  async listChannels(): Promise<CachedChannel[]> {
+    const rows = await this.handle.getAll('channels');
+    const out: CachedChannel[] = [];
+    for (const row of rows) out.push({ channel: row.channel, messages: [], syncedAt: row.syncedAt });
+    return out;
+  }
+
+  async deleteChannel(cid: string): Promise<void> {
+    const tx = this.handle.transaction(['channels', 'messages'], 'readwrite');
+    await tx.objectStore('channels').delete(cid);
+    let cursor = await tx.objectStore('messages').index('by_cid_seq').openCursor(IDBKeyRange.bound([cid, -Infinity], [cid, Infinity]));
+    while (cursor) {
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+  }
+
+  async pending(): Promise<PendingSend[]> {
+    return this.handle.getAllFromIndex('pending', 'by_created');
+  }
+
+  async putPending(send: PendingSend): Promise<void> {
+    await this.handle.put('pending', send);
+  }
+
+  async deletePending(id: string): Promise<void> {
+    await this.handle.delete('pending', id);
+  }
+
+  async clear(): Promise<void> {
+    this.close();
+    await deleteDB(this.name);
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+}
+
+function sortUnsentLast(messages: LocalMessage[]): LocalMessage[] {
+  // the index orders by seq, so unsent messages (seq 0) come first; move them after the sent ones
+  const sent = messages.filter((m) => m.seq > 0);
+  const unsent = messages.filter((m) => !(m.seq > 0)).sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
+  return sent.concat(unsent);
+}
