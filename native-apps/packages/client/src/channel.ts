@@ -164,14 +164,17 @@ export class Channel {
       });
     }
     const haveCache = !!cached && cached.messages.some((m) => m.seq > 0);
+    // watching over REST needs the socket's id; before the socket is up, the client watches on it once it is
+    const connection = this.client.connectionQuery();
     const res = await this.client.request<ChannelStateResponse>('POST', `${this.path}/query`, {
-      query: this.client.connectionQuery(),
+      query: connection,
       body: {
         data: Object.keys(this.data).length ? this.data : undefined,
-        watch: true,
+        watch: !!connection.connection_id,
         state: true,
         presence: options.presence,
-        messages: { limit: haveCache ? 0 : options.messageLimit ?? 25 },
+        // with a cache, only what changed is asked for (by sync, below); the API's smallest page is one message
+        messages: { limit: haveCache ? 1 : options.messageLimit ?? 25 },
         members: { limit: 100 },
       },
     });
@@ -182,6 +185,7 @@ export class Channel {
       this.applyState(res, true);
     }
     this.patch({ watching: true, fromCache: false });
+    if (!connection.connection_id) this.client.sendFrame({ type: 'channel.watch', cid: this.cid });
     await this.persist();
     return this.state.getSnapshot();
   }
@@ -369,13 +373,18 @@ export class Channel {
   async reload(): Promise<void> {
     const res = await this.client.request<ChannelStateResponse>('POST', `${this.path}/query`, {
       query: this.client.connectionQuery(),
-      body: { watch: true, state: true, messages: { limit: 25 }, members: { limit: 100 } },
+      body: { watch: !!this.client.connectionId, state: true, messages: { limit: 25 }, members: { limit: 100 } },
     });
     const keep = this.state.getSnapshot().messages.filter((m) => m.status !== 'sent');
     this.patch({ messages: keep, threads: {} });
     this.applyState(res, true);
     await this.client.offline.deleteChannel(this.cid).catch(() => undefined);
     await this.persist();
+  }
+
+  /** @internal */
+  setWatching(watching: boolean): void {
+    this.patch({ watching });
   }
 
   /** @internal */

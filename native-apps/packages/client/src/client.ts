@@ -134,7 +134,15 @@ export class ChatClient {
     this.storeReady = this.offline.open(`${this.apiKey}:${user.id}`);
     if (typeof tokenOrProvider === 'function') {
       this.tokenProvider = tokenOrProvider;
-      this.token = await tokenOrProvider();
+      // REST calls made before the provider answers (a channel shown from the cache) wait for it
+      this.refreshing = tokenOrProvider().then((t) => {
+        this.token = t;
+      });
+      try {
+        await this.refreshing;
+      } finally {
+        this.refreshing = undefined;
+      }
     } else {
       this.tokenProvider = undefined;
       this.token = tokenOrProvider;
@@ -213,13 +221,20 @@ export class ChatClient {
     options: { limit?: number; offset?: number; message_limit?: number; member_limit?: number; watch?: boolean; presence?: boolean } = {},
   ): Promise<Channel[]> {
     const sortList = Array.isArray(sort) ? sort : Object.entries(sort).map(([field, direction]) => ({ field, direction }));
+    const watch = options.watch ?? true;
+    const connection = this.connectionQuery();
     const res = await this.request<QueryChannelsResponse>('POST', '/channels', {
-      query: this.connectionQuery(),
-      body: { filter_conditions: filter, sort: sortList, state: true, watch: options.watch ?? true, ...pick(options, ['limit', 'offset', 'message_limit', 'member_limit', 'presence']) },
+      query: connection,
+      body: { filter_conditions: filter, sort: sortList, state: true, watch: watch && !!connection.connection_id, ...pick(options, ['limit', 'offset', 'message_limit', 'member_limit', 'presence']) },
     });
     return res.channels.map((state) => {
       const c = this.channel(state.channel.type, state.channel.id);
       c.applyState(state, true, options.message_limit ?? 25);
+      if (watch) {
+        c.setWatching(true);
+        // before the socket is up: watched on it once it is (see connected)
+        if (!connection.connection_id) this.sendFrame({ type: 'channel.watch', cid: c.cid });
+      }
       void c.persist();
       return c;
     });
@@ -419,7 +434,8 @@ export class ChatClient {
     try {
       let lastSyncAt = since ?? this.syncedAt;
       for (let round = 0; round < 100 && todo.length; round++) {
-        const body: Record<string, unknown> = { channels: Object.fromEntries(todo.map((c) => [c.cid, c.lastSeq])), limit: 100, watch: true };
+        // watching needs the socket's id; without it (the socket is not up yet) the client watches once it is
+        const body: Record<string, unknown> = { channels: Object.fromEntries(todo.map((c) => [c.cid, c.lastSeq])), limit: 100, watch: !!this.connectionId };
         if (lastSyncAt) body.last_sync_at = lastSyncAt;
         const res = await this.request<SyncBySeqResponse>('POST', '/sync', { query: this.connectionQuery(), body });
         const more: Channel[] = [];
@@ -495,8 +511,10 @@ export class ChatClient {
       if (reconnect) {
         await this.syncChannels([...this.channels.values()], this.syncedAt);
         this.emitter.emit({ type: 'connection.recovered' });
-      } else if (!this.syncedAt && typeof hello.created_at === 'string') {
-        this.syncedAt = hello.created_at;
+      } else {
+        if (!this.syncedAt && typeof hello.created_at === 'string') this.syncedAt = hello.created_at;
+        // channels watched over REST before the socket was up: watch them on it now
+        for (const [cid, ch] of this.channels) if (ch.state.getSnapshot().watching) this.sendFrame({ type: 'channel.watch', cid });
       }
     } catch (e) {
       this.report('sync_failed', e);

@@ -36,10 +36,16 @@ final class Sniffing {
 
     /** The type to store and serve the upload as; refuses it with {@code file_type_mismatch} or {@code file_type_not_allowed}. */
     static String check(byte[] head, String name, String declaredType, Files.Kind kind, UploadPolicy policy) {
-        String sniffed = ogg(head, base(TIKA.detect(head)));
+        String sniffed = webm(head, ogg(head, base(TIKA.detect(head))));
         String declared = declaredType == null ? null : base(declaredType);
+        if (sniffed.equals("video/webm") && "audio/webm".equals(declared)) {
+            sniffed = declared;   // a browser's voice note (MediaRecorder): the header cannot tell audio-only WebM from video
+        }
         String type = sniffed;
         String byName = base(TIKA.detect(name));
+        if (WEBM.contains(byName) && WEBM.contains(type)) {
+            byName = type;   // "voice-note.webm" names the container, whichever kind of track it holds
+        }
         if (CONTAINERS.contains(sniffed) && byName.startsWith("application/vnd.")) {
             type = sniffed = byName;   // an Office or OpenDocument file: Tika's core knows the container, the name says which
         }
@@ -66,6 +72,27 @@ final class Sniffing {
             throw new ChatException(ErrorCode.FILE_TYPE_NOT_ALLOWED, refusal, "file", null);
         }
         return type;
+    }
+
+    private static final Set<String> WEBM = Set.of("audio/webm", "video/webm");
+    private static final Set<String> MATROSKA = Set.of("application/x-matroska", "video/x-matroska", "video/webm", "audio/webm");
+
+    /**
+     * Tika's core magic may say only "Matroska" of a WebM file (what browsers' MediaRecorder writes): the EBML header's
+     * DocType element (ID 0x4282) says "webm".
+     */
+    static String webm(byte[] head, String sniffed) {
+        if (!MATROSKA.contains(sniffed) || head.length < 8 || (head[0] & 0xFF) != 0x1A || (head[1] & 0xFF) != 0x45
+                || (head[2] & 0xFF) != 0xDF || (head[3] & 0xFF) != 0xA3) {
+            return sniffed;
+        }
+        for (int i = 4; i + 6 < Math.min(head.length, 64); i++) {
+            if ((head[i] & 0xFF) == 0x42 && (head[i + 1] & 0xFF) == 0x82 && (head[i + 2] & 0xFF) == 0x84
+                    && head[i + 3] == 'w' && head[i + 4] == 'e' && head[i + 5] == 'b' && head[i + 6] == 'm') {
+                return "video/webm";
+            }
+        }
+        return sniffed;
     }
 
     /** Tika's core magic says only "Ogg": the first packet tells audio (Opus, Vorbis) from video (Theora). */

@@ -265,6 +265,20 @@ class FilesIT extends EngineTest {
         assertThat(o.contentType()).startsWith("audio/");
         assertThat(o.duration()).isEqualTo(2.0);
 
+        // WebM, as browsers' MediaRecorder writes it: the EBML header's DocType says webm; declared audio/webm it is kept
+        // as such (the header cannot tell audio-only from video), and a name ending .webm agrees
+        byte[] webm = webmHeader("webm");
+        StoredFile w = app.as("u1").files().upload(cid, io.chatsdk.engine.files.Files.Kind.FILE, "voice-note.webm", "audio/webm",
+                new ByteArrayInputStream(webm), null);
+        assertThat(w.contentType()).isEqualTo("audio/webm");
+        assertThat(app.as("u1").files().upload(cid, io.chatsdk.engine.files.Files.Kind.FILE, "clip.webm", null, new ByteArrayInputStream(webm), null)
+                .contentType()).isEqualTo("video/webm");
+        assertThatThrownBy(() -> app.as("u1").files().upload(cid, io.chatsdk.engine.files.Files.Kind.FILE, "voice-note.webm", "text/plain",
+                new ByteArrayInputStream(webm), null)).hasFieldOrPropertyWithValue("code", ErrorCode.FILE_TYPE_MISMATCH);
+        // plain Matroska is not WebM, whatever the client says
+        assertThatThrownBy(() -> app.as("u1").files().upload(cid, io.chatsdk.engine.files.Files.Kind.FILE, "voice-note.webm", "audio/webm",
+                new ByteArrayInputStream(webmHeader("matroska")), null)).hasFieldOrPropertyWithValue("code", ErrorCode.FILE_TYPE_MISMATCH);
+
         // a voice recording that links the WAV but claims other numbers is stored with the measured ones
         Message m = app.as("u1").messages().send(cid, NewMessage.text("").withAttachments(List.of(new Attachment("voiceRecording",
                 "https://chat.example/api/v1/files/" + v.id(), "audio/mpeg", 5L, "voice", null, 999.0, List.of(1.0, 1.0), null))));
@@ -273,6 +287,18 @@ class FilesIT extends EngineTest {
         assertThat(stored.fileSize()).isEqualTo((long) wav.capacity());
         assertThat(stored.mimeType()).isEqualTo(v.contentType());
         assertThat(stored.waveformData()).hasSize(100);
+    }
+
+    /** An EBML header with the given DocType, then the start of a Segment, as MediaRecorder writes them. */
+    static byte[] webmHeader(String docType) {
+        ByteBuffer e = ByteBuffer.allocate(64);
+        e.put(new byte[] {0x42, (byte) 0x86, (byte) 0x81, 1, 0x42, (byte) 0xF7, (byte) 0x81, 1, 0x42, (byte) 0xF2, (byte) 0x81, 4,
+                0x42, (byte) 0xF3, (byte) 0x81, 8, 0x42, (byte) 0x82, (byte) (0x80 | docType.length())}).put(docType.getBytes())
+                .put(new byte[] {0x42, (byte) 0x87, (byte) 0x81, 4, 0x42, (byte) 0x85, (byte) 0x81, 2});
+        byte[] body = java.util.Arrays.copyOf(e.array(), e.position());
+        byte[] head = concat(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3, (byte) (0x80 | body.length)}, body);
+        return concat(head, new byte[] {0x18, 0x53, (byte) 0x80, 0x67, 0x01, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, (byte) 0xFF, 0x15, 0x49, (byte) 0xA9, 0x66, (byte) 0x80});
     }
 
     static byte[] oggPage(long granule, byte[] body) {
