@@ -18,6 +18,8 @@ import type { ChatClient } from './client.js';
 
 /** How many of a channel's newest messages the offline store keeps. */
 export const CACHED_MESSAGES_PER_CHANNEL = 10_000;
+/** How many cached messages a channel shows first, before the reader scrolls back. */
+const CACHED_FIRST_PAGE = 50;
 const TYPING_EXPIRES_MS = 7_000;
 const TYPING_RESEND_MS = 2_000;
 const TYPING_IDLE_MS = 3_000;
@@ -152,7 +154,8 @@ export class Channel {
    */
   async watch(options: WatchOptions = {}): Promise<ChannelState> {
     await this.client.whenStoreReady().catch(() => undefined);
-    const cached = await this.client.offline.getChannel(this.cid).catch(() => undefined);
+    // the newest page is enough to paint; older cached messages come back when the reader scrolls up
+    const cached = await this.client.offline.getChannel(this.cid, CACHED_FIRST_PAGE).catch(() => undefined);
     if (cached && !this.initialized) {
       this.contiguousSeq = maxSeq(cached.messages, 0);
       this.patch({
@@ -199,6 +202,15 @@ export class Channel {
   /** Loads `limit` messages older than the oldest held (infinite scroll back by seq); returns how many came. */
   async loadOlder(limit = 50): Promise<number> {
     const oldest = this.state.getSnapshot().messages.find((m) => m.seq > 0);
+    if (oldest) {
+      // from the offline store first: it holds a contiguous run of the channel (see persistFresh)
+      const cached = await this.client.offline.messagesBefore(this.cid, oldest.seq, limit).catch(() => []);
+      if (cached.length > 0) {
+        this.addMessages(cached);
+        this.patch({ hasOlder: (cached[0]?.seq ?? 1) > 1 });
+        return cached.length;
+      }
+    }
     const query: Record<string, string> = { limit: String(limit) };
     if (oldest) query.seq_lt = String(oldest.seq);
     const res = await this.client.request<{ messages: MessageResponse[] }>('GET', `${this.path}/messages`, { query });
@@ -413,6 +425,19 @@ export class Channel {
   /** @internal */
   setMuted(muted: boolean): void {
     this.patch({ muted });
+  }
+
+  /**
+   * @internal Writes a fresh page from the server (a channel query) to the offline store. When the cache ends before
+   * the page begins, the cached messages are dropped, so that the cache stays one run without holes.
+   */
+  async persistFresh(): Promise<void> {
+    const oldestFresh = this.state.getSnapshot().messages.find((m) => m.seq > 0)?.seq;
+    const newestCached = (await this.client.offline.getChannel(this.cid, 1).catch(() => undefined))?.messages.find((m) => m.seq > 0)?.seq;
+    if (oldestFresh !== undefined && newestCached !== undefined && newestCached < oldestFresh - 1) {
+      await this.client.offline.deleteChannel(this.cid).catch(() => undefined);
+    }
+    await this.persist();
   }
 
   /** @internal Writes the state (and `extra` messages) to the offline store. */

@@ -235,7 +235,7 @@ export class ChatClient {
         // before the socket is up: watched on it once it is (see connected)
         if (!connection.connection_id) this.sendFrame({ type: 'channel.watch', cid: c.cid });
       }
-      void c.persist();
+      void c.persistFresh();
       return c;
     });
   }

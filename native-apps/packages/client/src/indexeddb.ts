@@ -36,14 +36,32 @@ export class IndexedDBStore implements OfflineStore {
     return this.db;
   }
 
-  async getChannel(cid: string): Promise<CachedChannel | undefined> {
+  async getChannel(cid: string, limit = Infinity): Promise<CachedChannel | undefined> {
     const tx = this.handle.transaction(['channels', 'messages']);
     const row = await tx.objectStore('channels').get(cid);
     if (!row) return undefined;
-    const range = IDBKeyRange.bound([cid, -Infinity], [cid, Infinity]);
-    const messages = await tx.objectStore('messages').index('by_cid_seq').getAll(range);
+    const index = tx.objectStore('messages').index('by_cid_seq');
+    // unsent messages have seq 0; the newest sent ones are read backwards from the end of the channel's range
+    const unsent = await index.getAll(IDBKeyRange.bound([cid, -Infinity], [cid, 0]));
+    const sent: LocalMessage[] = [];
+    let cursor = await index.openCursor(IDBKeyRange.bound([cid, 0], [cid, Infinity], true, false), 'prev');
+    while (cursor && sent.length < limit) {
+      sent.push(cursor.value);
+      cursor = await cursor.continue();
+    }
     await tx.done;
-    return { channel: row.channel, messages: sortUnsentLast(messages), syncedAt: row.syncedAt };
+    return { channel: row.channel, messages: sent.reverse().concat(sortUnsentLast(unsent)), syncedAt: row.syncedAt };
+  }
+
+  async messagesBefore(cid: string, seq: number, limit: number): Promise<LocalMessage[]> {
+    const index = this.handle.transaction('messages').store.index('by_cid_seq');
+    const out: LocalMessage[] = [];
+    let cursor = await index.openCursor(IDBKeyRange.bound([cid, 0], [cid, seq], true, true), 'prev');
+    while (cursor && out.length < limit) {
+      out.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return out.reverse();
   }
 
   async putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, syncedAt?: string): Promise<void> {

@@ -14,7 +14,10 @@ export interface CachedChannel {
  */
 export interface OfflineStore {
   open(namespace: string): Promise<void>;
-  getChannel(cid: string): Promise<CachedChannel | undefined>;
+  /** The channel with its newest `limit` sent messages (all by default) and every unsent one. */
+  getChannel(cid: string, limit?: number): Promise<CachedChannel | undefined>;
+  /** Up to `limit` cached messages older than `seq`, oldest first (scrolling back without the network). */
+  messagesBefore(cid: string, seq: number, limit: number): Promise<LocalMessage[]>;
   /** Replaces the channel's data and merges the messages (by id), keeping at most `keep` of the newest. */
   putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, syncedAt?: string): Promise<void>;
   listChannels(): Promise<CachedChannel[]>;
@@ -50,8 +53,17 @@ export class MemoryStore implements OfflineStore {
 
   async open(): Promise<void> {}
 
-  async getChannel(cid: string): Promise<CachedChannel | undefined> {
-    return this.channels.get(cid);
+  async getChannel(cid: string, limit = Infinity): Promise<CachedChannel | undefined> {
+    const c = this.channels.get(cid);
+    if (!c) return undefined;
+    const sent = c.messages.filter((m) => m.seq > 0);
+    const keep = sent.length > limit ? sent.slice(sent.length - limit) : sent;
+    return { ...c, messages: keep.concat(c.messages.filter((m) => !(m.seq > 0))) };
+  }
+
+  async messagesBefore(cid: string, seq: number, limit: number): Promise<LocalMessage[]> {
+    const older = (this.channels.get(cid)?.messages ?? []).filter((m) => m.seq > 0 && m.seq < seq);
+    return older.slice(Math.max(0, older.length - limit));
   }
 
   async putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, syncedAt?: string): Promise<void> {

@@ -68,6 +68,10 @@ for (const [name, make] of [['MemoryStore', () => new MemoryStore()], ['IndexedD
       expect((await store.getChannel('messaging:x'))?.messages.map((m) => m.id)).toEqual(['b', 'c', 'p']);
       await store.putChannel('messaging:x', undefined, [msg('d', 5)], 3);
       expect((await store.getChannel('messaging:x'))?.messages.map((m) => m.id)).toEqual(['c', 'p', 'd']);
+      expect((await store.getChannel('messaging:x', 1))?.messages.map((m) => m.id)).toEqual(['d']);
+      expect((await store.messagesBefore('messaging:x', 5, 10)).map((m) => m.id)).toEqual(['c', 'p']);
+      expect((await store.messagesBefore('messaging:x', 5, 1)).map((m) => m.id)).toEqual(['p']);
+      expect(await store.messagesBefore('messaging:x', 3, 10)).toEqual([]);
       await store.putPending({ id: '2', cid: 'messaging:x', message: { id: '2', text: 'two' }, createdAt: 2 });
       await store.putPending({ id: '1', cid: 'messaging:x', message: { id: '1', text: 'one' }, createdAt: 1 });
       expect((await store.pending()).map((p) => p.id)).toEqual(['1', '2']);
