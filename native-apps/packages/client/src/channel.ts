@@ -111,13 +111,18 @@ export class Channel {
   /** Every seq up to this one is in local state (or known not to be readable by this user). */
   private contiguousSeq = 0;
   private initialized = false;
+  /** @internal The server time up to which this channel's state is complete (the next sync's `last_sync_at`). */
+  syncedAt: string | undefined;
+  /** @internal A watch failed (offline at start): the client watches again once connected. */
+  wantsWatch = false;
   private gapFill: Promise<void> | undefined;
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private typingSweep: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly client: ChatClient,
+    /** The client this channel belongs to. */
+    readonly client: ChatClient,
     readonly type: string,
     readonly id: string,
     /** Data for get-or-create: `members`, `name`, custom fields. */
@@ -157,7 +162,11 @@ export class Channel {
     // the newest page is enough to paint; older cached messages come back when the reader scrolls up
     const cached = await this.client.offline.getChannel(this.cid, CACHED_FIRST_PAGE).catch(() => undefined);
     if (cached && !this.initialized) {
-      this.contiguousSeq = maxSeq(cached.messages, 0);
+      // where the cache is known complete; anything cached above it (a queued send, a live event) may sit after a hole
+      this.contiguousSeq = cached.contiguousSeq ?? 0;
+      this.syncedAt = cached.syncedAt;
+      // with a complete run on record, a sync catches the channel up even if the query below fails (offline start)
+      if (this.contiguousSeq > 0) this.initialized = true;
       this.patch({
         channel: cached.channel,
         messages: mergeMessages(this.state.getSnapshot().messages, cached.messages.filter(inChannel)),
@@ -166,9 +175,10 @@ export class Channel {
         fromCache: true,
       });
     }
-    const haveCache = !!cached && cached.messages.some((m) => m.seq > 0);
+    const haveCache = !!cached && this.contiguousSeq > 0 && cached.messages.some((m) => m.seq > 0);
     // watching over REST needs the socket's id; before the socket is up, the client watches on it once it is
     const connection = this.client.connectionQuery();
+    this.wantsWatch = true;
     const res = await this.client.request<ChannelStateResponse>('POST', `${this.path}/query`, {
       query: connection,
       body: {
@@ -181,12 +191,13 @@ export class Channel {
         members: { limit: 100 },
       },
     });
-    if (haveCache && cached?.syncedAt) {
+    if (haveCache) {
       this.applyState(res, false);
-      await this.client.syncChannels([this], cached.syncedAt);
+      await this.client.syncChannels([this]);
     } else {
       this.applyState(res, true);
     }
+    this.wantsWatch = false;
     this.patch({ watching: true, fromCache: false });
     if (!connection.connection_id) this.client.sendFrame({ type: 'channel.watch', cid: this.cid });
     await this.persist();
@@ -326,11 +337,13 @@ export class Channel {
   async mute(): Promise<void> {
     await this.client.request('POST', '/moderation/mute/channel', { body: { channel_cid: this.cid } });
     this.patch({ muted: true });
+    this.client.recountUnread();
   }
 
   async unmute(): Promise<void> {
     await this.client.request('POST', '/moderation/unmute/channel', { body: { channel_cid: this.cid } });
     this.patch({ muted: false });
+    this.client.recountUnread();
   }
 
   /** Sends a custom event to the channel's members (`{type: 'poll.vote', ...}`). */
@@ -355,7 +368,11 @@ export class Channel {
     const lastReadSeq = res.membership?.last_read_seq ?? s.lastReadSeq;
     const unsent = s.messages.filter((m) => m.status !== 'sent');
     const messages = replaceMessages ? mergeMessages(unsent, msgs.filter(inChannel)) : mergeMessages(s.messages, msgs.filter(inChannel));
-    this.contiguousSeq = replaceMessages ? res.channel.last_seq : Math.max(this.contiguousSeq, 0);
+    if (replaceMessages) {
+      this.contiguousSeq = res.channel.last_seq;
+      // events flow from the socket from here; before it is up, the first connect's sync covers the interval
+      this.syncedAt = this.client.syncedAt;
+    }
     this.initialized = true;
     this.patch({
       channel: res.channel,
@@ -372,7 +389,9 @@ export class Channel {
   /** @internal Applies one channel's catch-up from `POST /sync`; true when the channel has more to fetch. */
   applySync(sync: Schemas['SyncChannel']): boolean {
     const incoming = sync.messages.map(sent);
-    this.addMessages(incoming.concat(sync.changed.map(sent)), true);
+    this.addMessages(incoming, true);
+    // `changed` covers every older message that changed, held or not: only the held ones are replaced
+    this.replaceHeld(sync.changed.map(sent));
     this.contiguousSeq = Math.max(this.contiguousSeq, maxSeq(incoming, 0), sync.has_more ? 0 : sync.last_seq);
     if (this.state.getSnapshot().channel && !sync.has_more) {
       const channel = this.state.getSnapshot().channel;
@@ -445,7 +464,7 @@ export class Channel {
     const s = this.state.getSnapshot();
     const all = s.messages.concat(...Object.values(s.threads), extra);
     await this.client.offline
-      .putChannel(this.cid, s.channel, all, CACHED_MESSAGES_PER_CHANNEL, this.client.syncedAt)
+      .putChannel(this.cid, s.channel, all, CACHED_MESSAGES_PER_CHANNEL, { syncedAt: this.syncedAt, contiguousSeq: this.initialized ? this.contiguousSeq : undefined })
       .catch((e: unknown) => this.client.report('offline_store_failed', e));
   }
 
@@ -468,7 +487,7 @@ export class Channel {
       }
       case 'notification.message_new': {
         const m = sent(event.message as MessageResponse);
-        if (!this.has(m.id) && m.user_id !== me && !this.state.getSnapshot().muted) {
+        if (!this.has(m.id) && m.user_id !== me && inChannel(m) && !m.silent && m.type !== 'system' && !this.state.getSnapshot().muted) {
           this.patch({ unreadCount: this.state.getSnapshot().unreadCount + 1 });
           this.client.recountUnread();
         }
@@ -481,8 +500,9 @@ export class Channel {
         const m = sent(event.message as MessageResponse);
         const old = this.find(m.id);
         // the event's own_reactions are the actor's: keep ours unless we acted
-        if (old && event.user_id !== me && event.type.startsWith('reaction.')) m.own_reactions = old.own_reactions;
-        this.addMessages([m], true);
+        if (!old) break; // a message this client does not hold: it comes with its page, current
+        if (event.user_id !== me && event.type.startsWith('reaction.')) m.own_reactions = old.own_reactions;
+        this.replaceHeld([m]);
         void this.persist([m]);
         break;
       }
@@ -575,6 +595,12 @@ export class Channel {
     this.patch({ messages, threads: mergeThreads(s.threads, list) });
   }
 
+  /** Replaces messages this client holds (in the channel or a thread); others are ignored. */
+  private replaceHeld(list: LocalMessage[]): void {
+    const held = list.filter((m) => this.has(m.id));
+    if (held.length) this.addMessages(held, true);
+  }
+
   /** A new seq arrived: advance the contiguous mark, or fetch the gap before it. */
   private advance(seq: number): void {
     if (!this.initialized || !(seq > 0)) return;
@@ -619,8 +645,9 @@ export class Channel {
   private setOwnRead(seq: number): void {
     const s = this.state.getSnapshot();
     const me = this.client.userID;
-    const reads = me ? { ...s.reads, [me]: { user_id: me, last_read_seq: seq, last_read: new Date().toISOString() } } : s.reads;
-    this.patch({ lastReadSeq: Math.max(s.lastReadSeq, seq), unreadCount: this.countAfter(seq), reads });
+    const top = Math.max(s.lastReadSeq, seq);
+    const reads = me ? { ...s.reads, [me]: { user_id: me, last_read_seq: top, last_read: new Date().toISOString() } } : s.reads;
+    this.patch({ lastReadSeq: top, unreadCount: this.countAfter(top), reads });
     this.client.recountUnread();
   }
 

@@ -1,4 +1,5 @@
-import { Channel, optimistic, sent, type SendMessageInput } from './channel.js';
+import { Channel, CACHED_MESSAGES_PER_CHANNEL, optimistic, sent, type SendMessageInput } from './channel.js';
+import { backoffDelay } from './backoff.js';
 import { Connection, type WebSocketConstructor } from './connection.js';
 import { Emitter, type Subscription } from './emitter.js';
 import { ChatError } from './errors.js';
@@ -83,6 +84,11 @@ export class ChatClient {
   private readonly waiters = new Map<string, { resolve: (m: MessageResponse) => void; reject: (e: ChatError) => void }[]>();
   private readonly detachers: (() => void)[] = [];
   private storeReady: Promise<void> = Promise.resolve();
+  /** Bumped by disconnectUser, so that work started for one session does not touch the next. */
+  private generation = 0;
+  private sendOrder = 0;
+  private inFlight: string | undefined;
+  private resyncTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(apiKey: string, options: ChatClientOptions = {}) {
     if (!apiKey) throw new ChatError('api_key_missing', 0, 'an API key is required');
@@ -132,11 +138,12 @@ export class ChatClient {
     this.patch({ user: { id: user.id } as OwnUserResponse });
     // the store opens first, so that cached channels show even while the network or the token provider is away
     this.storeReady = this.offline.open(`${this.apiKey}:${user.id}`);
+    const generation = this.generation;
     if (typeof tokenOrProvider === 'function') {
       this.tokenProvider = tokenOrProvider;
       // REST calls made before the provider answers (a channel shown from the cache) wait for it
       this.refreshing = tokenOrProvider().then((t) => {
-        this.token = t;
+        if (generation === this.generation) this.token = t;
       });
       try {
         await this.refreshing;
@@ -179,6 +186,8 @@ export class ChatClient {
 
   /** Closes the connection. The offline store is kept (pass `{ clearStore: true }` on sign-out to forget it). */
   async disconnectUser(options: { clearStore?: boolean } = {}): Promise<void> {
+    this.generation++;
+    clearTimeout(this.resyncTimer);
     this.connection?.stop();
     this.connection = undefined;
     for (const d of this.detachers.splice(0)) d();
@@ -249,6 +258,14 @@ export class ChatClient {
     return this.request<UnreadResponse>('GET', '/unread');
   }
 
+  /** GetStream's partial update: `set` fields (`text`, custom...) and `unset` keys, keeping the rest (attachments too). */
+  async partialUpdateMessage(id: string, update: { set?: Record<string, unknown>; unset?: string[] }): Promise<MessageResponse> {
+    const res = await this.request<{ message: MessageResponse }>('PUT', `/messages/${encodeURIComponent(id)}`, { body: update });
+    this.channels.get(res.message.cid)?.putLocal(sent(res.message));
+    return res.message;
+  }
+
+  /** A full update: fields left out (attachments, custom data) are removed. See partialUpdateMessage. */
   async updateMessage(message: { id: string; [key: string]: unknown }): Promise<MessageResponse> {
     const res = await this.request<{ message: MessageResponse }>('POST', `/messages/${encodeURIComponent(message.id)}`, { body: { message: stripLocal(message) } });
     this.channels.get(res.message.cid)?.putLocal(sent(res.message));
@@ -382,14 +399,26 @@ export class ChatClient {
   /** @internal */
   async enqueueSend(channel: Channel, input: SendMessageInput): Promise<MessageResponse> {
     if (!this.userId) throw new ChatError('not_connected', 0, 'call connectUser() first');
+    await this.storeReady;
     const { mentioned_users, ...rest } = input;
     const message = { ...rest, id: input.id ?? uuid(), ...(mentioned_users ? { mentioned_users } : {}) } as MessageInput & { id: string };
-    const send: PendingSend = { id: message.id, cid: channel.cid, message, createdAt: Date.now() };
+    const createdAt = Date.now();
+    this.sendOrder = Math.max(this.sendOrder + 1, createdAt * 1000);
+    const send: PendingSend = { id: message.id, cid: channel.cid, message, createdAt, order: this.sendOrder };
     const local = optimistic(channel.cid, this.userId, message, send.createdAt);
     channel.putLocal(local);
     this.patch({ pendingCount: this.state.getSnapshot().pendingCount + 1 });
     const done = this.waitFor(message.id);
-    await this.offline.putPending(send);
+    try {
+      await this.offline.putPending(send);
+    } catch (e) {
+      // not queued: say so now rather than leave it pending forever
+      const error = { code: 'offline_store_failed', detail: e instanceof Error ? e.message : String(e) };
+      channel.putLocal({ ...local, status: 'failed', error });
+      this.patch({ pendingCount: Math.max(0, this.state.getSnapshot().pendingCount - 1) });
+      this.settle(message.id, { error: new ChatError(error.code, 0, error.detail) });
+      return done;
+    }
     await channel.persist([local]);
     void this.flush();
     return done;
@@ -410,6 +439,7 @@ export class ChatClient {
 
   /** @internal */
   async discardSend(id: string): Promise<void> {
+    if (this.inFlight === id) throw new ChatError('send_in_progress', 409, 'the message is being sent; it cannot be discarded now');
     const send = (await this.offline.pending()).find((p) => p.id === id);
     await this.offline.deletePending(id);
     if (send) {
@@ -426,13 +456,21 @@ export class ChatClient {
    * @internal Catches channels up by seq with `POST /sync` (paging channels that have more); channels the server
    * says missed too much are reloaded.
    */
-  async syncChannels(list: Channel[], since: string | undefined): Promise<void> {
-    let todo = list.filter((c) => c.isInitialized);
-    if (todo.length === 0) return;
+  async syncChannels(list: Channel[]): Promise<void> {
+    const all = list.filter((c) => c.isInitialized);
     const reloaded: string[] = [];
+    // the server takes at most 100 channels per sync
+    for (let i = 0; i < all.length; i += 100) await this.syncBatch(all.slice(i, i + 100), reloaded);
+    if (all.length) this.emitter.emit({ type: 'sync.completed', cids: all.map((c) => c.cid), reloaded });
+  }
+
+  private async syncBatch(batch: Channel[], reloaded: string[]): Promise<void> {
+    let todo = batch;
     for (const c of todo) c.setSyncing(true);
     try {
-      let lastSyncAt = since ?? this.syncedAt;
+      // the oldest of the channels' sync times, so that no channel misses a change (newer ones just get a few again)
+      const times = todo.map((c) => c.syncedAt).filter((t): t is string => !!t).sort();
+      let lastSyncAt: string | undefined = todo.every((c) => c.syncedAt) ? times[0] : undefined;
       for (let round = 0; round < 100 && todo.length; round++) {
         // watching needs the socket's id; without it (the socket is not up yet) the client watches once it is
         const body: Record<string, unknown> = { channels: Object.fromEntries(todo.map((c) => [c.cid, c.lastSeq])), limit: 100, watch: !!this.connectionId };
@@ -442,6 +480,7 @@ export class ChatClient {
         for (const c of todo) {
           const s = res.channels[c.cid];
           if (!s) continue;
+          if (round === 0) c.syncedAt = res.synced_at;
           if (s.reload) {
             reloaded.push(c.cid);
             await c.reload();
@@ -454,9 +493,8 @@ export class ChatClient {
         todo = more;
       }
     } finally {
-      for (const c of list) c.setSyncing(false);
+      for (const c of batch) c.setSyncing(false);
     }
-    this.emitter.emit({ type: 'sync.completed', cids: list.map((c) => c.cid), reloaded });
   }
 
   // ---- internals ----
@@ -497,34 +535,57 @@ export class ChatClient {
     const me = hello.me as OwnUserResponse | undefined;
     if (me) {
       this.patch({ user: me });
+      // the server lists only channels with something unread: the others have nothing unread
+      const listed = new Set<string>();
       for (const u of me.channels ?? []) {
         const [type, ...rest] = u.channel_id.split(':');
         if (!type || rest.length === 0) continue;
+        listed.add(u.channel_id);
         const ch = this.channel(type, rest.join(':'));
         ch.setUnread(u.unread_count, u.last_read_seq);
       }
+      for (const [cid, ch] of this.channels) if (!listed.has(cid)) ch.setUnread(0);
       const muted = new Set((me.channel_mutes ?? []).map((m) => m.channel.cid));
       for (const [cid, ch] of this.channels) ch.setMuted(muted.has(cid));
       this.recountUnread();
     }
+    if (!reconnect) {
+      if (!this.syncedAt && typeof hello.created_at === 'string') this.syncedAt = hello.created_at;
+      // channels watched over REST before the socket was up: watch them on it now
+      for (const [cid, ch] of this.channels) if (ch.state.getSnapshot().watching) this.sendFrame({ type: 'channel.watch', cid });
+    }
+    // catch up: after a reconnect what was missed, on the first connect what arrived before the socket listened
+    await this.resync();
+    if (reconnect) this.emitter.emit({ type: 'connection.recovered' });
+    // channels whose load failed (offline at start) are loaded now
+    for (const ch of this.channels.values()) if (ch.wantsWatch) void ch.watch().catch((e: unknown) => this.report('watch_failed', e));
+    void this.flush();
+  }
+
+  /** Syncs every channel held; on failure tries again with backoff while connected. */
+  private async resync(attempt = 0): Promise<void> {
+    clearTimeout(this.resyncTimer);
+    const generation = this.generation;
     try {
-      if (reconnect) {
-        await this.syncChannels([...this.channels.values()], this.syncedAt);
-        this.emitter.emit({ type: 'connection.recovered' });
-      } else {
-        if (!this.syncedAt && typeof hello.created_at === 'string') this.syncedAt = hello.created_at;
-        // channels watched over REST before the socket was up: watch them on it now
-        for (const [cid, ch] of this.channels) if (ch.state.getSnapshot().watching) this.sendFrame({ type: 'channel.watch', cid });
-      }
+      await this.syncChannels([...this.channels.values()]);
     } catch (e) {
       this.report('sync_failed', e);
+      if (generation !== this.generation) return;
+      this.resyncTimer = setTimeout(() => {
+        if (this.connectionState === 'online') void this.resync(attempt + 1);
+      }, backoffDelay(attempt + 2));
     }
-    void this.flush();
   }
 
   private dispatch(frame: Record<string, unknown> & { type: string }): void {
     const cid = typeof frame.cid === 'string' ? frame.cid : undefined;
     if (frame.type === 'health.check') {
+      this.emitter.emit(frame);
+      return;
+    }
+    if (frame.type === 'connection.recovered') {
+      // the server's database came back after a connection.error: what it could not deliver is fetched by seq
+      void this.resync();
       this.emitter.emit(frame);
       return;
     }
@@ -565,21 +626,28 @@ export class ChatClient {
   private flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     if (!this.userId || this.connectionState === 'offline' || this.connectionState === 'disconnected') return Promise.resolve();
+    const generation = this.generation;
+    const store = this.offline;
     this.flushing = (async () => {
       try {
         for (;;) {
-          const next = (await this.offline.pending()).find((p) => !p.failed);
+          if (generation !== this.generation) return;
+          const next = (await store.pending()).find((p) => !p.failed);
           if (!next) break;
-          const ok = await this.sendOne(next);
+          this.inFlight = next.id;
+          const ok = await this.sendOne(next).finally(() => (this.inFlight = undefined));
+          if (generation !== this.generation) return;
           if (!ok) {
             clearTimeout(this.flushTimer);
             this.flushTimer = setTimeout(() => void this.flush(), 3_000);
             break;
           }
         }
+      } catch (e) {
+        this.report('flush_failed', e);
       } finally {
         this.flushing = undefined;
-        this.patch({ pendingCount: (await this.offline.pending().catch(() => [])).length });
+        if (generation === this.generation) this.patch({ pendingCount: (await store.pending().catch(() => [])).length });
       }
     })();
     return this.flushing;
@@ -598,14 +666,22 @@ export class ChatClient {
         ch.putLocal(m);
         await ch.persist([m]);
       } else {
-        await this.offline.putChannel(send.cid, undefined, [m], 10_000);
+        await this.offline.putChannel(send.cid, undefined, [m], CACHED_MESSAGES_PER_CHANNEL);
       }
       this.settle(send.id, { message: res.message });
       return true;
     } catch (e) {
       const err = e instanceof ChatError ? e : ChatError.network(e);
       if (err.retryable) return false;
+      // a conflict or an internal error may pass: a few more tries before the send is called failed
+      const attempts = (send.attempts ?? 0) + 1;
+      if ((err.code === 'conflict' || err.code === 'internal_error' || err.code === 'http_error') && attempts < 5) {
+        await this.offline.putPending({ ...send, attempts });
+        return false;
+      }
       const failed = { code: err.code, detail: err.message };
+      // discarded meanwhile: do not bring it back
+      if (!(await this.offline.pending()).some((p) => p.id === send.id)) return true;
       await this.offline.putPending({ ...send, failed });
       if (ch && this.userId) {
         const m: LocalMessage = { ...optimistic(send.cid, this.userId, send.message, send.createdAt), status: 'failed', error: failed };
@@ -651,7 +727,8 @@ function uuid(): string {
   const c = globalThis.crypto as Crypto | undefined;
   if (c?.randomUUID) return c.randomUUID();
   const b = new Uint8Array(16);
-  c?.getRandomValues(b);
+  if (c?.getRandomValues) c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
   b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
   const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');

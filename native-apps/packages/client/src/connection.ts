@@ -49,6 +49,7 @@ export class Connection {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private healthTimer: ReturnType<typeof setInterval> | undefined;
   private lastHeard = 0;
+  private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private state: ConnectionState = 'disconnected';
   connectionId: string | undefined;
   private firstHello: { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void } | undefined;
@@ -70,6 +71,9 @@ export class Connection {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.helloTimer);
+    this.firstHello?.reject(Object.assign(new Error('disconnected: the client disconnected'), { code: 'disconnected' }));
+    this.firstHello = undefined;
     clearInterval(this.healthTimer);
     const ws = this.ws;
     this.ws = undefined;
@@ -133,15 +137,21 @@ export class Connection {
 
   private async open(): Promise<void> {
     if (this.stopped) return;
+    // one socket at a time: a retry timer, the browser's online event and a token refresh may all ask for one
+    clearTimeout(this.retryTimer);
+    this.dropSocket();
     this.setState(this.everConnected ? 'offline' : 'connecting');
     let token: string;
     try {
       token = await this.options.token();
     } catch (e) {
-      this.fail('token_provider_failed', e instanceof Error ? e.message : String(e));
+      const detail = e instanceof Error ? e.message : String(e);
+      // before the first connect the app hears it from connectUser; later, the provider gets another chance
+      if (this.everConnected) this.scheduleRetry();
+      else this.fail('token_provider_failed', detail);
       return;
     }
-    if (this.stopped) return;
+    if (this.stopped || this.ws) return;
     const url = `${this.options.url}?api_key=${encodeURIComponent(this.options.apiKey)}`;
     let ws: WebSocketLike;
     try {
@@ -153,7 +163,16 @@ export class Connection {
     this.ws = ws;
     let hello = false;
     ws.onopen = () => ws.send(JSON.stringify({ type: 'authorization', token }));
+    // a handshake that never answers is dropped and tried again
+    clearTimeout(this.helloTimer);
+    this.helloTimer = setTimeout(() => {
+      if (this.ws === ws && !hello) {
+        this.dropSocket();
+        this.scheduleRetry();
+      }
+    }, 15_000);
     ws.onmessage = (ev) => {
+      if (this.ws !== ws) return;
       this.lastHeard = Date.now();
       const frame = parseFrame(ev.data);
       if (!frame) {
@@ -162,6 +181,7 @@ export class Connection {
       }
       if (!hello && frame.type === 'health.check') {
         hello = true;
+        clearTimeout(this.helloTimer);
         this.attempt = 0;
         this.connectionId = typeof frame.connection_id === 'string' ? frame.connection_id : undefined;
         const reconnect = this.everConnected;
@@ -188,7 +208,8 @@ export class Connection {
     if (this.stopped) return;
     const errCode = reason.split(/[\s:]/, 1)[0] ?? '';
     if (code === 4401 && errCode === 'token_expired') {
-      this.options.refreshToken().then(() => this.reconnectSoon(), (e: unknown) => this.fail('token_provider_failed', String(e)));
+      // a provider that fails now may answer later: back off and try again
+      this.options.refreshToken().then(() => this.reconnectSoon(), () => this.scheduleRetry());
       return;
     }
     if (FATAL.has(code)) {
@@ -204,7 +225,7 @@ export class Connection {
   }
 
   private reconnectSoon(): void {
-    this.attempt = 0;
+    // the attempt count is kept: a provider that keeps returning expired tokens backs off like any failure
     this.scheduleRetry(0);
   }
 

@@ -1,11 +1,11 @@
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { CachedChannel, OfflineStore } from './store.js';
+import type { CachedChannel, ChannelMarks, OfflineStore } from './store.js';
 import type { ChannelResponse, LocalMessage, PendingSend } from './types.js';
 
 interface Schema extends DBSchema {
-  channels: { key: string; value: { cid: string; channel: ChannelResponse; syncedAt?: string | undefined } };
+  channels: { key: string; value: { cid: string; channel: ChannelResponse; syncedAt?: string | undefined; contiguousSeq?: number | undefined } };
   messages: { key: string; value: LocalMessage; indexes: { by_cid_seq: [string, number] } };
-  pending: { key: string; value: PendingSend; indexes: { by_created: number } };
+  pending: { key: string; value: PendingSend; indexes: { by_order: number } };
 }
 
 /**
@@ -26,7 +26,7 @@ export class IndexedDBStore implements OfflineStore {
       upgrade(db) {
         db.createObjectStore('channels', { keyPath: 'cid' });
         db.createObjectStore('messages', { keyPath: 'id' }).createIndex('by_cid_seq', ['cid', 'seq']);
-        db.createObjectStore('pending', { keyPath: 'id' }).createIndex('by_created', 'createdAt');
+        db.createObjectStore('pending', { keyPath: 'id' }).createIndex('by_order', 'order');
       },
     });
   }
@@ -50,7 +50,7 @@ export class IndexedDBStore implements OfflineStore {
       cursor = await cursor.continue();
     }
     await tx.done;
-    return { channel: row.channel, messages: sent.reverse().concat(sortUnsentLast(unsent)), syncedAt: row.syncedAt };
+    return { channel: row.channel, messages: sent.reverse().concat(sortUnsentLast(unsent)), syncedAt: row.syncedAt, contiguousSeq: row.contiguousSeq };
   }
 
   async messagesBefore(cid: string, seq: number, limit: number): Promise<LocalMessage[]> {
@@ -64,12 +64,14 @@ export class IndexedDBStore implements OfflineStore {
     return out.reverse();
   }
 
-  async putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, syncedAt?: string): Promise<void> {
+  async putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, marks: ChannelMarks = {}): Promise<void> {
     const tx = this.handle.transaction(['channels', 'messages'], 'readwrite');
     const channels = tx.objectStore('channels');
     const old = await channels.get(cid);
     const data = channel ?? old?.channel;
-    if (data) await channels.put({ cid, channel: data, syncedAt: syncedAt ?? old?.syncedAt });
+    if (data) {
+      await channels.put({ cid, channel: data, syncedAt: marks.syncedAt ?? old?.syncedAt, contiguousSeq: marks.contiguousSeq ?? old?.contiguousSeq });
+    }
     const store = tx.objectStore('messages');
     for (const m of messages) await store.put(m);
     // keep the newest `keep`: walk the channel's messages from the oldest and delete the surplus
@@ -108,7 +110,7 @@ export class IndexedDBStore implements OfflineStore {
   }
 
   async pending(): Promise<PendingSend[]> {
-    return this.handle.getAllFromIndex('pending', 'by_created');
+    return this.handle.getAllFromIndex('pending', 'by_order');
   }
 
   async putPending(send: PendingSend): Promise<void> {

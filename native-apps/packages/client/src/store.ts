@@ -6,6 +6,14 @@ export interface CachedChannel {
   messages: LocalMessage[];
   /** The server time up to which the cached state was complete (the `last_sync_at` of the next sync). */
   syncedAt?: string | undefined;
+  /** Every message up to this seq is cached (or is not readable by this user): where the next sync starts. */
+  contiguousSeq?: number | undefined;
+}
+
+/** What a channel's row records beside its messages. */
+export interface ChannelMarks {
+  syncedAt?: string | undefined;
+  contiguousSeq?: number | undefined;
 }
 
 /**
@@ -19,7 +27,7 @@ export interface OfflineStore {
   /** Up to `limit` cached messages older than `seq`, oldest first (scrolling back without the network). */
   messagesBefore(cid: string, seq: number, limit: number): Promise<LocalMessage[]>;
   /** Replaces the channel's data and merges the messages (by id), keeping at most `keep` of the newest. */
-  putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, syncedAt?: string): Promise<void>;
+  putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, marks?: ChannelMarks): Promise<void>;
   listChannels(): Promise<CachedChannel[]>;
   deleteChannel(cid: string): Promise<void>;
   pending(): Promise<PendingSend[]>;
@@ -66,11 +74,16 @@ export class MemoryStore implements OfflineStore {
     return older.slice(Math.max(0, older.length - limit));
   }
 
-  async putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, syncedAt?: string): Promise<void> {
+  async putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, marks: ChannelMarks = {}): Promise<void> {
     const old = this.channels.get(cid);
     const data = channel ?? old?.channel;
     if (!data) return;
-    this.channels.set(cid, { channel: data, messages: mergeMessages(old?.messages ?? [], messages, keep), syncedAt: syncedAt ?? old?.syncedAt });
+    this.channels.set(cid, {
+      channel: data,
+      messages: mergeMessages(old?.messages ?? [], messages, keep),
+      syncedAt: marks.syncedAt ?? old?.syncedAt,
+      contiguousSeq: marks.contiguousSeq ?? old?.contiguousSeq,
+    });
   }
 
   async listChannels(): Promise<CachedChannel[]> {
@@ -82,7 +95,7 @@ export class MemoryStore implements OfflineStore {
   }
 
   async pending(): Promise<PendingSend[]> {
-    return [...this.sends.values()].sort((a, b) => a.createdAt - b.createdAt);
+    return [...this.sends.values()].sort((a, b) => a.order - b.order);
   }
 
   async putPending(send: PendingSend): Promise<void> {

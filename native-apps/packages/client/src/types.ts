@@ -74,8 +74,12 @@ export interface PendingSend {
   id: string;
   cid: string;
   message: MessageInput & { id: string };
-  /** When it was written, for ordering (ms since the epoch) and for the optimistic message. */
+  /** When it was written (ms since the epoch), for the optimistic message. */
   createdAt: number;
+  /** The order sends go out in: increases with every send of this client, even within one millisecond. */
+  order: number;
+  /** How many times the server answered with an error worth retrying (an internal error, a conflict). */
+  attempts?: number;
   /** `failed` sends wait for the app to retry or discard them. */
   failed?: { code: string; detail: string };
 }

@@ -101,6 +101,49 @@ describe('the client against the appliance', () => {
     await until(() => b.state.getSnapshot().messages.length === 7, 'bob gets live events again');
   });
 
+  it('a sync after a reconnect covers more than 100 channels, and inserts no message the client never held', async () => {
+    const net = new Network();
+    const { client: bob } = await user('bob', net);
+    const tag = id();
+    // made by the server (a user may query channels 60 times a minute), then loaded by bob 30 at a time
+    const ids = Array.from({ length: 101 }, (_, i) => `many-${tag}-${i}`);
+    for (const cid of ids) await app.server('POST', `/channels/messaging/${cid}/query`, { data: { members: ['alice', 'bob'], created_by_id: 'alice' } });
+    for (let i = 0; i < ids.length; i += 30) await bob.queryChannels({ id: { $in: ids.slice(i, i + 30) } }, [], { limit: 30 });
+    const channels = ids.map((cid) => bob.channel('messaging', cid));
+    expect(channels.every((c) => c.isInitialized)).toBe(true);
+    // the first channel has 30 messages, of which bob holds the newest 5
+    for (let i = 1; i <= 30; i++) await app.server('POST', `/channels/messaging/${channels[0]!.id}/message`, { message: { text: `old ${i}`, user_id: 'alice' } });
+    const first = bob.channel('messaging', channels[0]!.id);
+    await until(() => first.state.getSnapshot().messages.length === 30, 'bob gets them live');
+    await first.reload();
+    expect(texts(first.state.getSnapshot().messages)).toHaveLength(25);
+    const third = (await app.server('GET', `/channels/messaging/${first.id}/messages?seq_gt=2&limit=1`)).messages[0];
+
+    const synced = new Promise<{ cids: string[] }>((resolve) => bob.on('sync.completed', (e) => { if (e.cids.length > 100) resolve(e); }));
+    net.blocked = true;
+    net.cut();
+    await until(() => bob.connectionState === 'offline', 'bob is offline');
+    await app.server('POST', `/messages/${third.id}/reaction`, { reaction: { type: 'like' }, user_id: 'alice' });
+    await app.server('POST', `/channels/messaging/${channels[100]!.id}/message`, { message: { text: 'in the 101st', user_id: 'alice' } });
+    net.blocked = false;
+    expect((await synced).cids).toHaveLength(101);
+    await until(() => texts(channels[100]!.state.getSnapshot().messages).includes('in the 101st'), 'the 101st channel caught up');
+    // message 3 changed while bob was away, but bob never held it: it is not put into his list
+    expect(first.state.getSnapshot().messages.some((m) => m.id === third.id)).toBe(false);
+    expect(texts(first.state.getSnapshot().messages)[0]).toBe('old 6');
+  });
+
+  it('an edit of the text keeps the attachments (a partial update)', async () => {
+    const { client: alice } = await user('alice');
+    const a = alice.channel('messaging', `edit-${id()}`, { members: ['alice', 'bob'] });
+    await a.watch();
+    const m = await a.sendMessage({ text: 'with a link', attachments: [{ type: 'link', title: 'Example', title_link: 'https://example.com/' }] });
+    const edited = await alice.partialUpdateMessage(m.id, { set: { text: 'edited, link kept' } });
+    expect(edited.text).toBe('edited, link kept');
+    expect(edited.attachments.map((x) => x.title)).toEqual(['Example']);
+    expect(a.state.getSnapshot().messages[0]?.attachments).toHaveLength(1);
+  });
+
   it('a skipped seq is fetched (the gap fill), so no message is missed', async () => {
     const { client: alice } = await user('alice');
     const net = new Network();

@@ -60,10 +60,11 @@ for (const [name, make] of [['MemoryStore', () => new MemoryStore()], ['IndexedD
     it('keeps channels, the newest messages and pending sends in order, per namespace', async () => {
       const store: OfflineStore = make();
       await store.open(`key:alice:${name}`);
-      await store.putChannel('messaging:x', channel, [msg('a', 1), msg('b', 2), msg('c', 3), msg('p', 0)], 3, '2026-12-03T10:00:00Z');
+      await store.putChannel('messaging:x', channel, [msg('a', 1), msg('b', 2), msg('c', 3), msg('p', 0)], 3, { syncedAt: '2026-12-03T10:00:00Z', contiguousSeq: 3 });
       const got = await store.getChannel('messaging:x');
       expect(got?.messages.map((m) => m.id)).toEqual(['b', 'c', 'p']);
       expect(got?.syncedAt).toBe('2026-12-03T10:00:00Z');
+      expect(got?.contiguousSeq).toBe(3);
       await store.putChannel('messaging:x', undefined, [{ ...msg('p', 4) }], 3);
       expect((await store.getChannel('messaging:x'))?.messages.map((m) => m.id)).toEqual(['b', 'c', 'p']);
       await store.putChannel('messaging:x', undefined, [msg('d', 5)], 3);
@@ -72,8 +73,8 @@ for (const [name, make] of [['MemoryStore', () => new MemoryStore()], ['IndexedD
       expect((await store.messagesBefore('messaging:x', 5, 10)).map((m) => m.id)).toEqual(['c', 'p']);
       expect((await store.messagesBefore('messaging:x', 5, 1)).map((m) => m.id)).toEqual(['p']);
       expect(await store.messagesBefore('messaging:x', 3, 10)).toEqual([]);
-      await store.putPending({ id: '2', cid: 'messaging:x', message: { id: '2', text: 'two' }, createdAt: 2 });
-      await store.putPending({ id: '1', cid: 'messaging:x', message: { id: '1', text: 'one' }, createdAt: 1 });
+      await store.putPending({ id: '2', cid: 'messaging:x', message: { id: '2', text: 'two' }, createdAt: 1, order: 2 });
+      await store.putPending({ id: '1', cid: 'messaging:x', message: { id: '1', text: 'one' }, createdAt: 1, order: 1 });
       expect((await store.pending()).map((p) => p.id)).toEqual(['1', '2']);
       await store.deletePending('1');
       expect((await store.pending()).map((p) => p.id)).toEqual(['2']);

@@ -34,7 +34,8 @@ export function Channel({ channel, children, markRead = true }: { channel?: Chan
   }
   return (
     <ChannelProvider value={ch}>
-      <ComposerState>
+      {/* keyed by channel: a draft, its uploads, a quote or an edit never follow the reader into another channel */}
+      <ComposerState key={ch.cid}>
         <section className="chatsdk-channel" aria-label={`Channel ${ch.id}`} data-cid={ch.cid} data-from-cache={state?.fromCache ? 'true' : undefined}>
           {error && <p className="chatsdk-channel-error" role="alert">{error}</p>}
           {children}

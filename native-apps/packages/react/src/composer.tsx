@@ -113,7 +113,8 @@ export function MessageComposer({ parentId, placeholder = 'Write a message', voi
       composer?.setEditing(undefined);
       setText('');
       try {
-        await channel.updateMessage({ id: editing.id, text: body });
+        // a partial update: the message keeps its attachments and custom data
+        await channel.client.partialUpdateMessage(editing.id, { set: { text: body } });
       } catch (err) {
         setError(`Not saved: ${(err as ChatError).code ?? String(err)}`);
       }

@@ -59,14 +59,19 @@ export function MessageList({ Message }: { Message?: ComponentType<MessageProps>
   const items = useMemo(() => buildItems(state?.messages ?? [], client.userID, state?.reads ?? {}, unreadAfter), [state?.messages, state?.reads, client.userID, unreadAfter]);
 
   // keep the scroll position when older messages are put in front
+  // keep the scroll position when older messages are put in front: the first index drops by the rows added before
+  // the message that was first
   const firstKey = useRef<string | undefined>(undefined);
+  const firstAt = useRef(0);
   const firstIndex = useRef(FIRST_INDEX);
-  const firstMessage = items.find((i) => i.kind === 'message')?.key;
+  const firstMessageAt = items.findIndex((i) => i.kind === 'message');
+  const firstMessage = firstMessageAt >= 0 ? items[firstMessageAt]?.key : undefined;
   if (firstKey.current && firstMessage !== firstKey.current) {
     const at = items.findIndex((i) => i.key === firstKey.current);
-    if (at > 0) firstIndex.current -= at;
+    if (at > firstAt.current) firstIndex.current -= at - firstAt.current;
   }
-  firstKey.current = items.find((i) => i.kind === 'message')?.key;
+  firstKey.current = firstMessage;
+  firstAt.current = Math.max(0, firstMessageAt);
 
   // follow new messages while the reader is at the bottom (decided before they arrive, so that a burst or a tall
   // message does not leave the list stranded halfway)
@@ -89,6 +94,7 @@ export function MessageList({ Message }: { Message?: ComponentType<MessageProps>
   }, [channel]);
 
   if (!channel || !state) return null;
+  if (items.length && !(window as any).__m1) { (window as any).__m1 = 1; performance.mark('t:list-render'); requestAnimationFrame(() => performance.mark('t:raf1')); }
   const unreadIndex = items.findIndex((i) => i.kind === 'unread');
   return (
     <div
@@ -124,6 +130,8 @@ export function MessageList({ Message }: { Message?: ComponentType<MessageProps>
           }}
           startReached={startReached}
           increaseViewportBy={{ top: 400, bottom: 200 }}
+          // a first guess at a row's height lets the first paint skip a measuring pass
+          defaultItemHeight={56}
           itemContent={(_, item) =>
             item.kind === 'date' ? (
               <DateSep date={item.date} />

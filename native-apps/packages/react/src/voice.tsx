@@ -107,7 +107,18 @@ export function VoiceRecorder({ onSend }: { onSend: (r: Recording) => void | Pro
   const [url, setUrl] = useState<string | undefined>();
   const [elapsed, setElapsed] = useState(0);
   const recorder = useRef<MediaRecorder | undefined>(undefined);
+  const streamRef = useRef<MediaStream | undefined>(undefined);
+  const mounted = useRef(true);
   useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
+  // leaving (another channel, sign-out) stops the microphone and drops an unsent recording
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      if (recorder.current?.state === 'recording') recorder.current.stop();
+      streamRef.current?.getTracks().forEach((t) => t.stop());
+    };
+  }, []);
   useEffect(() => {
     if (phase !== 'recording') return;
     const started = Date.now();
@@ -119,11 +130,17 @@ export function VoiceRecorder({ onSend }: { onSend: (r: Recording) => void | Pro
   const start = async () => {
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      streamRef.current = stream;
+      if (!mounted.current) {
+        stream.getTracks().forEach((t) => t.stop());
+        return;
+      }
       const rec = new MediaRecorder(stream);
       const chunks: Blob[] = [];
       rec.ondataavailable = (e) => chunks.push(e.data);
       rec.onstop = async () => {
         stream.getTracks().forEach((t) => t.stop());
+        if (!mounted.current) return;
         const mimeType = (rec.mimeType || 'audio/webm').split(';')[0] ?? 'audio/webm';
         const blob = new Blob(chunks, { type: mimeType });
         const m = await measure(blob).catch(() => ({ duration: 0, waveform: [] as number[] }));
