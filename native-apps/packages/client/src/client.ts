@@ -334,7 +334,9 @@ export class ChatClient {
     }
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      // uploads may take long on a slow link: ten minutes for them, 30 s (or the option) for the rest
+      const timeout = init.form ? Math.max(600_000, this.options.timeoutMs ?? 0) : this.options.timeoutMs ?? 30_000;
+      res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeout) });
     } catch (e) {
       if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) throw new ChatError('timeout', 0, `${method} ${path} timed out`);
       throw ChatError.network(e);

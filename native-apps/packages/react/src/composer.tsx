@@ -196,6 +196,7 @@ export function MessageComposer({ parentId, placeholder = 'Write a message', voi
           aria-label={parentId ? 'Reply in thread' : 'Message'}
           aria-autocomplete="list"
           aria-controls={suggestions.length ? listId : undefined}
+          aria-activedescendant={suggestions.length ? `${listId}-${Math.min(pick, suggestions.length - 1)}` : undefined}
           onChange={(e) => {
             setText(e.target.value);
             setCaret(e.target.selectionStart);
@@ -212,7 +213,7 @@ export function MessageComposer({ parentId, placeholder = 'Write a message', voi
       {suggestions.length > 0 && (
         <ul className="chatsdk-mentions" role="listbox" id={listId} aria-label="Mention a member">
           {suggestions.map((u, i) => (
-            <li key={u} role="option" aria-selected={i === pick} onMouseDown={(e) => { e.preventDefault(); complete(u); }}>
+            <li key={u} id={`${listId}-${i}`} role="option" aria-selected={i === pick} onMouseDown={(e) => { e.preventDefault(); complete(u); }}>
               @{u}
             </li>
           ))}

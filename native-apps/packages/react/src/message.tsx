@@ -49,9 +49,22 @@ export function Reactions({ message }: { message: LocalMessage }) {
         +
       </button>
       {open && (
-        <div className="chatsdk-reaction-picker" role="menu" aria-label="Reactions">
-          {Object.entries(REACTIONS).map(([type, emoji]) => (
-            <button key={type} type="button" role="menuitem" aria-label={type} onClick={() => toggle(type)}>
+        <div
+          className="chatsdk-reaction-picker"
+          role="menu"
+          aria-label="Reactions"
+          onKeyDown={(e) => {
+            const items = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button')];
+            const at = items.indexOf(document.activeElement as HTMLButtonElement);
+            if (e.key === 'Escape') setOpen(false);
+            else if (e.key === 'ArrowRight' || e.key === 'ArrowDown') items[(at + 1) % items.length]?.focus();
+            else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') items[(at - 1 + items.length) % items.length]?.focus();
+            else return;
+            e.preventDefault();
+          }}
+        >
+          {Object.entries(REACTIONS).map(([type, emoji], i) => (
+            <button key={type} type="button" role="menuitem" aria-label={type} autoFocus={i === 0} onClick={() => toggle(type)}>
               {emoji}
             </button>
           ))}

@@ -57,6 +57,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_BYTES}</td><td>per-connection outgoing queue in characters of JSON, default 1 MiB</td></tr>
  *   <tr><td>{@code CHATSDK_WS_IDLE_TIMEOUT_SECONDS}</td><td>close a WebSocket silent this long, default 60</td></tr>
+ *   <tr><td>{@code CHATSDK_CORS_ALLOWED_ORIGINS}</td><td>web origins whose pages may call {@code /api/*}, comma-separated, or {@code *}; default none</td></tr>
  *   <tr><td>{@code CHATSDK_SYNC_RELOAD_THRESHOLD}</td><td>missing messages beyond which sync says "reload", default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
  *   <tr><td>{@code CHATSDK_RATE_LIMIT_ENABLED}, {@code CHATSDK_RATE_LIMIT_<GROUP>_APP}, {@code _USER}</td><td>per-minute limits</td></tr>
@@ -220,6 +221,14 @@ public class ApplianceConfig {
 
     public int port() {
         return config.getOptionalValue("chatsdk.port", Integer.class).orElse(8080);
+    }
+
+    /** Web origins allowed to call the chat API from a browser ({@code CHATSDK_CORS_ALLOWED_ORIGINS}); none by default. */
+    public java.util.Set<String> corsAllowedOrigins() {
+        return config.getOptionalValue("chatsdk.cors.allowed-origins", String.class)
+                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).filter(o -> !o.isEmpty())
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()))
+                .orElse(java.util.Set.of());
     }
 
     public boolean demo() {

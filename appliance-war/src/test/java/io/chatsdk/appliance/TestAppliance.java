@@ -69,6 +69,7 @@ public final class TestAppliance {
                     "CHATSDK_RATE_LIMIT_UNREAD_USER", String.valueOf(UNREAD_LIMIT_PER_USER),
                     "CHATSDK_WS_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_TIMEOUT_SECONDS),
                     "CHATSDK_AUTH_FAILURES_WINDOW_SECONDS", "2",
+                    "CHATSDK_CORS_ALLOWED_ORIGINS", "https://app.example",
                     // webhook receivers of the tests listen on loopback, which the egress guard otherwise refuses
                     "CHATSDK_EGRESS_ALLOWLIST", "127.0.0.1",
                     // firebase-admin talks to PushIT's local FCM v1 stand-in, not Google
