@@ -81,8 +81,8 @@ export function MessageList({ Message }: { Message?: ComponentType<MessageProps>
     if (!stick.current || count === 0) return;
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
     // tall items are measured after they render: settle at the bottom once more
-    const t = setTimeout(() => { if (stick.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' }); }, 150);
-    return () => clearTimeout(t);
+    const t = requestAnimationFrame(() => { if (stick.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' }); });
+    return () => cancelAnimationFrame(t);
   }, [count]);
   useEffect(() => { stick.current = true; }, [channel]);
 
@@ -94,7 +94,6 @@ export function MessageList({ Message }: { Message?: ComponentType<MessageProps>
   }, [channel]);
 
   if (!channel || !state) return null;
-  if (items.length && !(window as any).__m1) { (window as any).__m1 = 1; performance.mark('t:list-render'); requestAnimationFrame(() => performance.mark('t:raf1')); }
   const unreadIndex = items.findIndex((i) => i.kind === 'unread');
   return (
     <div
