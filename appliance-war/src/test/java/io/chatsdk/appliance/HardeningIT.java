@@ -95,7 +95,7 @@ class HardeningIT {
         // the budget refills at 100 a minute, one every 0.6 s: a flood slower than that (a cold appliance) earns a few more
         long refilled = (System.nanoTime() - started) / 600_000_000L + 1;
         assertThat(statuses.subList(0, 100)).containsOnly(401);
-        assertThat(statuses.subList(100, sent)).containsOnly(401, 429);
+        assertThat(statuses.subList(100, sent)).isSubsetOf(401, 429);
         assertThat(statuses.subList(100, sent).stream().filter(st -> st == 401).count()).as("401s past the budget").isLessThanOrEqualTo(refilled);
         assertThat(statuses.get(sent - 1)).isEqualTo(429);
         // loopback, another address, is not refused
