@@ -74,19 +74,7 @@ export class Connection {
     clearTimeout(this.helloTimer);
     this.firstHello?.reject(Object.assign(new Error('disconnected: the client disconnected'), { code: 'disconnected' }));
     this.firstHello = undefined;
-    clearInterval(this.healthTimer);
-    const ws = this.ws;
-    this.ws = undefined;
-    if (ws) {
-      ws.onclose = null;
-      ws.onmessage = null;
-      ws.onerror = null;
-      try {
-        ws.close(1000, 'client disconnect');
-      } catch {
-        // already closed
-      }
-    }
+    this.dropSocket(1000, 'client disconnect');
     this.setState('disconnected');
   }
 
@@ -113,7 +101,8 @@ export class Connection {
     this.scheduleRetry();
   }
 
-  private dropSocket(): void {
+  /** Closes the socket without hearing from it again (its handlers are detached first). */
+  private dropSocket(code = 4000, reason = 'reconnecting'): void {
     const ws = this.ws;
     this.ws = undefined;
     clearInterval(this.healthTimer);
@@ -122,7 +111,7 @@ export class Connection {
       ws.onmessage = null;
       ws.onerror = null;
       try {
-        ws.close(4000, 'reconnecting');
+        ws.close(code, reason);
       } catch {
         // already closed
       }
