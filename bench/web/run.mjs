@@ -14,8 +14,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const apps = fileURLToPath(new URL('../../native-apps/', import.meta.url));
 const require = createRequire(`${apps}package.json`);
 const esbuild = require('esbuild');
-const { chromium } = require('playwright-core');
 const { startAppliance } = await import(pathToFileURL(`${apps}test-support/appliance.mjs`).href);
+const { launch } = await import(pathToFileURL(`${apps}test-support/chromium.mjs`).href);
 const rounds = Number(process.argv[2] ?? 5);
 const N = 10_000;
 
@@ -36,11 +36,7 @@ console.log(`@chatsdk/react (no React)  ${kb(kit.gzip)} gzip (${kb(kit.raw)} min
 console.log(`baseline: react-dom/client ${kb(reactItself.gzip)} gzip; client = ${(client.gzip / reactItself.gzip).toFixed(2)} x, kit = ${(kit.gzip / reactItself.gzip).toFixed(2)} x react-dom`);
 
 const appliance = await startAppliance();
-const browser = await chromium.launch({
-  executablePath: process.env.CHATSDK_CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();

@@ -312,7 +312,9 @@ export class Channel {
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(options)) if (v !== undefined) query[k] = String(v);
     const res = await this.client.request<{ messages: MessageResponse[] }>('GET', `/messages/${encodeURIComponent(parentId)}/replies`, { query });
-    this.addMessages(res.messages.map(sent), true);
+    const replies = res.messages.map(sent);
+    this.addMessages(replies, true);
+    await this.persist(replies);
     return res.messages;
   }
 
@@ -459,12 +461,15 @@ export class Channel {
     await this.persist();
   }
 
-  /** @internal Writes the state (and `extra` messages) to the offline store. */
-  async persist(extra: LocalMessage[] = []): Promise<void> {
+  /**
+   * @internal Writes the channel's data and marks to the offline store, with `changed` messages, or, without them,
+   * every message held (after a load or a sync). An event writes only its own message: the others are there already.
+   */
+  async persist(changed?: LocalMessage[]): Promise<void> {
     const s = this.state.getSnapshot();
-    const all = s.messages.concat(...Object.values(s.threads), extra);
+    const messages = changed ?? s.messages.concat(...Object.values(s.threads));
     await this.client.offline
-      .putChannel(this.cid, s.channel, all, CACHED_MESSAGES_PER_CHANNEL, { syncedAt: this.syncedAt, contiguousSeq: this.initialized ? this.contiguousSeq : undefined })
+      .putChannel(this.cid, s.channel, messages, CACHED_MESSAGES_PER_CHANNEL, { syncedAt: this.syncedAt, contiguousSeq: this.initialized ? this.contiguousSeq : undefined })
       .catch((e: unknown) => this.client.report('offline_store_failed', e));
   }
 

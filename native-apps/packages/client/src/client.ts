@@ -7,7 +7,6 @@ import { IndexedDBStore } from './indexeddb.js';
 import { Reactive } from './reactive.js';
 import { MemoryStore, type OfflineStore } from './store.js';
 import type {
-  ChannelStateResponse,
   ClientEventMap,
   ConnectionState,
   DeviceResponse,
@@ -599,9 +598,6 @@ export class ChatClient {
       const [type, ...rest] = cid.split(':');
       const known = this.channels.get(cid);
       const ch = known ?? (type && rest.length ? this.channel(type, rest.join(':')) : undefined);
-      if (frame.type === 'notification.added_to_channel' && frame.channel && ch && !ch.isInitialized) {
-        // a channel the user just joined: nothing to merge yet, the app may watch it
-      }
       ch?.handle(frame);
     }
     this.emitter.emit(frame);
@@ -737,4 +733,3 @@ function uuid(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export type { ChannelStateResponse };

@@ -91,13 +91,6 @@ export class IndexedDBStore implements OfflineStore {
     await tx.done;
   }
 
-  async listChannels(): Promise<CachedChannel[]> {
-    const rows = await this.handle.getAll('channels');
-    const out: CachedChannel[] = [];
-    for (const row of rows) out.push({ channel: row.channel, messages: [], syncedAt: row.syncedAt });
-    return out;
-  }
-
   async deleteChannel(cid: string): Promise<void> {
     const tx = this.handle.transaction(['channels', 'messages'], 'readwrite');
     await tx.objectStore('channels').delete(cid);

@@ -28,7 +28,6 @@ export interface OfflineStore {
   messagesBefore(cid: string, seq: number, limit: number): Promise<LocalMessage[]>;
   /** Replaces the channel's data and merges the messages (by id), keeping at most `keep` of the newest. */
   putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, marks?: ChannelMarks): Promise<void>;
-  listChannels(): Promise<CachedChannel[]>;
   deleteChannel(cid: string): Promise<void>;
   pending(): Promise<PendingSend[]>;
   putPending(send: PendingSend): Promise<void>;
@@ -84,10 +83,6 @@ export class MemoryStore implements OfflineStore {
       syncedAt: marks.syncedAt ?? old?.syncedAt,
       contiguousSeq: marks.contiguousSeq ?? old?.contiguousSeq,
     });
-  }
-
-  async listChannels(): Promise<CachedChannel[]> {
-    return [...this.channels.values()];
   }
 
   async deleteChannel(cid: string): Promise<void> {
