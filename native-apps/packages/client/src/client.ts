@@ -444,9 +444,9 @@ export class ChatClient {
     const send = (await this.offline.pending()).find((p) => p.id === id);
     await this.offline.deletePending(id);
     if (send) {
-      const ch = this.channels.get(send.cid);
-      ch?.removeLocal(id);
-      await ch?.persist();
+      this.channels.get(send.cid)?.removeLocal(id);
+      // its optimistic copy is cached too: without this a reload would show it again, pending for ever
+      await this.offline.deleteMessage(send.cid, id);
     }
     for (const w of this.waiters.get(id) ?? []) w.reject(new ChatError('discarded', 0, 'the send was discarded'));
     this.waiters.delete(id);

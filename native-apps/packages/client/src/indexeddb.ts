@@ -102,6 +102,10 @@ export class IndexedDBStore implements OfflineStore {
     await tx.done;
   }
 
+  async deleteMessage(_cid: string, id: string): Promise<void> {
+    await this.handle.delete('messages', id);
+  }
+
   async pending(): Promise<PendingSend[]> {
     return this.handle.getAllFromIndex('pending', 'by_order');
   }

@@ -29,6 +29,8 @@ export interface OfflineStore {
   /** Replaces the channel's data and merges the messages (by id), keeping at most `keep` of the newest. */
   putChannel(cid: string, channel: ChannelResponse | undefined, messages: LocalMessage[], keep: number, marks?: ChannelMarks): Promise<void>;
   deleteChannel(cid: string): Promise<void>;
+  /** Forgets one message (a discarded send). */
+  deleteMessage(cid: string, id: string): Promise<void>;
   pending(): Promise<PendingSend[]>;
   putPending(send: PendingSend): Promise<void>;
   deletePending(id: string): Promise<void>;
@@ -87,6 +89,11 @@ export class MemoryStore implements OfflineStore {
 
   async deleteChannel(cid: string): Promise<void> {
     this.channels.delete(cid);
+  }
+
+  async deleteMessage(cid: string, id: string): Promise<void> {
+    const c = this.channels.get(cid);
+    if (c) this.channels.set(cid, { ...c, messages: c.messages.filter((m) => m.id !== id) });
   }
 
   async pending(): Promise<PendingSend[]> {

@@ -201,6 +201,7 @@ describe('the client against the appliance', () => {
     const g = a.state.getSnapshot().messages.find((m) => m.text === 'discard me')!;
     await a.discard(g.id);
     expect(a.state.getSnapshot().messages.some((m) => m.id === g.id)).toBe(false);
+    expect((await alice.offline.getChannel(a.cid))?.messages.some((m) => m.id === g.id)).toBe(false);
     expect(alice.state.getSnapshot().pendingCount).toBe(0);
     await app.server('PATCH', `/channels/messaging/${a.id}`, { set: { frozen: false } });
   });

@@ -78,6 +78,8 @@ for (const [name, make] of [['MemoryStore', () => new MemoryStore()], ['IndexedD
       expect((await store.pending()).map((p) => p.id)).toEqual(['1', '2']);
       await store.deletePending('1');
       expect((await store.pending()).map((p) => p.id)).toEqual(['2']);
+      await store.deleteMessage('messaging:x', 'c');
+      expect((await store.getChannel('messaging:x'))?.messages.map((m) => m.id)).toEqual(['p', 'd']);
       await store.deleteChannel('messaging:x');
       expect(await store.getChannel('messaging:x')).toBeUndefined();
       await store.clear();
