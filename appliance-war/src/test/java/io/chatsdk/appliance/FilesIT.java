@@ -59,6 +59,8 @@ class FilesIT {
         assertThat(got.body()).isEqualTo(text);
         assertThat(got.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(got.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        // web apps on the customer's own site (the white-label app's web build) embed images and voice notes
+        assertThat(got.headers().firstValue("Cross-Origin-Resource-Policy")).hasValue("cross-origin");
         assertThat(got.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(c -> assertThat(c).contains("sandbox").contains("default-src 'none'"));
         assertThat(got.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).startsWith("inline").contains("notes.txt"));
 

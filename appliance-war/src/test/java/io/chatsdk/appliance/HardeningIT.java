@@ -204,7 +204,8 @@ class HardeningIT {
         assertThat(preflight.header("Access-Control-Allow-Methods")).contains("PATCH").contains("DELETE");
         assertThat(preflight.header("Access-Control-Allow-Credentials")).isNull();
 
-        for (String origin : List.of("https://evil.example", "https://app.example.evil.example", "null")) {
+        for (String origin : List.of("https://evil.example", "https://app.example.evil.example", "null", "http://localhost.evil.example",
+                "http://127.0.0.1.evil.example:8081", "http://localhost:8081@evil.example", "file://", "http://10.0.0.1:8081")) {
             Api.Res refused = Api.send(appliance, "OPTIONS", "/api/v1/channels", null, null,
                     Map.of("Origin", origin, "Access-Control-Request-Method", "POST"));
             assertThat(refused.header("Access-Control-Allow-Origin")).as(origin).isNull();
@@ -217,6 +218,22 @@ class HardeningIT {
         assertThat(call.header("Access-Control-Expose-Headers")).contains("Retry-After").contains("X-RateLimit-Remaining");
         assertThat(Api.send(appliance, "GET", "/api/v1/unread?api_key=" + api.apiKey, null, null, Map.of("Origin", "https://evil.example"))
                 .header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
+    void inDemoModePagesOnThisMachineMayCallTheApiAndReadTheDemoConfiguration() throws Exception {
+        // the shared appliance runs in demo mode: the white-label app's web server (http://localhost:8081) is allowed
+        for (String origin : List.of("http://localhost:8081", "http://127.0.0.1:19006", "http://[::1]:8081", "http://localhost")) {
+            Api.Res preflight = Api.send(appliance, "OPTIONS", "/api/v1/channels", null, null,
+                    Map.of("Origin", origin, "Access-Control-Request-Method", "POST"));
+            assertThat(preflight.status()).as(origin).isEqualTo(204);
+            assertThat(preflight.header("Access-Control-Allow-Origin")).as(origin).isEqualTo(origin);
+        }
+        Api.Res demo = Api.send(appliance, "GET", "/demo/config.json", null, null, Map.of("Origin", "http://localhost:8081"));
+        assertThat(demo.status()).isEqualTo(200);
+        assertThat(demo.header("Access-Control-Allow-Origin")).isEqualTo("http://localhost:8081");
+        Api.Res foreign = Api.send(appliance, "GET", "/demo/config.json", null, null, Map.of("Origin", "https://evil.example"));
+        assertThat(foreign.header("Access-Control-Allow-Origin")).isNull();
     }
 
     @Test

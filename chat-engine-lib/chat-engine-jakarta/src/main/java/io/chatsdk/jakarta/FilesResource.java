@@ -221,7 +221,9 @@ public class FilesResource extends ApiResource {
                 .header("Content-Disposition", disposition(inline ? "inline" : "attachment", f.name()))
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox")
-                .header("Cross-Origin-Resource-Policy", "same-site")
+                // embeddable by web apps on other sites (a white-label app's web build): the link itself is the
+                // signed, expiring capability, and no cookie is involved, so there is no ambient authority to protect
+                .header("Cross-Origin-Resource-Policy", "cross-origin")
                 .header("Cache-Control", "private, max-age=3600")
                 .header("ETag", "\"" + f.sha256() + "\"");
         if (status == 206) {
