@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.{ts,tsx}', 'test/**/*.test.ts', 'app/test/**/*.test.ts'],
           exclude: ['**/*.node.test.ts', '**/node_modules/**'],
           environment: 'node',
         },
@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['packages/client/test/**/*.node.test.ts'],
+          include: ['packages/client/test/**/*.node.test.ts', 'app/test/**/*.node.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -1,0 +1,201 @@
+import { isChatError, type Attachment, type Channel } from '@chatsdk/client';
+import Ionicons from '@expo/vector-icons/Ionicons';
+import { RecordingPresets, requestRecordingPermissionsAsync, setAudioModeAsync, useAudioRecorder } from 'expo-audio';
+import * as ImagePicker from 'expo-image-picker';
+import { useEffect, useRef, useState } from 'react';
+import { Platform, StyleSheet, TextInput, View } from 'react-native';
+import { feedback } from '../feedback';
+import { useTheme } from '../theme';
+import { Body, Button, ErrorText } from './ui';
+import { formatDuration } from './VoiceNote';
+import { Waveform } from './Waveform';
+
+export interface ComposerProps {
+  channel: Channel;
+  parentId?: string;
+  attachments?: boolean;
+  voiceNotes?: boolean;
+  placeholder?: string;
+}
+
+function problem(e: unknown): string {
+  return isChatError(e) ? e.code : e instanceof Error ? e.message : String(e);
+}
+
+/** Uploads what a picker or the recorder left at `uri` (a file on devices, a blob: URL on the web). */
+async function blobOf(uri: string): Promise<Blob> {
+  const res = await fetch(uri);
+  return res.blob();
+}
+
+/** The message box: text, images from the library or camera, and voice notes. Sends queue while offline. */
+export function Composer({ channel, parentId, attachments = true, voiceNotes = true, placeholder = 'Message' }: ComposerProps) {
+  const { colors } = useTheme();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [recording, setRecording] = useState(false);
+  const [levels, setLevels] = useState<number[]>([]);
+  const [elapsed, setElapsed] = useState(0);
+  const recorder = useAudioRecorder({ ...RecordingPresets.HIGH_QUALITY, isMeteringEnabled: true });
+  const meter = useRef<ReturnType<typeof setInterval> | undefined>(undefined);
+
+  useEffect(() => () => clearInterval(meter.current), []);
+
+  const send = async () => {
+    const body = text.trim();
+    if (!body) return;
+    setText('');
+    setError(undefined);
+    channel.stopTyping(parentId);
+    feedback('send');
+    try {
+      // queued in the offline store first: it goes out when the connection does, once
+      await channel.sendMessage({ text: body, ...(parentId ? { parent_id: parentId } : {}) });
+    } catch (e) {
+      // the message stays in the list as failed, with Retry and Discard
+      feedback('error');
+      setError(`Not sent: ${problem(e)}`);
+    }
+  };
+
+  const sendAttachment = async (attachment: Attachment) => {
+    feedback('send');
+    await channel.sendMessage({ text: '', attachments: [attachment], ...(parentId ? { parent_id: parentId } : {}) });
+  };
+
+  const pickImage = async (camera: boolean) => {
+    setError(undefined);
+    try {
+      if (camera) {
+        const p = await ImagePicker.requestCameraPermissionsAsync();
+        if (!p.granted) return setError('The camera is not allowed for this app.');
+      }
+      const options: ImagePicker.ImagePickerOptions = { mediaTypes: ['images'], quality: 0.85, exif: false };
+      const result = camera ? await ImagePicker.launchCameraAsync(options) : await ImagePicker.launchImageLibraryAsync(options);
+      const asset = result.canceled ? undefined : result.assets[0];
+      if (!asset) return;
+      setBusy(true);
+      const blob = await blobOf(asset.uri);
+      const name = asset.fileName ?? `photo.${(asset.mimeType ?? 'image/jpeg').split('/')[1] ?? 'jpg'}`;
+      const res = await channel.sendImage(blob, name, asset.mimeType ?? blob.type);
+      await sendAttachment({ type: 'image', image_url: res.file, thumb_url: res.thumb_url, title: name, mime_type: asset.mimeType ?? blob.type, file_size: blob.size });
+    } catch (e) {
+      feedback('error');
+      setError(`The image was not sent: ${problem(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const startRecording = async () => {
+    setError(undefined);
+    try {
+      const p = await requestRecordingPermissionsAsync();
+      if (!p.granted) return setError('The microphone is not allowed for this app.');
+      await setAudioModeAsync({ allowsRecording: true, playsInSilentMode: true });
+      await recorder.prepareToRecordAsync();
+      recorder.record();
+      setLevels([]);
+      setElapsed(0);
+      setRecording(true);
+      meter.current = setInterval(() => {
+        const s = recorder.getStatus();
+        setElapsed(s.durationMillis / 1000);
+        // dBFS (-160..0) to 0..1
+        if (typeof s.metering === 'number') setLevels((l) => [...l.slice(-199), Math.max(0, Math.min(1, (s.metering! + 60) / 60))]);
+      }, 100);
+    } catch (e) {
+      setRecording(false);
+      feedback('error');
+      setError(`Recording did not start: ${problem(e)}`);
+    }
+  };
+
+  const stopRecording = async (keep: boolean) => {
+    clearInterval(meter.current);
+    setRecording(false);
+    try {
+      await recorder.stop();
+      const uri = recorder.uri;
+      if (!keep || !uri) return;
+      setBusy(true);
+      const blob = await blobOf(uri);
+      const mime = blob.type || (Platform.OS === 'web' ? 'audio/webm' : 'audio/mp4');
+      const ext = mime.includes('webm') ? 'webm' : mime.includes('ogg') ? 'ogg' : mime.includes('wav') ? 'wav' : 'm4a';
+      const res = await channel.sendFile(blob, `voice-note.${ext}`, mime);
+      const server = res as { duration?: number; waveform_data?: number[] };
+      await sendAttachment({
+        type: 'voiceRecording',
+        asset_url: res.file,
+        mime_type: mime,
+        file_size: blob.size,
+        title: 'Voice note',
+        duration: Math.round((server.duration ?? elapsed) * 100) / 100,
+        waveform_data: server.waveform_data ?? levels,
+      });
+    } catch (e) {
+      feedback('error');
+      setError(`The voice note was not sent: ${problem(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <View style={[styles.wrap, { borderColor: colors.muted, backgroundColor: colors.background }]}>
+      {error && <ErrorText>{error}</ErrorText>}
+      {recording ? (
+        <View style={styles.row} accessibilityLiveRegion="polite">
+          <Ionicons name="radio-button-on" size={16} color={colors.danger} />
+          <Body accessibilityLabel={`Recording, ${formatDuration(elapsed)}`}>{formatDuration(elapsed)}</Body>
+          <View style={styles.grow}><Waveform data={levels} progress={1} /></View>
+          <Button kind="danger" label="Cancel recording" onPress={() => void stopRecording(false)}><Ionicons name="close" size={24} color={colors.danger} /></Button>
+          <Button label="Send voice note" onPress={() => void stopRecording(true)} />
+        </View>
+      ) : (
+        <View style={styles.row}>
+          {attachments && (
+            <>
+              <Button kind="plain" label="Attach a photo" disabled={busy} onPress={() => void pickImage(false)}><Ionicons name="image-outline" size={24} color={colors.primary} /></Button>
+              {Platform.OS !== 'web' && <Button kind="plain" label="Take a photo" disabled={busy} onPress={() => void pickImage(true)}><Ionicons name="camera-outline" size={24} color={colors.primary} /></Button>}
+            </>
+          )}
+          <TextInput
+            style={[styles.input, { color: colors.text, borderColor: colors.muted, backgroundColor: colors.surface }]}
+            value={text}
+            onChangeText={(t) => {
+              setText(t);
+              if (t) channel.keystroke(parentId);
+            }}
+            placeholder={placeholder}
+            placeholderTextColor={colors.muted}
+            accessibilityLabel={placeholder}
+            multiline
+            maxLength={5000}
+            onKeyPress={(e) => {
+              // on the web, Enter sends and Shift+Enter starts a new line
+              const key = e.nativeEvent as { key: string; shiftKey?: boolean };
+              if (Platform.OS === 'web' && key.key === 'Enter' && !key.shiftKey) {
+                e.preventDefault();
+                void send();
+              }
+            }}
+          />
+          {text.trim() || !voiceNotes ? (
+            <Button label="Send" disabled={!text.trim()} onPress={() => void send()} />
+          ) : (
+            <Button kind="plain" label="Record a voice note" disabled={busy} onPress={() => void startRecording()}><Ionicons name="mic-outline" size={24} color={colors.primary} /></Button>
+          )}
+        </View>
+      )}
+    </View>
+  );
+}
+
+const styles = StyleSheet.create({
+  wrap: { borderTopWidth: StyleSheet.hairlineWidth, padding: 8, gap: 4 },
+  row: { flexDirection: 'row', alignItems: 'flex-end', gap: 6 },
+  grow: { flex: 1 },
+  input: { flex: 1, minHeight: 44, maxHeight: 140, borderWidth: 1, borderRadius: 20, paddingHorizontal: 14, paddingVertical: 10, fontSize: 16 },
+});

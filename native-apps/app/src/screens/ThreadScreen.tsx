@@ -1,0 +1,10 @@
+import type { NativeStackScreenProps } from '@react-navigation/native-stack';
+import { isCid, type Routes } from '../navigation';
+import { ErrorText } from '../components/ui';
+import { ChannelView } from './ChannelScreen';
+
+export function ThreadScreen({ route }: NativeStackScreenProps<Routes, 'Thread'>) {
+  const { cid, parentId } = route.params;
+  if (!isCid(cid) || typeof parentId !== 'string' || parentId.length > 255) return <ErrorText>There is no such thread.</ErrorText>;
+  return <ChannelView cid={cid} parentId={parentId} />;
+}
