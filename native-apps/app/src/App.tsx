@@ -50,6 +50,8 @@ function Screens() {
   return (
     <NavigationContainer ref={navigationRef} theme={navTheme} linking={linking} documentTitle={{ formatter: (options) => (options?.title && options.title !== brand.name ? `${options.title} · ${brand.name}` : brand.name) }}>
       <StatusBar style={scheme === 'dark' ? 'light' : 'dark'} />
+      {/* one landmark around the header and the screen, for screen readers on the web */}
+      <View role="main" style={{ flex: 1 }}>
       <Stack.Navigator screenOptions={{ headerTintColor: colors.primary, headerTitleStyle: { color: colors.text } }}>
         {client ? (
           <>
@@ -62,6 +64,7 @@ function Screens() {
           <Stack.Screen name="SignIn" component={SignInScreen} options={{ headerShown: false, title: 'Sign in' }} />
         )}
       </Stack.Navigator>
+      </View>
     </NavigationContainer>
   );
 }

@@ -1,6 +1,7 @@
 import type { AttachmentResponse, LocalMessage } from '@chatsdk/client';
 import { memo } from 'react';
-import { Image, Linking, Pressable, StyleSheet, Text, View } from 'react-native';
+import Ionicons from '@expo/vector-icons/Ionicons';
+import { Image, Linking, Platform, Pressable, StyleSheet, Text, View } from 'react-native';
 import Animated, { FadeInDown, ReduceMotion } from 'react-native-reanimated';
 import { useTheme } from '../theme';
 import { Body, Button } from './ui';
@@ -58,32 +59,36 @@ function Bubble({ message, own, seenBy, animate, reactions = true, threads = tru
   const author = (message as { user?: { name?: string } }).user?.name ?? message.user_id;
   const counts = Object.entries(message.reaction_counts ?? {}).filter(([, n]) => n > 0);
   const mine = new Set((message.own_reactions ?? []).map((r) => r.type));
-  const time = new Date(message.created_at);
-  const when = Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const status = message.status === 'pending' ? 'Sending…' : message.status === 'failed' ? 'Not sent' : '';
-  const label = `${own ? 'You' : author}${when ? ` at ${when}` : ''}: ${deleted ? 'message deleted' : message.text || 'attachment'}${status ? `. ${status}` : ''}`;
   const bubbleColor = own ? colors.primary : colors.surface;
   const textColor = own ? colors.onPrimary : colors.text;
   const body = (
     <View style={[styles.wrap, own ? styles.own : styles.other]} testID={`message-${message.id}`}>
       {!own && <Text style={[styles.author, { color: colors.muted }]}>{author}</Text>}
-      <Pressable
-        accessible
-        accessibilityRole={onLongPress ? 'button' : undefined}
-        accessibilityLabel={label}
-        accessibilityHint={onLongPress ? 'Long press for reactions and actions' : undefined}
-        onLongPress={onLongPress ? () => onLongPress(message) : undefined}
-        style={[styles.bubble, { backgroundColor: bubbleColor }]}
-      >
-        {deleted ? (
-          <Text style={[styles.text, { color: textColor, fontStyle: 'italic' }]}>This message was deleted.</Text>
-        ) : (
-          <>
-            {!!message.text && <Text style={[styles.text, { color: textColor }]} selectable>{message.text}</Text>}
-            {(message.attachments ?? []).map((a, i) => <Attachment key={i} a={a} own={own} />)}
-          </>
+      <View style={[styles.line, own && styles.lineOwn]}>
+        <Pressable
+          // the bubble reads as its content; long press (or the screen reader's action) opens reactions and actions
+          accessibilityActions={onLongPress ? [{ name: 'longpress', label: 'Reactions and actions' }] : undefined}
+          onAccessibilityAction={(e) => e.nativeEvent.actionName === 'longpress' && onLongPress?.(message)}
+          onLongPress={onLongPress ? () => onLongPress(message) : undefined}
+          style={[styles.bubble, { backgroundColor: bubbleColor }]}
+          testID={`bubble-${message.id}`}
+        >
+          {deleted ? (
+            <Text style={[styles.text, { color: textColor, fontStyle: 'italic' }]}>This message was deleted.</Text>
+          ) : (
+            <>
+              {!!message.text && <Text style={[styles.text, { color: textColor }]} selectable>{message.text}</Text>}
+              {(message.attachments ?? []).map((a, i) => <Attachment key={i} a={a} own={own} />)}
+            </>
+          )}
+        </Pressable>
+        {onLongPress && Platform.OS === 'web' && !deleted && message.status === 'sent' && (
+          // on the web, where nobody long-presses, the same menu from a button
+          <Pressable accessibilityRole="button" accessibilityLabel={`Actions for ${own ? 'your message' : `${author}'s message`}`} onPress={() => onLongPress(message)} style={styles.more} hitSlop={4}>
+            <Ionicons name="ellipsis-horizontal" size={18} color={colors.muted} />
+          </Pressable>
         )}
-      </Pressable>
+      </View>
       {reactions && counts.length > 0 && (
         <View style={styles.reactions}>
           {counts.map(([type, n]) => {
@@ -93,7 +98,7 @@ function Bubble({ message, own, seenBy, animate, reactions = true, threads = tru
                 key={type}
                 accessibilityRole="button"
                 accessibilityLabel={`${r?.name ?? type}: ${n}${mine.has(type) ? ', including yours' : ''}`}
-                aria-selected={mine.has(type)}
+                {...(Platform.OS === 'web' ? ({ 'aria-pressed': mine.has(type) } as object) : { accessibilityState: { selected: mine.has(type) } })}
                 onPress={() => onReact?.(message, type)}
                 style={[styles.reaction, { borderColor: mine.has(type) ? colors.primary : colors.muted, backgroundColor: colors.background }]}
               >
@@ -134,5 +139,8 @@ const styles = StyleSheet.create({
   reactions: { flexDirection: 'row', flexWrap: 'wrap', gap: 4, marginTop: 4 },
   reaction: { borderWidth: 1, borderRadius: 12, paddingHorizontal: 8, paddingVertical: 2, minHeight: 28, justifyContent: 'center' },
   row: { flexDirection: 'row', alignItems: 'center', gap: 4 },
+  line: { flexDirection: 'row', alignItems: 'center', gap: 4 },
+  lineOwn: { flexDirection: 'row-reverse' },
+  more: { minWidth: 32, minHeight: 32, alignItems: 'center', justifyContent: 'center' },
   meta: { fontSize: 13 },
 });
