@@ -1,5 +1,6 @@
 // Expo's configuration, made from the brand that `npm run brand -- brands/<name>` checked and wrote into .brand/
-// (or into CHATSDK_BRAND_OUT). CHATSDK_API_BASE_URL overrides the brand's appliance address, e.g. for a staging build.
+// (or into CHATSDK_BRAND_OUT). CHATSDK_API_BASE_URL overrides the brand's appliance address, e.g. for a staging build;
+// CHATSDK_GOOGLE_SERVICES_FILE names the Firebase project's google-services.json for Android push (docs/white-label.md).
 const { existsSync, readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 
@@ -33,6 +34,7 @@ module.exports = () => {
       package: brand.android.package,
       adaptiveIcon: { foregroundImage: join(dir, 'adaptive-icon.png'), backgroundColor: light.background },
       permissions: ['android.permission.RECORD_AUDIO', 'android.permission.CAMERA', 'android.permission.POST_NOTIFICATIONS'],
+      ...(process.env.CHATSDK_GOOGLE_SERVICES_FILE ? { googleServicesFile: resolve(process.env.CHATSDK_GOOGLE_SERVICES_FILE) } : {}),
     },
     web: { favicon: join(dir, 'favicon.png'), name: brand.name, shortName: brand.name, themeColor: light.primary, backgroundColor: light.background },
     plugins: [

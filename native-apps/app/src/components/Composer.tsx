@@ -8,7 +8,7 @@ import { feedback } from '../feedback';
 import { useTheme } from '../theme';
 import { Body, Button, ErrorText } from './ui';
 import { formatDuration } from './VoiceNote';
-import { Waveform } from './Waveform';
+import { resample, Waveform } from './Waveform';
 
 export interface ComposerProps {
   channel: Channel;
@@ -132,7 +132,8 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
         file_size: blob.size,
         title: 'Voice note',
         duration: Math.round((server.duration ?? elapsed) * 100) / 100,
-        waveform_data: server.waveform_data ?? levels,
+        // the appliance keeps at most 100 points
+        waveform_data: server.waveform_data ?? (levels.length > 100 ? resample(levels, 100) : levels),
       });
     } catch (e) {
       feedback('error');
