@@ -93,7 +93,7 @@ describe('the white-label app (web build) in Chromium', () => {
   });
 
   it('is branded: its title, and the brand colour on its buttons', async () => {
-    expect(await alice.page.title()).toBe('Northwind Chat');
+    await expect.poll(() => alice.page.title(), { timeout: 15_000 }).toBe('Northwind Chat');
     const settings = alice.page.getByRole('button', { name: 'Settings' });
     expect(await settings.locator('div').first().evaluate((e) => getComputedStyle(e).color)).toBe('rgb(29, 78, 216)'); // #1D4ED8
   });
@@ -201,6 +201,31 @@ describe('the white-label app (web build) in Chromium', () => {
     expect(violations).toEqual([]);
   });
 
+  it('starts without the appliance from what the device has, and connects once it is back', async () => {
+    const cut = async (route: { abort: (code?: string) => Promise<void> }) => route.abort('internetdisconnected');
+    await alice.page.route(`${baseURL}/**`, cut);
+    let away = true;
+    // the socket too: refused while the appliance is away, passed through to it afterwards
+    await alice.page.routeWebSocket(/\/api\/v1\/connect/, (ws) => {
+      if (away) void ws.close();
+      else ws.connectToServer();
+    });
+    try {
+      await alice.page.goto(site.url);
+      // the session and its last token came from the tab's storage; the channels from the device's store
+      await banner(alice.page).filter({ hasText: 'Showing what this device has' }).waitFor({ timeout: 30_000 });
+      await alice.page.getByRole('button', { name: new RegExp(`^${channelName}`) }).click({ timeout: 30_000 });
+      await list(alice.page).getByText(/^Queued two/).waitFor({ timeout: 30_000 });
+    } finally {
+      away = false;
+      await alice.page.unrouteAll({ behavior: 'ignoreErrors' });
+    }
+    const text = `Back online ${marker()}`;
+    await send(alice.page, text);
+    await list(bob.page).getByText(text, { exact: true }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => banner(alice.page).count(), { timeout: 60_000 }).toBe(0);
+  });
+
   it('opens a channel from a deep link, and signing out returns to the sign-in screen', async () => {
     await alice.page.goto(`${site.url}/channel/messaging:${channelId}`);
     await alice.page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 30_000 });
@@ -215,6 +240,8 @@ describe('the white-label app (web build) in Chromium', () => {
     expect(await alice.page.getByRole('radio', { name: 'Light' }).getAttribute('aria-checked')).toBe('false');
     await alice.page.getByRole('button', { name: 'Sign out' }).click();
     await alice.page.getByRole('button', { name: 'Continue as alice' }).waitFor({ timeout: 15_000 });
+    // and forgets the session, its token and the channel list in this browser
+    expect(await alice.page.evaluate(() => [sessionStorage.getItem('chatsdk.session'), localStorage.getItem('chatsdk.channels.alice')])).toEqual([null, '[]']);
   });
 });
 
@@ -263,7 +290,7 @@ describe('a brand that signs in through the customer\'s token endpoint', () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`[acme] page error: ${e.message}`));
     await page.goto(acme.url);
-    expect(await page.title()).toBe('Acme Care');
+    await expect.poll(() => page.title(), { timeout: 15_000 }).toBe('Sign in · Acme Care');
     await page.getByRole('textbox', { name: 'Staff ID' }).fill('S1234');
     await page.getByRole('textbox', { name: 'Password' }).fill('wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();

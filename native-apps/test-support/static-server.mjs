@@ -11,7 +11,12 @@ const TYPES = {
 
 export async function serveStatic(root, port = 0) {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return void res.writeHead(400).end();
+    }
     let file = normalize(join(root, path));
     if (!file.startsWith(root + sep) && file !== root) return void res.writeHead(403).end();
     const isFile = await stat(file).then((s) => s.isFile(), () => false);

@@ -12,7 +12,7 @@ const channel = { cid: 'messaging:x', type: 'messaging', id: 'x', frozen: false,
 
 export function storeConformance(name: string, make: () => OfflineStore): void {
   describe(name, () => {
-    it('keeps channels, the newest messages and pending sends in order, per namespace', async () => {
+    it('keeps channels, the newest messages and pending sends in order', async () => {
       const store: OfflineStore = make();
       await store.open(`key:alice:${name}`);
       await store.putChannel('messaging:x', channel, [msg('a', 1), msg('b', 2), msg('c', 3), msg('p', 0)], 3, { syncedAt: '2026-12-03T10:00:00Z', contiguousSeq: 3 });

@@ -11,3 +11,6 @@ jest.mock('expo-audio', () => ({
   requestRecordingPermissionsAsync: async () => ({ granted: false }),
   setAudioModeAsync: async () => undefined,
 }));
+
+// Icon fonts are files that the test renderer cannot load (no asset registry under Jest): taken as loaded.
+jest.mock('expo-font', () => ({ ...jest.requireActual('expo-font'), loadAsync: async () => undefined, isLoaded: () => true }));

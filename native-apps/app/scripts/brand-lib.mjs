@@ -56,7 +56,9 @@ export function contrast(a, b) {
 
 function contrastProblems(colors) {
   const out = [];
-  const pairs = [['text', 'background'], ['muted', 'background'], ['text', 'surface'], ['onPrimary', 'primary'], ['danger', 'background']];
+  // text on its backgrounds; primary is also the colour of links and plain buttons, muted of placeholders in inputs
+  const pairs = [['text', 'background'], ['muted', 'background'], ['text', 'surface'], ['muted', 'surface'], ['onPrimary', 'primary'],
+    ['primary', 'background'], ['primary', 'surface'], ['danger', 'background']];
   for (const theme of ['light', 'dark']) {
     for (const [fg, bg] of pairs) {
       const ratio = contrast(colors[theme][fg], colors[theme][bg]);
@@ -64,6 +66,15 @@ function contrastProblems(colors) {
     }
   }
   return out;
+}
+
+function secureOrLocal(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname));
+  } catch {
+    return false;
+  }
 }
 
 /** Reads and checks a brand directory; throws a BrandError listing every problem. */
@@ -99,6 +110,11 @@ export async function loadBrand(dir) {
     }
   }
   if (brand.signIn.method === 'token-endpoint' && !brand.api.apiKey) problems.push('api.apiKey: is required with the token-endpoint sign-in');
+  // passwords and tokens never travel in clear, except to this machine while developing
+  if (!secureOrLocal(brand.api.baseUrl)) problems.push(`api.baseUrl: ${brand.api.baseUrl} must use https (http only for localhost)`);
+  if (brand.signIn.method === 'token-endpoint' && !secureOrLocal(brand.signIn.tokenEndpoint)) {
+    problems.push(`signIn.tokenEndpoint: ${brand.signIn.tokenEndpoint} must use https (http only for localhost)`);
+  }
   if (problems.length) throw new BrandError(dir, problems);
   return { brand, logo };
 }

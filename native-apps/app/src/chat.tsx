@@ -5,7 +5,7 @@ import { useBrand } from './brand';
 import { offlineStore } from './offline-store';
 import { registerForPush, unregisterFromPush, type PushStatus } from './push';
 import { SignInError, tokenProvider, type Session, type SignedIn } from './session';
-import { loadAppearance, loadSession, saveAppearance, saveSession } from './storage';
+import { loadAppearance, loadSession, saveAppearance, saveChannelList, saveSession } from './storage';
 import type { Appearance } from './theme';
 
 export interface ChatContextValue {
@@ -61,29 +61,42 @@ export function ChatProvider({ children, makeClient }: ChatProviderProps) {
     [brand],
   );
 
+  const retry = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
   const end = useCallback(async (reason?: string) => {
     const old = current.current;
     current.current = undefined;
+    clearTimeout(retry.current);
+    // the reason first: the sign-in screen reads it when it mounts
+    setEndedBecause(reason);
     setClient(undefined);
     setSession(undefined);
     setPushState(undefined);
     await saveSession(undefined);
-    setEndedBecause(reason);
-    // signing out forgets the cached chats and queued sends on this device
+    // signing out forgets the cached chats, the channel list and queued sends on this device
+    if (old?.userID) await saveChannelList(old.userID, []).catch(() => undefined);
     await old?.disconnectUser({ clearStore: true }).catch(() => undefined);
   }, []);
 
-  const start = useCallback(async (s: Session, firstToken?: string) => {
+  const start = useCallback(async (s: Session, firstToken?: string, attempt = 0): Promise<void> => {
+    const previous = current.current;
+    if (previous) await previous.disconnectUser().catch(() => undefined);
     const c = makeClient ? makeClient(s.apiKey) : new ChatClient(s.apiKey, { baseURL: brand.api.baseUrl, store: offlineStore() });
     current.current = c;
+    const mine = () => current.current === c;
     setClient(c);
     setSession(s);
     setEndedBecause(undefined);
-    const refresh = tokenProvider(s, where, (next) => {
+    let session = s;
+    const keep = (next: Session) => {
+      if (!mine()) return; // a late answer for a client that was signed out or replaced
+      session = next;
       setSession(next);
       void saveSession(next);
-    });
-    let first = firstToken;
+    };
+    const refresh = tokenProvider(s, where, (next) => keep({ ...next, token: session.token }));
+    // the last chat token lets the app connect after a start without network; it is refreshed when it expires
+    let first = firstToken ?? s.token;
     const provide = async () => {
       if (first) {
         const t = first;
@@ -91,14 +104,24 @@ export function ChatProvider({ children, makeClient }: ChatProviderProps) {
         return t;
       }
       try {
-        return await refresh();
+        const t = await refresh();
+        keep({ ...session, token: t });
+        return t;
       } catch (e) {
-        if (e instanceof SignInError && e.code === 'session_ended') void end(e.message);
+        if (mine() && e instanceof SignInError && e.code === 'session_ended') void end(e.message);
         throw e;
       }
     };
-    // cached chats show at once; the connection comes when the network does (the client retries by itself)
-    c.connectUser({ id: s.userId }, provide).catch(() => undefined);
+    if (firstToken) keep({ ...s, token: firstToken });
+    // cached chats show at once; the client reconnects by itself once connected, and a first connect that failed
+    // (no network at start, the token service away) is tried again with a new client
+    c.connectUser({ id: s.userId }, provide).catch(() => {
+      if (!mine()) return;
+      clearTimeout(retry.current);
+      retry.current = setTimeout(() => {
+        if (mine()) void start(session, undefined, attempt + 1);
+      }, Math.min(30_000, 2_000 * 2 ** attempt));
+    });
   }, [brand, where, end, makeClient]);
 
   useEffect(() => {
@@ -112,6 +135,7 @@ export function ChatProvider({ children, makeClient }: ChatProviderProps) {
     })();
     return () => {
       live = false;
+      clearTimeout(retry.current);
       void current.current?.disconnectUser();
     };
     // once, at start
@@ -124,11 +148,12 @@ export function ChatProvider({ children, makeClient }: ChatProviderProps) {
     restoring,
     endedBecause,
     signIn: async (signed) => {
-      await saveSession(signed.session);
+      await saveSession({ ...signed.session, token: signed.token });
       await start(signed.session, signed.token);
     },
     signOut: async () => {
-      if (client && push?.registered) await unregisterFromPush(client, push.token).catch(() => undefined);
+      // the device's push token is asked for again: after a restart, this run never registered it
+      if (client) await unregisterFromPush(client, push?.registered ? push.token : undefined).catch(() => undefined);
       await end();
     },
     appearance,

@@ -24,8 +24,13 @@ export async function registerForPush(client: ChatClient): Promise<PushStatus> {
   return { registered: true, token };
 }
 
+/** Removes this device from the user's push devices: `token`, or the one the system gives now (after a restart). */
 export async function unregisterFromPush(client: ChatClient, token: string | undefined): Promise<void> {
-  if (token) await client.removeDevice(token);
+  let device = token;
+  if (!device && Platform.OS === 'android' && (await Notifications.getPermissionsAsync()).granted) {
+    device = (await Notifications.getDevicePushTokenAsync()).data as string;
+  }
+  if (device) await client.removeDevice(device);
 }
 
 export function onNotificationOpened(open: (cid: string) => void): () => void {

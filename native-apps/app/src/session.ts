@@ -19,6 +19,8 @@ export interface Session {
   apiKey: string;
   /** The customer back end's opaque session (token-endpoint only). */
   backendSession?: string;
+  /** The last chat token, to connect after a start without network (refreshed when it expires). */
+  token?: string;
 }
 
 export interface SignedIn {

@@ -69,13 +69,29 @@ describe('brands', () => {
     expect(await problems(variant((b) => (b.signIn = { method: 'password' })))).toContain('signIn.method: must be one of "demo", "token-endpoint"');
     expect(await problems(variant((b) => (b.colour = '#fff')))).toEqual(['colour: is not a brand setting']);
     expect(await problems(variant((b) => (b.api.baseUrl = 'ftp://chat.example.com')))).toEqual([expect.stringMatching(/^api\.baseUrl: /)]);
+    // passwords and tokens are not sent in clear, except to this machine
+    expect(await problems(variant((b) => (b.api.baseUrl = 'http://chat.example.com')))).toEqual(['api.baseUrl: http://chat.example.com must use https (http only for localhost)']);
+    expect(await problems(variant((b) => {
+      b.api.apiKey = 'key-0123456789';
+      b.signIn = { method: 'token-endpoint', tokenEndpoint: 'http://portal.example.com/token' };
+    }))).toEqual(['signIn.tokenEndpoint: http://portal.example.com/token must use https (http only for localhost)']);
+    expect(await problems(variant((b) => (b.api.baseUrl = 'http://127.0.0.1:8080')))).toEqual([]);
     // several problems at once are all listed
     expect(await problems(variant((b) => { delete b.name; b.slug = 'No Spaces'; }))).toEqual(['name: is required', expect.stringMatching(/^slug: /)]);
   });
 
   it('refuses text that would be hard to read, naming both colours', async () => {
     expect(contrast('#000000', '#FFFFFF')).toBeCloseTo(21, 5);
-    expect(await problems(variant((b) => (b.colors.dark.muted = '#333333')))).toEqual([expect.stringMatching(/^colors\.dark\.muted: contrast with colors\.dark\.background is 1\.\d\d:1, below 4\.5:1$/)]);
+    expect(await problems(variant((b) => (b.colors.dark.muted = '#333333')))).toEqual([
+      expect.stringMatching(/^colors\.dark\.muted: contrast with colors\.dark\.background is 1\.\d\d:1, below 4\.5:1$/),
+      expect.stringMatching(/^colors\.dark\.muted: contrast with colors\.dark\.surface is 1\.\d\d:1, below 4\.5:1$/),
+    ]);
+    // the brand colour is also the colour of links and plain buttons
+    expect(await problems(variant((b) => (b.colors.light.primary = '#7DD3FC')))).toEqual([
+      expect.stringMatching(/^colors\.light\.onPrimary: contrast with colors\.light\.primary is/),
+      expect.stringMatching(/^colors\.light\.primary: contrast with colors\.light\.background is/),
+      expect.stringMatching(/^colors\.light\.primary: contrast with colors\.light\.surface is/),
+    ]);
   });
 
   it('refuses an oversized, a non-square, a tiny or a broken logo, and a missing one', async () => {

@@ -10,25 +10,27 @@ import { storeConformance } from '../../test-support/store-conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatsdk-sqlite-'));
 
-/** expo-sqlite's async surface over node:sqlite. */
+/**
+ * expo-sqlite's async surface over node:sqlite, as expo-sqlite behaves: each call yields to the event loop (the native
+ * call is asynchronous), and withTransactionAsync is a plain BEGIN and COMMIT on the one connection, so two at once fail.
+ */
 function open(name: string): Promise<SqlDatabase> {
   const db = new DatabaseSync(join(dir, name));
-  let depth = 0;
+  const tick = () => new Promise((r) => setImmediate(r));
   return Promise.resolve({
-    execAsync: async (sql) => void db.exec(sql),
-    runAsync: async (sql, params) => db.prepare(sql).run(...params),
-    getAllAsync: async <T>(sql: string, params: (string | number | null)[]) => db.prepare(sql).all(...params) as T[],
-    getFirstAsync: async <T>(sql: string, params: (string | number | null)[]) => (db.prepare(sql).get(...params) as T | undefined) ?? null,
+    execAsync: async (sql) => { await tick(); db.exec(sql); },
+    runAsync: async (sql, params) => { await tick(); return db.prepare(sql).run(...params); },
+    getAllAsync: async <T>(sql: string, params: (string | number | null)[]) => { await tick(); return db.prepare(sql).all(...params) as T[]; },
+    getFirstAsync: async <T>(sql: string, params: (string | number | null)[]) => { await tick(); return (db.prepare(sql).get(...params) as T | undefined) ?? null; },
     withTransactionAsync: async (task) => {
-      if (depth++ === 0) db.exec('BEGIN');
+      await tick();
+      db.exec('BEGIN');
       try {
         await task();
-        if (depth === 1) db.exec('COMMIT');
+        db.exec('COMMIT');
       } catch (e) {
-        if (depth === 1) db.exec('ROLLBACK');
+        db.exec('ROLLBACK');
         throw e;
-      } finally {
-        depth--;
       }
     },
     closeAsync: async () => db.close(),
@@ -56,6 +58,20 @@ describe('SQLiteStore', () => {
     await again.clear();
     expect(await again.getChannel('messaging:y')).toBeUndefined();
     expect(await again.pending()).toEqual([]);
+  });
+
+  it('takes concurrent writes one at a time, losing none (the client writes from events and queries at once)', async () => {
+    const store = new SQLiteStore(open);
+    await store.open('key:concurrent');
+    const channel = (id: string) => ({ cid: `messaging:${id}`, type: 'messaging', id, frozen: false, config: {}, last_seq: 1, member_count: 1, created_at: '', updated_at: '' }) as never;
+    const at = '2026-12-03T10:00:00Z';
+    const message = (cid: string, id: string, seq: number) => ({ id, cid, seq, user_id: 'a', type: 'regular', text: id, attachments: [], mentioned_users: [], reply_count: 0, pinned: false, silent: false, reaction_counts: {}, reaction_scores: {}, own_reactions: [], created_at: at, updated_at: at, status: 'sent' }) as never;
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.putChannel(`messaging:c${i}`, channel(`c${i}`), [message(`messaging:c${i}`, `m${i}`, 1)], 10)));
+    await Promise.all([store.clear(), store.putPending({ id: 'late', cid: 'messaging:c1', message: { id: 'late', text: 'x' }, createdAt: 1, order: 1 })]);
+    expect(await store.getChannel('messaging:c0')).toBeUndefined();
+    expect((await store.pending()).map((p) => p.id)).toEqual(['late']);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.putChannel(`messaging:c${i}`, channel(`c${i}`), [message(`messaging:c${i}`, `m${i}`, 1)], 10)));
+    for (let i = 0; i < 30; i++) expect((await store.getChannel(`messaging:c${i}`))?.messages.map((m) => m.id)).toEqual([`m${i}`]);
   });
 
   it('names files safely whatever the namespace holds', () => {

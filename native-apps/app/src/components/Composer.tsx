@@ -1,4 +1,4 @@
-import { isChatError, type Attachment, type Channel } from '@chatsdk/client';
+import { isChatError, type Attachment, type Channel, type LocalFile } from '@chatsdk/client';
 import Ionicons from '@expo/vector-icons/Ionicons';
 import { RecordingPresets, requestRecordingPermissionsAsync, setAudioModeAsync, useAudioRecorder } from 'expo-audio';
 import * as ImagePicker from 'expo-image-picker';
@@ -22,10 +22,14 @@ function problem(e: unknown): string {
   return isChatError(e) ? e.code : e instanceof Error ? e.message : String(e);
 }
 
-/** Uploads what a picker or the recorder left at `uri` (a file on devices, a blob: URL on the web). */
-async function blobOf(uri: string): Promise<Blob> {
-  const res = await fetch(uri);
-  return res.blob();
+/**
+ * What to upload for a picker's or the recorder's `uri`: on the web a Blob (the URI is a blob: or data: URL); on devices
+ * the file itself by URI, since React Native's FormData sends files that way and not as Blobs.
+ */
+async function uploadable(uri: string): Promise<{ file: Blob | LocalFile; size: number | undefined; type: string }> {
+  if (Platform.OS !== 'web') return { file: { uri }, size: undefined, type: '' };
+  const blob = await (await fetch(uri)).blob();
+  return { file: blob, size: blob.size, type: blob.type };
 }
 
 /** The message box: text, images from the library or camera, and voice notes. Sends queue while offline. */
@@ -76,10 +80,11 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
       const asset = result.canceled ? undefined : result.assets[0];
       if (!asset) return;
       setBusy(true);
-      const blob = await blobOf(asset.uri);
-      const name = asset.fileName ?? `photo.${(asset.mimeType ?? 'image/jpeg').split('/')[1] ?? 'jpg'}`;
-      const res = await channel.sendImage(blob, name, asset.mimeType ?? blob.type);
-      await sendAttachment({ type: 'image', image_url: res.file, thumb_url: res.thumb_url, title: name, mime_type: asset.mimeType ?? blob.type, file_size: blob.size });
+      const up = await uploadable(asset.uri);
+      const mime = asset.mimeType ?? (up.type || 'image/jpeg');
+      const name = asset.fileName ?? `photo.${mime.split('/')[1] ?? 'jpg'}`;
+      const res = await channel.sendImage(up.file, name, mime);
+      await sendAttachment({ type: 'image', image_url: res.file, thumb_url: res.thumb_url, title: name, mime_type: mime, file_size: up.size ?? asset.fileSize ?? 0 });
     } catch (e) {
       feedback('error');
       setError(`The image was not sent: ${problem(e)}`);
@@ -120,16 +125,16 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
       const uri = recorder.uri;
       if (!keep || !uri) return;
       setBusy(true);
-      const blob = await blobOf(uri);
-      const mime = blob.type || (Platform.OS === 'web' ? 'audio/webm' : 'audio/mp4');
+      const up = await uploadable(uri);
+      const mime = up.type || (Platform.OS === 'web' ? 'audio/webm' : 'audio/mp4');
       const ext = mime.includes('webm') ? 'webm' : mime.includes('ogg') ? 'ogg' : mime.includes('wav') ? 'wav' : 'm4a';
-      const res = await channel.sendFile(blob, `voice-note.${ext}`, mime);
+      const res = await channel.sendFile(up.file, `voice-note.${ext}`, mime);
       const server = res as { duration?: number; waveform_data?: number[] };
       await sendAttachment({
         type: 'voiceRecording',
         asset_url: res.file,
         mime_type: mime,
-        file_size: blob.size,
+        ...(up.size !== undefined ? { file_size: up.size } : {}),
         title: 'Voice note',
         duration: Math.round((server.duration ?? elapsed) * 100) / 100,
         // the appliance keeps at most 100 points
@@ -147,7 +152,7 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
     <View style={[styles.wrap, { borderColor: colors.muted, backgroundColor: colors.background }]}>
       {error && <ErrorText>{error}</ErrorText>}
       {recording ? (
-        <View style={styles.row} accessibilityLiveRegion="polite">
+        <View style={styles.row}>
           <Ionicons name="radio-button-on" size={16} color={colors.danger} />
           <Body accessibilityLabel={`Recording, ${formatDuration(elapsed)}`}>{formatDuration(elapsed)}</Body>
           <View style={styles.grow}><Waveform data={levels} progress={1} /></View>
@@ -176,8 +181,9 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
             maxLength={5000}
             onKeyPress={(e) => {
               // on the web, Enter sends and Shift+Enter starts a new line
-              const key = e.nativeEvent as { key: string; shiftKey?: boolean };
-              if (Platform.OS === 'web' && key.key === 'Enter' && !key.shiftKey) {
+              const key = e.nativeEvent as { key: string; shiftKey?: boolean; isComposing?: boolean; keyCode?: number };
+              // not while an input method is composing (Chinese, Japanese, Korean): Enter picks the characters there
+              if (Platform.OS === 'web' && key.key === 'Enter' && !key.shiftKey && !key.isComposing && key.keyCode !== 229) {
                 e.preventDefault();
                 void send();
               }

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import Ionicons from '@expo/vector-icons/Ionicons';
 import { Image, Linking, Platform, Pressable, StyleSheet, Text, View } from 'react-native';
 import Animated, { FadeInDown, ReduceMotion } from 'react-native-reanimated';
+import { useScreenReader } from '../hooks';
 import { useTheme } from '../theme';
 import { Body, Button } from './ui';
 import { VoiceNote } from './VoiceNote';
@@ -55,6 +56,7 @@ function Attachment({ a, own }: { a: AttachmentResponse; own: boolean }) {
 
 function Bubble({ message, own, seenBy, animate, reactions = true, threads = true, onReact, onOpenThread, onRetry, onDiscard, onLongPress }: MessageBubbleProps) {
   const { colors } = useTheme();
+  const screenReader = useScreenReader();
   const deleted = message.type === 'deleted' || !!message.deleted_at;
   const author = (message as { user?: { name?: string } }).user?.name ?? message.user_id;
   const counts = Object.entries(message.reaction_counts ?? {}).filter(([, n]) => n > 0);
@@ -66,9 +68,8 @@ function Bubble({ message, own, seenBy, animate, reactions = true, threads = tru
       {!own && <Text style={[styles.author, { color: colors.muted }]}>{author}</Text>}
       <View style={[styles.line, own && styles.lineOwn]}>
         <Pressable
-          // the bubble reads as its content; long press (or the screen reader's action) opens reactions and actions
-          accessibilityActions={onLongPress ? [{ name: 'longpress', label: 'Reactions and actions' }] : undefined}
-          onAccessibilityAction={(e) => e.nativeEvent.actionName === 'longpress' && onLongPress?.(message)}
+          // not one accessible element: a screen reader reaches the text, the voice note's button and file links inside
+          accessible={false}
           onLongPress={onLongPress ? () => onLongPress(message) : undefined}
           style={[styles.bubble, { backgroundColor: bubbleColor }]}
           testID={`bubble-${message.id}`}
@@ -82,8 +83,8 @@ function Bubble({ message, own, seenBy, animate, reactions = true, threads = tru
             </>
           )}
         </Pressable>
-        {onLongPress && Platform.OS === 'web' && !deleted && message.status === 'sent' && (
-          // on the web, where nobody long-presses, the same menu from a button
+        {onLongPress && (Platform.OS === 'web' || screenReader) && !deleted && message.status === 'sent' && (
+          // the same menu from a button: on the web, where nobody long-presses, and for screen-reader users
           <Pressable accessibilityRole="button" accessibilityLabel={`Actions for ${own ? 'your message' : `${author}'s message`}`} onPress={() => onLongPress(message)} style={styles.more} hitSlop={4}>
             <Ionicons name="ellipsis-horizontal" size={18} color={colors.muted} />
           </Pressable>

@@ -10,7 +10,7 @@ export function OfflineBanner({ client, syncing = false }: { client: ChatClient;
   const waiting = pendingCount > 0 ? ` ${pendingCount} ${pendingCount === 1 ? 'message waits' : 'messages wait'} to send.` : '';
   let text: string | undefined;
   if (connection === 'offline' || connection === 'disconnected') text = `Offline: showing what this device has.${waiting}`;
-  else if (connection === 'connecting') text = `Connecting…${waiting}`;
+  else if (connection === 'connecting') text = `Connecting… Showing what this device has.${waiting}`;
   else if (syncing) text = 'Catching up…';
   else if (waiting) text = waiting.trim();
   if (!text) return null;

@@ -8,7 +8,9 @@ export function ReactionPicker({ onPick, onReply, onBlock, author, onClose }: { 
   const { colors } = useTheme();
   return (
     <Modal transparent animationType="fade" onRequestClose={onClose} accessibilityViewIsModal>
-      <Pressable style={styles.scrim} onPress={onClose} accessibilityLabel="Close" accessibilityRole="button">
+      <View style={styles.fill}>
+        {/* the scrim beside the menu, not around it, so that screen readers reach the menu's items */}
+        <Pressable style={[StyleSheet.absoluteFill, styles.scrim]} onPress={onClose} accessibilityLabel="Close" accessibilityRole="button" />
         <View style={[styles.sheet, { backgroundColor: colors.background, borderColor: colors.muted }]} accessibilityRole="menu">
           <View style={styles.row}>
             {REACTIONS.map((r) => (
@@ -20,13 +22,14 @@ export function ReactionPicker({ onPick, onReply, onBlock, author, onClose }: { 
           {onReply && <Button kind="plain" label="Reply in thread" onPress={onReply} />}
           {onBlock && <Button kind="danger" label={`Block ${author}`} onPress={onBlock} />}
         </View>
-      </Pressable>
+      </View>
     </Modal>
   );
 }
 
 const styles = StyleSheet.create({
-  scrim: { flex: 1, backgroundColor: 'rgba(0,0,0,0.35)', justifyContent: 'flex-end' },
+  fill: { flex: 1, justifyContent: 'flex-end' },
+  scrim: { backgroundColor: 'rgba(0,0,0,0.35)' },
   sheet: { margin: 12, padding: 12, borderRadius: 16, borderWidth: StyleSheet.hairlineWidth, gap: 8 },
   row: { flexDirection: 'row', justifyContent: 'space-around' },
   emoji: { minWidth: 44, minHeight: 44, alignItems: 'center', justifyContent: 'center' },

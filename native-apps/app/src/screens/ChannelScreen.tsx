@@ -43,7 +43,7 @@ export function ChannelView({ cid, parentId, onOpenThread, setTitle }: { cid: st
   const name = channelName(channel, state, me);
   useLayoutEffect(() => setTitle?.(parentId ? 'Thread' : name), [setTitle, name, parentId]);
 
-  const messages = parentId ? state.threads[parentId] ?? [] : state.messages;
+  const messages = parentId ? (Object.hasOwn(state.threads, parentId) ? state.threads[parentId] : undefined) ?? [] : state.messages;
   const parent = parentId ? state.messages.find((m) => m.id === parentId) : undefined;
 
   useEffect(() => {

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import { FlatList, Pressable, RefreshControl, StyleSheet, Text, View } from 'react-native';
 import { useChannelState, useClient, useClientState } from '../chat';
 import { channelName } from '../names';
-import type { Routes } from '../navigation';
+import { isCid, type Routes } from '../navigation';
 import { loadChannelList, saveChannelList } from '../storage';
 import { useTheme } from '../theme';
 import { OfflineBanner } from '../components/OfflineBanner';
@@ -59,14 +59,15 @@ export function ChannelsScreen({ navigation }: NativeStackScreenProps<Routes, 'C
       void saveChannelList(me, list.map((c) => c.cid));
     } catch {
       // offline: the channels this device saw last time, from the offline store
-      const cids = await loadChannelList(me);
+      const cids = (await loadChannelList(me)).filter(isCid);
       if (cids.length) {
         const cached = cids.map((cid) => {
-          const [type, id] = cid.split(':') as [string, string];
-          return client.channel(type, id);
+          const [type, ...rest] = cid.split(':');
+          return client.channel(type!, rest.join(':'));
         });
-        await Promise.all(cached.map((c) => c.watch().catch(() => undefined)));
+        // shown at once; each row fills in from the offline store as its channel is read
         setChannels((now) => now ?? cached);
+        for (const c of cached) void c.watch().catch(() => undefined);
       } else setError('The channels could not be loaded. They will be once the app is online.');
     }
   }, [client, me]);

@@ -82,7 +82,7 @@ export function SignInScreen() {
   );
 
   function submit() {
-    if (brand.signIn.method !== 'token-endpoint' || !username || !password) return Promise.resolve();
+    if (busy || brand.signIn.method !== 'token-endpoint' || !username || !password) return Promise.resolve();
     const { tokenEndpoint } = brand.signIn;
     return run(async () => signIn(await signInWithPassword(tokenEndpoint, brand.api.apiKey ?? '', username.trim(), password)));
   }

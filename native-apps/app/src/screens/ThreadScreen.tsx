@@ -5,6 +5,6 @@ import { ChannelView } from './ChannelScreen';
 
 export function ThreadScreen({ route }: NativeStackScreenProps<Routes, 'Thread'>) {
   const { cid, parentId } = route.params;
-  if (!isCid(cid) || typeof parentId !== 'string' || parentId.length > 255) return <ErrorText>There is no such thread.</ErrorText>;
+  if (!isCid(cid) || typeof parentId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(parentId)) return <ErrorText>There is no such thread.</ErrorText>;
   return <ChannelView cid={cid} parentId={parentId} />;
 }

@@ -62,6 +62,11 @@ export interface ChannelState {
   muted: boolean;
 }
 
+/** A file on the device, by URI (React Native: what an image picker or a recorder leaves, `file://…`). */
+export interface LocalFile {
+  uri: string;
+}
+
 export interface SendMessageInput {
   id?: string;
   text?: string;
@@ -318,20 +323,28 @@ export class Channel {
     return res.messages;
   }
 
-  /** Uploads a file (any type the app allows); put the returned link in an attachment's `asset_url`. */
-  sendFile(file: Blob, name: string, contentType?: string): Promise<UploadResponse> {
+  /**
+   * Uploads a file (any type the app allows); put the returned link in an attachment's `asset_url`. `file` is a Blob,
+   * or in React Native a local file as `{ uri }` (React Native's FormData sends files by URI, not Blobs).
+   */
+  sendFile(file: Blob | LocalFile, name: string, contentType?: string): Promise<UploadResponse> {
     return this.upload('file', file, name, contentType);
   }
 
-  /** Uploads a PNG, JPEG or GIF; answers `file` and `thumb_url`. */
-  sendImage(file: Blob, name: string, contentType?: string): Promise<UploadResponse> {
+  /** Uploads a PNG, JPEG or GIF; answers `file` and `thumb_url`. `file` as for `sendFile`. */
+  sendImage(file: Blob | LocalFile, name: string, contentType?: string): Promise<UploadResponse> {
     return this.upload('image', file, name, contentType);
   }
 
-  private upload(kind: 'file' | 'image', file: Blob, name: string, contentType?: string): Promise<UploadResponse> {
+  private upload(kind: 'file' | 'image', file: Blob | LocalFile, name: string, contentType?: string): Promise<UploadResponse> {
     const form = new FormData();
-    const blob = contentType && file.type !== contentType ? new Blob([file], { type: contentType }) : file;
-    form.append('file', blob, name);
+    if ('uri' in file) {
+      // React Native's FormData part: { uri, name, type }
+      form.append('file', { uri: file.uri, name, type: contentType ?? 'application/octet-stream' } as unknown as Blob);
+    } else {
+      const blob = contentType && file.type !== contentType ? new Blob([file], { type: contentType }) : file;
+      form.append('file', blob, name);
+    }
     return this.client.request<UploadResponse>('POST', `${this.path}/${kind}`, { form });
   }
 

@@ -1,5 +1,5 @@
 export { ChatClient, type ChatClientOptions, type ClientState } from './client.js';
-export { Channel, CACHED_MESSAGES_PER_CHANNEL, type ChannelState, type ReadState, type TypingState, type SendMessageInput, type WatchOptions } from './channel.js';
+export { Channel, CACHED_MESSAGES_PER_CHANNEL, type ChannelState, type ReadState, type TypingState, type SendMessageInput, type WatchOptions, type LocalFile } from './channel.js';
 export { ChatError, isChatError } from './errors.js';
 export { type Subscription } from './emitter.js';
 export { Reactive } from './reactive.js';
