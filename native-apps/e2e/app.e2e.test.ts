@@ -122,7 +122,8 @@ describe('the white-label app (web build) in Chromium', () => {
     const box = (await bubble.boundingBox())!;
     await alice.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await alice.page.mouse.down();
-    await alice.page.waitForTimeout(800);
+    // well past the 500 ms a long press takes, even on a busy machine
+    await alice.page.waitForTimeout(1500);
     await alice.page.mouse.up();
     await alice.page.getByRole('menuitem', { name: 'React with heart' }).click();
     const bubbleOf = (page: Page) => list(page).getByTestId(/^message-/).filter({ hasText: text });
