@@ -1,6 +1,7 @@
 import { isChatError, type Attachment, type Channel, type LocalFile } from '@chatsdk/client';
 import Ionicons from '@expo/vector-icons/Ionicons';
 import { RecordingPresets, requestRecordingPermissionsAsync, setAudioModeAsync, useAudioRecorder } from 'expo-audio';
+import * as DocumentPicker from 'expo-document-picker';
 import * as ImagePicker from 'expo-image-picker';
 import { useEffect, useRef, useState } from 'react';
 import { Platform, StyleSheet, TextInput, View } from 'react-native';
@@ -32,7 +33,7 @@ async function uploadable(uri: string): Promise<{ file: Blob | LocalFile; size: 
   return { file: blob, size: blob.size, type: blob.type };
 }
 
-/** The message box: text, images from the library or camera, and voice notes. Sends queue while offline. */
+/** The message box: text, images from the library or camera, files, and voice notes. Sends queue while offline. */
 export function Composer({ channel, parentId, attachments = true, voiceNotes = true, placeholder = 'Message' }: ComposerProps) {
   const { colors } = useTheme();
   const [text, setText] = useState('');
@@ -88,6 +89,26 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
     } catch (e) {
       feedback('error');
       setError(`The image was not sent: ${problem(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const pickFile = async () => {
+    setError(undefined);
+    try {
+      const result = await DocumentPicker.getDocumentAsync({ multiple: false, copyToCacheDirectory: true, base64: false });
+      const asset = result.canceled ? undefined : result.assets[0];
+      if (!asset) return;
+      setBusy(true);
+      // on the web the picker hands over the File itself; on devices a copy in the cache, sent by URI
+      const up = asset.file ? { file: asset.file as Blob, size: asset.file.size, type: asset.file.type } : await uploadable(asset.uri);
+      const mime = asset.mimeType || up.type || 'application/octet-stream';
+      const res = await channel.sendFile(up.file, asset.name, mime);
+      await sendAttachment({ type: 'file', asset_url: res.file, title: asset.name, mime_type: mime, file_size: up.size ?? asset.size ?? 0 });
+    } catch (e) {
+      feedback('error');
+      setError(`The file was not sent: ${problem(e)}`);
     } finally {
       setBusy(false);
     }
@@ -164,6 +185,7 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
           {attachments && (
             <>
               <Button kind="plain" label="Attach a photo" disabled={busy} onPress={() => void pickImage(false)}><Ionicons name="image-outline" size={24} color={colors.primary} /></Button>
+              <Button kind="plain" label="Attach a file" disabled={busy} onPress={() => void pickFile()}><Ionicons name="document-attach-outline" size={24} color={colors.primary} /></Button>
               {Platform.OS !== 'web' && <Button kind="plain" label="Take a photo" disabled={busy} onPress={() => void pickImage(true)}><Ionicons name="camera-outline" size={24} color={colors.primary} /></Button>}
             </>
           )}

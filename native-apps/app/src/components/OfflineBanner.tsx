@@ -15,7 +15,7 @@ export function OfflineBanner({ client, syncing = false }: { client: ChatClient;
   else if (waiting) text = waiting.trim();
   if (!text) return null;
   return (
-    <View testID="offline-banner" accessibilityRole="summary" accessibilityLiveRegion="polite" style={[styles.banner, { backgroundColor: colors.surface, borderColor: colors.muted }]}>
+    <View testID="offline-banner" role="status" accessibilityLiveRegion="polite" style={[styles.banner, { backgroundColor: colors.surface, borderColor: colors.muted }]}>
       <Text style={[styles.text, { color: colors.text }]}>{text}</Text>
     </View>
   );
