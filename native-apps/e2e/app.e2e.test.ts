@@ -71,15 +71,20 @@ describe('the white-label app (web build) in Chromium', () => {
   const channelId = `app-${marker()}`;
   const channelName = `App test ${channelId.slice(4)}`;
 
+  /** The test channel's get-or-create query, as a demo user (with the demo's own API key and token). */
+  async function queryChannelAs(user: 'alice' | 'bob', body: unknown): Promise<Response> {
+    const demo = (await (await fetch(`${baseURL}/demo/config.json`)).json()) as { api_key: string; tokens: Record<string, string> };
+    return fetch(`${baseURL}/api/v1/channels/messaging/${channelId}/query?api_key=${demo.api_key}`, {
+      method: 'POST',
+      headers: { Authorization: demo.tokens[user]!, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   beforeAll(async () => {
     alice = await signIn('alice');
     bob = await signIn('bob');
-    const demo = (await (await fetch(`${baseURL}/demo/config.json`)).json()) as { api_key: string; tokens: Record<string, string> };
-    const created = await fetch(`${baseURL}/api/v1/channels/messaging/${channelId}/query?api_key=${demo.api_key}`, {
-      method: 'POST',
-      headers: { Authorization: demo.tokens.alice!, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { name: channelName, members: ['alice', 'bob'] } }),
-    });
+    const created = await queryChannelAs('alice', { data: { name: channelName, members: ['alice', 'bob'] } });
     expect(created.status).toBeLessThan(300);
     // both channel lists show it (a notification.added_to_channel reloads them)
     for (const p of [alice.page, bob.page]) await p.getByRole('button', { name: new RegExp(`^${channelName}`) }).waitFor({ timeout: 30_000 });
@@ -161,10 +166,7 @@ describe('the white-label app (web build) in Chromium', () => {
       return null;
     }, name);
     expect(url).toMatch(/^message-/);
-    const stored = await (await fetch(`${baseURL}/demo/config.json`)).json() as { api_key: string; tokens: Record<string, string> };
-    const res = await fetch(`${baseURL}/api/v1/channels/messaging/${channelId}/query?api_key=${stored.api_key}`, {
-      method: 'POST', headers: { Authorization: stored.tokens.bob!, 'Content-Type': 'application/json' }, body: JSON.stringify({ state: true }),
-    });
+    const res = await queryChannelAs('bob', { state: true });
     const body = (await res.json()) as { messages: { attachments: { type: string; title?: string; asset_url?: string }[] }[] };
     const attachment = body.messages.flatMap((m) => m.attachments).find((a) => a.title === name);
     expect(attachment?.type).toBe('file');

@@ -94,7 +94,10 @@ export function ChatProvider({ children, makeClient }: ChatProviderProps) {
       setSession(next);
       void saveSession(next);
     };
-    const refresh = tokenProvider(s, where, (next) => keep({ ...next, token: session.token }));
+    // a rotated back-end session is kept with the token it was traded for (provide, below), in one write
+    const refresh = tokenProvider(s, where, (next) => {
+      if (mine()) session = { ...next, token: session.token };
+    });
     // the last chat token lets the app connect after a start without network; it is refreshed when it expires
     let first = firstToken ?? s.token;
     const provide = async () => {
@@ -147,10 +150,8 @@ export function ChatProvider({ children, makeClient }: ChatProviderProps) {
     session,
     restoring,
     endedBecause,
-    signIn: async (signed) => {
-      await saveSession({ ...signed.session, token: signed.token });
-      await start(signed.session, signed.token);
-    },
+    // start keeps the session with its first token
+    signIn: (signed) => start(signed.session, signed.token),
     signOut: async () => {
       // the device's push token is asked for again: after a restart, this run never registered it
       if (client) await unregisterFromPush(client, push?.registered ? push.token : undefined).catch(() => undefined);

@@ -69,50 +69,51 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
     await channel.sendMessage({ text: '', attachments: [attachment], ...(parentId ? { parent_id: parentId } : {}) });
   };
 
-  const pickImage = async (camera: boolean) => {
+  /**
+   * Picks something and sends it as an attachment: `pick` answers what to send (nothing when the user cancelled or a
+   * permission is missing), `send` uploads it with the composer busy. A failure of either says "<what> was not sent".
+   */
+  const attach = async <T,>(what: string, pick: () => Promise<T | undefined>, send: (picked: T) => Promise<void>) => {
     setError(undefined);
     try {
-      if (camera) {
-        const p = await ImagePicker.requestCameraPermissionsAsync();
-        if (!p.granted) return setError('The camera is not allowed for this app.');
-      }
-      const options: ImagePicker.ImagePickerOptions = { mediaTypes: ['images'], quality: 0.85, exif: false };
-      const result = camera ? await ImagePicker.launchCameraAsync(options) : await ImagePicker.launchImageLibraryAsync(options);
-      const asset = result.canceled ? undefined : result.assets[0];
-      if (!asset) return;
+      const picked = await pick();
+      if (picked === undefined) return;
       setBusy(true);
-      const up = await uploadable(asset.uri);
-      const mime = asset.mimeType ?? (up.type || 'image/jpeg');
-      const name = asset.fileName ?? `photo.${mime.split('/')[1] ?? 'jpg'}`;
-      const res = await channel.sendImage(up.file, name, mime);
-      await sendAttachment({ type: 'image', image_url: res.file, thumb_url: res.thumb_url, title: name, mime_type: mime, file_size: up.size ?? asset.fileSize ?? 0 });
+      await send(picked);
     } catch (e) {
       feedback('error');
-      setError(`The image was not sent: ${problem(e)}`);
+      setError(`${what} was not sent: ${problem(e)}`);
     } finally {
       setBusy(false);
     }
   };
 
-  const pickFile = async () => {
-    setError(undefined);
-    try {
-      const result = await DocumentPicker.getDocumentAsync({ multiple: false, copyToCacheDirectory: true, base64: false });
-      const asset = result.canceled ? undefined : result.assets[0];
-      if (!asset) return;
-      setBusy(true);
-      // on the web the picker hands over the File itself; on devices a copy in the cache, sent by URI
-      const up = asset.file ? { file: asset.file as Blob, size: asset.file.size, type: asset.file.type } : await uploadable(asset.uri);
-      const mime = asset.mimeType || up.type || 'application/octet-stream';
-      const res = await channel.sendFile(up.file, asset.name, mime);
-      await sendAttachment({ type: 'file', asset_url: res.file, title: asset.name, mime_type: mime, file_size: up.size ?? asset.size ?? 0 });
-    } catch (e) {
-      feedback('error');
-      setError(`The file was not sent: ${problem(e)}`);
-    } finally {
-      setBusy(false);
+  const pickImage = (camera: boolean) => attach('The image', async () => {
+    if (camera && !(await ImagePicker.requestCameraPermissionsAsync()).granted) {
+      setError('The camera is not allowed for this app.');
+      return undefined;
     }
-  };
+    const options: ImagePicker.ImagePickerOptions = { mediaTypes: ['images'], quality: 0.85, exif: false };
+    const result = camera ? await ImagePicker.launchCameraAsync(options) : await ImagePicker.launchImageLibraryAsync(options);
+    return result.canceled ? undefined : result.assets[0];
+  }, async (asset) => {
+    const up = await uploadable(asset.uri);
+    const mime = asset.mimeType ?? (up.type || 'image/jpeg');
+    const name = asset.fileName ?? `photo.${mime.split('/')[1] ?? 'jpg'}`;
+    const res = await channel.sendImage(up.file, name, mime);
+    await sendAttachment({ type: 'image', image_url: res.file, thumb_url: res.thumb_url, title: name, mime_type: mime, file_size: up.size ?? asset.fileSize ?? 0 });
+  });
+
+  const pickFile = () => attach('The file', async () => {
+    const result = await DocumentPicker.getDocumentAsync({ multiple: false, copyToCacheDirectory: true, base64: false });
+    return result.canceled ? undefined : result.assets[0];
+  }, async (asset) => {
+    // on the web the picker hands over the File itself; on devices a copy in the cache, sent by URI
+    const up = asset.file ? { file: asset.file as Blob, size: asset.file.size, type: asset.file.type } : await uploadable(asset.uri);
+    const mime = asset.mimeType || up.type || 'application/octet-stream';
+    const res = await channel.sendFile(up.file, asset.name, mime);
+    await sendAttachment({ type: 'file', asset_url: res.file, title: asset.name, mime_type: mime, file_size: up.size ?? asset.size ?? 0 });
+  });
 
   const startRecording = async () => {
     setError(undefined);
@@ -138,35 +139,28 @@ export function Composer({ channel, parentId, attachments = true, voiceNotes = t
     }
   };
 
-  const stopRecording = async (keep: boolean) => {
+  const stopRecording = (keep: boolean) => {
     clearInterval(meter.current);
     setRecording(false);
-    try {
+    return attach('The voice note', async () => {
       await recorder.stop();
-      const uri = recorder.uri;
-      if (!keep || !uri) return;
-      setBusy(true);
+      return keep ? recorder.uri ?? undefined : undefined;
+    }, async (uri) => {
       const up = await uploadable(uri);
       const mime = up.type || (Platform.OS === 'web' ? 'audio/webm' : 'audio/mp4');
       const ext = mime.includes('webm') ? 'webm' : mime.includes('ogg') ? 'ogg' : mime.includes('wav') ? 'wav' : 'm4a';
       const res = await channel.sendFile(up.file, `voice-note.${ext}`, mime);
-      const server = res as { duration?: number; waveform_data?: number[] };
       await sendAttachment({
         type: 'voiceRecording',
         asset_url: res.file,
         mime_type: mime,
         ...(up.size !== undefined ? { file_size: up.size } : {}),
         title: 'Voice note',
-        duration: Math.round((server.duration ?? elapsed) * 100) / 100,
+        duration: Math.round((res.duration ?? elapsed) * 100) / 100,
         // the appliance keeps at most 100 points
-        waveform_data: server.waveform_data ?? (levels.length > 100 ? resample(levels, 100) : levels),
+        waveform_data: res.waveform_data ?? (levels.length > 100 ? resample(levels, 100) : levels),
       });
-    } catch (e) {
-      feedback('error');
-      setError(`The voice note was not sent: ${problem(e)}`);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
