@@ -103,6 +103,48 @@ public final class AppHandle {
         return new ReadState(ctx, appId, actor);
     }
 
+    /** Message search over the channels the actor can read (docs/search.md). */
+    public io.chatsdk.engine.search.MessageSearch search() {
+        return new io.chatsdk.engine.search.MessageSearch(ctx, appId, actor);
+    }
+
+    /** The app's search index: rebuild it, or count what it holds. Server-side only. */
+    public SearchIndexAdmin searchIndex() {
+        requireServer("searchIndex");
+        return new SearchIndexAdmin(engine.searchIndex, appId);
+    }
+
+    /** The app's search index, for operators. */
+    public static final class SearchIndexAdmin {
+        private final io.chatsdk.engine.search.SearchIndex index;
+        private final AppId app;
+
+        SearchIndexAdmin(io.chatsdk.engine.search.SearchIndex index, AppId app) {
+            this.index = index;
+            this.app = app;
+        }
+
+        /** Drops the app's index and indexes every message again from PostgreSQL; returns how many messages. */
+        public int rebuild() {
+            return index.rebuild(app);
+        }
+
+        /** Indexes up to {@code max} messages that are not indexed yet (or under a retired key); returns how many. */
+        public int backfill(int max) {
+            return index.backfill(app, max);
+        }
+
+        /** Indexes one message now, as it is. */
+        public void index(String messageId) {
+            index.index(app, messageId);
+        }
+
+        /** How many of the app's messages are indexed. */
+        public long indexed() {
+            return index.indexed(app);
+        }
+    }
+
     /** Bans, shadow bans, mutes, blocks and slow mode. */
     public Moderation moderation() {
         return new Moderation(ctx, appId, actor);

@@ -50,6 +50,7 @@ public final class ChatEngine implements AutoCloseable {
     private final int syncReloadThreshold;
     private final Maintenance maintenance;
     private final io.chatsdk.engine.spi.JobQueue jobs;
+    final io.chatsdk.engine.search.SearchIndex searchIndex;
     private final boolean ownsJobs;
     /** Where files are kept; null when the engine has none (uploads are refused). */
     final io.chatsdk.engine.spi.BlobStore blobStore;
@@ -100,6 +101,9 @@ public final class ChatEngine implements AutoCloseable {
             jobs.register(Push.KIND, (job, attempt) -> push.deliver(job), Push.policy());
             consumers.add(io.chatsdk.engine.spi.OutboxConsumer.of("push", e -> push.enqueue(jobs, e)));
         }
+        this.searchIndex = new io.chatsdk.engine.search.SearchIndex(ctx);
+        jobs.register(io.chatsdk.engine.search.SearchIndex.KIND, (job, attempt) -> searchIndex.run(job), io.chatsdk.engine.search.SearchIndex.policy());
+        consumers.add(io.chatsdk.engine.spi.OutboxConsumer.of("search", e -> io.chatsdk.engine.search.SearchIndex.enqueue(jobs, e)));
         consumers.addAll(b.outboxConsumers);
         this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval, consumers) : null;
         holder[0] = relay;

@@ -9,9 +9,10 @@ import java.util.Locale;
 /**
  * The one normalisation that blocklist words and message text both go through, and the tokeniser that
  * splits the result into words. The rules are stated on {@link BlocklistMatcher}; this class keeps them in
- * one place so that a word and a text can never be folded differently. Stateless.
+ * one place so that a word and a text can never be folded differently. Message search folds and splits text with it
+ * too, so a word found by the blocklists is the word search finds. Stateless.
  */
-final class FoldedText {
+public final class FoldedText {
     private FoldedText() {
     }
 
@@ -20,7 +21,7 @@ final class FoldedText {
      * dropping combining marks and default-ignorable code points, then NFC (which only recomposes Hangul
      * syllables, as every mark is gone).
      */
-    static String fold(String text) {
+    public static String fold(String text) {
         String s = Normalizer.normalize(text, Normalizer.Form.NFKC);
         // Upper then lower folds ß and ẞ to ss and the dotless ı to i, which toLowerCase alone leaves apart.
         s = s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
@@ -78,6 +79,12 @@ final class FoldedText {
         Character.UnicodeScript script = Character.UnicodeScript.of(cp);
         return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
                 || script == Character.UnicodeScript.KATAKANA;
+    }
+
+    /** The words of a text, folded, in order: what the blocklists and message search match. */
+    public static java.util.List<String> words(String text) {
+        Tokens t = tokenize(fold(text));
+        return java.util.Arrays.asList(t.words);
     }
 
     /** Splits a folded text into its words. */

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import static io.chatsdk.engine.persistence.FilterSql.Kind.BOOL;
 import static io.chatsdk.engine.persistence.FilterSql.Kind.NUMBER;
@@ -32,7 +33,7 @@ import static io.chatsdk.engine.persistence.FilterSql.Kind.TIMESTAMP;
  * a member of, plus channels of types whose grants let their user role read without membership (livestream).
  * Hidden channels are left out unless the filter asks about {@code hidden}.
  */
-final class ChannelSearch {
+public final class ChannelSearch {
     private static final Map<String, String> SORTS = Map.of(
             "last_message_at", "c.last_message_at",
             "created_at", "c.created_at",
@@ -44,29 +45,8 @@ final class ChannelSearch {
     }
 
     static List<Channel> run(Tx tx, AppId app, Actor actor, String userId, ChannelQuery q) {
-        Map<String, FilterSql.Field> fields = fields(userId != null);
-        FilterSql.Compiled where = FilterSql.compile(q.filter(), fields, "c.custom");
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select ").append(Rows.CHANNEL_COLUMNS)
-                .append(" from channel c join channel_type t on t.app_id = c.app_id and t.name = c.type ");
-        if (userId != null) {
-            sql.append("left join channel_member me on me.channel_pk = c.pk and me.user_id = ? ");
-            params.add(userId);
-        }
-        sql.append("where c.app_id = ? ");
-        params.add(app.value());
-        if (actor instanceof Actor.User) {
-            List<String> openTypes = openTypes(tx, app, userId);
-            if (openTypes != null) {
-                sql.append("and (me.user_id is not null or c.type = any(?)) ");
-                params.add(openTypes);
-            }
-        }
-        if (userId != null && !mentions(q.filter(), "hidden")) {
-            sql.append("and not (me.hidden_seq is not null and c.last_seq <= me.hidden_seq) ");
-        }
-        sql.append("and ").append(where.where());
-        params.addAll(where.params());
+        StringBuilder sql = from(tx, app, actor, userId, q.filter(), true, "select " + Rows.CHANNEL_COLUMNS, params);
         sql.append(" order by ");
         for (SortField s : q.sort()) {
             String col = SORTS.get(s.field());
@@ -80,6 +60,51 @@ final class ChannelSearch {
         }
         sql.append("coalesce(c.last_message_at, c.updated_at) desc, c.pk desc limit ").append(q.limit()).append(" offset ").append(q.offset());
         return tx.query(sql.toString(), Rows::channel, params.toArray());
+    }
+
+    /** A channel a search may read. */
+    public record Scope(UUID pk, String type, String id) {
+    }
+
+    /**
+     * The channels a message search reads: those {@code filter} selects that the actor may read (as in query channels,
+     * hidden ones included). Fails when there are more than {@code max}: a search must be narrowed, not truncated.
+     */
+    public static List<Scope> scope(Tx tx, AppId app, Actor actor, String userId, Map<String, Object> filter, int max) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = from(tx, app, actor, userId, filter, false, "select c.pk, c.type, c.id", params);
+        sql.append(" limit ").append(max + 1);
+        List<Scope> scopes = tx.query(sql.toString(), rs -> new Scope(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)), params.toArray());
+        if (scopes.size() > max) {
+            throw ChatException.invalid("filter_conditions", "selects more than " + max + " channels; narrow it (for example by members or cid)");
+        }
+        return scopes;
+    }
+
+    private static StringBuilder from(Tx tx, AppId app, Actor actor, String userId, Map<String, Object> filter, boolean skipHidden,
+                                      String select, List<Object> params) {
+        Map<String, FilterSql.Field> fields = fields(userId != null);
+        FilterSql.Compiled where = FilterSql.compile(filter, fields, "c.custom");
+        StringBuilder sql = new StringBuilder(select).append(" from channel c join channel_type t on t.app_id = c.app_id and t.name = c.type ");
+        if (userId != null) {
+            sql.append("left join channel_member me on me.channel_pk = c.pk and me.user_id = ? ");
+            params.add(userId);
+        }
+        sql.append("where c.app_id = ? ");
+        params.add(app.value());
+        if (actor instanceof Actor.User) {
+            List<String> openTypes = openTypes(tx, app, userId);
+            if (openTypes != null) {
+                sql.append("and (me.user_id is not null or c.type = any(?)) ");
+                params.add(openTypes);
+            }
+        }
+        if (skipHidden && userId != null && !mentions(filter, "hidden")) {
+            sql.append("and not (me.hidden_seq is not null and c.last_seq <= me.hidden_seq) ");
+        }
+        sql.append("and ").append(where.where());
+        params.addAll(where.params());
+        return sql;
     }
 
     /** Types a user's role may read without membership; null when the role may read everything (admin). */

@@ -44,8 +44,8 @@ public final class DataKeys {
 
     /**
      * Re-seals messages and revisions written under older versions (or before encryption existed) with the current
-     * key, in batches, then deletes retired keys nothing uses. Returns {@code messages}, {@code revisions} and
-     * {@code keys_deleted}.
+     * key, in batches, indexes for search what is not indexed under the current key, then deletes retired keys nothing
+     * uses. Returns {@code messages}, {@code revisions}, {@code search_reindexed} and {@code keys_deleted}.
      */
     public Map<String, Long> reencrypt() {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -88,8 +88,11 @@ public final class DataKeys {
         } while (n == BATCH);
         counts.put("messages", messages);
         counts.put("revisions", revisions);
+        // the search index's terms are made with a key of the same version: make them again under the current one (this
+        // also indexes messages from before search existed), so that the old key is used by nothing
+        counts.put("search_reindexed", (long) new io.chatsdk.engine.search.SearchIndex(ctx).backfill(app, Integer.MAX_VALUE));
         counts.put("keys_deleted", (long) ctx.db().inTransaction(tx -> tx.keys().pruneRetired(tx, app)));
-        if (messages + revisions + counts.get("keys_deleted") > 0) {
+        if (messages + revisions + counts.get("search_reindexed") + counts.get("keys_deleted") > 0) {
             Map<String, String> details = new LinkedHashMap<>();
             counts.forEach((k, v) -> details.put(k, Long.toString(v)));
             ctx.audit().record(AuditEntry.system(app, "keys.reencrypt", "app", app.toString(), details));

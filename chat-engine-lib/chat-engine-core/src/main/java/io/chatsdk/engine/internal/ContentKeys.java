@@ -53,6 +53,7 @@ public final class ContentKeys {
     private final Map<String, SecretKeySpec> deks = new ConcurrentHashMap<>();
     private final Map<String, StreamingAead> fileAeads = new ConcurrentHashMap<>();
     private final Map<String, byte[]> linkKeys = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> searchKeys = new ConcurrentHashMap<>();
     private final Map<UUID, Current> current = new ConcurrentHashMap<>();
     private volatile Db db;
 
@@ -152,6 +153,30 @@ public final class ContentKeys {
         });
     }
 
+    /**
+     * The key of the app's blind search index under its data key of {@code version}: HMAC-SHA256 of a fixed label, so
+     * the index of an app whose keys were destroyed can no longer be queried (no term can be computed).
+     */
+    public byte[] searchKey(Tx tx, AppId app, int version) {
+        requireNotDestroyed(tx, app);
+        SecretKeySpec key = dek(tx, app, version);
+        return searchKeys.computeIfAbsent(app.value() + "/" + version, k -> {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+                return mac.doFinal(("chatsdk:search-index:" + app.value()).getBytes(StandardCharsets.UTF_8));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
+            }
+        });
+    }
+
+    /** Every key version the app still has (current and retired), newest first: a search asks under each. */
+    public java.util.List<Integer> versions(Tx tx, AppId app) {
+        requireNotDestroyed(tx, app);
+        return tx.query("select version from app_data_key where app_id = ? order by version desc", rs -> rs.getInt(1), app.value());
+    }
+
     /** The associated data of an image's stored thumbnail. */
     public static byte[] thumbAad(AppId app, java.util.UUID fileId, int version) {
         return aad(app, "file.thumb", fileId.toString(), version);
@@ -197,6 +222,8 @@ public final class ContentKeys {
         tx.update("update message set text = '', attachments = '[]', custom = '{}' where app_id = ? and key_version is null "
                 + "and (text <> '' or attachments <> '[]' or custom <> '{}')", app.value());
         tx.update("delete from outbox_event where app_id = ?", app.value());
+        // the terms could no longer be computed for a query anyway; dropping them leaves nothing behind
+        tx.update("delete from message_search_doc where app_id = ?", app.value());
         tx.update("update app set keys_destroyed_at = coalesce(keys_destroyed_at, ?) where id = ?", clock.instant(), app.value());
     }
 
@@ -206,6 +233,7 @@ public final class ContentKeys {
         deks.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
         fileAeads.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
         linkKeys.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
+        searchKeys.keySet().removeIf(k -> k.startsWith(app.value() + "/"));
     }
 
     /** Deletes retired key versions that no stored value uses any more; returns how many. */
@@ -215,7 +243,8 @@ public final class ContentKeys {
                 + "and not exists (select 1 from message m where m.app_id = k.app_id and m.key_version = k.version) "
                 + "and not exists (select 1 from message_revision r where r.app_id = k.app_id and r.key_version = k.version) "
                 + "and not exists (select 1 from outbox_event o where o.app_id = k.app_id and o.key_version = k.version and o.published_at is null) "
-                + "and not exists (select 1 from file_object f where f.app_id = k.app_id and f.key_version = k.version)",
+                + "and not exists (select 1 from file_object f where f.app_id = k.app_id and f.key_version = k.version) "
+                + "and not exists (select 1 from message_search_doc d where d.app_id = k.app_id and d.key_version = k.version)",
                 app.value(), clock.instant());
     }
 

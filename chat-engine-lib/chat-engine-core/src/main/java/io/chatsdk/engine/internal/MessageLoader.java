@@ -45,7 +45,7 @@ public final class MessageLoader {
         return withReactions(tx, app, tx.query(sql, rs -> Rows.message(rs, tx, app), params), reader);
     }
 
-    static List<Message> withReactions(Tx tx, AppId app, List<Message> messages, String reader) {
+    public static List<Message> withReactions(Tx tx, AppId app, List<Message> messages, String reader) {
         if (messages.isEmpty()) {
             return messages;
         }

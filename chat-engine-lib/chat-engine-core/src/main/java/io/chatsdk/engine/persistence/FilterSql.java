@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class FilterSql {
     public static final int MAX_CONDITIONS = 64;
     public static final int MAX_LIST = 1000;
-    private static final Set<String> SCALAR_OPS = Set.of("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$autocomplete");
+    private static final Set<String> SCALAR_OPS = Set.of("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$autocomplete",
+            "$q", "$contains");
     private static final Pattern CUSTOM_FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     /** How a field turns an operator and value into SQL. */
@@ -143,7 +144,7 @@ public final class FilterSql {
                 return "(" + customColumn + " ->> ?) ilike ? escape '\\'";
             default:
                 params.add(Json.write(value));
-                return col + " " + comparison(op) + " ?::jsonb";
+                return col + " " + comparison(name, op) + " ?::jsonb";
         }
     }
 
@@ -170,14 +171,14 @@ public final class FilterSql {
                     params.add("% " + escapeLike(name, value) + "%");
                     return "(" + sqlColumn + " ilike ? escape '\\' or " + sqlColumn + " ilike ? escape '\\')";
                 default:
+                    String cmp = comparison(name, op);
                     params.add(kind.coerce(name, value));
-                    String cmp = comparison(op);
                     return op.equals("$ne") ? "(" + sqlColumn + " is distinct from ?)" : sqlColumn + " " + cmp + " ?";
             }
         };
     }
 
-    private static String comparison(String op) {
+    private static String comparison(String field, String op) {
         return switch (op) {
             case "$eq" -> "=";
             case "$ne" -> "<>";
@@ -185,7 +186,7 @@ public final class FilterSql {
             case "$gte" -> ">=";
             case "$lt" -> "<";
             case "$lte" -> "<=";
-            default -> throw new IllegalArgumentException(op);
+            default -> throw ChatException.invalid(field, "does not support " + op);
         };
     }
 

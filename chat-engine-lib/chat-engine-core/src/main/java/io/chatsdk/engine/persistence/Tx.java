@@ -127,6 +127,14 @@ public final class Tx {
             ps.setObject(index, uuid);
         } else if (value instanceof UUID[] uuids) {
             ps.setArray(index, connection.createArrayOf("uuid", uuids));
+        } else if (value instanceof Long[] longs) {
+            ps.setArray(index, connection.createArrayOf("bigint", longs));
+        } else if (value instanceof Instant[] instants) {
+            Timestamp[] ts = new Timestamp[instants.length];
+            for (int i = 0; i < instants.length; i++) {
+                ts[i] = instants[i] == null ? null : Timestamp.from(instants[i]);
+            }
+            ps.setArray(index, connection.createArrayOf("timestamptz", ts));
         } else if (value instanceof String[] strings) {
             Array array = connection.createArrayOf("text", strings);
             ps.setArray(index, array);

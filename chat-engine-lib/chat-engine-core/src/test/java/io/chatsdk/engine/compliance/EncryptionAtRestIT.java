@@ -5,6 +5,7 @@ import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.testing.DataFiles;
 import io.chatsdk.engine.testing.EngineTest;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
@@ -13,10 +14,6 @@ import io.chatsdk.engine.types.ErrorCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,7 +22,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,9 +51,9 @@ class EncryptionAtRestIT extends EngineTest {
         assertThat(app.as("u2").messages().get(sent.id()).attachments().get(0).title()).isEqualTo("title " + canary);
         assertThat(app.as("u2").messages().get(sent.id()).custom()).containsEntry("note", "custom " + canary);
 
-        Path dataDir = checkpointAndLocateDataDirectory();
-        assertThat(filesContaining(dataDir, clearMarker)).as("the scan sees clear text").isNotEmpty();
-        assertThat(filesContaining(dataDir, canary)).as("files holding the canary").isEmpty();
+        Path dataDir = DataFiles.checkpoint(fx.dataSource);
+        assertThat(DataFiles.containing(dataDir, clearMarker)).as("the scan sees clear text").isNotEmpty();
+        assertThat(DataFiles.containing(dataDir, canary)).as("files holding the canary").isEmpty();
     }
 
     @Test
@@ -128,45 +124,5 @@ class EncryptionAtRestIT extends EngineTest {
         try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(statement);
         }
-    }
-
-    private Path checkpointAndLocateDataDirectory() throws SQLException {
-        try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("checkpoint");
-            try (ResultSet rs = s.executeQuery("show data_directory")) {
-                rs.next();
-                return Path.of(rs.getString(1));
-            }
-        }
-    }
-
-    /** Every file under {@code dir} (tables, indexes, TOAST, WAL) whose bytes contain {@code needle} in UTF-8. */
-    static List<Path> filesContaining(Path dir, String needle) throws IOException {
-        byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(f -> {
-                try {
-                    return indexOf(Files.readAllBytes(f), n) >= 0;
-                } catch (IOException e) {
-                    if (Files.exists(f)) {
-                        throw new UncheckedIOException(e);
-                    }
-                    return false;   // removed meanwhile (a recycled WAL segment)
-                }
-            }).toList();
-        }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

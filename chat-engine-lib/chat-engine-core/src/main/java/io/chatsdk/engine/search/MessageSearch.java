@@ -1,0 +1,477 @@
+package io.chatsdk.engine.search;
+
+import io.chatsdk.engine.blocklist.FoldedText;
+import io.chatsdk.engine.channels.ChannelSearch;
+import io.chatsdk.engine.internal.ChannelGate;
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.MessageLoader;
+import io.chatsdk.engine.model.Message;
+import io.chatsdk.engine.model.SearchPage;
+import io.chatsdk.engine.model.SearchQuery;
+import io.chatsdk.engine.model.SortField;
+import io.chatsdk.engine.persistence.FilterSql;
+import io.chatsdk.engine.persistence.Rows;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.types.Actor;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Validate;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.chatsdk.engine.persistence.FilterSql.Kind.BOOL;
+import static io.chatsdk.engine.persistence.FilterSql.Kind.TEXT;
+import static io.chatsdk.engine.persistence.FilterSql.Kind.TIMESTAMP;
+
+/**
+ * Message search over the blind index, in GetStream's shape ({@link SearchQuery}).
+ *
+ * <p>How a search runs, in one read transaction:
+ * <ol>
+ *   <li>the channel filter selects the channels, only those the searcher can read (as query channels does), at most
+ *       {@value #MAX_CHANNELS};</li>
+ *   <li>each channel gets its retention cutoff, so a message past its retention age is never found, even before the
+ *       hourly purge removes it;</li>
+ *   <li>the text's words are folded like the blocklists' and hashed under the app's search key (one hash per key
+ *       version still in use); one SQL statement reads the longest word's postings newest first, joins the
+ *       messages, and requires the other words, the filters, visibility (shadowed messages of others and blocked
+ *       authors are left out) and not deleted;</li>
+ *   <li>each hit is opened and checked against the words in clear (which removes hash collisions and completes
+ *       prefixes longer than the index keeps), then paged.</li>
+ * </ol>
+ * Sort by {@code created_at} pages with a keyset cursor and reads no more than it returns. Sort by {@code relevance}
+ * scores the newest {@value #RELEVANCE_WINDOW} matches (term frequency, saturated and length-normalised as in BM25)
+ * and pages within them by offset. Thread-safe.
+ */
+public final class MessageSearch {
+    /** The most channels one search reads. */
+    public static final int MAX_CHANNELS = 1000;
+    /** The most words a text condition may hold. */
+    public static final int MAX_WORDS = 16;
+    /** How many of the newest matches a relevance sort scores. */
+    public static final int RELEVANCE_WINDOW = 1000;
+    private static final int BATCH = 200;
+
+    private final EngineContext ctx;
+    private final AppId app;
+    private final Actor actor;
+
+    public MessageSearch(EngineContext ctx, AppId app, Actor actor) {
+        this.ctx = ctx;
+        this.app = app;
+        this.actor = actor;
+    }
+
+    /** A word the text must hold: whole, or (for {@code $autocomplete}) as the start of a word. */
+    private record Word(String folded, boolean prefix) {
+        String term() {
+            return prefix ? SearchTerms.prefix(folded) : SearchTerms.word(folded);
+        }
+    }
+
+    private enum Order { RELEVANCE, NEWEST, OLDEST }
+
+    /** Where a page ends: the last row's time and id (created_at orders), or how many were skipped (relevance). */
+    private record Cursor(Order order, Instant createdAt, String id, int offset) {
+        String encode() {
+            String raw = order == Order.RELEVANCE ? "r:" + offset
+                    : (order == Order.NEWEST ? "n:" : "o:") + createdAt.getEpochSecond() + "." + createdAt.getNano() + ":" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String next, Order order) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(next), StandardCharsets.UTF_8);
+                String tag = order == Order.RELEVANCE ? "r:" : order == Order.NEWEST ? "n:" : "o:";
+                if (!raw.startsWith(tag)) {
+                    throw new IllegalArgumentException("another sort's cursor");
+                }
+                String rest = raw.substring(2);
+                if (order == Order.RELEVANCE) {
+                    int offset = Integer.parseInt(rest);
+                    if (offset < 0 || offset > RELEVANCE_WINDOW) {
+                        throw new IllegalArgumentException("offset out of range");
+                    }
+                    return new Cursor(order, null, null, offset);
+                }
+                int colon = rest.indexOf(':');
+                String[] time = rest.substring(0, colon).split("\\.");
+                String id = Validate.messageId("next", rest.substring(colon + 1));
+                return new Cursor(order, Instant.ofEpochSecond(Long.parseLong(time[0]), Long.parseLong(time[1])), id, 0);
+            } catch (RuntimeException e) {
+                throw ChatException.invalid("next", "is not a cursor of this search; pass the next value a previous page returned");
+            }
+        }
+    }
+
+    /** Runs a search; see {@link SearchQuery} for its fields. */
+    public SearchPage search(SearchQuery q) {
+        String userId = ChannelGate.actingUser(actor, q.userId());
+        if (userId != null) {
+            Validate.userId("user_id", userId);
+        }
+        Map<String, Object> filter = q.query() != null ? Map.of("text", Map.of("$q", q.query())) : q.messageFilter();
+        requireTextAtTop(filter, true);
+        List<Word> words = new ArrayList<>();
+        Order order = order(q.sort(), filter.containsKey("text") || containsText(filter));
+        Cursor after = q.next() == null ? null : Cursor.decode(q.next(), order);
+        return ctx.db().read(tx -> {
+            List<ChannelSearch.Scope> scopes = ChannelSearch.scope(tx, app, actor, userId, q.channelFilter(), MAX_CHANNELS);
+            if (scopes.isEmpty()) {
+                return new SearchPage(List.of(), null);
+            }
+            Map<Integer, byte[]> keys = new HashMap<>();
+            for (int v : tx.keys().versions(tx, app)) {
+                keys.put(v, tx.keys().searchKey(tx, app, v));
+            }
+            FilterSql.Compiled where = FilterSql.compile(filter, fields(keys, words), null);
+            Query query = new Query(tx, userId, scopes, cutoffs(tx, scopes), keys, words, where, order);
+            return order == Order.RELEVANCE ? query.byRelevance(q.limit(), after != null ? after.offset() : q.offset())
+                    : query.byTime(q.limit(), q.offset(), after);
+        });
+    }
+
+    private static Order order(List<SortField> sort, boolean hasText) {
+        if (sort.isEmpty()) {
+            return hasText ? Order.RELEVANCE : Order.NEWEST;
+        }
+        if (sort.size() > 1 && !(sort.size() == 2 && sort.get(0).field().equals("relevance") && sort.get(1).field().equals("created_at"))) {
+            throw ChatException.invalid("sort", "sort by one field (relevance or created_at), or by relevance then created_at");
+        }
+        SortField s = sort.get(0);
+        if (s.direction() != 1 && s.direction() != -1) {
+            throw ChatException.invalid("sort", "direction must be 1 or -1");
+        }
+        return switch (s.field()) {
+            case "relevance" -> {
+                if (!hasText) {
+                    throw ChatException.invalid("sort", "relevance needs text to match (query, or text in message_filter_conditions)");
+                }
+                if (s.direction() != -1) {
+                    throw ChatException.invalid("sort", "relevance sorts best first only (direction -1)");
+                }
+                yield Order.RELEVANCE;
+            }
+            case "created_at" -> s.direction() < 0 ? Order.NEWEST : Order.OLDEST;
+            default -> throw ChatException.invalid("sort", "cannot sort messages by '" + s.field() + "'; use relevance or created_at");
+        };
+    }
+
+    /** Text conditions must hold for every hit (they are checked again in clear), so they may not sit under $or. */
+    private static void requireTextAtTop(Object filter, boolean top) {
+        if (filter instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if ("text".equals(e.getKey()) && !top) {
+                    throw ChatException.invalid("text", "may be at the top of message_filter_conditions or in a top-level $and, not under $or");
+                }
+                if ("$and".equals(e.getKey()) && e.getValue() instanceof Collection<?> c) {
+                    for (Object o : c) {
+                        requireTextAtTop(o, top);
+                    }
+                } else if ("$or".equals(e.getKey()) && e.getValue() instanceof Collection<?> c) {
+                    for (Object o : c) {
+                        requireTextAtTop(o, false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean containsText(Object filter) {
+        if (filter instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if ("text".equals(e.getKey()) || containsText(e.getValue())) {
+                    return true;
+                }
+            }
+        } else if (filter instanceof Collection<?> c) {
+            for (Object o : c) {
+                if (containsText(o)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, FilterSql.Field> fields(Map<Integer, byte[]> keys, List<Word> words) {
+        Map<String, FilterSql.Field> f = new HashMap<>();
+        f.put("id", FilterSql.column("msg.id", TEXT));
+        f.put("user_id", FilterSql.column("msg.user_id", TEXT));
+        f.put("type", FilterSql.column("msg.type", TEXT));
+        f.put("parent_id", FilterSql.column("msg.parent_id", TEXT));
+        f.put("created_at", FilterSql.column("msg.created_at", TIMESTAMP));
+        f.put("updated_at", FilterSql.column("msg.updated_at", TIMESTAMP));
+        f.put("pinned", FilterSql.column("(msg.pinned_at is not null)", BOOL));
+        f.put("mentioned_users", (field, op, value, params) -> {
+            switch (op) {
+                case "$contains", "$eq" -> {
+                    if (!(value instanceof String s)) {
+                        throw ChatException.invalid(field, op + " needs a user id");
+                    }
+                    params.add(Validate.userId(field, s));
+                    return "(? = any(msg.mentioned_users))";
+                }
+                case "$in" -> {
+                    List<String> ids = new ArrayList<>();
+                    for (Object o : (Collection<?>) value) {
+                        if (!(o instanceof String s)) {
+                            throw ChatException.invalid(field, "user ids must be strings");
+                        }
+                        ids.add(Validate.userId(field, s));
+                    }
+                    params.add(ids);
+                    return "(msg.mentioned_users && ?::text[])";
+                }
+                default -> throw ChatException.invalid(field, "supports $contains and $in");
+            }
+        });
+        f.put("attachments.type", (field, op, value, params) -> {
+            List<String> types = new ArrayList<>();
+            switch (op) {
+                case "$eq" -> types.add(attachmentType(field, value));
+                case "$in" -> {
+                    for (Object o : (Collection<?>) value) {
+                        types.add(attachmentType(field, o));
+                    }
+                }
+                default -> throw ChatException.invalid(field, "supports $eq and $in");
+            }
+            List<String> terms = types.stream().map(SearchTerms::attachmentType).toList();
+            params.add(hashes(keys, terms));
+            return hasTerm();
+        });
+        f.put("text", (field, op, value, params) -> {
+            if (!op.equals("$q") && !op.equals("$autocomplete")) {
+                throw ChatException.invalid(field, "supports $q (every word) and $autocomplete (every word as a word's start)");
+            }
+            if (!(value instanceof String s) || s.isBlank()) {
+                throw ChatException.invalid(field, op + " needs a non-empty string");
+            }
+            Validate.text(field, s, 1000);
+            List<String> folded = FoldedText.words(s).stream().distinct().toList();
+            if (folded.isEmpty()) {
+                throw ChatException.invalid(field, "holds no word to search for (only spaces, punctuation or symbols)");
+            }
+            if (folded.size() > MAX_WORDS) {
+                throw ChatException.invalid(field, "holds more than " + MAX_WORDS + " words");
+            }
+            List<String> parts = new ArrayList<>();
+            for (String w : folded) {
+                Word word = new Word(w, op.equals("$autocomplete"));
+                words.add(word);
+                params.add(hashes(keys, List.of(word.term())));
+                parts.add(hasTerm());
+            }
+            return "(" + String.join(" and ", parts) + ")";
+        });
+        return f;
+    }
+
+    private static String attachmentType(String field, Object value) {
+        if (!(value instanceof String s) || s.isEmpty() || s.length() > 64) {
+            throw ChatException.invalid(field, "expects attachment types such as image, file, audio");
+        }
+        return s;
+    }
+
+    private static String hasTerm() {
+        return "exists (select 1 from message_search_term st where st.app_id = msg.app_id and st.message_id = msg.id and st.term = any(?::bigint[]))";
+    }
+
+    private static Long[] hashes(Map<Integer, byte[]> keys, List<String> terms) {
+        List<Long> out = new ArrayList<>();
+        for (byte[] key : keys.values()) {
+            for (long h : SearchTerms.hashAll(key, terms)) {
+                out.add(h);
+            }
+        }
+        return out.toArray(Long[]::new);
+    }
+
+    /** Each channel's retention cutoff (null: kept forever), by the same precedence as the purge: channel, type, app. */
+    private Instant[] cutoffs(Tx tx, List<ChannelSearch.Scope> scopes) {
+        record Policy(String type, String cid, long seconds) {
+        }
+        List<Policy> policies = tx.query("select channel_type, channel_cid, max_age_secs from retention_policy where app_id = ?",
+                rs -> new Policy(rs.getString(1), rs.getString(2), rs.getLong(3)), app.value());
+        Instant now = ctx.now();
+        Instant[] out = new Instant[scopes.size()];
+        for (int i = 0; i < scopes.size(); i++) {
+            ChannelSearch.Scope s = scopes.get(i);
+            String cid = s.type() + ":" + s.id();
+            Policy best = null;
+            int bestRank = -1;
+            for (Policy p : policies) {
+                int rank = p.cid() != null ? (p.cid().equals(cid) ? 3 : -1) : p.type() != null ? (p.type().equals(s.type()) ? 2 : -1) : 1;
+                if (rank > bestRank) {
+                    best = p;
+                    bestRank = rank;
+                }
+            }
+            out[i] = best == null || bestRank < 0 ? null : now.minus(Duration.ofSeconds(best.seconds()));
+        }
+        return out;
+    }
+
+    /** One search's statement, and the paging over it. */
+    private final class Query {
+        private final Tx tx;
+        private final String userId;
+        private final List<ChannelSearch.Scope> scopes;
+        private final Instant[] cutoffs;
+        private final Map<Integer, byte[]> keys;
+        private final List<Word> words;
+        private final FilterSql.Compiled where;
+        private final Order order;
+
+        Query(Tx tx, String userId, List<ChannelSearch.Scope> scopes, Instant[] cutoffs, Map<Integer, byte[]> keys, List<Word> words,
+              FilterSql.Compiled where, Order order) {
+            this.tx = tx;
+            this.userId = userId;
+            this.scopes = scopes;
+            this.cutoffs = cutoffs;
+            this.keys = keys;
+            this.words = words;
+            this.where = where;
+            this.order = order;
+        }
+
+        SearchPage byTime(int limit, int offset, Cursor after) {
+            List<Message> accepted = new ArrayList<>();
+            int skip = offset;
+            Cursor position = after;
+            while (accepted.size() <= limit) {
+                int want = Math.max(BATCH, limit + 1);
+                List<Message> batch = fetch(position, want);
+                for (Message m : batch) {
+                    position = new Cursor(order, m.createdAt(), m.id(), 0);
+                    if (!matches(m)) {
+                        continue;
+                    }
+                    if (skip > 0) {
+                        skip--;
+                    } else if (accepted.size() <= limit) {
+                        accepted.add(m);
+                    }
+                }
+                if (batch.size() < want) {
+                    break;
+                }
+            }
+            boolean more = accepted.size() > limit;
+            List<Message> page = more ? accepted.subList(0, limit) : accepted;
+            Message last = page.isEmpty() ? null : page.get(page.size() - 1);
+            return new SearchPage(MessageLoader.withReactions(tx, app, new ArrayList<>(page), userId),
+                    more ? new Cursor(order, last.createdAt(), last.id(), 0).encode() : null);
+        }
+
+        SearchPage byRelevance(int limit, int offset) {
+            List<Message> window = new ArrayList<>();
+            for (Message m : fetch(null, RELEVANCE_WINDOW)) {
+                if (matches(m)) {
+                    window.add(m);
+                }
+            }
+            Map<String, Double> scores = new HashMap<>();
+            for (Message m : window) {
+                scores.put(m.id(), score(m));
+            }
+            window.sort(Comparator.<Message>comparingDouble(m -> -scores.get(m.id()))
+                    .thenComparing(Message::createdAt, Comparator.reverseOrder()).thenComparing(Message::id, Comparator.reverseOrder()));
+            int from = Math.min(offset, window.size());
+            int to = Math.min(from + limit, window.size());
+            List<Message> page = new ArrayList<>(window.subList(from, to));
+            return new SearchPage(MessageLoader.withReactions(tx, app, page, userId),
+                    to < window.size() ? new Cursor(Order.RELEVANCE, null, null, to).encode() : null);
+        }
+
+        /** Up to {@code max} candidates after {@code position}, in the order's direction, with their content opened. */
+        private List<Message> fetch(Cursor position, int max) {
+            boolean newest = order != Order.OLDEST;
+            List<Object> params = new ArrayList<>();
+            StringBuilder sql = new StringBuilder("select ").append(Rows.MESSAGE_COLUMNS);
+            Word driver = words.stream().max(Comparator.comparingInt(w -> w.folded().codePointCount(0, w.folded().length()))).orElse(null);
+            String time;
+            String id;
+            if (driver != null) {
+                // the rarest-looking word's postings, newest first, drive the plan; the other conditions filter them
+                sql.append(" from message_search_term dt join message msg on msg.app_id = dt.app_id and msg.id = dt.message_id ");
+                time = "dt.created_at";
+                id = "dt.message_id";
+            } else {
+                sql.append(" from message msg ");
+                time = "msg.created_at";
+                id = "msg.id";
+            }
+            sql.append("join channel mc on mc.pk = msg.channel_pk join unnest(?::uuid[], ?::timestamptz[]) as sc(pk, cutoff) on sc.pk = msg.channel_pk ");
+            params.add(scopes.stream().map(ChannelSearch.Scope::pk).toArray(UUID[]::new));
+            params.add(cutoffs);
+            if (driver != null) {
+                Long[] hashes = hashes(keys, List.of(driver.term()));
+                sql.append("where dt.app_id = ? and ").append(hashes.length == 1 ? "dt.term = ? " : "dt.term = any(?::bigint[]) ");
+                params.add(app.value());
+                params.add(hashes.length == 1 ? hashes[0] : hashes);
+                sql.append("and msg.app_id = ? ");
+            } else {
+                sql.append("where msg.app_id = ? ");
+            }
+            params.add(app.value());
+            sql.append("and msg.deleted_at is null and (sc.cutoff is null or msg.created_at >= sc.cutoff) ");
+            if (userId != null) {
+                sql.append("and ").append(MessageLoader.VISIBLE).append(' ');
+                params.add(userId);
+                params.add(userId);
+            }
+            sql.append("and ").append(where.where()).append(' ');
+            params.addAll(where.params());
+            if (position != null && position.createdAt() != null) {
+                sql.append("and (").append(time).append(", ").append(id).append(newest ? ") < (?, ?) " : ") > (?, ?) ");
+                params.add(position.createdAt());
+                params.add(position.id());
+            }
+            String dir = newest ? " desc" : " asc";
+            sql.append("order by ").append(time).append(dir).append(", ").append(id).append(dir).append(" limit ").append(max);
+            return tx.query(sql.toString(), rs -> Rows.message(rs, tx, app), params.toArray());
+        }
+
+        /** The text conditions, checked on the opened message: every word present (whole, or as a word's start). */
+        private boolean matches(Message m) {
+            if (words.isEmpty()) {
+                return true;
+            }
+            List<String> have = FoldedText.words(m.text());
+            Set<String> whole = new HashSet<>(have);
+            for (Word w : words) {
+                if (w.prefix() ? have.stream().noneMatch(h -> h.startsWith(w.folded())) : !whole.contains(w.folded())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** BM25's saturation and length normalisation, over the message's words (average length taken as 12 words). */
+        private double score(Message m) {
+            List<String> have = FoldedText.words(m.text());
+            double norm = 1.2 * (0.25 + 0.75 * have.size() / 12.0);
+            double score = 0;
+            for (Word w : words) {
+                long tf = have.stream().filter(h -> w.prefix() ? h.startsWith(w.folded()) : h.equals(w.folded())).count();
+                score += tf / (tf + norm);
+            }
+            return score;
+        }
+    }
+}

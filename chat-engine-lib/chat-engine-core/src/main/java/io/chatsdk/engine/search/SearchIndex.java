@@ -1,0 +1,164 @@
+package io.chatsdk.engine.search;
+
+import io.chatsdk.engine.event.Event;
+import io.chatsdk.engine.event.EventJson;
+import io.chatsdk.engine.event.EventType;
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.internal.MessageContent;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.spi.Job;
+import io.chatsdk.engine.spi.JobQueue;
+import io.chatsdk.engine.spi.RetryPolicy;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Keeps the blind index ({@code message_search_doc}, {@code message_search_term}) in step with the messages.
+ *
+ * <p>Indexing is a durable job ({@value #KIND}) per {@code message.new} and {@code message.updated} event, queued by
+ * the outbox relay, so a crash loses no index work: the event is not marked published until its job is queued, and a
+ * queued job survives in the broker. A job holds the message's id only (no content reaches the broker's journal), and
+ * indexes whatever the message holds when it runs, replacing the message's terms in one transaction under a lock of
+ * that message: running a job twice, or two jobs at once, leaves exactly one set of terms. Deletions leave the index in
+ * their own transaction (a trigger), and purged messages take their terms with them (cascade).
+ *
+ * <p>{@link #backfill} indexes what has no terms yet, or terms under a retired key (messages from before search
+ * existed, and after a key rotation); {@link #rebuild} drops an app's index and makes it again from PostgreSQL.
+ * Thread-safe.
+ */
+public final class SearchIndex {
+    /** The job kind. */
+    public static final String KIND = "search.index";
+    private static final int BATCH = 500;
+    private static final System.Logger LOG = System.getLogger(SearchIndex.class.getName());
+
+    private final EngineContext ctx;
+
+    public SearchIndex(EngineContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Retries with backoff, then dead letters (which an operator can retry, or {@link #backfill} picks up). */
+    public static RetryPolicy policy() {
+        return new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofMinutes(1));
+    }
+
+    /** Queues the indexing of a new or changed message (called by the outbox relay for each event). */
+    public static void enqueue(JobQueue jobs, ChatEvent e) {
+        if (!e.type().equals(EventType.MESSAGE_NEW.wireName()) && !e.type().equals(EventType.MESSAGE_UPDATED.wireName())) {
+            return;
+        }
+        if (!(EventJson.read(e.type(), e.cid(), e.payload()) instanceof Event.MessageEvent m)) {
+            return;
+        }
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("app_id", e.appId().toString());
+        job.put("message_id", m.messageId());
+        jobs.submit(new Job(KIND, "search-" + e.id(), Json.write(job)));
+    }
+
+    /** Runs one indexing job. */
+    public void run(Job job) {
+        Map<String, Object> p = Json.readMap(job.payload());
+        try {
+            index(AppId.parse((String) p.get("app_id")), (String) p.get("message_id"));
+        } catch (ChatException e) {
+            if (e.code() != ErrorCode.CONTENT_ERASED && e.code() != ErrorCode.APP_NOT_FOUND) {
+                throw e;
+            }
+            // the app's keys were destroyed, or the app is gone: there is nothing to index, ever
+        }
+    }
+
+    /** Indexes one message as it is now (or removes it from the index if it is gone or deleted); returns its term count. */
+    public int index(AppId app, String messageId) {
+        return ctx.db().inTransaction(tx -> {
+            tx.one("select pg_advisory_xact_lock(hashtext(?))", rs -> true, "chatsdk-search:" + app.value() + ":" + messageId);
+            record Row(Instant createdAt, boolean deleted, MessageContent content) {
+            }
+            Row row = tx.one("select created_at, deleted_at is not null, content, key_version, text, attachments::text, custom::text "
+                            + "from message where app_id = ? and id = ?",
+                    rs -> new Row(Tx.instant(rs, "created_at"), rs.getBoolean(2), rs.getBoolean(2) ? null
+                            : open(tx, app, messageId, rs.getBytes(3), (Integer) rs.getObject(4), rs.getString(5), rs.getString(6), rs.getString(7))),
+                    app.value(), messageId).orElse(null);
+            tx.update("delete from message_search_doc where app_id = ? and message_id = ?", app.value(), messageId);
+            if (row == null || row.deleted()) {
+                return 0;
+            }
+            return write(tx, app, messageId, row.createdAt(), row.content());
+        });
+    }
+
+    /**
+     * Indexes up to {@code max} messages of the app that are not indexed, or indexed under a key version older than the
+     * current one; returns how many. Deleted messages are left out.
+     */
+    public int backfill(AppId app, int max) {
+        int done = 0;
+        while (done < max) {
+            int want = (int) Math.min(BATCH, (long) max - done);
+            List<String> ids = ctx.db().read(tx -> {
+                int current = tx.keys().currentVersion(tx, app);
+                return tx.query("select m.id from message m left join message_search_doc d on d.app_id = m.app_id and d.message_id = m.id "
+                                + "where m.app_id = ? and m.deleted_at is null and (d.message_id is null or d.key_version < ?) limit " + want,
+                        rs -> rs.getString(1), app.value(), current);
+            });
+            for (String id : ids) {
+                index(app, id);
+            }
+            done += ids.size();
+            if (ids.size() < want) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /** Drops the app's index and indexes every message again from PostgreSQL; returns how many were indexed. */
+    public int rebuild(AppId app) {
+        ctx.db().inTransaction(tx -> tx.update("delete from message_search_doc where app_id = ?", app.value()));
+        return backfill(app, Integer.MAX_VALUE);
+    }
+
+    /** Messages of the app that are indexed. */
+    public long indexed(AppId app) {
+        return ctx.db().read(tx -> tx.one("select count(*) from message_search_doc where app_id = ?", rs -> rs.getLong(1), app.value()).orElse(0L));
+    }
+
+    /** The content to index; empty (so the message is indexed with no terms, and not tried again) if it cannot be opened. */
+    private static MessageContent open(Tx tx, AppId app, String messageId, byte[] sealed, Integer version, String text, String attachments, String custom) {
+        try {
+            return MessageContent.ofRow(tx, app, messageId, sealed, version, text, attachments, custom);
+        } catch (ChatException e) {
+            if (e.code() != ErrorCode.INTERNAL) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "message " + messageId + " of app " + app + " cannot be opened; indexed without terms");
+            return MessageContent.EMPTY;
+        }
+    }
+
+    private static int write(Tx tx, AppId app, String messageId, Instant createdAt, MessageContent content) {
+        int version = tx.keys().currentVersion(tx, app);
+        Set<String> terms = SearchTerms.of(content.text(), content.attachments());
+        Long[] hashed = java.util.Arrays.stream(SearchTerms.hashAll(tx.keys().searchKey(tx, app, version), terms)).boxed().toArray(Long[]::new);
+        tx.update("insert into message_search_doc (app_id, message_id, key_version, indexed_at) values (?, ?, ?, now())",
+                app.value(), messageId, version);
+        if (hashed.length > 0) {
+            // distinct: two terms may hash alike (rarely), and the key must stay unique
+            tx.update("insert into message_search_term (app_id, term, created_at, message_id) "
+                    + "select ?, t, ?, ? from (select distinct unnest(?::bigint[]) as t) terms", app.value(), createdAt, messageId, hashed);
+        }
+        return hashed.length;
+    }
+}
