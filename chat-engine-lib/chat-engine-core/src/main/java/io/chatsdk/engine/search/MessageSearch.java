@@ -79,6 +79,11 @@ public final class MessageSearch {
         String term() {
             return prefix ? SearchTerms.prefix(folded) : SearchTerms.word(folded);
         }
+
+        /** Matched as a word's start; an autocomplete word too short for the index's prefixes matches whole words. */
+        boolean asPrefix() {
+            return prefix && !SearchTerms.tooShortForPrefix(folded);
+        }
     }
 
     private enum Order { RELEVANCE, NEWEST, OLDEST }
@@ -455,7 +460,7 @@ public final class MessageSearch {
             List<String> have = FoldedText.words(m.text());
             Set<String> whole = new HashSet<>(have);
             for (Word w : words) {
-                if (w.prefix() ? have.stream().noneMatch(h -> h.startsWith(w.folded())) : !whole.contains(w.folded())) {
+                if (w.asPrefix() ? have.stream().noneMatch(h -> h.startsWith(w.folded())) : !whole.contains(w.folded())) {
                     return false;
                 }
             }
@@ -468,7 +473,7 @@ public final class MessageSearch {
             double norm = 1.2 * (0.25 + 0.75 * have.size() / 12.0);
             double score = 0;
             for (Word w : words) {
-                long tf = have.stream().filter(h -> w.prefix() ? h.startsWith(w.folded()) : h.equals(w.folded())).count();
+                long tf = have.stream().filter(h -> w.asPrefix() ? h.startsWith(w.folded()) : h.equals(w.folded())).count();
                 score += tf / (tf + norm);
             }
             return score;

@@ -17,10 +17,10 @@ import io.chatsdk.engine.types.ErrorCode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps the blind index ({@code message_search_doc}, {@code message_search_term}) in step with the messages.
@@ -82,20 +82,55 @@ public final class SearchIndex {
 
     /** Indexes one message as it is now (or removes it from the index if it is gone or deleted); returns its term count. */
     public int index(AppId app, String messageId) {
+        return index(app, List.of(messageId));
+    }
+
+    /**
+     * Indexes messages as they are now, in one transaction (a message that is gone or deleted leaves the index); returns
+     * the number of terms written.
+     */
+    public int index(AppId app, List<String> messageIds) {
+        List<String> ids = messageIds.stream().distinct().sorted().toList();   // one lock order: batches never deadlock
         return ctx.db().inTransaction(tx -> {
-            tx.one("select pg_advisory_xact_lock(hashtext(?))", rs -> true, "chatsdk-search:" + app.value() + ":" + messageId);
-            record Row(Instant createdAt, boolean deleted, MessageContent content) {
+            for (String id : ids) {
+                tx.one("select pg_advisory_xact_lock(hashtext(?))", rs -> true, "chatsdk-search:" + app.value() + ":" + id);
             }
-            Row row = tx.one("select created_at, deleted_at is not null, content, key_version, text, attachments::text, custom::text "
-                            + "from message where app_id = ? and id = ?",
-                    rs -> new Row(Tx.instant(rs, "created_at"), rs.getBoolean(2), rs.getBoolean(2) ? null
-                            : open(tx, app, messageId, rs.getBytes(3), (Integer) rs.getObject(4), rs.getString(5), rs.getString(6), rs.getString(7))),
-                    app.value(), messageId).orElse(null);
-            tx.update("delete from message_search_doc where app_id = ? and message_id = ?", app.value(), messageId);
-            if (row == null || row.deleted()) {
+            record Row(String id, Instant createdAt, MessageContent content) {
+            }
+            List<Row> rows = tx.query("select id, created_at, content, key_version, text, attachments::text, custom::text "
+                            + "from message where app_id = ? and id = any(?) and deleted_at is null",
+                    rs -> new Row(rs.getString(1), Tx.instant(rs, "created_at"),
+                            open(tx, app, rs.getString(1), rs.getBytes(3), (Integer) rs.getObject(4), rs.getString(5), rs.getString(6), rs.getString(7))),
+                    app.value(), ids);
+            tx.update("delete from message_search_doc where app_id = ? and message_id = any(?)", app.value(), ids);
+            if (rows.isEmpty()) {
                 return 0;
             }
-            return write(tx, app, messageId, row.createdAt(), row.content());
+            int version = tx.keys().currentVersion(tx, app);
+            byte[] key = tx.keys().searchKey(tx, app, version);
+            List<Long> terms = new ArrayList<>();
+            List<Instant> times = new ArrayList<>();
+            List<String> owners = new ArrayList<>();
+            for (Row r : rows) {
+                // distinct per message: two terms may hash alike (rarely), and the key must stay unique
+                java.util.Set<Long> mine = new java.util.LinkedHashSet<>();
+                for (long h : SearchTerms.hashAll(key, SearchTerms.of(r.content().text(), r.content().attachments()))) {
+                    mine.add(h);
+                }
+                for (Long h : mine) {
+                    terms.add(h);
+                    times.add(r.createdAt());
+                    owners.add(r.id());
+                }
+            }
+            tx.update("insert into message_search_doc (app_id, message_id, key_version, indexed_at) select ?, unnest(?::text[]), ?, now()",
+                    app.value(), rows.stream().map(Row::id).toList(), version);
+            if (!terms.isEmpty()) {
+                tx.update("insert into message_search_term (app_id, term, created_at, message_id) "
+                                + "select ?, t.term, t.created_at, t.message_id from unnest(?::bigint[], ?::timestamptz[], ?::text[]) as t(term, created_at, message_id)",
+                        app.value(), terms.toArray(Long[]::new), times.toArray(Instant[]::new), owners);
+            }
+            return terms.size();
         });
     }
 
@@ -113,9 +148,7 @@ public final class SearchIndex {
                                 + "where m.app_id = ? and m.deleted_at is null and (d.message_id is null or d.key_version < ?) limit " + want,
                         rs -> rs.getString(1), app.value(), current);
             });
-            for (String id : ids) {
-                index(app, id);
-            }
+            index(app, ids);
             done += ids.size();
             if (ids.size() < want) {
                 break;
@@ -146,19 +179,5 @@ public final class SearchIndex {
             LOG.log(System.Logger.Level.WARNING, "message " + messageId + " of app " + app + " cannot be opened; indexed without terms");
             return MessageContent.EMPTY;
         }
-    }
-
-    private static int write(Tx tx, AppId app, String messageId, Instant createdAt, MessageContent content) {
-        int version = tx.keys().currentVersion(tx, app);
-        Set<String> terms = SearchTerms.of(content.text(), content.attachments());
-        Long[] hashed = java.util.Arrays.stream(SearchTerms.hashAll(tx.keys().searchKey(tx, app, version), terms)).boxed().toArray(Long[]::new);
-        tx.update("insert into message_search_doc (app_id, message_id, key_version, indexed_at) values (?, ?, ?, now())",
-                app.value(), messageId, version);
-        if (hashed.length > 0) {
-            // distinct: two terms may hash alike (rarely), and the key must stay unique
-            tx.update("insert into message_search_term (app_id, term, created_at, message_id) "
-                    + "select ?, t, ?, ? from (select distinct unnest(?::bigint[]) as t) terms", app.value(), createdAt, messageId, hashed);
-        }
-        return hashed.length;
     }
 }

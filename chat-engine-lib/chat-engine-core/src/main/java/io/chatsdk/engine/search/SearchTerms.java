@@ -19,17 +19,22 @@ import javax.crypto.spec.SecretKeySpec;
  * invisible characters dropped; Chinese and Japanese characters are words of their own). A message is indexed under:
  * <ul>
  *   <li>{@code w:<word>} for each distinct word;</li>
- *   <li>{@code p:<prefix>} for each prefix of {@value #MIN_PREFIX} to {@value #MAX_PREFIX} code points of each word
- *       (the word itself included when it is that short), for {@code $autocomplete};</li>
+ *   <li>{@code p:<prefix>} for the prefixes of each word that are {@link #PREFIX_LENGTHS 3, 5, 8, 12 or 16} code points
+ *       long (the word itself included when it is that long), for {@code $autocomplete}: a query word is looked up by
+ *       its longest indexed prefix and then checked in clear, so five lengths serve every prefix at a third of the
+ *       index size of all of them;</li>
  *   <li>{@code a:<type>} for each attachment type.</li>
  * </ul>
  * A term is stored as the first 8 bytes of HMAC-SHA256 under the app's search key, as a signed 64-bit number.
  * Stateless and thread-safe.
  */
 public final class SearchTerms {
-    /** The shortest prefix indexed; an {@code $autocomplete} word of one code point matches whole words only. */
-    public static final int MIN_PREFIX = 2;
-    /** The longest prefix indexed; longer {@code $autocomplete} words are looked up by this prefix and then checked. */
+    /**
+     * The prefix lengths indexed, in code points. An {@code $autocomplete} word shorter than the first matches whole
+     * words only; a longer one is looked up by its longest indexed prefix and checked in clear.
+     */
+    static final int[] PREFIX_LENGTHS = {3, 5, 8, 12, 16};
+    /** The longest prefix indexed. */
     public static final int MAX_PREFIX = 16;
 
     private SearchTerms() {
@@ -41,8 +46,10 @@ public final class SearchTerms {
         for (String word : FoldedText.words(text == null ? "" : text)) {
             terms.add(word(word));
             int length = word.codePointCount(0, word.length());
-            for (int n = MIN_PREFIX; n <= Math.min(length, MAX_PREFIX); n++) {
-                terms.add("p:" + word.substring(0, word.offsetByCodePoints(0, n)));
+            for (int n : PREFIX_LENGTHS) {
+                if (n <= length) {
+                    terms.add("p:" + word.substring(0, word.offsetByCodePoints(0, n)));
+                }
             }
         }
         for (Map<String, Object> a : attachments) {
@@ -58,13 +65,24 @@ public final class SearchTerms {
         return "w:" + folded;
     }
 
-    /** The term an {@code $autocomplete} word is looked up by: its prefix of at most {@value #MAX_PREFIX} code points. */
+    /**
+     * The term an {@code $autocomplete} word is looked up by: its longest indexed prefix, or the whole word when it is
+     * shorter than every indexed prefix.
+     */
     public static String prefix(String folded) {
         int length = folded.codePointCount(0, folded.length());
-        if (length < MIN_PREFIX) {
-            return word(folded);
+        int best = 0;
+        for (int n : PREFIX_LENGTHS) {
+            if (n <= length) {
+                best = n;
+            }
         }
-        return "p:" + folded.substring(0, folded.offsetByCodePoints(0, Math.min(length, MAX_PREFIX)));
+        return best == 0 ? word(folded) : "p:" + folded.substring(0, folded.offsetByCodePoints(0, best));
+    }
+
+    /** Whether {@link #prefix} looks {@code folded} up as a whole word (it is shorter than every indexed prefix). */
+    public static boolean tooShortForPrefix(String folded) {
+        return folded.codePointCount(0, folded.length()) < PREFIX_LENGTHS[0];
     }
 
     /** The term of an attachment type ({@code image}, {@code file}, {@code audio}, or a custom one). */
