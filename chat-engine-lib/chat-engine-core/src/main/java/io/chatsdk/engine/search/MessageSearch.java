@@ -63,6 +63,7 @@ public final class MessageSearch {
     /** How many of the newest matches a relevance sort scores. */
     public static final int RELEVANCE_WINDOW = 1000;
     private static final int BATCH = 200;
+    private static final int MAX_OFFSET_FETCH = 1101;
 
     private final EngineContext ctx;
     private final AppId app;
@@ -358,8 +359,11 @@ public final class MessageSearch {
             List<Message> accepted = new ArrayList<>();
             int skip = offset;
             Cursor position = after;
+            boolean first = true;
             while (accepted.size() <= limit) {
-                int want = Math.max(BATCH, limit + 1);
+                // first just what the page needs (hits rarely fail the clear check), then larger batches
+                int want = first ? Math.min(offset + limit + 1, MAX_OFFSET_FETCH) : BATCH;
+                first = false;
                 List<Message> batch = fetch(position, want);
                 for (Message m : batch) {
                     position = new Cursor(order, m.createdAt(), m.id(), 0);
@@ -384,10 +388,23 @@ public final class MessageSearch {
         }
 
         SearchPage byRelevance(int limit, int offset) {
+            // the newest matches, read in keyset batches: each batch keeps the plan that walks the postings newest first
+            // (asked for a thousand rows at once, PostgreSQL joins and sorts every posting instead)
             List<Message> window = new ArrayList<>();
-            for (Message m : fetch(null, RELEVANCE_WINDOW)) {
-                if (matches(m)) {
-                    window.add(m);
+            Cursor position = null;
+            int read = 0;
+            while (read < RELEVANCE_WINDOW) {
+                int want = Math.min(BATCH, RELEVANCE_WINDOW - read);
+                List<Message> batch = fetch(position, want);
+                read += batch.size();
+                for (Message m : batch) {
+                    position = new Cursor(Order.NEWEST, m.createdAt(), m.id(), 0);
+                    if (matches(m)) {
+                        window.add(m);
+                    }
+                }
+                if (batch.size() < want) {
+                    break;
                 }
             }
             Map<String, Double> scores = new HashMap<>();
@@ -421,9 +438,7 @@ public final class MessageSearch {
                 time = "msg.created_at";
                 id = "msg.id";
             }
-            sql.append("join channel mc on mc.pk = msg.channel_pk join unnest(?::uuid[], ?::timestamptz[]) as sc(pk, cutoff) on sc.pk = msg.channel_pk ");
-            params.add(scopes.stream().map(ChannelSearch.Scope::pk).toArray(UUID[]::new));
-            params.add(cutoffs);
+            sql.append("join channel mc on mc.pk = msg.channel_pk ");
             if (driver != null) {
                 Long[] hashes = hashes(keys, List.of(driver.term()));
                 sql.append("where dt.app_id = ? and ").append(hashes.length == 1 ? "dt.term = ? " : "dt.term = any(?::bigint[]) ");
@@ -434,7 +449,20 @@ public final class MessageSearch {
                 sql.append("where msg.app_id = ? ");
             }
             params.add(app.value());
-            sql.append("and msg.deleted_at is null and (sc.cutoff is null or msg.created_at >= sc.cutoff) ");
+            sql.append("and msg.deleted_at is null and msg.channel_pk = any(?::uuid[]) ");
+            params.add(scopes.stream().map(ChannelSearch.Scope::pk).toArray(UUID[]::new));
+            // retention: one condition per distinct cutoff (there are as many as policies, usually none or one)
+            Map<Instant, List<UUID>> byCutoff = new java.util.TreeMap<>();
+            for (int i = 0; i < scopes.size(); i++) {
+                if (cutoffs[i] != null) {
+                    byCutoff.computeIfAbsent(cutoffs[i], k -> new ArrayList<>()).add(scopes.get(i).pk());
+                }
+            }
+            byCutoff.forEach((cutoff, pks) -> {
+                sql.append("and not (msg.channel_pk = any(?::uuid[]) and msg.created_at < ?) ");
+                params.add(pks.toArray(UUID[]::new));
+                params.add(cutoff);
+            });
             if (userId != null) {
                 sql.append("and ").append(MessageLoader.VISIBLE).append(' ');
                 params.add(userId);
@@ -449,6 +477,9 @@ public final class MessageSearch {
             }
             String dir = newest ? " desc" : " asc";
             sql.append("order by ").append(time).append(dir).append(", ").append(id).append(dir).append(" limit ").append(max);
+            // a generic plan cannot know how common a term is, and for a common one it reads every posting: plan each time
+            // (about a millisecond) with the term's real frequency
+            tx.one("select set_config('plan_cache_mode', 'force_custom_plan', true)", rs -> true);
             return tx.query(sql.toString(), rs -> Rows.message(rs, tx, app), params.toArray());
         }
 
