@@ -68,11 +68,13 @@ public final class ChannelSearch {
 
     /**
      * The channels a message search reads: those {@code filter} selects that the actor may read (as in query channels,
-     * hidden ones included). Fails when there are more than {@code max}: a search must be narrowed, not truncated.
+     * hidden ones included) and whose config has {@code search} on. Fails when there are more than {@code max}: a search must be narrowed, not truncated.
      */
     public static List<Scope> scope(Tx tx, AppId app, Actor actor, String userId, Map<String, Object> filter, int max) {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = from(tx, app, actor, userId, filter, false, "select c.pk, c.type, c.id", params);
+        // the channel type's search switch (GetStream's "search"), which a channel's config overrides may change
+        sql.append(" and coalesce((c.config_overrides::jsonb ->> 'search')::boolean, (t.config::jsonb ->> 'search')::boolean, true)");
         sql.append(" limit ").append(max + 1);
         List<Scope> scopes = tx.query(sql.toString(), rs -> new Scope(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)), params.toArray());
         if (scopes.size() > max) {

@@ -129,6 +129,18 @@ class SearchIT extends EngineTest {
     }
 
     @Test
+    void channelTypesWithSearchSwitchedOffAreNotSearched() {
+        Message found = send("u1", general, "tapir in messaging");
+        var config = app.channelTypes().get("messaging").config();
+        var quiet = new io.chatsdk.engine.model.ChannelConfig(config.typingEvents(), config.readEvents(), config.reactions(), config.replies(),
+                config.quotes(), config.uploads(), false, config.mutes(), config.maxMessageLength());
+        app.channelTypes().create("nosearch", quiet, app.channelTypes().get("messaging").grants());
+        Cid hidden = app.channels().getOrCreate("nosearch", "x", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
+        send("u1", hidden, "tapir in a channel type without search");
+        assertThat(search("u2", "tapir")).containsExactly(found.id());
+    }
+
+    @Test
     void shadowedAndBlockedAuthorsAreHiddenAsInChannelReads() {
         app.moderation().ban("u2", null, null, "spam", true);
         Message shadowed = send("u2", general, "giraffe offer, click now");
