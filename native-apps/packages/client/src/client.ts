@@ -18,6 +18,8 @@ import type {
   PendingSend,
   QueryChannelsResponse,
   Schemas,
+  SearchRequest,
+  SearchResponse,
   SyncBySeqResponse,
   TokenOrProvider,
   UnreadResponse,
@@ -251,6 +253,16 @@ export class ChatClient {
   /** GetStream's query users. */
   async queryUsers(filter: Record<string, unknown>, sort: Schemas['SortField'][] = [], options: { limit?: number; offset?: number; presence?: boolean } = {}): Promise<{ users: (UserResponse & { online?: boolean })[] }> {
     return this.request('POST', '/users/query', { body: { filter_conditions: filter, sort, ...options } });
+  }
+
+  /**
+   * Message search in GetStream's shape (docs/search.md): `channels` selects the channels (only those this user can
+   * read are searched); `query` is full text, or pass `message_filter_conditions` in `options` instead. Pass a page's
+   * `next` back in `options.next` for the following page.
+   */
+  async search(channels: Record<string, unknown>, query: string | null, options: Omit<SearchRequest, 'filter_conditions' | 'query'> = {}): Promise<SearchResponse> {
+    const payload: SearchRequest = { filter_conditions: channels, ...options, ...(query !== null ? { query } : {}) };
+    return this.request<SearchResponse>('GET', '/search', { query: { payload: JSON.stringify(payload) } });
   }
 
   async getUnreadCount(): Promise<UnreadResponse> {

@@ -19,6 +19,8 @@ export type QueryChannelsResponse = Schemas['QueryChannelsResponse'];
 export type UnreadResponse = Schemas['UnreadResponse'];
 export type SyncBySeqResponse = Schemas['SyncBySeqResponse'];
 export type Problem = Schemas['Problem'];
+export type SearchRequest = Schemas['SearchRequest'];
+export type SearchResponse = Schemas['SearchResponse'];
 export type DeviceResponse = Schemas['Device'];
 
 /** What the server sends on the WebSocket, by event type. */

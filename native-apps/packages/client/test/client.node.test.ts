@@ -266,6 +266,31 @@ describe('the client against the appliance', () => {
     expect(flagged.flag).toBeTruthy();
   });
 
+  it('searches the channels the user can read, and pages with next', async () => {
+    const { client: carol } = await user('carol');
+    const { client: alice } = await user('alice');
+    const tag = id();
+    const word = `okapi${tag}`;
+    const mine = carol.channel('messaging', `s-${tag}`, { members: ['carol', 'alice'] });
+    await mine.watch();
+    const theirs = carol.channel('messaging', `s2-${tag}`, { members: ['carol'] });
+    await theirs.watch();
+    for (const text of [`${word} one`, `${word} two`, `${word} three`]) await mine.sendMessage({ text });
+    await theirs.sendMessage({ text: `${word} not for alice` });
+    // indexing is a durable job on the appliance: wait for it
+    const everything = { members: { $in: ['alice'] } };
+    await until(async () => (await alice.search(everything, word)).results.length === 3, 'alice finds the three messages');
+    const first = await alice.search(everything, word, { sort: [{ field: 'created_at', direction: -1 }], limit: 2 });
+    expect(first.results.map((r) => r.message.text)).toEqual([`${word} three`, `${word} two`]);
+    expect(first.next).toBeTruthy();
+    const rest = await alice.search(everything, word, { sort: [{ field: 'created_at', direction: -1 }], limit: 2, next: first.next! });
+    expect(rest.results.map((r) => r.message.text)).toEqual([`${word} one`]);
+    expect(rest.next).toBeUndefined();
+    const typed = await alice.search(everything, null, { message_filter_conditions: { text: { $autocomplete: word.slice(0, 8) }, user_id: 'carol' } });
+    expect(typed.results).toHaveLength(3);
+    await expect(alice.search({}, word)).rejects.toMatchObject({ code: 'validation_error' });
+  });
+
   it('uploads a file and attaches it', async () => {
     const { client: alice } = await user('alice');
     const a = alice.channel('messaging', `files-${id()}`, { members: ['alice', 'bob'] });

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,6 +97,19 @@ class SearchApiIT {
         String forged = io.chatsdk.jakarta.Tokens.user("not-the-secret-" + "0".repeat(32), "bob", java.time.Instant.now(), java.time.Instant.now().plusSeconds(60));
         Api.Res refused = mine.call("GET", "/search?payload=" + q, null, forged);
         assertThat(refused.status()).isEqualTo(401);
+    }
+
+    @Test
+    void theOperatorCountsAndRebuildsAnAppsIndex() throws Exception {
+        Api.Res count = Api.operator(appliance, "GET", "/admin/api/apps/" + mine.appId + "/search-index", null);
+        assertThat(count.status()).isEqualTo(200);
+        assertThat(((Number) count.json().get("indexed")).intValue()).isGreaterThanOrEqualTo(2);
+        Api.Res rebuilt = Api.operator(appliance, "POST", "/admin/api/apps/" + mine.appId + "/search-index/rebuild", null);
+        assertThat(rebuilt.status()).isEqualTo(200);
+        assertThat(rebuilt.json().get("indexed")).isEqualTo(count.json().get("indexed"));
+        assertThat(ids(search(mine, "bob", mineOf("bob", "flamingo")))).containsExactly(hit);
+        assertThat(Api.operator(appliance, "POST", "/admin/api/apps/" + UUID.randomUUID() + "/search-index/rebuild", null).status()).isEqualTo(404);
+        assertThat(Api.send(appliance, "POST", "/admin/api/apps/" + mine.appId + "/search-index/rebuild", null, null, Map.of()).status()).isEqualTo(401);
     }
 
     @Test

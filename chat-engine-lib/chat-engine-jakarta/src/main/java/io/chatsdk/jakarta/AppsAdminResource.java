@@ -25,7 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** The operator API's {@code /apps}: create, list, get, disable, enable, rotate the secret, revoke tokens. */
+/** The operator API's {@code /apps}: create, list, get, disable, enable, rotate the secret, revoke tokens, the search index. */
 @Path("apps")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -99,6 +99,27 @@ public class AppsAdminResource {
         LOG.log(Level.INFO, "operator rotated the secret of app " + creds.appId());
         return ApiJson.ok(Map.of("api_key", creds.apiKey(), "api_secret", creds.apiSecret(),
                 "previous_secret_valid_until", Instant.now().plus(g).toString()));
+    }
+
+    /** How many of the app's messages the search index holds: {@code {"indexed": N}}. */
+    @GET
+    @Path("{id}/search-index")
+    public Response searchIndex(@PathParam("id") String id) {
+        AppId app = ctx.engine().apps().get(AppId.parse(id)).id();
+        return ApiJson.ok(Map.of("indexed", ctx.engine().app(app).searchIndex().indexed()));
+    }
+
+    /**
+     * Drops the app's search index and builds it again from PostgreSQL, answering when done: {@code {"indexed": N}}.
+     * About 2,000 messages a second (docs/search.md); give the call a long timeout for a large app.
+     */
+    @POST
+    @Path("{id}/search-index/rebuild")
+    public Response rebuildSearchIndex(@PathParam("id") String id) {
+        AppId app = ctx.engine().apps().get(AppId.parse(id)).id();
+        int n = ctx.engine().app(app).searchIndex().rebuild();
+        LOG.log(Level.INFO, "operator rebuilt the search index of app " + app + " (" + n + " messages)");
+        return ApiJson.ok(Map.of("indexed", n));
     }
 
     /** The app's stored files: {@code {"uploads": {"bytes", "files", "quota_bytes"}}}. */
