@@ -128,7 +128,8 @@ public final class ChannelSearch {
         return open;
     }
 
-    private static boolean mentions(Object filter, String field) {
+    /** Whether a filter names {@code field} anywhere, at any depth. */
+    public static boolean mentions(Object filter, String field) {
         if (filter instanceof Map<?, ?> m) {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (field.equals(e.getKey()) || mentions(e.getValue(), field)) {

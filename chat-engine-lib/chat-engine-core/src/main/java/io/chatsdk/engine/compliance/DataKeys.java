@@ -51,12 +51,18 @@ public final class DataKeys {
         Map<String, Long> counts = new LinkedHashMap<>();
         long messages = 0;
         int n;
+        String[] after = {""};
         do {
             n = ctx.db().inTransaction(tx -> {
                 int current = tx.keys().currentVersion(tx, app);
-                List<String> ids = tx.query("select id from message where app_id = ? and (key_version < ? "
-                                + "or (key_version is null and (text <> '' or attachments <> '[]' or custom <> '{}'))) limit " + BATCH + " for update skip locked",
-                        rs -> rs.getString(1), app.value(), current);
+                // keyset over the message key, so that each batch reads on from the last instead of rescanning sealed rows
+                List<String> ids = tx.query("select id from message where app_id = ? and id > ? and (key_version < ? "
+                                + "or (key_version is null and (text <> '' or attachments <> '[]' or custom <> '{}'))) order by id limit " + BATCH
+                                + " for update skip locked",
+                        rs -> rs.getString(1), app.value(), after[0], current);
+                if (!ids.isEmpty()) {
+                    after[0] = ids.get(ids.size() - 1);
+                }
                 for (String id : ids) {
                     MessageContent c = MessageRevisions.lockContent(tx, app, id);
                     ContentKeys.Sealed s = c.seal(tx, app, id);

@@ -131,7 +131,7 @@ public final class MessageSearch {
         Map<String, Object> filter = q.query() != null ? Map.of("text", Map.of("$q", q.query())) : q.messageFilter();
         requireTextAtTop(filter, true);
         List<Word> words = new ArrayList<>();
-        Order order = order(q.sort(), filter.containsKey("text") || containsText(filter));
+        Order order = order(q.sort(), ChannelSearch.mentions(filter, "text"));
         Cursor after = q.next() == null ? null : Cursor.decode(q.next(), order);
         return ctx.db().read(tx -> {
             List<ChannelSearch.Scope> scopes = ChannelSearch.scope(tx, app, actor, userId, q.channelFilter(), MAX_CHANNELS);
@@ -193,23 +193,6 @@ public final class MessageSearch {
                 }
             }
         }
-    }
-
-    private static boolean containsText(Object filter) {
-        if (filter instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if ("text".equals(e.getKey()) || containsText(e.getValue())) {
-                    return true;
-                }
-            }
-        } else if (filter instanceof Collection<?> c) {
-            for (Object o : c) {
-                if (containsText(o)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static Map<String, FilterSql.Field> fields(Map<Integer, byte[]> keys, List<Word> words) {

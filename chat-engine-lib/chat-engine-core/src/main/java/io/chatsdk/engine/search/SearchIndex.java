@@ -140,16 +140,24 @@ public final class SearchIndex {
      */
     public int backfill(AppId app, int max) {
         int done = 0;
+        String after = "";
         while (done < max) {
             int want = (int) Math.min(BATCH, (long) max - done);
+            String from = after;
+            // keyset over the message key: each batch reads on from the last, never the indexed rows again
             List<String> ids = ctx.db().read(tx -> {
                 int current = tx.keys().currentVersion(tx, app);
                 return tx.query("select m.id from message m left join message_search_doc d on d.app_id = m.app_id and d.message_id = m.id "
-                                + "where m.app_id = ? and m.deleted_at is null and (d.message_id is null or d.key_version < ?) limit " + want,
-                        rs -> rs.getString(1), app.value(), current);
+                                + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ?) "
+                                + "order by m.id limit " + want,
+                        rs -> rs.getString(1), app.value(), from, current);
             });
+            if (ids.isEmpty()) {
+                break;
+            }
             index(app, ids);
             done += ids.size();
+            after = ids.get(ids.size() - 1);
             if (ids.size() < want) {
                 break;
             }
