@@ -413,6 +413,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/api/apps/{id}/search-index": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** searchIndex */
+        get: operations["AppsAdmin_searchIndex"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/apps/{id}/search-index/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** rebuildSearchIndex */
+        post: operations["AppsAdmin_rebuildSearchIndex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/api/apps/{id}/token-policy": {
         parameters: {
             query?: never;
@@ -1315,6 +1349,23 @@ export interface paths {
         put?: never;
         /** unmuteChannel */
         post: operations["Moderation_unmuteChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** search */
+        get: operations["Search_search"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2545,6 +2596,37 @@ export interface components {
         RevokeTokensRequest: {
             /** Format: date-time */
             before?: string;
+        };
+        /** @description A message search, sent as the JSON text of the payload query parameter. Give query or message_filter_conditions, not both; next or offset, not both. */
+        SearchRequest: {
+            /** @description which channels to search, as in query channels; only channels the caller can read are searched, at most 1000 */
+            filter_conditions: {
+                [key: string]: unknown;
+            };
+            limit?: number;
+            /** @description text ($q, $autocomplete; not under $or), id, user_id, type, parent_id, created_at, updated_at, pinned, mentioned_users ($contains, $in), attachments.type ($eq, $in), with $and and $or */
+            message_filter_conditions?: {
+                [key: string]: unknown;
+            };
+            /** @description the cursor a previous page returned */
+            next?: string;
+            offset?: number;
+            /** @description full text: every word must occur (folded like the blocklists) */
+            query?: string;
+            /** @description relevance (direction -1) or created_at; default: relevance when there is text, else newest first */
+            sort?: components["schemas"]["SortField"][];
+            /** @description server tokens: whose view to search with */
+            user_id?: string;
+        };
+        /** @description One page of search hits, in the requested order. */
+        SearchResponse: {
+            /** @description the cursor of the following page; absent on the last page */
+            next?: string;
+            results: components["schemas"]["SearchResult"][];
+        };
+        /** @description One hit. */
+        SearchResult: {
+            message: components["schemas"]["Message"];
         };
         /** @description Send a typing or custom event to a channel. */
         SendEventRequest: {
@@ -3789,6 +3871,64 @@ export interface operations {
         };
     };
     AppsAdmin_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success (201 for creations) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AppsAdmin_searchIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success (201 for creations) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AppsAdmin_rebuildSearchIndex: {
         parameters: {
             query?: never;
             header?: never;
@@ -6210,6 +6350,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EmptyResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Search_search: {
+        parameters: {
+            query?: {
+                payload?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResponse"];
                 };
             };
             /** @description problem details with a stable code */
