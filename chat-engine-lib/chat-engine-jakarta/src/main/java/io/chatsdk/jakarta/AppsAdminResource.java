@@ -111,7 +111,7 @@ public class AppsAdminResource {
 
     /**
      * Drops the app's search index and builds it again from PostgreSQL, answering when done: {@code {"indexed": N}}.
-     * About 2,000 messages a second (docs/search.md); give the call a long timeout for a large app.
+     * 750 to 2,100 messages a second on 2 cores (docs/performance.md); give the call a long timeout for a large app.
      */
     @POST
     @Path("{id}/search-index/rebuild")
