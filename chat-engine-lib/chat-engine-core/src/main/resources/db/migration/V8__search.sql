@@ -4,14 +4,16 @@
 -- Indexing is a durable job per message; docs/search.md states what the index reveals to someone holding the disk.
 
 -- One row per indexed message: which data key version its terms were made with (a retired key is kept while any
--- document uses it) and when. A message without a row is not indexed yet.
+-- document uses it) and when. A message without a row is not indexed yet. No foreign key to message: its check would
+-- lock the message row (FOR KEY SHARE) while a job indexes it, and purges and re-encryption, which lock rows FOR
+-- UPDATE SKIP LOCKED, would skip it. Deleted messages leave through the triggers below instead; a document whose
+-- message went away while a job was indexing it is swept by the next backfill (SearchIndex.sweep).
 create table message_search_doc (
     app_id      uuid        not null,
     message_id  text        not null,
     key_version integer     not null,
     indexed_at  timestamptz not null,
-    primary key (app_id, message_id),
-    foreign key (app_id, message_id) references message (app_id, id) on delete cascade
+    primary key (app_id, message_id)
 );
 create index message_search_doc_version on message_search_doc (app_id, key_version);
 
@@ -37,3 +39,12 @@ end $$;
 create trigger message_search_forget after update of deleted_at, content on message
     for each row when (new.deleted_at is not null and old.deleted_at is null or (new.content is null and old.content is not null))
     execute function message_search_forget();
+
+-- Purged messages (retention, deferred erasures) and deleted channels' messages: once per statement, whatever its size.
+create function message_search_forget_deleted() returns trigger language plpgsql as $$
+begin
+    delete from message_search_doc d using gone g where d.app_id = g.app_id and d.message_id = g.id;
+    return null;
+end $$;
+create trigger message_search_forget_deleted after delete on message referencing old table as gone
+    for each statement execute function message_search_forget_deleted();

@@ -51,8 +51,10 @@ import static io.chatsdk.engine.persistence.FilterSql.Kind.TIMESTAMP;
  *   <li>each hit is opened and checked against the words in clear (which removes hash collisions and completes
  *       prefixes longer than the index keeps), then paged.</li>
  * </ol>
- * Sort by {@code created_at} pages with a keyset cursor and reads no more than it returns. Sort by {@code relevance}
- * scores the newest {@value #RELEVANCE_WINDOW} matches (term frequency, saturated and length-normalised as in BM25)
+ * Sort by {@code created_at} pages with a keyset cursor and reads little more than it returns; a request reads at most
+ * {@value #MAX_SCAN} candidates, and when that runs out before the page is full it answers a short page with a cursor
+ * to read on. Sort by {@code relevance} scores the newest {@value #RELEVANCE_WINDOW} matches (read from at most
+ * {@value #MAX_SCAN} candidates) (term frequency, saturated and length-normalised as in BM25)
  * and pages within them by offset. Thread-safe.
  */
 public final class MessageSearch {
@@ -64,6 +66,8 @@ public final class MessageSearch {
     public static final int RELEVANCE_WINDOW = 1000;
     private static final int BATCH = 200;
     private static final int MAX_OFFSET_FETCH = 1101;
+    /** The most candidates one request reads (an autocomplete word can share its indexed prefix with many words). */
+    static final int MAX_SCAN = 5000;
 
     private final EngineContext ctx;
     private final AppId app;
@@ -115,7 +119,12 @@ public final class MessageSearch {
                 int colon = rest.indexOf(':');
                 String[] time = rest.substring(0, colon).split("\\.");
                 String id = Validate.messageId("next", rest.substring(colon + 1));
-                return new Cursor(order, Instant.ofEpochSecond(Long.parseLong(time[0]), Long.parseLong(time[1])), id, 0);
+                long seconds = Long.parseLong(time[0]);
+                long nanos = Long.parseLong(time[1]);
+                if (seconds < 0 || seconds > 253_402_300_799L || nanos < 0 || nanos > 999_999_999) {
+                    throw new IllegalArgumentException("time out of range");
+                }
+                return new Cursor(order, Instant.ofEpochSecond(seconds, nanos), id, 0);
             } catch (RuntimeException e) {
                 throw ChatException.invalid("next", "is not a cursor of this search; pass the next value a previous page returned");
             }
@@ -343,11 +352,18 @@ public final class MessageSearch {
             int skip = offset;
             Cursor position = after;
             boolean first = true;
+            int read = 0;
+            boolean capped = false;
             while (accepted.size() <= limit) {
+                if (read >= MAX_SCAN) {
+                    capped = true;   // a short page with a cursor: the client reads on, the request stays bounded
+                    break;
+                }
                 // first just what the page needs (hits rarely fail the clear check), then larger batches
                 int want = first ? Math.min(offset + limit + 1, MAX_OFFSET_FETCH) : BATCH;
                 first = false;
                 List<Message> batch = fetch(position, want);
+                read += batch.size();
                 for (Message m : batch) {
                     position = new Cursor(order, m.createdAt(), m.id(), 0);
                     if (!matches(m)) {
@@ -366,8 +382,9 @@ public final class MessageSearch {
             boolean more = accepted.size() > limit;
             List<Message> page = more ? accepted.subList(0, limit) : accepted;
             Message last = page.isEmpty() ? null : page.get(page.size() - 1);
-            return new SearchPage(MessageLoader.withReactions(tx, app, new ArrayList<>(page), userId),
-                    more ? new Cursor(order, last.createdAt(), last.id(), 0).encode() : null);
+            String next = more ? new Cursor(order, last.createdAt(), last.id(), 0).encode()
+                    : capped && position != null ? position.encode() : null;
+            return new SearchPage(MessageLoader.withReactions(tx, app, new ArrayList<>(page), userId), next);
         }
 
         SearchPage byRelevance(int limit, int offset) {
@@ -376,8 +393,8 @@ public final class MessageSearch {
             List<Message> window = new ArrayList<>();
             Cursor position = null;
             int read = 0;
-            while (read < RELEVANCE_WINDOW) {
-                int want = Math.min(BATCH, RELEVANCE_WINDOW - read);
+            while (window.size() < RELEVANCE_WINDOW && read < MAX_SCAN) {
+                int want = BATCH;
                 List<Message> batch = fetch(position, want);
                 read += batch.size();
                 for (Message m : batch) {
@@ -432,7 +449,8 @@ public final class MessageSearch {
                 sql.append("where msg.app_id = ? ");
             }
             params.add(app.value());
-            sql.append("and msg.deleted_at is null and msg.channel_pk = any(?::uuid[]) ");
+            // truncated history is gone for readers, as in channel reads
+            sql.append("and msg.deleted_at is null and msg.seq > mc.truncated_seq and msg.channel_pk = any(?::uuid[]) ");
             params.add(scopes.stream().map(ChannelSearch.Scope::pk).toArray(UUID[]::new));
             // retention: one condition per distinct cutoff (there are as many as policies, usually none or one)
             Map<Instant, List<UUID>> byCutoff = new java.util.TreeMap<>();

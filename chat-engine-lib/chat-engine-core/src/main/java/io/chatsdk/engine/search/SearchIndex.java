@@ -29,8 +29,9 @@ import java.util.Map;
  * the outbox relay, so a crash loses no index work: the event is not marked published until its job is queued, and a
  * queued job survives in the broker. A job holds the message's id only (no content reaches the broker's journal), and
  * indexes whatever the message holds when it runs, replacing the message's terms in one transaction under a lock of
- * that message: running a job twice, or two jobs at once, leaves exactly one set of terms. Deletions leave the index in
- * their own transaction (a trigger), and purged messages take their terms with them (cascade).
+ * that message: running a job twice, or two jobs at once, leaves exactly one set of terms. Deletions, erasures and purges
+ * leave the index in their own transaction (triggers); a deletion that races a running job can leave that job's
+ * document behind, which search never shows and {@link #sweep} removes.
  *
  * <p>{@link #backfill} indexes what has no terms yet, or terms under a retired key (messages from before search
  * existed, and after a key rotation); {@link #rebuild} drops an app's index and makes it again from PostgreSQL.
@@ -163,6 +164,15 @@ public final class SearchIndex {
             }
         }
         return done;
+    }
+
+    /**
+     * Removes documents whose message is gone or deleted: left behind only when a deletion raced a job that was indexing
+     * the message (search never shows them, as it joins the live message). Returns how many.
+     */
+    public int sweep(AppId app) {
+        return ctx.db().inTransaction(tx -> tx.update("delete from message_search_doc d where d.app_id = ? and not exists "
+                + "(select 1 from message m where m.app_id = d.app_id and m.id = d.message_id and m.deleted_at is null)", app.value()));
     }
 
     /** Drops the app's index and indexes every message again from PostgreSQL; returns how many were indexed. */

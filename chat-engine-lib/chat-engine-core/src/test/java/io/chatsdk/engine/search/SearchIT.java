@@ -173,6 +173,22 @@ class SearchIT extends EngineTest {
     }
 
     @Test
+    void truncatedHistoryIsNotFound() {
+        send("u1", general, "marmot before");
+        app.channels().truncate(general);
+        Message after = send("u1", general, "marmot after");
+        assertThat(search("u2", "marmot")).containsExactly(after.id());
+    }
+
+    @Test
+    void aCursorWithATimeOutOfRangeIsAValidationError() {
+        String raw = "n:31556889864403199.0:m1";
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertInvalid(() -> app.as("u1").search().search(SearchQuery.text(Map.of("cid", general.toString()), "x")
+                .sortedBy(SortField.desc("created_at")).after(forged, 10)), "next");
+    }
+
+    @Test
     void anEditIsIndexedAgainAndOldWordsStopMatching() {
         Message m = send("u1", general, "ocelot sighting");
         app.as("u1").messages().partialUpdate(m.id(), Map.of("text", "lynx sighting"), List.of());
