@@ -180,7 +180,7 @@ public final class EngineBench {
         }
     }
 
-    private static String serverVersion(HikariDataSource ds) throws Exception {
+    static String serverVersion(HikariDataSource ds) throws Exception {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery("show server_version")) {
             rs.next();
             return rs.getString(1);
@@ -194,7 +194,7 @@ public final class EngineBench {
         return new HikariDataSource(config);
     }
 
-    private static byte[] randomKey() {
+    static byte[] randomKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return key;

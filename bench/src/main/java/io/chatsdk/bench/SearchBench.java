@@ -12,7 +12,6 @@ import io.chatsdk.engine.spi.KeyProvider;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,7 +59,7 @@ public final class SearchBench {
                 .setServerConfig("max_wal_size", "4GB")
                 .start();
              HikariDataSource ds = EngineBench.pool(pg.getJdbcUrl("postgres", "postgres"));
-             ChatEngine engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(randomKey()))
+             ChatEngine engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(EngineBench.randomKey()))
                      .outboxRelay(false).maintenance(false).build()) {
             run(engine, ds, messages);
         }
@@ -119,7 +118,7 @@ public final class SearchBench {
 
         System.out.println("## Search benchmark");
         System.out.printf(Locale.ROOT, "JVM %s, %d cores, %,d messages in %d channels, PostgreSQL %s (fsync=on)%n%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), total, CHANNELS, version(ds));
+                Runtime.getRuntime().availableProcessors(), total, CHANNELS, EngineBench.serverVersion(ds));
         System.out.printf(Locale.ROOT, "- bulk load of clear rows and the baseline table with its GIN index: %.0f s%n", loaded);
         System.out.printf(Locale.ROOT, "- the engine's re-encryption pass, sealing %,d messages and indexing them: %.0f s (%,.0f messages/s)%n",
                 sealed.get("messages"), sealAndIndex, sealed.get("messages") / sealAndIndex);
@@ -296,18 +295,5 @@ public final class SearchBench {
             }
         }
         return words.toArray(String[]::new);
-    }
-
-    private static String version(HikariDataSource ds) throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show server_version")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private static byte[] randomKey() {
-        byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
-        return k;
     }
 }

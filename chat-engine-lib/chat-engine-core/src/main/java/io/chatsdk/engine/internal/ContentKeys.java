@@ -140,17 +140,7 @@ public final class ContentKeys {
      * so the links of an app whose keys were destroyed no longer verify.
      */
     public byte[] linkKey(Tx tx, AppId app, int version) {
-        requireNotDestroyed(tx, app);
-        SecretKeySpec key = dek(tx, app, version);
-        return linkKeys.computeIfAbsent(app.value() + "/" + version, k -> {
-            try {
-                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-                return mac.doFinal(("chatsdk:file-link:" + app.value()).getBytes(StandardCharsets.UTF_8));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
-            }
-        });
+        return derived(linkKeys, tx, app, version, "chatsdk:file-link:");
     }
 
     /**
@@ -158,13 +148,18 @@ public final class ContentKeys {
      * the index of an app whose keys were destroyed can no longer be queried (no term can be computed).
      */
     public byte[] searchKey(Tx tx, AppId app, int version) {
+        return derived(searchKeys, tx, app, version, "chatsdk:search-index:");
+    }
+
+    /** HMAC-SHA256 of {@code label} followed by the app id, under the app's data key of {@code version}; cached per node. */
+    private byte[] derived(Map<String, byte[]> cache, Tx tx, AppId app, int version, String label) {
         requireNotDestroyed(tx, app);
         SecretKeySpec key = dek(tx, app, version);
-        return searchKeys.computeIfAbsent(app.value() + "/" + version, k -> {
+        return cache.computeIfAbsent(app.value() + "/" + version, k -> {
             try {
                 javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
                 mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-                return mac.doFinal(("chatsdk:search-index:" + app.value()).getBytes(StandardCharsets.UTF_8));
+                return mac.doFinal((label + app.value()).getBytes(StandardCharsets.UTF_8));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
             }

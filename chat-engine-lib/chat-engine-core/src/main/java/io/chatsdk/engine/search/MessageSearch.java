@@ -152,6 +152,9 @@ public final class MessageSearch {
                 keys.put(v, tx.keys().searchKey(tx, app, v));
             }
             FilterSql.Compiled where = FilterSql.compile(filter, fields(keys, words), null);
+            // a generic plan cannot know how common a term is, and for a common one it reads every posting: this
+            // transaction plans each statement (about a millisecond) with its terms' real frequency
+            tx.one("select set_config('plan_cache_mode', 'force_custom_plan', true)", rs -> true);
             Query query = new Query(tx, userId, scopes, cutoffs(tx, scopes), keys, words, where, order);
             return order == Order.RELEVANCE ? query.byRelevance(q.limit(), after != null ? after.offset() : q.offset())
                     : query.byTime(q.limit(), q.offset(), after);
@@ -299,16 +302,18 @@ public final class MessageSearch {
         return out.toArray(Long[]::new);
     }
 
-    /** Each channel's retention cutoff (null: kept forever), by the same precedence as the purge: channel, type, app. */
-    private Instant[] cutoffs(Tx tx, List<ChannelSearch.Scope> scopes) {
+    /**
+     * The retention cutoffs of the searched channels, each with the channels it applies to (channels kept forever are
+     * left out), by the same precedence as the purge: channel, type, app.
+     */
+    private Map<Instant, List<UUID>> cutoffs(Tx tx, List<ChannelSearch.Scope> scopes) {
         record Policy(String type, String cid, long seconds) {
         }
         List<Policy> policies = tx.query("select channel_type, channel_cid, max_age_secs from retention_policy where app_id = ?",
                 rs -> new Policy(rs.getString(1), rs.getString(2), rs.getLong(3)), app.value());
         Instant now = ctx.now();
-        Instant[] out = new Instant[scopes.size()];
-        for (int i = 0; i < scopes.size(); i++) {
-            ChannelSearch.Scope s = scopes.get(i);
+        Map<Instant, List<UUID>> out = new java.util.TreeMap<>();
+        for (ChannelSearch.Scope s : scopes) {
             String cid = s.type() + ":" + s.id();
             Policy best = null;
             int bestRank = -1;
@@ -319,7 +324,9 @@ public final class MessageSearch {
                     bestRank = rank;
                 }
             }
-            out[i] = best == null || bestRank < 0 ? null : now.minus(Duration.ofSeconds(best.seconds()));
+            if (best != null && bestRank >= 0) {
+                out.computeIfAbsent(now.minus(Duration.ofSeconds(best.seconds())), k -> new ArrayList<>()).add(s.pk());
+            }
         }
         return out;
     }
@@ -328,85 +335,84 @@ public final class MessageSearch {
     private final class Query {
         private final Tx tx;
         private final String userId;
-        private final List<ChannelSearch.Scope> scopes;
-        private final Instant[] cutoffs;
-        private final Map<Integer, byte[]> keys;
+        private final UUID[] channels;
+        private final Map<Instant, List<UUID>> cutoffs;
         private final List<Word> words;
         private final FilterSql.Compiled where;
         private final Order order;
+        /** The postings that drive the plan: the longest word's terms under each key version; null without text. */
+        private final Long[] driver;
 
-        Query(Tx tx, String userId, List<ChannelSearch.Scope> scopes, Instant[] cutoffs, Map<Integer, byte[]> keys, List<Word> words,
-              FilterSql.Compiled where, Order order) {
+        Query(Tx tx, String userId, List<ChannelSearch.Scope> scopes, Map<Instant, List<UUID>> cutoffs, Map<Integer, byte[]> keys,
+              List<Word> words, FilterSql.Compiled where, Order order) {
             this.tx = tx;
             this.userId = userId;
-            this.scopes = scopes;
+            this.channels = scopes.stream().map(ChannelSearch.Scope::pk).toArray(UUID[]::new);
             this.cutoffs = cutoffs;
-            this.keys = keys;
             this.words = words;
             this.where = where;
             this.order = order;
+            this.driver = words.stream().max(Comparator.comparingInt(w -> w.folded().codePointCount(0, w.folded().length())))
+                    .map(w -> hashes(keys, List.of(w.term()))).orElse(null);
         }
 
-        SearchPage byTime(int limit, int offset, Cursor after) {
-            List<Message> accepted = new ArrayList<>();
-            int skip = offset;
-            Cursor position = after;
-            boolean first = true;
+        /** Where a scan stopped, and whether it stopped because it had read {@value #MAX_SCAN} candidates. */
+        private record Scan(Cursor position, boolean capped) {
+        }
+
+        /**
+         * Reads candidates after {@code from} in keyset batches ({@code firstBatch}, then {@value #BATCH} each), handing
+         * those that pass the clear check to {@code hit}, until {@code full} holds, the candidates run out, or
+         * {@value #MAX_SCAN} have been read. Each batch keeps the plan that walks the postings newest first (asked for a
+         * thousand rows at once, PostgreSQL joins and sorts every posting instead).
+         */
+        private Scan scan(Cursor from, int firstBatch, java.util.function.BooleanSupplier full, java.util.function.Consumer<Message> hit) {
+            Cursor position = from;
             int read = 0;
-            boolean capped = false;
-            while (accepted.size() <= limit) {
+            int want = firstBatch;
+            while (!full.getAsBoolean()) {
                 if (read >= MAX_SCAN) {
-                    capped = true;   // a short page with a cursor: the client reads on, the request stays bounded
-                    break;
+                    return new Scan(position, true);
                 }
-                // first just what the page needs (hits rarely fail the clear check), then larger batches
-                int want = first ? Math.min(offset + limit + 1, MAX_OFFSET_FETCH) : BATCH;
-                first = false;
                 List<Message> batch = fetch(position, want);
                 read += batch.size();
                 for (Message m : batch) {
                     position = new Cursor(order, m.createdAt(), m.id(), 0);
-                    if (!matches(m)) {
-                        continue;
-                    }
-                    if (skip > 0) {
-                        skip--;
-                    } else if (accepted.size() <= limit) {
-                        accepted.add(m);
+                    if (matches(m)) {
+                        hit.accept(m);
                     }
                 }
                 if (batch.size() < want) {
                     break;
                 }
+                want = BATCH;
             }
+            return new Scan(position, false);
+        }
+
+        SearchPage byTime(int limit, int offset, Cursor after) {
+            List<Message> accepted = new ArrayList<>();
+            int[] skip = {offset};
+            // first just what the page needs (hits rarely fail the clear check), then larger batches
+            Scan scan = scan(after, Math.min(offset + limit + 1, MAX_OFFSET_FETCH), () -> accepted.size() > limit, m -> {
+                if (skip[0] > 0) {
+                    skip[0]--;
+                } else {
+                    accepted.add(m);
+                }
+            });
             boolean more = accepted.size() > limit;
             List<Message> page = more ? accepted.subList(0, limit) : accepted;
             Message last = page.isEmpty() ? null : page.get(page.size() - 1);
+            // a scan cut short answers a short page with a cursor: the client reads on, the request stays bounded
             String next = more ? new Cursor(order, last.createdAt(), last.id(), 0).encode()
-                    : capped && position != null ? position.encode() : null;
+                    : scan.capped() && scan.position() != null ? scan.position().encode() : null;
             return new SearchPage(MessageLoader.withReactions(tx, app, new ArrayList<>(page), userId), next);
         }
 
         SearchPage byRelevance(int limit, int offset) {
-            // the newest matches, read in keyset batches: each batch keeps the plan that walks the postings newest first
-            // (asked for a thousand rows at once, PostgreSQL joins and sorts every posting instead)
             List<Message> window = new ArrayList<>();
-            Cursor position = null;
-            int read = 0;
-            while (window.size() < RELEVANCE_WINDOW && read < MAX_SCAN) {
-                int want = BATCH;
-                List<Message> batch = fetch(position, want);
-                read += batch.size();
-                for (Message m : batch) {
-                    position = new Cursor(Order.NEWEST, m.createdAt(), m.id(), 0);
-                    if (matches(m)) {
-                        window.add(m);
-                    }
-                }
-                if (batch.size() < want) {
-                    break;
-                }
-            }
+            scan(null, BATCH, () -> window.size() >= RELEVANCE_WINDOW, window::add);
             Map<String, Double> scores = new HashMap<>();
             for (Message m : window) {
                 scores.put(m.id(), score(m));
@@ -425,7 +431,6 @@ public final class MessageSearch {
             boolean newest = order != Order.OLDEST;
             List<Object> params = new ArrayList<>();
             StringBuilder sql = new StringBuilder("select ").append(Rows.MESSAGE_COLUMNS);
-            Word driver = words.stream().max(Comparator.comparingInt(w -> w.folded().codePointCount(0, w.folded().length()))).orElse(null);
             String time;
             String id;
             if (driver != null) {
@@ -440,10 +445,9 @@ public final class MessageSearch {
             }
             sql.append("join channel mc on mc.pk = msg.channel_pk ");
             if (driver != null) {
-                Long[] hashes = hashes(keys, List.of(driver.term()));
-                sql.append("where dt.app_id = ? and ").append(hashes.length == 1 ? "dt.term = ? " : "dt.term = any(?::bigint[]) ");
+                sql.append("where dt.app_id = ? and ").append(driver.length == 1 ? "dt.term = ? " : "dt.term = any(?::bigint[]) ");
                 params.add(app.value());
-                params.add(hashes.length == 1 ? hashes[0] : hashes);
+                params.add(driver.length == 1 ? driver[0] : driver);
                 sql.append("and msg.app_id = ? ");
             } else {
                 sql.append("where msg.app_id = ? ");
@@ -451,15 +455,9 @@ public final class MessageSearch {
             params.add(app.value());
             // truncated history is gone for readers, as in channel reads
             sql.append("and msg.deleted_at is null and msg.seq > mc.truncated_seq and msg.channel_pk = any(?::uuid[]) ");
-            params.add(scopes.stream().map(ChannelSearch.Scope::pk).toArray(UUID[]::new));
+            params.add(channels);
             // retention: one condition per distinct cutoff (there are as many as policies, usually none or one)
-            Map<Instant, List<UUID>> byCutoff = new java.util.TreeMap<>();
-            for (int i = 0; i < scopes.size(); i++) {
-                if (cutoffs[i] != null) {
-                    byCutoff.computeIfAbsent(cutoffs[i], k -> new ArrayList<>()).add(scopes.get(i).pk());
-                }
-            }
-            byCutoff.forEach((cutoff, pks) -> {
+            cutoffs.forEach((cutoff, pks) -> {
                 sql.append("and not (msg.channel_pk = any(?::uuid[]) and msg.created_at < ?) ");
                 params.add(pks.toArray(UUID[]::new));
                 params.add(cutoff);
@@ -478,9 +476,6 @@ public final class MessageSearch {
             }
             String dir = newest ? " desc" : " asc";
             sql.append("order by ").append(time).append(dir).append(", ").append(id).append(dir).append(" limit ").append(max);
-            // a generic plan cannot know how common a term is, and for a common one it reads every posting: plan each time
-            // (about a millisecond) with the term's real frequency
-            tx.one("select set_config('plan_cache_mode', 'force_custom_plan', true)", rs -> true);
             return tx.query(sql.toString(), rs -> Rows.message(rs, tx, app), params.toArray());
         }
 
