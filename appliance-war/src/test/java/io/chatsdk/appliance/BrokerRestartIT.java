@@ -72,8 +72,11 @@ class BrokerRestartIT {
                 SyncIT.Counts counts = SyncIT.Counts.check(acknowledged, new ArrayList<>(have));
                 assertThat(counts).isEqualTo(new SyncIT.Counts(0, 0, 0, 0));
                 assertThat(have).hasSize(25);
-                System.out.printf("scenario 4: 25 acknowledged; %d pushed over the WebSocket, %d recovered by sync; events resumed %.1f s after "
-                        + "the broker restarted; 0 lost, 0 duplicated, 0 reordered, 0 gaps%n", pushed.size(), 25 - pushed.size(), resumed);
+                // an event in flight when the broker went away is published again (at least once): a client drops it by seq
+                long distinct = pushed.stream().distinct().count();
+                System.out.printf("scenario 4: 25 acknowledged; %d pushed over the WebSocket (%d redelivered, dropped by seq), %d recovered by "
+                        + "sync; events resumed %.1f s after the broker restarted; 0 lost, 0 duplicated, 0 reordered, 0 gaps%n",
+                        distinct, pushed.size() - distinct, 25 - distinct, resumed);
             }
         } finally {
             node.stop();

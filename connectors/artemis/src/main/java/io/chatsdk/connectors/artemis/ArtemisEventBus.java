@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
@@ -35,8 +34,8 @@ import java.util.function.Consumer;
  * ChatEngine engine = ChatEngine.builder().dataSource(ds).keyProvider(kp).eventBus(bus).build();
  * }</pre>
  *
- * <p>{@link #publish} blocks until the broker has the message, so the outbox relay marks an event published only once
- * the broker accepted it. Messages are not durable: PostgreSQL holds every event, and a node that missed some while it
+ * <p>{@link #publish} blocks until the broker has the message (at most 5 s, then it throws), so the outbox relay marks an
+ * event published only once the broker accepted it. Messages are not durable: PostgreSQL holds every event, and a node that missed some while it
  * was down recovers by seq. The client reconnects to a restarted broker by itself. Thread-safe; close it on shutdown.
  */
 public final class ArtemisEventBus implements EventBus {
@@ -58,11 +57,7 @@ public final class ArtemisEventBus implements EventBus {
     private ArtemisEventBus(String url, String address, BrokerLogin login) throws Exception {
         this.address = address;
         this.login = login;
-        this.locator = ActiveMQClient.createServerLocator(url)
-                .setReconnectAttempts(-1)
-                .setRetryInterval(500)
-                .setMaxRetryInterval(5000)
-                .setRetryIntervalMultiplier(2.0)
+        this.locator = Locators.reconnecting(url)
                 .setBlockOnNonDurableSend(true)
                 .setBlockOnDurableSend(true);
         this.factory = locator.createSessionFactory();

@@ -10,7 +10,6 @@ import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
@@ -57,8 +56,7 @@ public final class ArtemisJobQueue implements JobQueue {
     private ArtemisJobQueue(String url, int workers, BrokerLogin login) throws Exception {
         this.workers = workers;
         this.login = login;
-        this.locator = ActiveMQClient.createServerLocator(url).setReconnectAttempts(-1).setRetryInterval(500).setMaxRetryInterval(5000)
-                .setRetryIntervalMultiplier(2.0).setBlockOnDurableSend(true).setConsumerWindowSize(0)
+        this.locator = Locators.reconnecting(url).setBlockOnDurableSend(true).setConsumerWindowSize(0)
                 // handlers block (HTTP calls, provider retries): on the client's global pool they would hold the threads
                 // that deliver the event bus's live events, so the queue has its own, unbounded pool
                 .setUseGlobalPools(false).setThreadPoolMaxSize(-1);
