@@ -108,6 +108,11 @@ public final class AppHandle {
         return new io.chatsdk.engine.search.MessageSearch(ctx, appId, actor);
     }
 
+    /** The app's opt-in AI: its switches, smart replies, catch-up summaries (docs/search.md). */
+    public io.chatsdk.engine.ai.Ai ai() {
+        return new io.chatsdk.engine.ai.Ai(ctx, appId, actor);
+    }
+
     /** The app's search index: rebuild it, or count what it holds. Server-side only. */
     public SearchIndexAdmin searchIndex() {
         requireServer("searchIndex");

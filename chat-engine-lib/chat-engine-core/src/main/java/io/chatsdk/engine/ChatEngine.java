@@ -86,7 +86,7 @@ public final class ChatEngine implements AutoCloseable {
         this.maxUploadBytes = b.maxUploadBytes;
         this.hook = b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps);
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
-                new BlocklistCache(b.clock), hook);
+                new BlocklistCache(b.clock), hook, b.embedder);
         this.jobs = b.jobs != null ? b.jobs : new io.chatsdk.engine.spi.InProcessJobQueue();
         this.ownsJobs = b.jobs == null;
         java.util.List<io.chatsdk.engine.spi.OutboxConsumer> consumers = new java.util.ArrayList<>();
@@ -226,6 +226,7 @@ public final class ChatEngine implements AutoCloseable {
         private String runtimeRole;
         private final java.util.List<io.chatsdk.engine.spi.OutboxConsumer> outboxConsumers = new java.util.ArrayList<>();
         private io.chatsdk.engine.spi.BlobStore blobStore;
+        private io.chatsdk.engine.spi.Embedder embedder;
         private long maxUploadBytes = 100L * 1024 * 1024;
         private AuditSigner auditSigner;
         private Duration checkpointInterval = Duration.ofMinutes(5);
@@ -330,6 +331,15 @@ public final class ChatEngine implements AutoCloseable {
          */
         public Builder blobStore(io.chatsdk.engine.spi.BlobStore store) {
             this.blobStore = Objects.requireNonNull(store, "blobStore");
+            return this;
+        }
+
+        /**
+         * The embedding model for the apps that switch AI on (semantic search, smart replies); without one, embeddings
+         * cannot be switched on. It is called only for those apps, on redacted text.
+         */
+        public Builder embedder(io.chatsdk.engine.spi.Embedder embedder) {
+            this.embedder = Objects.requireNonNull(embedder, "embedder");
             return this;
         }
 

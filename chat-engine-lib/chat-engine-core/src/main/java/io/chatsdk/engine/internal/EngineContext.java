@@ -10,9 +10,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** What every service needs: the database, time, ids, keys and the audit log. Immutable and thread-safe. */
+/**
+ * What every service needs: the database, time, ids, keys and the audit log; and the embedding model, null when the
+ * engine has none. Immutable and thread-safe.
+ */
 public record EngineContext(Db db, Clock clock, IdGenerator ids, KeyProvider keys, SecureRandom random, AuditLog audit, Redactors redactors,
-                            BlocklistCache blocklists, SendHook hook) {
+                            BlocklistCache blocklists, SendHook hook, io.chatsdk.engine.spi.Embedder embedder) {
 
     /** The current time at microsecond precision, which is what PostgreSQL stores. */
     public Instant now() {

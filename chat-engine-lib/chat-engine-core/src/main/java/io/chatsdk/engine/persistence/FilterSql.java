@@ -23,7 +23,7 @@ public final class FilterSql {
     public static final int MAX_CONDITIONS = 64;
     public static final int MAX_LIST = 1000;
     private static final Set<String> SCALAR_OPS = Set.of("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$autocomplete",
-            "$q", "$contains");
+            "$q", "$contains", "$semantic");
     private static final Pattern CUSTOM_FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     /** How a field turns an operator and value into SQL. */

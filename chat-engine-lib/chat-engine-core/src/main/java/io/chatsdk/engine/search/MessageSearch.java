@@ -4,7 +4,10 @@ import io.chatsdk.engine.blocklist.FoldedText;
 import io.chatsdk.engine.channels.ChannelSearch;
 import io.chatsdk.engine.internal.ChannelGate;
 import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.AppSettings;
 import io.chatsdk.engine.internal.MessageLoader;
+import io.chatsdk.engine.internal.Vectors;
+import io.chatsdk.engine.model.AiSettings;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.SearchPage;
 import io.chatsdk.engine.model.SearchQuery;
@@ -15,6 +18,7 @@ import io.chatsdk.engine.persistence.Tx;
 import io.chatsdk.engine.types.Actor;
 import io.chatsdk.engine.types.AppId;
 import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.ErrorCode;
 import io.chatsdk.engine.types.Validate;
 
 import java.nio.charset.StandardCharsets;
@@ -68,6 +72,8 @@ public final class MessageSearch {
     private static final int MAX_OFFSET_FETCH = 1101;
     /** The most candidates one request reads (an autocomplete word can share its indexed prefix with many words). */
     static final int MAX_SCAN = 5000;
+    /** How near in meaning (cosine) a message must be to a {@code $semantic} text to be found. */
+    public static final double MIN_SIMILARITY = 0.2;
 
     private final EngineContext ctx;
     private final AppId app;
@@ -140,6 +146,7 @@ public final class MessageSearch {
         Map<String, Object> filter = q.query() != null ? Map.of("text", Map.of("$q", q.query())) : q.messageFilter();
         requireTextAtTop(filter, true);
         List<Word> words = new ArrayList<>();
+        String[] semantic = new String[1];
         Order order = order(q.sort(), ChannelSearch.mentions(filter, "text"));
         Cursor after = q.next() == null ? null : Cursor.decode(q.next(), order);
         return ctx.db().read(tx -> {
@@ -151,11 +158,12 @@ public final class MessageSearch {
             for (int v : tx.keys().versions(tx, app)) {
                 keys.put(v, tx.keys().searchKey(tx, app, v));
             }
-            FilterSql.Compiled where = FilterSql.compile(filter, fields(keys, words), null);
+            FilterSql.Compiled where = FilterSql.compile(filter, fields(keys, words, semantic), null);
+            float[] meaning = semantic[0] == null ? null : meaning(tx, semantic[0], words);
             // a generic plan cannot know how common a term is, and for a common one it reads every posting: this
             // transaction plans each statement (about a millisecond) with its terms' real frequency
             tx.one("select set_config('plan_cache_mode', 'force_custom_plan', true)", rs -> true);
-            Query query = new Query(tx, userId, scopes, cutoffs(tx, scopes), keys, words, where, order);
+            Query query = new Query(tx, userId, scopes, cutoffs(tx, scopes), keys, words, meaning, where, order);
             return order == Order.RELEVANCE ? query.byRelevance(q.limit(), after != null ? after.offset() : q.offset())
                     : query.byTime(q.limit(), q.offset(), after);
         });
@@ -207,7 +215,19 @@ public final class MessageSearch {
         }
     }
 
-    private static Map<String, FilterSql.Field> fields(Map<Integer, byte[]> keys, List<Word> words) {
+    /** The vector of a {@code $semantic} text, if the app's embeddings are on and it stands alone. */
+    private float[] meaning(Tx tx, String text, List<Word> words) {
+        if (!words.isEmpty()) {
+            throw ChatException.invalid("text", "$semantic cannot be combined with $q or $autocomplete");
+        }
+        AiSettings.require(AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn(), "ai_embeddings");
+        if (ctx.embedder() == null) {
+            throw new ChatException(ErrorCode.FEATURE_DISABLED, "ai_embeddings: this server has no embedding model", "ai_embeddings", null);
+        }
+        return ctx.embedder().embed(text);
+    }
+
+    private static Map<String, FilterSql.Field> fields(Map<Integer, byte[]> keys, List<Word> words, String[] semantic) {
         Map<String, FilterSql.Field> f = new HashMap<>();
         f.put("id", FilterSql.column("msg.id", TEXT));
         f.put("user_id", FilterSql.column("msg.user_id", TEXT));
@@ -255,13 +275,21 @@ public final class MessageSearch {
             return hasTerm();
         });
         f.put("text", (field, op, value, params) -> {
-            if (!op.equals("$q") && !op.equals("$autocomplete")) {
-                throw ChatException.invalid(field, "supports $q (every word) and $autocomplete (every word as a word's start)");
+            if (!op.equals("$q") && !op.equals("$autocomplete") && !op.equals("$semantic")) {
+                throw ChatException.invalid(field, "supports $q (every word), $autocomplete (every word as a word's start) and $semantic (near in "
+                        + "meaning; the app's AI embeddings must be on)");
             }
             if (!(value instanceof String s) || s.isBlank()) {
                 throw ChatException.invalid(field, op + " needs a non-empty string");
             }
             Validate.text(field, s, 1000);
+            if (op.equals("$semantic")) {
+                if (semantic[0] != null) {
+                    throw ChatException.invalid(field, "holds one $semantic condition at most");
+                }
+                semantic[0] = s;
+                return "true";   // the candidates are the embedded messages; their similarity is checked on each
+            }
             List<String> folded = FoldedText.words(s).stream().distinct().toList();
             if (folded.isEmpty()) {
                 throw ChatException.invalid(field, "holds no word to search for (only spaces, punctuation or symbols)");
@@ -342,9 +370,12 @@ public final class MessageSearch {
         private final Order order;
         /** The postings that drive the plan: the longest word's terms under each key version; null without text. */
         private final Long[] driver;
+        /** The {@code $semantic} text's vector, or null; and each candidate's similarity to it, by message id. */
+        private final float[] meaning;
+        private final Map<String, Double> similarity = new HashMap<>();
 
         Query(Tx tx, String userId, List<ChannelSearch.Scope> scopes, Map<Instant, List<UUID>> cutoffs, Map<Integer, byte[]> keys,
-              List<Word> words, FilterSql.Compiled where, Order order) {
+              List<Word> words, float[] meaning, FilterSql.Compiled where, Order order) {
             this.tx = tx;
             this.userId = userId;
             this.channels = scopes.stream().map(ChannelSearch.Scope::pk).toArray(UUID[]::new);
@@ -352,6 +383,7 @@ public final class MessageSearch {
             this.words = words;
             this.where = where;
             this.order = order;
+            this.meaning = meaning;
             this.driver = words.stream().max(Comparator.comparingInt(w -> w.folded().codePointCount(0, w.folded().length())))
                     .map(w -> hashes(keys, List.of(w.term()))).orElse(null);
         }
@@ -444,6 +476,12 @@ public final class MessageSearch {
                 id = "msg.id";
             }
             sql.append("join channel mc on mc.pk = msg.channel_pk ");
+            if (meaning != null) {
+                // the embedded messages (of the current model) are the candidates
+                sql.append("join message_search_doc sd on sd.app_id = msg.app_id and sd.message_id = msg.id and sd.embedding is not null "
+                        + "and sd.embedding_model = ? ");
+                params.add(ctx.embedder().model());
+            }
             if (driver != null) {
                 sql.append("where dt.app_id = ? and ").append(driver.length == 1 ? "dt.term = ? " : "dt.term = any(?::bigint[]) ");
                 params.add(app.value());
@@ -476,11 +514,35 @@ public final class MessageSearch {
             }
             String dir = newest ? " desc" : " asc";
             sql.append("order by ").append(time).append(dir).append(", ").append(id).append(dir).append(" limit ").append(max);
-            return tx.query(sql.toString(), rs -> Rows.message(rs, tx, app), params.toArray());
+            if (meaning != null) {
+                sql.insert("select ".length(), "sd.embedding as sd_embedding, sd.key_version as sd_key_version, ");
+            }
+            return tx.query(sql.toString(), rs -> {
+                Message m = Rows.message(rs, tx, app);
+                if (meaning != null) {
+                    similarity.put(m.id(), similarity(m.id(), rs.getInt("sd_key_version"), rs.getBytes("sd_embedding")));
+                }
+                return m;
+            }, params.toArray());
+        }
+
+        /** The cosine of the message's stored embedding with the wanted meaning; 0 if it cannot be opened. */
+        private double similarity(String messageId, int version, byte[] sealed) {
+            try {
+                return Vectors.cosine(meaning, tx.keys().open(tx, app, SearchIndex.EMBEDDING_PURPOSE, messageId, version, sealed));
+            } catch (ChatException e) {
+                if (e.code() != ErrorCode.INTERNAL) {
+                    throw e;
+                }
+                return 0;   // sealed under another key version than its document's (a rotation raced the job): not found
+            }
         }
 
         /** The text conditions, checked on the opened message: every word present (whole, or as a word's start). */
         private boolean matches(Message m) {
+            if (meaning != null) {
+                return similarity.getOrDefault(m.id(), 0.0) >= MIN_SIMILARITY;
+            }
             if (words.isEmpty()) {
                 return true;
             }
@@ -496,6 +558,9 @@ public final class MessageSearch {
 
         /** BM25's saturation and length normalisation, over the message's words (average length taken as 12 words). */
         private double score(Message m) {
+            if (meaning != null) {
+                return similarity.getOrDefault(m.id(), 0.0);
+            }
             List<String> have = FoldedText.words(m.text());
             double norm = 1.2 * (0.25 + 0.75 * have.size() / 12.0);
             double score = 0;

@@ -3,11 +3,15 @@ package io.chatsdk.engine.search;
 import io.chatsdk.engine.event.Event;
 import io.chatsdk.engine.event.EventJson;
 import io.chatsdk.engine.event.EventType;
+import io.chatsdk.engine.internal.AppSettings;
 import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.internal.Vectors;
+import io.chatsdk.engine.model.AiSettings;
 import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.internal.MessageContent;
 import io.chatsdk.engine.persistence.Tx;
 import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.spi.Embedder;
 import io.chatsdk.engine.spi.Job;
 import io.chatsdk.engine.spi.JobQueue;
 import io.chatsdk.engine.spi.RetryPolicy;
@@ -40,6 +44,8 @@ import java.util.Map;
 public final class SearchIndex {
     /** The job kind. */
     public static final String KIND = "search.index";
+    /** What an embedding is sealed as (bound to its message id). */
+    public static final String EMBEDDING_PURPOSE = "embedding";
     private static final int BATCH = 500;
     private static final System.Logger LOG = System.getLogger(SearchIndex.class.getName());
 
@@ -126,6 +132,9 @@ public final class SearchIndex {
             }
             tx.update("insert into message_search_doc (app_id, message_id, key_version, indexed_at) select ?, unnest(?::text[]), ?, now()",
                     app.value(), rows.stream().map(Row::id).toList(), version);
+            if (ctx.embedder() != null && AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()) {
+                embed(tx, app, rows.stream().map(r -> Map.entry(r.id(), r.content().text() == null ? "" : r.content().text())).toList());
+            }
             if (!terms.isEmpty()) {
                 tx.update("insert into message_search_term (app_id, term, created_at, message_id) "
                                 + "select ?, t.term, t.created_at, t.message_id from unnest(?::bigint[], ?::timestamptz[], ?::text[]) as t(term, created_at, message_id)",
@@ -136,8 +145,25 @@ public final class SearchIndex {
     }
 
     /**
-     * Indexes up to {@code max} messages of the app that are not indexed, or indexed under a key version older than the
-     * current one; returns how many. Deleted messages are left out.
+     * Stores the embeddings of messages just indexed (their stored text, which redaction already changed), sealed under
+     * the document's key; a message without text gets the model's name only, so that backfills do not try it again.
+     */
+    private void embed(Tx tx, AppId app, List<Map.Entry<String, String>> texts) {
+        Embedder embedder = ctx.embedder();
+        for (Map.Entry<String, String> t : texts) {
+            byte[] sealed = null;
+            if (!t.getValue().isBlank()) {
+                sealed = tx.keys().seal(tx, app, EMBEDDING_PURPOSE, t.getKey(), Vectors.quantise(embedder.embed(t.getValue()))).bytes();
+            }
+            tx.update("update message_search_doc set embedding = ?, embedding_model = ? where app_id = ? and message_id = ?",
+                    sealed, embedder.model(), app.value(), t.getKey());
+        }
+    }
+
+    /**
+     * Indexes up to {@code max} messages of the app that are not indexed, indexed under a key version older than the
+     * current one, or (with the app's embeddings on) not embedded by the current model; returns how many. Deleted
+     * messages are left out.
      */
     public int backfill(AppId app, int max) {
         int done = 0;
@@ -148,10 +174,12 @@ public final class SearchIndex {
             // keyset over the message key: each batch reads on from the last, never the indexed rows again
             List<String> ids = ctx.db().read(tx -> {
                 int current = tx.keys().currentVersion(tx, app);
+                String model = ctx.embedder() != null && AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn() ? ctx.embedder().model() : null;
                 return tx.query("select m.id from message m left join message_search_doc d on d.app_id = m.app_id and d.message_id = m.id "
-                                + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ?) "
+                                + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ? "
+                                + "or (?::text is not null and d.embedding_model is distinct from ?::text)) "
                                 + "order by m.id limit " + want,
-                        rs -> rs.getString(1), app.value(), from, current);
+                        rs -> rs.getString(1), app.value(), from, current, model, model);
             });
             if (ids.isEmpty()) {
                 break;

@@ -28,15 +28,20 @@ public final class EngineFixture implements AutoCloseable {
     private final List<ChatEvent> events = new CopyOnWriteArrayList<>();
 
     public EngineFixture() {
+        this(b -> b);
+    }
+
+    /** With {@code more} applied to the engine's builder last (an embedding model, say). */
+    public EngineFixture(java.util.function.UnaryOperator<ChatEngine.Builder> more) {
         new SecureRandom().nextBytes(masterKey);
         dataSource = TestDatabase.freshDatabase();
         try {
             filesDir = java.nio.file.Files.createTempDirectory("chatsdk-files");
-            engine = ChatEngine.builder()
+            engine = more.apply(ChatEngine.builder()
                 .dataSource(dataSource)
                 .keyProvider(KeyProvider.aesGcm(masterKey))
                 .blobStore(new io.chatsdk.engine.spi.FileSystemBlobStore(filesDir))
-                .relayPollInterval(Duration.ofMillis(100))
+                .relayPollInterval(Duration.ofMillis(100)))
                 .build();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

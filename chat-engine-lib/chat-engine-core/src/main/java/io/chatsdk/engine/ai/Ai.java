@@ -1,0 +1,145 @@
+package io.chatsdk.engine.ai;
+
+import io.chatsdk.engine.audit.AuditEntry;
+import io.chatsdk.engine.internal.AppSettings;
+import io.chatsdk.engine.internal.ChannelGate;
+import io.chatsdk.engine.internal.EngineContext;
+import io.chatsdk.engine.messaging.Messages;
+import io.chatsdk.engine.model.AiSettings;
+import io.chatsdk.engine.model.Message;
+import io.chatsdk.engine.model.MessagePage;
+import io.chatsdk.engine.persistence.Tx;
+import io.chatsdk.engine.spi.Embedder;
+import io.chatsdk.engine.types.Actor;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.types.ErrorCode;
+import io.chatsdk.engine.types.Validate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An app's opt-in AI (docs/search.md): its switches, smart replies and catch-up summaries. Everything runs in this
+ * process, on the app's own history, and only with the app's switches on ({@link AiSettings}); semantic search is a
+ * text condition of {@link io.chatsdk.engine.search.MessageSearch} ({@code $semantic}). Thread-safe.
+ */
+public final class Ai {
+    /** The most unread messages a catch-up summary reads (the newest ones). */
+    public static final int CATCH_UP_WINDOW = 500;
+
+    private final EngineContext ctx;
+    private final AppId app;
+    private final Actor actor;
+    private final Embedder embedder;
+
+    public Ai(EngineContext ctx, AppId app, Actor actor) {
+        this.ctx = ctx;
+        this.app = app;
+        this.actor = actor;
+        this.embedder = ctx.embedder();   // null: the engine has no model, and embeddings cannot be switched on
+    }
+
+    /** The app's switches (readable by its users: a client shows only what is on). */
+    public AiSettings settings() {
+        return ctx.db().read(tx -> settings(tx, app));
+    }
+
+    /** The app's switches, read in {@code tx}. */
+    public static AiSettings settings(Tx tx, AppId app) {
+        return AiSettings.fromSettings(AppSettings.read(tx, app));
+    }
+
+    /** The model embeddings are made with, or null if the engine has none. */
+    public String model() {
+        return embedder == null ? null : embedder.model();
+    }
+
+    /**
+     * Applies a partial change of the switches ({@code ai_enabled} and the rest, booleans) and writes an audit record of
+     * it ({@code ai.settings}, with the values before and after and who changed it). Server side only. Embeddings cannot
+     * be switched on without a model; switching them off deletes the app's stored embeddings. Messages sent before
+     * embeddings were on are embedded by the next backfill (the hourly re-encryption pass, or an index rebuild).
+     */
+    public AiSettings update(Map<String, Object> change, String changedBy) {
+        if (!(actor instanceof Actor.Server)) {
+            throw ChatException.forbidden("AI settings: server side only");
+        }
+        AiSettings[] before = new AiSettings[1];
+        AiSettings after = ctx.db().inTransaction(tx -> {
+            AiSettings[] out = new AiSettings[1];
+            AppSettings.update(tx, app, all -> {
+                before[0] = AiSettings.fromSettings(all);
+                out[0] = before[0].with(change);
+                if (out[0].embeddings() && embedder == null) {
+                    throw new ChatException(ErrorCode.FEATURE_DISABLED, "ai_embeddings: this server has no embedding model", "ai_embeddings", null);
+                }
+                all.put(AiSettings.KEY, out[0].toMap());
+            });
+            if (before[0].embeddingsOn() && !out[0].embeddingsOn()) {
+                // switched off: the stored vectors go too (the index's terms stay: search does not need AI)
+                tx.update("update message_search_doc set embedding = null, embedding_model = null where app_id = ? and embedding_model is not null",
+                        app.value());
+            }
+            return out[0];
+        });
+        Map<String, String> details = new LinkedHashMap<>();
+        after.toMap().forEach((k, v) -> details.put(k, before[0].toMap().get(k) + "->" + v));
+        ctx.audit().record(new AuditEntry(app, "operator", changedBy, null, "ai.settings", "app", app.toString(), null, null, true, null, details));
+        return after;
+    }
+
+    /** Three replies to the channel's last message, for the acting user to pick from; see {@link SmartReplies}. */
+    public SmartReplies.Result smartReplies(Cid cid, String serverSideUserId) {
+        String user = requireUser(serverSideUserId);
+        AiSettings.require(settings().smartRepliesOn(), "ai_smart_replies");
+        if (embedder == null) {
+            throw new ChatException(ErrorCode.FEATURE_DISABLED, "ai_smart_replies: this server has no embedding model", "ai_smart_replies", null);
+        }
+        return new SmartReplies(ctx, app, actor, user).suggest(cid);
+    }
+
+    /** What the acting user missed in a channel since their last read; see {@link CatchUp}. */
+    public CatchUp.Summary catchUp(Cid cid, String serverSideUserId) {
+        String user = requireUser(serverSideUserId);
+        AiSettings.require(settings().catchUpOn(), "ai_catch_up_summaries");
+        long lastRead = ctx.db().read(tx -> {
+            ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, user, ctx.now());
+            l.require(io.chatsdk.engine.model.Permission.READ_CHANNEL);
+            return tx.one("select last_read_seq from channel_member where channel_pk = ? and user_id = ?", rs -> rs.getLong(1), l.pk(), user)
+                    .orElse(l.channel().truncatedSeq());
+        });
+        Messages messages = new Messages(ctx, app, actor);
+        List<Message> unread = new ArrayList<>();
+        long after = lastRead;
+        int total = 0;
+        while (true) {
+            List<Message> page = messages.list(cid, MessagePage.afterSeq(after, MessagePage.MAX_LIMIT));
+            for (Message m : page) {
+                total++;
+                if (!m.userId().equals(user)) {
+                    unread.add(m);
+                }
+            }
+            if (unread.size() > CATCH_UP_WINDOW) {
+                unread.subList(0, unread.size() - CATCH_UP_WINDOW).clear();   // the newest ones count
+            }
+            if (page.size() < MessagePage.MAX_LIMIT) {
+                break;
+            }
+            after = page.get(page.size() - 1).seq();
+        }
+        return CatchUp.summarise(cid, user, lastRead, unread);
+    }
+
+    private String requireUser(String serverSideUserId) {
+        String user = ChannelGate.actingUser(actor, serverSideUserId);
+        if (user == null) {
+            throw ChatException.invalid("user_id", "is required for server-side calls: whose view to use");
+        }
+        return Validate.userId("user_id", user);
+    }
+}
