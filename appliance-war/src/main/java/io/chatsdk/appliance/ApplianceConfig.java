@@ -27,6 +27,8 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_MAX_UPLOAD_BYTES}</td><td>largest upload in bytes; default 100 MiB</td></tr>
  *   <tr><td>{@code CHATSDK_S3_BUCKET}, {@code CHATSDK_S3_ENDPOINT}, {@code CHATSDK_S3_REGION}, {@code CHATSDK_S3_ACCESS_KEY},
  *       {@code CHATSDK_S3_SECRET_KEY}, {@code CHATSDK_S3_PATH_STYLE}</td><td>files in an S3-compatible bucket instead</td></tr>
+ *   <tr><td>{@code CHATSDK_AI_MODEL}</td><td>{@code local} (default): all-MiniLM-L6-v2 in-process, loaded the first time an
+ *       app with AI embeddings on needs it; {@code none}: no model, so no app can switch embeddings on</td></tr>
  *   <tr><td>{@code CHATSDK_PORT}</td><td>the HTTP port, for the printed examples (Payara Micro's {@code --port} sets the real one)</td></tr>
  *   <tr><td>{@code CHATSDK_OPERATOR_TOKEN}</td><td>operator API token; generated into the data directory when unset</td></tr>
  *   <tr><td>{@code CHATSDK_JDBC_MIGRATION_USER}, {@code _PASSWORD}</td><td>schema owner for migrations; the runtime user then gets grants without UPDATE/DELETE on the audit log</td></tr>
@@ -160,6 +162,16 @@ public class ApplianceConfig {
     public Path filesDir() {
         return config.getOptionalValue("chatsdk.files-dir", String.class).filter(v -> !v.isBlank()).map(Path::of)
                 .orElseGet(() -> dataDir().resolve("files")).toAbsolutePath();
+    }
+
+    /** Whether the in-process embedding model is available to apps that switch AI on ({@code CHATSDK_AI_MODEL}: local or none). */
+    public boolean localAiModel() {
+        String v = config.getOptionalValue("chatsdk.ai.model", String.class).filter(x -> !x.isBlank()).orElse("local").strip();
+        return switch (v) {
+            case "local" -> true;
+            case "none" -> false;
+            default -> throw new IllegalStateException("CHATSDK_AI_MODEL must be local or none, was '" + v + "'");
+        };
     }
 
     /** The S3-compatible bucket for files ({@code CHATSDK_S3_BUCKET}); unset keeps them in {@link #filesDir}. */

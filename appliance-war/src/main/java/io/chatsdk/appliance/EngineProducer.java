@@ -109,6 +109,9 @@ public class EngineProducer {
                 .blobStore(blobStore())
                 .maxUploadBytes(config.maxUploadBytes())
                 .syncReloadThreshold(config.syncReloadThreshold());
+        if (config.localAiModel()) {
+            b.embedder(new io.chatsdk.connectors.embeddings.LocalEmbedder());   // loads on first use: only apps with AI on pay for it
+        }
         if (database.ownerDataSource() != null) {
             b.migrationDataSource(database.ownerDataSource());
         }

@@ -43,7 +43,8 @@ class BoundariesTest {
     }
 
     static final String[] FEATURES = {"io.chatsdk.engine.apps..", "io.chatsdk.engine.users..", "io.chatsdk.engine.channels..",
-            "io.chatsdk.engine.messaging..", "io.chatsdk.engine.moderation..", "io.chatsdk.engine.compliance..", "io.chatsdk.engine.delivery..", "io.chatsdk.engine.files..", "io.chatsdk.engine.search.."};
+            "io.chatsdk.engine.messaging..", "io.chatsdk.engine.moderation..", "io.chatsdk.engine.compliance..", "io.chatsdk.engine.delivery..", "io.chatsdk.engine.files..", "io.chatsdk.engine.search..",
+            "io.chatsdk.engine.ai.."};
     static final String[] CONTRACT = {"io.chatsdk.engine.model..", "io.chatsdk.engine.spi..", "io.chatsdk.engine.wire..", "io.chatsdk.engine.event..",
             "io.chatsdk.engine.blocklist..", "io.chatsdk.engine.redact..", "io.chatsdk.engine.export.."};
 

@@ -231,6 +231,13 @@ class OpenApiContractIT {
         call("ann", "GET", "/search?payload={payload}", Map.of("payload", "{\"filter_conditions\":{\"members\":{\"$in\":[\"ann\"]}},"
                 + "\"message_filter_conditions\":{\"user_id\":\"ben\"},\"limit\":1}"), null);
         call("ann", "GET", "/search?payload={payload}", Map.of("payload", "{\"filter_conditions\":{\"cid\":\"messaging:room\"},\"query\":\"hello\"}"), null);
+        // the opt-in AI, once the operator switched it on: suggestions, a summary, a search by meaning
+        assertThat(Api.operator(appliance, "PATCH", "/admin/api/apps/" + api.appId + "/ai", Map.of("ai_enabled", true, "ai_embeddings", true,
+                "ai_smart_replies", true, "ai_catch_up_summaries", true)).status()).isEqualTo(200);
+        call("ben", "GET", "/channels/{type}/{id}/smart_replies", room, null);
+        call("ben", "GET", "/channels/{type}/{id}/catch_up", room, null);
+        call("ann", "GET", "/search?payload={payload}", Map.of("payload", "{\"filter_conditions\":{\"cid\":\"messaging:room\"},"
+                + "\"message_filter_conditions\":{\"text\":{\"$semantic\":\"greetings\"}}}"), null);
         // moderation
         call("ann", "POST", "/moderation/mute", Map.of(), Map.of("target_id", "cat"));
         call("ann", "GET", "/moderation/mutes", Map.of(), null);

@@ -8,6 +8,8 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -25,7 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** The operator API's {@code /apps}: create, list, get, disable, enable, rotate the secret, revoke tokens, the search index. */
+/** The operator API's {@code /apps}: create, list, get, disable, enable, rotate the secret, revoke tokens, the search index, AI switches. */
 @Path("apps")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -120,6 +122,44 @@ public class AppsAdminResource {
         int n = ctx.engine().app(app).searchIndex().rebuild();
         LOG.log(Level.INFO, "operator rebuilt the search index of app " + app + " (" + n + " messages)");
         return ApiJson.ok(Map.of("indexed", n));
+    }
+
+    /**
+     * The app's AI switches and the server's model: {@code {"ai": {"ai_enabled": false, ...}, "model": "all-minilm-l6-v2-q"}}
+     * ({@code model} null when the server has none).
+     */
+    @GET
+    @Path("{id}/ai")
+    public Response ai(@PathParam("id") String id) {
+        io.chatsdk.engine.ai.Ai ai = ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id()).ai();
+        return ApiJson.ok(wire(ai, ai.settings()));
+    }
+
+    /**
+     * Switches the app's AI features on or off: a partial {@code {"ai_enabled": true, "ai_embeddings": true,
+     * "ai_smart_replies": true, "ai_catch_up_summaries": true}}. Audited as {@code ai.settings} with the values before and
+     * after, under the {@code X-Actor} header's name (else {@code operator-api}). Switching embeddings off deletes the
+     * app's stored embeddings.
+     */
+    @PATCH
+    @Path("{id}/ai")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setAi(@PathParam("id") String id, @HeaderParam("X-Actor") String actor, InputStream in) {
+        JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes());
+        if (body.asMap().isEmpty()) {
+            throw ApiException.badRequest("validation_error", "give at least one of ai_enabled, ai_embeddings, ai_smart_replies, ai_catch_up_summaries", null);
+        }
+        io.chatsdk.engine.ai.Ai ai = ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id()).ai();
+        io.chatsdk.engine.model.AiSettings now = ai.update(body.asMap(), ComplianceResource.actor(actor));
+        LOG.log(Level.INFO, "operator changed the AI settings of app " + AppId.parse(id) + ": " + now.toMap());
+        return ApiJson.ok(wire(ai, now));
+    }
+
+    private static Map<String, Object> wire(io.chatsdk.engine.ai.Ai ai, io.chatsdk.engine.model.AiSettings settings) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ai", settings.toMap());
+        out.put("model", ai.model());
+        return out;
     }
 
     /** The app's stored files: {@code {"uploads": {"bytes", "files", "quota_bytes"}}}. */

@@ -207,6 +207,22 @@ public class ChannelsResource extends ApiResource {
         return ApiJson.ok(Map.of("messages", messages.stream().map(Wire::message).toList()));
     }
 
+    /** Three replies to the channel's last message, from the app's opt-in AI ({@link AiWire}). */
+    @jakarta.ws.rs.GET
+    @Path("{type}/{id}/smart_replies")
+    @Limited("ai")
+    public Response smartReplies(@PathParam("type") String type, @PathParam("id") String id, @QueryParam("user_id") String userId) {
+        return AiWire.smartReplies(caller(), cid(type, id), userId);
+    }
+
+    /** What the user missed in the channel since their last read, from the app's opt-in AI ({@link AiWire}). */
+    @jakarta.ws.rs.GET
+    @Path("{type}/{id}/catch_up")
+    @Limited("ai")
+    public Response catchUp(@PathParam("type") String type, @PathParam("id") String id, @QueryParam("user_id") String userId) {
+        return AiWire.catchUp(caller(), cid(type, id), userId);
+    }
+
     @POST
     @Path("{type}/{id}/truncate")
     @Limited("channels")

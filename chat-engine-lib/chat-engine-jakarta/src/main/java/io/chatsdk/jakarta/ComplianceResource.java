@@ -60,13 +60,18 @@ public class ComplianceResource {
     }
 
     private String actor() {
-        if (actorHeader == null || actorHeader.isBlank()) {
+        return actor(actorHeader);
+    }
+
+    /** The officer an {@code X-Actor} header names (unauthenticated: the operator token is what is checked), else {@code operator-api}. */
+    static String actor(String header) {
+        if (header == null || header.isBlank()) {
             return "operator-api";
         }
-        if (!actorHeader.matches("[A-Za-z0-9@_.\\-]{1,100}")) {
+        if (!header.matches("[A-Za-z0-9@_.\\-]{1,100}")) {
             throw ApiException.badRequest("validation_error", "X-Actor: letters, digits and @ _ . - only, at most 100", "X-Actor");
         }
-        return actorHeader;
+        return header;
     }
 
     // --- audit log ---
