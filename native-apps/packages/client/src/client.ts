@@ -20,6 +20,8 @@ import type {
   Schemas,
   SearchRequest,
   SearchResponse,
+  SmartRepliesResponse,
+  CatchUpSummary,
   SyncBySeqResponse,
   TokenOrProvider,
   UnreadResponse,
@@ -263,6 +265,24 @@ export class ChatClient {
   async search(channels: Record<string, unknown>, query: string | null, options: Omit<SearchRequest, 'filter_conditions' | 'query'> = {}): Promise<SearchResponse> {
     const payload: SearchRequest = { filter_conditions: channels, ...options, ...(query !== null ? { query } : {}) };
     return this.request<SearchResponse>('GET', '/search', { query: { payload: JSON.stringify(payload) } });
+  }
+
+  /**
+   * Three replies to the channel's last message, for this user to pick from (the app's opt-in AI, docs/search.md):
+   * `source` says whether a suggestion came from the user's own history or is a generic one. Fails with
+   * `feature_disabled` while the operator has the app's AI off.
+   */
+  async smartReplies(type: string, id: string): Promise<SmartRepliesResponse> {
+    return this.request<SmartRepliesResponse>('GET', `/channels/${encodeURIComponent(type)}/${encodeURIComponent(id)}/smart_replies`);
+  }
+
+  /**
+   * What this user missed in the channel since their last read: counts, who wrote, mentions, and up to five highlights
+   * (the app's opt-in AI, docs/search.md). Fails with `feature_disabled` while it is off.
+   */
+  async catchUp(type: string, id: string): Promise<CatchUpSummary> {
+    const res = await this.request<{ summary: CatchUpSummary }>('GET', `/channels/${encodeURIComponent(type)}/${encodeURIComponent(id)}/catch_up`);
+    return res.summary;
   }
 
   async getUnreadCount(): Promise<UnreadResponse> {

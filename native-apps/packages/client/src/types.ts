@@ -21,6 +21,8 @@ export type SyncBySeqResponse = Schemas['SyncBySeqResponse'];
 export type Problem = Schemas['Problem'];
 export type SearchRequest = Schemas['SearchRequest'];
 export type SearchResponse = Schemas['SearchResponse'];
+export type SmartRepliesResponse = Schemas['SmartRepliesResponse'];
+export type CatchUpSummary = Schemas['CatchUpSummary'];
 export type DeviceResponse = Schemas['Device'];
 
 /** What the server sends on the WebSocket, by event type. */

@@ -2,7 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { ChatClient, ChatError, type ChatClient as Client, type LocalMessage } from '../src/index.js';
-import { baseURL, newApp, until, sign, type TestApp } from '../../../test-support/fixtures.js';
+import { baseURL, newApp, operator, until, sign, type TestApp } from '../../../test-support/fixtures.js';
 import { connect, Network } from './support.js';
 
 let app: TestApp;
@@ -289,6 +289,30 @@ describe('the client against the appliance', () => {
     const typed = await alice.search(everything, null, { message_filter_conditions: { text: { $autocomplete: word.slice(0, 8) }, user_id: 'carol' } });
     expect(typed.results).toHaveLength(3);
     await expect(alice.search({}, word)).rejects.toMatchObject({ code: 'validation_error' });
+  });
+
+  it('gets smart replies and a catch-up summary once the operator switches AI on', async () => {
+    const own = await newApp();
+    await own.upsertUsers('ann', 'ben');
+    const { client: ann } = await connect(own, 'ann');
+    const { client: ben } = await connect(own, 'ben');
+    open.push(ann, ben);
+    const cid = `ai-${id()}`;
+    const a = ann.channel('messaging', cid, { members: ['ann', 'ben'] });
+    await a.watch();
+    await a.sendMessage({ text: 'Is the build green again?' });
+    await expect(ben.smartReplies('messaging', cid)).rejects.toMatchObject({ code: 'feature_disabled' });
+    await expect(ben.catchUp('messaging', cid)).rejects.toMatchObject({ code: 'feature_disabled' });
+    await operator('PATCH', `/apps/${own.id}/ai`, { ai_enabled: true, ai_embeddings: true, ai_smart_replies: true, ai_catch_up_summaries: true });
+    await a.sendMessage({ text: 'Did the deploy finish?' });
+    const replies = await ben.smartReplies('messaging', cid);
+    expect(replies.suggestions).toHaveLength(3);
+    expect(replies.suggestions.map((s) => s.source)).toContain('generic');
+    const summary = await ben.catchUp('messaging', cid);
+    expect(summary.unread).toBe(2);
+    expect(summary.participants).toEqual([{ user_id: 'ann', messages: 2 }]);
+    expect(summary.highlights.length).toBeGreaterThan(0);
+    await expect(ben.catchUp('messaging', `nope-${id()}`)).rejects.toBeInstanceOf(ChatError);
   });
 
   it('uploads a file and attaches it', async () => {

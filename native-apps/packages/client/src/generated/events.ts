@@ -40,4 +40,4 @@ export interface ServerEventMap {
 }
 
 /** The API contract's version (info.version) these types were generated from. */
-export const CONTRACT_VERSION = "1.1.0";
+export const CONTRACT_VERSION = "1.2.0";

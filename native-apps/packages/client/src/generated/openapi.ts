@@ -36,6 +36,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/api/apps/{id}/ai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ai */
+        get: operations["AppsAdmin_ai"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** setAi */
+        patch: operations["AppsAdmin_setAi"];
+        trace?: never;
+    };
     "/admin/api/apps/{id}/compliance/audit": {
         parameters: {
             query?: never;
@@ -675,6 +693,23 @@ export interface paths {
         patch: operations["Channels_partialUpdate"];
         trace?: never;
     };
+    "/api/v1/channels/{type}/{id}/catch_up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** catchUp */
+        get: operations["Channels_catchUp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{type}/{id}/event": {
         parameters: {
             query?: never;
@@ -841,6 +876,23 @@ export interface paths {
         put?: never;
         /** show */
         post: operations["Channels_show"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{type}/{id}/smart_replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** smartReplies */
+        get: operations["Channels_smartReplies"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1625,6 +1677,33 @@ export interface components {
         /** @description The users the acting user blocks. */
         BlocksResponse: {
             blocked_user_ids: string[];
+        };
+        /** @description A message that stands for others; text cut to 200 characters. */
+        CatchUpHighlight: {
+            /** Format: date-time */
+            created_at: string;
+            mentions_you: boolean;
+            message_id: string;
+            text: string;
+            user_id: string;
+        };
+        CatchUpParticipant: {
+            messages: number;
+            user_id: string;
+        };
+        CatchUpResponse: {
+            summary: components["schemas"]["CatchUpSummary"];
+        };
+        /** @description What the user missed since their last read: counts, who wrote, and at most 5 highlights, oldest first. */
+        CatchUpSummary: {
+            cid: string;
+            first_unread_message_id: string | null;
+            highlights: components["schemas"]["CatchUpHighlight"][];
+            last_read_seq: number;
+            mentions_of_you: number;
+            participants: components["schemas"]["CatchUpParticipant"][];
+            /** @description messages from others since the last read */
+            unread: number;
         };
         /** @description A channel in wire shape; custom fields are flattened into the object. */
         Channel: {
@@ -2604,7 +2683,7 @@ export interface components {
                 [key: string]: unknown;
             };
             limit?: number;
-            /** @description text ($q, $autocomplete; not under $or), id, user_id, type, parent_id, created_at, updated_at, pinned, mentioned_users ($contains, $in), attachments.type ($eq, $in), with $and and $or */
+            /** @description text ($q, $autocomplete, or $semantic: near in meaning, with the app's AI embeddings on; not under $or), id, user_id, type, parent_id, created_at, updated_at, pinned, mentioned_users ($contains, $in), attachments.type ($eq, $in), with $and and $or */
             message_filter_conditions?: {
                 [key: string]: unknown;
             };
@@ -2682,6 +2761,21 @@ export interface components {
         SlowModeResponse: {
             cid: string;
             cooldown: number;
+        };
+        /** @description Three replies to the channel's last message (fewer only when the channel is empty). */
+        SmartRepliesResponse: {
+            /** @description the message the suggestions answer; null in an empty channel */
+            message_id: string | null;
+            suggestions: components["schemas"]["SmartReply"][];
+        };
+        /** @description A suggested reply. */
+        SmartReply: {
+            /**
+             * @description history: what someone answered to a similar message in the user's channels; generic: a stock reply that fills up
+             * @enum {string}
+             */
+            source: "history" | "generic";
+            text: string;
         };
         /** @description One sort key. */
         SortField: {
@@ -3109,6 +3203,68 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description success (201 for creations) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AppsAdmin_ai: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success (201 for creations) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AppsAdmin_setAi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
             /** @description success (201 for creations) */
             200: {
@@ -4588,6 +4744,40 @@ export interface operations {
             };
         };
     };
+    Channels_catchUp: {
+        parameters: {
+            query?: {
+                user_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatchUpResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     Channels_sendEvent: {
         parameters: {
             query?: never;
@@ -4997,6 +5187,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EmptyResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Channels_smartReplies: {
+        parameters: {
+            query?: {
+                user_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmartRepliesResponse"];
                 };
             };
             /** @description problem details with a stable code */
