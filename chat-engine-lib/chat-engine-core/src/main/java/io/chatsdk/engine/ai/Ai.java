@@ -62,7 +62,7 @@ public final class Ai {
      * Applies a partial change of the switches ({@code ai_enabled} and the rest, booleans) and writes an audit record of
      * it ({@code ai.settings}, with the values before and after and who changed it). Server side only. Embeddings cannot
      * be switched on without a model; switching them off deletes the app's stored embeddings. Messages sent before
-     * embeddings were on are embedded by the next backfill (the hourly re-encryption pass, or an index rebuild).
+     * embeddings were on are embedded by the next backfill (the re-encryption pass every 10 minutes, or an index rebuild).
      */
     public AiSettings update(Map<String, Object> change, String changedBy) {
         if (!(actor instanceof Actor.Server)) {
