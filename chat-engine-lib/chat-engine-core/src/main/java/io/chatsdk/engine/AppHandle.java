@@ -113,6 +113,12 @@ public final class AppHandle {
         return new io.chatsdk.engine.ai.Ai(ctx, appId, actor);
     }
 
+    /** The app's external search engines (Meilisearch, Qdrant): their switches, and sending what is queued. Server-side only. */
+    public io.chatsdk.engine.search.SearchSync searchEngines() {
+        requireServer("searchEngines");
+        return new io.chatsdk.engine.search.SearchSync(ctx);
+    }
+
     /** The app's search index: rebuild it, or count what it holds. Server-side only. */
     public SearchIndexAdmin searchIndex() {
         requireServer("searchIndex");

@@ -44,7 +44,7 @@ import javax.sql.DataSource;
  * Several engines (appliance nodes) may share one database.
  */
 public final class ChatEngine implements AutoCloseable {
-    private final EngineContext ctx;
+    final EngineContext ctx;
     private final EventBus eventBus;
     private final OutboxRelay relay;
     private final int syncReloadThreshold;
@@ -86,7 +86,7 @@ public final class ChatEngine implements AutoCloseable {
         this.maxUploadBytes = b.maxUploadBytes;
         this.hook = b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps);
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
-                new BlocklistCache(b.clock), hook, b.embedder);
+                new BlocklistCache(b.clock), hook, b.embedder, java.util.List.copyOf(b.searchEngines));
         this.jobs = b.jobs != null ? b.jobs : new io.chatsdk.engine.spi.InProcessJobQueue();
         this.ownsJobs = b.jobs == null;
         java.util.List<io.chatsdk.engine.spi.OutboxConsumer> consumers = new java.util.ArrayList<>();
@@ -227,6 +227,7 @@ public final class ChatEngine implements AutoCloseable {
         private final java.util.List<io.chatsdk.engine.spi.OutboxConsumer> outboxConsumers = new java.util.ArrayList<>();
         private io.chatsdk.engine.spi.BlobStore blobStore;
         private io.chatsdk.engine.spi.Embedder embedder;
+        private final java.util.List<io.chatsdk.engine.spi.SearchEngine> searchEngines = new java.util.ArrayList<>();
         private long maxUploadBytes = 100L * 1024 * 1024;
         private AuditSigner auditSigner;
         private Duration checkpointInterval = Duration.ofMinutes(5);
@@ -340,6 +341,19 @@ public final class ChatEngine implements AutoCloseable {
          */
         public Builder embedder(io.chatsdk.engine.spi.Embedder embedder) {
             this.embedder = Objects.requireNonNull(embedder, "embedder");
+            return this;
+        }
+
+        /**
+         * An external search engine (Meilisearch, Qdrant) that the operator may switch on per app; it then receives those
+         * apps' message text or vectors. One per name.
+         */
+        public Builder searchEngine(io.chatsdk.engine.spi.SearchEngine engine) {
+            Objects.requireNonNull(engine, "engine");
+            if (searchEngines.stream().anyMatch(e -> e.name().equals(engine.name()))) {
+                throw new IllegalArgumentException("a search engine named " + engine.name() + " is already set");
+            }
+            searchEngines.add(engine);
             return this;
         }
 

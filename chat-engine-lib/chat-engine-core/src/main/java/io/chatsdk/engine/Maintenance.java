@@ -43,6 +43,12 @@ final class Maintenance implements AutoCloseable {
                 }
             }
         }, retention);
+        if (!engine.ctx.searchEngines().isEmpty()) {
+            // purges, erasures, truncations and deleted channels queue their messages for the apps' search engines without
+            // an event of their own: this sends them within half a minute (indexing jobs drain their own at once)
+            io.chatsdk.engine.search.SearchSync sync = new io.chatsdk.engine.search.SearchSync(engine.ctx);
+            schedule("search engine sync", () -> sync.pending().forEach(sync::drain), Duration.ofSeconds(30));
+        }
         schedule("re-encryption", () -> eachApp(app -> {
             if (app.keysDestroyedAt() != null) {
                 return;   // crypto-shredded: nothing of theirs can be re-encrypted

@@ -158,12 +158,21 @@ public final class MessageSearch {
             for (int v : tx.keys().versions(tx, app)) {
                 keys.put(v, tx.keys().searchKey(tx, app, v));
             }
-            FilterSql.Compiled where = FilterSql.compile(filter, fields(keys, words, semantic), null);
+            FilterSql.Compiled where = FilterSql.compile(filter, fields(keys, words, semantic, false), null);
+            io.chatsdk.engine.spi.SearchEngine engine = engine(tx, semantic[0] != null, !words.isEmpty());
+            if (engine != null && !engine.vectors()) {
+                // the engine matches the words (with its typo tolerance): in SQL they are no condition
+                words.clear();
+                where = FilterSql.compile(filter, fields(keys, words, semantic, true), null);
+            }
             float[] meaning = semantic[0] == null ? null : meaning(tx, semantic[0], words);
             // a generic plan cannot know how common a term is, and for a common one it reads every posting: this
             // transaction plans each statement (about a millisecond) with its terms' real frequency
             tx.one("select set_config('plan_cache_mode', 'force_custom_plan', true)", rs -> true);
             Query query = new Query(tx, userId, scopes, cutoffs(tx, scopes), keys, words, meaning, where, order);
+            if (engine != null) {
+                query.askEngine(engine, after, order == Order.RELEVANCE ? RELEVANCE_WINDOW : Math.min(RELEVANCE_WINDOW, q.offset() + q.limit() + 1));
+            }
             return order == Order.RELEVANCE ? query.byRelevance(q.limit(), after != null ? after.offset() : q.offset())
                     : query.byTime(q.limit(), q.offset(), after);
         });
@@ -227,7 +236,16 @@ public final class MessageSearch {
         return ctx.embedder().embed(text);
     }
 
-    private static Map<String, FilterSql.Field> fields(Map<Integer, byte[]> keys, List<Word> words, String[] semantic) {
+    /** The app's external engine for this search, if one is switched on: Qdrant for a meaning, Meilisearch for words. */
+    private io.chatsdk.engine.spi.SearchEngine engine(Tx tx, boolean semantic, boolean words) {
+        if (ctx.searchEngines().isEmpty() || (!semantic && !words)) {
+            return null;
+        }
+        return new SearchSync(ctx).on(tx, app).stream().filter(e -> e.vectors() == semantic).findFirst().orElse(null);
+    }
+
+    /** {@code textByEngine}: the words are collected for an engine and are no SQL condition. */
+    private static Map<String, FilterSql.Field> fields(Map<Integer, byte[]> keys, List<Word> words, String[] semantic, boolean textByEngine) {
         Map<String, FilterSql.Field> f = new HashMap<>();
         f.put("id", FilterSql.column("msg.id", TEXT));
         f.put("user_id", FilterSql.column("msg.user_id", TEXT));
@@ -301,8 +319,12 @@ public final class MessageSearch {
             for (String w : folded) {
                 Word word = new Word(w, op.equals("$autocomplete"));
                 words.add(word);
-                params.add(hashes(keys, List.of(word.term())));
-                parts.add(hasTerm());
+                if (textByEngine) {
+                    parts.add("true");
+                } else {
+                    params.add(hashes(keys, List.of(word.term())));
+                    parts.add(hasTerm());
+                }
             }
             return "(" + String.join(" and ", parts) + ")";
         });
@@ -373,6 +395,13 @@ public final class MessageSearch {
         /** The {@code $semantic} text's vector, or null; and each candidate's similarity to it, by message id. */
         private final float[] meaning;
         private final Map<String, Double> similarity = new HashMap<>();
+        /**
+         * The candidates an external engine chose (Meilisearch for words, Qdrant for a meaning), or null when the
+         * built-in index drives; their scores; and whether the engine had more than it gave.
+         */
+        private String[] candidates;
+        private final Map<String, Double> engineScore = new HashMap<>();
+        private boolean engineTruncated;
 
         Query(Tx tx, String userId, List<ChannelSearch.Scope> scopes, Map<Instant, List<UUID>> cutoffs, Map<Integer, byte[]> keys,
               List<Word> words, float[] meaning, FilterSql.Compiled where, Order order) {
@@ -386,6 +415,29 @@ public final class MessageSearch {
             this.meaning = meaning;
             this.driver = words.stream().max(Comparator.comparingInt(w -> w.folded().codePointCount(0, w.folded().length())))
                     .map(w -> hashes(keys, List.of(w.term()))).orElse(null);
+        }
+
+        /**
+         * Lets the app's external engine choose the candidates, when one is switched on for this kind of search: Qdrant
+         * for {@code $semantic}, Meilisearch for words. It sees only the channels in scope; PostgreSQL then applies every
+         * other rule to its hits, as to the built-in index's.
+         */
+        void askEngine(io.chatsdk.engine.spi.SearchEngine engine, Cursor after, int limit) {
+            boolean vector = meaning != null;
+            String text = vector ? null : String.join(" ", words.stream().map(Word::folded).toList());
+            boolean prefix = !vector && words.stream().anyMatch(Word::prefix);
+            String timeOrder = order == Order.RELEVANCE ? null : order == Order.NEWEST ? "newest" : "oldest";
+            List<io.chatsdk.engine.spi.SearchEngine.Hit> hits;
+            try {
+                hits = engine.search(app, new io.chatsdk.engine.spi.SearchEngine.Query(text, prefix, meaning,
+                        java.util.Arrays.stream(channels).map(UUID::toString).toList(), timeOrder, after != null ? after.createdAt() : null, limit,
+                        MIN_SIMILARITY));
+            } catch (RuntimeException down) {
+                throw new ChatException(ErrorCode.UNAVAILABLE, "the app's search engine (" + engine.name() + ") did not answer; retry later", null, down);
+            }
+            candidates = hits.stream().map(io.chatsdk.engine.spi.SearchEngine.Hit::messageId).toArray(String[]::new);
+            hits.forEach(h -> engineScore.put(h.messageId(), h.score()));
+            engineTruncated = hits.size() >= limit;
         }
 
         /** Where a scan stopped, and whether it stopped because it had read {@value #MAX_SCAN} candidates. */
@@ -415,7 +467,8 @@ public final class MessageSearch {
                     }
                 }
                 if (batch.size() < want) {
-                    break;
+                    // an engine that had more than it gave: the page ends here with a cursor, and the next asks it again
+                    return new Scan(position, candidates != null && engineTruncated && order != Order.RELEVANCE);
                 }
                 want = BATCH;
             }
@@ -465,7 +518,7 @@ public final class MessageSearch {
             StringBuilder sql = new StringBuilder("select ").append(Rows.MESSAGE_COLUMNS);
             String time;
             String id;
-            if (driver != null) {
+            if (driver != null && candidates == null) {
                 // the rarest-looking word's postings, newest first, drive the plan; the other conditions filter them
                 sql.append(" from message_search_term dt join message msg on msg.app_id = dt.app_id and msg.id = dt.message_id ");
                 time = "dt.created_at";
@@ -476,13 +529,16 @@ public final class MessageSearch {
                 id = "msg.id";
             }
             sql.append("join channel mc on mc.pk = msg.channel_pk ");
-            if (meaning != null) {
+            if (meaning != null && candidates == null) {
                 // the embedded messages (of the current model) are the candidates
                 sql.append("join message_search_doc sd on sd.app_id = msg.app_id and sd.message_id = msg.id and sd.embedding is not null "
                         + "and sd.embedding_model = ? ");
                 params.add(ctx.embedder().model());
             }
-            if (driver != null) {
+            if (candidates != null) {
+                sql.append("where msg.id = any(?::text[]) and msg.app_id = ? ");
+                params.add(candidates);
+            } else if (driver != null) {
                 sql.append("where dt.app_id = ? and ").append(driver.length == 1 ? "dt.term = ? " : "dt.term = any(?::bigint[]) ");
                 params.add(app.value());
                 params.add(driver.length == 1 ? driver[0] : driver);
@@ -514,12 +570,13 @@ public final class MessageSearch {
             }
             String dir = newest ? " desc" : " asc";
             sql.append("order by ").append(time).append(dir).append(", ").append(id).append(dir).append(" limit ").append(max);
-            if (meaning != null) {
+            boolean semantic = meaning != null && candidates == null;
+            if (semantic) {
                 sql.insert("select ".length(), "sd.embedding as sd_embedding, sd.key_version as sd_key_version, ");
             }
             return tx.query(sql.toString(), rs -> {
                 Message m = Rows.message(rs, tx, app);
-                if (meaning != null) {
+                if (semantic) {
                     similarity.put(m.id(), similarity(m.id(), rs.getInt("sd_key_version"), rs.getBytes("sd_embedding")));
                 }
                 return m;
@@ -540,6 +597,9 @@ public final class MessageSearch {
 
         /** The text conditions, checked on the opened message: every word present (whole, or as a word's start). */
         private boolean matches(Message m) {
+            if (candidates != null) {
+                return true;   // the engine matched the text (with its typo tolerance) or the meaning; SQL applied the rest
+            }
             if (meaning != null) {
                 return similarity.getOrDefault(m.id(), 0.0) >= MIN_SIMILARITY;
             }
@@ -558,6 +618,9 @@ public final class MessageSearch {
 
         /** BM25's saturation and length normalisation, over the message's words (average length taken as 12 words). */
         private double score(Message m) {
+            if (candidates != null) {
+                return engineScore.getOrDefault(m.id(), 0.0);
+            }
             if (meaning != null) {
                 return similarity.getOrDefault(m.id(), 0.0);
             }

@@ -62,7 +62,8 @@ public final class SearchIndex {
 
     /** Queues the indexing of a new or changed message (called by the outbox relay for each event). */
     public static void enqueue(JobQueue jobs, ChatEvent e) {
-        if (!e.type().equals(EventType.MESSAGE_NEW.wireName()) && !e.type().equals(EventType.MESSAGE_UPDATED.wireName())) {
+        if (!e.type().equals(EventType.MESSAGE_NEW.wireName()) && !e.type().equals(EventType.MESSAGE_UPDATED.wireName())
+                && !e.type().equals(EventType.MESSAGE_DELETED.wireName())) {
             return;
         }
         if (!(EventJson.read(e.type(), e.cid(), e.payload()) instanceof Event.MessageEvent m)) {
@@ -78,7 +79,17 @@ public final class SearchIndex {
     public void run(Job job) {
         Map<String, Object> p = Json.readMap(job.payload());
         try {
-            index(AppId.parse((String) p.get("app_id")), (String) p.get("message_id"));
+            AppId app = AppId.parse((String) p.get("app_id"));
+            index(app, (String) p.get("message_id"));
+            if (!ctx.searchEngines().isEmpty()) {
+                try {
+                    new SearchSync(ctx).drain(app);   // the app's external engines, if it has any switched on
+                } catch (RuntimeException down) {
+                    // the queued rows stay in search_sync: maintenance sends them when the engine answers again
+                    LOG.log(System.Logger.Level.WARNING, "a search engine of app " + app + " refused a batch; it stays queued: "
+                            + down.getClass().getName());
+                }
+            }
         } catch (ChatException e) {
             if (e.code() != ErrorCode.CONTENT_ERASED && e.code() != ErrorCode.APP_NOT_FOUND) {
                 throw e;
@@ -134,6 +145,9 @@ public final class SearchIndex {
                     app.value(), rows.stream().map(Row::id).toList(), version);
             if (ctx.embedder() != null && AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()) {
                 embed(tx, app, rows.stream().map(r -> Map.entry(r.id(), r.content().text() == null ? "" : r.content().text())).toList());
+            }
+            if (!ctx.searchEngines().isEmpty()) {
+                new SearchSync(ctx).queue(tx, app, rows.stream().map(Row::id).toList());
             }
             if (!terms.isEmpty()) {
                 tx.update("insert into message_search_term (app_id, term, created_at, message_id) "
