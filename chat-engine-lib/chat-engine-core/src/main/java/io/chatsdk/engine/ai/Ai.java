@@ -77,6 +77,10 @@ public final class Ai {
                 if (out[0].embeddings() && embedder == null) {
                     throw new ChatException(ErrorCode.FEATURE_DISABLED, "ai_embeddings: this server has no embedding model", "ai_embeddings", null);
                 }
+                if (before[0].embeddingsOn() && !out[0].embeddingsOn() && io.chatsdk.engine.search.SearchSync.switches(all).get("qdrant")) {
+                    throw ChatException.invalid(out[0].enabled() ? "ai_embeddings" : "ai_enabled",
+                            "Qdrant is on for this app and holds its vectors: switch it off first (search-engines)");
+                }
                 all.put(AiSettings.KEY, out[0].toMap());
             });
             if (before[0].embeddingsOn() && !out[0].embeddingsOn()) {
