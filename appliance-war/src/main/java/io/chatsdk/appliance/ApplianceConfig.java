@@ -29,6 +29,10 @@ import java.util.Properties;
  *       {@code CHATSDK_S3_SECRET_KEY}, {@code CHATSDK_S3_PATH_STYLE}</td><td>files in an S3-compatible bucket instead</td></tr>
  *   <tr><td>{@code CHATSDK_AI_MODEL}</td><td>{@code local} (default): all-MiniLM-L6-v2 in-process, loaded the first time an
  *       app with AI embeddings on needs it; {@code none}: no model, so no app can switch embeddings on</td></tr>
+ *   <tr><td>{@code CHATSDK_MEILISEARCH_URL}, {@code CHATSDK_MEILISEARCH_API_KEY}</td><td>a Meilisearch server apps may be
+ *       switched onto (per app, by the operator); unset: none</td></tr>
+ *   <tr><td>{@code CHATSDK_QDRANT_HOST}, {@code _PORT} (6334), {@code _TLS} (false), {@code _API_KEY}</td><td>a Qdrant server
+ *       (gRPC) apps with AI embeddings may be switched onto; unset: none</td></tr>
  *   <tr><td>{@code CHATSDK_PORT}</td><td>the HTTP port, for the printed examples (Payara Micro's {@code --port} sets the real one)</td></tr>
  *   <tr><td>{@code CHATSDK_OPERATOR_TOKEN}</td><td>operator API token; generated into the data directory when unset</td></tr>
  *   <tr><td>{@code CHATSDK_JDBC_MIGRATION_USER}, {@code _PASSWORD}</td><td>schema owner for migrations; the runtime user then gets grants without UPDATE/DELETE on the audit log</td></tr>
@@ -162,6 +166,36 @@ public class ApplianceConfig {
     public Path filesDir() {
         return config.getOptionalValue("chatsdk.files-dir", String.class).filter(v -> !v.isBlank()).map(Path::of)
                 .orElseGet(() -> dataDir().resolve("files")).toAbsolutePath();
+    }
+
+    private Optional<String> optional(String key) {
+        return config.getOptionalValue(key, String.class).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    /** A Meilisearch server ({@code CHATSDK_MEILISEARCH_URL}) and its key ({@code CHATSDK_MEILISEARCH_API_KEY}, may be unset). */
+    public Optional<String> meilisearchUrl() {
+        return optional("chatsdk.meilisearch.url");
+    }
+
+    public Optional<String> meilisearchApiKey() {
+        return optional("chatsdk.meilisearch.api-key");
+    }
+
+    /** A Qdrant server's gRPC host ({@code CHATSDK_QDRANT_HOST}); its port, TLS and key. */
+    public Optional<String> qdrantHost() {
+        return optional("chatsdk.qdrant.host");
+    }
+
+    public int qdrantPort() {
+        return optional("chatsdk.qdrant.port").map(Integer::parseInt).orElse(6334);
+    }
+
+    public boolean qdrantTls() {
+        return optional("chatsdk.qdrant.tls").map(Boolean::parseBoolean).orElse(false);
+    }
+
+    public Optional<String> qdrantApiKey() {
+        return optional("chatsdk.qdrant.api-key");
     }
 
     /** Whether the in-process embedding model is available to apps that switch AI on ({@code CHATSDK_AI_MODEL}: local or none). */

@@ -109,6 +109,10 @@ public class EngineProducer {
                 .blobStore(blobStore())
                 .maxUploadBytes(config.maxUploadBytes())
                 .syncReloadThreshold(config.syncReloadThreshold());
+        config.meilisearchUrl().ifPresent(url -> b.searchEngine(new io.chatsdk.connectors.meilisearch.MeilisearchEngine(url,
+                config.meilisearchApiKey().orElse(null))));
+        config.qdrantHost().ifPresent(host -> b.searchEngine(new io.chatsdk.connectors.qdrant.QdrantEngine(host, config.qdrantPort(), config.qdrantTls(),
+                config.qdrantApiKey().orElse(null))));
         if (config.localAiModel()) {
             b.embedder(new io.chatsdk.connectors.embeddings.LocalEmbedder());   // loads on first use: only apps with AI on pay for it
         }

@@ -31,6 +31,8 @@ public final class TestAppliance {
 
     private static TestAppliance shared;
     private static io.chatsdk.connectors.fcm.FcmStandIn fcm;
+    private static io.chatsdk.connectors.meilisearch.MeilisearchStandIn meili;
+    public static final String MEILI_KEY = "test-meili-key-0123456789";
 
     public final int port;
     public final Path dataDir;
@@ -62,23 +64,29 @@ public final class TestAppliance {
             Files.createDirectories(base);
             Path dir = Files.createTempDirectory(base, "data-");
             fcm = io.chatsdk.connectors.fcm.FcmStandIn.start();
-            shared = new TestAppliance(freePort(), dir, Map.of(
-                    "CHATSDK_OPERATOR_TOKEN", OPERATOR_TOKEN,
-                    "CHATSDK_DEMO", "true",
-                    "CHATSDK_MAX_BODY_BYTES", String.valueOf(MAX_BODY_BYTES),
-                    "CHATSDK_RATE_LIMIT_UNREAD_USER", String.valueOf(UNREAD_LIMIT_PER_USER),
-                    "CHATSDK_WS_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_TIMEOUT_SECONDS),
-                    "CHATSDK_AUTH_FAILURES_WINDOW_SECONDS", "2",
-                    "CHATSDK_CORS_ALLOWED_ORIGINS", "https://app.example",
+            meili = io.chatsdk.connectors.meilisearch.MeilisearchStandIn.start(MEILI_KEY);
+            shared = new TestAppliance(freePort(), dir, Map.ofEntries(
+                    Map.entry("CHATSDK_OPERATOR_TOKEN", OPERATOR_TOKEN),
+                    Map.entry("CHATSDK_DEMO", "true"),
+                    Map.entry("CHATSDK_MAX_BODY_BYTES", String.valueOf(MAX_BODY_BYTES)),
+                    Map.entry("CHATSDK_RATE_LIMIT_UNREAD_USER", String.valueOf(UNREAD_LIMIT_PER_USER)),
+                    Map.entry("CHATSDK_WS_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_TIMEOUT_SECONDS)),
+                    Map.entry("CHATSDK_AUTH_FAILURES_WINDOW_SECONDS", "2"),
+                    Map.entry("CHATSDK_CORS_ALLOWED_ORIGINS", "https://app.example"),
                     // webhook receivers of the tests listen on loopback, which the egress guard otherwise refuses
-                    "CHATSDK_EGRESS_ALLOWLIST", "127.0.0.1",
+                    Map.entry("CHATSDK_EGRESS_ALLOWLIST", "127.0.0.1"),
                     // firebase-admin talks to PushIT's local FCM v1 stand-in, not Google
-                    "CHATSDK_FCM_ENDPOINT", fcm.baseUri().toString()));
+                    Map.entry("CHATSDK_FCM_ENDPOINT", fcm.baseUri().toString()),
+                    // apps may be switched onto the Meilisearch REST stand-in (SearchEnginesApiIT)
+                    Map.entry("CHATSDK_MEILISEARCH_URL", meili.baseUri().toString()),
+                    Map.entry("CHATSDK_MEILISEARCH_API_KEY", MEILI_KEY)));
             TestAppliance s = shared;
             io.chatsdk.connectors.fcm.FcmStandIn f = fcm;
+            io.chatsdk.connectors.meilisearch.MeilisearchStandIn m = meili;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 s.stop();
                 f.close();
+                m.close();
             }));
             s.awaitReady(Duration.ofSeconds(180));
         }
@@ -89,6 +97,12 @@ public final class TestAppliance {
     public static synchronized io.chatsdk.connectors.fcm.FcmStandIn fcm() throws Exception {
         shared();
         return fcm;
+    }
+
+    /** The Meilisearch stand-in apps of the shared appliance may be switched onto (started with it). */
+    public static synchronized io.chatsdk.connectors.meilisearch.MeilisearchStandIn meilisearch() throws Exception {
+        shared();
+        return meili;
     }
 
     /** A separate appliance with its own environment (for cluster tests); the caller stops it. */

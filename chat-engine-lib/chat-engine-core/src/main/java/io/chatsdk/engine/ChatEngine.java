@@ -133,6 +133,11 @@ public final class ChatEngine implements AutoCloseable {
     }
 
     /** The server-side handle of one app: trusted, no permission checks. */
+    /** The external search engines this engine was built with ({@code meilisearch}, {@code qdrant}), which apps may be switched onto. */
+    public java.util.List<String> searchEngineNames() {
+        return ctx.searchEngines().stream().map(io.chatsdk.engine.spi.SearchEngine::name).toList();
+    }
+
     public AppHandle app(AppId appId) {
         return new AppHandle(this, ctx, Objects.requireNonNull(appId, "appId"), Actor.SERVER, syncReloadThreshold);
     }

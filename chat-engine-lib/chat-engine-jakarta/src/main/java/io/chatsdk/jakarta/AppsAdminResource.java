@@ -162,6 +162,43 @@ public class AppsAdminResource {
         return out;
     }
 
+    /**
+     * The app's external search engines: {@code {"search_engines": {"meilisearch": false, "qdrant": false},
+     * "available": ["meilisearch"]}} ({@code available}: those this server is configured with).
+     */
+    @GET
+    @Path("{id}/search-engines")
+    public Response searchEngines(@PathParam("id") String id) {
+        io.chatsdk.engine.model.App app = ctx.engine().apps().get(AppId.parse(id));
+        return ApiJson.ok(wireEngines(io.chatsdk.engine.search.SearchSync.switches(app.settings())));
+    }
+
+    /**
+     * Switches the app's external search engines: a partial {@code {"meilisearch": true, "qdrant": false}}. They then
+     * receive the app's message text (Meilisearch) or vectors (Qdrant) in clear. Audited as {@code search.engines} under
+     * the {@code X-Actor} header's name. Switching one off first removes the app's index from it (503 if it cannot).
+     */
+    @PATCH
+    @Path("{id}/search-engines")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setSearchEngines(@PathParam("id") String id, @HeaderParam("X-Actor") String actor, InputStream in) {
+        JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes());
+        if (body.asMap().isEmpty()) {
+            throw ApiException.badRequest("validation_error", "give meilisearch and/or qdrant, true or false", null);
+        }
+        AppId app = ctx.engine().apps().get(AppId.parse(id)).id();
+        Map<String, Boolean> now = ctx.engine().app(app).searchEngines().update(app, body.asMap(), ComplianceResource.actor(actor));
+        LOG.log(Level.INFO, "operator switched the search engines of app " + app + ": " + now);
+        return ApiJson.ok(wireEngines(now));
+    }
+
+    private Map<String, Object> wireEngines(Map<String, Boolean> switches) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("search_engines", switches);
+        out.put("available", ctx.engine().searchEngineNames());
+        return out;
+    }
+
     /** The app's stored files: {@code {"uploads": {"bytes", "files", "quota_bytes"}}}. */
     @GET
     @Path("{id}/uploads")
