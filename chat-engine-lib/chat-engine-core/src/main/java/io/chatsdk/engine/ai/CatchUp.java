@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,8 +39,9 @@ public final class CatchUp {
     }
 
     /**
-     * The summary: {@code unread} messages from others since {@code lastReadSeq} (the newest {@value Ai#CATCH_UP_WINDOW}
-     * of them are summarised), by whom, how many mention the user, and the highlights, oldest first.
+     * The summary: {@code unread} messages from others since {@code lastReadSeq} that the user may see, by whom, how many
+     * mention the user, the first of them, and the highlights (chosen from the newest {@value Ai#CATCH_UP_WINDOW}),
+     * oldest first.
      */
     public record Summary(Cid cid, long lastReadSeq, int unread, List<Participant> participants, int mentionsOfYou,
                           String firstUnreadMessageId, List<Highlight> highlights) {
@@ -50,19 +50,15 @@ public final class CatchUp {
     private CatchUp() {
     }
 
-    static Summary summarise(Cid cid, String user, long lastReadSeq, List<Message> unread) {
-        Map<String, Integer> by = new LinkedHashMap<>();
-        int mentions = 0;
-        for (Message m : unread) {
-            by.merge(m.userId(), 1, Integer::sum);
-            if (m.mentionedUsers().contains(user)) {
-                mentions++;
-            }
-        }
-        List<Participant> participants = by.entrySet().stream().map(e -> new Participant(e.getKey(), e.getValue()))
+    /**
+     * {@code participants}, {@code mentions} and {@code first} count everything unread; {@code window} holds the newest
+     * unread messages from others (at most {@value Ai#CATCH_UP_WINDOW}), oldest first, which the highlights are chosen from.
+     */
+    static Summary summarise(Cid cid, String user, long lastReadSeq, List<Participant> participants, int mentions, String first, List<Message> window) {
+        List<Participant> sorted = participants.stream()
                 .sorted(Comparator.comparingInt(Participant::messages).reversed().thenComparing(Participant::userId)).toList();
-        List<Highlight> highlights = highlights(unread, user);
-        return new Summary(cid, lastReadSeq, unread.size(), participants, mentions, unread.isEmpty() ? null : unread.get(0).id(), highlights);
+        int unread = participants.stream().mapToInt(Participant::messages).sum();
+        return new Summary(cid, lastReadSeq, unread, sorted, mentions, first, highlights(window, user));
     }
 
     private static List<Highlight> highlights(List<Message> messages, String user) {

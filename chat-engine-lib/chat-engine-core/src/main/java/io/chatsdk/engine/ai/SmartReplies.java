@@ -13,6 +13,7 @@ import io.chatsdk.engine.search.MessageSearch;
 import io.chatsdk.engine.spi.Embedder;
 import io.chatsdk.engine.types.Actor;
 import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
 
 import java.util.ArrayList;
@@ -66,9 +67,15 @@ public final class SmartReplies {
             return new Result(last.isEmpty() ? null : last.get(0).id(), List.of());
         }
         Message prompt = last.get(0);
-        SearchPage similar = new MessageSearch(ctx, app, actor).search(new SearchQuery(Map.of("members", Map.of("$in", List.of(user))), null,
-                Map.of("text", Map.of("$semantic", prompt.text())), List.of(new SortField("relevance", -1)), NEIGHBOURS, 0, null,
-                actor instanceof Actor.Server ? user : null));
+        SearchPage similar;
+        try {
+            similar = neighbours(Map.of("members", Map.of("$in", List.of(user))), prompt.text());
+        } catch (ChatException tooMany) {
+            if (!"filter_conditions".equals(tooMany.field())) {
+                throw tooMany;
+            }
+            similar = neighbours(Map.of("cid", cid.toString()), prompt.text());   // a member of over 1,000 channels: this one only
+        }
         float[] wanted = embedder.embed(prompt.text());
         List<Suggestion> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -105,6 +112,11 @@ public final class SmartReplies {
     }
 
     /** Two suggestions are the same when their folded words are (case, accents, punctuation aside). */
+    private SearchPage neighbours(Map<String, Object> channels, String text) {
+        return new MessageSearch(ctx, app, actor).search(new SearchQuery(channels, null, Map.of("text", Map.of("$semantic", text)),
+                List.of(new SortField("relevance", -1)), NEIGHBOURS, 0, null, null));
+    }
+
     private static String key(String text) {
         List<String> words = FoldedText.words(text);
         return words.isEmpty() ? text.strip() : String.join(" ", words);

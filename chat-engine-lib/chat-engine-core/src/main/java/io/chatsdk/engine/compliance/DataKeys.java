@@ -98,7 +98,7 @@ public final class DataKeys {
         // also indexes messages from before search existed), so that the old key is used by nothing
         io.chatsdk.engine.search.SearchIndex search = new io.chatsdk.engine.search.SearchIndex(ctx);
         search.sweep(app);
-        counts.put("search_reindexed", (long) search.backfill(app, Integer.MAX_VALUE));
+        counts.put("search_reindexed", (long) search.backfill(app, Integer.MAX_VALUE, io.chatsdk.engine.search.SearchIndex.EMBED_PER_PASS));
         counts.put("keys_deleted", (long) ctx.db().inTransaction(tx -> tx.keys().pruneRetired(tx, app)));
         // not search_reindexed: messages whose indexing job has not run yet would make nearly every pass write a record
         if (messages + revisions + counts.get("keys_deleted") > 0) {

@@ -23,6 +23,15 @@ public final class AppSettings {
                 .orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app));
     }
 
+    /**
+     * The app's settings, read under a share lock of the app row: a change of them waits until this transaction ends,
+     * and this one sees any change committed before it (what a job that acts on a switch needs).
+     */
+    public static Map<String, Object> readShared(Tx tx, AppId app) {
+        return tx.one("select settings from app where id = ? for share", rs -> Json.readMap(rs.getString(1)), app.value())
+                .orElseThrow(() -> ChatException.notFound(ErrorCode.APP_NOT_FOUND, "app " + app));
+    }
+
     /** Sets entry {@code key} to {@code value} (removes it when null), under the app row's lock. */
     public static void put(Tx tx, AppId app, String key, Object value) {
         update(tx, app, all -> {

@@ -44,6 +44,8 @@ import java.util.Map;
 public final class SearchIndex {
     /** The job kind. */
     public static final String KIND = "search.index";
+    /** The most messages a maintenance backfill embeds in one pass (about 12 s on 2 cores), so other maintenance is not held up. */
+    public static final int EMBED_PER_PASS = 5_000;
     /** What an embedding is sealed as (bound to its message id). */
     public static final String EMBEDDING_PURPOSE = "embedding";
     private static final int BATCH = 500;
@@ -143,8 +145,8 @@ public final class SearchIndex {
             }
             tx.update("insert into message_search_doc (app_id, message_id, key_version, indexed_at) select ?, unnest(?::text[]), ?, now()",
                     app.value(), rows.stream().map(Row::id).toList(), version);
-            if (ctx.embedder() != null && AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()) {
-                embed(tx, app, rows.stream().map(r -> Map.entry(r.id(), r.content().text() == null ? "" : r.content().text())).toList());
+            if (ctx.embedder() != null && AiSettings.fromSettings(AppSettings.readShared(tx, app)).embeddingsOn()) {
+                embed(tx, app, version, rows.stream().map(r -> Map.entry(r.id(), r.content().text() == null ? "" : r.content().text())).toList());
             }
             if (!ctx.searchEngines().isEmpty()) {
                 new SearchSync(ctx).queue(tx, app, rows.stream().map(Row::id).toList());
@@ -162,16 +164,40 @@ public final class SearchIndex {
      * Stores the embeddings of messages just indexed (their stored text, which redaction already changed), sealed under
      * the document's key; a message without text gets the model's name only, so that backfills do not try it again.
      */
-    private void embed(Tx tx, AppId app, List<Map.Entry<String, String>> texts) {
+    private void embed(Tx tx, AppId app, int version, List<Map.Entry<String, String>> texts) {
         Embedder embedder = ctx.embedder();
         for (Map.Entry<String, String> t : texts) {
             byte[] sealed = null;
+            String model = embedder.model();
             if (!t.getValue().isBlank()) {
-                sealed = tx.keys().seal(tx, app, EMBEDDING_PURPOSE, t.getKey(), Vectors.quantise(embedder.embed(t.getValue()))).bytes();
+                try {
+                    io.chatsdk.engine.internal.ContentKeys.Sealed s = tx.keys().seal(tx, app, EMBEDDING_PURPOSE, t.getKey(),
+                            Vectors.quantise(embedder.embed(t.getValue())));
+                    if (s.version() == version) {
+                        sealed = s.bytes();
+                    } else {
+                        model = null;   // a key rotation between the two reads: the next backfill embeds it under the document's key
+                    }
+                } catch (RuntimeException e) {
+                    // the model refused this text: the message stays searchable by words, and is not tried again
+                    LOG.log(System.Logger.Level.WARNING, "message " + t.getKey() + " of app " + app + " could not be embedded: " + e.getClass().getName());
+                }
             }
             tx.update("update message_search_doc set embedding = ?, embedding_model = ? where app_id = ? and message_id = ?",
-                    sealed, embedder.model(), app.value(), t.getKey());
+                    sealed, model, app.value(), t.getKey());
         }
+    }
+
+    /** Deletes the app's stored embeddings, in batches; returns how many. */
+    public int clearEmbeddings(AppId app) {
+        int total = 0;
+        int n;
+        do {
+            n = ctx.db().inTransaction(tx -> tx.update("update message_search_doc set embedding = null, embedding_model = null where app_id = ? and message_id in "
+                    + "(select message_id from message_search_doc where app_id = ? and embedding_model is not null limit 1000)", app.value(), app.value()));
+            total += n;
+        } while (n == 1000);
+        return total;
     }
 
     /**
@@ -180,15 +206,30 @@ public final class SearchIndex {
      * messages are left out.
      */
     public int backfill(AppId app, int max) {
+        return backfill(app, max, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #backfill(AppId, int)}, but once {@code maxEmbeddings} messages were taken while embeddings are missing,
+     * goes on only with messages that are not indexed or under a retired key (maintenance passes embed an app's history a
+     * few thousand at a time, not for hours at once). With the app's embeddings off, stored ones are deleted.
+     */
+    public int backfill(AppId app, int max, int maxEmbeddings) {
         int done = 0;
+        int embedding = 0;
         String after = "";
+        if (ctx.db().read(tx -> !AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn())) {
+            clearEmbeddings(app);   // left by an indexing job that raced the switch (should not happen: it reads the switch under a lock)
+        }
         while (done < max) {
             int want = (int) Math.min(BATCH, (long) max - done);
             String from = after;
+            boolean embed = embedding < maxEmbeddings;
             // keyset over the message key: each batch reads on from the last, never the indexed rows again
             List<String> ids = ctx.db().read(tx -> {
                 int current = tx.keys().currentVersion(tx, app);
-                String model = ctx.embedder() != null && AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn() ? ctx.embedder().model() : null;
+                String model = embed && ctx.embedder() != null && AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()
+                        ? ctx.embedder().model() : null;
                 return tx.query("select m.id from message m left join message_search_doc d on d.app_id = m.app_id and d.message_id = m.id "
                                 + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ? "
                                 + "or (?::text is not null and d.embedding_model is distinct from ?::text)) "
@@ -200,6 +241,9 @@ public final class SearchIndex {
             }
             index(app, ids);
             done += ids.size();
+            if (embed) {
+                embedding += ids.size();
+            }
             after = ids.get(ids.size() - 1);
             if (ids.size() < want) {
                 break;

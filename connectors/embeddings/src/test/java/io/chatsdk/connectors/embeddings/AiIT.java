@@ -264,6 +264,47 @@ class AiIT {
     }
 
     @Test
+    void aServerCallGetsTheNamedUsersViewOnly() {
+        AppHandle app = fx.newApp(3);
+        switchOn(app);
+        Cid shared = channel(app, "u1", "u2", "u3");
+        Cid without = channel(app, "u1", "u3");
+        app.as("u2").moderation().block("u3");
+        send(app, "u1", shared, "the release is on Thursday");
+        send(app, "u3", shared, "buy cheap watches now");
+        send(app, "u3", without, "u2 cannot read this");
+        AppHandle server = fx.engine.app(app.id());
+        CatchUp.Summary s = server.ai().catchUp(shared, "u2");
+        assertThat(s.participants()).extracting(CatchUp.Participant::userId).as("u2 blocks u3").containsExactly("u1");
+        assertThat(s.unread()).isEqualTo(1);
+        assertThat(s.highlights()).noneMatch(h -> h.text().contains("watches"));
+        assertThatThrownBy(() -> server.ai().catchUp(without, "u2")).isInstanceOfSatisfying(ChatException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThatThrownBy(() -> server.ai().smartReplies(without, "u2")).isInstanceOfSatisfying(ChatException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThatThrownBy(() -> server.ai().catchUp(shared, null)).isInstanceOfSatisfying(ChatException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION));
+    }
+
+    @Test
+    void catchUpCountsEverythingUnreadAndReadsBackPastOnePage() {
+        AppHandle app = fx.newApp(2);
+        fx.engine.app(app.id()).ai().update(Map.of("ai_enabled", true, "ai_catch_up_summaries", true), "officer-1");
+        Cid cid = channel(app, "u1", "u2");
+        Message first = null;
+        for (int i = 0; i < 320; i++) {
+            Message m = app.as("u1").messages().send(cid, NewMessage.text("status update number " + i + (i % 7 == 0 ? " about the release" : "")));
+            first = first == null ? m : first;
+        }
+        CatchUp.Summary s = app.as("u2").ai().catchUp(cid, null);
+        assertThat(s.unread()).isEqualTo(320);
+        assertThat(s.firstUnreadMessageId()).isEqualTo(first.id());
+        assertThat(s.participants()).containsExactly(new CatchUp.Participant("u1", 320));
+        assertThat(s.highlights()).isNotEmpty();
+        assertThat(MODEL.texts).noneMatch(t -> t.startsWith("status update number"));   // catch-up needs no model
+    }
+
+    @Test
     void catchUpSummarisesWhatTheUserMissed() {
         AppHandle app = fx.newApp(3);
         switchOn(app);
