@@ -43,12 +43,20 @@ final class Maintenance implements AutoCloseable {
                 }
             }
         }, retention);
-        if (!engine.ctx.searchEngines().isEmpty()) {
-            // purges, erasures, truncations and deleted channels queue their messages for the apps' search engines without
-            // an event of their own: this sends them within half a minute (indexing jobs drain their own at once)
-            io.chatsdk.engine.search.SearchSync sync = new io.chatsdk.engine.search.SearchSync(engine.ctx);
-            schedule("search engine sync", () -> sync.pending().forEach(sync::drain), Duration.ofSeconds(30));
-        }
+        // purges, erasures, truncations and deleted channels queue their messages for the apps' search engines without an
+        // event of their own: this sends them within half a minute (indexing jobs drain their own at once), and retries
+        // removals of switched-off indexes. One app's unreachable engine does not hold up the others. Without engines on
+        // this server, queued rows are dropped (an app's switch may outlive the server's configuration).
+        io.chatsdk.engine.search.SearchSync sync = new io.chatsdk.engine.search.SearchSync(engine.ctx);
+        schedule("search engine sync", () -> {
+            for (io.chatsdk.engine.types.AppId app : sync.pending()) {
+                try {
+                    sync.drain(app);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "search engine sync of app " + app + " failed, retrying in 30 s: " + e.getClass().getName());
+                }
+            }
+        }, Duration.ofSeconds(30));
         schedule("re-encryption", () -> eachApp(app -> {
             if (app.keysDestroyedAt() != null) {
                 return;   // crypto-shredded: nothing of theirs can be re-encrypted

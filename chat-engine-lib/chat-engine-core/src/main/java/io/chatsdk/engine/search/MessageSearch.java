@@ -159,7 +159,7 @@ public final class MessageSearch {
                 keys.put(v, tx.keys().searchKey(tx, app, v));
             }
             FilterSql.Compiled where = FilterSql.compile(filter, fields(keys, words, semantic, false), null);
-            io.chatsdk.engine.spi.SearchEngine engine = engine(tx, semantic[0] != null, !words.isEmpty());
+            io.chatsdk.engine.spi.SearchEngine engine = engine(tx, semantic[0] != null, !words.isEmpty(), order);
             if (engine != null && !engine.vectors()) {
                 // the engine matches the words (with its typo tolerance): in SQL they are no condition
                 words.clear();
@@ -236,9 +236,12 @@ public final class MessageSearch {
         return ctx.embedder().embed(text);
     }
 
-    /** The app's external engine for this search, if one is switched on: Qdrant for a meaning, Meilisearch for words. */
-    private io.chatsdk.engine.spi.SearchEngine engine(Tx tx, boolean semantic, boolean words) {
-        if (ctx.searchEngines().isEmpty() || (!semantic && !words)) {
+    /**
+     * The app's external engine for this search, if one is switched on: Qdrant for a meaning sorted by relevance (it
+     * ranks by similarity only, so a meaning sorted by time is read from the embedded store), Meilisearch for words.
+     */
+    private io.chatsdk.engine.spi.SearchEngine engine(Tx tx, boolean semantic, boolean words, Order order) {
+        if (ctx.searchEngines().isEmpty() || (!semantic && !words) || (semantic && order != Order.RELEVANCE)) {
             return null;
         }
         return new SearchSync(ctx).on(tx, app).stream().filter(e -> e.vectors() == semantic).findFirst().orElse(null);
@@ -402,6 +405,8 @@ public final class MessageSearch {
         private String[] candidates;
         private final Map<String, Double> engineScore = new HashMap<>();
         private boolean engineTruncated;
+        /** The engine's last hit in time order: where the next page starts when the engine had more. */
+        private io.chatsdk.engine.spi.SearchEngine.Hit lastHit;
 
         Query(Tx tx, String userId, List<ChannelSearch.Scope> scopes, Map<Instant, List<UUID>> cutoffs, Map<Integer, byte[]> keys,
               List<Word> words, float[] meaning, FilterSql.Compiled where, Order order) {
@@ -438,6 +443,7 @@ public final class MessageSearch {
             candidates = hits.stream().map(io.chatsdk.engine.spi.SearchEngine.Hit::messageId).toArray(String[]::new);
             hits.forEach(h -> engineScore.put(h.messageId(), h.score()));
             engineTruncated = hits.size() >= limit;
+            lastHit = hits.isEmpty() ? null : hits.get(hits.size() - 1);
         }
 
         /** Where a scan stopped, and whether it stopped because it had read {@value #MAX_SCAN} candidates. */
@@ -491,6 +497,9 @@ public final class MessageSearch {
             Message last = page.isEmpty() ? null : page.get(page.size() - 1);
             // a scan cut short answers a short page with a cursor: the client reads on, the request stays bounded
             String next = more ? new Cursor(order, last.createdAt(), last.id(), 0).encode()
+                    : candidates != null ? (engineTruncated && lastHit != null && lastHit.createdAt() != null
+                            // the engine had more: read on after its last hit, even if SQL kept none of this batch
+                            ? new Cursor(order, lastHit.createdAt(), lastHit.messageId(), 0).encode() : null)
                     : scan.capped() && scan.position() != null ? scan.position().encode() : null;
             return new SearchPage(MessageLoader.withReactions(tx, app, new ArrayList<>(page), userId), next);
         }

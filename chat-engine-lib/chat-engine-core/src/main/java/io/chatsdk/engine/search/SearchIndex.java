@@ -263,6 +263,9 @@ public final class SearchIndex {
 
     /** Drops the app's index and indexes every message again from PostgreSQL; returns how many were indexed. */
     public int rebuild(AppId app) {
+        if (!ctx.searchEngines().isEmpty()) {
+            new SearchSync(ctx).dropAll(app);   // the external engines start from nothing too, then get everything again
+        }
         ctx.db().inTransaction(tx -> tx.update("delete from message_search_doc where app_id = ?", app.value()));
         return backfill(app, Integer.MAX_VALUE);
     }

@@ -45,6 +45,9 @@ public final class SearchSync {
         return engines;
     }
 
+    /** Engines switched off whose index of the app could not be removed yet: retried by {@link #drain}. */
+    public static final String DROPS = "search_engines_drops";
+
     /** Which engines an app has switched on (of those named in its settings), whether or not the server has them. */
     public static Map<String, Boolean> switches(Map<String, Object> appSettings) {
         Map<String, Boolean> out = new LinkedHashMap<>();
@@ -67,7 +70,7 @@ public final class SearchSync {
         if (messageIds.isEmpty() || on(tx, app).isEmpty()) {
             return;
         }
-        tx.update("insert into search_sync (app_id, message_id) select ?, unnest(?::text[]) on conflict do nothing", app.value(), messageIds);
+        tx.update("insert into search_sync (app_id, message_id) select ?, unnest(?::text[])", app.value(), messageIds);
     }
 
     /**
@@ -77,10 +80,8 @@ public final class SearchSync {
      * changes: {@code unavailable}). Qdrant needs the app's AI embeddings on. Returns the switches now.
      */
     public Map<String, Boolean> update(AppId app, Map<String, Object> change, String changedBy) {
-        Map<String, Boolean> before = ctx.db().read(tx -> switches(AppSettings.read(tx, app)));
-        Map<String, Boolean> after = new LinkedHashMap<>(before);
         for (Map.Entry<String, Object> e : change.entrySet()) {
-            if (!after.containsKey(e.getKey())) {
+            if (!List.of("meilisearch", "qdrant").contains(e.getKey())) {
                 throw ChatException.invalid(e.getKey(), "is not a search engine; use meilisearch or qdrant");
             }
             if (!(e.getValue() instanceof Boolean b)) {
@@ -89,44 +90,106 @@ public final class SearchSync {
             if (b && !engines.containsKey(e.getKey())) {
                 throw new ChatException(ErrorCode.FEATURE_DISABLED, e.getKey() + ": this server has no " + e.getKey() + " configured", e.getKey(), null);
             }
-            after.put(e.getKey(), b);
         }
-        for (Map.Entry<String, Boolean> e : after.entrySet()) {
-            if (before.get(e.getKey()) && !e.getValue() && engines.containsKey(e.getKey())) {
-                try {
-                    engines.get(e.getKey()).drop(app);
-                } catch (RuntimeException down) {
-                    throw new ChatException(ErrorCode.UNAVAILABLE, e.getKey() + ": could not remove the app's index from it, so it stays on; retry",
-                            e.getKey(), down);
+        // an engine switched on again while the removal of its old index is still pending: remove it first
+        for (String name : pendingDrops(app)) {
+            if (Boolean.TRUE.equals(change.get(name))) {
+                dropNow(app, name);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Boolean>[] before = new Map[1];
+        Map<String, Boolean> after = ctx.db().inTransaction(tx -> {
+            Map<String, Boolean>[] out = new Map[1];
+            AppSettings.update(tx, app, all -> {
+                before[0] = switches(all);
+                out[0] = new LinkedHashMap<>(before[0]);
+                change.forEach((k, v) -> out[0].put(k, (Boolean) v));
+                if (out[0].get("qdrant") && !io.chatsdk.engine.model.AiSettings.fromSettings(all).embeddingsOn()) {
+                    throw ChatException.invalid("qdrant", "needs the app's AI embeddings on (ai_enabled and ai_embeddings): it holds their vectors");
                 }
+                all.put(KEY, new LinkedHashMap<>(out[0]));
+                List<String> drops = new ArrayList<>(pendingDrops(all));
+                out[0].forEach((k, v) -> {
+                    if (before[0].get(k) && !v && !drops.contains(k)) {
+                        drops.add(k);
+                    }
+                    if (v) {
+                        drops.remove(k);
+                    }
+                });
+                all.put(DROPS, drops);
+            });
+            boolean newlyOn = out[0].entrySet().stream().anyMatch(e -> e.getValue() && !before[0].get(e.getKey()));
+            if (newlyOn) {
+                tx.update("insert into search_sync (app_id, message_id) select app_id, message_id from message_search_doc where app_id = ?", app.value());
+            }
+            return out[0];
+        });
+        // switched off: the app's index there goes now (drains read the switches under a share lock, so none that saw
+        // "on" is still sending); if the engine cannot be reached, maintenance retries until it is gone
+        for (String name : pendingDrops(app)) {
+            try {
+                dropNow(app, name);
+            } catch (ChatException down) {
+                LOG.log(System.Logger.Level.WARNING, name + " did not remove the index of app " + app + " yet; retried every 30 s");
             }
         }
-        ctx.db().inTransaction(tx -> {
-            if (after.get("qdrant") && !io.chatsdk.engine.model.AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()) {
-                throw ChatException.invalid("qdrant", "needs the app's AI embeddings on (ai_enabled and ai_embeddings): it holds their vectors");
-            }
-            AppSettings.put(tx, app, KEY, new LinkedHashMap<>(after));
-            boolean newlyOn = after.entrySet().stream().anyMatch(e -> e.getValue() && !before.get(e.getKey()));
-            if (newlyOn) {
-                tx.update("insert into search_sync (app_id, message_id) select app_id, message_id from message_search_doc where app_id = ? "
-                        + "on conflict do nothing", app.value());
-            }
-            return null;
-        });
         Map<String, String> details = new LinkedHashMap<>();
-        after.forEach((k, v) -> details.put(k, before.get(k) + "->" + v));
+        after.forEach((k, v) -> details.put(k, before[0].get(k) + "->" + v));
         ctx.audit().record(new io.chatsdk.engine.audit.AuditEntry(app, "operator", changedBy, null, "search.engines", "app", app.toString(), null, null,
                 true, null, details));
         return after;
     }
 
-    /** The apps with queued messages. */
+    /** Engines whose index of the app is still to be removed. */
+    public List<String> pendingDrops(AppId app) {
+        return ctx.db().read(tx -> pendingDrops(AppSettings.read(tx, app)));
+    }
+
+    private static List<String> pendingDrops(Map<String, Object> settings) {
+        return settings.get(DROPS) instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    /** Removes the app's index from an engine and forgets the pending drop; {@code unavailable} if it cannot. */
+    private void dropNow(AppId app, String name) {
+        SearchEngine e = engines.get(name);
+        if (e != null) {
+            try {
+                e.drop(app);
+            } catch (RuntimeException down) {
+                throw new ChatException(ErrorCode.UNAVAILABLE, name + ": could not remove the app's index from it; retry", name, down);
+            }
+        }
+        ctx.db().inTransaction(tx -> {
+            AppSettings.update(tx, app, all -> {
+                List<String> drops = new ArrayList<>(pendingDrops(all));
+                drops.remove(name);
+                all.put(DROPS, drops);
+            });
+            return null;
+        });
+    }
+
+    /** Removes the app's index from every engine switched on for it (a rebuild starts from nothing). */
+    public void dropAll(AppId app) {
+        for (SearchEngine e : ctx.db().read(tx -> on(tx, app))) {
+            e.drop(app);
+        }
+    }
+
+    /** The apps with queued messages or pending index removals. */
     public List<AppId> pending() {
-        return ctx.db().read(tx -> tx.query("select distinct app_id from search_sync", rs -> new AppId(rs.getObject(1, java.util.UUID.class))));
+        return ctx.db().read(tx -> tx.query("select distinct app_id from search_sync union "
+                + "select id from app where jsonb_array_length(coalesce(settings::jsonb -> '" + DROPS + "', '[]'::jsonb)) > 0",
+                rs -> new AppId(rs.getObject(1, java.util.UUID.class))));
     }
 
     /** Sends everything queued for the app to its engines; returns how many messages were sent or removed. */
     public int drain(AppId app) {
+        for (String name : pendingDrops(app)) {
+            dropNow(app, name);
+        }
         int total = 0;
         int n;
         do {
@@ -137,14 +200,19 @@ public final class SearchSync {
     }
 
     private int batch(Tx tx, AppId app) {
-        List<String> ids = tx.query("select message_id from search_sync where app_id = ? order by message_id limit " + BATCH + " for update skip locked",
-                rs -> rs.getString(1), app.value());
-        if (ids.isEmpty()) {
+        record Row(long seq, String messageId) {
+        }
+        List<Row> rows = tx.query("select seq, message_id from search_sync where app_id = ? order by seq limit " + BATCH + " for update skip locked",
+                rs -> new Row(rs.getLong(1), rs.getString(2)), app.value());
+        if (rows.isEmpty()) {
             return 0;
         }
+        List<String> ids = rows.stream().map(Row::messageId).distinct().toList();
         List<SearchEngine> on;
         try {
-            on = on(tx, app);
+            // under a share lock: switching an engine off waits for this batch, and no batch after it sends anything
+            Map<String, Boolean> s = switches(AppSettings.readShared(tx, app));
+            on = engines.values().stream().filter(e -> s.getOrDefault(e.name(), false)).toList();
         } catch (ChatException e) {
             if (e.code() != ErrorCode.APP_NOT_FOUND) {
                 throw e;
@@ -170,14 +238,14 @@ public final class SearchSync {
                 }
             }
         }
-        tx.update("delete from search_sync where app_id = ? and message_id = any(?)", app.value(), ids);
-        return ids.size();
+        tx.update("delete from search_sync where seq = any(?::bigint[])", (Object) rows.stream().map(Row::seq).toArray(Long[]::new));
+        return rows.size();
     }
 
     /** The queued messages that an engine may hold: indexed, not deleted, not shadowed; with their vectors if wanted. */
     private List<SearchEngine.Document> documents(Tx tx, AppId app, List<String> ids, boolean vectors) {
         return tx.query("select m.id, m.channel_pk, c.type || ':' || c.id as cid, m.user_id, m.content, m.key_version, m.text, m.attachments::text as attachments, "
-                        + "m.custom::text as custom, m.created_at, m.parent_id, m.mentioned_users, d.embedding, d.key_version as doc_version "
+                        + "m.custom::text as custom, m.created_at, m.parent_id, m.mentioned_users, d.embedding, d.embedding_model, d.key_version as doc_version "
                         + "from message m join channel c on c.pk = m.channel_pk "
                         + "join message_search_doc d on d.app_id = m.app_id and d.message_id = m.id "
                         + "where m.app_id = ? and m.id = any(?) and m.deleted_at is null and not m.shadowed and m.seq > c.truncated_seq",
@@ -196,8 +264,15 @@ public final class SearchSync {
                     }
                     float[] vector = null;
                     byte[] sealed = rs.getBytes("embedding");
-                    if (vectors && sealed != null) {
-                        vector = dequantise(tx.keys().open(tx, app, SearchIndex.EMBEDDING_PURPOSE, id, rs.getInt("doc_version"), sealed));
+                    if (vectors && sealed != null && ctx.embedder() != null && ctx.embedder().model().equals(rs.getString("embedding_model"))) {
+                        try {
+                            vector = dequantise(tx.keys().open(tx, app, SearchIndex.EMBEDDING_PURPOSE, id, rs.getInt("doc_version"), sealed));
+                        } catch (ChatException e) {
+                            if (e.code() != ErrorCode.INTERNAL) {
+                                throw e;
+                            }
+                            // sealed under another key version (a rotation raced its job): left out of the vector engine
+                        }
                     }
                     java.sql.Array mentioned = rs.getArray("mentioned_users");
                     List<String> mentions = mentioned == null ? List.of() : Arrays.asList((String[]) mentioned.getArray());

@@ -45,7 +45,7 @@ public interface SearchEngine {
     record Query(String text, boolean prefix, float[] vector, List<String> channelPks, String order, Instant cursor, int limit, double minScore) {
     }
 
-    /** A matching message and its score (higher is better). */
-    record Hit(String messageId, double score) {
+    /** A matching message, its score (higher is better) and its time (null if the engine does not return it). */
+    record Hit(String messageId, double score, Instant createdAt) {
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Full-text search in a Meilisearch server the operator runs, for the apps whose operator switched it on
  * ({@code search_engines.meilisearch}). Each app has its own index, {@code chatsdk-<app id>}, made on first use with
- * {@code channel_pk} and {@code created_at_ms} filterable and sortable and only {@code text} searchable. A document
+ * {@code channel_pk} and {@code created_at_us} (microseconds) filterable and sortable, sort first among the ranking rules, and only {@code text} searchable. A document
  * holds the message's id, channel, author, time, thread parent, attachment types, mentions and its text in clear:
  * that is the operator's choice, documented in docs/search.md. Writes wait for Meilisearch's task to succeed, so the
  * engine's sync queue deletes a row only once Meilisearch applied it. Searches ask for every word
@@ -79,8 +79,10 @@ public final class MeilisearchEngine implements SearchEngine {
             }
             Settings s = new Settings();
             s.setSearchableAttributes(new String[] {"text"});
-            s.setFilterableAttributes(new String[] {"channel_pk", "created_at_ms", "user_id"});
-            s.setSortableAttributes(new String[] {"created_at_ms"});
+            s.setFilterableAttributes(new String[] {"channel_pk", "created_at_us", "user_id"});
+            s.setSortableAttributes(new String[] {"created_at_us"});
+            // sort before relevance, so that a search sorted by time gets the newest matches, not the best-ranked ones
+            s.setRankingRules(new String[] {"sort", "words", "typo", "proximity", "attribute", "exactness"});
             await(client.index(uid).updateSettings(s));
             ready.add(uid);
         }
@@ -98,7 +100,7 @@ public final class MeilisearchEngine implements SearchEngine {
             m.put("channel_pk", d.channelPk());
             m.put("user_id", d.userId());
             m.put("text", d.text());
-            m.put("created_at_ms", d.createdAt().toEpochMilli());
+            m.put("created_at_us", micros(d.createdAt()));
             m.put("parent_id", d.parentId());
             m.put("attachment_types", d.attachmentTypes());
             m.put("mentioned_users", d.mentionedUsers());
@@ -113,7 +115,14 @@ public final class MeilisearchEngine implements SearchEngine {
 
     @Override
     public void delete(AppId app, List<String> messageIds) {
-        await(index(app).deleteDocuments(messageIds.stream().map(MeilisearchEngine::documentId).toList()));
+        try {
+            await(index(app).deleteDocuments(messageIds.stream().map(MeilisearchEngine::documentId).toList()));
+        } catch (IllegalStateException e) {
+            if (!e.getMessage().contains("index_not_found")) {
+                throw e;
+            }
+            ready.remove(uid(app));   // dropped (by another node): nothing to delete from
+        }
     }
 
     @Override
@@ -134,23 +143,38 @@ public final class MeilisearchEngine implements SearchEngine {
         List<String> quoted = q.channelPks().stream().map(pk -> "\"" + pk.replace("\"", "") + "\"").toList();
         StringBuilder filter = new StringBuilder("channel_pk IN [").append(String.join(", ", quoted)).append("]");
         if (q.order() != null && q.cursor() != null) {
-            filter.append(" AND created_at_ms ").append(q.order().equals("newest") ? "<= " : ">= ").append(q.cursor().toEpochMilli());
+            filter.append(" AND created_at_us ").append(q.order().equals("newest") ? "<= " : ">= ").append(micros(q.cursor()));
         }
         SearchRequest.SearchRequestBuilder b = SearchRequest.builder().q(q.text()).filter(new String[] {filter.toString()}).limit(q.limit())
-                .attributesToRetrieve(new String[] {"message_id"}).showRankingScore(true).matchingStrategy(MatchingStrategy.ALL);
+                .attributesToRetrieve(new String[] {"message_id", "created_at_us"}).showRankingScore(true).matchingStrategy(MatchingStrategy.ALL);
         if (q.order() != null) {
-            b.sort(new String[] {"created_at_ms:" + (q.order().equals("newest") ? "desc" : "asc")});
+            b.sort(new String[] {"created_at_us:" + (q.order().equals("newest") ? "desc" : "asc")});
         }
+        SearchRequest request = b.build();
         List<Hit> out = new ArrayList<>();
+        List<java.util.HashMap<String, Object>> hits;
         try {
-            for (Map<String, Object> hit : index(app).search(b.build()).getHits()) {
-                Object score = hit.get("_rankingScore");
-                out.add(new Hit((String) hit.get("message_id"), score instanceof Number n ? n.doubleValue() : 0));
-            }
+            hits = index(app).search(request).getHits();
         } catch (MeilisearchApiException e) {
-            throw new IllegalStateException("meilisearch refused a search: " + e.getCode(), e);
+            if (!"index_not_found".equals(e.getCode()) && !"invalid_search_filter".equals(e.getCode()) && !"invalid_search_sort".equals(e.getCode())) {
+                throw new IllegalStateException("meilisearch refused a search: " + e.getCode(), e);
+            }
+            // another node dropped the index, or a write re-created it without our settings: set it up again, once
+            ready.remove(uid(app));
+            hits = index(app).search(request).getHits();
+        }
+        for (Map<String, Object> hit : hits) {
+            Object score = hit.get("_rankingScore");
+            Object time = hit.get("created_at_us");
+            out.add(new Hit((String) hit.get("message_id"), score instanceof Number n ? n.doubleValue() : 0,
+                    time instanceof Number t ? java.time.Instant.EPOCH.plus(t.longValue(), java.time.temporal.ChronoUnit.MICROS) : null));
         }
         return out;
+    }
+
+    /** Microseconds since the epoch: PostgreSQL's precision, exact in Meilisearch's numbers (below 2^53). */
+    static long micros(java.time.Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
 
     /** Waits for a task and fails unless it succeeded, naming Meilisearch's error code. */

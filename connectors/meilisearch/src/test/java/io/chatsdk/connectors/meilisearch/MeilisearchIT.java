@@ -149,6 +149,14 @@ class MeilisearchIT {
         assertThat(meili.messageIds(index(app))).doesNotContain(shadowed.id());
         assertThat(search(app, "u1", "flamingo")).containsExactly("flamingo plans for the team");
 
+        // a truncation keeps the rows but hides them: its messages leave the engine too
+        Cid scratch = channel(app, "u1", "u2");
+        Message truncated = send(app, "u1", scratch, "flamingo in a scratch channel");
+        assertThat(meili.messageIds(index(app))).contains(truncated.id());
+        app.channels().truncate(scratch);
+        engines(app).drain(app.id());
+        assertThat(meili.messageIds(index(app))).doesNotContain(truncated.id());
+
         // erasure and a purge by retention queue through the trigger; the maintenance drain (here by hand) sends them
         Message old = send(app, "u1", ours, "flamingo from long ago");
         fx.engine.app(app.id()).compliance().dataSubjects().erase("u3", io.chatsdk.engine.compliance.DataSubjects.ErasureMode.DELETE, "officer");
@@ -197,16 +205,21 @@ class MeilisearchIT {
         assertThat(count("select count(*) from search_sync where app_id = '" + app.id() + "'")).as("queued while the engine is down").isEqualTo(1);
         assertThatThrownBy(() -> search(app, "u1", "okapi")).isInstanceOfSatisfying(ChatException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
-        assertThatThrownBy(() -> engines(app).update(app.id(), Map.of("meilisearch", false), "officer-1"))
-                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
-        assertThat(SearchSync.switches(fx.engine.apps().get(app.id()).settings())).containsEntry("meilisearch", true);
         meili.setDown(false);
         engines(app).drain(app.id());
         assertThat(search(app, "u1", "okapi")).hasSize(2);
 
-        engines(app).update(app.id(), Map.of("meilisearch", false), "officer-1");
+        // switched off while the engine is down: off at once, and its index is removed once it answers again
+        meili.setDown(true);
+        assertThat(engines(app).update(app.id(), Map.of("meilisearch", false), "officer-1")).containsEntry("meilisearch", false);
+        assertThat(engines(app).pendingDrops(app.id())).containsExactly("meilisearch");
+        assertThat(search(app, "u1", "okapi")).as("the built-in index answers at once").hasSize(2);
+        assertThat(engines(app).pending()).contains(app.id());
+        meili.setDown(false);
+        assertThat(meili.hasIndex(index(app))).isTrue();
+        engines(app).drain(app.id());
         assertThat(meili.hasIndex(index(app))).isFalse();
-        assertThat(search(app, "u1", "okapi")).as("the built-in index answers again").hasSize(2);
+        assertThat(engines(app).pendingDrops(app.id())).isEmpty();
     }
 
     @Test

@@ -309,7 +309,7 @@ public final class MeilisearchStandIn implements AutoCloseable {
         }
         Comparator<Scored> order = sort != null ? Comparator.comparing(Scored::doc, sort)
                 : Comparator.comparingInt(Scored::typos).thenComparing(Comparator.comparingInt(Scored::exact).reversed())
-                        .thenComparing(h -> -((Number) h.doc().getOrDefault("created_at_ms", 0)).doubleValue());
+                        .thenComparing(h -> -((Number) h.doc().getOrDefault("created_at_us", 0)).doubleValue());
         hits.sort(order);
         int limit = req.get("limit") instanceof Number n ? n.intValue() : 20;
         int offset = req.get("offset") instanceof Number n ? n.intValue() : 0;

@@ -106,7 +106,15 @@ public final class QdrantEngine implements SearchEngine, AutoCloseable {
             payload.put("created_at_ms", value(d.createdAt().toEpochMilli()));
             points.add(PointStruct.newBuilder().setId(pointId(d.messageId())).setVectors(io.qdrant.client.VectorsFactory.vectors(d.vector())).putAllPayload(payload).build());
         }
-        get(client.upsertAsync(collection(app, messages.get(0).vector().length), points));
+        try {
+            get(client.upsertAsync(collection(app, messages.get(0).vector().length), points));
+        } catch (IllegalStateException e) {
+            if (!e.getMessage().contains("NOT_FOUND")) {
+                throw e;
+            }
+            ready.remove(collection(app));   // dropped by another node: make it again, once
+            get(client.upsertAsync(collection(app, messages.get(0).vector().length), points));
+        }
     }
 
     @Override
@@ -145,7 +153,7 @@ public final class QdrantEngine implements SearchEngine, AutoCloseable {
         }
         List<Hit> out = new ArrayList<>();
         for (ScoredPoint p : get(client.searchAsync(s.build()))) {
-            out.add(new Hit(p.getPayloadMap().get("message_id").getStringValue(), p.getScore()));
+            out.add(new Hit(p.getPayloadMap().get("message_id").getStringValue(), p.getScore(), null));
         }
         return out;
     }
