@@ -44,6 +44,10 @@ final class BlocklistPattern {
             throw new IllegalArgumentException(field + ": is longer than " + Blocklist.MAX_PATTERN_LENGTH
                     + " characters");
         }
+        if (foldedRangeSpan(regex) > MAX_FOLDED_SPAN) {
+            throw new IllegalArgumentException(field + ": is too complex (its character ranges cover more than " + MAX_FOLDED_SPAN
+                    + " case-folded characters)");
+        }
         Pattern compiled;
         try {
             compiled = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
@@ -59,6 +63,88 @@ final class BlocklistPattern {
             throw new IllegalArgumentException(field + ": must not match the empty string");
         }
         return compiled;
+    }
+
+    /** The most code points that the explicit ranges of a pattern's character classes may cover where case folds. */
+    static final int MAX_FOLDED_SPAN = 20_000;
+    private static final int MIN_FOLD = 0x41;
+    private static final int MAX_FOLD = 0x1e943;
+
+    /**
+     * How many code points the explicit ranges ({@code [a-z]}, {@code [\x{100}-\x{2000}]}) of the pattern's character
+     * classes cover inside the range where letters have case variants, summed. RE2J folds such a range one code point
+     * at a time when it compiles case-insensitively, so a short pattern of many wide ranges took minutes to compile
+     * (found by the blocklist fuzz target); a range that covers the whole folding range is cheap and not counted.
+     */
+    static long foldedRangeSpan(String regex) {
+        long span = 0;
+        boolean inClass = false;
+        int[] prev = null;
+        for (int i = 0; i < regex.length(); ) {
+            int[] atom = atom(regex, i);   // {code point or -1, next index}
+            char c = regex.charAt(i);
+            if (!inClass) {
+                if (c == '[' ) {
+                    inClass = true;
+                    prev = null;
+                }
+                i = atom[1];
+                continue;
+            }
+            if (c == ']' && prev != null) {
+                inClass = false;
+                i++;
+                continue;
+            }
+            if (c == '-' && prev != null && prev[0] >= 0 && i + 1 < regex.length() && regex.charAt(i + 1) != ']') {
+                int[] hi = atom(regex, i + 1);
+                if (hi[0] >= prev[0]) {
+                    long lo = Math.max(prev[0], MIN_FOLD);
+                    long up = Math.min(hi[0], MAX_FOLD);
+                    boolean covers = prev[0] <= MIN_FOLD && hi[0] >= MAX_FOLD;
+                    if (!covers && up >= lo) {
+                        span += up - lo + 1;
+                    }
+                }
+                prev = null;
+                i = hi[1];
+                continue;
+            }
+            prev = atom;
+            i = atom[1];
+        }
+        return span;
+    }
+
+    /** The code point an atom of the pattern at {@code i} stands for (-1 for a class escape), and where it ends. */
+    private static int[] atom(String r, int i) {
+        if (r.charAt(i) != '\\' || i + 1 >= r.length()) {
+            return new int[] {r.codePointAt(i), i + Character.charCount(r.codePointAt(i))};
+        }
+        char e = r.charAt(i + 1);
+        if (e == 'x') {
+            if (i + 2 < r.length() && r.charAt(i + 2) == '{') {
+                int close = r.indexOf('}', i + 3);
+                if (close > 0) {
+                    try {
+                        return new int[] {Integer.parseInt(r.substring(i + 3, close), 16), close + 1};
+                    } catch (NumberFormatException ex) {
+                        return new int[] {-1, close + 1};
+                    }
+                }
+            } else if (i + 3 < r.length()) {
+                try {
+                    return new int[] {Integer.parseInt(r.substring(i + 2, i + 4), 16), i + 4};
+                } catch (NumberFormatException ex) {
+                    return new int[] {-1, i + 2};
+                }
+            }
+        }
+        if ((e == 'p' || e == 'P') && i + 2 < r.length() && r.charAt(i + 2) == '{') {
+            int close = r.indexOf('}', i + 3);
+            return new int[] {-1, close > 0 ? close + 1 : r.length()};
+        }
+        return new int[] {Character.isLetterOrDigit(e) ? -1 : e, i + 2};
     }
 
     /**

@@ -96,6 +96,12 @@ class BlocklistTest {
                 .hasMessageEndingWith(" instructions, at most 1000)");
         assertThatThrownBy(() -> new Blocklist("x", BlocklistBehavior.FLAG, List.of(), null))
                 .hasMessage("patterns: is required (may be empty)");
+        // wide ranges where letters fold took RE2J minutes to compile case-insensitively (found by the fuzz target)
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> patterns("[\\x{42}-\\x{1e942}\\x{43}-\\x{1e941}]x"))
+                .hasMessageStartingWith("patterns[0]: is too complex (its character ranges cover more than 20000");
+        assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+        assertThat(patterns("[a-z]+x", "[\\x{0}-\\x{10ffff}]x", "[а-я]{3}").patterns()).hasSize(3);
     }
 
     @Test
