@@ -50,7 +50,7 @@ final class BlocklistPattern {
         }
         Pattern compiled;
         try {
-            compiled = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+            compiled = compileBounded(field, regex);
         } catch (PatternSyntaxException e) {
             // getDescription() names the problem without repeating the whole expression.
             throw new IllegalArgumentException(field + ": is not a valid RE2 expression (" + e.getDescription() + ")", e);
@@ -63,6 +63,34 @@ final class BlocklistPattern {
             throw new IllegalArgumentException(field + ": must not match the empty string");
         }
         return compiled;
+    }
+
+    private static final java.util.concurrent.ExecutorService COMPILER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "chatsdk-blocklist-compile");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Compiles case-insensitively, giving up after 2 s: some short patterns still take RE2J minutes to case-fold (the
+     * fuzz target finds them). The abandoned compilation finishes on its daemon thread; the pattern is refused.
+     */
+    private static Pattern compileBounded(String field, String regex) {
+        java.util.concurrent.Future<Pattern> f = COMPILER.submit(() -> Pattern.compile(regex, Pattern.CASE_INSENSITIVE));
+        try {
+            return f.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw new IllegalArgumentException(field + ": is too complex (it did not compile within 2 s)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException(field + ": was not compiled (interrupted)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof PatternSyntaxException p) {
+                throw p;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The most code points that the explicit ranges of a pattern's character classes may cover where case folds. */
