@@ -33,19 +33,12 @@ public final class Vectors {
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
-    /** The cosine of two quantised vectors. */
-    public static double cosine(byte[] a, byte[] b) {
-        if (a.length != b.length) {
-            return 0;
+    /** The vector a quantised one stands for (each byte / 127): what an external vector engine is sent. */
+    public static float[] dequantise(byte[] q) {
+        float[] v = new float[q.length];
+        for (int i = 0; i < q.length; i++) {
+            v[i] = q[i] / 127f;
         }
-        long dot = 0;
-        long na = 0;
-        long nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt((double) na * nb);
+        return v;
     }
 }

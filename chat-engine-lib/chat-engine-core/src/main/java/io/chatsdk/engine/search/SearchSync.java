@@ -266,7 +266,7 @@ public final class SearchSync {
                     byte[] sealed = rs.getBytes("embedding");
                     if (vectors && sealed != null && ctx.embedder() != null && ctx.embedder().model().equals(rs.getString("embedding_model"))) {
                         try {
-                            vector = dequantise(tx.keys().open(tx, app, SearchIndex.EMBEDDING_PURPOSE, id, rs.getInt("doc_version"), sealed));
+                            vector = io.chatsdk.engine.internal.Vectors.dequantise(tx.keys().open(tx, app, SearchIndex.EMBEDDING_PURPOSE, id, rs.getInt("doc_version"), sealed));
                         } catch (ChatException e) {
                             if (e.code() != ErrorCode.INTERNAL) {
                                 throw e;
@@ -291,13 +291,5 @@ public final class SearchSync {
             }
         }
         return out;
-    }
-
-    private static float[] dequantise(byte[] q) {
-        float[] v = new float[q.length];
-        for (int i = 0; i < q.length; i++) {
-            v[i] = q[i] / 127f;
-        }
-        return v;
     }
 }
