@@ -28,7 +28,11 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_S3_BUCKET}, {@code CHATSDK_S3_ENDPOINT}, {@code CHATSDK_S3_REGION}, {@code CHATSDK_S3_ACCESS_KEY},
  *       {@code CHATSDK_S3_SECRET_KEY}, {@code CHATSDK_S3_PATH_STYLE}</td><td>files in an S3-compatible bucket instead</td></tr>
  *   <tr><td>{@code CHATSDK_AI_MODEL}</td><td>{@code local} (default): all-MiniLM-L6-v2 in-process, loaded the first time an
- *       app with AI embeddings on needs it; {@code none}: no model, so no app can switch embeddings on</td></tr>
+ *       app with AI embeddings on needs it; {@code openai-compatible}: a model server the operator runs (below);
+ *       {@code none}: no model, so no app can switch embeddings on</td></tr>
+ *   <tr><td>{@code CHATSDK_AI_MODEL_URL}, {@code _NAME}, {@code _API_KEY}</td><td>with {@code openai-compatible}: the server's
+ *       API root ({@code http://models.internal:8000/v1}), the model's name there, and a bearer key (may be unset). Only
+ *       that host and port is let through the SSRF-guarded egress, for embeddings only</td></tr>
  *   <tr><td>{@code CHATSDK_MEILISEARCH_URL}, {@code CHATSDK_MEILISEARCH_API_KEY}</td><td>a Meilisearch server apps may be
  *       switched onto (per app, by the operator); unset: none</td></tr>
  *   <tr><td>{@code CHATSDK_QDRANT_HOST}, {@code _PORT} (6334), {@code _TLS} (false), {@code _API_KEY}</td><td>a Qdrant server
@@ -198,14 +202,44 @@ public class ApplianceConfig {
         return optional("chatsdk.qdrant.api-key");
     }
 
-    /** Whether the in-process embedding model is available to apps that switch AI on ({@code CHATSDK_AI_MODEL}: local or none). */
-    public boolean localAiModel() {
+    /** The embedding model apps that switch AI on use ({@code CHATSDK_AI_MODEL}). */
+    public enum AiModel { LOCAL, OPENAI_COMPATIBLE, NONE }
+
+    /** Which embedding model apps that switch AI on use: {@code CHATSDK_AI_MODEL} local (default), openai-compatible or none. */
+    public AiModel aiModel() {
         String v = config.getOptionalValue("chatsdk.ai.model", String.class).filter(x -> !x.isBlank()).orElse("local").strip();
         return switch (v) {
-            case "local" -> true;
-            case "none" -> false;
-            default -> throw new IllegalStateException("CHATSDK_AI_MODEL must be local or none, was '" + v + "'");
+            case "local" -> AiModel.LOCAL;
+            case "openai-compatible" -> {
+                if (aiModelUrl().isEmpty() || aiModelName().isEmpty()) {
+                    throw new IllegalStateException("CHATSDK_AI_MODEL=openai-compatible needs CHATSDK_AI_MODEL_URL and CHATSDK_AI_MODEL_NAME");
+                }
+                yield AiModel.OPENAI_COMPATIBLE;
+            }
+            case "none" -> AiModel.NONE;
+            default -> throw new IllegalStateException("CHATSDK_AI_MODEL must be local, openai-compatible or none, was '" + v + "'");
         };
+    }
+
+    /** The OpenAI-compatible model server's API root ({@code CHATSDK_AI_MODEL_URL}). */
+    public Optional<java.net.URI> aiModelUrl() {
+        return optional("chatsdk.ai.model-url").map(v -> {
+            try {
+                return new java.net.URI(v);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException("CHATSDK_AI_MODEL_URL is not a URL: " + e.getReason());
+            }
+        });
+    }
+
+    /** The model's name on that server ({@code CHATSDK_AI_MODEL_NAME}). */
+    public Optional<String> aiModelName() {
+        return optional("chatsdk.ai.model-name");
+    }
+
+    /** The bearer key of that server ({@code CHATSDK_AI_MODEL_API_KEY}), if it needs one. */
+    public Optional<String> aiModelApiKey() {
+        return optional("chatsdk.ai.model-api-key");
     }
 
     /** The S3-compatible bucket for files ({@code CHATSDK_S3_BUCKET}); unset keeps them in {@link #filesDir}. */

@@ -113,8 +113,11 @@ public class EngineProducer {
                 config.meilisearchApiKey().orElse(null))));
         config.qdrantHost().ifPresent(host -> b.searchEngine(new io.chatsdk.connectors.qdrant.QdrantEngine(host, config.qdrantPort(), config.qdrantTls(),
                 config.qdrantApiKey().orElse(null))));
-        if (config.localAiModel()) {
-            b.embedder(new io.chatsdk.connectors.embeddings.LocalEmbedder());   // loads on first use: only apps with AI on pay for it
+        switch (config.aiModel()) {
+            case LOCAL -> b.embedder(new io.chatsdk.connectors.embeddings.LocalEmbedder());   // loads on first use: only apps with AI on pay for it
+            case OPENAI_COMPATIBLE -> b.embedder(new io.chatsdk.connectors.embeddings.OpenAiCompatibleEmbedder(config.aiModelUrl().orElseThrow(),
+                    config.aiModelName().orElseThrow(), config.aiModelApiKey().orElse(null), modelSender(config.aiModelUrl().orElseThrow())));
+            case NONE -> { }
         }
         if (database.ownerDataSource() != null) {
             b.migrationDataSource(database.ownerDataSource());
@@ -175,23 +178,42 @@ public class EngineProducer {
     private io.chatsdk.engine.spi.HttpSender webhookSender() {
         io.chatsdk.connectors.http.EgressPolicy.Builder policy = io.chatsdk.connectors.http.EgressPolicy.builder();
         config.egressAllowlist().forEach(policy::allow);
-        java.util.concurrent.atomic.AtomicReference<ChatEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
-        egress = io.chatsdk.connectors.http.SafeEgress.builder().policy(policy.build()).listener((url, reason) -> {
-            ChatEngine e = self.get();
+        egress = guarded(policy.build());
+        return sender(egress);
+    }
+
+    /**
+     * The model server's own egress client: the SSRF guard lets through only the configured server's host and port
+     * (the operator named it; webhooks cannot reach it unless it is in {@code CHATSDK_EGRESS_ALLOWLIST} too), waits up to
+     * 30 s for an answer and keeps up to 4 MiB of it (a vector of thousands of dimensions in JSON).
+     */
+    private io.chatsdk.engine.spi.HttpSender modelSender(java.net.URI server) {
+        modelEgress = guarded(io.chatsdk.connectors.http.EgressPolicy.builder().allowOrigin(server)
+                .responseTimeout(java.time.Duration.ofSeconds(30)).maxResponseBytes(4 << 20).build());
+        return sender(modelEgress);
+    }
+
+    /** An egress client whose refusals are written to the operator chain of the audit log. */
+    private io.chatsdk.connectors.http.SafeEgress guarded(io.chatsdk.connectors.http.EgressPolicy policy) {
+        return io.chatsdk.connectors.http.SafeEgress.builder().policy(policy).listener((url, reason) -> {
+            ChatEngine e = selfHolder.get();
             if (e != null) {
                 e.audit().recordLater(new io.chatsdk.engine.audit.AuditEntry(null, "system", "egress", null, "egress.refused", "url",
                         url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()), null, null, false, reason,
                         java.util.Map.of()));
             }
         }).build();
-        selfHolder = self;
+    }
+
+    private static io.chatsdk.engine.spi.HttpSender sender(io.chatsdk.connectors.http.SafeEgress through) {
         return (url, headers, body) -> {
-            io.chatsdk.connectors.http.EgressResponse r = egress.post(url, headers, body);
+            io.chatsdk.connectors.http.EgressResponse r = through.post(url, headers, body);
             return new io.chatsdk.engine.spi.HttpSender.Response(r.status(), r.bodyPrefix());
         };
     }
 
-    private java.util.concurrent.atomic.AtomicReference<ChatEngine> selfHolder;
+    private final java.util.concurrent.atomic.AtomicReference<ChatEngine> selfHolder = new java.util.concurrent.atomic.AtomicReference<>();
+    private io.chatsdk.connectors.http.SafeEgress modelEgress;
 
     void close(@Disposes ChatEngine engine) {
         engine.close();
@@ -200,6 +222,9 @@ public class EngineProducer {
         }
         if (egress != null) {
             egress.close();
+        }
+        if (modelEgress != null) {
+            modelEgress.close();
         }
         if (pushGateways != null) {
             pushGateways.close();

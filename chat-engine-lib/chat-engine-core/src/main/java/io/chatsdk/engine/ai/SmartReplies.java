@@ -2,7 +2,6 @@ package io.chatsdk.engine.ai;
 
 import io.chatsdk.engine.blocklist.FoldedText;
 import io.chatsdk.engine.internal.EngineContext;
-import io.chatsdk.engine.internal.Vectors;
 import io.chatsdk.engine.messaging.Messages;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.MessagePage;
@@ -10,13 +9,13 @@ import io.chatsdk.engine.model.SearchPage;
 import io.chatsdk.engine.model.SearchQuery;
 import io.chatsdk.engine.model.SortField;
 import io.chatsdk.engine.search.MessageSearch;
-import io.chatsdk.engine.spi.Embedder;
 import io.chatsdk.engine.types.Actor;
 import io.chatsdk.engine.types.AppId;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,14 +49,12 @@ public final class SmartReplies {
     private final AppId app;
     private final Actor actor;
     private final String user;
-    private final Embedder embedder;
 
     SmartReplies(EngineContext ctx, AppId app, Actor actor, String user) {
         this.ctx = ctx;
         this.app = app;
         this.actor = actor;
         this.user = user;
-        this.embedder = ctx.embedder();
     }
 
     Result suggest(Cid cid) {
@@ -68,15 +65,15 @@ public final class SmartReplies {
         }
         Message prompt = last.get(0);
         SearchPage similar;
+        Map<String, Double> similarity = new HashMap<>();
         try {
-            similar = neighbours(Map.of("members", Map.of("$in", List.of(user))), prompt.text());
+            similar = neighbours(Map.of("members", Map.of("$in", List.of(user))), prompt.text(), similarity);
         } catch (ChatException tooMany) {
             if (!"filter_conditions".equals(tooMany.field())) {
                 throw tooMany;
             }
-            similar = neighbours(Map.of("cid", cid.toString()), prompt.text());   // a member of over 1,000 channels: this one only
+            similar = neighbours(Map.of("cid", cid.toString()), prompt.text(), similarity);   // a member of over 1,000 channels: this one only
         }
-        float[] wanted = embedder.embed(prompt.text());
         List<Suggestion> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         seen.add(key(prompt.text()));
@@ -87,8 +84,8 @@ public final class SmartReplies {
             if (past.id().equals(prompt.id()) || past.parentId() != null) {
                 continue;
             }
-            // the similarity is re-measured here: search keeps weaker matches than a suggestion should rest on
-            if (Vectors.cosine(wanted, Vectors.quantise(embedder.embed(past.text()))) < MIN_SIMILARITY) {
+            // search keeps weaker matches than a suggestion should rest on
+            if (similarity.getOrDefault(past.id(), 0.0) < MIN_SIMILARITY) {
                 continue;
             }
             for (Message answer : messages.list(past.cid(), MessagePage.afterSeq(past.seq(), 3))) {
@@ -112,9 +109,9 @@ public final class SmartReplies {
     }
 
     /** Two suggestions are the same when their folded words are (case, accents, punctuation aside). */
-    private SearchPage neighbours(Map<String, Object> channels, String text) {
+    private SearchPage neighbours(Map<String, Object> channels, String text, Map<String, Double> similarity) {
         return new MessageSearch(ctx, app, actor).search(new SearchQuery(channels, null, Map.of("text", Map.of("$semantic", text)),
-                List.of(new SortField("relevance", -1)), NEIGHBOURS, 0, null, null));
+                List.of(new SortField("relevance", -1)), NEIGHBOURS, 0, null, null), similarity::put);
     }
 
     private static String key(String text) {

@@ -139,6 +139,14 @@ public final class MessageSearch {
 
     /** Runs a search; see {@link SearchQuery} for its fields. */
     public SearchPage search(SearchQuery q) {
+        return search(q, (id, score) -> { });
+    }
+
+    /**
+     * As {@link #search(SearchQuery)}, and, when sorted by relevance, hands each result's score to {@code scores} (for
+     * {@code $semantic}, its cosine with the wanted meaning): what smart replies rank by, without embedding again.
+     */
+    public SearchPage search(SearchQuery q, java.util.function.ObjDoubleConsumer<String> scores) {
         String userId = ChannelGate.actingUser(actor, q.userId());
         if (userId != null) {
             Validate.userId("user_id", userId);
@@ -173,7 +181,7 @@ public final class MessageSearch {
             if (engine != null) {
                 query.askEngine(engine, after, order == Order.RELEVANCE ? RELEVANCE_WINDOW : Math.min(RELEVANCE_WINDOW, q.offset() + q.limit() + 1));
             }
-            return order == Order.RELEVANCE ? query.byRelevance(q.limit(), after != null ? after.offset() : q.offset())
+            return order == Order.RELEVANCE ? query.byRelevance(q.limit(), after != null ? after.offset() : q.offset(), scores)
                     : query.byTime(q.limit(), q.offset(), after);
         });
     }
@@ -233,7 +241,11 @@ public final class MessageSearch {
         if (ctx.embedder() == null) {
             throw new ChatException(ErrorCode.FEATURE_DISABLED, "ai_embeddings: this server has no embedding model", "ai_embeddings", null);
         }
-        return ctx.embedder().embed(text);
+        try {
+            return ctx.embedder().embed(text);
+        } catch (io.chatsdk.engine.spi.Embedder.UnavailableException down) {
+            throw new ChatException(ErrorCode.UNAVAILABLE, "the embedding model did not answer; retry later", null, down);
+        }
     }
 
     /**
@@ -504,7 +516,7 @@ public final class MessageSearch {
             return new SearchPage(MessageLoader.withReactions(tx, app, new ArrayList<>(page), userId), next);
         }
 
-        SearchPage byRelevance(int limit, int offset) {
+        SearchPage byRelevance(int limit, int offset, java.util.function.ObjDoubleConsumer<String> scored) {
             List<Message> window = new ArrayList<>();
             scan(null, BATCH, () -> window.size() >= RELEVANCE_WINDOW, window::add);
             Map<String, Double> scores = new HashMap<>();
@@ -516,6 +528,7 @@ public final class MessageSearch {
             int from = Math.min(offset, window.size());
             int to = Math.min(from + limit, window.size());
             List<Message> page = new ArrayList<>(window.subList(from, to));
+            page.forEach(m -> scored.accept(m.id(), scores.get(m.id())));
             return new SearchPage(MessageLoader.withReactions(tx, app, page, userId),
                     to < window.size() ? new Cursor(Order.RELEVANCE, null, null, to).encode() : null);
         }

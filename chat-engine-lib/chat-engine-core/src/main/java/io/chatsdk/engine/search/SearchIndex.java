@@ -166,10 +166,11 @@ public final class SearchIndex {
      */
     private void embed(Tx tx, AppId app, int version, List<Map.Entry<String, String>> texts) {
         Embedder embedder = ctx.embedder();
+        boolean down = false;
         for (Map.Entry<String, String> t : texts) {
             byte[] sealed = null;
-            String model = embedder.model();
-            if (!t.getValue().isBlank()) {
+            String model = down ? null : embedder.model();
+            if (!down && !t.getValue().isBlank()) {
                 try {
                     io.chatsdk.engine.internal.ContentKeys.Sealed s = tx.keys().seal(tx, app, EMBEDDING_PURPOSE, t.getKey(),
                             Vectors.quantise(embedder.embed(t.getValue())));
@@ -178,6 +179,12 @@ public final class SearchIndex {
                     } else {
                         model = null;   // a key rotation between the two reads: the next backfill embeds it under the document's key
                     }
+                } catch (Embedder.UnavailableException e) {
+                    // the model's server did not answer: these messages are searchable by words now, and the next
+                    // backfill embeds them (no model name is stored); the rest of the batch does not wait for it again
+                    down = true;
+                    model = null;
+                    LOG.log(System.Logger.Level.WARNING, "the embedding model is unavailable; app " + app + " will be embedded later: " + e.getMessage());
                 } catch (RuntimeException e) {
                     // the model refused this text: the message stays searchable by words, and is not tried again
                     LOG.log(System.Logger.Level.WARNING, "message " + t.getKey() + " of app " + app + " could not be embedded: " + e.getClass().getName());

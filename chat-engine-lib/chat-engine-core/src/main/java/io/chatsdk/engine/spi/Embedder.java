@@ -10,6 +10,19 @@ public interface Embedder {
     /** The model's name, stored beside each vector: vectors of another model are not compared. */
     String model();
 
-    /** The vector of {@code text}, of unit length. */
+    /**
+     * The vector of {@code text}, of unit length.
+     *
+     * @throws UnavailableException when the model cannot answer now (its server is down, slow or refuses the
+     *                              credentials): the engine tries the text again later. Any other exception means the
+     *                              model refused this text, which is then left without a vector.
+     */
     float[] embed(String text);
+
+    /** The model cannot answer now; asking again later may succeed. */
+    final class UnavailableException extends RuntimeException {
+        public UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

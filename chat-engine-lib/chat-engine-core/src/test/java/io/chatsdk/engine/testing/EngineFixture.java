@@ -91,6 +91,37 @@ public final class EngineFixture implements AutoCloseable {
         throw new AssertionError("outbox events were not relayed within 10 s");
     }
 
+    /** The first column of the first row of {@code sql} (a count), read directly from the database. */
+    public long count(String sql) {
+        try (var c = dataSource.getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits (at most 30 s, polling every 20 ms) until {@code done} holds; fails naming {@code what} otherwise. */
+    public void await(String what, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " did not happen within 30 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** Waits until the message's search document exists (its indexing job ran). */
+    public void awaitIndexed(String messageId) {
+        await("indexing message " + messageId, () -> count("select count(*) from message_search_doc where message_id = '" + messageId + "'") == 1);
+    }
+
     @Override
     public void close() {
         engine.close();

@@ -120,6 +120,22 @@ public record EgressPolicy(List<AllowlistEntry> allowlist, Duration connectTimeo
             return this;
         }
 
+        /**
+         * Permits exactly the host and port of {@code url} (the scheme's default port when it names none): a server the
+         * operator configured by URL, such as an on-premises model server.
+         *
+         * @throws IllegalArgumentException when the URL has no http(s) scheme or no host
+         */
+        public Builder allowOrigin(java.net.URI url) {
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!SUPPORTED_SCHEMES.contains(scheme) || url.getHost() == null) {
+                throw new IllegalArgumentException("allowlist[" + allowlist.size() + "]: not an http(s) URL with a host");
+            }
+            int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
+            String host = url.getHost().contains(":") && !url.getHost().startsWith("[") ? "[" + url.getHost() + "]" : url.getHost();
+            return allow(host + ":" + port);
+        }
+
         /** Permits one internal destination. */
         public Builder allow(AllowlistEntry entry) {
             allowlist.add(Objects.requireNonNull(entry, "allowlist entry"));

@@ -34,6 +34,21 @@ class EgressPolicyTest {
     }
 
     @Test
+    void allowOriginPermitsExactlyTheUrlsHostAndPort() throws Exception {
+        EgressPolicy p = EgressPolicy.builder().allowOrigin(java.net.URI.create("http://models.internal:8000/v1"))
+                .allowOrigin(java.net.URI.create("https://10.0.0.7/api")).allowOrigin(java.net.URI.create("http://[fd00::7]/v1")).build();
+        assertThat(p.allowlist()).containsExactly(new AllowlistEntry.HostPort("models.internal", 8000),
+                new AllowlistEntry.HostPort("10.0.0.7", 443), new AllowlistEntry.HostPort("fd00::7", 80));
+        assertThat(p.allowlist().get(1).permits("10.0.0.7", java.net.InetAddress.getByAddress(new byte[]{10, 0, 0, 7}), 443)).isTrue();
+        assertThat(p.allowlist().get(1).permits("10.0.0.7", java.net.InetAddress.getByAddress(new byte[]{10, 0, 0, 7}), 22)).isFalse();
+        assertThat(p.allowlist().get(1).permits("10.0.0.8", java.net.InetAddress.getByAddress(new byte[]{10, 0, 0, 8}), 443)).isFalse();
+        assertThatThrownBy(() -> EgressPolicy.builder().allowOrigin(java.net.URI.create("ftp://models.internal/")))
+                .hasMessageStartingWith("allowlist[0]");
+        assertThatThrownBy(() -> EgressPolicy.builder().allowOrigin(java.net.URI.create("models.internal:8000")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void validationErrorsNameTheField() {
         assertThatThrownBy(() -> EgressPolicy.builder().connectTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connectTimeout");
