@@ -184,11 +184,12 @@ public class EngineProducer {
 
     /**
      * The model server's own egress client: the SSRF guard lets through only the configured server's host and port
-     * (the operator named it; webhooks cannot reach it unless it is in {@code CHATSDK_EGRESS_ALLOWLIST} too), waits up to
-     * 30 s for an answer and keeps up to 4 MiB of it (a vector of thousands of dimensions in JSON).
+     * (the operator named it; webhooks cannot reach it unless it is in {@code CHATSDK_EGRESS_ALLOWLIST} too), follows no
+     * redirect (one would carry message text elsewhere), waits up to 30 s for an answer and keeps up to 4 MiB of it (a
+     * vector of thousands of dimensions in JSON).
      */
     private io.chatsdk.engine.spi.HttpSender modelSender(java.net.URI server) {
-        modelEgress = guarded(io.chatsdk.connectors.http.EgressPolicy.builder().allowOrigin(server)
+        modelEgress = guarded(io.chatsdk.connectors.http.EgressPolicy.builder().allowOrigin(server).maxRedirects(0)
                 .responseTimeout(java.time.Duration.ofSeconds(30)).maxResponseBytes(4 << 20).build());
         return sender(modelEgress);
     }

@@ -157,6 +157,9 @@ public final class MessageSearch {
         String[] semantic = new String[1];
         Order order = order(q.sort(), ChannelSearch.mentions(filter, "text"));
         Cursor after = q.next() == null ? null : Cursor.decode(q.next(), order);
+        String meant = semanticText(filter);
+        // the model is asked before the read transaction: a slow model server must not hold a database connection
+        float[] wanted = meant == null ? null : embed(meant);
         return ctx.db().read(tx -> {
             List<ChannelSearch.Scope> scopes = ChannelSearch.scope(tx, app, actor, userId, q.channelFilter(), MAX_CHANNELS);
             if (scopes.isEmpty()) {
@@ -173,7 +176,7 @@ public final class MessageSearch {
                 words.clear();
                 where = FilterSql.compile(filter, fields(keys, words, semantic, true), null);
             }
-            float[] meaning = semantic[0] == null ? null : meaning(tx, semantic[0], words);
+            float[] meaning = semantic[0] == null ? null : meaning(semantic[0], words, meant, wanted);
             // a generic plan cannot know how common a term is, and for a common one it reads every posting: this
             // transaction plans each statement (about a millisecond) with its terms' real frequency
             tx.one("select set_config('plan_cache_mode', 'force_custom_plan', true)", rs -> true);
@@ -232,12 +235,39 @@ public final class MessageSearch {
         }
     }
 
-    /** The vector of a {@code $semantic} text, if the app's embeddings are on and it stands alone. */
-    private float[] meaning(Tx tx, String text, List<Word> words) {
+    /** The vector of a {@code $semantic} text, if it stands alone: the one embedded ahead, or (not expected) made now. */
+    private float[] meaning(String text, List<Word> words, String meant, float[] wanted) {
         if (!words.isEmpty()) {
             throw ChatException.invalid("text", "$semantic cannot be combined with $q or $autocomplete");
         }
-        AiSettings.require(AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn(), "ai_embeddings");
+        return text.equals(meant) ? wanted : embed(text);
+    }
+
+    /** The {@code $semantic} text of a filter (at its top or in a top-level {@code $and}), or null. */
+    private static String semanticText(Object filter) {
+        if (filter instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if ("text".equals(e.getKey()) && e.getValue() instanceof Map<?, ?> condition && condition.get("$semantic") instanceof String s
+                        && !s.isBlank()) {
+                    return s;
+                }
+                if ("$and".equals(e.getKey()) && e.getValue() instanceof Collection<?> c) {
+                    for (Object o : c) {
+                        String s = semanticText(o);
+                        if (s != null) {
+                            return s;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The vector of a {@code $semantic} text, if the app's embeddings are on (checked first: no model call while off). */
+    private float[] embed(String text) {
+        Validate.text("text", text, 1000);
+        AiSettings.require(ctx.db().read(tx -> AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()), "ai_embeddings");
         if (ctx.embedder() == null) {
             throw new ChatException(ErrorCode.FEATURE_DISABLED, "ai_embeddings: this server has no embedding model", "ai_embeddings", null);
         }
@@ -245,6 +275,8 @@ public final class MessageSearch {
             return ctx.embedder().embed(text);
         } catch (io.chatsdk.engine.spi.Embedder.UnavailableException down) {
             throw new ChatException(ErrorCode.UNAVAILABLE, "the embedding model did not answer; retry later", null, down);
+        } catch (IllegalArgumentException refused) {
+            throw ChatException.invalid("text", "the embedding model refused this text");
         }
     }
 
@@ -448,7 +480,7 @@ public final class MessageSearch {
             try {
                 hits = engine.search(app, new io.chatsdk.engine.spi.SearchEngine.Query(text, prefix, meaning,
                         java.util.Arrays.stream(channels).map(UUID::toString).toList(), timeOrder, after != null ? after.createdAt() : null, limit,
-                        MIN_SIMILARITY));
+                        MIN_SIMILARITY, vector ? ctx.embedder().model() : null));
             } catch (RuntimeException down) {
                 throw new ChatException(ErrorCode.UNAVAILABLE, "the app's search engine (" + engine.name() + ") did not answer; retry later", null, down);
             }

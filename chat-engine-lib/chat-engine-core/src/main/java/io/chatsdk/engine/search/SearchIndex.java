@@ -110,7 +110,18 @@ public final class SearchIndex {
      * the number of terms written.
      */
     public int index(AppId app, List<String> messageIds) {
+        return index(app, messageIds, false);
+    }
+
+    /**
+     * As {@link #index(AppId, List)}; with {@code reseal}, a stored vector of the current model is opened and sealed
+     * again under the current key instead of being embedded again (backfills after a key rotation: the text did not
+     * change; an edit's own indexing job, which runs with {@code reseal} false, embeds the new text).
+     */
+    private int index(AppId app, List<String> messageIds, boolean reseal) {
         List<String> ids = messageIds.stream().distinct().sorted().toList();   // one lock order: batches never deadlock
+        // the model is asked before the transaction, which holds locks: a slow model server must not hold up deletions
+        Embeddings made = embedAhead(app, ids, reseal);
         return ctx.db().inTransaction(tx -> {
             for (String id : ids) {
                 tx.one("select pg_advisory_xact_lock(hashtext(?))", rs -> true, "chatsdk-search:" + app.value() + ":" + id);
@@ -146,7 +157,7 @@ public final class SearchIndex {
             tx.update("insert into message_search_doc (app_id, message_id, key_version, indexed_at) select ?, unnest(?::text[]), ?, now()",
                     app.value(), rows.stream().map(Row::id).toList(), version);
             if (ctx.embedder() != null && AiSettings.fromSettings(AppSettings.readShared(tx, app)).embeddingsOn()) {
-                embed(tx, app, version, rows.stream().map(r -> Map.entry(r.id(), r.content().text() == null ? "" : r.content().text())).toList());
+                store(tx, app, version, rows.stream().map(r -> Map.entry(r.id(), r.content().text() == null ? "" : r.content().text())).toList(), made);
             }
             if (!ctx.searchEngines().isEmpty()) {
                 new SearchSync(ctx).queue(tx, app, rows.stream().map(Row::id).toList());
@@ -161,38 +172,114 @@ public final class SearchIndex {
     }
 
     /**
-     * Stores the embeddings of messages just indexed (their stored text, which redaction already changed), sealed under
-     * the document's key; a message without text gets the model's name only, so that backfills do not try it again.
+     * What the model made for messages about to be indexed, before the indexing transaction: each vector (quantised)
+     * with the text it was made from, and the texts the model refused. Empty when the app's embeddings are off.
      */
-    private void embed(Tx tx, AppId app, int version, List<Map.Entry<String, String>> texts) {
+    private record Embeddings(Map<String, byte[]> vectors, Map<String, String> from, java.util.Set<String> refused) {
+        static final Embeddings NONE = new Embeddings(Map.of(), Map.of(), java.util.Set.of());
+    }
+
+    /**
+     * Embeds the messages' stored text (which redaction already changed), outside any transaction. With {@code reseal},
+     * a vector the current model made is reused when the message has not changed since it was indexed (a backfill after
+     * a key rotation). A model that does not answer leaves the rest of the batch for the backfills.
+     */
+    private Embeddings embedAhead(AppId app, List<String> ids, boolean reseal) {
         Embedder embedder = ctx.embedder();
-        boolean down = false;
+        if (embedder == null) {
+            return Embeddings.NONE;
+        }
+        record Text(String id, String text) {
+        }
+        Map<String, byte[]> stored = new java.util.HashMap<>();
+        List<Text> texts = ctx.db().read(tx -> {
+            if (!AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()) {
+                return List.of();
+            }
+            if (reseal) {
+                stored.putAll(storedVectors(tx, app, ids, embedder.model()));
+            }
+            return tx.query("select id, content, key_version, text, attachments::text, custom::text from message "
+                            + "where app_id = ? and id = any(?) and deleted_at is null",
+                    rs -> {
+                        String text = open(tx, app, rs.getString(1), rs.getBytes(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6)).text();
+                        return new Text(rs.getString(1), text == null ? "" : text);
+                    }, app.value(), ids);
+        });
+        Map<String, byte[]> vectors = new java.util.HashMap<>();
+        Map<String, String> from = new java.util.HashMap<>();
+        java.util.Set<String> refused = new java.util.HashSet<>();
+        for (Text t : texts) {
+            if (t.text().isBlank()) {
+                continue;
+            }
+            byte[] known = stored.get(t.id());
+            if (known == null) {
+                try {
+                    known = Vectors.quantise(embedder.embed(t.text()));
+                } catch (Embedder.UnavailableException e) {
+                    // searchable by words now; no model name is stored, so the next backfill embeds the rest
+                    LOG.log(System.Logger.Level.WARNING, "the embedding model is unavailable; app " + app + " will be embedded later: " + e.getMessage());
+                    break;
+                } catch (RuntimeException e) {
+                    // the model refused this text: it stays searchable by words, and is not tried again
+                    LOG.log(System.Logger.Level.WARNING, "message " + t.id() + " of app " + app + " could not be embedded: " + e.getClass().getName());
+                    refused.add(t.id());
+                    from.put(t.id(), t.text());
+                    continue;
+                }
+            }
+            vectors.put(t.id(), known);
+            from.put(t.id(), t.text());
+        }
+        return new Embeddings(vectors, from, refused);
+    }
+
+    /**
+     * Stores the embeddings of messages just indexed, sealed under the document's key. A message without text, or whose
+     * text the model refused, gets the model's name only, so that backfills do not try it again; one whose vector is
+     * missing (the model was down, embeddings were switched on meanwhile, or the text changed since it was embedded)
+     * gets neither, and the next backfill embeds it.
+     */
+    private void store(Tx tx, AppId app, int version, List<Map.Entry<String, String>> texts, Embeddings made) {
+        String name = ctx.embedder().model();
         for (Map.Entry<String, String> t : texts) {
             byte[] sealed = null;
-            String model = down ? null : embedder.model();
-            if (!down && !t.getValue().isBlank()) {
-                try {
-                    io.chatsdk.engine.internal.ContentKeys.Sealed s = tx.keys().seal(tx, app, EMBEDDING_PURPOSE, t.getKey(),
-                            Vectors.quantise(embedder.embed(t.getValue())));
-                    if (s.version() == version) {
-                        sealed = s.bytes();
-                    } else {
-                        model = null;   // a key rotation between the two reads: the next backfill embeds it under the document's key
-                    }
-                } catch (Embedder.UnavailableException e) {
-                    // the model's server did not answer: these messages are searchable by words now, and the next
-                    // backfill embeds them (no model name is stored); the rest of the batch does not wait for it again
-                    down = true;
-                    model = null;
-                    LOG.log(System.Logger.Level.WARNING, "the embedding model is unavailable; app " + app + " will be embedded later: " + e.getMessage());
-                } catch (RuntimeException e) {
-                    // the model refused this text: the message stays searchable by words, and is not tried again
-                    LOG.log(System.Logger.Level.WARNING, "message " + t.getKey() + " of app " + app + " could not be embedded: " + e.getClass().getName());
+            String model = null;
+            boolean current = t.getValue().equals(made.from().get(t.getKey()));
+            if (t.getValue().isBlank() || (current && made.refused().contains(t.getKey()))) {
+                model = name;
+            } else if (current && made.vectors().containsKey(t.getKey())) {
+                io.chatsdk.engine.internal.ContentKeys.Sealed s = tx.keys().seal(tx, app, EMBEDDING_PURPOSE, t.getKey(), made.vectors().get(t.getKey()));
+                if (s.version() == version) {   // else a key rotation between the two reads: the next backfill embeds it
+                    sealed = s.bytes();
+                    model = name;
                 }
             }
             tx.update("update message_search_doc set embedding = ?, embedding_model = ? where app_id = ? and message_id = ?",
                     sealed, model, app.value(), t.getKey());
         }
+    }
+
+    /**
+     * The quantised vectors {@code model} made for these messages, opened from their search documents (under whatever
+     * key version sealed them), for messages unchanged since they were indexed; a vector that cannot be opened is left
+     * out, and is embedded again.
+     */
+    private static Map<String, byte[]> storedVectors(Tx tx, AppId app, List<String> ids, String model) {
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        tx.query("select d.message_id, d.key_version, d.embedding from message_search_doc d join message m on m.app_id = d.app_id and m.id = d.message_id "
+                        + "where d.app_id = ? and d.message_id = any(?) and d.embedding is not null and d.embedding_model = ? and m.updated_at <= d.indexed_at",
+                rs -> {
+                    try {
+                        out.put(rs.getString(1), tx.keys().open(tx, app, EMBEDDING_PURPOSE, rs.getString(1), rs.getInt(2), rs.getBytes(3)));
+                    } catch (ChatException unreadable) {
+                        // sealed under another version than its document's (a rotation raced the job): embedded again
+                    }
+                    return true;
+                }, app.value(), ids, model);
+        return out;
     }
 
     /** Deletes the app's stored embeddings, in batches; returns how many. */
@@ -246,7 +333,7 @@ public final class SearchIndex {
             if (ids.isEmpty()) {
                 break;
             }
-            index(app, ids);
+            index(app, ids, true);
             done += ids.size();
             if (embed) {
                 embedding += ids.size();

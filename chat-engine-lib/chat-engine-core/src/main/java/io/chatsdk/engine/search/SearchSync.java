@@ -279,7 +279,7 @@ public final class SearchSync {
                     Instant created = io.chatsdk.engine.persistence.Tx.instant(rs, "created_at");
                     return new SearchEngine.Document(id, rs.getObject("channel_pk", java.util.UUID.class).toString(), rs.getString("cid"),
                             rs.getString("user_id"), content.text() == null ? "" : content.text(), created, rs.getString("parent_id"),
-                            attachmentTypes(content), mentions, vector);
+                            attachmentTypes(content), mentions, vector, vector == null ? null : ctx.embedder().model());
                 }, app.value(), ids).stream().filter(java.util.Objects::nonNull).toList();
     }
 

@@ -31,18 +31,22 @@ public interface SearchEngine {
     /** Up to {@code q.limit()} of the app's messages matching {@code q}, best first (or in time order when asked). */
     List<Hit> search(AppId app, Query q);
 
-    /** A message as the engine indexes it. {@code vector} is null for text engines. */
+    /**
+     * A message as the engine indexes it. {@code vector} and {@code model} (the embedding model that made it: vectors of
+     * different models must not be compared) are null for text engines.
+     */
     record Document(String messageId, String channelPk, String cid, String userId, String text, Instant createdAt, String parentId,
-                    List<String> attachmentTypes, List<String> mentionedUsers, float[] vector) {
+                    List<String> attachmentTypes, List<String> mentionedUsers, float[] vector, String model) {
     }
 
     /**
      * A search: {@code text} for a text engine, {@code vector} for a vector engine; only messages of {@code channelPks};
      * when {@code order} is not null, sorted by time ({@code newest} or {@code oldest}) instead of by score, and only
      * those before ({@code newest}) or after ({@code oldest}) {@code cursor} if it is set. {@code minScore} applies to
-     * vector engines (cosine).
+     * vector engines (cosine), and {@code model} names the embedding model that made {@code vector} (null for text).
      */
-    record Query(String text, boolean prefix, float[] vector, List<String> channelPks, String order, Instant cursor, int limit, double minScore) {
+    record Query(String text, boolean prefix, float[] vector, List<String> channelPks, String order, Instant cursor, int limit, double minScore,
+                 String model) {
     }
 
     /** A matching message, its score (higher is better) and its time (null if the engine does not return it). */

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -52,24 +51,12 @@ class SearchIT extends EngineTest {
 
     private Message send(String user, Cid cid, NewMessage m) {
         Message sent = app.as(user).messages().send(cid, m);
-        awaitIndexed(sent.id());
+        fx.awaitIndexed(sent.id());
         return sent;
     }
 
     private Message send(String user, Cid cid, String text) {
         return send(user, cid, NewMessage.text(text));
-    }
-
-    /** Waits for the durable job the send queued; the test never indexes by hand here. */
-    private void awaitIndexed(String messageId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (count("select count(*) from message_search_doc where message_id = '" + messageId + "'") == 1) {
-                return;
-            }
-            sleep(20);
-        }
-        throw new AssertionError("message " + messageId + " was not indexed within 15 s");
     }
 
     private List<String> ids(SearchPage page) {
@@ -117,7 +104,7 @@ class SearchIT extends EngineTest {
         AppHandle other = fx.newApp(2);
         Cid otherCid = other.channels().getOrCreate("messaging", "x", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
         Message foreign = other.as("u1").messages().send(otherCid, NewMessage.text("zebra elsewhere"));
-        awaitIndexed(foreign.id());
+        fx.awaitIndexed(foreign.id());
 
         assertThat(search("u1", "zebra")).containsExactly(shared.id());
         // naming the other channel outright finds nothing either: u1 is not a member
@@ -160,16 +147,16 @@ class SearchIT extends EngineTest {
         Message old = send("u2", general, "walrus four");
 
         app.as("u1").messages().delete(deleted.id(), false);
-        assertThat(count("select count(*) from message_search_term where message_id = '" + deleted.id() + "'"))
+        assertThat(fx.count("select count(*) from message_search_term where message_id = '" + deleted.id() + "'"))
                 .as("a deletion takes the terms with it, in its own transaction").isZero();
         app.compliance().dataSubjects().erase("u4", DataSubjects.ErasureMode.DELETE, "officer");
         sql("update message set created_at = now() - interval '3 hours' where id = '" + old.id() + "'");
         app.compliance().retention().set(null, null, Duration.ofHours(2));
 
         assertThat(search("u2", "walrus")).as("retention applies before the hourly purge runs").containsExactly(kept.id());
-        assertThat(count("select count(*) from message_search_doc where message_id in ('" + deleted.id() + "', '" + erased.id() + "')")).isZero();
+        assertThat(fx.count("select count(*) from message_search_doc where message_id in ('" + deleted.id() + "', '" + erased.id() + "')")).isZero();
         app.compliance().retention().purge();
-        assertThat(count("select count(*) from message_search_doc where message_id = '" + old.id() + "'")).as("purged with its message").isZero();
+        assertThat(fx.count("select count(*) from message_search_doc where message_id = '" + old.id() + "'")).as("purged with its message").isZero();
     }
 
     @Test
@@ -194,10 +181,7 @@ class SearchIT extends EngineTest {
         app.as("u1").messages().partialUpdate(m.id(), Map.of("text", "lynx sighting"), List.of());
         // the old terms are still there until the edit's job runs, but every hit is checked in clear: no stale match
         assertThat(search("u2", "ocelot")).isEmpty();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (search("u2", "lynx").isEmpty() && System.nanoTime() < deadline) {
-            sleep(20);
-        }
+        fx.await("the edit's indexing job", () -> !search("u2", "lynx").isEmpty());
         assertThat(search("u2", "lynx")).containsExactly(m.id());
         assertThat(search("u2", "ocelot")).isEmpty();
     }
@@ -289,7 +273,7 @@ class SearchIT extends EngineTest {
         String canary = "searchcanary" + UUID.randomUUID().toString().replace("-", "");
         String clearMarker = "clearmarker-" + UUID.randomUUID();   // message ids are not encrypted: proves the scan finds clear text
         Message m = shredded.as("u1").messages().send(c, NewMessage.text("the word is " + canary).withId(clearMarker));
-        awaitIndexed(m.id());
+        fx.awaitIndexed(m.id());
         assertThat(ids(shredded.as("u2").search().search(SearchQuery.text(Map.of("cid", c.toString()), canary)))).containsExactly(m.id());
         assertThat(ids(shredded.as("u2").search().search(SearchQuery.messages(Map.of("cid", c.toString()),
                 Map.of("text", Map.of("$autocomplete", canary.substring(0, 10))))))).containsExactly(m.id());
@@ -302,13 +286,13 @@ class SearchIT extends EngineTest {
         fx.engine.app(shredded.id()).compliance().keys().destroy();
         assertThatThrownBy(() -> shredded.as("u2").search().search(SearchQuery.text(Map.of("cid", c.toString()), canary)))
                 .isInstanceOf(ChatException.class).extracting("code").isEqualTo(ErrorCode.CONTENT_ERASED);
-        assertThat(count("select count(*) from message_search_doc where app_id = '" + shredded.id() + "'")).isZero();
+        assertThat(fx.count("select count(*) from message_search_doc where app_id = '" + shredded.id() + "'")).isZero();
     }
 
     @Test
     void indexingTwiceOrConcurrentlyLeavesOneSetOfTermsAndRebuildRestoresIt() throws Exception {
         Message m = send("u1", general, "one two three four five six seven");
-        long terms = count("select count(*) from message_search_term where message_id = '" + m.id() + "'");
+        long terms = fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'");
         assertThat(terms).isGreaterThan(7);
         AppHandle.SearchIndexAdmin index = fx.engine.app(app.id()).searchIndex();
         List<Thread> threads = new ArrayList<>();
@@ -320,7 +304,7 @@ class SearchIT extends EngineTest {
         for (Thread t : threads) {
             t.join();
         }
-        assertThat(count("select count(*) from message_search_term where message_id = '" + m.id() + "'")).isEqualTo(terms);
+        assertThat(fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'")).isEqualTo(terms);
 
         sql("delete from message_search_doc where app_id = '" + app.id() + "'");
         assertThat(search("u2", "seven")).isEmpty();
@@ -328,7 +312,7 @@ class SearchIT extends EngineTest {
         assertThat(search("u2", "seven")).containsExactly(m.id());
         long indexed = index.indexed();
         assertThat(index.rebuild()).isEqualTo((int) indexed);
-        assertThat(count("select count(*) from message_search_term where message_id = '" + m.id() + "'")).isEqualTo(terms);
+        assertThat(fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'")).isEqualTo(terms);
     }
 
     @Test
@@ -336,19 +320,19 @@ class SearchIT extends EngineTest {
         AppHandle rotated = fx.newApp(2);
         Cid c = rotated.channels().getOrCreate("messaging", "c", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
         Message before = rotated.as("u1").messages().send(c, NewMessage.text("pelican before"));
-        awaitIndexed(before.id());
+        fx.awaitIndexed(before.id());
         var keys = fx.engine.app(rotated.id()).compliance().keys();
         keys.rotate();
         Message after = rotated.as("u1").messages().send(c, NewMessage.text("pelican after"));
-        awaitIndexed(after.id());
+        fx.awaitIndexed(after.id());
         Map<String, Object> scope = Map.of("cid", c.toString());
         assertThat(ids(rotated.as("u2").search().search(SearchQuery.text(scope, "pelican")))).containsExactlyInAnyOrder(before.id(), after.id());
 
         sql("update app_data_key set retired_at = retired_at - interval '6 minutes' where app_id = '" + rotated.id() + "'");
-        assertThat(count("select count(*) from message_search_doc where app_id = '" + rotated.id() + "' and key_version = 1")).isEqualTo(1);
+        assertThat(fx.count("select count(*) from message_search_doc where app_id = '" + rotated.id() + "' and key_version = 1")).isEqualTo(1);
         // re-encryption indexes again under the current key before it deletes the retired one
         assertThat(keys.reencrypt()).containsEntry("search_reindexed", 1L).containsEntry("keys_deleted", 1L);
-        assertThat(count("select count(*) from message_search_doc where app_id = '" + rotated.id() + "' and key_version = 2")).isEqualTo(2);
+        assertThat(fx.count("select count(*) from message_search_doc where app_id = '" + rotated.id() + "' and key_version = 2")).isEqualTo(2);
         assertThat(ids(rotated.as("u2").search().search(SearchQuery.text(scope, "pelican")))).containsExactlyInAnyOrder(before.id(), after.id());
     }
 
@@ -360,27 +344,9 @@ class SearchIT extends EngineTest {
                 });
     }
 
-    private long count(String query) {
-        try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void sql(String statement) throws SQLException {
         try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(statement);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -91,6 +91,12 @@ public final class EngineFixture implements AutoCloseable {
         throw new AssertionError("outbox events were not relayed within 10 s");
     }
 
+    /** A new {@code messaging} channel of {@code owner} with {@code others} as members; its cid. */
+    public static io.chatsdk.engine.types.Cid channel(AppHandle app, String owner, String... others) {
+        return app.channels().getOrCreate("messaging", "c-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+                io.chatsdk.engine.model.ChannelInput.withMembers(owner, List.of(others))).channel().cid();
+    }
+
     /** The first column of the first row of {@code sql} (a count), read directly from the database. */
     public long count(String sql) {
         try (var c = dataSource.getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
@@ -120,6 +126,12 @@ public final class EngineFixture implements AutoCloseable {
     /** Waits until the message's search document exists (its indexing job ran). */
     public void awaitIndexed(String messageId) {
         await("indexing message " + messageId, () -> count("select count(*) from message_search_doc where message_id = '" + messageId + "'") == 1);
+    }
+
+    /** Waits until the message is indexed and the app's external-engine sync queue is empty (every engine took it). */
+    public void awaitSynced(AppHandle app, String messageId) {
+        awaitIndexed(messageId);
+        await("the search_sync queue of app " + app.id() + " to drain", () -> count("select count(*) from search_sync where app_id = '" + app.id() + "'") == 0);
     }
 
     @Override

@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>Answers: a 2xx whose {@code data[0].embedding} is a non-empty array of finite numbers (normalised here to unit
- * length); 400, 413 and 422 mean the server refused this text (it is left without a vector); anything else, a transport
- * failure, a truncated or malformed body, or a vector of another size than before, throws
- * {@link Embedder.UnavailableException}, after which calls fail at once for {@link #PAUSE}, so that indexing does not wait
+ * length); 400, 413 and 422, once the server has given a vector, mean it refused this text (it is left without one);
+ * anything else (those statuses before any vector, a transport failure, a truncated or malformed body, a vector of
+ * another size than before) throws {@link Embedder.UnavailableException}, after which calls fail at once for
+ * {@link #PAUSE}, then one call tries the server while the others still fail at once, so that indexing does not wait
  * on timeouts message by message. Never logs or reports the text, the key or the body. Thread-safe.
  */
 public final class OpenAiCompatibleEmbedder implements Embedder {
@@ -99,9 +100,24 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     @Override
     public float[] embed(String text) {
         Objects.requireNonNull(text, "text");
-        if (clock.instant().isBefore(pausedUntil.get())) {
+        Instant paused = pausedUntil.get();
+        Instant now = clock.instant();
+        // after a failure: nobody asks until the pause ends, then one caller asks (it claims the next pause) and the
+        // others keep failing at once until it succeeds, so a server coming back is not hit by every waiting caller
+        if (now.isBefore(paused) || (!paused.equals(Instant.MIN) && !pausedUntil.compareAndSet(paused, now.plus(PAUSE)))) {
             throw new UnavailableException("the model server did not answer a moment ago; not asked again until " + pausedUntil.get(), null);
         }
+        try {
+            float[] vector = ask(text);
+            pausedUntil.set(Instant.MIN);
+            return vector;
+        } catch (IllegalArgumentException refusedThisText) {
+            pausedUntil.set(Instant.MIN);   // the server answered
+            throw refusedThisText;
+        }
+    }
+
+    private float[] ask(String text) {
         ObjectNode request = JSON.createObjectNode().put("model", model).put("input", text).put("encoding_format", "float");
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
@@ -116,7 +132,9 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
             throw down("the model server could not be reached (" + e.getClass().getSimpleName() + ")", e);
         }
         int status = response.status();
-        if (status == 400 || status == 413 || status == 422) {
+        if ((status == 400 || status == 413 || status == 422) && dimensions > 0) {
+            // this text: the server has answered others. Before any answer a 400 more likely means a wrong model name
+            // or option, which must not mark every message as refused for good
             throw new IllegalArgumentException("the model server refused the text (HTTP " + status + ")");
         }
         if (status < 200 || status > 299) {

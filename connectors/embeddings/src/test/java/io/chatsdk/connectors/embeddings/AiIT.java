@@ -4,7 +4,6 @@ import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.ai.CatchUp;
 import io.chatsdk.engine.ai.SmartReplies;
 import io.chatsdk.engine.model.AiSettings;
-import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.model.SearchPage;
@@ -23,14 +22,13 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.chatsdk.engine.testing.EngineFixture.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -72,43 +70,10 @@ class AiIT {
         fx.close();
     }
 
-    private static Cid channel(AppHandle app, String owner, String... others) {
-        return app.channels().getOrCreate("messaging", "c-" + UUID.randomUUID().toString().substring(0, 8), ChannelInput.withMembers(owner, List.of(others)))
-                .channel().cid();
-    }
-
     private static Message send(AppHandle app, String user, Cid cid, String text) {
         Message m = app.as(user).messages().send(cid, NewMessage.text(text));
-        awaitIndexed(m.id());
+        fx.awaitIndexed(m.id());
         return m;
-    }
-
-    private static void awaitIndexed(String messageId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (count("select count(*) from message_search_doc where message_id = '" + messageId + "'") == 1) {
-                return;
-            }
-            sleep(20);
-        }
-        throw new AssertionError("message " + messageId + " was not indexed within 30 s");
-    }
-
-    private static long count(String sql) {
-        try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static AiSettings switchOn(AppHandle app) {
@@ -143,7 +108,7 @@ class AiIT {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.FEATURE_DISABLED));
         assertThat(MODEL.calls.get()).as("model calls while the app's AI is off").isEqualTo(before);
         assertThat(MODEL.texts).noneMatch(t -> t.contains("canary-off"));
-        assertThat(count("select count(*) from message_search_doc d join message m on m.app_id = d.app_id and m.id = d.message_id "
+        assertThat(fx.count("select count(*) from message_search_doc d join message m on m.app_id = d.app_id and m.id = d.message_id "
                 + "where d.app_id = '" + app.id() + "' and d.embedding is not null")).isZero();
     }
 
@@ -204,7 +169,7 @@ class AiIT {
         // switched off: the vectors go, and nothing is embedded any more
         int calls = MODEL.calls.get();
         fx.engine.app(app.id()).ai().update(Map.of("ai_enabled", false), "officer-1");
-        assertThat(count("select count(*) from message_search_doc where app_id = '" + app.id() + "' and embedding is not null")).isZero();
+        assertThat(fx.count("select count(*) from message_search_doc where app_id = '" + app.id() + "' and embedding is not null")).isZero();
         send(app, "u2", cid, "noted, thanks");
         assertThat(MODEL.calls.get()).isEqualTo(calls);
     }
@@ -234,8 +199,30 @@ class AiIT {
         switchOn(app);
         assertThat(fx.engine.app(app.id()).searchIndex().backfill(1000)).isEqualTo(1);
         assertThat(semantic(app, "u2", "a company trip to the hills")).first().asString().contains("offsite");
-        assertThat(count("select count(*) from audit_log where app_id = '" + app.id() + "' and action = 'ai.settings' and actor_id = 'officer-1' "
+        assertThat(fx.count("select count(*) from audit_log where app_id = '" + app.id() + "' and action = 'ai.settings' and actor_id = 'officer-1' "
                 + "and details->>'ai_enabled' = 'false->true'")).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyRotationSealsTheVectorsAgainWithoutEmbeddingAgain() {
+        AppHandle app = fx.newApp(2);
+        switchOn(app);
+        Cid cid = channel(app, "u1", "u2");
+        Message m = send(app, "u1", cid, "The quarterly budget review moved to Friday afternoon");
+        send(app, "u2", cid, "I went hiking in the mountains last weekend");
+        var keys = fx.engine.app(app.id()).compliance().keys();
+        keys.rotate();
+        Message edited = send(app, "u1", cid, "Lunch at the taco place?");
+        int calls = MODEL.calls.get();
+        assertThat(fx.engine.app(app.id()).searchIndex().backfill(1000)).isEqualTo(2);   // the two under the old key
+        assertThat(MODEL.calls.get()).as("model calls for re-keyed messages").isEqualTo(calls);
+        assertThat(fx.count("select count(*) from message_search_doc where app_id = '" + app.id() + "' and key_version = 2 and embedding is not null"))
+                .isEqualTo(3);
+        assertThat(semantic(app, "u2", "finance meeting about money")).first().asString().startsWith("The quarterly budget review");
+        // an edit is embedded anew: its indexing job does not reuse the old vector
+        app.as("u1").messages().update(edited.id(), "The office is closed on Monday", List.of(), Map.of());
+        fx.await("the edited text's embedding", () -> MODEL.texts.contains("The office is closed on Monday"));
+        assertThat(semantic(app, "u2", "finance meeting about money")).first().asString().isEqualTo(m.text());
     }
 
     @Test

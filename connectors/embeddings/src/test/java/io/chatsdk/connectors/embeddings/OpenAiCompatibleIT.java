@@ -6,7 +6,6 @@ import io.chatsdk.connectors.http.EgressResponse;
 import io.chatsdk.connectors.http.SafeEgress;
 import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.ai.SmartReplies;
-import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.model.SearchQuery;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.chatsdk.engine.testing.EngineFixture.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -81,7 +81,7 @@ class OpenAiCompatibleIT {
     }
 
     static SafeEgress egress(int maxResponseBytes, boolean allowServer) {
-        EgressPolicy.Builder p = EgressPolicy.builder().maxResponseBytes(maxResponseBytes);
+        EgressPolicy.Builder p = EgressPolicy.builder().maxResponseBytes(maxResponseBytes).maxRedirects(0);   // as the appliance's
         if (allowServer) {
             p.allowOrigin(server.baseUrl());   // as the appliance allows its configured model server
         }
@@ -115,11 +115,6 @@ class OpenAiCompatibleIT {
             fx.engine.app(app.id()).ai().update(Map.of("ai_enabled", true, "ai_embeddings", true, "ai_smart_replies", true), "officer-1");
         }
         return app;
-    }
-
-    private static Cid channel(AppHandle app, String owner, String... others) {
-        return app.channels().getOrCreate("messaging", "c-" + UUID.randomUUID().toString().substring(0, 8), ChannelInput.withMembers(owner, List.of(others)))
-                .channel().cid();
     }
 
     private static Message send(AppHandle app, String user, Cid cid, String text) {
@@ -201,6 +196,7 @@ class OpenAiCompatibleIT {
     void aTextTheServerRefusesIsLeftWithoutVectorAndNotSentAgain() {
         AppHandle app = appWithAi(true);
         Cid cid = channel(app, "u1", "u2");
+        assertThat(embedder.embed("a first answer")).isNotEmpty();   // a 400 counts as "this text" only once the server has answered
         server.misbehave(OpenAiStandIn.Mode.REFUSE_400);
         Message m = send(app, "u1", cid, "a text the model will not take");
         assertThat(model(m)).isEqualTo("refused");
@@ -234,6 +230,44 @@ class OpenAiCompatibleIT {
             norm += x * x;
         }
         assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
+    void aRefusalBeforeAnyAnswerIsTakenForAMisconfiguredServerNotABadText() {
+        OpenAiCompatibleEmbedder fresh = new OpenAiCompatibleEmbedder(server.baseUrl(), OpenAiStandIn.MODEL, KEY, sender(egress), CLOCK);
+        server.misbehave(OpenAiStandIn.Mode.REFUSE_400);
+        assertThatThrownBy(() -> fresh.embed("hello")).isInstanceOf(Embedder.UnavailableException.class).hasMessageContaining("HTTP 400");
+        server.misbehave(OpenAiStandIn.Mode.NORMAL);
+        CLOCK.pass(OpenAiCompatibleEmbedder.PAUSE.plusSeconds(1));
+        assertThat(fresh.embed("hello")).hasSize(384);
+        server.misbehave(OpenAiStandIn.Mode.REFUSE_400);
+        assertThatThrownBy(() -> fresh.embed("a text too long")).isInstanceOf(IllegalArgumentException.class);
+        server.misbehave(OpenAiStandIn.Mode.NORMAL);
+        assertThat(fresh.embed("not paused by a refusal")).hasSize(384);
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() {
+        server.misbehave(OpenAiStandIn.Mode.REDIRECT);
+        assertThatThrownBy(() -> embedder.embed("text that must stay home")).isInstanceOf(Embedder.UnavailableException.class);
+        assertThat(server.redirected.get()).isZero();
+    }
+
+    @Test
+    void afterAPauseOneCallTriesTheServerWhileTheOthersFailAtOnce() throws Exception {
+        OpenAiCompatibleEmbedder e = new OpenAiCompatibleEmbedder(server.baseUrl(), OpenAiStandIn.MODEL, KEY, sender(egress), CLOCK);
+        server.misbehave(OpenAiStandIn.Mode.ERROR_503);
+        assertThatThrownBy(() -> e.embed("hello")).isInstanceOf(Embedder.UnavailableException.class);
+        CLOCK.pass(OpenAiCompatibleEmbedder.PAUSE.plusSeconds(1));
+        server.misbehave(OpenAiStandIn.Mode.SLOW);
+        int calls = server.calls.get();
+        java.util.concurrent.CompletableFuture<float[]> trial = java.util.concurrent.CompletableFuture.supplyAsync(() -> e.embed("the trial"));
+        fx.await("the trial call to reach the server", () -> server.calls.get() == calls + 1);
+        assertThatThrownBy(() -> e.embed("waits for the trial")).isInstanceOf(Embedder.UnavailableException.class);
+        assertThat(trial.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasSize(384);
+        assertThat(server.calls.get()).isEqualTo(calls + 1);
+        server.misbehave(OpenAiStandIn.Mode.NORMAL);
+        assertThat(e.embed("back to normal")).hasSize(384);
     }
 
     @Test

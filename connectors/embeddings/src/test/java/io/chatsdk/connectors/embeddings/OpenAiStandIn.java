@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class OpenAiStandIn implements AutoCloseable {
     /** How the stand-in answers: properly, or with one of the failures a real server shows. */
-    enum Mode { NORMAL, ERROR_503, REFUSE_400, MALFORMED, OTHER_DIMENSIONS, HUGE }
+    enum Mode { NORMAL, ERROR_503, REFUSE_400, MALFORMED, OTHER_DIMENSIONS, HUGE, REDIRECT, SLOW }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String MODEL = "all-minilm-l6-v2";
@@ -36,6 +36,8 @@ final class OpenAiStandIn implements AutoCloseable {
     private final String apiKey;
     private final LocalEmbedder model = new LocalEmbedder();
     final AtomicInteger calls = new AtomicInteger();
+    /** Requests that reached {@code /v1/elsewhere}, where {@link Mode#REDIRECT} points. */
+    final AtomicInteger redirected = new AtomicInteger();
     final List<String> inputs = new CopyOnWriteArrayList<>();
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
 
@@ -43,6 +45,12 @@ final class OpenAiStandIn implements AutoCloseable {
         this.apiKey = apiKey;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/embeddings", this::embeddings);
+        server.createContext("/v1/elsewhere", x -> {
+            try (x) {
+                redirected.incrementAndGet();
+                answer(x, 200, JSON.createObjectNode());
+            }
+        });
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();
     }
@@ -88,11 +96,22 @@ final class OpenAiStandIn implements AutoCloseable {
             switch (m) {
                 case ERROR_503 -> answer(x, 503, error("The server is overloaded.", "server_error"));
                 case REFUSE_400 -> answer(x, 400, error("This model's maximum context length was exceeded.", "invalid_request_error"));
+                case REDIRECT -> {
+                    x.getResponseHeaders().set("Location", "/v1/elsewhere");
+                    x.sendResponseHeaders(307, -1);
+                }
                 case MALFORMED -> {
                     x.sendResponseHeaders(200, 0);
                     x.getResponseBody().write("{\"data\": [{\"embedding\": [0.1, 0.2".getBytes(StandardCharsets.UTF_8));
                 }
                 default -> {
+                    if (m == Mode.SLOW) {
+                        try {
+                            Thread.sleep(1_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     float[] v = model.embed(input);
                     int size = m == Mode.OTHER_DIMENSIONS ? v.length / 2 : m == Mode.HUGE ? v.length * 30 : v.length;
                     ObjectNode out = JSON.createObjectNode().put("object", "list").put("model", MODEL);

@@ -1,7 +1,6 @@
 package io.chatsdk.connectors.meilisearch;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.model.SearchQuery;
@@ -17,13 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.chatsdk.engine.testing.EngineFixture.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,45 +49,10 @@ class MeilisearchIT {
         meili.close();
     }
 
-    static Cid channel(AppHandle app, String owner, String... others) {
-        return app.channels().getOrCreate("messaging", "c-" + UUID.randomUUID().toString().substring(0, 8), ChannelInput.withMembers(owner, List.of(others)))
-                .channel().cid();
-    }
-
     static Message send(AppHandle app, String user, Cid cid, String text) {
         Message m = app.as(user).messages().send(cid, NewMessage.text(text));
-        awaitNothingQueued(app, m.id());
+        fx.awaitSynced(app, m.id());
         return m;
-    }
-
-    /** Waits until the message is indexed and its sync row is gone (the indexing job drains the queue). */
-    static void awaitNothingQueued(AppHandle app, String messageId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (count("select count(*) from message_search_doc where message_id = '" + messageId + "'") == 1
-                    && count("select count(*) from search_sync where app_id = '" + app.id() + "'") == 0) {
-                return;
-            }
-            sleep(20);
-        }
-        throw new AssertionError("message " + messageId + " was not indexed and synced within 20 s");
-    }
-
-    static long count(String sql) {
-        try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static List<String> search(AppHandle app, String user, String query) {
@@ -122,7 +86,7 @@ class MeilisearchIT {
         // Meilisearch's typo tolerance: one typo from five letters, which the built-in index cannot do
         assertThat(search(app, "u1", "quartrly")).containsExactly("the quarterly budget was approved");
         assertThat(search(app, "u1", "budget")).hasSize(2);
-        assertThat(count("select count(*) from audit_log where app_id = '" + app.id() + "' and action = 'search.engines' and actor_id = 'officer-1' "
+        assertThat(fx.count("select count(*) from audit_log where app_id = '" + app.id() + "' and action = 'search.engines' and actor_id = 'officer-1' "
                 + "and details->>'meilisearch' = 'false->true'")).isEqualTo(1);
     }
 
@@ -144,7 +108,7 @@ class MeilisearchIT {
         // shadowed after the fact by a moderator's ban of the author: their new messages never reach the engine
         fx.engine.app(app.id()).moderation().ban("u2", null, null, null, true);
         Message shadowed = app.as("u2").messages().send(ours, NewMessage.text("flamingo shadowed words"));
-        awaitIndexed(shadowed.id());
+        fx.awaitIndexed(shadowed.id());
         engines(app).drain(app.id());
         assertThat(meili.messageIds(index(app))).doesNotContain(shadowed.id());
         assertThat(search(app, "u1", "flamingo")).containsExactly("flamingo plans for the team");
@@ -176,33 +140,21 @@ class MeilisearchIT {
         }
     }
 
-    static void awaitIndexed(String messageId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (count("select count(*) from message_search_doc where message_id = '" + messageId + "'") == 0) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            sleep(20);
-        }
-    }
-
     static void awaitGone(AppHandle app, String messageId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (meili.messageIds(index(app)).contains(messageId)) {
-            assertThat(System.nanoTime()).as("the deletion reached the engine").isLessThan(deadline);
-            sleep(20);
-        }
+        fx.await("the deletion of " + messageId + " reaching the engine", () -> !meili.messageIds(index(app)).contains(messageId));
     }
 
     @Test
-    void anOutageLosesNothingAndSwitchingOffRemovesTheIndex() {
+    void anOutageLosesNothingAndSwitchingOffRemovesTheIndex() throws Exception {
         AppHandle app = fx.newApp(2);
         engines(app).update(app.id(), Map.of("meilisearch", true), "officer-1");
         Cid cid = channel(app, "u1", "u2");
         send(app, "u1", cid, "okapi one");
         meili.setDown(true);
         Message during = app.as("u2").messages().send(cid, NewMessage.text("okapi during the outage"));
-        awaitIndexed(during.id());
-        sleep(300);
-        assertThat(count("select count(*) from search_sync where app_id = '" + app.id() + "'")).as("queued while the engine is down").isEqualTo(1);
+        fx.awaitIndexed(during.id());
+        Thread.sleep(300);
+        assertThat(fx.count("select count(*) from search_sync where app_id = '" + app.id() + "'")).as("queued while the engine is down").isEqualTo(1);
         assertThatThrownBy(() -> search(app, "u1", "okapi")).isInstanceOfSatisfying(ChatException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
         meili.setDown(false);

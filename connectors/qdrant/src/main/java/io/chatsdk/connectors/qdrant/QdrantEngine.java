@@ -36,8 +36,10 @@ import static io.qdrant.client.WithPayloadSelectorFactory.include;
 
 /**
  * Vector search in a Qdrant server the operator runs, over gRPC, for the apps whose operator switched it on
- * ({@code search_engines.qdrant}, which needs the app's AI embeddings). Each app has its own collection,
- * {@code chatsdk-<app id>}, with cosine distance, made on first use with the size of the first vector. A point is a
+ * ({@code search_engines.qdrant}, which needs the app's AI embeddings). Each app has its own collection per embedding
+ * model, {@code chatsdk-<app id>-<12 hex digits of the model name's SHA-256>}, with cosine distance, made on first use
+ * with the size of the first vector; making it deletes the app's collections of other models (their vectors cannot be
+ * compared with the new model's; the backfills embed and send the app's messages again). A point is a
  * message's embedding (the same one the engine keeps sealed) with a payload of its id, channel, author and time; its
  * point id is a name-based UUID of the message id. Searches filter by channel and return points at or above the
  * query's minimum cosine. Calls time out after 30 s. Thread-safe.
@@ -72,8 +74,23 @@ public final class QdrantEngine implements SearchEngine, AutoCloseable {
         return true;
     }
 
-    static String collection(AppId app) {
-        return "chatsdk-" + app.value();
+    /** The app's collection for vectors of {@code model}. */
+    static String collection(AppId app, String model) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(model.getBytes(StandardCharsets.UTF_8));
+            return prefix(app) + java.util.HexFormat.of().formatHex(h, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String prefix(AppId app) {
+        return "chatsdk-" + app.value() + "-";
+    }
+
+    /** Every collection of the app, whatever its model. */
+    private List<String> collections(AppId app) {
+        return get(client.listCollectionsAsync()).stream().filter(n -> n.startsWith(prefix(app))).toList();
     }
 
     /** Qdrant point ids are numbers or UUIDs: a name-based UUID of the message id. */
@@ -81,11 +98,17 @@ public final class QdrantEngine implements SearchEngine, AutoCloseable {
         return id(UUID.nameUUIDFromBytes(messageId.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private String collection(AppId app, int size) {
-        String name = collection(app);
+    private String collection(AppId app, String model, int size) {
+        String name = collection(app, model);
         if (!ready.contains(name)) {
             if (!get(client.collectionExistsAsync(name))) {
                 get(client.createCollectionAsync(name, VectorParams.newBuilder().setSize(size).setDistance(Distance.Cosine).build()));
+            }
+            for (String other : collections(app)) {
+                if (!other.equals(name)) {
+                    get(client.deleteCollectionAsync(other));   // another model's vectors
+                    ready.remove(other);
+                }
             }
             ready.add(name);
         }
@@ -97,6 +120,10 @@ public final class QdrantEngine implements SearchEngine, AutoCloseable {
         if (messages.isEmpty()) {
             return;
         }
+        String model = messages.get(0).model();
+        if (model == null || messages.stream().anyMatch(d -> d.vector() == null || !model.equals(d.model()))) {
+            throw new IllegalArgumentException("qdrant takes documents with vectors of one model per call");
+        }
         List<PointStruct> points = new ArrayList<>();
         for (Document d : messages) {
             Map<String, Value> payload = new HashMap<>();
@@ -107,37 +134,34 @@ public final class QdrantEngine implements SearchEngine, AutoCloseable {
             points.add(PointStruct.newBuilder().setId(pointId(d.messageId())).setVectors(io.qdrant.client.VectorsFactory.vectors(d.vector())).putAllPayload(payload).build());
         }
         try {
-            get(client.upsertAsync(collection(app, messages.get(0).vector().length), points));
+            get(client.upsertAsync(collection(app, model, messages.get(0).vector().length), points));
         } catch (IllegalStateException e) {
             if (!e.getMessage().contains("NOT_FOUND")) {
                 throw e;
             }
-            ready.remove(collection(app));   // dropped by another node: make it again, once
-            get(client.upsertAsync(collection(app, messages.get(0).vector().length), points));
+            ready.remove(collection(app, model));   // dropped by another node: make it again, once
+            get(client.upsertAsync(collection(app, model, messages.get(0).vector().length), points));
         }
     }
 
     @Override
     public void delete(AppId app, List<String> messageIds) {
-        String name = collection(app);
-        if (!ready.contains(name) && !get(client.collectionExistsAsync(name))) {
-            return;   // nothing was ever sent for this app
+        for (String name : collections(app)) {   // none if nothing was ever sent for this app
+            get(client.deleteAsync(name, messageIds.stream().map(QdrantEngine::pointId).toList()));
         }
-        get(client.deleteAsync(name, messageIds.stream().map(QdrantEngine::pointId).toList()));
     }
 
     @Override
     public void drop(AppId app) {
-        String name = collection(app);
-        if (get(client.collectionExistsAsync(name))) {
+        for (String name : collections(app)) {
             get(client.deleteCollectionAsync(name));
+            ready.remove(name);
         }
-        ready.remove(name);
     }
 
     @Override
     public List<Hit> search(AppId app, Query q) {
-        String name = collection(app);
+        String name = collection(app, q.model());
         if (!ready.contains(name) && !get(client.collectionExistsAsync(name))) {
             return List.of();
         }

@@ -2,7 +2,6 @@ package io.chatsdk.connectors.qdrant;
 
 import io.chatsdk.connectors.embeddings.LocalEmbedder;
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.model.SearchQuery;
@@ -16,14 +15,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.chatsdk.engine.testing.EngineFixture.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,37 +47,10 @@ class QdrantIT {
         qdrant.close();
     }
 
-    static Cid channel(AppHandle app, String owner, String... others) {
-        return app.channels().getOrCreate("messaging", "c-" + UUID.randomUUID().toString().substring(0, 8), ChannelInput.withMembers(owner, List.of(others)))
-                .channel().cid();
-    }
-
     static Message send(AppHandle app, String user, Cid cid, String text) {
         Message m = app.as(user).messages().send(cid, NewMessage.text(text));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (count("select count(*) from message_search_doc where message_id = '" + m.id() + "'") == 0
-                || count("select count(*) from search_sync where app_id = '" + app.id() + "'") > 0) {
-            assertThat(System.nanoTime()).as("indexed and synced").isLessThan(deadline);
-            sleep(20);
-        }
+        fx.awaitSynced(app, m.id());
         return m;
-    }
-
-    static long count(String sql) {
-        try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static SearchSync engines(AppHandle app) {
@@ -98,7 +67,7 @@ class QdrantIT {
     }
 
     @Test
-    void itNeedsEmbeddingsThenAnswersSemanticSearchesWithinTheRules() {
+    void itNeedsEmbeddingsThenAnswersSemanticSearchesWithinTheRules() throws Exception {
         AppHandle app = fx.newApp(3);
         assertThatThrownBy(() -> engines(app).update(app.id(), Map.of("qdrant", true), "officer-1"))
                 .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.field()).isEqualTo("qdrant"));
@@ -106,22 +75,18 @@ class QdrantIT {
         Cid team = channel(app, "u1", "u2");
         Cid secret = channel(app, "u3");
         Message budget = send(app, "u1", team, "The quarterly budget review moved to Friday afternoon");
-        assertThat(qdrant.hasCollection(QdrantEngine.collection(app.id()))).as("nothing is sent before the switch").isFalse();
+        assertThat(qdrant.hasCollection(QdrantEngine.collection(app.id(), LocalEmbedder.MODEL))).as("nothing is sent before the switch").isFalse();
 
         engines(app).update(app.id(), Map.of("qdrant", true), "officer-1");
         engines(app).drain(app.id());
-        assertThat(qdrant.messageIds(QdrantEngine.collection(app.id()))).containsExactly(budget.id());
+        assertThat(qdrant.messageIds(QdrantEngine.collection(app.id(), LocalEmbedder.MODEL))).containsExactly(budget.id());
         send(app, "u2", team, "I went hiking in the mountains last weekend");
         send(app, "u3", secret, "Finance: the budget planning for next year is secret");
         Message deleted = send(app, "u2", team, "Budget numbers for the finance meeting are ready");
 
         assertThat(semantic(app, "u1", "finance meeting about money")).first().asString().contains("Budget numbers");
         app.as("u2").messages().delete(deleted.id(), false);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (qdrant.messageIds(QdrantEngine.collection(app.id())).contains(deleted.id())) {
-            assertThat(System.nanoTime()).as("the deletion reached qdrant").isLessThan(deadline);
-            sleep(20);
-        }
+        fx.await("the deletion reaching qdrant", () -> !qdrant.messageIds(QdrantEngine.collection(app.id(), LocalEmbedder.MODEL)).contains(deleted.id()));
         List<String> found = semantic(app, "u1", "finance meeting about money");
         assertThat(found).first().asString().startsWith("The quarterly budget review");
         assertThat(found).noneMatch(t -> t.contains("secret")).noneMatch(t -> t.contains("hiking"));
@@ -132,15 +97,15 @@ class QdrantIT {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
         assertThat(app.as("u1").search().search(SearchQuery.text(Map.of("members", Map.of("$in", List.of("u1"))), "hiking")).results()).hasSize(1);
         Message during = app.as("u1").messages().send(team, NewMessage.text("Dinner plans for the team offsite"));
-        sleep(500);
+        Thread.sleep(500);
         qdrant.setDown(false);
         engines(app).drain(app.id());
-        assertThat(qdrant.messageIds(QdrantEngine.collection(app.id()))).contains(during.id());
+        assertThat(qdrant.messageIds(QdrantEngine.collection(app.id(), LocalEmbedder.MODEL))).contains(during.id());
 
         assertThatThrownBy(() -> fx.engine.app(app.id()).ai().update(Map.of("ai_embeddings", false), "officer-1"))
                 .as("qdrant holds the vectors").isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION));
         engines(app).update(app.id(), Map.of("qdrant", false), "officer-1");
-        assertThat(qdrant.hasCollection(QdrantEngine.collection(app.id()))).isFalse();
+        assertThat(qdrant.hasCollection(QdrantEngine.collection(app.id(), LocalEmbedder.MODEL))).isFalse();
         assertThat(semantic(app, "u1", "finance meeting about money")).as("the embedded store answers again")
                 .contains("The quarterly budget review moved to Friday afternoon").noneMatch(t -> t.contains("secret"));
     }
@@ -150,5 +115,32 @@ class QdrantIT {
         try (QdrantEngine wrong = new QdrantEngine(qdrant.client("not-the-key"))) {
             assertThatThrownBy(() -> wrong.drop(fx.newApp(0).id())).hasMessageContaining("UNAUTHENTICATED");
         }
+    }
+
+    @Test
+    void anotherModelGetsACollectionOfItsOwnAndTheOldOneGoes() {
+        QdrantEngine engine = new QdrantEngine(qdrant.client(KEY));
+        io.chatsdk.engine.types.AppId app = fx.newApp(1).id();
+        String channel = UUID.randomUUID().toString();
+        java.util.function.BiFunction<String, float[], io.chatsdk.engine.spi.SearchEngine.Document> doc = (model, v) ->
+                new io.chatsdk.engine.spi.SearchEngine.Document("m-" + UUID.randomUUID(), channel, "messaging:x", "u1", "text", java.time.Instant.now(),
+                        null, List.of(), List.of(), v, model);
+        var old = doc.apply("model-a", new float[]{1, 0, 0});
+        engine.upsert(app, List.of(old));
+        assertThat(qdrant.messageIds(QdrantEngine.collection(app, "model-a"))).containsExactly(old.messageId());
+        // a model of another size (the operator changed CHATSDK_AI_MODEL): a new collection, and the old one is deleted
+        var fresh = doc.apply("model-b", new float[]{0, 1, 0, 0});
+        engine.upsert(app, List.of(fresh));
+        assertThat(qdrant.hasCollection(QdrantEngine.collection(app, "model-a"))).isFalse();
+        assertThat(qdrant.messageIds(QdrantEngine.collection(app, "model-b"))).containsExactly(fresh.messageId());
+        var query = new io.chatsdk.engine.spi.SearchEngine.Query(null, false, new float[]{0, 1, 0, 0}, List.of(channel), null, null, 10, 0.2, "model-b");
+        assertThat(engine.search(app, query)).extracting(io.chatsdk.engine.spi.SearchEngine.Hit::messageId).containsExactly(fresh.messageId());
+        // vectors of two models in one call are refused, not mixed
+        assertThatThrownBy(() -> engine.upsert(app, List.of(doc.apply("model-b", new float[]{1, 0, 0, 0}), doc.apply("model-c", new float[]{1, 0}))))
+                .isInstanceOf(IllegalArgumentException.class);
+        engine.delete(app, List.of(fresh.messageId()));
+        assertThat(qdrant.messageIds(QdrantEngine.collection(app, "model-b"))).isEmpty();
+        engine.drop(app);
+        assertThat(qdrant.hasCollection(QdrantEngine.collection(app, "model-b"))).isFalse();
     }
 }

@@ -159,6 +159,17 @@ public final class QdrantStandIn implements AutoCloseable {
         }
 
         @Override
+        public void list(io.qdrant.client.grpc.Collections.ListCollectionsRequest req,
+                         StreamObserver<io.qdrant.client.grpc.Collections.ListCollectionsResponse> out) {
+            io.qdrant.client.grpc.Collections.ListCollectionsResponse.Builder r = io.qdrant.client.grpc.Collections.ListCollectionsResponse.newBuilder()
+                    .setTime(0.001);
+            collections.keySet().stream().sorted().forEach(n -> r.addCollections(
+                    io.qdrant.client.grpc.Collections.CollectionDescription.newBuilder().setName(n)));
+            out.onNext(r.build());
+            out.onCompleted();
+        }
+
+        @Override
         public void collectionExists(CollectionExistsRequest req, StreamObserver<CollectionExistsResponse> out) {
             out.onNext(CollectionExistsResponse.newBuilder().setResult(CollectionExists.newBuilder().setExists(collections.containsKey(req.getCollectionName())))
                     .setTime(0.001).build());
