@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseURL } from '../test-support/fixtures.js';
+import { baseURL, operator } from '../test-support/fixtures.js';
 import { launch } from './browser.js';
 
 let browser: Browser;
@@ -216,5 +216,67 @@ describe('the demo page in Chromium', () => {
     await page.keyboard.type(text);
     await page.keyboard.press('Enter');
     await expect.poll(async () => bob.page.evaluate((t) => window.demoClients.bob!.channel('messaging', 'welcome').state.getSnapshot().messages.find((m) => m.text.endsWith(t))?.mentioned_users, text), { timeout: 15_000 }).toEqual(['bob']);
+  });
+  it('the search box finds a message by its words, in a channel of its own, and opens that channel', async () => {
+    const tag = marker();
+    const cid = await bob.page.evaluate(async (t) => {
+      const ch = window.demoClients.bob!.channel('messaging', `search-${t}`, { members: ['alice', 'bob'] });
+      await ch.watch();
+      await ch.sendMessage({ text: `the quarterly invoice ${t} is ready` });
+      return ch.cid;
+    }, tag);
+    const page = alice.page;
+    const box = page.getByRole('searchbox', { name: 'Search messages' });
+    // indexing is a job: search until it finds the message
+    await expect.poll(async () => {
+      await box.fill(`invoice ${tag}`);
+      await box.press('Enter');
+      await page.locator('.chatsdk-search-status').filter({ hasText: 'found' }).waitFor({ timeout: 10_000 });
+      return page.getByRole('list', { name: 'Search results' }).getByRole('button').count();
+    }, { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('.chatsdk-search-status').textContent()).toContain('1 message found');
+    await page.getByRole('list', { name: 'Search results' }).getByRole('button').click();
+    await page.locator(`.chatsdk-channel[data-cid="${cid}"]`).waitFor({ timeout: 15_000 });
+    // words that occur nowhere: a clear "none", not an error
+    await box.fill(`nothing-${marker()}`);
+    await box.press('Enter');
+    await expect.poll(() => page.locator('.chatsdk-search-status').textContent(), { timeout: 15_000 }).toContain('No messages found');
+    // back to the welcome channel for the tests that follow
+    await page.locator('.chatsdk-channel-preview[data-cid="messaging:welcome"]').click();
+    await page.locator('.chatsdk-channel[data-cid="messaging:welcome"]').waitFor();
+  });
+
+  it('smart replies: none while the app has them off; once on, chips from the history that a click sends', async () => {
+    const apiKey = ((await (await fetch(`${baseURL}/demo/config.json`)).json()) as { api_key: string }).api_key;
+    const apps = await operator<{ apps: { id: string; api_key: string }[] }>('GET', '/apps');
+    const demo = apps.apps.find((a) => a.api_key === apiKey)!.id;
+    const tag = marker();
+    await send(alice.page, `Is the build green again? ${tag}`);
+    await bob.page.locator('.chatsdk-message-text', { hasText: tag }).waitFor({ timeout: 15_000 });
+    await bob.page.waitForTimeout(1_000);
+    expect(await bob.page.locator('.chatsdk-smart-replies').count()).toBe(0);   // off: the server said feature_disabled
+
+    await operator('PATCH', `/apps/${demo}/ai`, { ai_enabled: true, ai_embeddings: true, ai_smart_replies: true });
+    try {
+      const lunch = `Are you coming to lunch today ${tag}?`;
+      await send(alice.page, lunch);
+      await bob.page.locator('.chatsdk-message-text', { hasText: lunch }).waitFor({ timeout: 15_000 });
+      await send(bob.page, 'Sure, see you at noon');
+      // both are embedded by the indexing job before the question that should recall them
+      await expect.poll(() => bob.page.evaluate(async (t) => (await window.demoClients.bob!.search({ cid: 'messaging:welcome' }, `lunch ${t}`)).results.length, tag),
+        { timeout: 30_000 }).toBe(1);
+      await send(alice.page, 'Want to grab lunch today?');
+      await bob.page.reload();   // the page learned the feature was off; a fresh one asks again
+      await bob.page.waitForFunction(() => window.demoReady === 1, null, { timeout: 60_000 });
+      const chips = bob.page.getByRole('group', { name: 'Suggested replies' });
+      await chips.waitFor({ timeout: 30_000 });
+      expect(await chips.getByRole('button').allTextContents()).toHaveLength(3);
+      await chips.getByRole('button', { name: 'Sure, see you at noon' }).click();
+      await expect.poll(async () => (await held(alice.page)).at(-1)?.text, { timeout: 15_000 }).toBe('Sure, see you at noon');
+      // the last message is now bob's own: no suggestions for him
+      await expect.poll(() => bob.page.locator('.chatsdk-smart-replies').count(), { timeout: 15_000 }).toBe(0);
+    } finally {
+      await operator('PATCH', `/apps/${demo}/ai`, { ai_enabled: false });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { useState } from 'react';
 import { ChatClient } from '@chatsdk/client';
-import { Channel, ChannelHeader, ChannelList, Chat, ConnectionStatus, MessageComposer, MessageList, Thread, TypingIndicator } from '@chatsdk/react';
+import { Channel, ChannelHeader, ChannelList, Chat, ConnectionStatus, MessageComposer, MessageList, SearchBox, SmartReplies, Thread, TypingIndicator } from '@chatsdk/react';
 import '@chatsdk/react/styles.css';
 import './demo.css';
 
@@ -34,12 +34,17 @@ function Pane({ user, client, cid, theme }: { user: string; client: ChatClient; 
     <section className="demo-pane" id={`pane-${user}`} aria-label={`${user}'s chat`}>
       <h2 className="demo-user">{user}</h2>
       <Chat client={client} theme={theme} initialChannel={client.channel(type, id)}>
-        <ChannelList filters={{ members: { $in: [user] } }} />
+        <aside className="demo-sidebar" aria-label={`${user}'s channels and search`}>
+          <SearchBox />
+          <ChannelList filters={{ members: { $in: [user] } }} />
+        </aside>
         <Channel>
           <ChannelHeader />
           <ConnectionStatus />
           <MessageList />
           <TypingIndicator />
+          {/* renders nothing while the operator has the app's smart replies off */}
+          <SmartReplies />
           <MessageComposer placeholder={`Message as ${user}`} />
         </Channel>
         <Thread />

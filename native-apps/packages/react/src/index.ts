@@ -5,3 +5,5 @@ export { MessageComposer } from './composer.js';
 export { Message, Reactions, Avatar, DateSeparator, REACTIONS } from './message.js';
 export { VoiceRecorder, VoiceMessage, Waveform, measure, type Recording } from './voice.js';
 export { RichText, safeHref } from './text.js';
+export { SearchBox } from './search.js';
+export { SmartReplies } from './smart-replies.js';

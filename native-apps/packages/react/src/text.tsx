@@ -18,9 +18,16 @@ export function safeHref(raw: unknown): string | undefined {
 /**
  * User text as React text nodes: never HTML. http(s) URLs become links that open in a new tab without the opener;
  * bidirectional overrides are neutralised so that they cannot reorder what follows; mentions are emphasised.
+ * With `links={false}` URLs stay text (for use inside a button or link).
  */
-export function RichText({ text, mentions = [] }: { text: string; mentions?: string[] }): ReactNode {
+export function RichText({ text, mentions = [], links = true }: {
+  text: string;
+  mentions?: string[];
+  /** false inside another control (a button): URLs stay text. */
+  links?: boolean;
+}): ReactNode {
   const clean = text.replace(BIDI, '\uFFFD');
+  if (!links) return <>{mentionize(clean, mentions, (() => { let k = 0; return () => k++; })())}</>;
   const parts: ReactNode[] = [];
   let last = 0;
   let key = 0;
