@@ -162,6 +162,11 @@ public final class ChatEngine implements AutoCloseable {
         return new Apps(ctx);
     }
 
+    /** The admin console's named officers: invitations, sign-in with TOTP, sessions, lockout (docs/admin-console.md). */
+    public io.chatsdk.engine.officers.Officers officers() {
+        return new io.chatsdk.engine.officers.Officers(ctx);
+    }
+
     /** The bus committed events are published to; subscribe here to receive them. */
     public EventBus eventBus() {
         return eventBus;

@@ -45,7 +45,7 @@ public record AuditRecord(String chain, long seq, Instant at, String actorType, 
     public static final String OPERATOR_CHAIN = "operator";
     /** The accepted values of {@link #actorType()}. */
     public static final Set<String> ACTOR_TYPES =
-            Set.of("user", "server", "operator", "compliance", "system", "anonymous");
+            Set.of("user", "server", "operator", "compliance", "officer", "system", "anonymous");
     /** The accepted values of {@link #outcome()}. */
     public static final Set<String> OUTCOMES = Set.of("success", "failure");
     private static final List<String> ACTOR_TYPES_SORTED = ACTOR_TYPES.stream().sorted().toList();
