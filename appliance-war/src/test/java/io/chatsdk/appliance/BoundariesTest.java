@@ -44,7 +44,7 @@ class BoundariesTest {
 
     static final String[] FEATURES = {"io.chatsdk.engine.apps..", "io.chatsdk.engine.users..", "io.chatsdk.engine.channels..",
             "io.chatsdk.engine.messaging..", "io.chatsdk.engine.moderation..", "io.chatsdk.engine.compliance..", "io.chatsdk.engine.delivery..", "io.chatsdk.engine.files..", "io.chatsdk.engine.search..",
-            "io.chatsdk.engine.ai.."};
+            "io.chatsdk.engine.ai..", "io.chatsdk.engine.officers.."};
     static final String[] CONTRACT = {"io.chatsdk.engine.model..", "io.chatsdk.engine.spi..", "io.chatsdk.engine.wire..", "io.chatsdk.engine.event..",
             "io.chatsdk.engine.blocklist..", "io.chatsdk.engine.redact..", "io.chatsdk.engine.export.."};
 
@@ -65,7 +65,7 @@ class BoundariesTest {
                 .layer("Audit").definedBy("io.chatsdk.engine.audit..")
                 .layer("Contract").definedBy(CONTRACT)
                 .layer("Types").definedBy("io.chatsdk.engine.types..")
-                .layer("Adapters").definedBy("io.chatsdk.jakarta..", "io.chatsdk.connectors..", "io.chatsdk.appliance..")
+                .layer("Adapters").definedBy("io.chatsdk.jakarta..", "io.chatsdk.connectors..", "io.chatsdk.appliance..", "io.chatsdk.console..")
                 .whereLayer("Adapters").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Facade").mayOnlyBeAccessedByLayers("Adapters")
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Facade", "Adapters")

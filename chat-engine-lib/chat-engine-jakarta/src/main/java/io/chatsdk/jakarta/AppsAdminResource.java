@@ -92,6 +92,7 @@ public class AppsAdminResource {
     /** {@code {"grace_seconds": 3600}}: the old secret keeps working that long (default 24 h, at most 30 days). */
     @POST
     @Path("{id}/rotate-secret")
+    @RecentSignIn
     public Response rotate(@PathParam("id") String id, InputStream in) {
         JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("grace_seconds"));
         Long grace = body.longValue("grace_seconds");
@@ -243,6 +244,7 @@ public class AppsAdminResource {
     /** {@code {"before": "2026-01-01T00:00:00Z"}} (default: now): rejects every token of the app issued before. */
     @POST
     @Path("{id}/revoke-tokens")
+    @RecentSignIn
     public Response revoke(@PathParam("id") String id, InputStream in) {
         JsonBody body = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("before"));
         Instant before;

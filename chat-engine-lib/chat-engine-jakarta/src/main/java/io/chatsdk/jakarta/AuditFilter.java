@@ -163,7 +163,8 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
         }
         String apiKey = AuthFilter.apiKey(request);
         AppId app = caller != null ? caller.appId() : role != null ? appOf(params) : keyApp;
-        String actorType = caller != null ? (caller.server() ? "server" : "user") : role != null ? role.toString() : "anonymous";
+        String actorType = caller != null ? (caller.server() ? "server" : "user") : request.getProperty(OperatorFilter.OFFICER) != null ? "officer"
+                : role != null ? role.toString() : "anonymous";
         String actorId = caller != null ? (caller.server() ? null : caller.userId()) : role != null ? officer(request, role.toString()) : null;
         Map<String, String> details = new LinkedHashMap<>();
         details.put("method", request.getMethod());
@@ -183,8 +184,14 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
                 status == null || status < 400, reason, details);
     }
 
-    /** The operator or compliance officer: the token's role, with the officer named by {@code X-Actor} when given. */
+    /**
+     * The operator or compliance officer: a console officer's own name when signed in with a session; else the token's
+     * role, with the officer named by {@code X-Actor} when given (unauthenticated: the token is what was checked).
+     */
     private static String officer(ContainerRequestContext request, String role) {
+        if (request.getProperty(OperatorFilter.OFFICER) instanceof String name) {
+            return name;
+        }
         String actor = request.getHeaderString("X-Actor");
         return actor != null && actor.matches("[A-Za-z0-9@_.\\-]{1,100}") ? role + "-token:" + actor : role + "-token";
     }

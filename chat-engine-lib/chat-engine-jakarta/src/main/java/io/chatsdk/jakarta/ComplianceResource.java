@@ -111,6 +111,7 @@ public class ComplianceResource {
     @Path("audit/export")
     @ComplianceAccess
     @Produces("application/x-ndjson")
+    @RecentSignIn
     public Response auditExport(@PathParam("id") String id, @QueryParam("from") String from, @QueryParam("to") String to) {
         AppId app = ctx.engine().apps().get(AppId.parse(id)).id();
         AuditQuery scope = new AuditQuery(app, null, null, null, null, instant("from", from), instant("to", to), 0, 1000);
@@ -272,6 +273,7 @@ public class ComplianceResource {
     @ComplianceAccess
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({"application/x-ndjson", "text/csv", "application/zip", "application/xml"})
+    @RecentSignIn
     public Response export(@PathParam("id") String id, InputStream in) {
         JsonBody b = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("format", "from", "to", "user_ids", "channel_cids"));
         ExportFormat format = ExportFormat.fromWire(b.requireString("format"));
@@ -287,6 +289,7 @@ public class ComplianceResource {
     @GET
     @Path("users/{user}/export")
     @ComplianceAccess
+    @RecentSignIn
     public Response exportUser(@PathParam("id") String id, @PathParam("user") String user) {
         Compliance c = compliance(id);
         ctx.engine().app(c.app()).users().get(user);   // 404 before streaming
@@ -300,6 +303,7 @@ public class ComplianceResource {
     @Path("users/{user}/erase")
     @ComplianceAccess
     @Consumes(MediaType.APPLICATION_JSON)
+    @RecentSignIn
     public Response eraseUser(@PathParam("id") String id, @PathParam("user") String user, InputStream in) {
         JsonBody b = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("mode"));
         DataSubjects.ErasureMode mode = DataSubjects.ErasureMode.fromWire("mode", b.requireString("mode"));
@@ -310,6 +314,7 @@ public class ComplianceResource {
 
     @POST
     @Path("keys/rotate")
+    @RecentSignIn
     public Response rotateKey(@PathParam("id") String id) {
         return ApiJson.ok(Map.of("key_version", compliance(id).keys().rotate()));
     }
@@ -324,6 +329,7 @@ public class ComplianceResource {
     @POST
     @Path("keys/destroy")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RecentSignIn
     public Response destroyKeys(@PathParam("id") String id, InputStream in) {
         JsonBody b = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("confirm"));
         Compliance c = compliance(id);

@@ -12,6 +12,7 @@ import io.chatsdk.engine.model.SearchQuery;
 import io.chatsdk.engine.spi.Embedder;
 import io.chatsdk.engine.spi.HttpSender;
 import io.chatsdk.engine.testing.EngineFixture;
+import io.chatsdk.engine.testing.TestClock;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
 import io.chatsdk.engine.types.ErrorCode;
@@ -22,10 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,33 +42,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OpenAiCompatibleIT {
     private static final String KEY = "model-key-" + UUID.randomUUID();
 
-    /** A clock the tests move past the connector's pause after a failure. */
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void pass(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
     static OpenAiStandIn server;
     static SafeEgress egress;
-    static final TestClock CLOCK = new TestClock();
+    /** Moved past the connector's pause after each failure. */
+    static final TestClock CLOCK = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     static OpenAiCompatibleEmbedder embedder;
     static EngineFixture fx;
 
