@@ -1,0 +1,66 @@
+// The console's calls to the operator API (/admin/api) with the session cookie: the cookie is HttpOnly, so the page
+// never sees it; the CSRF token the session answered goes in X-CSRF-Token on every change.
+
+export interface Officer {
+  name: string;
+  role: 'operator' | 'compliance' | 'moderator' | 'auditor';
+  active: boolean;
+  locked_until: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface SessionInfo {
+  officer: Officer;
+  csrf_token: string;
+  expires_at: string;
+  recent_until: string;
+}
+
+/** A refusal from the API: its stable code (`session_expired`, `forbidden`, ...) and what it says. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, detail: string) {
+    super(detail || code);
+  }
+}
+
+let csrf = '';
+
+export function setCsrf(token: string): void {
+  csrf = token;
+}
+
+/** Listeners told when the session has ended (idle timeout, sign-out elsewhere, a disabled account). */
+const ended = new Set<() => void>();
+export function onSessionEnded(f: () => void): () => void {
+  ended.add(f);
+  return () => ended.delete(f);
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+  const r = await fetch(`/admin/api${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  if (r.status === 204) return undefined as T;
+  const text = await r.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError(r.status, 'malformed_response', `the server answered ${r.status}`);
+  }
+  if (!r.ok) {
+    const p = (json ?? {}) as { code?: string; detail?: string; title?: string };
+    const e = new ApiError(r.status, p.code ?? `http_${r.status}`, p.detail ?? p.title ?? '');
+    if (e.code === 'session_expired' && !path.startsWith('/console/login')) ended.forEach((f) => f());
+    throw e;
+  }
+  return json as T;
+}
+
+/** A message for people from any error. */
+export function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,187 @@
+// The admin console (/console/) in Debian's Chromium against the real appliance that scripts/run-tests.mjs starts:
+// the first officer's setup from an invitation, sign-in with TOTP, the audit log under the officer's name, role
+// separation, lockout and unlock, the end of a session, and axe on every screen. Screenshots go to test-results/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { baseURL, operator } from '../test-support/fixtures.js';
+import { launch } from './browser.js';
+
+const PASSWORD = 'a console passphrase for tests';
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** RFC 4648 base32, as the setup screen shows the secret. */
+function base32(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    const i = alphabet.indexOf(c);
+    if (i < 0) throw new Error(`not base32: ${c}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The authenticator app: RFC 6238, SHA-1, 30-second steps, 6 digits; `offset` steps from now. */
+function totp(secret: Buffer, offset = 0): string {
+  const step = Math.floor(Date.now() / 1000 / 30) + offset;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', secret).update(counter).digest();
+  const o = h[h.length - 1]! & 0x0f;
+  const n = ((h[o]! & 0x7f) << 24) | (h[o + 1]! << 16) | (h[o + 2]! << 8) | h[o + 3]!;
+  return String(n % 1_000_000).padStart(6, '0');
+}
+
+async function axe(page: Page): Promise<string[]> {
+  // evaluated through the DevTools protocol: the console's CSP (rightly) refuses an inline script tag
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const a = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await a.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+}
+
+interface Ready { name: string; secret: Buffer; page: Page }
+
+/** Invites an officer (as ./chatsdk console-invite does) and sets the account up in the browser. */
+async function setUp(role: string, screenshots = false): Promise<Ready> {
+  const name = `${role}-${randomUUID().slice(0, 8)}`;
+  const invited = await operator<{ setup_path: string }>('POST', '/officers', { name, role });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
+  await page.goto(`${baseURL}${invited.setup_path}`);
+  await page.getByRole('form', { name: 'Choose a password' }).waitFor();
+  if (screenshots) expect(await axe(page)).toEqual([]);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Password again').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const secret = base32((await page.getByLabel('Authenticator secret').textContent()) ?? '');
+  expect(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
+  if (screenshots) {
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/console-setup.png' });
+  }
+  // the previous step's code (still accepted) proves the authenticator; sign-in then uses the current one
+  await page.getByLabel('Current code from your authenticator').fill(totp(secret, -1));
+  await page.getByRole('button', { name: 'Finish setup' }).click();
+  await page.getByText('Your account is ready.').waitFor();
+  return { name, secret, page };
+}
+
+async function signIn(r: Ready, code = totp(r.secret)): Promise<void> {
+  await r.page.goto(`${baseURL}/console/#/login`);
+  await r.page.waitForFunction(() => window.consoleReady === true);
+  await r.page.getByLabel('Name').fill(r.name);
+  await r.page.getByLabel('Password').fill(PASSWORD);
+  await r.page.getByLabel('Code from your authenticator, or a recovery code').fill(code);
+  await r.page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('the admin console in Chromium', () => {
+  it('an invited officer sets up, signs in with TOTP, and finds their actions in the audit log under their name', async () => {
+    const r = await setUp('operator', true);
+    await signIn(r);
+    await r.page.getByText(`Signed in as ${r.name}, operator.`).waitFor();
+    expect(await axe(r.page)).toEqual([]);
+    await r.page.screenshot({ path: 'test-results/console-overview.png' });
+    // the session cookie is HttpOnly: the page cannot read it; and the CSP refuses inline script
+    expect(await r.page.evaluate(() => document.cookie)).not.toContain('chatsdk_console');
+    await expect(r.page.addScriptTag({ content: 'window.__inline = 1' })).rejects.toThrow(/Content Security Policy/);
+
+    await r.page.getByRole('link', { name: 'Audit log' }).click();
+    await r.page.getByLabel('Actor').fill(r.name);
+    await r.page.getByRole('button', { name: 'Filter' }).click();
+    const rows = r.page.locator('table.console-audit tbody tr');
+    await expect.poll(async () => r.page.locator('table.console-audit tbody tr[data-action="officer.login"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const actions = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')));
+    expect(actions).toEqual(expect.arrayContaining(['officer.setup', 'officer.login']));
+    expect(await rows.first().locator('td').nth(2).textContent()).toBe(r.name);
+    expect(await axe(r.page)).toEqual([]);
+    await r.page.screenshot({ path: 'test-results/console-audit.png' });
+
+    // officers: the invitation link is shown once
+    await r.page.getByRole('link', { name: 'Officers' }).click();
+    await r.page.getByLabel('Name').fill(`auditor-${randomUUID().slice(0, 6)}`);
+    await r.page.getByLabel('Role').selectOption('auditor');
+    await r.page.getByRole('button', { name: 'Invite' }).click();
+    await r.page.getByText('Send this link to the officer').waitFor();
+    expect(await axe(r.page)).toEqual([]);
+    await r.page.screenshot({ path: 'test-results/console-officers.png' });
+    await r.page.context().close();
+  });
+
+  it('a replayed code and a wrong password are refused; a moderator cannot open the audit log', async () => {
+    const m = await setUp('moderator');
+    const code = totp(m.secret);
+    await signIn(m, code);
+    await m.page.getByText(`Signed in as ${m.name}, moderator.`).waitFor();
+    expect(await m.page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    await m.page.goto(`${baseURL}/console/#/audit`);
+    await m.page.getByText('Your role may not see this page.').waitFor();
+    expect(await axe(m.page)).toEqual([]);
+    // signed out, the same code again is a replay
+    await m.page.getByRole('button', { name: 'Sign out' }).click();
+    await m.page.getByText('You signed out.').waitFor();
+    await signIn(m, code);
+    await m.page.getByRole('alert').filter({ hasText: 'wrong' }).waitFor();
+    expect(await axe(m.page)).toEqual([]);
+    await m.page.screenshot({ path: 'test-results/console-login.png' });
+    await m.page.context().close();
+  });
+
+  it('ten failures lock an account; an operator unlocks it in the console; a disabled officer is signed out', async () => {
+    const locked = await setUp('compliance');
+    for (let i = 0; i < 10; i++) {
+      const r = await fetch(`${baseURL}/admin/api/console/login`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: locked.name, password: 'not the password', code: '000000' }),
+      });
+      expect(r.status).toBe(401);
+    }
+    await signIn(locked);
+    await locked.page.getByRole('alert').filter({ hasText: 'locked' }).waitFor();
+
+    const op = await setUp('operator');
+    await signIn(op);
+    await op.page.getByText(`Signed in as ${op.name}`).waitFor();
+    await op.page.goto(`${baseURL}/console/#/officers`);
+    await op.page.getByRole('button', { name: `Unlock ${locked.name}` }).click();
+    await expect.poll(() => op.page.getByRole('button', { name: `Unlock ${locked.name}` }).count(), { timeout: 15_000 }).toBe(0);
+
+    await signIn(locked, totp(locked.secret, 1));
+    await locked.page.getByText(`Signed in as ${locked.name}, compliance.`).waitFor();
+
+    // disabled by the operator: the officer's next request finds the session ended
+    await op.page.getByRole('button', { name: `Disable ${locked.name}` }).click();
+    await expect.poll(() => op.page.getByRole('button', { name: `Disable ${locked.name}` }).count(), { timeout: 15_000 }).toBe(0);
+    await locked.page.getByRole('link', { name: 'Audit log' }).click();
+    await locked.page.getByText('Your session has ended. Sign in again.').waitFor();
+    const audit = await operator<{ records: { action: string; actor_id: string; outcome: string }[] }>('GET',
+      `/audit?actor_id=${encodeURIComponent(op.name)}&limit=1000`);
+    expect(audit.records.map((x) => x.action)).toEqual(expect.arrayContaining(['officersadmin.unlock', 'officersadmin.disable']));
+    await locked.page.context().close();
+    await op.page.context().close();
+  });
+});
