@@ -114,7 +114,11 @@ describe('the admin console in Chromium', () => {
     await r.page.getByLabel('Actor').fill(r.name);
     await r.page.getByRole('button', { name: 'Filter' }).click();
     const rows = r.page.locator('table.console-audit tbody tr');
-    await expect.poll(async () => r.page.locator('table.console-audit tbody tr[data-action="officer.login"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // the filtered page: every row is the officer's (the unfiltered first page may still be showing)
+    await expect.poll(async () => {
+      const who = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[2]?.textContent));
+      return who.length > 0 && who.every((w) => w === r.name);
+    }, { timeout: 15_000 }).toBe(true);
     const actions = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')));
     expect(actions).toEqual(expect.arrayContaining(['officer.setup', 'officer.login']));
     expect(await rows.first().locator('td').nth(2).textContent()).toBe(r.name);

@@ -60,7 +60,7 @@ export function Setup({ token }: { token: string | undefined }) {
           <h2>Your authenticator</h2>
           <p>Add this secret to an authenticator app (time-based, 6 digits, 30 seconds), or open the link on a phone that has one.</p>
           <p><code className="console-secret" aria-label="Authenticator secret">{enrolment.secret}</code></p>
-          <p><a href={enrolment.otpauth_uri}>Open in an authenticator app</a></p>
+          {enrolment.otpauth_uri.startsWith('otpauth://totp/') && <p><a href={enrolment.otpauth_uri}>Open in an authenticator app</a></p>}
           <h2>Recovery codes</h2>
           <p>Each signs in once instead of a code. Keep them somewhere safe: they are shown only now.</p>
           <ul className="console-codes" aria-label="Recovery codes">

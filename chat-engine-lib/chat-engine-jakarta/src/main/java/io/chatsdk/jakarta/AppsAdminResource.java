@@ -64,6 +64,7 @@ public class AppsAdminResource {
     /** The app's key and current secret, for installers that configure a back end. */
     @GET
     @Path("{id}/credentials")
+    @RecentSignIn
     public Response credentials(@PathParam("id") String id) {
         AppCredentials creds = ctx.engine().apps().credentials(AppId.parse(id));
         LOG.log(Level.INFO, "operator read the credentials of app " + creds.appId());

@@ -81,8 +81,7 @@ public class ConsoleResource {
         try {
             s = officers().login(body.string("name"), body.string("password"), body.string("code"), ip());
         } catch (Officers.AuthException e) {
-            ctx.authFailures().failed(ip(), null, "console.login", e.code(), request.getHeaderString("User-Agent"), Map.of());
-            throw new ApiException(e.status(), e.code(), e.getMessage());
+            throw new ApiException(e.status(), e.code(), e.getMessage());   // AuditFilter counts it against the address's budget
         }
         NewCookie cookie = new NewCookie.Builder(OperatorFilter.COOKIE).value(s.token()).path("/admin/api").httpOnly(true).secure(secure())
                 .sameSite(NewCookie.SameSite.STRICT).maxAge((int) Officers.LIFETIME.toSeconds()).build();

@@ -64,7 +64,7 @@ public class OfficersAdminResource {
     @RecentSignIn
     public Response disable(@PathParam("name") String name, @HeaderParam("X-Actor") String actor) {
         return ApiJson.ok(Map.of("officer", ConsoleResource.wire(ctx.engine().officers().disable(name, ComplianceResource.actor(actor),
-                (String) request.getProperty(OperatorFilter.OFFICER), ip()))));
+                request.getProperty(OperatorFilter.OFFICER) != null, ip()))));
     }
 
     @POST

@@ -34,6 +34,7 @@ public class OperatorAuditResource {
     @Path("export")
     @ComplianceAccess
     @Produces("application/x-ndjson")
+    @RecentSignIn
     public Response export(@QueryParam("from") String from, @QueryParam("to") String to) {
         AuditQuery scope = new AuditQuery(null, null, null, null, null, ComplianceResource.instant("from", from), ComplianceResource.instant("to", to), 0, 1000);
         ctx.engine().audit().publicKey();   // fail before streaming when no signing key is configured

@@ -149,8 +149,11 @@ public final class Officers {
                 throw new ChatException(ErrorCode.CONFLICT, "officer '" + n + "' is already set up", "name", null);
             }
             if (existing.isPresent()) {
-                tx.update("update officer set role = ?, setup_hash = ?, setup_expires_at = ?, disabled_at = null where id = ?",
-                        role.wire(), sha256(token), expires, existing.get().id());
+                // a fresh start: nothing of an earlier setup (a password, an authenticator, recovery codes) survives
+                tx.update("update officer set role = ?, setup_hash = ?, setup_expires_at = ?, disabled_at = null, password_hash = null, totp_secret = null, "
+                        + "totp_last_step = 0, failures = 0, locked_until = null where id = ?", role.wire(), sha256(token), expires, existing.get().id());
+                tx.update("delete from officer_recovery_code where officer_id = ?", existing.get().id());
+                tx.update("delete from officer_session where officer_id = ?", existing.get().id());
             } else {
                 tx.update("insert into officer (id, name, role, setup_hash, setup_expires_at, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?)",
                         UUID.randomUUID(), n, role.wire(), sha256(token), expires, now, invitedBy);
@@ -197,7 +200,8 @@ public final class Officers {
         Instant now = ctx.now();
         Officer o = ctx.db().inTransaction(tx -> {
             Officer found = bySetupToken(tx, setupToken, now);
-            byte[] wrapped = tx.one("select totp_secret from officer where id = ?", rs -> rs.getBytes(1), found.id()).orElse(null);
+            byte[] wrapped = tx.query("select totp_secret from officer where id = ?", rs -> Optional.ofNullable(rs.getBytes(1)), found.id())
+                    .stream().findFirst().flatMap(x -> x).orElse(null);
             if (wrapped == null) {
                 throw ChatException.invalid("password", "choose a password first");
             }
@@ -225,38 +229,60 @@ public final class Officers {
                 : Optional.empty();
         if (found.isEmpty() || !found.get().active() || found.get().disabledAt() != null) {
             PasswordHash.verify(password == null ? "" : password, DUMMY_HASH);   // as long as a real check
-            audit("officer", n.length() <= 100 ? n : n.substring(0, 100), null, "officer.login", n, ip, false, "unknown or inactive officer", Map.of());
+            // the typed name is not recorded unless it is an officer's: it may be a password typed into the wrong field
+            String who = found.isPresent() ? found.get().name() : null;
+            audit("officer", who, null, "officer.login", who == null ? "(unknown)" : who, ip, false, "unknown or inactive officer", Map.of());
             throw invalid();
         }
         Officer o = found.get();
-        if (o.lockedUntil() != null && o.lockedUntil().isAfter(now)) {
-            audit("officer", o.name(), o.role(), "officer.login", o.name(), ip, false, "locked", Map.of());
-            throw locked(o.lockedUntil());
-        }
-        String stored = ctx.db().read(tx -> tx.one("select password_hash from officer where id = ?", rs -> rs.getString(1), o.id()).orElse(null));
-        boolean passwordOk = password != null && password.length() <= 1024 && PasswordHash.verify(password, stored);
+        String stored = ctx.db().read(tx -> tx.one("select coalesce(password_hash, '') from officer where id = ?", rs -> rs.getString(1), o.id()).orElse(null));
+        // every path hashes once, so that time tells neither whether the name exists nor whether it is locked
+        boolean passwordOk = PasswordHash.verify(password == null || password.length() > 1024 ? "" : password,
+                password == null || password.length() > 1024 ? DUMMY_HASH : stored) && password != null && password.length() <= 1024;
         String[] reason = {passwordOk ? null : "wrong password"};
+        Instant[] lockedUntil = {null};
         Session s = ctx.db().inTransaction(tx -> {
+            // the lock is checked under the officer's row lock: parallel attempts cannot get past it together
+            Instant until = tx.query("select locked_until from officer where id = ? for update", rs -> Optional.ofNullable(Tx.instant(rs, "locked_until")),
+                    o.id()).stream().findFirst().flatMap(x -> x).orElse(null);
+            if (until != null && until.isAfter(now)) {
+                lockedUntil[0] = until;
+                return null;
+            }
             if (passwordOk && !secondFactor(tx, o, code, now, reason)) {
                 reason[0] = reason[0] == null ? "wrong code" : reason[0];
             }
             if (reason[0] != null) {
-                int failures = tx.one("update officer set failures = failures + 1 where id = ? returning failures", rs -> rs.getInt(1), o.id()).orElse(0);
-                if (failures >= MAX_FAILURES) {
-                    tx.update("update officer set locked_until = ?, failures = 0 where id = ?", now.plus(LOCKOUT), o.id());
-                    reason[0] += "; account locked for " + LOCKOUT.toMinutes() + " minutes";
-                }
+                reason[0] += countFailure(tx, o, now);
                 return null;
             }
             tx.update("update officer set failures = 0 where id = ?", o.id());
             return open(tx, o, now, ip);
         });
+        if (lockedUntil[0] != null) {
+            audit("officer", o.name(), o.role(), "officer.login", o.name(), ip, false, "locked", Map.of());
+            throw locked(lockedUntil[0]);
+        }
         if (s == null) {
             audit("officer", o.name(), o.role(), "officer.login", o.name(), ip, false, reason[0], Map.of());
             throw invalid();
         }
         audit("officer", o.name(), o.role(), "officer.login", o.name(), ip, true, null, Map.of());
         return s;
+    }
+
+    /**
+     * Counts a failed sign-in or re-authentication; the {@value #MAX_FAILURES}th locks the account for {@link #LOCKOUT}
+     * and ends its sessions. Returns what to add to the audit reason.
+     */
+    private static String countFailure(Tx tx, Officer o, Instant now) {
+        int failures = tx.one("update officer set failures = failures + 1 where id = ? returning failures", rs -> rs.getInt(1), o.id()).orElse(0);
+        if (failures < MAX_FAILURES) {
+            return "";
+        }
+        tx.update("update officer set locked_until = ?, failures = 0 where id = ?", now.plus(LOCKOUT), o.id());
+        tx.update("delete from officer_session where officer_id = ?", o.id());
+        return "; account locked for " + LOCKOUT.toMinutes() + " minutes";
     }
 
     /** A TOTP code newer than the last accepted, or an unused recovery code; sets {@code reason[0]} on a replay. */
@@ -330,17 +356,19 @@ public final class Officers {
     public Session reauthenticate(String token, String password, String code, String ip) {
         Session s = session(token).orElseThrow(Officers::expired);
         Instant now = ctx.now();
-        String stored = ctx.db().read(tx -> tx.one("select password_hash from officer where id = ?", rs -> rs.getString(1), s.officer().id()).orElse(null));
+        String stored = ctx.db().read(tx -> tx.one("select coalesce(password_hash, '') from officer where id = ?", rs -> rs.getString(1), s.officer().id()).orElse(null));
         String[] reason = {password != null && password.length() <= 1024 && PasswordHash.verify(password, stored) ? null : "wrong password"};
         boolean ok = ctx.db().inTransaction(tx -> {
             if (reason[0] == null && secondFactor(tx, s.officer(), code, now, reason)) {
                 tx.update("update officer_session set authed_at = ? where id_hash = ?", now, sha256(token));
+                tx.update("update officer set failures = 0 where id = ?", s.officer().id());
                 return true;
             }
+            reason[0] = (reason[0] == null ? "wrong code" : reason[0]) + countFailure(tx, s.officer(), now);
             return false;
         });
         Officer o = s.officer();
-        audit("officer", o.name(), o.role(), "officer.reauthenticated", o.name(), ip, ok, ok ? null : reason[0] == null ? "wrong code" : reason[0], Map.of());
+        audit("officer", o.name(), o.role(), "officer.reauthenticated", o.name(), ip, ok, ok ? null : reason[0], Map.of());
         if (!ok) {
             throw invalid();
         }
@@ -356,17 +384,18 @@ public final class Officers {
     }
 
     /** Disables an officer: every session of theirs ends now, and they cannot sign in until invited again. */
-    public Officer disable(String name, String by, String byRole, String ip) {
+    public Officer disable(String name, String by, boolean byOfficer, String ip) {
         String n = name(name);
         Officer o = ctx.db().inTransaction(tx -> {
-            int changed = tx.update("update officer set disabled_at = ?, active = false where name = ? and disabled_at is null", ctx.now(), n);
+            int changed = tx.update("update officer set disabled_at = ?, active = false, setup_hash = null, setup_expires_at = null "
+                    + "where name = ? and disabled_at is null", ctx.now(), n);
             if (changed == 0) {
                 throw new ChatException(ErrorCode.NOT_FOUND, "no enabled officer '" + n + "'", "name", null);
             }
             tx.update("delete from officer_session where officer_id = (select id from officer where name = ?)", n);
             return tx.one("select * from officer where name = ?", Officers::officer, n).orElseThrow();
         });
-        audit(byRole == null ? "operator" : "officer", by, null, "officer.disabled", n, ip, true, null, Map.of());
+        audit(byOfficer ? "officer" : "operator", by, byOfficer ? Role.OPERATOR : null, "officer.disabled", n, ip, true, null, Map.of());
         return o;
     }
 
@@ -392,7 +421,8 @@ public final class Officers {
         if (setupToken == null || setupToken.length() != 43) {
             throw new AuthException("setup_link_invalid", 400, "this setup link is not valid: ask an operator for a new one");
         }
-        Officer o = tx.one("select * from officer where setup_hash = ? and setup_expires_at > ? for update", Officers::officer, sha256(setupToken), now)
+        Officer o = tx.one("select * from officer where setup_hash = ? and setup_expires_at > ? and disabled_at is null for update", Officers::officer,
+                        sha256(setupToken), now)
                 .orElseThrow(() -> new AuthException("setup_link_invalid", 400, "this setup link is not valid or has expired: ask an operator for a new one"));
         return o;
     }

@@ -123,6 +123,10 @@ class OfficersIT {
         refused(() -> officers.login(r.name(), PASSWORD, "12345", "10.0.0.1"), "invalid_credentials");
         refused(() -> officers.login("nobody-" + UUID.randomUUID(), PASSWORD, code, "10.0.0.1"), "invalid_credentials");
         refused(() -> officers.login("bad\u0000name", PASSWORD, code, "10.0.0.1"), "invalid_credentials");
+        String typedPassword = "hunter2-" + UUID.randomUUID();
+        refused(() -> officers.login(typedPassword, PASSWORD, code, "10.0.0.1"), "invalid_credentials");
+        assertThat(fx.count("select count(*) from audit_log where position('" + typedPassword + "' in coalesce(actor_id, '') || coalesce(resource_id, '')) > 0"))
+                .as("a password typed as the name is not recorded").isZero();
         assertThat(fx.count("select count(*) from audit_log where action = 'officer.login' and resource_id = '" + r.name()
                 + "' and outcome = 'failure' and reason = 'replayed code'")).isEqualTo(1);
         assertThat(audited("officer.login", r.name(), true)).isEqualTo(1);
@@ -211,7 +215,7 @@ class OfficersIT {
 
         CLOCK.pass(Duration.ofSeconds(30));
         Session a = officers.login(r.name(), PASSWORD, r.code(), null);
-        officers.disable(r.name(), "operator-cli", null, null);
+        officers.disable(r.name(), "operator-cli", false, null);
         assertThat(officers.session(a.token())).isEmpty();
         CLOCK.pass(Duration.ofSeconds(30));
         refused(() -> officers.login(r.name(), PASSWORD, r.code(), null), "invalid_credentials");
@@ -231,6 +235,40 @@ class OfficersIT {
         officers.logout(s.token(), null);
         assertThat(officers.session(s.token())).isEmpty();
         refused(() -> officers.reauthenticate(s.token(), PASSWORD, r.code(), null), "session_expired");
+    }
+
+    @Test
+    void aReinvitationStartsFromNothingAndADisabledOfficersLinkIsDead() {
+        Ready r = ready(Role.COMPLIANCE);
+        officers.disable(r.name(), "operator-cli", false, null);
+        Invitation again = officers.invite(r.name(), Role.AUDITOR, "operator-cli", null);
+        // the old password, authenticator and recovery codes are gone: the link's setup must be done again
+        refused(() -> officers.login(r.name(), PASSWORD, r.code(), null), "invalid_credentials");
+        assertThatThrownBy(() -> officers.confirmSetup(again.setupToken(), r.code(), null)).isInstanceOf(ChatException.class);
+        Enrolment e = officers.beginSetup(again.setupToken(), PASSWORD, null);
+        byte[] secret = new Base32().decode(e.secret());
+        officers.confirmSetup(again.setupToken(), Totp.code(secret, Totp.step(CLOCK.instant())), null);
+        CLOCK.pass(Duration.ofSeconds(30));
+        refused(() -> officers.login(r.name(), PASSWORD, r.recovery().get(1), null), "invalid_credentials");
+        assertThat(officers.login(r.name(), PASSWORD, Totp.code(secret, Totp.step(CLOCK.instant())), null).officer().role()).isEqualTo(Role.AUDITOR);
+        // disabled before finishing setup: the link no longer works
+        Invitation pending = officers.invite("pending-" + UUID.randomUUID().toString().substring(0, 6), Role.AUDITOR, "operator-cli", null);
+        officers.disable(pending.officer().name(), "operator-cli", false, null);
+        refused(() -> officers.beginSetup(pending.setupToken(), PASSWORD, null), "setup_link_invalid");
+    }
+
+    @Test
+    void failedReauthenticationsCountTowardTheLockoutAndEndTheSession() {
+        Ready r = ready(Role.OPERATOR);
+        Session s = officers.login(r.name(), PASSWORD, r.code(), null);
+        for (int i = 0; i < Officers.MAX_FAILURES - 1; i++) {
+            refused(() -> officers.reauthenticate(s.token(), "a guessed password", "123456", null), "invalid_credentials");
+        }
+        assertThat(officers.session(s.token())).isPresent();
+        refused(() -> officers.reauthenticate(s.token(), "a guessed password", "123456", null), "invalid_credentials");
+        assertThat(officers.session(s.token())).as("locked: the session ended").isEmpty();
+        CLOCK.pass(Duration.ofSeconds(30));
+        refused(() -> officers.login(r.name(), PASSWORD, r.code(), null), "account_locked");
     }
 
     @Test
