@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { baseURL, operator } from '../test-support/fixtures.js';
+import { baseURL, newApp, operator } from '../test-support/fixtures.js';
 import { launch } from './browser.js';
 
 const PASSWORD = 'a console passphrase for tests';
@@ -187,5 +187,40 @@ describe('the admin console in Chromium', () => {
     expect(audit.records.map((x) => x.action)).toEqual(expect.arrayContaining(['officersadmin.unlock', 'officersadmin.disable']));
     await locked.page.context().close();
     await op.page.context().close();
+  });
+  it('a legal hold placed in the console blocks a deletion made through the API, until it is released there', async () => {
+    const app = await newApp();
+    await app.upsertUsers('ann', 'ben');
+    const channel = `case-${randomUUID().slice(0, 8)}`;
+    await app.server('POST', `/channels/messaging/${channel}/query`, { data: { members: ['ann', 'ben'], created_by_id: 'ann' } });
+    await app.server('POST', `/channels/messaging/${channel}/message`, { message: { text: 'the contract draft', user_id: 'ann' } });
+    const deleteChannel = () => fetch(`${baseURL}/api/v1/channels/messaging/${channel}?api_key=${app.apiKey}`, {
+      method: 'DELETE', headers: { Authorization: app.serverToken() },
+    });
+
+    const officer = await setUp('compliance');
+    await signIn(officer);
+    await officer.page.getByText(`Signed in as ${officer.name}, compliance.`).waitFor();
+    await officer.page.getByRole('link', { name: 'Legal holds' }).click();
+    await officer.page.getByLabel('App').selectOption(app.id);
+    const form = officer.page.getByRole('form', { name: 'Place a legal hold' });
+    await form.getByLabel('Name').fill('matter-42');
+    await form.getByLabel('Reason').fill('litigation hold for matter 42');
+    await form.getByLabel('Channels, as type:id (comma-separated)').fill(`messaging:${channel}`);
+    await form.getByRole('button', { name: 'Place hold' }).click();
+    const row = officer.page.locator('tr[data-hold="matter-42"]');
+    await row.waitFor();
+    expect(await row.locator('td').nth(3).textContent()).toBe(officer.name);
+    expect(await axe(officer.page)).toEqual([]);
+    await officer.page.screenshot({ path: 'test-results/console-holds.png' });
+
+    const refused = await deleteChannel();
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { code: string }).code).toBe('legal_hold');
+
+    await officer.page.getByRole('button', { name: 'Release matter-42' }).click();
+    await row.locator('td', { hasText: `released by ${officer.name}` }).waitFor();
+    expect((await deleteChannel()).status).toBe(200);
+    await officer.page.context().close();
   });
 });

@@ -1,5 +1,6 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, describe, type Officer, type SessionInfo } from './api.js';
+import { LegalHolds } from './holds.js';
 
 const READS_AUDIT = new Set(['operator', 'compliance', 'auditor']);
 
@@ -15,6 +16,7 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
   const links: [string, string, boolean][] = [
     ['', 'Overview', true],
     ['audit', 'Audit log', READS_AUDIT.has(me.role)],
+    ['holds', 'Legal holds', READS_AUDIT.has(me.role)],
     ['officers', 'Officers', me.role === 'operator'],
   ];
   const signOut = async () => {
@@ -39,6 +41,7 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
         {page === '' ? <Overview me={me} />
           : page === 'audit' ? <AuditLog />
           : page === 'officers' ? <Officers session={session} onSession={onSession} />
+          : page === 'holds' ? <LegalHolds canChange={me.role === 'operator' || me.role === 'compliance'} />
           : <p role="alert">There is no page here. <a href="#/">Overview</a></p>}
       </main>
     </div>
@@ -46,7 +49,7 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
 }
 
 /** A page's data, or why it could not be shown (a role's refusal shows as such). */
-function Failure({ error }: { error: unknown }) {
+export function Failure({ error }: { error: unknown }) {
   if (error instanceof ApiError && error.code === 'forbidden') {
     return <p className="console-error" role="alert">Your role may not see this page.</p>;
   }
@@ -93,18 +96,21 @@ function AuditLog() {
   const [next, setNext] = useState<number | undefined>();
   const [error, setError] = useState<unknown>();
   const [filter, setFilter] = useState({ actor: '', action: '' });
+  const latest = useRef(0);
   const load = async (after?: number, f = filter) => {
+    const mine = ++latest.current;   // a slower, older answer (the first page, before a filter) must not replace a newer one
     const q = new URLSearchParams({ limit: '100', from: new Date(Date.now() - 24 * 3600_000).toISOString() });
     if (f.actor) q.set('actor_id', f.actor);
     if (f.action) q.set('action', f.action);
     if (after !== undefined) q.set('after_seq', String(after));
     try {
       const r = await api<{ records: AuditRecord[]; next_after_seq?: number }>('GET', `/audit?${q}`);
+      if (mine !== latest.current) return;
       setRecords((old) => (after === undefined ? r.records : [...old, ...r.records]));
       setNext(r.next_after_seq);
       setError(undefined);
     } catch (e) {
-      setError(e);
+      if (mine === latest.current) setError(e);
     }
   };
   useEffect(() => { void load(); }, []);

@@ -101,7 +101,8 @@ class ConsoleApiIT {
 
         // compliance reads the audit log; may not reach operator-only endpoints
         assertThat(Api.send(appliance, "GET", "/admin/api/audit?limit=5", null, null, compliance.headers(false)).status()).isEqualTo(200);
-        Api.Res apps = Api.send(appliance, "GET", "/admin/api/apps", null, null, compliance.headers(false));
+        assertThat(Api.send(appliance, "GET", "/admin/api/apps", null, null, compliance.headers(false)).status()).as("listing apps").isEqualTo(200);
+        Api.Res apps = Api.send(appliance, "GET", "/admin/api/officers", null, null, compliance.headers(false));
         assertThat(apps.status()).isEqualTo(403);
         assertThat(apps.code()).isEqualTo("forbidden");
         assertThat(audited(compliance.name(), "console.forbidden", "failure")).isEqualTo(1);

@@ -50,7 +50,9 @@ public class AppsAdminResource {
         return ApiJson.status(201, out);
     }
 
+    /** The apps, never secrets; the compliance role may list them too (to pick the app whose chain or holds to see). */
     @GET
+    @ComplianceAccess
     public Response list() {
         return ApiJson.ok(Map.of("apps", ctx.engine().apps().list().stream().map(AppsAdminResource::wire).toList()));
     }
