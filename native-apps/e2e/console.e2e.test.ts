@@ -223,4 +223,35 @@ describe('the admin console in Chromium', () => {
     expect((await deleteChannel()).status).toBe(200);
     await officer.page.context().close();
   });
+  it('a moderator works the flag queue: a flagged message is deleted from the console, and the review is audited', async () => {
+    const app = await newApp();
+    await app.upsertUsers('ann', 'ben');
+    const channel = `flags-${randomUUID().slice(0, 8)}`;
+    await app.server('POST', `/channels/messaging/${channel}/query`, { data: { members: ['ann', 'ben'], created_by_id: 'ann' } });
+    const sent = await app.server<{ message: { id: string } }>('POST', `/channels/messaging/${channel}/message`, { message: { text: 'buy cheap pills', user_id: 'ann' } });
+    await app.server('POST', '/moderation/flag', { target_message_id: sent.message.id, reason: 'spam', user_id: 'ben' });
+
+    const mod = await setUp('moderator');
+    await signIn(mod);
+    await mod.page.getByText(`Signed in as ${mod.name}, moderator.`).waitFor();
+    await mod.page.getByRole('link', { name: 'Moderation' }).click();
+    await mod.page.getByLabel('App').selectOption(app.id);
+    const row = mod.page.locator(`tr[data-flag="${sent.message.id}"]`);
+    await row.waitFor();
+    expect(await axe(mod.page)).toEqual([]);
+    await mod.page.screenshot({ path: 'test-results/console-moderation.png' });
+    await row.getByRole('button', { name: 'Delete message' }).click();
+    await mod.page.getByText('Message deleted: done.').waitFor();
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
+
+    const stored = await app.server<{ message: { type: string } }>('GET', `/messages/${sent.message.id}`);
+    expect(stored.message.type).toBe('deleted');
+    const reviewed = await app.server<{ flags: { target_message_id: string; reviewed_by: string; review_action: string }[] }>('GET', '/moderation/flags?reviewed=true');
+    expect(reviewed.flags.find((f) => f.target_message_id === sent.message.id)).toMatchObject({ reviewed_by: mod.name, review_action: 'delete_message' });
+    // in the app's own chain, under the moderator's name
+    const audit = await operator<{ records: { action: string; actor_type: string }[] }>('GET',
+      `/apps/${app.id}/compliance/audit?actor_id=${encodeURIComponent(mod.name)}&limit=1000`);
+    expect(audit.records.filter((r) => r.action === 'moderationadmin.review').map((r) => r.actor_type)).toEqual(['officer']);
+    await mod.page.context().close();
+  });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, describe, type Officer, type SessionInfo } from './api.js';
 import { LegalHolds } from './holds.js';
+import { Moderation } from './moderation.js';
 
 const READS_AUDIT = new Set(['operator', 'compliance', 'auditor']);
 
@@ -17,6 +18,7 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
     ['', 'Overview', true],
     ['audit', 'Audit log', READS_AUDIT.has(me.role)],
     ['holds', 'Legal holds', READS_AUDIT.has(me.role)],
+    ['moderation', 'Moderation', me.role === 'moderator' || me.role === 'operator'],
     ['officers', 'Officers', me.role === 'operator'],
   ];
   const signOut = async () => {
@@ -42,6 +44,7 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
           : page === 'audit' ? <AuditLog />
           : page === 'officers' ? <Officers session={session} onSession={onSession} />
           : page === 'holds' ? <LegalHolds canChange={me.role === 'operator' || me.role === 'compliance'} />
+          : page === 'moderation' ? <Moderation />
           : <p role="alert">There is no page here. <a href="#/">Overview</a></p>}
       </main>
     </div>

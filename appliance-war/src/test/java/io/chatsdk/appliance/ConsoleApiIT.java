@@ -115,6 +115,13 @@ class ConsoleApiIT {
         Api app = Api.newApp(appliance, "console-" + UUID.randomUUID().toString().substring(0, 8));
         assertThat(Api.send(appliance, "GET", "/admin/api/apps/" + app.appId + "/compliance/legal-holds", null, null, auditor.headers(false)).status())
                 .isEqualTo(200);
+        // the flag queue: moderators (and operators), not compliance officers
+        assertThat(Api.send(appliance, "GET", "/admin/api/apps/" + app.appId + "/moderation/flags", null, null, moderator.headers(false)).status())
+                .isEqualTo(200);
+        assertThat(Api.send(appliance, "GET", "/admin/api/apps/" + app.appId + "/moderation/flags", null, null, compliance.headers(false)).status())
+                .isEqualTo(403);
+        assertThat(post("/admin/api/apps/" + app.appId + "/moderation/flags/" + UUID.randomUUID() + "/review", Map.of("action", "dismiss"),
+                moderator.headers(true)).status()).as("an unknown flag").isEqualTo(404);
         Api.Res change = post("/admin/api/apps/" + app.appId + "/compliance/legal-holds", Map.of("name", "m", "reason", "r", "user_ids", List.of("alice")),
                 auditor.headers(true));
         assertThat(change.status()).as("an auditor cannot change anything").isEqualTo(403);

@@ -50,9 +50,10 @@ public class AppsAdminResource {
         return ApiJson.status(201, out);
     }
 
-    /** The apps, never secrets; the compliance role may list them too (to pick the app whose chain or holds to see). */
+    /** The apps, never secrets; compliance officers and moderators may list them too (to pick the app to work on). */
     @GET
     @ComplianceAccess
+    @ModeratorAccess
     public Response list() {
         return ApiJson.ok(Map.of("apps", ctx.engine().apps().list().stream().map(AppsAdminResource::wire).toList()));
     }

@@ -23,7 +23,7 @@ import java.security.NoSuchAlgorithmException;
  *
  * <p>Without an {@code Authorization} header, the admin console's session cookie ({@link #COOKIE}) is accepted instead:
  * the officer's role decides (operator: everything; compliance: {@link ComplianceAccess} methods; auditor: those that
- * only read; moderator: none of the operator API), every change must carry the session's CSRF token in
+ * only read; moderator: {@link ModeratorAccess} methods), every change must carry the session's CSRF token in
  * {@link #CSRF_HEADER}, {@link RecentSignIn} methods need a recent sign-in, and the officer's name replaces any
  * {@code X-Actor} header. Each refusal of a signed-in officer is audited under their name. Methods marked
  * {@link Public} (sign-in, setup) need neither.
@@ -97,11 +97,12 @@ public class OperatorFilter implements ContainerRequestFilter {
             throw new ApiException(403, "csrf_invalid", "send the session's CSRF token in " + CSRF_HEADER + " with every change");
         }
         boolean compliance = method != null && method.isAnnotationPresent(ComplianceAccess.class);
+        boolean moderation = method != null && method.isAnnotationPresent(ModeratorAccess.class);
         boolean allowed = switch (s.officer().role()) {
             case OPERATOR -> true;
             case COMPLIANCE -> compliance;
             case AUDITOR -> compliance && !change;
-            case MODERATOR -> false;
+            case MODERATOR -> moderation;
         };
         if (!allowed) {
             officers.auditRefusal(s, "console.forbidden", what, ip, "role " + s.officer().role().wire() + " may not " + request.getMethod() + " this");
@@ -112,7 +113,11 @@ public class OperatorFilter implements ContainerRequestFilter {
                     + io.chatsdk.engine.officers.Officers.RECENT.toMinutes() + " minutes ago");
             throw ApiException.unauthorized("reauthentication_required", "confirm your password and a code first: this action needs a recent sign-in");
         }
-        request.setProperty(ROLE, s.officer().role() == io.chatsdk.engine.officers.Officers.Role.OPERATOR ? "operator" : "compliance");
+        request.setProperty(ROLE, switch (s.officer().role()) {
+            case OPERATOR -> "operator";
+            case MODERATOR -> "moderator";
+            default -> "compliance";
+        });
         request.setProperty(OFFICER, s.officer().name());
         request.getHeaders().putSingle("X-Actor", s.officer().name());   // what resources name the actor by: the officer, not a header
     }

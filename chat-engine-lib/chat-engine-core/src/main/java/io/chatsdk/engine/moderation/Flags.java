@@ -126,8 +126,16 @@ public final class Flags {
 
     /** Reviews a flag: applies {@code action} to its target and settles all open flags on that target. Audited. */
     public Flag review(UUID flagId, Review action, String note) {
+        return review(flagId, action, note, null);
+    }
+
+    /**
+     * As {@link #review(UUID, Review, String)}; a server-side review is recorded as {@code reviewedBy}'s (an admin console
+     * moderator), else as the server's.
+     */
+    public Flag review(UUID flagId, Review action, String note, String reviewedBy) {
         Validate.text("note", note, 500);
-        String reviewer = ChannelGate.actingUser(actor, null);
+        String reviewer = actor instanceof io.chatsdk.engine.types.Actor.Server && reviewedBy != null ? reviewedBy : ChannelGate.actingUser(actor, null);
         Flag flag = ctx.db().read(tx -> {
             Moderators.require(tx, app, actor, "review-flags");
             return tx.one("select * from flag where app_id = ? and id = ?", Flags::row, app.value(), flagId);
