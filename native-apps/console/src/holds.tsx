@@ -1,8 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from './api.js';
-import { Failure } from './shell.js';
+import { AppPicker, Failure, useApps, useNewest } from './common.js';
 
-interface App { id: string; name: string }
 interface Hold {
   id: string;
   name: string;
@@ -26,25 +25,14 @@ function ids(text: FormDataEntryValue | null): string[] {
  * hold is active, what it covers is kept whatever users and retention delete (docs/compliance.md).
  */
 export function LegalHolds({ canChange }: { canChange: boolean }) {
-  const [apps, setApps] = useState<App[]>([]);
-  const [app, setApp] = useState<string>('');
   const [holds, setHolds] = useState<Hold[]>([]);
   const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    api<{ apps: App[] }>('GET', '/apps').then((r) => { setApps(r.apps); setApp(r.apps[0]?.id ?? ''); }, setError);
-  }, []);
-  const latest = useRef(0);
+  const { apps, app, setApp } = useApps(setError);
+  const newest = useNewest();
   const load = async (id = app) => {
     if (!id) return;
-    const mine = ++latest.current;   // another app picked meanwhile: its answer wins
-    try {
-      const r = await api<{ legal_holds: Hold[] }>('GET', `/apps/${id}/compliance/legal-holds`);
-      if (mine !== latest.current) return;
-      setHolds(r.legal_holds);
-      setError(undefined);
-    } catch (e) {
-      if (mine === latest.current) setError(e);
-    }
+    await newest(() => api<{ legal_holds: Hold[] }>('GET', `/apps/${id}/compliance/legal-holds`),
+      (r) => { setHolds(r.legal_holds); setError(undefined); }, setError);
   };
   useEffect(() => { void load(); }, [app]);
   const place = async (e: FormEvent<HTMLFormElement>) => {
@@ -70,11 +58,7 @@ export function LegalHolds({ canChange }: { canChange: boolean }) {
   return (
     <section aria-labelledby="holds-title">
       <h1 id="holds-title">Legal holds</h1>
-      <label>App
-        <select value={app} onChange={(e) => setApp(e.target.value)}>
-          {apps.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.id})</option>)}
-        </select>
-      </label>
+      <AppPicker apps={apps} app={app} setApp={setApp} />
       {error !== undefined && <Failure error={error} />}
       <table>
         <caption>{holds.filter((h) => h.active).length} active holds</caption>

@@ -1,8 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from './api.js';
-import { Failure } from './shell.js';
+import { AppPicker, Failure, useApps, useNewest } from './common.js';
 
-interface App { id: string; name: string }
 interface Flag {
   id: string;
   target_type: string;
@@ -16,26 +15,15 @@ interface Flag {
 
 /** An app's open flags, for moderators: dismiss, delete the message, or ban its author. Each review is audited. */
 export function Moderation() {
-  const [apps, setApps] = useState<App[]>([]);
-  const [app, setApp] = useState('');
   const [flags, setFlags] = useState<Flag[]>([]);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string | undefined>();
-  const latest = useRef(0);
-  useEffect(() => {
-    api<{ apps: App[] }>('GET', '/apps').then((r) => { setApps(r.apps); setApp(r.apps[0]?.id ?? ''); }, setError);
-  }, []);
+  const { apps, app, setApp } = useApps(setError);
+  const newest = useNewest();
   const load = async (id = app) => {
     if (!id) return;
-    const mine = ++latest.current;
-    try {
-      const r = await api<{ flags: Flag[] }>('GET', `/apps/${id}/moderation/flags?limit=100`);
-      if (mine !== latest.current) return;
-      setFlags(r.flags);
-      setError(undefined);
-    } catch (e) {
-      if (mine === latest.current) setError(e);
-    }
+    await newest(() => api<{ flags: Flag[] }>('GET', `/apps/${id}/moderation/flags?limit=100`),
+      (r) => { setFlags(r.flags); setError(undefined); }, setError);
   };
   useEffect(() => { void load(); }, [app]);
   const review = async (f: Flag, action: string, label: string) => {
@@ -50,11 +38,7 @@ export function Moderation() {
   return (
     <section aria-labelledby="moderation-title">
       <h1 id="moderation-title">Moderation</h1>
-      <label>App
-        <select value={app} onChange={(e) => setApp(e.target.value)}>
-          {apps.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.id})</option>)}
-        </select>
-      </label>
+      <AppPicker apps={apps} app={app} setApp={setApp} />
       {error !== undefined && <Failure error={error} />}
       {done && <p role="status">{done}</p>}
       <table>

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, describe, type Officer, type SessionInfo } from './api.js';
+import { Failure, useNewest } from './common.js';
 import { LegalHolds } from './holds.js';
 import { Moderation } from './moderation.js';
 
@@ -51,14 +52,6 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
   );
 }
 
-/** A page's data, or why it could not be shown (a role's refusal shows as such). */
-export function Failure({ error }: { error: unknown }) {
-  if (error instanceof ApiError && error.code === 'forbidden') {
-    return <p className="console-error" role="alert">Your role may not see this page.</p>;
-  }
-  return <p className="console-error" role="alert">{describe(error)}</p>;
-}
-
 function Overview({ me }: { me: Officer }) {
   const [apps, setApps] = useState<{ id: string; name: string; disabled?: boolean }[] | undefined>();
   const [error, setError] = useState<unknown>();
@@ -99,22 +92,17 @@ function AuditLog() {
   const [next, setNext] = useState<number | undefined>();
   const [error, setError] = useState<unknown>();
   const [filter, setFilter] = useState({ actor: '', action: '' });
-  const latest = useRef(0);
-  const load = async (after?: number, f = filter) => {
-    const mine = ++latest.current;   // a slower, older answer (the first page, before a filter) must not replace a newer one
+  const newest = useNewest();
+  const load = (after?: number, f = filter) => {
     const q = new URLSearchParams({ limit: '100', from: new Date(Date.now() - 24 * 3600_000).toISOString() });
     if (f.actor) q.set('actor_id', f.actor);
     if (f.action) q.set('action', f.action);
     if (after !== undefined) q.set('after_seq', String(after));
-    try {
-      const r = await api<{ records: AuditRecord[]; next_after_seq?: number }>('GET', `/audit?${q}`);
-      if (mine !== latest.current) return;
+    return newest(() => api<{ records: AuditRecord[]; next_after_seq?: number }>('GET', `/audit?${q}`), (r) => {
       setRecords((old) => (after === undefined ? r.records : [...old, ...r.records]));
       setNext(r.next_after_seq);
       setError(undefined);
-    } catch (e) {
-      if (mine === latest.current) setError(e);
-    }
+    }, setError);
   };
   useEffect(() => { void load(); }, []);
   const submit = (e: FormEvent<HTMLFormElement>) => {

@@ -16,8 +16,6 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -127,14 +125,7 @@ public class ConsoleResource {
 
     /** The session of the request's cookie; with {@code change}, the CSRF header must match it. */
     private Officers.Session signedIn(boolean change) {
-        Officers.Session s = officers().session(cookie())
-                .orElseThrow(() -> ApiException.unauthorized("session_expired", "the console session has ended: sign in again"));
-        String csrf = request.getHeaderString(OperatorFilter.CSRF_HEADER);
-        if (change && (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8), s.csrf().getBytes(StandardCharsets.UTF_8)))) {
-            officers().auditRefusal(s, "console.csrf_rejected", "console", ip(), "missing or wrong " + OperatorFilter.CSRF_HEADER);
-            throw new ApiException(403, "csrf_invalid", "send the session's CSRF token in " + OperatorFilter.CSRF_HEADER);
-        }
-        return s;
+        return OperatorFilter.session(officers(), request, cookie(), change, "console");
     }
 
     private boolean secure() {

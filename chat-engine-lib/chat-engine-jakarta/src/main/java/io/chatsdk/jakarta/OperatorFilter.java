@@ -86,16 +86,10 @@ public class OperatorFilter implements ContainerRequestFilter {
     /** Authenticates a console session and applies the officer's role; see the class comment. */
     private void officer(ContainerRequestContext request, Method method, String token) {
         io.chatsdk.engine.officers.Officers officers = ctx.engine().officers();
-        io.chatsdk.engine.officers.Officers.Session s = officers.session(token)
-                .orElseThrow(() -> ApiException.unauthorized("session_expired", "the console session has ended: sign in again"));
         String ip = (String) request.getProperty(AuditFilter.REMOTE);
         String what = method == null ? request.getUriInfo().getPath() : method.getDeclaringClass().getSimpleName() + "." + method.getName();
         boolean change = !java.util.Set.of("GET", "HEAD", "OPTIONS").contains(request.getMethod());
-        String csrf = request.getHeaderString(CSRF_HEADER);
-        if (change && (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8), s.csrf().getBytes(StandardCharsets.UTF_8)))) {
-            officers.auditRefusal(s, "console.csrf_rejected", what, ip, "missing or wrong " + CSRF_HEADER);
-            throw new ApiException(403, "csrf_invalid", "send the session's CSRF token in " + CSRF_HEADER + " with every change");
-        }
+        io.chatsdk.engine.officers.Officers.Session s = session(officers, request, token, change, what);
         boolean compliance = method != null && method.isAnnotationPresent(ComplianceAccess.class);
         boolean moderation = method != null && method.isAnnotationPresent(ModeratorAccess.class);
         boolean allowed = switch (s.officer().role()) {
@@ -120,6 +114,23 @@ public class OperatorFilter implements ContainerRequestFilter {
         });
         request.setProperty(OFFICER, s.officer().name());
         request.getHeaders().putSingle("X-Actor", s.officer().name());   // what resources name the actor by: the officer, not a header
+    }
+
+    /**
+     * The console session of {@code token} ({@code 401 session_expired} if none); for a {@code change}, the request's
+     * {@link #CSRF_HEADER} must match the session's token, compared in constant time, else {@code 403 csrf_invalid},
+     * audited under the officer's name as a refusal of {@code what}.
+     */
+    static io.chatsdk.engine.officers.Officers.Session session(io.chatsdk.engine.officers.Officers officers, ContainerRequestContext request,
+                                                                 String token, boolean change, String what) {
+        io.chatsdk.engine.officers.Officers.Session s = officers.session(token)
+                .orElseThrow(() -> ApiException.unauthorized("session_expired", "the console session has ended: sign in again"));
+        String csrf = request.getHeaderString(CSRF_HEADER);
+        if (change && (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8), s.csrf().getBytes(StandardCharsets.UTF_8)))) {
+            officers.auditRefusal(s, "console.csrf_rejected", what, (String) request.getProperty(AuditFilter.REMOTE), "missing or wrong " + CSRF_HEADER);
+            throw new ApiException(403, "csrf_invalid", "send the session's CSRF token in " + CSRF_HEADER + " with every change");
+        }
+        return s;
     }
 
     private static byte[] sha256(String s) {
