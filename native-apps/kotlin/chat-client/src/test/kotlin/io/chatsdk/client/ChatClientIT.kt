@@ -1,0 +1,157 @@
+package io.chatsdk.client
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.io.TempDir
+import java.nio.file.Path
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertTrue
+
+/** The Kotlin SDK against the real appliance: connect, send, receive, refusals, the offline queue and sync. */
+class ChatClientIT {
+    private val app = TestAppliance.newApp()
+
+    private fun channel(id: String, vararg members: String) {
+        app.serverPost("/users", """{"users":{${members.joinToString(",") { "\"$it\":{}" }}}}""")
+        app.serverPost("/channels/messaging/$id/query", """{"data":{"created_by_id":"${members[0]}","members":[${members.joinToString(",") { "\"$it\"" }}]}}""")
+    }
+
+    private fun client(store: LocalStore = InMemoryStore(), port: Int = TestAppliance.port) =
+        ChatClient(ChatClient.Config("http://127.0.0.1:$port", app.apiKey), store)
+
+    @Test
+    fun aMessageSentByOneUserReachesTheOtherOverTheWebSocket() = runBlocking {
+        channel("kt-hello", "alice", "bob")
+        client().use { alice ->
+            client().use { bob ->
+                val me = bob.connectUser("bob", app.token("bob"))
+                assertEquals("bob", me.id)
+                alice.connectUser("alice", app.token("alice"))
+                bob.channel("messaging", "kt-hello").watch()
+                val arrives = async(Dispatchers.IO) { withTimeout(10_000) { bob.events.first { it.type == "message.new" } } }
+                val sent = alice.channel("messaging", "kt-hello").sendMessage("hello from Kotlin")
+                val event = arrives.await()
+                assertEquals(sent.id, event.message?.id)
+                assertEquals("hello from Kotlin", event.message?.text)
+                assertEquals("alice", event.message?.userId)
+                val seen = withTimeout(5_000) { bob.channel("messaging", "kt-hello").messages.first { list -> list.any { it.id == sent.id } } }
+                assertEquals(sent.seq, seen.last().seq)
+                assertEquals(ConnectionState.ONLINE, bob.connectionState.value)
+            }
+        }
+    }
+
+    @Test
+    fun aForgedTokenIsRefusedWithItsCode() = runBlocking {
+        channel("kt-forged", "mallory")
+        client().use { c ->
+            val e = assertFailsWith<ChatException> { c.connectUser("mallory", app.token("mallory", secret = "not-the-app-secret-but-long-enough-0123")) }
+            assertEquals(401, e.status)
+            assertEquals("token_signature_invalid", e.code)
+            assertEquals(ConnectionState.CLOSED, c.connectionState.value)
+        }
+    }
+
+    @Test
+    fun anotherAppsTokenDoesNotOpenThisApp() = runBlocking {
+        channel("kt-tenant", "ivan")
+        val other = TestAppliance.newApp()
+        client().use { c ->
+            val e = assertFailsWith<ChatException> { c.connectUser("ivan", other.token("ivan")) }
+            assertEquals(401, e.status)
+            assertEquals("token_signature_invalid", e.code)
+        }
+    }
+
+    @Test
+    fun hostileTextIsRefusedWithACodeAndNotQueued() = runBlocking {
+        channel("kt-hostile", "judy")
+        client().use { judy ->
+            judy.connectUser("judy", app.token("judy"))
+            val ch = judy.channel("messaging", "kt-hostile")
+            val tooLong = assertFailsWith<ChatException> { ch.sendMessage("x".repeat(6_000)) }
+            assertEquals(400, tooLong.status)
+            assertEquals("validation_error", tooLong.code)
+            val lone = assertFailsWith<ChatException> { ch.sendMessage("broken \uD800 surrogate") }
+            assertEquals(400, lone.status)
+            assertEquals("validation_error", lone.code)
+            assertEquals("text", lone.field)
+            assertTrue(judy.pendingSends.value.isEmpty())
+            assertEquals("fine", ch.sendMessage("fine").text, "the client is still usable")
+        }
+    }
+
+    @Test
+    fun aRefusedSendThrowsAndLeavesNothingQueued() = runBlocking {
+        channel("kt-private", "carol")
+        app.serverPost("/users", """{"users":{"dave":{}}}""")
+        client().use { dave ->
+            dave.connectUser("dave", app.token("dave"))
+            val e = assertFailsWith<ChatException> { dave.channel("messaging", "kt-private").sendMessage("let me in") }
+            assertEquals(403, e.status)
+            assertTrue(dave.pendingSends.value.isEmpty(), "a refused send must not stay queued")
+        }
+    }
+
+    @Test
+    fun aSendMadeOfflineIsDeliveredOnceByTheNextClientOnTheSameStore(@TempDir dir: Path) = runBlocking {
+        channel("kt-offline", "erin", "frank")
+        val file = dir.resolve("erin.db")
+        val outage = Outage(TestAppliance.port)
+        val id = "kt-offline-1"
+        client(SqliteStore(file), outage.port).use { erin ->
+            erin.connectUser("erin", app.token("erin"))
+            erin.channel("messaging", "kt-offline").watch()
+            outage.cut()
+            val waiting = CoroutineScope(Dispatchers.IO).async { erin.channel("messaging", "kt-offline").sendMessage("sent while offline", id) }
+            withTimeout(5_000) { erin.pendingSends.first { it.size == 1 } }
+            assertEquals(id, erin.pendingSends.value.single().id)
+            waiting.cancel() // the app is closed before the network comes back: the send stays in the store
+        }
+        outage.restore()
+        client(SqliteStore(file), outage.port).use { erin ->
+            assertEquals(listOf(id), erin.pendingSends.value.map { it.id }, "the queue outlives the client")
+            erin.connectUser("erin", app.token("erin"))
+            withTimeout(10_000) { erin.pendingSends.first { it.isEmpty() } }
+        }
+        client().use { frank ->
+            frank.connectUser("frank", app.token("frank"))
+            val state = frank.channel("messaging", "kt-offline").watch()
+            assertEquals(listOf("sent while offline"), state.messages.map { it.text }, "delivered exactly once")
+            assertEquals(id, state.messages.single().id)
+        }
+        outage.close()
+    }
+
+    @Test
+    fun afterAnOutageSyncFillsTheGapWithoutAReload(@TempDir dir: Path) = runBlocking {
+        channel("kt-gap", "gina", "hank")
+        val outage = Outage(TestAppliance.port)
+        client(SqliteStore(dir.resolve("hank.db")), outage.port).use { hank ->
+            hank.connectUser("hank", app.token("hank"))
+            val ch = hank.channel("messaging", "kt-gap")
+            ch.watch()
+            client().use { gina ->
+                gina.connectUser("gina", app.token("gina"))
+                val g = gina.channel("messaging", "kt-gap")
+                val first = g.sendMessage("before")
+                withTimeout(10_000) { ch.messages.first { list -> list.any { it.id == first.id } } }
+                outage.cut()
+                withTimeout(10_000) { hank.connectionState.first { it == ConnectionState.OFFLINE || it == ConnectionState.CONNECTING } }
+                val missed = (1..3).map { g.sendMessage("missed $it") }
+                outage.restore()
+                val caughtUp = withTimeout(30_000) { ch.messages.first { list -> missed.all { m -> list.any { it.id == m.id } } } }
+                assertEquals(listOf("before", "missed 1", "missed 2", "missed 3"), caughtUp.map { it.text })
+                assertEquals(caughtUp.map { it.seq }.sorted(), caughtUp.map { it.seq }, "in seq order")
+                assertEquals(ConnectionState.ONLINE, hank.connectionState.value)
+            }
+        }
+        outage.close()
+    }
+}
