@@ -2,18 +2,18 @@ package io.chatsdk.client
 
 import io.chatsdk.client.models.ChannelStateResponse
 import io.chatsdk.client.models.Message
-import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
-import kotlinx.coroutines.withContext
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.put
 import kotlinx.serialization.json.putJsonObject
 
 /**
- * One channel, as the connected user sees it. [messages] is the local view (store first, then the server), newest
- * [WINDOW] messages, oldest first; it updates with events, syncs and sends.
+ * One channel, as the connected user sees it. [messages] is the local view: the store's newest [WINDOW] messages,
+ * oldest first, updated by events, syncs and sends.
  */
 class ChannelClient internal constructor(
     private val client: ChatClient,
@@ -22,37 +22,50 @@ class ChannelClient internal constructor(
     private val store: LocalStore,
 ) {
     val cid: String = "$type:$id"
-    private val _messages = MutableStateFlow(stored())
+    private val _messages = MutableStateFlow<List<Message>>(emptyList())
+
+    @Volatile internal var watched = false
+        private set
 
     /** The channel's newest messages, oldest first. */
     val messages: StateFlow<List<Message>> = _messages.asStateFlow()
 
     /**
-     * Gets or creates the channel and starts watching it on the WebSocket: its events then arrive in
-     * [ChatClient.events] and [messages]. With stored messages the server's latest page is merged in and the next
-     * reconnect catches the channel up by seq.
+     * Gets or creates the channel (with [members], when it is new) and starts watching it on the WebSocket: its events
+     * then arrive in [ChatClient.events] and [messages], and every reconnect catches it up. With messages already in
+     * the store, they show at once and a sync brings only what changed since.
      */
     suspend fun watch(members: List<String>? = null): ChannelStateResponse {
+        client.serially { refresh() }
         val body = buildJsonObject {
             put("watch", client.connectionId != null)
             put("state", true)
             putJsonObject("messages") { put("limit", WINDOW) }
-            if (members != null) {
-                putJsonObject("data") { put("members", kotlinx.serialization.json.JsonArray(members.map { kotlinx.serialization.json.JsonPrimitive(it) })) }
-            }
+            if (members != null) putJsonObject("data") { put("members", JsonArray(members.map { JsonPrimitive(it) })) }
         }
         val state = ChatJson.decodeFromJsonElement(
             ChannelStateResponse.serializer(),
             client.request("POST", "channels/$type/$id/query", body, client.connectionId?.let { mapOf("connection_id" to it) } ?: emptyMap()),
         )
-        withContext(Dispatchers.IO) { client.putMessages(state.messages) }
-        refresh()
+        watched = true
+        client.serially {
+            val known = store.syncMark(cid) != null
+            client.putMessages(state.messages)
+            if (known) {
+                client.sync(listOf(this)) // fills what happened between the stored mark and this page
+            } else {
+                // first load: the page is the channel as of now (older messages are history, not a gap), and its
+                // changes are complete from the connection's start, which came before this page
+                store.putSyncMark(cid, SyncMark(state.messages.maxOfOrNull { it.seq }?.toLong() ?: 0L, client.connectedAt))
+            }
+            refresh()
+        }
         return state
     }
 
     /**
      * Sends a text message and returns it as stored (with its seq). The message is queued in the store first: if the
-     * server cannot be reached, this waits (cancellable; the send stays queued) until a reconnect delivers it, and a
+     * server cannot be reached, this waits (cancellable; the send stays queued) until the server takes it, and a
      * client made later on the same store delivers it too. [id] makes repeats safe: the server keeps one message per id.
      * A refusal (403, 400, ...) throws a [ChatException] and leaves nothing queued. Text that is not well-formed
      * UTF-16 (a lone surrogate) is refused here, with `validation_error`, before anything is queued: encoding it would
@@ -63,8 +76,8 @@ class ChannelClient internal constructor(
         return client.send(cid, text, id)
     }
 
-    /** Reloads the newest page from the server (after the server said a sync gap was too large). */
-    internal suspend fun load() {
+    /** Loads the newest page again (after the server said the gap was too large to sync). Runs serially. */
+    internal suspend fun loadLatest() {
         val state = ChatJson.decodeFromJsonElement(
             ChannelStateResponse.serializer(),
             client.request("POST", "channels/$type/$id/query", buildJsonObject {
@@ -73,14 +86,14 @@ class ChannelClient internal constructor(
             }),
         )
         client.putMessages(state.messages)
+        store.putSyncMark(cid, SyncMark(state.messages.maxOfOrNull { it.seq }?.toLong() ?: 0L, client.connectedAt))
         refresh()
     }
 
+    /** Reads the window from the store again. Runs serially. */
     internal fun refresh() {
-        _messages.value = stored()
+        _messages.value = store.messages(cid, WINDOW).map { ChatJson.decodeFromString(Message.serializer(), it.json) }
     }
-
-    private fun stored(): List<Message> = store.messages(cid, WINDOW).map { ChatJson.decodeFromString(Message.serializer(), it.json) }
 
     private fun requireWellFormed(text: String) {
         var i = 0

@@ -9,7 +9,6 @@ import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.jsonObject
-import kotlinx.serialization.json.jsonPrimitive
 import okhttp3.OkHttpClient
 import okhttp3.Request
 import okhttp3.Response
@@ -23,7 +22,10 @@ enum class ConnectionState { CONNECTING, ONLINE, OFFLINE, CLOSED }
 /**
  * One user's WebSocket, kept open: it authenticates with its first frame (the token never goes into the URL), answers
  * the server's health checks with its own, treats a silent server as gone, and reconnects with capped, jittered
- * backoff. A 4401 or 4403 close (bad token, forbidden) stops it: retrying cannot help.
+ * backoff. A 4401 or 4403 close (bad or revoked token, forbidden) stops it: retrying cannot help.
+ *
+ * Each socket it opens gets a generation number; callbacks of any other generation than the current one are ignored,
+ * so a socket that fails before [open] has even stored it, or one [stop] ended, cannot act on the connection.
  */
 internal class Connection(
     private val http: OkHttpClient,
@@ -42,42 +44,47 @@ internal class Connection(
 
         fun onState(state: ConnectionState)
 
-        /** The server refused the connection for good (4401, 4403): no retry follows. */
+        /** The server refused or ended the connection for good (4401, 4403): no retry follows. */
         fun onRefused(error: ChatException)
     }
 
-    @Volatile private var socket: WebSocket? = null
-    @Volatile private var stopped = false
-    @Volatile private var lastHeard = 0L
-    @Volatile var connectionId: String? = null
-        private set
+    private val lock = Any()
+    private var generation = 0
+    private var socket: WebSocket? = null
+    private var stopped = false
     private var everConnected = false
     private var attempt = 0
     private var health: Job? = null
+    @Volatile private var lastHeard = 0L
+    @Volatile var connectionId: String? = null
+        private set
 
     fun start() = open()
 
     fun stop() {
-        stopped = true
-        health?.cancel()
-        socket?.close(1000, "client closed")
-        socket = null
-        connectionId = null
+        val ws = synchronized(lock) {
+            stopped = true
+            generation++
+            health?.cancel()
+            connectionId = null
+            socket.also { socket = null }
+        }
+        ws?.close(1000, "client closed")
         listener.onState(ConnectionState.CLOSED)
     }
 
-    /** Drops the socket and reconnects at once (after a network change, say). */
-    fun reconnectNow() {
-        socket?.cancel()
-    }
+    private fun current(gen: Int) = synchronized(lock) { gen == generation && !stopped }
 
     private fun open() {
-        if (stopped) return
+        val gen = synchronized(lock) {
+            if (stopped) return
+            ++generation
+        }
         listener.onState(ConnectionState.CONNECTING)
-        val request = Request.Builder().url(url).build()
         var hello = false
-        socket = http.newWebSocket(request, object : WebSocketListener() {
+        val ws = http.newWebSocket(Request.Builder().url(url).build(), object : WebSocketListener() {
             override fun onOpen(webSocket: WebSocket, response: Response) {
+                if (!current(gen)) return
                 webSocket.send(buildJsonObject {
                     put("type", JsonPrimitive("authorization"))
                     put("token", JsonPrimitive(token))
@@ -85,7 +92,7 @@ internal class Connection(
             }
 
             override fun onMessage(webSocket: WebSocket, text: String) {
-                if (webSocket !== socket) return
+                if (!current(gen)) return
                 lastHeard = System.currentTimeMillis()
                 val frame = try {
                     ChatJson.parseToJsonElement(text).jsonObject
@@ -95,11 +102,12 @@ internal class Connection(
                 val type = (frame["type"] as? JsonPrimitive)?.content
                 if (!hello && type == "health.check") {
                     hello = true
-                    attempt = 0
-                    connectionId = frame["connection_id"]?.jsonPrimitive?.content
-                    val reconnect = everConnected
-                    everConnected = true
-                    startHealthChecks(webSocket)
+                    val reconnect = synchronized(lock) {
+                        attempt = 0
+                        connectionId = (frame["connection_id"] as? JsonPrimitive)?.content
+                        everConnected.also { everConnected = true }
+                    }
+                    startHealthChecks(gen, webSocket)
                     listener.onState(ConnectionState.ONLINE)
                     listener.onHello(frame, reconnect)
                     return
@@ -109,43 +117,53 @@ internal class Connection(
 
             override fun onClosing(webSocket: WebSocket, code: Int, reason: String) {
                 webSocket.close(1000, null)
-                ended(webSocket, code, reason)
+                ended(gen, code, reason)
             }
 
             override fun onFailure(webSocket: WebSocket, t: Throwable, response: Response?) {
-                ended(webSocket, 0, t.javaClass.simpleName)
+                ended(gen, 0, t.javaClass.simpleName)
             }
         })
+        val keep = synchronized(lock) {
+            (gen == generation && !stopped).also { if (it) socket = ws }
+        }
+        if (!keep) ws.cancel() // stopped, or it already failed and a newer attempt is under way
     }
 
-    private fun ended(webSocket: WebSocket, code: Int, reason: String) {
-        if (webSocket !== socket) return
-        socket = null
-        connectionId = null
-        health?.cancel()
-        if (stopped) return
-        if (code == 4401 || code == 4403) {
-            stopped = true
+    private fun ended(gen: Int, code: Int, reason: String) {
+        val wait = synchronized(lock) {
+            if (gen != generation || stopped) return
+            generation++ // this socket's callbacks are done with
+            socket = null
+            connectionId = null
+            health?.cancel()
+            if (code == 4401 || code == 4403) {
+                stopped = true
+                null
+            } else {
+                val cap = minOf(10_000L, 500L shl minOf(attempt, 5))
+                attempt++
+                cap / 2 + Random.nextLong(0, cap / 2 + 1)
+            }
+        }
+        if (wait == null) {
             val errorCode = reason.substringBefore(':').ifBlank { if (code == 4401) "token_invalid" else "forbidden" }
             listener.onState(ConnectionState.CLOSED)
             listener.onRefused(ChatException(if (code == 4401) 401 else 403, errorCode, reason))
             return
         }
         listener.onState(ConnectionState.OFFLINE)
-        val wait = minOf(10_000L, 500L shl minOf(attempt, 5)) / 2 + Random.nextLong(0, minOf(10_000L, 500L shl minOf(attempt, 5)) / 2 + 1)
-        attempt++
         scope.launch {
             delay(wait)
-            if (!stopped && socket == null) open()
+            open()
         }
     }
 
-    private fun startHealthChecks(webSocket: WebSocket) {
-        health?.cancel()
-        health = scope.launch {
+    private fun startHealthChecks(gen: Int, webSocket: WebSocket) {
+        val job = scope.launch {
             var sinceCheck = 0L
-            val tick = minOf(healthIntervalMillis, deadAfterMillis / 2)
-            while (isActive && socket === webSocket) {
+            val tick = minOf(5_000L, healthIntervalMillis, deadAfterMillis / 2)
+            while (isActive && current(gen)) {
                 delay(tick)
                 sinceCheck += tick
                 if (System.currentTimeMillis() - lastHeard > deadAfterMillis) {
@@ -157,6 +175,10 @@ internal class Connection(
                     webSocket.send("""{"type":"health.check"}""")
                 }
             }
+        }
+        synchronized(lock) {
+            health?.cancel()
+            if (gen == generation) health = job else job.cancel()
         }
     }
 }

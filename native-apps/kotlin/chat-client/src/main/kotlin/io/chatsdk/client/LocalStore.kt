@@ -1,9 +1,9 @@
 package io.chatsdk.client
 
 /**
- * Where the client keeps what must outlive the process: the messages it has seen (as the server's JSON) with each
- * channel's highest seq, and the sends not yet acknowledged. The JVM implementation is [SqliteStore]; on Android,
- * Room implements the same interface. Methods are called from background threads, one at a time per client.
+ * Where the client keeps what must outlive the process: the messages it has seen (as the server's JSON) with their
+ * seq, each channel's sync mark, and the sends not yet acknowledged. The JVM implementation is [SqliteStore]; on
+ * Android, Room implements the same interface. The client calls it from background threads.
  */
 interface LocalStore : AutoCloseable {
     /** Stores or replaces messages by id. */
@@ -12,16 +12,18 @@ interface LocalStore : AutoCloseable {
     /** The newest [limit] messages of a channel, oldest first. */
     fun messages(cid: String, limit: Int): List<StoredMessage>
 
-    /** Forgets a channel's messages (the server said the gap is too big to sync: the channel is loaded again). */
+    /** Forgets a channel's messages and its sync mark (the server said the gap is too big to sync: it is loaded again). */
     fun clearChannel(cid: String)
 
-    /** Every channel with stored messages, with its highest seq: what a sync asks the server to continue from. */
-    fun lastSeqs(): Map<String, Long>
+    /** How far a channel is known without gaps, or null if it was never loaded. */
+    fun syncMark(cid: String): SyncMark?
+
+    fun putSyncMark(cid: String, mark: SyncMark)
 
     /** Queues a send (replaces one with the same id). */
     fun putPending(send: PendingSend)
 
-    /** Queued sends, oldest first. */
+    /** Queued sends of every user, in the order they were queued. */
     fun pending(): List<PendingSend>
 
     fun deletePending(id: String)
@@ -30,14 +32,28 @@ interface LocalStore : AutoCloseable {
 }
 
 /** A message as stored: its channel, its seq and the server's JSON of it. */
-data class StoredMessage(val id: String, val cid: String, val seq: Long, val json: String)
+class StoredMessage(val id: String, val cid: String, val seq: Long, val json: String) {
+    override fun toString() = "StoredMessage($id, $cid, seq $seq)"   // never the content
+}
 
-/** A send waiting for the server: the client-chosen [id] makes a repeat return the stored message instead of a copy. */
-data class PendingSend(val id: String, val cid: String, val text: String, val createdAtMillis: Long)
+/**
+ * A channel's sync mark: the client holds every message the user may read up to [seq], and every change up to the
+ * server time [syncedAt] (null before the first sync). A sync continues from here.
+ */
+data class SyncMark(val seq: Long, val syncedAt: String?)
+
+/**
+ * A send waiting for the server, made by [userId]: the client-chosen [id] makes a repeat return the stored message
+ * instead of a copy.
+ */
+class PendingSend(val id: String, val cid: String, val userId: String, val text: String, val createdAtMillis: Long) {
+    override fun toString() = "PendingSend($id, $cid, by $userId)"   // never the content
+}
 
 /** A [LocalStore] in memory: nothing survives the process. The default. */
 class InMemoryStore : LocalStore {
     private val messages = LinkedHashMap<String, StoredMessage>()
+    private val marks = HashMap<String, SyncMark>()
     private val queue = LinkedHashMap<String, PendingSend>()
 
     @Synchronized
@@ -52,19 +68,25 @@ class InMemoryStore : LocalStore {
     @Synchronized
     override fun clearChannel(cid: String) {
         messages.values.removeIf { it.cid == cid }
+        marks.remove(cid)
     }
 
     @Synchronized
-    override fun lastSeqs(): Map<String, Long> =
-        messages.values.groupBy { it.cid }.mapValues { (_, list) -> list.maxOf { it.seq } }
+    override fun syncMark(cid: String): SyncMark? = marks[cid]
+
+    @Synchronized
+    override fun putSyncMark(cid: String, mark: SyncMark) {
+        marks[cid] = mark
+    }
 
     @Synchronized
     override fun putPending(send: PendingSend) {
+        queue.remove(send.id)
         queue[send.id] = send
     }
 
     @Synchronized
-    override fun pending(): List<PendingSend> = queue.values.sortedBy { it.createdAtMillis }
+    override fun pending(): List<PendingSend> = queue.values.toList()
 
     @Synchronized
     override fun deletePending(id: String) {

@@ -16,7 +16,10 @@ class SqliteStore(file: Path) : LocalStore {
             it.executeUpdate("pragma journal_mode = wal")
             it.executeUpdate("create table if not exists message (id text primary key, cid text not null, seq integer not null, json text not null)")
             it.executeUpdate("create index if not exists message_by_seq on message (cid, seq)")
-            it.executeUpdate("create table if not exists pending_send (id text primary key, cid text not null, text text not null, created_at integer not null)")
+            it.executeUpdate("create table if not exists sync_mark (cid text primary key, seq integer not null, synced_at text)")
+            // the queue's order is the autoincrement position, not a clock: two sends in one millisecond keep their order
+            it.executeUpdate("create table if not exists pending_send (position integer primary key autoincrement, id text not null unique, "
+                + "cid text not null, user_id text not null, text text not null, created_at integer not null)")
         }
     }
 
@@ -44,22 +47,31 @@ class SqliteStore(file: Path) : LocalStore {
         }
 
     @Synchronized
-    override fun clearChannel(cid: String) {
+    override fun clearChannel(cid: String) = transaction {
         db.prepareStatement("delete from message where cid = ?").use { it.setString(1, cid); it.executeUpdate() }
+        db.prepareStatement("delete from sync_mark where cid = ?").use { it.setString(1, cid); it.executeUpdate() }
     }
 
     @Synchronized
-    override fun lastSeqs(): Map<String, Long> =
-        db.createStatement().use { s ->
-            s.executeQuery("select cid, max(seq) from message group by cid").use { rs ->
-                buildMap { while (rs.next()) put(rs.getString(1), rs.getLong(2)) }
-            }
+    override fun syncMark(cid: String): SyncMark? =
+        db.prepareStatement("select seq, synced_at from sync_mark where cid = ?").use { s ->
+            s.setString(1, cid)
+            s.executeQuery().use { rs -> if (rs.next()) SyncMark(rs.getLong(1), rs.getString(2)) else null }
         }
 
     @Synchronized
-    override fun putPending(send: PendingSend) {
-        db.prepareStatement("insert or replace into pending_send (id, cid, text, created_at) values (?, ?, ?, ?)").use { s ->
-            s.setString(1, send.id); s.setString(2, send.cid); s.setString(3, send.text); s.setLong(4, send.createdAtMillis)
+    override fun putSyncMark(cid: String, mark: SyncMark) {
+        db.prepareStatement("insert or replace into sync_mark (cid, seq, synced_at) values (?, ?, ?)").use { s ->
+            s.setString(1, cid); s.setLong(2, mark.seq); s.setString(3, mark.syncedAt)
+            s.executeUpdate()
+        }
+    }
+
+    @Synchronized
+    override fun putPending(send: PendingSend) = transaction {
+        db.prepareStatement("delete from pending_send where id = ?").use { it.setString(1, send.id); it.executeUpdate() }
+        db.prepareStatement("insert into pending_send (id, cid, user_id, text, created_at) values (?, ?, ?, ?, ?)").use { s ->
+            s.setString(1, send.id); s.setString(2, send.cid); s.setString(3, send.userId); s.setString(4, send.text); s.setLong(5, send.createdAtMillis)
             s.executeUpdate()
         }
     }
@@ -67,8 +79,8 @@ class SqliteStore(file: Path) : LocalStore {
     @Synchronized
     override fun pending(): List<PendingSend> =
         db.createStatement().use { s ->
-            s.executeQuery("select id, cid, text, created_at from pending_send order by created_at, id").use { rs ->
-                buildList { while (rs.next()) add(PendingSend(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4))) }
+            s.executeQuery("select id, cid, user_id, text, created_at from pending_send order by position").use { rs ->
+                buildList { while (rs.next()) add(PendingSend(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5))) }
             }
         }
 

@@ -1,9 +1,11 @@
 package io.chatsdk.client
 
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.flow.onSubscription
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.Test
@@ -25,6 +27,16 @@ class ChatClientIT {
     private fun client(store: LocalStore = InMemoryStore(), port: Int = TestAppliance.port) =
         ChatClient(ChatClient.Config("http://127.0.0.1:$port", app.apiKey), store)
 
+    /** Starts collecting [client]'s events before returning, so that no event sent afterwards can be missed. */
+    private suspend fun nextEvent(client: ChatClient, match: (ChatEvent) -> Boolean): kotlinx.coroutines.Deferred<ChatEvent> {
+        val subscribed = CompletableDeferred<Unit>()
+        val event = CoroutineScope(Dispatchers.IO).async {
+            withTimeout(10_000) { client.events.onSubscription { subscribed.complete(Unit) }.first(match) }
+        }
+        subscribed.await()
+        return event
+    }
+
     @Test
     fun aMessageSentByOneUserReachesTheOtherOverTheWebSocket() = runBlocking {
         channel("kt-hello", "alice", "bob")
@@ -34,7 +46,7 @@ class ChatClientIT {
                 assertEquals("bob", me.id)
                 alice.connectUser("alice", app.token("alice"))
                 bob.channel("messaging", "kt-hello").watch()
-                val arrives = async(Dispatchers.IO) { withTimeout(10_000) { bob.events.first { it.type == "message.new" } } }
+                val arrives = nextEvent(bob) { it.type == "message.new" }
                 val sent = alice.channel("messaging", "kt-hello").sendMessage("hello from Kotlin")
                 val event = arrives.await()
                 assertEquals(sent.id, event.message?.id)
@@ -70,6 +82,31 @@ class ChatClientIT {
     }
 
     @Test
+    fun aSessionWhoseTokensAreRevokedEndsAndKeepsItsQueue() = runBlocking {
+        channel("kt-revoked", "olga")
+        client().use { olga ->
+            olga.connectUser("olga", app.token("olga"))
+            val refused = nextEvent(olga) { it.type == "connection.refused" }
+            app.revokeTokens()
+            val event = refused.await() // the server re-checks live connections every 5 s
+            assertEquals("token_revoked", event.raw["code"]?.toString()?.trim('"'))
+            assertEquals(ConnectionState.CLOSED, olga.connectionState.value)
+        }
+    }
+
+    @Test
+    fun aRefusedSendThrowsAndLeavesNothingQueued() = runBlocking {
+        channel("kt-private", "carol")
+        app.serverPost("/users", """{"users":{"dave":{}}}""")
+        client().use { dave ->
+            dave.connectUser("dave", app.token("dave"))
+            val e = assertFailsWith<ChatException> { dave.channel("messaging", "kt-private").sendMessage("let me in") }
+            assertEquals(403, e.status)
+            assertTrue(dave.pendingSends.value.isEmpty(), "a refused send must not stay queued")
+        }
+    }
+
+    @Test
     fun hostileTextIsRefusedWithACodeAndNotQueued() = runBlocking {
         channel("kt-hostile", "judy")
         client().use { judy ->
@@ -88,70 +125,82 @@ class ChatClientIT {
     }
 
     @Test
-    fun aRefusedSendThrowsAndLeavesNothingQueued() = runBlocking {
-        channel("kt-private", "carol")
-        app.serverPost("/users", """{"users":{"dave":{}}}""")
-        client().use { dave ->
-            dave.connectUser("dave", app.token("dave"))
-            val e = assertFailsWith<ChatException> { dave.channel("messaging", "kt-private").sendMessage("let me in") }
-            assertEquals(403, e.status)
-            assertTrue(dave.pendingSends.value.isEmpty(), "a refused send must not stay queued")
-        }
-    }
-
-    @Test
     fun aSendMadeOfflineIsDeliveredOnceByTheNextClientOnTheSameStore(@TempDir dir: Path) = runBlocking {
         channel("kt-offline", "erin", "frank")
         val file = dir.resolve("erin.db")
-        val outage = Outage(TestAppliance.port)
-        val id = "kt-offline-1"
-        client(SqliteStore(file), outage.port).use { erin ->
-            erin.connectUser("erin", app.token("erin"))
-            erin.channel("messaging", "kt-offline").watch()
-            outage.cut()
-            val waiting = CoroutineScope(Dispatchers.IO).async { erin.channel("messaging", "kt-offline").sendMessage("sent while offline", id) }
-            withTimeout(5_000) { erin.pendingSends.first { it.size == 1 } }
-            assertEquals(id, erin.pendingSends.value.single().id)
-            waiting.cancel() // the app is closed before the network comes back: the send stays in the store
-        }
-        outage.restore()
-        client(SqliteStore(file), outage.port).use { erin ->
-            assertEquals(listOf(id), erin.pendingSends.value.map { it.id }, "the queue outlives the client")
-            erin.connectUser("erin", app.token("erin"))
-            withTimeout(10_000) { erin.pendingSends.first { it.isEmpty() } }
+        Outage(TestAppliance.port).use { outage ->
+            val id = "kt-offline-1"
+            client(SqliteStore(file), outage.port).use { erin ->
+                erin.connectUser("erin", app.token("erin"))
+                erin.channel("messaging", "kt-offline").watch()
+                outage.cut()
+                val waiting = CoroutineScope(Dispatchers.IO).async { erin.channel("messaging", "kt-offline").sendMessage("sent while offline", id) }
+                withTimeout(5_000) { erin.pendingSends.first { it.size == 1 } }
+                assertEquals(id, erin.pendingSends.value.single().id)
+                waiting.cancel() // the app is closed before the network comes back: the send stays in the store
+            }
+            outage.restore()
+            client(SqliteStore(file), outage.port).use { erin ->
+                assertEquals(listOf(id), erin.pendingSends.value.map { it.id }, "the queue outlives the client")
+                erin.connectUser("erin", app.token("erin"))
+                withTimeout(10_000) { erin.pendingSends.first { it.isEmpty() } }
+            }
+            assertEquals(1, outage.count("POST /api/v1/channels/messaging/kt-offline/message"), "the send went out once: ${outage.requests}")
         }
         client().use { frank ->
             frank.connectUser("frank", app.token("frank"))
             val state = frank.channel("messaging", "kt-offline").watch()
-            assertEquals(listOf("sent while offline"), state.messages.map { it.text }, "delivered exactly once")
-            assertEquals(id, state.messages.single().id)
+            assertEquals(listOf("sent while offline"), state.messages.map { it.text })
+            assertEquals("kt-offline-1", state.messages.single().id)
         }
-        outage.close()
+    }
+
+    @Test
+    fun anotherUsersQueuedSendIsNotSentWithThisUsersToken(@TempDir dir: Path) = runBlocking {
+        channel("kt-shared", "kate", "liam")
+        val file = dir.resolve("shared.db")
+        SqliteStore(file).use { it.putPending(PendingSend("kt-kate-1", "messaging:kt-shared", "kate", "kate's words", 1)) }
+        client(SqliteStore(file)).use { liam ->
+            liam.connectUser("liam", app.token("liam"))
+            val sent = liam.channel("messaging", "kt-shared").sendMessage("liam's own")
+            assertEquals("liam", sent.userId)
+            assertEquals(listOf("kt-kate-1"), liam.pendingSends.value.map { it.id }, "kate's send waits for kate")
+            val texts = liam.channel("messaging", "kt-shared").watch().messages.map { it.text }
+            assertEquals(listOf("liam's own"), texts)
+        }
     }
 
     @Test
     fun afterAnOutageSyncFillsTheGapWithoutAReload(@TempDir dir: Path) = runBlocking {
         channel("kt-gap", "gina", "hank")
-        val outage = Outage(TestAppliance.port)
-        client(SqliteStore(dir.resolve("hank.db")), outage.port).use { hank ->
-            hank.connectUser("hank", app.token("hank"))
-            val ch = hank.channel("messaging", "kt-gap")
-            ch.watch()
-            client().use { gina ->
-                gina.connectUser("gina", app.token("gina"))
-                val g = gina.channel("messaging", "kt-gap")
-                val first = g.sendMessage("before")
-                withTimeout(10_000) { ch.messages.first { list -> list.any { it.id == first.id } } }
-                outage.cut()
-                withTimeout(10_000) { hank.connectionState.first { it == ConnectionState.OFFLINE || it == ConnectionState.CONNECTING } }
-                val missed = (1..3).map { g.sendMessage("missed $it") }
-                outage.restore()
-                val caughtUp = withTimeout(30_000) { ch.messages.first { list -> missed.all { m -> list.any { it.id == m.id } } } }
-                assertEquals(listOf("before", "missed 1", "missed 2", "missed 3"), caughtUp.map { it.text })
-                assertEquals(caughtUp.map { it.seq }.sorted(), caughtUp.map { it.seq }, "in seq order")
-                assertEquals(ConnectionState.ONLINE, hank.connectionState.value)
+        Outage(TestAppliance.port).use { outage ->
+            client(SqliteStore(dir.resolve("hank.db")), outage.port).use { hank ->
+                hank.connectUser("hank", app.token("hank"))
+                val ch = hank.channel("messaging", "kt-gap")
+                ch.watch()
+                client().use { gina ->
+                    gina.connectUser("gina", app.token("gina"))
+                    val g = gina.channel("messaging", "kt-gap")
+                    val first = g.sendMessage("before")
+                    withTimeout(10_000) { ch.messages.first { list -> list.any { it.id == first.id } } }
+                    val edited = g.sendMessage("to be edited")
+                    withTimeout(10_000) { ch.messages.first { list -> list.any { it.id == edited.id } } }
+                    outage.cut()
+                    withTimeout(10_000) { hank.connectionState.first { it == ConnectionState.OFFLINE || it == ConnectionState.CONNECTING } }
+                    val missed = (1..3).map { g.sendMessage("missed $it") }
+                    app.serverPost("/messages/${edited.id}", """{"message":{"text":"edited while offline","user_id":"gina"}}""")
+                    val queriesBefore = outage.count("POST /api/v1/channels/messaging/kt-gap/query")
+                    outage.restore()
+                    val caughtUp = withTimeout(30_000) {
+                        ch.messages.first { list -> missed.all { m -> list.any { it.id == m.id } } && list.any { it.text == "edited while offline" } }
+                    }
+                    assertEquals(listOf("before", "edited while offline", "missed 1", "missed 2", "missed 3"), caughtUp.map { it.text })
+                    assertEquals(caughtUp.map { it.seq }.sorted(), caughtUp.map { it.seq }, "in seq order")
+                    assertTrue(outage.count("POST /api/v1/sync") >= 1, "caught up by sync: ${outage.requests}")
+                    assertEquals(queriesBefore, outage.count("POST /api/v1/channels/messaging/kt-gap/query"), "not by a reload")
+                    assertEquals(ConnectionState.ONLINE, hank.connectionState.value)
+                }
             }
         }
-        outage.close()
     }
 }

@@ -7,44 +7,63 @@ import java.net.Socket
 import java.util.concurrent.CopyOnWriteArrayList
 
 /**
- * A TCP relay in front of the appliance that the tests cut and restore: [cut] drops every open connection and
- * refuses new ones (a real network outage for the client, with nothing faked in it), [restore] listens again.
+ * A TCP relay in front of the appliance that the tests cut and restore. While cut, every open connection is dropped
+ * and every new one is closed at once: a real network outage for the client, with nothing faked in it. It also notes
+ * the HTTP request lines that pass (`POST /api/v1/sync`), so that a test can see what the client asked for.
  */
 class Outage(private val targetPort: Int) : Closeable {
-    val port: Int = ServerSocket(0).use { it.localPort }
+    private val server = ServerSocket().apply { reuseAddress = true; bind(InetSocketAddress("127.0.0.1", 0)) }
+    val port: Int = server.localPort
     private val open = CopyOnWriteArrayList<Socket>()
-    @Volatile private var server: ServerSocket? = null
+    @Volatile private var down = false
+    /** Request lines seen, as "POST /api/v1/sync" (no query string). */
+    val requests = CopyOnWriteArrayList<String>()
+    private val requestLine = Regex("""(GET|POST|PUT|PATCH|DELETE) (/[^ ?]*)[^ ]* HTTP/1\.1""")
 
     init {
-        restore()
-    }
-
-    fun restore() {
-        val s = ServerSocket()
-        s.reuseAddress = true
-        s.bind(InetSocketAddress("127.0.0.1", port))
-        server = s
         Thread {
-            while (!s.isClosed) {
-                val client = runCatching { s.accept() }.getOrNull() ?: break
+            while (!server.isClosed) {
+                val client = runCatching { server.accept() }.getOrNull() ?: break
+                if (down) { client.close(); continue }
                 val upstream = runCatching { Socket("127.0.0.1", targetPort) }.getOrNull()
                 if (upstream == null) { client.close(); continue }
                 open += client; open += upstream
-                pipe(client, upstream); pipe(upstream, client)
+                pipe(client, upstream, watch = true); pipe(upstream, client, watch = false)
             }
         }.apply { isDaemon = true }.start()
     }
 
     fun cut() {
-        server?.close()
+        down = true
         open.forEach { runCatching { it.close() } }
         open.clear()
     }
 
-    override fun close() = cut()
+    fun restore() {
+        down = false
+    }
 
-    private fun pipe(from: Socket, to: Socket) = Thread {
-        runCatching { from.getInputStream().transferTo(to.getOutputStream()) }
+    fun count(line: String): Int = requests.count { it == line }
+
+    override fun close() {
+        cut()
+        server.close()
+    }
+
+    private fun pipe(from: Socket, to: Socket, watch: Boolean) = Thread {
+        runCatching {
+            val buf = ByteArray(16 * 1024)
+            val input = from.getInputStream()
+            val output = to.getOutputStream()
+            while (true) {
+                val n = input.read(buf)
+                if (n < 0) break
+                // a client's WebSocket frames are masked, so only real request lines match
+                if (watch) requestLine.findAll(String(buf, 0, n, Charsets.ISO_8859_1)).forEach { requests += it.groupValues[1] + " " + it.groupValues[2] }
+                output.write(buf, 0, n)
+                output.flush()
+            }
+        }
         runCatching { from.close() }; runCatching { to.close() }
     }.apply { isDaemon = true }.start()
 }

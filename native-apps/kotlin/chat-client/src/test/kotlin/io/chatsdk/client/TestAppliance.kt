@@ -58,7 +58,7 @@ object TestAppliance {
     /** A new app (its API key and secret) made through the operator API. */
     fun newApp(): App {
         val res = post("/admin/api/apps", """{"name":"kotlin-sdk-${System.nanoTime()}"}""", "Bearer $OPERATOR")
-        return App(res["api_key"]!!.jsonPrimitive.content, res["api_secret"]!!.jsonPrimitive.content)
+        return App(res["app"]!!.jsonObject["id"]!!.jsonPrimitive.content, res["api_key"]!!.jsonPrimitive.content, res["api_secret"]!!.jsonPrimitive.content)
     }
 
     fun post(path: String, body: String, auth: String): JsonObject {
@@ -71,7 +71,12 @@ object TestAppliance {
         return Json.parseToJsonElement(r.body()).jsonObject
     }
 
-    class App(val apiKey: String, val secret: String) {
+    class App(val id: String, val apiKey: String, val secret: String) {
+        /** Revokes every token of the app issued until now (the operator API). */
+        fun revokeTokens() {
+            post("/admin/api/apps/$id/revoke-tokens", "{}", "Bearer $OPERATOR")
+        }
+
         /** An HS256 user token, as the app's back end would sign it. */
         fun token(userId: String, secret: String = this.secret): String {
             val now = System.currentTimeMillis() / 1000
