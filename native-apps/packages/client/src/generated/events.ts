@@ -33,6 +33,7 @@ export interface ServerEventMap {
   "typing.stop": components['schemas']["TypingStopEvent"];
   "user.banned": components['schemas']["UserBannedEvent"];
   "user.deactivated": components['schemas']["UserDeactivatedEvent"];
+  "user.keys_changed": components['schemas']["UserKeysChangedEvent"];
   "user.presence.changed": components['schemas']["UserPresenceChangedEvent"];
   "user.reactivated": components['schemas']["UserReactivatedEvent"];
   "user.unbanned": components['schemas']["UserUnbannedEvent"];

@@ -1232,6 +1232,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/e2ee/devices/{deviceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** register */
+        put: operations["E2ee_register"];
+        post?: never;
+        /** remove */
+        delete: operations["E2ee_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/e2ee/devices/{deviceId}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** counts */
+        get: operations["E2ee_counts"];
+        put?: never;
+        /** replenish */
+        post: operations["E2ee_replenish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/e2ee/users/{userId}/bundles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** claim */
+        post: operations["E2ee_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/e2ee/users/{userId}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** devices */
+        get: operations["E2ee_devices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files/{fileId}": {
         parameters: {
             query?: never;
@@ -2211,6 +2281,92 @@ export interface components {
         DevicesResponse: {
             devices: components["schemas"]["Device"][];
         };
+        /** @description What a session needs for one device (PQXDH): prekey is absent when the device has no one-time EC key left; pq_prekey is the last-resort key when last_resort. */
+        E2eeBundle: {
+            device_id: number;
+            /** Format: byte */
+            identity_key: string;
+            pq_prekey: {
+                key_id: number;
+                last_resort: boolean;
+                /** Format: byte */
+                public_key: string;
+                /** Format: byte */
+                signature: string;
+            };
+            prekey?: components["schemas"]["E2eeOneTimeKey"];
+            registration_id: number;
+            signed_prekey: components["schemas"]["E2eeSignedKey"];
+        };
+        /** @description Claimed bundles, one per device of the user. */
+        E2eeBundlesResponse: {
+            bundles: components["schemas"]["E2eeBundle"][];
+            user_id: string;
+        };
+        /** @description One-time keys a device has left. */
+        E2eeCounts: {
+            pq_prekeys: number;
+            prekeys: number;
+        };
+        /** @description A device's one-time key counts. */
+        E2eeCountsResponse: {
+            counts: components["schemas"]["E2eeCounts"];
+        };
+        /** @description A published device: its id, registration id and identity key. */
+        E2eeDevice: {
+            device_id: number;
+            /** Format: byte */
+            identity_key: string;
+            registration_id: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Publish or replace a device's keys (the Signal protocol). */
+        E2eeDeviceRequest: {
+            /** Format: byte */
+            identity_key: string;
+            pq_last_resort_prekey: components["schemas"]["E2eeSignedKey"];
+            pq_prekeys?: components["schemas"]["E2eeSignedKey"][];
+            prekeys?: components["schemas"]["E2eeOneTimeKey"][];
+            registration_id: number;
+            signed_prekey: components["schemas"]["E2eeSignedKey"];
+            /** @description server tokens: the device's user */
+            user_id?: string;
+        };
+        /** @description The device as published, what changed (added, replaced, updated) and its key counts. */
+        E2eeDeviceResponse: {
+            /** @enum {string} */
+            change: "added" | "replaced" | "updated";
+            counts: components["schemas"]["E2eeCounts"];
+            device: components["schemas"]["E2eeDevice"];
+        };
+        /** @description A user's published devices. */
+        E2eeDevicesResponse: {
+            devices: components["schemas"]["E2eeDevice"][];
+        };
+        /** @description A one-time Curve25519 prekey (33 bytes, 0x05, base64); not signed. */
+        E2eeOneTimeKey: {
+            key_id: number;
+            /** Format: byte */
+            public_key: string;
+        };
+        /** @description More one-time keys, and a new signed prekey or last-resort Kyber key, for a published device. */
+        E2eeReplenishRequest: {
+            pq_last_resort_prekey?: components["schemas"]["E2eeSignedKey"];
+            pq_prekeys?: components["schemas"]["E2eeSignedKey"][];
+            prekeys?: components["schemas"]["E2eeOneTimeKey"][];
+            signed_prekey?: components["schemas"]["E2eeSignedKey"];
+            /** @description server tokens: the device's user */
+            user_id?: string;
+        };
+        /** @description A signed public key (libsignal's serialized form, base64): a signed prekey (33 bytes, 0x05) or a Kyber-1024 prekey (1569 bytes, 0x08), with the identity key's 64-byte XEdDSA signature of it. */
+        E2eeSignedKey: {
+            key_id: number;
+            /** Format: byte */
+            public_key: string;
+            /** Format: byte */
+            signature: string;
+        };
         /** @description A success without content: {}. */
         EmptyResponse: Record<string, never>;
         /** @description An error about one client event; the connection stays open. */
@@ -2229,7 +2385,7 @@ export interface components {
             [key: string]: unknown;
         };
         /** @description Any frame the server sends on the WebSocket, chosen by type (clients' custom events aside: see CustomEvent). */
-        Event: components["schemas"]["MessageNewEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["MessageReadEvent"] | components["schemas"]["MessageFlaggedEvent"] | components["schemas"]["ReactionNewEvent"] | components["schemas"]["ReactionDeletedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberUpdatedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["ChannelCreatedEvent"] | components["schemas"]["ChannelUpdatedEvent"] | components["schemas"]["ChannelTruncatedEvent"] | components["schemas"]["ChannelDeletedEvent"] | components["schemas"]["ChannelFrozenEvent"] | components["schemas"]["ChannelUnfrozenEvent"] | components["schemas"]["ChannelHiddenEvent"] | components["schemas"]["ChannelVisibleEvent"] | components["schemas"]["NotificationMarkUnreadEvent"] | components["schemas"]["NotificationMessageNewEvent"] | components["schemas"]["NotificationAddedToChannelEvent"] | components["schemas"]["NotificationRemovedFromChannelEvent"] | components["schemas"]["UserBannedEvent"] | components["schemas"]["UserUnbannedEvent"] | components["schemas"]["UserDeactivatedEvent"] | components["schemas"]["UserReactivatedEvent"] | components["schemas"]["TypingStartEvent"] | components["schemas"]["TypingStopEvent"] | components["schemas"]["UserPresenceChangedEvent"] | components["schemas"]["HealthCheckEvent"] | components["schemas"]["ConnectionErrorEvent"] | components["schemas"]["ConnectionRecoveredEvent"] | components["schemas"]["ErrorFrame"] | components["schemas"]["UserUpdatedEvent"];
+        Event: components["schemas"]["MessageNewEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["MessageReadEvent"] | components["schemas"]["MessageFlaggedEvent"] | components["schemas"]["ReactionNewEvent"] | components["schemas"]["ReactionDeletedEvent"] | components["schemas"]["MemberAddedEvent"] | components["schemas"]["MemberUpdatedEvent"] | components["schemas"]["MemberRemovedEvent"] | components["schemas"]["ChannelCreatedEvent"] | components["schemas"]["ChannelUpdatedEvent"] | components["schemas"]["ChannelTruncatedEvent"] | components["schemas"]["ChannelDeletedEvent"] | components["schemas"]["ChannelFrozenEvent"] | components["schemas"]["ChannelUnfrozenEvent"] | components["schemas"]["ChannelHiddenEvent"] | components["schemas"]["ChannelVisibleEvent"] | components["schemas"]["NotificationMarkUnreadEvent"] | components["schemas"]["NotificationMessageNewEvent"] | components["schemas"]["NotificationAddedToChannelEvent"] | components["schemas"]["NotificationRemovedFromChannelEvent"] | components["schemas"]["UserBannedEvent"] | components["schemas"]["UserUnbannedEvent"] | components["schemas"]["UserDeactivatedEvent"] | components["schemas"]["UserReactivatedEvent"] | components["schemas"]["TypingStartEvent"] | components["schemas"]["TypingStopEvent"] | components["schemas"]["UserPresenceChangedEvent"] | components["schemas"]["HealthCheckEvent"] | components["schemas"]["ConnectionErrorEvent"] | components["schemas"]["ConnectionRecoveredEvent"] | components["schemas"]["ErrorFrame"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["UserKeysChangedEvent"];
         /** @description An event to send: typing.start, typing.stop (type, user_id, user, parent_id only) or a custom type with custom fields. */
         EventInput: {
             /** @description typing in a thread */
@@ -3257,6 +3413,20 @@ export interface components {
         } & {
             [key: string]: unknown;
         });
+        /** @description A user's E2EE device was added, got a new identity key, or was removed; told to the user and everyone who shares a channel with them (verify safety numbers again). */
+        UserKeysChangedEvent: {
+            /** @enum {string} */
+            change: "added" | "replaced" | "removed";
+            /** Format: date-time */
+            created_at: string;
+            device_id: number;
+            /** @enum {string} */
+            type: "user.keys_changed";
+            user: components["schemas"]["UserRef"];
+            user_id: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A user who shares a channel came online or went offline. */
         UserPresenceChangedEvent: {
             /** Format: date-time */
@@ -6231,6 +6401,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EmptyResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    E2ee_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["E2eeDeviceRequest"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["E2eeDeviceResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    E2ee_remove: {
+        parameters: {
+            query?: {
+                user_id?: string;
+            };
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    E2ee_counts: {
+        parameters: {
+            query?: {
+                user_id?: string;
+            };
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["E2eeCountsResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    E2ee_replenish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["E2eeReplenishRequest"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["E2eeCountsResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    E2ee_claim: {
+        parameters: {
+            query?: {
+                device_id?: string;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["E2eeBundlesResponse"];
+                };
+            };
+            /** @description problem details with a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    E2ee_devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["E2eeDevicesResponse"];
                 };
             };
             /** @description problem details with a stable code */

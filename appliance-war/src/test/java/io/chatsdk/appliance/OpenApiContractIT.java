@@ -143,7 +143,7 @@ class OpenApiContractIT {
         api.users("env");
         api.asServer("POST", "/channels/messaging/env/query", Map.of("data", Map.of("members", List.of("env"), "created_by_id", "env")));
         api.asServer("POST", "/channels/messaging/env/message", Map.of("message", Map.of("id", "env-1", "text", "x", "user_id", "env")));
-        Map<String, String> params = Map.of("type", "messaging", "id", "env", "userId", "env", "name", "messaging");
+        Map<String, String> params = Map.of("type", "messaging", "id", "env", "userId", "env", "name", "messaging", "deviceId", "1");
         List<String> problems = new ArrayList<>();
         map(doc.get("paths")).forEach((path, item) -> map(item).forEach((method, o) -> {
             Map<String, Object> op = map(o);
@@ -271,6 +271,15 @@ class OpenApiContractIT {
         call("ann", "POST", "/devices", Map.of(), Map.of("id", "contract-device", "push_provider", "firebase"));
         call("ann", "GET", "/devices", Map.of(), null);
         call("ann", "DELETE", "/devices?id=contract-device", Map.of(), null);
+        // end-to-end encryption keys (TestKeys signs as an XEdDSA identity would)
+        io.chatsdk.engine.e2ee.TestKeys keys = new io.chatsdk.engine.e2ee.TestKeys();
+        call("ann", "PUT", "/e2ee/devices/{deviceId}", Map.of("deviceId", "1"), E2eeApiIT.device(keys, 1, 1));
+        call("ann", "POST", "/e2ee/devices/{deviceId}/keys", Map.of("deviceId", "1"), Map.of("prekeys",
+                List.of(Map.of("key_id", 9, "public_key", java.util.Base64.getEncoder().encodeToString(io.chatsdk.engine.e2ee.TestKeys.ecKey())))));
+        call("ann", "GET", "/e2ee/devices/{deviceId}/keys", Map.of("deviceId", "1"), null);
+        call("ben", "GET", "/e2ee/users/{userId}/devices", Map.of("userId", "ann"), null);
+        call("ben", "POST", "/e2ee/users/{userId}/bundles", Map.of("userId", "ann"), null);
+        call("ann", "DELETE", "/e2ee/devices/{deviceId}", Map.of("deviceId", "1"), null);
         // files: settings, uploads, downloads, deletions
         call("server", "GET", "/app", Map.of(), null);
         call("server", "PATCH", "/app", Map.of(), Map.of("image_upload_config", Map.of("allowed_mime_types", List.of("image/*"))));

@@ -172,6 +172,11 @@ public final class AppHandle {
     }
 
     /** Push devices of the app's users. */
+    /** The prekey directory of end-to-end encrypted chats (Signal protocol): devices, their public keys, bundles. */
+    public io.chatsdk.engine.e2ee.KeyDirectory e2ee() {
+        return new io.chatsdk.engine.e2ee.KeyDirectory(ctx, appId, actor);
+    }
+
     public Devices devices() {
         return new Devices(ctx, appId, actor);
     }

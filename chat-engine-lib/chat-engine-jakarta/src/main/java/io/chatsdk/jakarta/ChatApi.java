@@ -18,7 +18,7 @@ public final class ChatApi {
     }
 
     public static Set<Class<?>> classes() {
-        return Set.of(UsersResource.class, ModerationResource.class, WebhooksResource.class, BeforeSendHookResource.class, PushSettingsResource.class, DevicesResource.class, FilesResource.class, AppSettingsResource.class, ChannelsResource.class, MessagesResource.class, UnreadResource.class, ChannelTypesResource.class, SyncResource.class, SearchResource.class,
+        return Set.of(UsersResource.class, ModerationResource.class, WebhooksResource.class, BeforeSendHookResource.class, PushSettingsResource.class, DevicesResource.class, E2eeResource.class, FilesResource.class, AppSettingsResource.class, ChannelsResource.class, MessagesResource.class, UnreadResource.class, ChannelTypesResource.class, SyncResource.class, SearchResource.class,
                 AuthFilter.class, AuditFilter.Chat.class, AuditFilter.Scope.class, ProblemMappers.Engine.class, ProblemMappers.Api.class, ProblemMappers.Web.class, ProblemMappers.Unexpected.class);
     }
 }

@@ -107,7 +107,7 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
      */
     public record RateLimits(boolean enabled, Map<String, Limit> groups) {
         public static final String GROUPS = "send_message, read_messages, update_message, reactions, channels, query_channels, "
-                + "members, read_state, unread, users, query_users, channel_types, moderation, send_event, files, search, ai";
+                + "members, read_state, unread, users, query_users, channel_types, moderation, send_event, files, search, ai, e2ee";
 
         public RateLimits {
             groups = Map.copyOf(groups);

@@ -28,7 +28,7 @@ public final class JsonBody {
         return map.containsKey(key) && map.get(key) != null;
     }
 
-    private String field(String key) {
+    String field(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 

@@ -91,6 +91,12 @@ public final class Audience {
         if (e instanceof UserEvent u) {
             return new Recipients(Set.of(u.userId()), false);
         }
+        if (e instanceof io.chatsdk.engine.event.Event.KeysChangedEvent k) {
+            // the user's other devices, and everyone who may hold a session with them
+            Set<String> r = new LinkedHashSet<>(users.peers(k.userId(), MAX_RECIPIENTS));
+            r.add(k.userId());
+            return new Recipients(r, false);
+        }
         if (e instanceof BanEvent b) {
             return new Recipients(Set.of(b.userId()), false);
         }

@@ -151,6 +151,20 @@ public sealed interface Event {
     }
 
     /**
+     * {@code user.keys_changed}: {@code userId}'s E2EE device {@code deviceId} was {@code added}, {@code replaced} (a new
+     * identity key) or {@code removed}; told to that user and to everyone who shares a channel with them.
+     */
+    record KeysChangedEvent(String userId, int deviceId, String change) implements Event {
+        public String typeName() {
+            return EventType.USER_KEYS_CHANGED.wireName();
+        }
+
+        public Cid cid() {
+            return null;
+        }
+    }
+
+    /**
      * A moderator's {@code user.banned}, app-wide ({@code cid} null) or in one channel, told to the banned user;
      * {@code createdBy} null for the server.
      */

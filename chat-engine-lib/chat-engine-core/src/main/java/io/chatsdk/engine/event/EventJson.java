@@ -96,6 +96,11 @@ public final class EventJson {
             if (t.parentId() != null) {
                 b.put("parent_id", t.parentId());
             }
+        } else if (e instanceof Event.KeysChangedEvent k) {
+            b.put("user_id", k.userId());
+            b.put("user", Map.of("id", k.userId()));
+            b.put("device_id", k.deviceId());
+            b.put("change", k.change());
         } else if (e instanceof PresenceEvent p) {
             b.put("user_id", p.userId());
             b.put("user", Map.of("id", p.userId(), "online", p.online()));
@@ -146,6 +151,7 @@ public final class EventJson {
                 case MESSAGE_FLAGGED -> new FlagEvent(c, (String) map(p, "message").get("id"), (String) map(p, "message").get("user_id"),
                         (String) map(p, "flag").get("id"), (String) map(p, "flag").get("reason"), (List<String>) p.get("recipient_ids"));
                 case TYPING_START, TYPING_STOP -> new TypingEvent(t, c, (String) p.get("user_id"), (String) p.get("parent_id"));
+                case USER_KEYS_CHANGED -> new Event.KeysChangedEvent((String) p.get("user_id"), ((Number) p.get("device_id")).intValue(), (String) p.get("change"));
                 case USER_PRESENCE_CHANGED -> new PresenceEvent((String) p.get("user_id"), Boolean.TRUE.equals(map(p, "user").get("online")));
             };
         } catch (ClassCastException | NullPointerException e) {

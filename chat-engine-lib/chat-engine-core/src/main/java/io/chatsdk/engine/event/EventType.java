@@ -43,6 +43,8 @@ public enum EventType {
     USER_REACTIVATED("user.reactivated"),
     /** The user's tokens issued before a time were revoked; told to that user, whose connections are re-checked. */
     USER_UPDATED("user.updated"),
+    /** A user's end-to-end encryption device was added, got a new identity key, or was removed; told to the user and their peers. */
+    USER_KEYS_CHANGED("user.keys_changed"),
     TYPING_START("typing.start"),
     TYPING_STOP("typing.stop"),
     USER_PRESENCE_CHANGED("user.presence.changed");

@@ -28,6 +28,8 @@ public enum ErrorCode {
     BLOCKLISTED("blocklisted", Category.VALIDATION),
     /** The app's before-message-send hook rejected the message (the message says why). */
     MESSAGE_REJECTED("message_rejected", Category.VALIDATION),
+    /** An end-to-end encryption key whose signature is not its identity key's. */
+    INVALID_SIGNATURE("invalid_signature", Category.VALIDATION),
     UNAVAILABLE("unavailable", Category.UNAVAILABLE),
     /** The app's encryption keys were destroyed (crypto-shredding): its content can never be read again. */
     CONTENT_ERASED("content_erased", Category.GONE),
