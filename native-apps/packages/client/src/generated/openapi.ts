@@ -1989,6 +1989,8 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             created_by_id?: string;
+            /** @description end-to-end encrypted (set when the channel is created, 1:1 messaging channels only; messages then carry e2ee envelopes only) */
+            e2ee?: boolean;
             frozen: boolean;
             id: string;
             image?: string;
@@ -2050,6 +2052,8 @@ export interface components {
             config_overrides?: components["schemas"]["ChannelConfigOverrides"];
             created_by?: components["schemas"]["UserRefInput"];
             created_by_id?: string;
+            /** @description end-to-end encrypted (set when the channel is created, 1:1 messaging channels only; messages then carry e2ee envelopes only) */
+            e2ee?: boolean;
             image?: string;
             members?: components["schemas"]["UserIdItem"][];
             name?: string;
@@ -2344,6 +2348,21 @@ export interface components {
         E2eeDevicesResponse: {
             devices: components["schemas"]["E2eeDevice"][];
         };
+        /** @description The content of a message in an end-to-end encrypted channel: the Signal protocol's ciphertext for each recipient device (the sender's other devices included). The server stores and relays it as is. */
+        E2eeEnvelope: {
+            ciphertexts: {
+                /** Format: byte */
+                body: string;
+                device_id: number;
+                /**
+                 * @description 2: a Signal message; 3: a prekey message that starts a session
+                 * @enum {integer}
+                 */
+                type: 2 | 3;
+                user_id: string;
+            }[];
+            sender_device: number;
+        };
         /** @description A one-time Curve25519 prekey (33 bytes, 0x05, base64); not signed. */
         E2eeOneTimeKey: {
             key_id: number;
@@ -2565,6 +2584,7 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             deleted_at?: string;
+            e2ee?: components["schemas"]["E2eeEnvelope"];
             id: string;
             mentioned_users: string[];
             /** Format: date-time */
@@ -2640,6 +2660,7 @@ export interface components {
         /** @description A new message; custom fields are flattened into the object. */
         MessageInput: {
             attachments?: components["schemas"]["AttachmentInput"][];
+            e2ee?: components["schemas"]["E2eeEnvelope"];
             /** @description client-chosen id; a resend returns the stored message */
             id?: string;
             mentioned_users?: components["schemas"]["MentionItem"][];

@@ -100,6 +100,28 @@ class E2eeApiIT {
     }
 
     @Test
+    void anEncryptedChannelTakesOnlyCiphertextAndExportsShowOnlyCiphertext() throws Exception {
+        api.users("fay", "gus");
+        Api.Res created = api.as("fay", "POST", "/channels/messaging/e2ee-fg/query", Map.of("data", Map.of("members", List.of("fay", "gus"), "e2ee", true)));
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        assertThat(created.json()).containsEntry("created", true);
+        assertThat(created.obj("channel")).containsEntry("e2ee", true);
+        Api.Res plain = api.as("fay", "POST", "/channels/messaging/e2ee-fg/message", Map.of("message", Map.of("text", "canary-plaintext-4711")));
+        assertThat(plain.status()).isEqualTo(400);
+        assertThat(plain.code()).isEqualTo("e2ee_required");
+        Map<String, Object> envelope = Map.of("sender_device", 1, "ciphertexts", List.of(
+                Map.of("user_id", "gus", "device_id", 1, "type", 3, "body", "Y2lwaGVydGV4dA=="),
+                Map.of("user_id", "fay", "device_id", 2, "type", 2, "body", "c2VsZg==")));
+        Api.Res sent = api.as("fay", "POST", "/channels/messaging/e2ee-fg/message", Map.of("message", Map.of("id", "fg-1", "e2ee", envelope)));
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+        assertThat(sent.obj("message")).containsEntry("text", "").containsEntry("e2ee", envelope);
+        assertThat(api.as("fay", "POST", "/messages/fg-1", Map.of("message", Map.of("text", "edited in the clear"))).code()).isEqualTo("e2ee_required");
+        assertThat(api.as("fay", "POST", "/channels/messaging/e2ee-fg", Map.of("add_members", List.of("alice"))).status()).isEqualTo(403);
+        Api.Res export = Api.operator(appliance, "POST", "/admin/api/apps/" + api.appId + "/compliance/exports", Map.of("format", "jsonl"));
+        assertThat(export.raw().body()).contains("Y2lwaGVydGV4dA==").doesNotContain("canary-plaintext-4711").doesNotContain("edited in the clear");
+    }
+
+    @Test
     void concurrentClaimsOverHttpGetDistinctKeys() throws Exception {
         api.users("dora", "erik");
         api.as("dora", "PUT", "/e2ee/devices/2", device(new TestKeys(), 6, 0));

@@ -4,6 +4,7 @@ import io.chatsdk.engine.event.Event;
 import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.ChannelGate;
 import io.chatsdk.engine.internal.CustomData;
+import io.chatsdk.engine.internal.E2ee;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.messaging.Messages;
@@ -50,7 +51,7 @@ import java.util.UUID;
 public final class Channels {
     public static final int MAX_MEMBERS_PER_CALL = 100;
     static final Set<String> RESERVED = Set.of("cid", "type", "id", "name", "image", "members", "member_count", "created_by",
-            "created_by_id", "frozen", "config", "last_message_at", "created_at", "updated_at", "last_seq", "hidden");
+            "created_by_id", "frozen", "config", "last_message_at", "created_at", "updated_at", "last_seq", "hidden", E2ee.FLAG);
 
     private final EngineContext ctx;
     private final AppId app;
@@ -87,12 +88,18 @@ public final class Channels {
     }
 
     private ChannelState getOrCreate(Cid cid, ChannelInput in, String distinctKey) {
-        ChannelInput input = in == null ? ChannelInput.empty() : in;
+        ChannelInput asked = in == null ? ChannelInput.empty() : in;
+        boolean e2ee = E2ee.requested(asked.custom());
+        ChannelInput input = e2ee ? asked.withCustom(E2ee.without(asked.custom())) : asked;
         String creator = ChannelGate.actingUser(actor, input.createdBy());
         validate(input);
         Instant now = ctx.now();
         ChannelState existing = ctx.db().read(tx -> tryState(tx, cid, creator, MessagePage.latest(25), 100));
         if (existing != null) {
+            if (e2ee && !E2ee.of(existing.channel())) {
+                // a client that asked for encryption must not be handed a channel that has none
+                throw new ChatException(ErrorCode.CONFLICT, "e2ee: channel " + cid + " exists and is not end-to-end encrypted", "e2ee", null);
+            }
             return existing;
         }
         if (creator == null) {
@@ -103,6 +110,11 @@ public final class Channels {
         if (members.size() > MAX_MEMBERS_PER_CALL) {
             throw ChatException.invalid("members", "at most " + MAX_MEMBERS_PER_CALL + " members may be added at once");
         }
+        if (e2ee) {
+            E2ee.requireOneToOne(cid, members);
+            input = input.withCustom(E2ee.with(input.custom()));
+        }
+        ChannelInput stored = input;
         ChannelState created = ctx.db().inTransaction(tx -> {
             io.chatsdk.engine.model.ChannelType type = typeOf(tx, cid.type());
             if (actor instanceof Actor.User) {
@@ -121,8 +133,8 @@ public final class Channels {
                             + "distinct_key, member_count, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?) "
                             // any unique conflict (the id, or a distinct channel's key) means another call created it first
                             + "on conflict do nothing",
-                    pk, app.value(), cid.type(), cid.id(), input.name(), input.image(), Json.write(orEmpty(input.custom())), creator,
-                    Json.write(orEmpty(input.configOverrides())), distinctKey, members.size(), now, now) == 1;
+                    pk, app.value(), cid.type(), cid.id(), stored.name(), stored.image(), Json.write(orEmpty(stored.custom())), creator,
+                    Json.write(orEmpty(stored.configOverrides())), distinctKey, members.size(), now, now) == 1;
             if (!inserted) {
                 return null; // created concurrently: read it below, outside this transaction
             }
@@ -188,7 +200,9 @@ public final class Channels {
     public Channel update(Cid cid, ChannelInput input) {
         validate(input);
         return mutate(cid, Permission.UPDATE_CHANNEL, "channel.updated",
-                "name = ?, image = ?, custom = ?::jsonb, config_overrides = coalesce(?::text, config_overrides)",
+                // the e2ee flag is the channel's for life: a full update keeps it
+                "name = ?, image = ?, custom = ?::jsonb || jsonb_strip_nulls(jsonb_build_object('" + E2ee.FLAG + "', custom->'" + E2ee.FLAG + "')), "
+                        + "config_overrides = coalesce(?::text, config_overrides)",
                 input.name(), input.image(), Json.write(orEmpty(input.custom())),
                 input.configOverrides() == null ? null : Json.write(input.configOverrides()));
     }
@@ -290,6 +304,9 @@ public final class Channels {
             }
             if (me != null && ids.contains(me)) {
                 ChannelGate.requireActiveAuthor(l, me);   // banned users cannot join
+            }
+            if (E2ee.of(l.channel())) {
+                throw new ChatException(ErrorCode.FEATURE_DISABLED, "an end-to-end encrypted channel has exactly its two members", "user_ids", null);
             }
             Users.requireExist(tx, app, "user_ids", ids);
             List<Member> added = new ArrayList<>();

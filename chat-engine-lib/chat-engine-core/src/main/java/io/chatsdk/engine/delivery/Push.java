@@ -199,8 +199,14 @@ public final class Push {
         }
     }
 
-    /** The text, or for a message of attachments alone what they are: never a file's content or link. */
+    /**
+     * The text, or for a message of attachments alone what they are: never a file's content or link; for an end-to-end
+     * encrypted message only that it is one (the server cannot read it, and its ciphertext is no preview).
+     */
     static String previewText(MessageContent m) {
+        if (m.custom() != null && m.custom().containsKey(io.chatsdk.engine.internal.E2ee.FLAG)) {
+            return "[encrypted message]";
+        }
         if (!m.text().isBlank() || m.attachments().isEmpty()) {
             return m.text();
         }

@@ -4,6 +4,7 @@ import io.chatsdk.engine.event.Event;
 import io.chatsdk.engine.event.EventType;
 import io.chatsdk.engine.internal.ChannelGate;
 import io.chatsdk.engine.internal.ContentKeys;
+import io.chatsdk.engine.internal.E2ee;
 import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.FileRows;
@@ -94,7 +95,8 @@ public final class Messages {
         List<String> mentions = MessageInput.mentions(message.mentionedUsers());
         CustomData.check("custom", message.custom(), MessageInput.RESERVED);
         String text = message.text() == null ? "" : message.text();
-        if (text.isBlank() && attachments.isEmpty()) {
+        boolean envelope = message.custom() != null && message.custom().containsKey(E2ee.FLAG);
+        if (text.isBlank() && attachments.isEmpty() && !envelope) {
             throw ChatException.invalid("text", "a message needs text or at least one attachment");
         }
         if (message.id() != null) {
@@ -106,7 +108,8 @@ public final class Messages {
         List<Map<String, Object>> atts = attachments;
         String body = text;
         Map<String, Object> custom = custom0(message);
-        if (actor instanceof Actor.User && ctx.hook() != null && ctx.hook().configured(app)) {
+        // ciphertext goes to no hook (the transaction checks that the channel is the encrypted kind)
+        if (actor instanceof Actor.User && !envelope && ctx.hook() != null && ctx.hook().configured(app)) {
             // only a message the user may send reaches the app's hook: otherwise anyone could make the appliance post content
             // to the hook for channels they cannot write to (the send transaction checks again, under its lock)
             ctx.db().read(tx -> ChannelGate.requireCanSend(tx, app, actor, cid, author, message.parentId() != null, ctx.now()));
@@ -150,8 +153,12 @@ public final class Messages {
             l.require(Permission.SEND_SYSTEM_MESSAGE);
         }
         ChannelGate.requireNotFrozen(l);
-        // card numbers and personal data are masked or refused before anything is stored, published or logged
-        MessageContent content = ctx.redactors().apply(tx, app, new MessageContent(text, FileRows.trusted(tx, app, l.pk(), attachments), customIn));
+        boolean encrypted = E2ee.of(l.channel());
+        E2ee.checkMessage(encrypted, text, attachments, mentions, customIn);
+        // card numbers and personal data are masked or refused before anything is stored, published or logged; ciphertext
+        // is stored as it came (masking digits in it would only break it: there is no content to protect)
+        MessageContent content = encrypted ? new MessageContent(text, List.of(), customIn)
+                : ctx.redactors().apply(tx, app, new MessageContent(text, FileRows.trusted(tx, app, l.pk(), attachments), customIn));
         MessageInput.text(content.text(), l.channel().config());
         SendChecks.Verdict verdict = SendChecks.blocklists(tx, ctx, app, l, content.text());
         SendChecks.slowMode(tx, l, author, now);
@@ -342,6 +349,10 @@ public final class Messages {
             MessageLoader.Located loc = t.loc();
             if (loc.message().deletedAt() != null) {
                 throw new ChatException(ErrorCode.CONFLICT, "message '" + messageId + "' is deleted and cannot be edited", "id", null);
+            }
+            if (E2ee.of(t.channel().channel())) {
+                // an edit would be plain content; a client that wants to correct itself sends a new encrypted message
+                throw new ChatException(ErrorCode.E2EE_REQUIRED, "messages of an end-to-end encrypted channel cannot be edited", "id", null);
             }
             MessageContent old = MessageRevisions.lockContent(tx, app, messageId);
             MessageContent changed = change.apply(old);

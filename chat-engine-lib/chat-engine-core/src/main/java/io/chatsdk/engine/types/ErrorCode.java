@@ -30,6 +30,8 @@ public enum ErrorCode {
     MESSAGE_REJECTED("message_rejected", Category.VALIDATION),
     /** An end-to-end encryption key whose signature is not its identity key's. */
     INVALID_SIGNATURE("invalid_signature", Category.VALIDATION),
+    /** Plain content sent into an end-to-end encrypted channel, which takes ciphertext only. */
+    E2EE_REQUIRED("e2ee_required", Category.VALIDATION),
     UNAVAILABLE("unavailable", Category.UNAVAILABLE),
     /** The app's encryption keys were destroyed (crypto-shredding): its content can never be read again. */
     CONTENT_ERASED("content_erased", Category.GONE),
