@@ -2354,11 +2354,8 @@ export interface components {
                 /** Format: byte */
                 body: string;
                 device_id: number;
-                /**
-                 * @description 2: a Signal message; 3: a prekey message that starts a session
-                 * @enum {integer}
-                 */
-                type: 2 | 3;
+                /** @description 2: a Signal message; 3: a prekey message that starts a session */
+                type: number;
                 user_id: string;
             }[];
             sender_device: number;

@@ -1,7 +1,9 @@
 package io.chatsdk.client
 
 import io.chatsdk.client.models.ChannelStateResponse
+import io.chatsdk.client.models.E2eeEnvelope
 import io.chatsdk.client.models.Message
+import io.chatsdk.client.models.MessageResponse
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -35,13 +37,18 @@ class ChannelClient internal constructor(
      * then arrive in [ChatClient.events] and [messages], and every reconnect catches it up. With messages already in
      * the store, they show at once and a sync brings only what changed since.
      */
-    suspend fun watch(members: List<String>? = null): ChannelStateResponse {
+    suspend fun watch(members: List<String>? = null, e2ee: Boolean = false): ChannelStateResponse {
         client.serially { refresh() }
         val body = buildJsonObject {
             put("watch", client.connectionId != null)
             put("state", true)
             putJsonObject("messages") { put("limit", WINDOW) }
-            if (members != null) putJsonObject("data") { put("members", JsonArray(members.map { JsonPrimitive(it) })) }
+            if (members != null || e2ee) {
+                putJsonObject("data") {
+                    if (members != null) put("members", JsonArray(members.map { JsonPrimitive(it) }))
+                    if (e2ee) put("e2ee", true)   // a new 1:1 channel, end-to-end encrypted for life
+                }
+            }
         }
         val state = ChatJson.decodeFromJsonElement(
             ChannelStateResponse.serializer(),
@@ -74,6 +81,23 @@ class ChannelClient internal constructor(
     suspend fun sendMessage(text: String, id: String = client.newId()): Message {
         requireWellFormed(text)
         return client.send(cid, text, id)
+    }
+
+    /**
+     * Sends an end-to-end encrypted message: [envelope] holds one ciphertext per recipient device (the e2ee module
+     * makes it). Unlike [sendMessage] it is not queued offline: a failure throws, and the caller encrypts again later
+     * (a ratchet message must not be replayed into a session that moved on).
+     */
+    suspend fun sendEncrypted(envelope: E2eeEnvelope, messageId: String = client.newId()): Message {
+        val body = buildJsonObject {
+            putJsonObject("message") {
+                put("id", messageId)
+                put("e2ee", ChatJson.encodeToJsonElement(E2eeEnvelope.serializer(), envelope))
+            }
+        }
+        val sent = ChatJson.decodeFromJsonElement(MessageResponse.serializer(), client.request("POST", "channels/$type/$id/message", body)).message
+        client.serially { client.putMessages(listOf(sent)) }
+        return sent
     }
 
     /** Loads the newest page again (after the server said the gap was too large to sync). Runs serially. */

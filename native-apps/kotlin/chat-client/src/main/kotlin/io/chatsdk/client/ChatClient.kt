@@ -118,6 +118,9 @@ class ChatClient(private val config: Config, private val store: LocalStore = InM
     /** The connected user's id, or null. */
     val currentUserId: String? get() = userId
 
+    /** The prekey directory of end-to-end encryption (REST only; the Signal protocol is in the e2ee module). */
+    val e2ee: E2eeDirectory = E2eeDirectory(this)
+
     init {
         // one consumer applies frames, pages and sync results in order, so a channel's state never goes backwards
         scope.launch {
@@ -375,7 +378,8 @@ class ChatClient(private val config: Config, private val store: LocalStore = InM
         val url = base.newBuilder().addPathSegments("api/v1").addPathSegments(path).addQueryParameter("api_key", config.apiKey)
             .apply { query.forEach { (k, v) -> addQueryParameter(k, v) } }.build()
         val request = Request.Builder().url(url).header("Authorization", t)
-            .method(method, body?.toString()?.toRequestBody(JSON))
+            // OkHttp wants a body on every POST, PUT and PATCH: an empty one when the call has none
+            .method(method, body?.toString()?.toRequestBody(JSON) ?: if (method == "GET" || method == "DELETE") null else ByteArray(0).toRequestBody(null))
             .build()
         try {
             config.http.newCall(request).await().use {

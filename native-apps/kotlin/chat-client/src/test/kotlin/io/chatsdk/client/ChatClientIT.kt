@@ -38,7 +38,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun aMessageSentByOneUserReachesTheOtherOverTheWebSocket() = runBlocking {
+    fun aMessageSentByOneUserReachesTheOtherOverTheWebSocket() = runBlocking<Unit> {
         channel("kt-hello", "alice", "bob")
         client().use { alice ->
             client().use { bob ->
@@ -60,7 +60,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun aForgedTokenIsRefusedWithItsCode() = runBlocking {
+    fun aForgedTokenIsRefusedWithItsCode() = runBlocking<Unit> {
         channel("kt-forged", "mallory")
         client().use { c ->
             val e = assertFailsWith<ChatException> { c.connectUser("mallory", app.token("mallory", secret = "not-the-app-secret-but-long-enough-0123")) }
@@ -71,7 +71,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun anotherAppsTokenDoesNotOpenThisApp() = runBlocking {
+    fun anotherAppsTokenDoesNotOpenThisApp() = runBlocking<Unit> {
         channel("kt-tenant", "ivan")
         val other = TestAppliance.newApp()
         client().use { c ->
@@ -82,7 +82,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun aSessionWhoseTokensAreRevokedEndsAndKeepsItsQueue() = runBlocking {
+    fun aSessionWhoseTokensAreRevokedEndsAndKeepsItsQueue() = runBlocking<Unit> {
         channel("kt-revoked", "olga")
         client().use { olga ->
             olga.connectUser("olga", app.token("olga"))
@@ -95,7 +95,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun aRefusedSendThrowsAndLeavesNothingQueued() = runBlocking {
+    fun aRefusedSendThrowsAndLeavesNothingQueued() = runBlocking<Unit> {
         channel("kt-private", "carol")
         app.serverPost("/users", """{"users":{"dave":{}}}""")
         client().use { dave ->
@@ -107,7 +107,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun hostileTextIsRefusedWithACodeAndNotQueued() = runBlocking {
+    fun hostileTextIsRefusedWithACodeAndNotQueued() = runBlocking<Unit> {
         channel("kt-hostile", "judy")
         client().use { judy ->
             judy.connectUser("judy", app.token("judy"))
@@ -125,7 +125,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun aSendMadeOfflineIsDeliveredOnceByTheNextClientOnTheSameStore(@TempDir dir: Path) = runBlocking {
+    fun aSendMadeOfflineIsDeliveredOnceByTheNextClientOnTheSameStore(@TempDir dir: Path) = runBlocking<Unit> {
         channel("kt-offline", "erin", "frank")
         val file = dir.resolve("erin.db")
         Outage(TestAppliance.port).use { outage ->
@@ -156,7 +156,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun anotherUsersQueuedSendIsNotSentWithThisUsersToken(@TempDir dir: Path) = runBlocking {
+    fun anotherUsersQueuedSendIsNotSentWithThisUsersToken(@TempDir dir: Path) = runBlocking<Unit> {
         channel("kt-shared", "kate", "liam")
         val file = dir.resolve("shared.db")
         SqliteStore(file).use { it.putPending(PendingSend("kt-kate-1", "messaging:kt-shared", "kate", "kate's words", 1)) }
@@ -171,7 +171,7 @@ class ChatClientIT {
     }
 
     @Test
-    fun afterAnOutageSyncFillsTheGapWithoutAReload(@TempDir dir: Path) = runBlocking {
+    fun afterAnOutageSyncFillsTheGapWithoutAReload(@TempDir dir: Path) = runBlocking<Unit> {
         channel("kt-gap", "gina", "hank")
         Outage(TestAppliance.port).use { outage ->
             client(SqliteStore(dir.resolve("hank.db")), outage.port).use { hank ->
