@@ -102,6 +102,7 @@ class E2eeApiIT {
     @Test
     void anEncryptedChannelTakesOnlyCiphertextAndExportsShowOnlyCiphertext() throws Exception {
         api.users("fay", "gus");
+        api.as("fay", "PUT", "/e2ee/devices/1", device(new TestKeys(), 0, 0));
         Api.Res created = api.as("fay", "POST", "/channels/messaging/e2ee-fg/query", Map.of("data", Map.of("members", List.of("fay", "gus"), "e2ee", true)));
         assertThat(created.status()).as(created.toString()).isEqualTo(200);
         assertThat(created.json()).containsEntry("created", true);
@@ -117,6 +118,8 @@ class E2eeApiIT {
         assertThat(sent.obj("message")).containsEntry("text", "").containsEntry("e2ee", envelope);
         assertThat(api.as("fay", "POST", "/messages/fg-1", Map.of("message", Map.of("text", "edited in the clear"))).code()).isEqualTo("e2ee_required");
         assertThat(api.as("fay", "POST", "/channels/messaging/e2ee-fg", Map.of("add_members", List.of("alice"))).status()).isEqualTo(403);
+        Api.Res custom = api.as("fay", "POST", "/channels/messaging/e2ee-fg/event", Map.of("event", Map.of("type", "note", "text", "canary-plaintext-4711")));
+        assertThat(custom.code()).as(custom.toString()).isEqualTo("e2ee_required");
         Api.Res export = Api.operator(appliance, "POST", "/admin/api/apps/" + api.appId + "/compliance/exports", Map.of("format", "jsonl"));
         assertThat(export.raw().body()).contains("Y2lwaGVydGV4dA==").doesNotContain("canary-plaintext-4711").doesNotContain("edited in the clear");
     }

@@ -171,12 +171,12 @@ public final class AppHandle {
         return new Blocklists(ctx, appId, actor);
     }
 
-    /** Push devices of the app's users. */
     /** The prekey directory of end-to-end encrypted chats (Signal protocol): devices, their public keys, bundles. */
     public io.chatsdk.engine.e2ee.KeyDirectory e2ee() {
         return new io.chatsdk.engine.e2ee.KeyDirectory(ctx, appId, actor);
     }
 
+    /** Push devices of the app's users. */
     public Devices devices() {
         return new Devices(ctx, appId, actor);
     }

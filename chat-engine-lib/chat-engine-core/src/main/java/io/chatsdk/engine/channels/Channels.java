@@ -90,17 +90,14 @@ public final class Channels {
     private ChannelState getOrCreate(Cid cid, ChannelInput in, String distinctKey) {
         ChannelInput asked = in == null ? ChannelInput.empty() : in;
         boolean e2ee = E2ee.requested(asked.custom());
-        ChannelInput input = e2ee ? asked.withCustom(E2ee.without(asked.custom())) : asked;
+        // the flag is the column's, never custom data (false asks for nothing and is dropped too)
+        ChannelInput input = asked.custom() != null && asked.custom().containsKey(E2ee.FLAG) ? asked.withCustom(E2ee.without(asked.custom())) : asked;
         String creator = ChannelGate.actingUser(actor, input.createdBy());
         validate(input);
         Instant now = ctx.now();
         ChannelState existing = ctx.db().read(tx -> tryState(tx, cid, creator, MessagePage.latest(25), 100));
         if (existing != null) {
-            if (e2ee && !E2ee.of(existing.channel())) {
-                // a client that asked for encryption must not be handed a channel that has none
-                throw new ChatException(ErrorCode.CONFLICT, "e2ee: channel " + cid + " exists and is not end-to-end encrypted", "e2ee", null);
-            }
-            return existing;
+            return e2ee ? E2ee.requireSame(existing, creator, input.members()) : existing;
         }
         if (creator == null) {
             throw ChatException.invalid("created_by", "is required when the server creates a channel");
@@ -112,7 +109,6 @@ public final class Channels {
         }
         if (e2ee) {
             E2ee.requireOneToOne(cid, members);
-            input = input.withCustom(E2ee.with(input.custom()));
         }
         ChannelInput stored = input;
         ChannelState created = ctx.db().inTransaction(tx -> {
@@ -130,11 +126,11 @@ public final class Channels {
             }
             UUID pk = ctx.ids().next();
             boolean inserted = tx.update("insert into channel (pk, app_id, type, id, name, image, custom, created_by, config_overrides, "
-                            + "distinct_key, member_count, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?) "
+                            + "distinct_key, member_count, e2ee, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?) "
                             // any unique conflict (the id, or a distinct channel's key) means another call created it first
                             + "on conflict do nothing",
                     pk, app.value(), cid.type(), cid.id(), stored.name(), stored.image(), Json.write(orEmpty(stored.custom())), creator,
-                    Json.write(orEmpty(stored.configOverrides())), distinctKey, members.size(), now, now) == 1;
+                    Json.write(orEmpty(stored.configOverrides())), distinctKey, members.size(), e2ee, now, now) == 1;
             if (!inserted) {
                 return null; // created concurrently: read it below, outside this transaction
             }
@@ -149,7 +145,12 @@ public final class Channels {
             }
             return new ChannelState(state.channel(), true, state.members(), state.messages(), state.membership());
         });
-        return created != null ? created : state(cid, MessagePage.latest(25), 100);
+        if (created != null) {
+            return created;
+        }
+        // created concurrently by another call: what it made must be what this one asked for
+        ChannelState other = state(cid, MessagePage.latest(25), 100);
+        return e2ee ? E2ee.requireSame(other, creator, input.members()) : other;
     }
 
     /** The channel, its members and its messages in {@code page}; needs read permission. */
@@ -193,16 +194,22 @@ public final class Channels {
     public void requireCanSend(Cid cid, String serverSideUserId) {
         String userId = ChannelGate.actingUser(actor, serverSideUserId);
         Instant now = ctx.now();
-        ctx.db().read(tx -> ChannelGate.requireCanSend(tx, app, actor, cid, userId, false, now));
+        ctx.db().read(tx -> {
+            ChannelGate.Loaded l = ChannelGate.requireCanSend(tx, app, actor, cid, userId, false, now);
+            if (E2ee.of(l.channel())) {
+                // a custom event's fields would travel in the clear
+                throw new ChatException(ErrorCode.E2EE_REQUIRED, "custom events are not encrypted and cannot be sent in an end-to-end encrypted channel",
+                        "event", null);
+            }
+            return l;
+        });
     }
 
     /** Replaces name, image and custom data (GetStream's update channel). */
     public Channel update(Cid cid, ChannelInput input) {
         validate(input);
         return mutate(cid, Permission.UPDATE_CHANNEL, "channel.updated",
-                // the e2ee flag is the channel's for life: a full update keeps it
-                "name = ?, image = ?, custom = ?::jsonb || jsonb_strip_nulls(jsonb_build_object('" + E2ee.FLAG + "', custom->'" + E2ee.FLAG + "')), "
-                        + "config_overrides = coalesce(?::text, config_overrides)",
+                "name = ?, image = ?, custom = ?::jsonb, config_overrides = coalesce(?::text, config_overrides)",
                 input.name(), input.image(), Json.write(orEmpty(input.custom())),
                 input.configOverrides() == null ? null : Json.write(input.configOverrides()));
     }

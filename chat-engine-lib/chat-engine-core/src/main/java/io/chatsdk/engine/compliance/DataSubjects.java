@@ -208,7 +208,13 @@ public final class DataSubjects {
             tx.update("update channel_ban set banned_by = null where app_id = ? and banned_by = ?", app.value(), userId);
             c.put("flags", (long) tx.update("delete from user_message_flag where app_id = ? and user_id = ?", app.value(), userId));
             // published E2EE devices and their public keys (one-time keys go with them)
-            c.put("e2ee_devices", (long) tx.update("delete from e2ee_device where app_id = ? and user_id = ?", app.value(), userId));
+            List<Integer> devices = tx.query("delete from e2ee_device where app_id = ? and user_id = ? returning device_id", rs -> rs.getInt(1),
+                    app.value(), userId);
+            for (int device : devices) {
+                io.chatsdk.engine.persistence.Outbox.write(tx, app, null, ctx.now(),
+                        new io.chatsdk.engine.event.Event.KeysChangedEvent(userId, device, "removed"));
+            }
+            c.put("e2ee_devices", (long) devices.size());
             tx.update("update channel set member_count = member_count - 1 where pk in (select channel_pk from channel_member where app_id = ? and user_id = ?)",
                     app.value(), userId);
             c.put("memberships", (long) tx.update("delete from channel_member where app_id = ? and user_id = ?", app.value(), userId));

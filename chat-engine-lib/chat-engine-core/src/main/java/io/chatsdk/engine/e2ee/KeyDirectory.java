@@ -260,12 +260,15 @@ public final class KeyDirectory {
 
     private void insertOneTime(Tx tx, String user, int deviceId, List<OneTimeKey> ec, List<SignedKey> pq) {
         for (OneTimeKey k : ec) {
+            // a key id uploaded again replaces the key: the device no longer holds the old one's private half
             tx.update("insert into e2ee_one_time_key (app_id, user_id, device_id, kind, key_id, public_key) values (?, ?, ?, 'ec', ?, ?) "
-                    + "on conflict do nothing", app.value(), user, deviceId, k.keyId(), k.publicKey());
+                    + "on conflict (app_id, user_id, device_id, kind, key_id) do update set public_key = excluded.public_key", app.value(), user, deviceId,
+                    k.keyId(), k.publicKey());
         }
         for (SignedKey k : pq) {
             tx.update("insert into e2ee_one_time_key (app_id, user_id, device_id, kind, key_id, public_key, signature) values (?, ?, ?, 'pq', ?, ?, ?) "
-                    + "on conflict do nothing", app.value(), user, deviceId, k.keyId(), k.publicKey(), k.signature());
+                    + "on conflict (app_id, user_id, device_id, kind, key_id) do update set public_key = excluded.public_key, signature = excluded.signature",
+                    app.value(), user, deviceId, k.keyId(), k.publicKey(), k.signature());
         }
         Counts c = counts(tx, user, deviceId);
         if (c.preKeys() > MAX_STORED || c.pqPreKeys() > MAX_STORED) {
@@ -334,6 +337,10 @@ public final class KeyDirectory {
 
     private static byte[] ecKey(String field, byte[] key) {
         typed(field, key, EC_KEY, (byte) 0x05);
+        if (!XEdDSA.canonical(Arrays.copyOfRange(key, 1, EC_KEY))) {
+            // one key, one byte form: otherwise a re-upload could look like a new identity and safety numbers differ
+            throw ChatException.invalid(field, "is not a canonical Curve25519 key (u must be below 2^255 - 19)");
+        }
         return key;
     }
 

@@ -44,6 +44,11 @@ final class XEdDSA {
         }
     }
 
+    /** Whether a 32-byte little-endian Montgomery {@code u} is in its one canonical form: the top bit clear and below p. */
+    static boolean canonical(byte[] u) {
+        return u.length == 32 && (u[31] & 0x80) == 0 && new BigInteger(1, reverse(u)).compareTo(P) < 0;
+    }
+
     private static byte[] reverse(byte[] b) {
         byte[] r = new byte[b.length];
         for (int i = 0; i < b.length; i++) {

@@ -25,6 +25,8 @@ public final class E2ee {
     /** Largest ciphertext body (base64 characters) and most ciphertexts per message. */
     static final int MAX_BODY = 65_536;
     static final int MAX_CIPHERTEXTS = 32;
+    /** Largest envelope: every body together (a first message to a device carries a 1568-byte Kyber ciphertext). */
+    static final int MAX_TOTAL = 512 * 1024;
 
     private E2ee() {
     }
@@ -40,16 +42,35 @@ public final class E2ee {
         return b;
     }
 
+    /** The data without the flag ({@code "e2ee": false} asks for nothing, and is dropped too). */
     public static Map<String, Object> without(Map<String, Object> custom) {
+        if (custom == null) {
+            return null;
+        }
         Map<String, Object> m = new LinkedHashMap<>(custom);
         m.remove(FLAG);
         return m;
     }
 
-    public static Map<String, Object> with(Map<String, Object> custom) {
-        Map<String, Object> m = custom == null ? new LinkedHashMap<>() : new LinkedHashMap<>(custom);
-        m.put(FLAG, true);
-        return m;
+    /**
+     * An existing channel asked for with {@code e2ee: true}: it must be encrypted and have exactly the members asked
+     * for, so that a client never takes another channel (a plain one, or one someone else made under that id with
+     * other members) for the conversation it meant.
+     */
+    public static io.chatsdk.engine.model.ChannelState requireSame(io.chatsdk.engine.model.ChannelState existing, String creator, List<String> asked) {
+        if (!of(existing.channel())) {
+            throw new ChatException(ErrorCode.CONFLICT, "e2ee: channel " + existing.channel().cid() + " exists and is not end-to-end encrypted", FLAG, null);
+        }
+        Set<String> want = new HashSet<>(asked == null ? List.of() : asked);
+        if (creator != null) {
+            want.add(creator);
+        }
+        Set<String> have = new HashSet<>();
+        existing.members().forEach(m -> have.add(m.userId()));
+        if (!want.isEmpty() && !(want.size() == 1 && have.containsAll(want)) && !have.equals(want)) {
+            throw new ChatException(ErrorCode.CONFLICT, "e2ee: channel " + existing.channel().cid() + " exists with other members", "members", null);
+        }
+        return existing;
     }
 
     /** Whether the channel is end-to-end encrypted. */
@@ -103,6 +124,7 @@ public final class E2ee {
             throw ChatException.invalid(FLAG + ".ciphertexts", "must list 1-" + MAX_CIPHERTEXTS + " ciphertexts, one per recipient device");
         }
         Set<String> seen = new HashSet<>();
+        long total = 0;
         for (int i = 0; i < list.size(); i++) {
             String f = FLAG + ".ciphertexts[" + i + "]";
             if (!(list.get(i) instanceof Map<?, ?> c) || !Set.of("user_id", "device_id", "type", "body").containsAll(c.keySet()) || c.size() != 4) {
@@ -121,11 +143,36 @@ public final class E2ee {
             if (!(c.get("body") instanceof String body) || body.isEmpty() || body.length() > MAX_BODY) {
                 throw ChatException.invalid(f + ".body", "must be base64, at most " + MAX_BODY + " characters");
             }
+            total += body.length();
+            if (total > MAX_TOTAL) {
+                throw ChatException.invalid(FLAG + ".ciphertexts", "at most " + MAX_TOTAL + " characters of ciphertext in all");
+            }
             try {
                 Base64.getDecoder().decode(body);
             } catch (IllegalArgumentException x) {
                 throw ChatException.invalid(f + ".body", "must be base64");
             }
+        }
+    }
+
+    /**
+     * In the send's transaction: every ciphertext goes to a member of the channel, and the sender's device is one the
+     * author published, so that an envelope cannot address outsiders or claim a device its author does not have.
+     */
+    public static void checkAddressing(io.chatsdk.engine.persistence.Tx tx, io.chatsdk.engine.types.AppId app, java.util.UUID channelPk,
+                                       String author, Map<String, Object> custom) {
+        Map<?, ?> e = (Map<?, ?>) custom.get(FLAG);
+        Set<String> members = new HashSet<>(tx.query("select user_id from channel_member where channel_pk = ?", rs -> rs.getString(1), channelPk));
+        List<?> list = (List<?>) e.get("ciphertexts");
+        for (int i = 0; i < list.size(); i++) {
+            Object user = ((Map<?, ?>) list.get(i)).get("user_id");
+            if (!members.contains(user)) {
+                throw ChatException.invalid(FLAG + ".ciphertexts[" + i + "].user_id", "is not a member of this channel");
+            }
+        }
+        if (tx.one("select 1 from e2ee_device where app_id = ? and user_id = ? and device_id = ?", rs -> 1, app.value(), author,
+                e.get("sender_device")).isEmpty()) {
+            throw ChatException.invalid(FLAG + ".sender_device", "is not a published device of the author");
         }
     }
 

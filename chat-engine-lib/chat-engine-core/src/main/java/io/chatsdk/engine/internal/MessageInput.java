@@ -17,7 +17,7 @@ public final class MessageInput {
     public static final int MAX_ATTACHMENTS = 30;
     public static final int MAX_MENTIONS = 100;
     public static final int MAX_WAVEFORM = 1000;
-    public static final Set<String> RESERVED = Set.of("id", "cid", "seq", "text", "type", "user", "user_id", "attachments",
+    public static final Set<String> RESERVED = Set.of("e2ee", "id", "cid", "seq", "text", "type", "user", "user_id", "attachments",
             "mentioned_users", "parent_id", "show_in_channel", "reply_count", "quoted_message_id", "pinned", "pinned_at",
             "pinned_by", "pin_expires", "silent", "reaction_counts", "reaction_scores", "own_reactions", "latest_reactions",
             "created_at", "updated_at", "deleted_at", "message_text_updated_at");

@@ -93,7 +93,8 @@ public final class Messages {
         }
         List<Map<String, Object>> attachments = MessageInput.attachments(message.attachments());
         List<String> mentions = MessageInput.mentions(message.mentionedUsers());
-        CustomData.check("custom", message.custom(), MessageInput.RESERVED);
+        // an envelope has its own size rules (E2ee.checkMessage): a first message to three devices is past custom data's limit
+        CustomData.check("custom", E2ee.without(message.custom()), MessageInput.RESERVED);
         String text = message.text() == null ? "" : message.text();
         boolean envelope = message.custom() != null && message.custom().containsKey(E2ee.FLAG);
         if (text.isBlank() && attachments.isEmpty() && !envelope) {
@@ -112,7 +113,11 @@ public final class Messages {
         if (actor instanceof Actor.User && !envelope && ctx.hook() != null && ctx.hook().configured(app)) {
             // only a message the user may send reaches the app's hook: otherwise anyone could make the appliance post content
             // to the hook for channels they cannot write to (the send transaction checks again, under its lock)
-            ctx.db().read(tx -> ChannelGate.requireCanSend(tx, app, actor, cid, author, message.parentId() != null, ctx.now()));
+            ChannelGate.Loaded gate = ctx.db().read(tx -> ChannelGate.requireCanSend(tx, app, actor, cid, author, message.parentId() != null, ctx.now()));
+            if (E2ee.of(gate.channel())) {
+                // refused here, before the hook would see the plain text (the transaction refuses it too)
+                E2ee.checkMessage(true, text, attachments, mentions, message.custom());
+            }
             // the app's hook sees what would be stored: redacted first (nothing unmasked leaves), then allow, modify or reject
             MessageContent asSent = new MessageContent(text, attachments, custom);
             MessageContent redacted = ctx.db().read(tx -> ctx.redactors().apply(tx, app, asSent));
@@ -155,6 +160,9 @@ public final class Messages {
         ChannelGate.requireNotFrozen(l);
         boolean encrypted = E2ee.of(l.channel());
         E2ee.checkMessage(encrypted, text, attachments, mentions, customIn);
+        if (encrypted) {
+            E2ee.checkAddressing(tx, app, l.pk(), author, customIn);
+        }
         // card numbers and personal data are masked or refused before anything is stored, published or logged; ciphertext
         // is stored as it came (masking digits in it would only break it: there is no content to protect)
         MessageContent content = encrypted ? new MessageContent(text, List.of(), customIn)

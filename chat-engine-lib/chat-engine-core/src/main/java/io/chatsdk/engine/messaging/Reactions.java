@@ -63,6 +63,10 @@ public final class Reactions {
             }
             l.require(Permission.SEND_REACTION);
             ChannelGate.requireNotFrozen(l);
+            if (custom != null && !custom.isEmpty() && io.chatsdk.engine.internal.E2ee.of(l.channel())) {
+                throw new ChatException(ErrorCode.E2EE_REQUIRED, "a reaction in an end-to-end encrypted channel carries no custom fields (they are not encrypted)",
+                        "reaction", null);
+            }
             if (loc.message().deletedAt() != null) {
                 throw new ChatException(ErrorCode.CONFLICT, "message '" + messageId + "' is deleted", "id", null);
             }

@@ -25,7 +25,7 @@ public final class Rows {
     public static final String USER_COLUMNS = "u.id, u.name, u.image, u.role, u.custom::text as custom, u.banned, u.ban_expires_at, "
             + "u.deactivated_at, u.last_active_at, u.revoke_tokens_issued_before, u.created_at, u.updated_at";
 
-    public static final String CHANNEL_COLUMNS = "c.pk, c.type, c.id, c.name, c.image, c.custom::text as custom, c.created_by, c.frozen, "
+    public static final String CHANNEL_COLUMNS = "c.pk, c.type, c.id, c.name, c.image, c.custom::text as custom, c.e2ee, c.created_by, c.frozen, "
             + "c.config_overrides, c.last_seq, c.truncated_seq, c.last_message_at, c.member_count, c.created_at, c.updated_at, "
             + "t.config as type_config";
 
@@ -50,8 +50,14 @@ public final class Rows {
     public static Channel channel(ResultSet rs) throws SQLException {
         ChannelConfig config = ChannelConfig.fromMap(Json.readMap(rs.getString("type_config")))
                 .with(Json.readMap(rs.getString("config_overrides")));
+        // the e2ee field is the column's (a custom key of that name, from before the column, is not shown)
+        java.util.Map<String, Object> custom = new java.util.LinkedHashMap<>(Json.readMap(rs.getString("custom")));
+        custom.remove("e2ee");
+        if (rs.getBoolean("e2ee")) {
+            custom.put("e2ee", true);
+        }
         return new Channel(new Cid(rs.getString("type"), rs.getString("id")), rs.getString("name"), rs.getString("image"),
-                Json.readMap(rs.getString("custom")), rs.getString("created_by"), rs.getBoolean("frozen"), config,
+                custom, rs.getString("created_by"), rs.getBoolean("frozen"), config,
                 rs.getLong("last_seq"), rs.getLong("truncated_seq"), instant(rs, "last_message_at"), rs.getInt("member_count"),
                 instant(rs, "created_at"), instant(rs, "updated_at"));
     }

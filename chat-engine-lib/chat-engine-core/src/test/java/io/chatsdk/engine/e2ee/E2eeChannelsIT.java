@@ -38,6 +38,7 @@ class E2eeChannelsIT extends EngineTest {
     @Test
     void anEncryptedChannelTakesCiphertextOnlyAndStoresItUntouched() {
         AppHandle app = fx.newApp(2);
+        app.as("u1").e2ee().register(null, 1, new TestKeys().device(1, 0, 0));
         Cid cid = dm(app, "dm-1");
         assertThat(app.channels().get(cid).custom()).containsEntry("e2ee", true);
         assertThatThrownBy(() -> app.as("u1").messages().send(cid, NewMessage.text("hello in the clear")))
@@ -60,6 +61,48 @@ class E2eeChannelsIT extends EngineTest {
         assertThatThrownBy(() -> app.as("u1").messages().partialUpdate("e-1", Map.of("text", "now readable"), null))
                 .extracting("code").isEqualTo(ErrorCode.E2EE_REQUIRED);
         assertThat(app.as("u1").messages().delete("e-1", false).deletedAt()).isNotNull();
+    }
+
+    @Test
+    void envelopesAreAddressedToMembersFromAPublishedDeviceAndMayBeLarge() {
+        AppHandle app = fx.newApp(3);
+        app.as("u1").e2ee().register(null, 1, new TestKeys().device(1, 0, 0));
+        Cid cid = dm(app, "dm-4");
+        // a first message to four devices: each carries a Kyber ciphertext (about 2.3 KB of base64), past custom data's 5 KiB
+        String kyberSized = java.util.Base64.getEncoder().encodeToString(new byte[1800]);
+        List<Map<String, Object>> four = new java.util.ArrayList<>();
+        for (int d = 1; d <= 4; d++) {
+            four.add(Map.of("user_id", d <= 3 ? "u2" : "u1", "device_id", d, "type", 3, "body", kyberSized));
+        }
+        Message big = app.as("u1").messages().send(cid, new NewMessage(null, null, null, null, null, null, null, false, null, false,
+                Map.of("e2ee", Map.of("sender_device", 1, "ciphertexts", four))));
+        assertThat(big.custom()).containsKey("e2ee");
+        assertThatThrownBy(() -> app.as("u1").messages().send(cid, new NewMessage(null, null, null, null, null, null, null, false, null, false,
+                Map.of("e2ee", Map.of("sender_device", 1, "ciphertexts", List.of(Map.of("user_id", "u3", "device_id", 1, "type", 2, "body", "AA==")))))))
+                .as("u3 is not in the channel").extracting("field").isEqualTo("e2ee.ciphertexts[0].user_id");
+        assertThatThrownBy(() -> app.as("u1").messages().send(cid, new NewMessage(null, null, null, null, null, null, null, false, null, false,
+                Map.of("e2ee", Map.of("sender_device", 9, "ciphertexts", List.of(Map.of("user_id", "u2", "device_id", 1, "type", 2, "body", "AA==")))))))
+                .as("u1 has no device 9").extracting("field").isEqualTo("e2ee.sender_device");
+        // nothing but ciphertext rides along: no custom events, no custom fields on reactions
+        assertThatThrownBy(() -> app.as("u1").channels().requireCanSend(cid, null)).extracting("code").isEqualTo(ErrorCode.E2EE_REQUIRED);
+        assertThatThrownBy(() -> app.as("u2").reactions().react(big.id(), "like", 1, Map.of("note", "in the clear"), false, null))
+                .extracting("code").isEqualTo(ErrorCode.E2EE_REQUIRED);
+        assertThat(app.as("u2").reactions().react(big.id(), "like", 1, null, false, null).reactionCounts()).containsEntry("like", 1);
+    }
+
+    @Test
+    void anExistingEncryptedChannelIsHandedOutOnlyToItsOwnMembers() {
+        AppHandle app = fx.newApp(3);
+        app.as("u3").channels().getOrCreate("messaging", "dm-5", ChannelInput.withMembers(null, List.of("u1")).withCustom(Map.of("e2ee", true)));
+        assertThatThrownBy(() -> dm(app, "dm-5")).as("u1 asked for a channel with u2, and dm-5 is u3's").extracting("code").isEqualTo(ErrorCode.CONFLICT);
+        assertThat(app.as("u1").channels().getOrCreate("messaging", "dm-5", ChannelInput.withMembers(null, List.of("u3")).withCustom(Map.of("e2ee", true)))
+                .channel().custom()).containsEntry("e2ee", true);
+        assertThat(app.as("u1").channels().getOrCreate("messaging", "plain-5", ChannelInput.withMembers(null, List.of("u2"))
+                .withCustom(Map.of("e2ee", false, "topic", "x"))).channel().custom()).as("e2ee: false asks for nothing")
+                .doesNotContainKey("e2ee").containsEntry("topic", "x");
+        Message plain = app.as("u1").messages().send(new Cid("messaging", "plain-5"), NewMessage.text("hello"));
+        assertThatThrownBy(() -> app.as("u1").messages().partialUpdate(plain.id(), Map.of("e2ee", Map.of("sender_device", 1)), null))
+                .as("a plain message cannot pose as an encrypted one").extracting("code").isEqualTo(ErrorCode.VALIDATION);
     }
 
     @Test

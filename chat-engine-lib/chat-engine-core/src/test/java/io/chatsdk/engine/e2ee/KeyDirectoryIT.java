@@ -167,6 +167,22 @@ class KeyDirectoryIT extends EngineTest {
     }
 
     @Test
+    void aKeyIdUploadedAgainReplacesTheKeyAndIdentityKeysMustBeCanonical() {
+        AppHandle app = fx.newApp(2);
+        TestKeys alice = new TestKeys();
+        KeyDirectory e2ee = app.as("u1").e2ee();
+        e2ee.register(null, 1, alice.device(1, 1, 0));
+        byte[] fresh = TestKeys.ecKey();
+        e2ee.replenish(null, 1, List.of(new KeyDirectory.OneTimeKey(1, fresh)), List.of(), null, null);
+        assertThat(app.as("u2").e2ee().claim("u1", 1).get(0).preKey().publicKey()).as("the key the device holds now").isEqualTo(fresh);
+        byte[] highBit = new TestKeys().identityKey.clone();
+        highBit[32] |= (byte) 0x80;
+        KeyDirectory.DeviceKeys d = alice.device(1, 0, 0);
+        assertThatThrownBy(() -> e2ee.register(null, 2, new KeyDirectory.DeviceKeys(1, highBit, d.signedPreKey(), d.pqLastResortPreKey(), List.of(), List.of())))
+                .extracting("field").isEqualTo("identity_key");
+    }
+
+    @Test
     void aSignedPrekeyRotationIsNoKeyChange() {
         AppHandle app = fx.newApp(1);
         TestKeys alice = new TestKeys();
@@ -182,11 +198,14 @@ class KeyDirectoryIT extends EngineTest {
     }
 
     @Test
-    void erasingAUserRemovesTheirDevices() {
-        AppHandle app = fx.newApp(1);
+    void erasingAUserRemovesTheirDevicesAndTellsTheirContacts() {
+        AppHandle app = fx.newApp(2);
+        EngineFixture.channel(app, "u1", "u2");
         app.as("u1").e2ee().register(null, 1, new TestKeys().device(1, 2, 2));
-        assertThat(app.compliance().dataSubjects().erase("u1", ErasureMode.ANONYMIZE, "dpo")).containsEntry("e2ee_devices", 1L);
+        app.as("u1").e2ee().register(null, 2, new TestKeys().device(2, 0, 0));
+        assertThat(app.compliance().dataSubjects().erase("u1", ErasureMode.ANONYMIZE, "dpo")).containsEntry("e2ee_devices", 2L);
         assertThat(app.e2ee().devices("u1")).isEmpty();
+        assertThat(fx.events(app, e -> e.type().equals("user.keys_changed") && "removed".equals(e.payload().get("change")))).hasSize(2);
         assertThat(fx.count("select count(*) from e2ee_one_time_key where app_id = '" + app.id() + "'")).isZero();
     }
 }

@@ -52,9 +52,15 @@ class E2eeDevice(
     private val client: ChatClient,
     val deviceId: Int,
     private val store: SignalProtocolStore = InMemorySignalProtocolStore(IdentityKeyPair.generate(), KeyHelper.generateRegistrationId(false)),
+    /** Called when a device this one had a session with shows a new identity key: its safety number changed. */
+    private val onIdentityChanged: (userId: String, deviceId: Int) -> Unit = { _, _ -> },
 ) {
     private val lock = Mutex()
-    private val nextKeyId = AtomicInteger(1)
+    // random, as Signal's clients do: a device that publishes again (a restored store, a reinstall) does not reuse the
+    // ids of keys the directory may still hand out
+    private val nextKeyId = AtomicInteger(1 + java.security.SecureRandom().nextInt(0xFFFFFF - 1_000_000))
+    /** Plain text of messages this device already decrypted or sent: a ratchet key opens a message once only. */
+    private val plaintexts = java.util.concurrent.ConcurrentHashMap<String, String>()
     private val userId: String get() = client.currentUserId ?: throw ChatException(0, "not_connected", "call connectUser() first")
 
     init {
@@ -102,8 +108,19 @@ class E2eeDevice(
         val targets = client.e2ee.devices(peer).map { peer to it.deviceId } +
             client.e2ee.devices(me).map { me to it.deviceId }.filter { it.second != deviceId }
         if (targets.none { it.first == peer }) throw ChatException(404, "not_found", "user '$peer' has no end-to-end encryption device")
+        val identities = (client.e2ee.devices(peer).map { peer to it } + client.e2ee.devices(me).map { me to it })
+            .associate { (user, d) -> (user to d.deviceId) to d.identityKey }
         val ciphertexts = targets.map { (user, device) ->
             val address = SignalProtocolAddress(user, device)
+            val published = IdentityKey(Base64.getDecoder().decode(identities.getValue(user to device)))
+            val known = store.getIdentity(address)
+            if (known != null && known != published) {
+                // the device has a new identity (reinstalled, or someone else): the old session is of no use, and the
+                // app should tell the user that the safety number changed
+                store.deleteSession(address)
+                store.saveIdentity(address, published)   // trusted from now on, as on first use; the app is told below
+                onIdentityChanged(user, device)
+            }
             if (!store.containsSession(address)) {
                 val bundle = client.e2ee.claim(user, device).single()
                 SessionBuilder(store, address).process(preKeyBundle(bundle))
@@ -117,13 +134,15 @@ class E2eeDevice(
     }
 
     /** Encrypts and sends [plaintext] into [channel], an end-to-end encrypted 1:1 channel with [peer]. */
-    suspend fun send(channel: ChannelClient, peer: String, plaintext: String): Message = channel.sendEncrypted(encrypt(peer, plaintext))
+    suspend fun send(channel: ChannelClient, peer: String, plaintext: String): Message =
+        channel.sendEncrypted(encrypt(peer, plaintext)).also { plaintexts[it.id] = plaintext }   // no ciphertext is made for this device
 
     /**
      * Decrypts this device's ciphertext in [message]. Throws [E2eeException] when the message holds none for this
      * device, or when its ciphertext does not authenticate (tampered, replayed, or from an unknown session).
      */
     suspend fun decrypt(message: Message): String = lock.withLock {
+        plaintexts[message.id]?.let { return@withLock it }   // delivered again (sync, a reconnect, a watch)
         val envelope = message.e2ee ?: throw E2eeException("message ${message.id} is not end-to-end encrypted")
         val mine = envelope.ciphertexts.firstOrNull { it.userId == userId && it.deviceId == deviceId }
             ?: throw E2eeException("message ${message.id} holds no ciphertext for device $deviceId of $userId")
@@ -135,7 +154,7 @@ class E2eeDevice(
         }
         try {
             val plain = if (mine.type == CiphertextMessage.PREKEY_TYPE) cipher.decrypt(PreKeySignalMessage(bytes)) else cipher.decrypt(SignalMessage(bytes))
-            String(plain, Charsets.UTF_8)
+            String(plain, Charsets.UTF_8).also { plaintexts[message.id] = it }
         } catch (e: InvalidMessageException) {
             throw E2eeException("message ${message.id} does not decrypt: ${e.javaClass.simpleName}", e)
         } catch (e: Exception) {

@@ -103,6 +103,26 @@ class E2eeIT {
     }
 
     @Test
+    fun aDeviceWithANewIdentityGetsANewSessionAndTheSenderIsTold() = runBlocking<Unit> {
+        app.serverPost("/users", """{"users":{"gina":{},"hal":{}}}""")
+        client().use { gina -> client().use { hal ->
+            gina.connectUser("gina", app.token("gina"))
+            hal.connectUser("hal", app.token("hal"))
+            val changed = mutableListOf<Pair<String, Int>>()
+            val g = E2eeDevice(gina, 1, onIdentityChanged = { user, device -> changed += user to device }).also { it.publish(3) }
+            E2eeDevice(hal, 1).publish(3)
+            val dm = gina.channel("messaging", "gh").also { it.watch(members = listOf("hal"), e2ee = true) }
+            g.send(dm, "hal", "before")
+            assertTrue(changed.isEmpty())
+            // hal reinstalls: same device id, a new identity
+            val reinstalled = E2eeDevice(hal, 1).also { assertEquals("replaced", it.publish(3).change.value) }
+            val sent = g.send(dm, "hal", "after")
+            assertEquals(listOf("hal" to 1), changed, "the sender learns that hal's safety number changed")
+            assertEquals("after", reinstalled.decrypt(sent))
+        } }
+    }
+
+    @Test
     fun aTamperedCiphertextIsRejectedByTheRecipient() = runBlocking<Unit> {
         app.serverPost("/users", """{"users":{"carol":{},"dan":{}}}""")
         client().use { carol -> client().use { dan ->
