@@ -12,7 +12,7 @@ import java.math.BigInteger;
  * the server never links libsignal (AGPLv3). Thread-safe.
  */
 final class XEdDSA {
-    private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+    static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
 
     private XEdDSA() {
     }
@@ -49,7 +49,8 @@ final class XEdDSA {
         return u.length == 32 && (u[31] & 0x80) == 0 && new BigInteger(1, reverse(u)).compareTo(P) < 0;
     }
 
-    private static byte[] reverse(byte[] b) {
+    /** {@code b} in the other byte order (little-endian field elements, big-endian BigIntegers). */
+    static byte[] reverse(byte[] b) {
         byte[] r = new byte[b.length];
         for (int i = 0; i < b.length; i++) {
             r[i] = b[b.length - 1 - i];
@@ -58,7 +59,7 @@ final class XEdDSA {
     }
 
     /** {@code v} as 32 big-endian bytes. */
-    private static byte[] fixed(BigInteger v) {
+    static byte[] fixed(BigInteger v) {
         byte[] b = v.toByteArray();
         byte[] r = new byte[32];
         int n = Math.min(b.length, 32);

@@ -14,7 +14,7 @@ import java.security.SecureRandom;
  */
 public final class TestKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+    private static final BigInteger P = XEdDSA.P;
 
     public final byte[] privateKey = new byte[Ed25519.SECRET_KEY_SIZE];
     private final byte[] edwards = new byte[Ed25519.PUBLIC_KEY_SIZE];
@@ -26,11 +26,11 @@ public final class TestKeys {
         Ed25519.generatePublicKey(privateKey, 0, edwards, 0);
         byte[] yle = edwards.clone();
         yle[31] &= 0x7F;
-        BigInteger y = new BigInteger(1, reverse(yle));
+        BigInteger y = new BigInteger(1, XEdDSA.reverse(yle));
         BigInteger u = BigInteger.ONE.add(y).multiply(BigInteger.ONE.subtract(y).mod(P).modInverse(P)).mod(P);
         identityKey = new byte[33];
         identityKey[0] = 0x05;
-        System.arraycopy(reverse(fixed(u)), 0, identityKey, 1, 32);
+        System.arraycopy(XEdDSA.reverse(XEdDSA.fixed(u)), 0, identityKey, 1, 32);
     }
 
     /** This identity's XEdDSA-compatible signature of {@code message}. */
@@ -76,21 +76,5 @@ public final class TestKeys {
             pqKeys.add(kyber(100 + i));
         }
         return new KeyDirectory.DeviceKeys(registrationId, identityKey, signedPreKey(1), kyber(999), ecKeys, pqKeys);
-    }
-
-    private static byte[] reverse(byte[] b) {
-        byte[] r = new byte[b.length];
-        for (int i = 0; i < b.length; i++) {
-            r[i] = b[b.length - 1 - i];
-        }
-        return r;
-    }
-
-    private static byte[] fixed(BigInteger v) {
-        byte[] b = v.toByteArray();
-        byte[] r = new byte[32];
-        int n = Math.min(b.length, 32);
-        System.arraycopy(b, b.length - n, r, 32 - n, n);
-        return r;
     }
 }
