@@ -44,6 +44,11 @@ class E2eeIT {
         return event
     }
 
+    private fun operatorRead(path: String): String = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(TestAppliance.baseUrl + path)).header("Authorization", "Bearer ${TestAppliance.OPERATOR}").GET().build(),
+        HttpResponse.BodyHandlers.ofString(),
+    ).also { check(it.statusCode() == 200) { "GET $path: ${it.statusCode()}" } }.body()
+
     private fun operatorGet(path: String): String = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(TestAppliance.baseUrl + path)).header("Authorization", "Bearer ${TestAppliance.OPERATOR}")
             .POST(HttpRequest.BodyPublishers.ofString("""{"format":"jsonl"}""")).header("Content-Type", "application/json").build(),
@@ -99,6 +104,9 @@ class E2eeIT {
             assertTrue(export.contains(sent.id), "the export covers the message")
             assertFalse(export.contains("canary-"), "no plaintext in the compliance export")
             assertFalse(export.contains("got it"))
+            val audit = operatorRead("/admin/api/apps/${app.id}/compliance/audit/export")
+            assertTrue(audit.contains("messages.send") || audit.contains("channels.send"), "the audit export records the sends")
+            assertFalse(audit.contains("canary-"), "no plaintext in the audit log")
         } } }
     }
 
