@@ -34,7 +34,19 @@ abstract class ApiResource {
         return caller;
     }
 
-    JsonBody body(InputStream in) {
+    /**
+     * The {@code user_id} a call names for itself: a server token acts for that user (null when absent), a user token
+     * only for its own user (403 otherwise) and gets null, which the engine reads as the caller.
+     */
+    String serverSide(String userId) {
+        Caller c = caller();
+        if (!c.server() && userId != null && !userId.equals(c.userId())) {
+            throw new ApiException(403, "forbidden", "user_id: a user token acts for its own user only");
+        }
+        return c.server() ? userId : null;
+    }
+
+        JsonBody body(InputStream in) {
         return ApiJson.read(in, ctx.settings().maxBodyBytes());
     }
 

@@ -47,15 +47,6 @@ public class DevicesResource extends ApiResource {
         return ApiJson.ok(Map.of());
     }
 
-    /** A user token acts for its own user only. */
-    private String serverSide(String userId) {
-        Caller c = caller();
-        if (!c.server() && userId != null && !userId.equals(c.userId())) {
-            throw new ApiException(403, "forbidden", "user_id: a user token acts for its own user only");
-        }
-        return c.server() ? userId : null;
-    }
-
     static Map<String, Object> wire(Devices.Device d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", d.id());

@@ -188,15 +188,6 @@ public class E2eeResource extends ApiResource {
         return id;
     }
 
-    /** A user token acts for its own user only. */
-    private String serverSide(String userId) {
-        Caller c = caller();
-        if (!c.server() && userId != null && !userId.equals(c.userId())) {
-            throw new ApiException(403, "forbidden", "user_id: a user token acts for its own user only");
-        }
-        return c.server() ? userId : null;
-    }
-
     private static String b64(byte[] b) {
         return Base64.getEncoder().encodeToString(b);
     }
