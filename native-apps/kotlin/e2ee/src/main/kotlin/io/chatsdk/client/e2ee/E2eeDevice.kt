@@ -105,11 +105,11 @@ class E2eeDevice(
      */
     suspend fun encrypt(peer: String, plaintext: String): E2eeEnvelope = lock.withLock {
         val me = userId
-        val targets = client.e2ee.devices(peer).map { peer to it.deviceId } +
-            client.e2ee.devices(me).map { me to it.deviceId }.filter { it.second != deviceId }
-        if (targets.none { it.first == peer }) throw ChatException(404, "not_found", "user '$peer' has no end-to-end encryption device")
+        // one directory read per user gives both the devices to encrypt for and their published identities
         val identities = (client.e2ee.devices(peer).map { peer to it } + client.e2ee.devices(me).map { me to it })
             .associate { (user, d) -> (user to d.deviceId) to d.identityKey }
+        val targets = identities.keys.filter { it != me to deviceId }
+        if (targets.none { it.first == peer }) throw ChatException(404, "not_found", "user '$peer' has no end-to-end encryption device")
         val ciphertexts = targets.map { (user, device) ->
             val address = SignalProtocolAddress(user, device)
             val published = IdentityKey(Base64.getDecoder().decode(identities.getValue(user to device)))
