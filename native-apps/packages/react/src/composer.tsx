@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { Attachment, ChatError } from '@chatsdk/client';
 import { useChannel, useChannelState, useChatContext } from './context.js';
 import { ComposerProvider, useComposerContext, type ComposerContextValue } from './composer-context.js';
@@ -32,6 +32,9 @@ export function MessageComposer({ parentId, placeholder = 'Write a message', voi
   const input = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const nextUpload = useRef(1);
+  // where the caret goes once a completed mention is rendered: set in the same commit, so that keys typed right
+  // after the pick land after it (a requestAnimationFrame may run late, in a background tab, and move the caret back)
+  const pendingCaret = useRef<number | undefined>(undefined);
   const listId = useId();
   const editing = parentId ? undefined : composer?.editing;
   const quoting = parentId ? undefined : composer?.quoting;
@@ -45,6 +48,11 @@ export function MessageComposer({ parentId, placeholder = 'Write a message', voi
   useEffect(() => {
     if (quoting) input.current?.focus();
   }, [quoting]);
+  useLayoutEffect(() => {
+    if (pendingCaret.current === undefined) return;
+    input.current?.setSelectionRange(pendingCaret.current, pendingCaret.current);
+    pendingCaret.current = undefined;
+  });
 
   // mention autocomplete: the word after an @ just before the caret
   const mention = /(?:^|\s)@([\p{L}\p{N}_.-]*)$/u.exec(text.slice(0, caret));
@@ -61,7 +69,7 @@ export function MessageComposer({ parentId, placeholder = 'Write a message', voi
     const next = before + text.slice(caret);
     setText(next);
     setCaret(before.length);
-    requestAnimationFrame(() => input.current?.setSelectionRange(before.length, before.length));
+    pendingCaret.current = before.length;
   };
 
   const upload = async (file: File) => {
