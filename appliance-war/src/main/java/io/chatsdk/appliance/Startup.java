@@ -54,6 +54,8 @@ public class Startup {
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         metrics.start(engine);
         LOG.log(Level.INFO, "ChatSDK engine started (" + (config.embedded() ? "embedded PostgreSQL" : "external PostgreSQL") + ")");
+        // generated tokens are written now, not at the first operator request, so that an installer can point at them
+        LOG.log(Level.INFO, "operator and compliance tokens: " + tokenSource());
         if (config.demo()) {
             AppId demo = demoApp();
             demoApp = demo;
