@@ -78,7 +78,7 @@ public final class ArtemisEventBus implements EventBus {
         try {
             return new ArtemisEventBus(url, address, login);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot connect to the Artemis broker at " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot connect to the Artemis broker at " + Locators.redacted(url) + ": " + e.getMessage(), e);
         }
     }
 

@@ -88,7 +88,7 @@ public final class ArtemisJobQueue implements JobQueue {
         try {
             return new ArtemisJobQueue(url, workers, login);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot connect to the Artemis broker at " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot connect to the Artemis broker at " + Locators.redacted(url) + ": " + e.getMessage(), e);
         }
     }
 

@@ -19,6 +19,7 @@ final class Locators {
     }
 
     static ServerLocator reconnecting(String url) throws Exception {
+        preferTheUrlsStores(url);
         return ActiveMQClient.createServerLocator(url)
                 .setReconnectAttempts(-1)
                 .setRetryInterval(500)
@@ -26,5 +27,40 @@ final class Locators {
                 .setRetryIntervalMultiplier(2.0)
                 .setCallTimeout(CALL_TIMEOUT_MS)
                 .setCallFailoverTimeout(CALL_TIMEOUT_MS);
+    }
+
+    /** The URL's TLS parameters and the JVM properties through which Artemis's connector lets them be overridden. */
+    private static final java.util.Map<String, String> STORE_PROPERTIES = java.util.Map.of(
+            "trustStorePath", "org.apache.activemq.ssl.trustStore",
+            "trustStorePassword", "org.apache.activemq.ssl.trustStorePassword",
+            "trustStoreType", "org.apache.activemq.ssl.trustStoreType",
+            "keyStorePath", "org.apache.activemq.ssl.keyStore",
+            "keyStorePassword", "org.apache.activemq.ssl.keyStorePassword",
+            "keyStoreType", "org.apache.activemq.ssl.keyStoreType");
+
+    /**
+     * Makes the URL's own trust and key stores the ones used. Artemis's connector replaces them with the JVM's
+     * {@code javax.net.ssl.trustStore} and {@code keyStore} when those are set, and application servers set them
+     * (Payara points them at its own cacerts): a TLS connection to a broker with a private CA then fails with
+     * {@code certificate_unknown}. Artemis's {@code org.apache.activemq.ssl.*} properties take precedence over both, so
+     * the URL's values are copied there. They are JVM-wide: one process talks to one broker configuration.
+     */
+    static void preferTheUrlsStores(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return;
+        }
+        for (String param : url.substring(q + 1).split("[&;]")) {
+            int eq = param.indexOf('=');
+            String property = eq > 0 ? STORE_PROPERTIES.get(param.substring(0, eq)) : null;
+            if (property != null) {
+                System.setProperty(property, param.substring(eq + 1));
+            }
+        }
+    }
+
+    /** The URL with the values of its password parameters replaced, for messages and logs. */
+    static String redacted(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
     }
 }

@@ -75,6 +75,12 @@ class ArtemisSecurityIT {
         String plain = freeTcpUrl();
         String acceptor = plain + "?sslEnabled=true&keyStorePath=" + keystore + "&keyStorePassword=" + pass;
         String client = plain + "?sslEnabled=true&trustStorePath=" + truststore + "&trustStorePassword=" + pass;
+        // an application server's own truststore in javax.net.ssl.trustStore (Payara sets one) must not replace the URL's
+        Path other = dir.resolve("container-cacerts.p12");
+        keytool("-genkeypair", "-alias", "other", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=other", "-validity", "2",
+                "-keystore", other.toString(), "-storetype", "PKCS12", "-storepass", "container-pass");
+        System.setProperty("javax.net.ssl.trustStore", other.toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", "container-pass");
         try (ArtemisBroker broker = ArtemisBroker.start(dir.resolve("data"), acceptor, LOGIN)) {
             try (EventBus bus = ArtemisEventBus.connect(client, "chatsdk.test.tls", LOGIN)) {
                 List<ChatEvent> got = new CopyOnWriteArrayList<>();
@@ -85,6 +91,15 @@ class ArtemisSecurityIT {
             // a client that does not speak TLS is not served, with the right password or not
             assertThatThrownBy(() -> ArtemisEventBus.connect(plain + "?callTimeout=3000", "chatsdk.test.tls", LOGIN))
                     .isInstanceOf(IllegalStateException.class);
+            // a refusal names the broker, never the URL's passwords
+            assertThatThrownBy(() -> ArtemisEventBus.connect(plain + "?sslEnabled=true&callTimeout=3000&trustStorePath=" + other
+                    + "&trustStorePassword=container-pass", "chatsdk.test.tls", LOGIN))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("trustStorePassword=****").hasMessageNotContaining("container-pass");
+        } finally {
+            for (String p : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "org.apache.activemq.ssl.trustStore",
+                    "org.apache.activemq.ssl.trustStorePassword", "org.apache.activemq.ssl.trustStoreType")) {
+                System.clearProperty(p);
+            }
         }
     }
 
