@@ -16,7 +16,9 @@ import java.time.Duration;
  * full every minute. Buckets live in this node's memory, or, given a {@link ProxyManager} (the appliance passes
  * Hazelcast's in a cluster), in a store shared by all nodes. A bucket unused for {@link #IDLE} is forgotten: by then it
  * has refilled, so forgetting it changes nothing, and however many distinct users arrive, no one's bucket is reset
- * while it is in use. Thread-safe.
+ * while it is in use. When the shared store fails (a Hazelcast member shutting down during a rolling upgrade answered
+ * with an error), the request is let through and a warning logged, at most once a minute: limits protect the
+ * service, and failing every request for them would do more harm than a moment without them. Thread-safe.
  */
 final class RateLimiter {
     /** Longer than a refill period, so that only full buckets are forgotten. */
@@ -30,6 +32,8 @@ final class RateLimiter {
     private final Clock clock;
     private final ProxyManager<String> shared;
     private final Cache<String, Bucket> buckets = Caffeine.newBuilder().expireAfterAccess(IDLE).build();
+    private static final System.Logger LOG = System.getLogger(RateLimiter.class.getName());
+    private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     /** Per-node buckets. */
     RateLimiter(ChatApiSettings.RateLimits limits, Clock clock) {
@@ -60,7 +64,16 @@ final class RateLimiter {
         Bucket bucket = buckets.get(key, k -> shared == null
                 ? Bucket.builder().addLimit(bandwidth).build()
                 : shared.builder().build(k, () -> BucketConfiguration.builder().addLimit(bandwidth).build()));
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe;
+        try {
+            probe = bucket.tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) {
+            if (shared == null) {
+                throw e;
+            }
+            warnAtMostOnceAMinute(e);
+            return null;
+        }
         long nowSeconds = clock.instant().getEpochSecond();
         long reset = nowSeconds + Math.max(1, Duration.ofNanos(probe.getNanosToWaitForReset()).toSeconds());
         if (!probe.isConsumed()) {
@@ -68,5 +81,14 @@ final class RateLimiter {
             throw new RateLimitedException(group, scope, perMinute, nowSeconds + retry, retry);
         }
         return new Outcome(perMinute, probe.getRemainingTokens(), reset);
+    }
+
+    private void warnAtMostOnceAMinute(RuntimeException e) {
+        long now = clock.millis();
+        long last = lastWarning.get();
+        if (now - last >= 60_000 && lastWarning.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, "the shared rate-limit store failed (" + e.getClass().getSimpleName()
+                    + "); requests are let through without limits until it answers again");
+        }
     }
 }

@@ -8,6 +8,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RateLimiterTest {
+    /** A shared bucket store that fails every call, as a Hazelcast member shutting down did during a rolling upgrade. */
+    static final class FailingStore extends io.github.bucket4j.distributed.proxy.generic.pessimistic_locking.AbstractLockBasedProxyManager<String> {
+        int calls;
+
+        FailingStore() {
+            super(io.github.bucket4j.distributed.proxy.ClientSideConfig.getDefault());
+        }
+
+        @Override
+        protected io.github.bucket4j.distributed.proxy.generic.pessimistic_locking.LockBasedTransaction allocateTransaction(String key, java.util.Optional<Long> timeout) {
+            calls++;
+            throw new IllegalStateException("Cannot cache invocation: ROOT_/");
+        }
+
+        @Override
+        public void removeProxy(String key) {
+        }
+    }
+
+    @Test
+    void aFailingSharedStoreLetsRequestsThroughInsteadOfFailingThem() {
+        ChatApiSettings.RateLimits limits = ChatApiSettings.RateLimits.defaults().with("send_message", new ChatApiSettings.Limit(5, 2));
+        FailingStore store = new FailingStore();
+        RateLimiter limiter = new RateLimiter(limits, Clock.systemUTC(), store);
+        for (int i = 0; i < 10; i++) {
+            assertThat(limiter.acquire("app", "u1", "send_message")).isNull();
+        }
+        assertThat(store.calls).as("the store was asked each time").isEqualTo(20);
+        // per-node buckets have no store to fail: their limits hold
+        RateLimiter local = new RateLimiter(limits, Clock.systemUTC());
+        local.acquire("app", "u1", "send_message");
+        local.acquire("app", "u1", "send_message");
+        assertThatThrownBy(() -> local.acquire("app", "u1", "send_message")).isInstanceOf(RateLimitedException.class);
+    }
+
     @Test
     void perUserAndPerAppLimits() {
         ChatApiSettings.RateLimits limits = ChatApiSettings.RateLimits.defaults().with("send_message", new ChatApiSettings.Limit(5, 2));
