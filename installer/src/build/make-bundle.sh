@@ -24,6 +24,8 @@ echo "$version" > "$stage/VERSION"
 modules=$("$jdk/bin/java" --list-modules | sed 's/@.*//' \
   | grep -v -E '^jdk\.(jlink|jpackage|javadoc|compiler|jshell|jdeps|hotspot\.agent|jartool|editpad|jstatd|internal\.ed|internal\.le|internal\.opt|incubator\..*)$' | paste -sd,)
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 --output "$stage/jre"
+# jlink links the modules' legal notices to java.base's; the bundle holds no links (its check refuses them), so copy them
+find "$stage/jre" -type l | while IFS= read -r link; do cp --remove-destination "$(readlink -f "$link")" "$link"; done
 
 key="${CHATSDK_BUNDLE_SIGNING_KEY:-}"
 if [ -z "$key" ]; then

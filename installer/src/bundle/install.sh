@@ -27,6 +27,9 @@ die() { echo "install.sh: $*" >&2; exit 1; }
 [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "--port must be 1 to 65535, not '$port'"
 [[ "$user" =~ ^[a-z_][a-z0-9_-]{0,30}$ ]] || die "--user '$user' is not a valid account name"
 version=$(cat "$here/VERSION")
+[[ "$version" =~ ^[0-9A-Za-z.+_-]{1,64}$ ]] || die "the bundle's VERSION '$version' is not a version"
+command -v curl >/dev/null || die "curl is needed (the health check); install Debian's curl package"
+command -v openssl >/dev/null || die "openssl is needed (the signature check); install Debian's openssl package"
 
 if [ -n "$key" ]; then
   "$here/bin/chatsdkctl" verify-bundle "$here" --key "$key"
@@ -44,7 +47,8 @@ release="$prefix/releases/$version"
 changed=0
 if [ ! -f "$release/SHA256SUMS" ] || ! cmp -s "$release/SHA256SUMS" "$here/SHA256SUMS"; then
   rm -rf "$release.new"; mkdir -p "$release.new"
-  (cd "$here" && tar -cf - --exclude=./install.sh .) | tar -C "$release.new" -xf -
+  (cd "$here" && tar -cf - --exclude=./install.sh .) | tar -C "$release.new" --no-same-owner -xf -
+  chown -R root:root "$release.new"; chmod -R go-w "$release.new"
   rm -rf "$release"; mv "$release.new" "$release"
   changed=1
 fi

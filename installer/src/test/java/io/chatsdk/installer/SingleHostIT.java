@@ -49,14 +49,27 @@ class SingleHostIT {
     void theBundleIsSignedAndATamperedOneIsRefused() throws Exception {
         assertThat(ctl("verify-bundle", BUNDLE.toString(), "--key", KEY.toString()).output()).contains("is intact and signed by");
 
-        // a copy made of links to the bundle's files, so that one file can be changed cheaply
+        // a copy made of hard links to the bundle's files (cheap); a file is changed by replacing it, never in place
         Path copy = root.resolve("tampered");
-        Shell.run(root, List.of("cp", "-as", BUNDLE.toString(), copy.toString())).ok();
+        Shell.run(root, List.of("cp", "-al", BUNDLE.toString(), copy.toString())).ok();
         Files.delete(copy.resolve("VERSION"));
         Files.writeString(copy.resolve("VERSION"), "9.9.9\n");
         Shell.Result changedFile = ctl("verify-bundle", copy.toString(), "--key", KEY.toString());
         assertThat(changedFile.code()).isEqualTo(1);
         assertThat(changedFile.output()).contains("does not match its checksum");
+
+        // a file the signed list does not name (an added library, say) is refused too
+        Files.delete(copy.resolve("VERSION"));
+        Files.copy(BUNDLE.resolve("VERSION"), copy.resolve("VERSION"));
+        Files.writeString(copy.resolve("lib/extra.jar"), "not in the list");
+        Shell.Result extraFile = ctl("verify-bundle", copy.toString(), "--key", KEY.toString());
+        assertThat(extraFile.code()).isEqualTo(1);
+        assertThat(extraFile.output()).contains("files its signed list does not name");
+        Files.delete(copy.resolve("lib/extra.jar"));
+        Files.createSymbolicLink(copy.resolve("lib/link.jar"), BUNDLE.resolve("lib/chatsdk-appliance.jar"));
+        assertThat(ctl("verify-bundle", copy.toString(), "--key", KEY.toString()).output()).contains("symbolic links");
+        Files.delete(copy.resolve("lib/link.jar"));
+        assertThat(ctl("verify-bundle", copy.toString(), "--key", KEY.toString()).code()).as("the restored copy is intact").isZero();
 
         Files.delete(copy.resolve("SHA256SUMS"));
         Files.writeString(copy.resolve("SHA256SUMS"), Files.readString(BUNDLE.resolve("SHA256SUMS")).replaceFirst("[0-9a-f]{64}  VERSION", "0".repeat(64) + "  VERSION"));
