@@ -202,7 +202,7 @@ public final class AppHandle {
     public Compliance compliance() {
         requireServer("compliance");
         engine.apps().get(appId);
-        return new Compliance(ctx, appId);
+        return new Compliance(ctx, appId, engine.exportRunner);
     }
 
     /** The app's webhook endpoints. Server side only; deliveries need the engine's {@link ChatEngine.Builder#httpSender HTTP sender}. */

@@ -54,6 +54,8 @@ public final class ChatEngine implements AutoCloseable {
     private final boolean ownsJobs;
     /** Where files are kept; null when the engine has none (uploads are refused). */
     final io.chatsdk.engine.spi.BlobStore blobStore;
+    /** Writes compliance export jobs into the blob store; null without one. */
+    final io.chatsdk.engine.compliance.ExportJobs.Runner exportRunner;
     final long maxUploadBytes;
     /** The before-send hook, null without an HTTP sender; {@link AppHandle#setBeforeSendHook} sets an app's. */
     final BeforeSendHook hook;
@@ -110,6 +112,7 @@ public final class ChatEngine implements AutoCloseable {
         if (relay != null) {
             relay.start();
         }
+        this.exportRunner = b.blobStore == null ? null : new io.chatsdk.engine.compliance.ExportJobs.Runner(ctx, b.blobStore, Duration.ofSeconds(5));
         this.maintenance = b.maintenance ? new Maintenance(this, b.auditSigner, b.checkpointInterval, b.retentionInterval, b.reencryptInterval) : null;
     }
 
@@ -199,6 +202,9 @@ public final class ChatEngine implements AutoCloseable {
     public void close() {
         if (maintenance != null) {
             maintenance.close();
+        }
+        if (exportRunner != null) {
+            exportRunner.close();
         }
         if (relay != null) {
             relay.close();

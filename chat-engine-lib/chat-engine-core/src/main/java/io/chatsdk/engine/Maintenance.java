@@ -37,6 +37,9 @@ final class Maintenance implements AutoCloseable {
                 // files of purged, deleted or erased messages, unattached uploads, and uploads a crash cut off
                 eachApp(app -> engine.app(app.id()).files().sweep());
                 try {
+                    if (engine.exportRunner != null) {
+                        engine.exportRunner.expire();   // exports past their day
+                    }
                     engine.blobStore.sweepLeftovers(java.time.Instant.now().minus(io.chatsdk.engine.files.Files.PENDING_GRACE));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);

@@ -286,6 +286,81 @@ public class ComplianceResource {
                 .header("Content-Disposition", "attachment; filename=\"export-" + c.app() + format.fileExtension() + "\"").build();
     }
 
+    /**
+     * Starts an export as a background job and answers 202 at once: {@code {"kind": "messages", "format", "from", "to",
+     * "user_ids", "channel_cids"}} (the scope of {@code POST exports}), or {@code {"kind": "data_subject", "user_id"}}.
+     * Its progress is at {@code export-jobs/{job}}, its file at {@code export-jobs/{job}/download} when done.
+     */
+    @POST
+    @Path("export-jobs")
+    @ComplianceAccess
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RecentSignIn
+    public Response startExportJob(@PathParam("id") String id, InputStream in) {
+        JsonBody b = ApiJson.read(in, ctx.settings().maxBodyBytes()).strict(Set.of("kind", "format", "from", "to", "user_ids", "channel_cids", "user_id"));
+        String kind = b.string("kind");
+        Compliance c = compliance(id);
+        io.chatsdk.engine.compliance.ExportJobs.Job job;
+        if (io.chatsdk.engine.compliance.ExportJobs.Kind.fromWire("kind", kind == null ? "messages" : kind)
+                == io.chatsdk.engine.compliance.ExportJobs.Kind.DATA_SUBJECT) {
+            for (String field : List.of("format", "from", "to", "user_ids", "channel_cids")) {
+                if (b.has(field)) {
+                    throw ApiException.badRequest("validation_error", field + ": a data subject export has only user_id", field);
+                }
+            }
+            job = c.exportJobs().startDataSubject(b.requireString("user_id"), actor());
+        } else {
+            if (b.has("user_id")) {
+                throw ApiException.badRequest("validation_error", "user_id: a messages export takes user_ids", "user_id");
+            }
+            job = c.exportJobs().start(new ComplianceExport.Request(ExportFormat.fromWire(b.requireString("format")), instant("from", b.string("from")),
+                    instant("to", b.string("to")), b.strings("user_ids"), b.strings("channel_cids"), actor()));
+        }
+        return Response.status(202).type(MediaType.APPLICATION_JSON).header("Location", "export-jobs/" + job.id())
+                .entity(ApiJson.write(Map.of("export", job.toMap()))).build();
+    }
+
+    /** The app's export jobs, newest first: {@code ?limit=} 1-100, default 20. */
+    @GET
+    @Path("export-jobs")
+    @ComplianceAccess
+    public Response exportJobs(@PathParam("id") String id, @QueryParam("limit") Integer limit) {
+        return ApiJson.ok(Map.of("exports", compliance(id).exportJobs().list(limit == null ? 20 : limit).stream()
+                .map(io.chatsdk.engine.compliance.ExportJobs.Job::toMap).toList()));
+    }
+
+    @GET
+    @Path("export-jobs/{job}")
+    @ComplianceAccess
+    public Response exportJob(@PathParam("id") String id, @PathParam("job") String job) {
+        return ApiJson.ok(Map.of("export", compliance(id).exportJobs().get(jobId(job)).toMap()));
+    }
+
+    /** A finished export's file, with its SHA-256 in {@code X-Content-SHA256}; 409 before it is done, 410 once expired. */
+    @GET
+    @Path("export-jobs/{job}/download")
+    @ComplianceAccess
+    @RecentSignIn
+    @Produces({"application/x-ndjson", "text/csv", "application/zip", "application/xml", MediaType.APPLICATION_JSON})
+    public Response downloadExport(@PathParam("id") String id, @PathParam("job") String job) {
+        io.chatsdk.engine.compliance.ExportJobs.Download d = compliance(id).exportJobs().open(jobId(job));
+        StreamingOutput body = out -> {
+            try (InputStream in = d.body()) {
+                in.transferTo(out);
+            }
+        };
+        return Response.ok(body, d.contentType()).header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"")
+                .header("Content-Length", d.job().sizeBytes()).header("X-Content-SHA256", d.job().sha256()).header("Cache-Control", "no-store").build();
+    }
+
+    private static UUID jobId(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw new io.chatsdk.engine.types.ChatException(io.chatsdk.engine.types.ErrorCode.EXPORT_NOT_FOUND, "export " + text + " not found");
+        }
+    }
+
     @GET
     @Path("users/{user}/export")
     @ComplianceAccess

@@ -14,10 +14,17 @@ import java.util.Map;
 public final class Compliance {
     private final EngineContext ctx;
     private final AppId app;
+    private final ExportJobs.Runner exportRunner;
 
     public Compliance(EngineContext ctx, AppId app) {
+        this(ctx, app, null);
+    }
+
+    /** With the engine's export job runner ({@code null} when the engine keeps no files). */
+    public Compliance(EngineContext ctx, AppId app, ExportJobs.Runner exportRunner) {
         this.ctx = ctx;
         this.app = app;
+        this.exportRunner = exportRunner;
     }
 
     public AppId app() {
@@ -38,6 +45,18 @@ public final class Compliance {
 
     public ComplianceExport exports() {
         return new ComplianceExport(ctx, app);
+    }
+
+    /**
+     * Exports and data subject exports as background jobs with progress, kept sealed for a day. Needs the engine's
+     * {@code blobStore}; without one, {@code feature_disabled} (the streaming {@link #exports()} still work).
+     */
+    public ExportJobs exportJobs() {
+        if (exportRunner == null) {
+            throw new io.chatsdk.engine.types.ChatException(io.chatsdk.engine.types.ErrorCode.FEATURE_DISABLED,
+                    "export jobs keep their files in the engine's blob store, and this engine has none: ChatEngine.builder().blobStore(...)");
+        }
+        return exportRunner.of(app);
     }
 
     public DataSubjects dataSubjects() {

@@ -78,16 +78,31 @@ public final class ComplianceExport {
         this.app = app;
     }
 
+    /** Told the number of messages written so far, after each page of them (an export job's progress). */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = written -> { };
+
+        void messages(long written);
+    }
+
     /** Writes the export to {@code out} (not closed); returns {@code conversations} and {@code messages} counts. */
     public Map<String, Long> write(Request request, OutputStream out) throws IOException {
+        return write(request, out, Progress.NONE);
+    }
+
+    /** {@link #write(Request, OutputStream)}, telling {@code progress} after each page of messages. */
+    public Map<String, Long> write(Request request, OutputStream out, Progress progress) throws IOException {
         Map<String, Object> filters = new LinkedHashMap<>();
         filters.put("user_ids", request.userIds());
         filters.put("channel_cids", request.channelCids());
         long conversations = 0;
         long messages = 0;
         try (ExportWriter w = request.format().open(out, new ExportHeader(app.toString(), request.from(), request.to(), ctx.now(), filters))) {
+            long[] written = {0};
+            Progress counting = page -> progress.messages(written[0] += page);
             for (Conversation c : conversations(request)) {
-                long n = conversation(w, c, request);
+                long n = conversation(w, c, request, counting);
                 if (n >= 0) {
                     conversations++;
                     messages += n;
@@ -105,6 +120,29 @@ public final class ComplianceExport {
         return counts;
     }
 
+    /** How many messages {@link #write} will write for {@code request} (as of now: sends meanwhile may add some). */
+    public long count(Request request) {
+        List<Object> params = new ArrayList<>(List.of(app.value()));
+        StringBuilder sql = new StringBuilder("select count(*) from message m join channel c on c.pk = m.channel_pk where c.app_id = ?");
+        if (!request.channelCids().isEmpty()) {
+            sql.append(" and (c.type || ':' || c.id) = any(?)");
+            params.add(request.channelCids());
+        }
+        if (request.from() != null) {
+            sql.append(" and m.created_at >= ?");
+            params.add(request.from());
+        }
+        if (request.to() != null) {
+            sql.append(" and m.created_at < ?");
+            params.add(request.to());
+        }
+        if (!request.userIds().isEmpty()) {
+            sql.append(" and m.user_id = any(?)");
+            params.add(request.userIds());
+        }
+        return ctx.db().read(tx -> tx.one(sql.toString(), rs -> rs.getLong(1), params.toArray()).orElse(0L));
+    }
+
     private List<Conversation> conversations(Request r) {
         return ctx.db().read(tx -> tx.query("select pk, type, id, name, created_at from channel where app_id = ? "
                         + (r.channelCids().isEmpty() ? "and ?::text[] is not null " : "and (type || ':' || id) = any(?) ") + "order by created_at, pk",
@@ -113,7 +151,7 @@ public final class ComplianceExport {
     }
 
     /** Writes one channel; returns the messages written, or -1 when nothing of it was in scope (no conversation written). */
-    private long conversation(ExportWriter w, Conversation c, Request r) throws IOException {
+    private long conversation(ExportWriter w, Conversation c, Request r, Progress pageWritten) throws IOException {
         List<ExportMembership> changes = ctx.db().read(tx -> tx.query("select user_id, kind, at from membership_event where channel_pk = ? order by at, id",
                 rs -> new ExportMembership(c.cid(), rs.getString(1), rs.getString(2), Tx.instant(rs, "at")), c.pk()));
         TreeSet<String> members = new TreeSet<>();
@@ -137,6 +175,9 @@ public final class ComplianceExport {
                 w.message(withMembers(m, List.copyOf(members)));
                 written++;
                 afterSeq = m.seq();
+            }
+            if (!page.isEmpty()) {
+                pageWritten.messages(page.size());
             }
             if (page.size() < PAGE) {
                 break;

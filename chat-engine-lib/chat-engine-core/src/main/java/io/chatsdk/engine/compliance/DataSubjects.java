@@ -55,6 +55,11 @@ public final class DataSubjects {
      * history, deletions and members at the time) as a JSON Lines compliance export under {@code "messages_jsonl"}.
      */
     public void export(String userId, OutputStream out, String requestedBy) throws IOException {
+        export(userId, out, requestedBy, ComplianceExport.Progress.NONE);
+    }
+
+    /** {@link #export(String, OutputStream, String)}, telling {@code progress} the messages written after each page. */
+    public void export(String userId, OutputStream out, String requestedBy, ComplianceExport.Progress progress) throws IOException {
         Validate.userId("user_id", userId);
         Map<String, Object> profile = ctx.db().read(tx -> tx.one("select id, name, image, role, custom::text as custom, created_at, updated_at, "
                 + "deactivated_at, banned, last_active_at from app_user where app_id = ? and id = ?", rs -> {
@@ -103,7 +108,7 @@ public final class DataSubjects {
             // only one line is held at a time, however many messages the user wrote
             try (MessageLines lines = new MessageLines(g)) {
                 new ComplianceExport(ctx, app).write(new ComplianceExport.Request(ExportFormat.JSONL, null, null, List.of(userId), List.of(),
-                        requestedBy), lines);
+                        requestedBy), lines, progress);
             }
             g.writeEndArray();
             g.writeEndObject();

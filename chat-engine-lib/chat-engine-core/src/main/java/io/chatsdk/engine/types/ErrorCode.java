@@ -52,6 +52,12 @@ public enum ErrorCode {
     FILE_LINK_INVALID("file_link_invalid", Category.FORBIDDEN),
     /** A genuine file link whose time is up: read the message again for a fresh one. */
     FILE_LINK_EXPIRED("file_link_expired", Category.GONE),
+    /** No export job of that id in the app. */
+    EXPORT_NOT_FOUND("export_not_found", Category.NOT_FOUND),
+    /** The export job has not finished (or failed): there is nothing to download yet. */
+    EXPORT_NOT_READY("export_not_ready", Category.CONFLICT),
+    /** The export's file was deleted when it expired; start the export again. */
+    EXPORT_EXPIRED("export_expired", Category.GONE),
     INTERNAL("internal_error", Category.INTERNAL);
 
     /** Broad class of an error; the REST layer maps each to one HTTP status. */
