@@ -187,6 +187,62 @@ class ComplianceIT {
     }
 
     @Test
+    @Order(4)
+    void exportJobsRunInTheBackgroundAndTheirFilesDownloadWithTheirHash() throws Exception {
+        Api.Res started = compliance("POST", "/export-jobs", Map.of("format", "jsonl", "user_ids", List.of("alice")));
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(started.header("Location")).endsWith("export-jobs/" + started.obj("export").get("id"));
+        assertThat(started.obj("export")).containsEntry("requested_by", "officer.jane").containsEntry("kind", "messages");
+        String id = (String) started.obj("export").get("id");
+        Map<String, Object> job = Map.of();
+        for (int i = 0; i < 300 && !"done".equals(job.get("state")); i++) {
+            Thread.sleep(100);
+            job = compliance("GET", "/export-jobs/" + id, null).obj("export");
+        }
+        assertThat(job).containsEntry("state", "done");
+        assertThat(((Number) job.get("done_messages")).longValue()).isEqualTo(((Number) job.get("total_messages")).longValue()).isPositive();
+        Api.Res file = compliance("GET", "/export-jobs/" + id + "/download", null);
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.header("Content-Type")).startsWith("application/x-ndjson");
+        assertThat(file.header("Content-Disposition")).contains(id + ".jsonl");
+        assertThat(file.raw().body()).contains(CANARY).doesNotContain(PAN);
+        assertThat(file.header("X-Content-SHA256")).isEqualTo(job.get("sha256"))
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(file.raw().body().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(compliance("GET", "/export-jobs", null).list("exports")).extracting(e -> e.get("id")).contains(id);
+
+        String subject = (String) compliance("POST", "/export-jobs", Map.of("kind", "data_subject", "user_id", "bob")).obj("export").get("id");
+        for (int i = 0; i < 300 && !"done".equals(compliance("GET", "/export-jobs/" + subject, null).obj("export").get("state")); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(compliance("GET", "/export-jobs/" + subject + "/download", null).json()).containsKey("user");
+
+        // bad input: each refused with its code, and nothing queued
+        int before = compliance("GET", "/export-jobs?limit=100", null).list("exports").size();
+        assertThat(compliance("POST", "/export-jobs", Map.of("format", "pdf")).json()).containsEntry("field", "format");
+        assertThat(compliance("POST", "/export-jobs", Map.of("kind", "everything", "format", "csv")).json()).containsEntry("field", "kind");
+        assertThat(compliance("POST", "/export-jobs", Map.of("kind", "data_subject", "user_id", "bob", "format", "csv")).json()).containsEntry("field", "format");
+        assertThat(compliance("POST", "/export-jobs", Map.of("format", "csv", "user_id", "bob")).json()).containsEntry("field", "user_id");
+        assertThat(compliance("POST", "/export-jobs", Map.of("kind", "data_subject", "user_id", "nobody")).code()).isEqualTo("user_not_found");
+        assertThat(compliance("POST", "/export-jobs", Map.of("format", "csv", "surprise", 1)).status()).isEqualTo(400);
+        Api.Res malformed = Api.send(appliance, "POST", "/admin/api/apps/" + app.appId + "/compliance/export-jobs", "{\"format\": \"cs\uD800",
+                "application/json", Map.of("Authorization", "Bearer " + COMPLIANCE_TOKEN));
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(compliance("GET", "/export-jobs?limit=100", null).list("exports")).hasSize(before);
+        // another app's job, a job id that is no id, and an unknown one
+        Api other = Api.newApp(appliance, "other");
+        Api.Res foreign = Api.send(appliance, "GET", "/admin/api/apps/" + other.appId + "/compliance/export-jobs/" + id + "/download", null, null,
+                Map.of("Authorization", "Bearer " + COMPLIANCE_TOKEN));
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.code()).isEqualTo("export_not_found");
+        assertThat(compliance("GET", "/export-jobs/not-a-uuid", null).code()).isEqualTo("export_not_found");
+        assertThat(compliance("GET", "/export-jobs/" + UUID.randomUUID() + "/download", null).status()).isEqualTo(404);
+        // a forged token reaches nothing
+        assertThat(Api.send(appliance, "GET", "/admin/api/apps/" + app.appId + "/compliance/export-jobs/" + id + "/download", null, null,
+                Map.of("Authorization", "Bearer forged-" + COMPLIANCE_TOKEN)).status()).isEqualTo(401);
+    }
+
+    @Test
     @Order(5)
     void theRuntimeRoleCannotChangeTheAuditLogAndTheOwnerIsStoppedByTheTrigger() throws Exception {
         int port = Integer.parseInt(Files.readAllLines(appliance.dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip());
