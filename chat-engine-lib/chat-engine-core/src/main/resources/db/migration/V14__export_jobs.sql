@@ -28,3 +28,7 @@ create table export_job (
 create index export_job_app on export_job (app_id, created_at desc);
 create index export_job_work on export_job (state, created_at) where state in ('queued', 'running');
 create index export_job_expiry on export_job (expires_at) where state = 'done';
+
+-- The console's dashboard counts messages and senders per day (issue #19). A BRIN index keeps that from reading the
+-- whole table, at almost no cost to sends: messages are appended in created_at order, so block ranges stay tight.
+create index message_created_brin on message using brin (created_at);

@@ -197,6 +197,34 @@ public final class ChatEngine implements AutoCloseable {
         return new OutboxRelay(ctx.db(), eventBus, Duration.ofSeconds(1)).relayBatch();
     }
 
+    /** One UTC day's messages and the distinct users who sent them. */
+    public record DailyUsage(java.time.LocalDate day, long messages, long activeUsers) {
+    }
+
+    /**
+     * Messages per UTC day over the last {@code days} days (1-90, today included, days without any as zeros), of one
+     * app or of all ({@code app} null), with the users who sent them. For dashboards: counts only, no content.
+     */
+    public java.util.List<DailyUsage> dailyUsage(AppId app, int days) {
+        if (days < 1 || days > 90) {
+            throw io.chatsdk.engine.types.ChatException.invalid("days", "must be 1 to 90");
+        }
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(ctx.now(), java.time.ZoneOffset.UTC);
+        java.time.LocalDate first = today.minusDays(days - 1L);
+        java.util.Map<java.time.LocalDate, DailyUsage> found = new java.util.HashMap<>();
+        java.util.UUID appId = app == null ? null : app.value();
+        ctx.db().read(tx -> tx.query("select (created_at at time zone 'UTC')::date as day, count(*), count(distinct user_id) from message "
+                + "where created_at >= ? and (?::uuid is null or app_id = ?::uuid) group by 1", rs -> {
+            java.time.LocalDate d = rs.getObject(1, java.time.LocalDate.class);
+            return found.put(d, new DailyUsage(d, rs.getLong(2), rs.getLong(3)));
+        }, first.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), appId, appId));
+        java.util.List<DailyUsage> out = new java.util.ArrayList<>();
+        for (java.time.LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
+            out.add(found.getOrDefault(d, new DailyUsage(d, 0, 0)));
+        }
+        return out;
+    }
+
     /** Stops the outbox relay and releases the persistence unit. Does not close the DataSource or the event bus. */
     @Override
     public void close() {

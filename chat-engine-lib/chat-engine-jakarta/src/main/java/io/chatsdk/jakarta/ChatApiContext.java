@@ -74,6 +74,11 @@ public class ChatApiContext {
     }
 
     /** This node's WebSocket connections; started on first use. */
+    /** This node's open WebSocket connections (0 before the first). */
+    synchronized int openConnections() {
+        return hub == null ? 0 : hub.connectionCount();
+    }
+
     synchronized Hub hub() {
         if (hub == null) {
             PresenceRegistry presence = presenceInstance.isResolvable() ? presenceInstance.get() : new InMemoryPresenceRegistry();

@@ -132,6 +132,11 @@ final class Hub implements AutoCloseable {
      * GetStream's own-user object of the connect payload: the user, their unread counts, mutes of users and channels, and
      * push devices.
      */
+    /** This node's open WebSocket connections. */
+    int connectionCount() {
+        return byId.size();
+    }
+
     static Map<String, Object> me(AppHandle app, String userId) {
         UnreadCounts unread = app.reads().unreadCounts(null);
         Map<String, Object> me = new LinkedHashMap<>(Wire.user(app.users().get(userId)));

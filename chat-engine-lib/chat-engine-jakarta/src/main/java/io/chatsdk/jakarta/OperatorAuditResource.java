@@ -5,6 +5,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -40,5 +41,26 @@ public class OperatorAuditResource {
         ctx.engine().audit().publicKey();   // fail before streaming when no signing key is configured
         StreamingOutput body = out -> ctx.engine().audit().export(scope, out);
         return Response.ok(body, "application/x-ndjson").header("Content-Disposition", "attachment; filename=\"audit-operator.jsonl\"").build();
+    }
+
+    /**
+     * Verifies one whole chain now, as {@code chatsdk audit verify} does offline: {@code operator} or an app's id.
+     * Answers whether it holds, how many records and checkpoints were checked, and the first problem found.
+     */
+    @GET
+    @Path("chains/{chain}/verification")
+    @ComplianceAccess
+    public Response verify(@PathParam("chain") String chain) throws java.io.IOException {
+        io.chatsdk.engine.types.AppId app = io.chatsdk.engine.audit.AuditRecord.OPERATOR_CHAIN.equals(chain) ? null
+                : ctx.engine().apps().get(io.chatsdk.engine.types.AppId.parse(chain)).id();
+        io.chatsdk.engine.audit.AuditVerification v = ctx.engine().audit().verify(app);
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("chain", chain);
+        out.put("ok", v.ok());
+        out.put("records", v.records());
+        out.put("checkpoints", v.checkpoints());
+        out.put("problem", v.problem() == null ? null : v.problem().toString());
+        out.put("verified_at", java.time.Instant.now().toString());
+        return ApiJson.ok(out);
     }
 }

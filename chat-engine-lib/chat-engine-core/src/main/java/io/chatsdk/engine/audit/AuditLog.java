@@ -239,6 +239,41 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
+     * Where a chain stands: its newest record, and its newest signed checkpoint ({@code checkpointSeq} 0 and
+     * {@code checkpointAt} null when none yet). Records after the checkpoint are hashed but not yet signed.
+     */
+    public record ChainStatus(String chain, long lastSeq, Instant lastAt, long checkpointSeq, Instant checkpointAt) {
+    }
+
+    /** Every chain's {@link ChainStatus}, the operator chain first. */
+    public List<ChainStatus> status() {
+        flushPending();
+        return db.read(tx -> tx.query("select c.chain, c.last_seq, (select l.at from audit_log l where l.chain = c.chain and l.seq = c.last_seq) as last_at, "
+                + "k.seq as cp_seq, k.at as cp_at from audit_chain c left join lateral (select seq, at from audit_checkpoint k where k.chain = c.chain "
+                + "order by seq desc limit 1) k on true order by c.chain <> '" + AuditRecord.OPERATOR_CHAIN + "', c.chain",
+                rs -> new ChainStatus(rs.getString("chain"), rs.getLong("last_seq"), io.chatsdk.engine.persistence.Tx.instant(rs, "last_at"),
+                        rs.getLong("cp_seq"), io.chatsdk.engine.persistence.Tx.instant(rs, "cp_at"))));
+    }
+
+    /**
+     * Verifies one whole chain ({@code app} null: the operator chain) as an auditor would: exports it signed to a
+     * temporary file and checks that with {@link AuditVerifier} and the engine's public key (every record's hash,
+     * every link, every checkpoint's signature). Needs the signing key; the file is deleted afterwards.
+     */
+    public AuditVerification verify(io.chatsdk.engine.types.AppId app) throws IOException {
+        AuditSigner key = signingKey();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("chatsdk-audit-verify", ".jsonl");
+        try {
+            try (OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+                export(new AuditQuery(app, null, null, null, null, null, null, 0, 1000), out, key);
+            }
+            return new AuditVerifier(key.publicKey()).verify(file);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    /**
      * Signs the head of every chain that grew since its last checkpoint; returns how many checkpoints it made.
      * Nodes running this at the same time make the same checkpoint once.
      */

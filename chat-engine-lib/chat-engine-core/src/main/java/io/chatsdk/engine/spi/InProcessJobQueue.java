@@ -30,6 +30,8 @@ public final class InProcessJobQueue implements JobQueue {
     private final Map<String, List<Job>> waiting = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
     private final Map<String, Map<String, DeadJob>> dead = new ConcurrentHashMap<>();
+    /** Jobs submitted (or retried from the dead) and not yet done or dead, per kind. */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> pending = new ConcurrentHashMap<>();
 
     private record Registration(JobHandler handler, RetryPolicy policy) {
     }
@@ -58,6 +60,7 @@ public final class InProcessJobQueue implements JobQueue {
         if (!ids.add(job.id())) {
             return;   // the idempotency key was used already
         }
+        pending(job.kind()).incrementAndGet();
         synchronized (this) {
             if (!handlers.containsKey(job.kind())) {
                 waiting.computeIfAbsent(job.kind(), k -> new ArrayList<>()).add(job);
@@ -89,8 +92,10 @@ public final class InProcessJobQueue implements JobQueue {
         Registration r = handlers.get(job.kind());
         try {
             r.handler().handle(job, attempt);
+            pending(job.kind()).decrementAndGet();
         } catch (Exception e) {
             if (attempt >= r.policy().maxAttempts()) {
+                pending(job.kind()).decrementAndGet();
                 LOG.log(Level.WARNING, job + " dead after " + attempt + " attempts: " + e.getClass().getName());
                 dead.computeIfAbsent(job.kind(), k -> Collections.synchronizedMap(new LinkedHashMap<>()))
                         .put(job.id(), new DeadJob(job, attempt, errorOf(e), clock.instant()));
@@ -98,6 +103,15 @@ public final class InProcessJobQueue implements JobQueue {
                 schedule(job, attempt + 1, r.policy().delayBefore(attempt + 1));
             }
         }
+    }
+
+    private java.util.concurrent.atomic.AtomicLong pending(String kind) {
+        return pending.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLong());
+    }
+
+    @Override
+    public Depth depth(String kind) {
+        return new Depth(pending(kind).get(), dead.getOrDefault(kind, Map.of()).size());
     }
 
     static String errorOf(Exception e) {
@@ -119,6 +133,7 @@ public final class InProcessJobQueue implements JobQueue {
         if (d == null) {
             return false;
         }
+        pending(kind).incrementAndGet();
         schedule(d.job(), 1, Duration.ZERO);
         return true;
     }

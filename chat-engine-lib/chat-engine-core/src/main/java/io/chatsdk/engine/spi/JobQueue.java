@@ -31,6 +31,15 @@ public interface JobQueue extends AutoCloseable {
     /** Drops a dead job for good; false if there is no such dead job. */
     boolean discard(String kind, String jobId);
 
+    /** How many jobs of a kind wait (queued, or between attempts) and how many are dead; -1 where the queue cannot tell. */
+    record Depth(long pending, long dead) {
+    }
+
+    /** The {@link Depth} of a kind's queue, for dashboards. */
+    default Depth depth(String kind) {
+        return new Depth(-1, deadJobs(kind, 10_000).size());
+    }
+
     @Override
     void close();
 }

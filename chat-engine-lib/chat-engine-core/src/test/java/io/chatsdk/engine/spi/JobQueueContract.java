@@ -85,6 +85,32 @@ public abstract class JobQueueContract {
     }
 
     @Test
+    void itsDepthCountsTheJobsWaitingAndTheDead() throws Exception {
+        try (JobQueue q = newQueue()) {
+            String kind = kind();
+            java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+            q.register(kind, (job, attempt) -> {
+                if (job.id().startsWith("bad")) {
+                    throw new IllegalStateException("down");
+                }
+                open.await();
+            }, FAST);
+            assertThat(q.depth(kind)).isEqualTo(new JobQueue.Depth(0, 0));
+            q.submit(new Job(kind, "bad-1", "{}"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> q.depth(kind).equals(new JobQueue.Depth(0, 1)));
+            // handlers that do not return yet (as many as the queue has threads), and jobs behind them
+            for (int i = 0; i < 3; i++) {
+                q.submit(new Job(kind, "held-" + i, "{}"));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> q.depth(kind).equals(new JobQueue.Depth(3, 1)));
+            open.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> q.depth(kind).equals(new JobQueue.Depth(0, 1)));
+            q.discard(kind, "bad-1");
+            assertThat(q.depth(kind)).isEqualTo(new JobQueue.Depth(0, 0));
+        }
+    }
+
+    @Test
     void jobsSubmittedBeforeTheirHandlerWaitForIt() {
         try (JobQueue q = newQueue()) {
             String kind = kind();

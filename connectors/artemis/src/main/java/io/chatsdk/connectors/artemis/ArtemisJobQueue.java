@@ -233,6 +233,17 @@ public final class ArtemisJobQueue implements JobQueue {
         return out;
     }
 
+    /** The broker's message counts of the kind's queue (scheduled retries included) and of its dead letters. */
+    @Override
+    public Depth depth(String kind) {
+        try (ClientSession s = session(true, true)) {
+            ensureQueues(s, kind);
+            return new Depth(s.queueQuery(SimpleString.of(queue(kind))).getMessageCount(), s.queueQuery(SimpleString.of(deadQueue(kind))).getMessageCount());
+        } catch (ActiveMQException e) {
+            throw new IllegalStateException("could not count the jobs of " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public boolean retry(String kind, String jobId) {
         return takeDead(kind, jobId, true);
