@@ -64,3 +64,33 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 export function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** A file the API answers (an export's download): its bytes and the name the server gave it. */
+export async function apiFile(path: string): Promise<{ blob: Blob; name: string; sha256: string | null }> {
+  const r = await fetch(`/admin/api${path}`, { method: 'GET', credentials: 'same-origin' });
+  if (!r.ok) {
+    let p: { code?: string; detail?: string; title?: string } = {};
+    try {
+      p = (await r.json()) as typeof p;
+    } catch {
+      // not a problem document
+    }
+    const e = new ApiError(r.status, p.code ?? `http_${r.status}`, p.detail ?? p.title ?? '');
+    if (e.code === 'session_expired') ended.forEach((f) => f());
+    throw e;
+  }
+  const name = /filename="([^"]+)"/.exec(r.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download';
+  return { blob: await r.blob(), name, sha256: r.headers.get('X-Content-SHA256') };
+}
+
+/** Hands a downloaded file to the browser to save, under its name. */
+export function save(file: { blob: Blob; name: string }): void {
+  const url = URL.createObjectURL(file.blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

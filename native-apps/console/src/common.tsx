@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, describe } from './api.js';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { api, ApiError, describe, type SessionInfo } from './api.js';
 
 /** A page's data, or why it could not be shown (a role's refusal shows as such). */
 export function Failure({ error }: { error: unknown }) {
@@ -46,5 +46,56 @@ export function AppPicker({ apps, app, setApp }: { apps: App[]; app: string; set
         {apps.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.id})</option>)}
       </select>
     </label>
+  );
+}
+
+/**
+ * Runs sensitive changes (exports, erasure, key rotation, invitations...): when the server asks for a recent sign-in
+ * (`reauthentication_required`), `dialog` asks for password and a fresh code, then the change is tried once more.
+ * Other failures go to `fail`.
+ */
+export function useSensitive(onSession: (s: SessionInfo) => void, fail: (e: unknown) => void): {
+  sensitive: (action: () => Promise<void>) => Promise<void>;
+  dialog: ReactNode;
+} {
+  const [pending, setPending] = useState<(() => Promise<void>) | undefined>();
+  const sensitive = async (action: () => Promise<void>) => {
+    try {
+      await action();
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'reauthentication_required') setPending(() => action);
+      else fail(e);
+    }
+  };
+  const dialog = pending && (
+    <Reauthenticate onDone={(s) => { onSession(s); const again = pending; setPending(undefined); void sensitive(again); }}
+                    onCancel={() => setPending(undefined)} />
+  );
+  return { sensitive, dialog };
+}
+
+/** Password and a fresh code again, before a sensitive change. */
+function Reauthenticate({ onDone, onCancel }: { onDone: (s: SessionInfo) => void; onCancel: () => void }): ReactNode {
+  const [error, setError] = useState<string | undefined>();
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const d = new FormData(e.currentTarget);
+    try {
+      onDone(await api<SessionInfo>('POST', '/console/reauthenticate', { password: d.get('password'), code: d.get('code') }));
+    } catch (x) {
+      setError(describe(x));
+    }
+  };
+  return (
+    <div className="console-dialog" role="dialog" aria-modal="true" aria-labelledby="reauth-title">
+      <form onSubmit={(e) => void submit(e)}>
+        <h2 id="reauth-title">Confirm it is you</h2>
+        <p>This change needs a recent sign-in.</p>
+        <label>Password <input name="password" type="password" autoComplete="current-password" required /></label>
+        <label>Code <input name="code" autoComplete="one-time-code" required maxLength={14} /></label>
+        <button type="submit">Confirm</button> <button type="button" onClick={onCancel}>Cancel</button>
+        {error && <p className="console-error" role="alert">{error}</p>}
+      </form>
+    </div>
   );
 }

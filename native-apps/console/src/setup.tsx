@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import QRCode from 'qrcode';
 import { api, describe } from './api.js';
 
 interface Enrolment {
@@ -58,7 +59,8 @@ export function Setup({ token }: { token: string | undefined }) {
       ) : (
         <>
           <h2>Your authenticator</h2>
-          <p>Add this secret to an authenticator app (time-based, 6 digits, 30 seconds), or open the link on a phone that has one.</p>
+          <p>Scan the code with an authenticator app, or add the secret by hand (time-based, 6 digits, 30 seconds), or open the link on a phone that has one.</p>
+          <QrCode text={enrolment.otpauth_uri} />
           <p><code className="console-secret" aria-label="Authenticator secret">{enrolment.secret}</code></p>
           {enrolment.otpauth_uri.startsWith('otpauth://totp/') && <p><a href={enrolment.otpauth_uri}>Open in an authenticator app</a></p>}
           <h2>Recovery codes</h2>
@@ -75,4 +77,14 @@ export function Setup({ token }: { token: string | undefined }) {
       {error && <p className="console-error" role="alert">{error}</p>}
     </main>
   );
+}
+
+/** The otpauth:// link as a QR code (a PNG data URL: the CSP allows data: images, and nothing is fetched). */
+function QrCode({ text }: { text: string }) {
+  const [src, setSrc] = useState<string | undefined>();
+  useEffect(() => {
+    if (!text.startsWith('otpauth://totp/')) return;
+    QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 2, width: 200 }).then(setSrc, () => setSrc(undefined));
+  }, [text]);
+  return src ? <img className="console-qr" src={src} width={200} height={200} alt="QR code of the authenticator link" /> : null;
 }

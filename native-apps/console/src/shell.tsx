@@ -1,8 +1,15 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, describe, type Officer, type SessionInfo } from './api.js';
-import { Failure, useNewest } from './common.js';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, apiFile, save, type Officer, type SessionInfo } from './api.js';
+import { Failure, useNewest, useSensitive } from './common.js';
 import { LegalHolds } from './holds.js';
 import { Moderation } from './moderation.js';
+import { Apps } from './apps.js';
+import { Channels, Users } from './users.js';
+import { Dashboard } from './dashboard.js';
+import { DeadLetters } from './deadletters.js';
+import { Exports } from './exports.js';
+import { Retention } from './retention.js';
+import { Settings } from './settings.js';
 
 const READS_AUDIT = new Set(['operator', 'compliance', 'auditor']);
 
@@ -15,12 +22,22 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
 }) {
   const me = session.officer;
   const page = hash.replace(/^#\/?/, '').split('?')[0] ?? '';
+  const reads = READS_AUDIT.has(me.role);
+  const operator = me.role === 'operator';
+  const changesCompliance = operator || me.role === 'compliance';
   const links: [string, string, boolean][] = [
-    ['', 'Overview', true],
-    ['audit', 'Audit log', READS_AUDIT.has(me.role)],
-    ['holds', 'Legal holds', READS_AUDIT.has(me.role)],
-    ['moderation', 'Moderation', me.role === 'moderator' || me.role === 'operator'],
-    ['officers', 'Officers', me.role === 'operator'],
+    ['', reads ? 'Dashboard' : 'Overview', true],
+    ['apps', 'Apps', operator],
+    ['users', 'Users', true],
+    ['channels', 'Channels', true],
+    ['moderation', 'Moderation', me.role === 'moderator' || operator],
+    ['audit', 'Audit log', reads],
+    ['holds', 'Legal holds', reads],
+    ['retention', 'Retention', reads],
+    ['exports', 'Exports', reads],
+    ['dead-letters', 'Dead letters', operator],
+    ['settings', 'Settings', operator],
+    ['officers', 'Officers', operator],
   ];
   const signOut = async () => {
     await api('POST', '/console/logout').catch(() => undefined);
@@ -41,11 +58,18 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
         <button type="button" onClick={() => void signOut()}>Sign out</button>
       </header>
       <main className="console-main">
-        {page === '' ? <Overview me={me} />
-          : page === 'audit' ? <AuditLog />
+        {page === '' ? (reads ? <Dashboard me={me} /> : <Overview me={me} />)
+          : page === 'apps' && operator ? <Apps onSession={onSession} />
+          : page === 'users' ? <Users me={me} />
+          : page === 'channels' ? <Channels me={me} />
+          : page === 'audit' ? <AuditLog onSession={onSession} />
           : page === 'officers' ? <Officers session={session} onSession={onSession} />
-          : page === 'holds' ? <LegalHolds canChange={me.role === 'operator' || me.role === 'compliance'} />
+          : page === 'holds' ? <LegalHolds canChange={changesCompliance} />
+          : page === 'retention' ? <Retention canChange={changesCompliance} />
+          : page === 'exports' ? <Exports canChange={changesCompliance} onSession={onSession} />
           : page === 'moderation' ? <Moderation />
+          : page === 'dead-letters' && operator ? <DeadLetters />
+          : page === 'settings' && operator ? <Settings />
           : <p role="alert">There is no page here. <a href="#/">Overview</a></p>}
       </main>
     </div>
@@ -86,25 +110,34 @@ interface AuditRecord {
   reason: string | null;
 }
 
-/** The operator chain of the audit log (officers' sign-ins and console actions, app creation...), oldest first. */
-function AuditLog() {
+/**
+ * The audit log: the operator chain (officers' sign-ins and console actions, app creation...) or an app's chain,
+ * filtered, oldest first; its signed export (for `chatsdk audit verify`) and the public key that checks it.
+ */
+function AuditLog({ onSession }: { onSession: (s: SessionInfo) => void }) {
   const [records, setRecords] = useState<AuditRecord[]>([]);
   const [next, setNext] = useState<number | undefined>();
   const [error, setError] = useState<unknown>();
+  const [status, setStatus] = useState<string | undefined>();
   const [filter, setFilter] = useState({ actor: '', action: '' });
+  const [chain, setChain] = useState('operator');
+  const [apps, setApps] = useState<{ id: string; name: string }[]>([]);
+  const { sensitive, dialog } = useSensitive(onSession, setError);
   const newest = useNewest();
-  const load = (after?: number, f = filter) => {
+  const base = chain === 'operator' ? '/audit' : `/apps/${chain}/compliance/audit`;
+  useEffect(() => { api<{ apps: { id: string; name: string }[] }>('GET', '/apps').then((r) => setApps(r.apps), () => undefined); }, []);
+  const load = (after?: number, f = filter, path = base) => {
     const q = new URLSearchParams({ limit: '100', from: new Date(Date.now() - 24 * 3600_000).toISOString() });
     if (f.actor) q.set('actor_id', f.actor);
     if (f.action) q.set('action', f.action);
     if (after !== undefined) q.set('after_seq', String(after));
-    return newest(() => api<{ records: AuditRecord[]; next_after_seq?: number }>('GET', `/audit?${q}`), (r) => {
+    return newest(() => api<{ records: AuditRecord[]; next_after_seq?: number }>('GET', `${path}?${q}`), (r) => {
       setRecords((old) => (after === undefined ? r.records : [...old, ...r.records]));
       setNext(r.next_after_seq);
       setError(undefined);
     }, setError);
   };
-  useEffect(() => { void load(); }, []);
+  useEffect(() => { void load(undefined, filter, base); }, [chain]);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const d = new FormData(e.currentTarget);
@@ -112,15 +145,39 @@ function AuditLog() {
     setFilter(f);
     void load(undefined, f);
   };
+  const exportChain = () => sensitive(async () => {
+    const file = await apiFile(`${base}/export`);
+    save(file);
+    setStatus(`Downloaded ${file.name}: check it with chatsdk audit verify and the chain's public key.`);
+  });
+  const publicKey = async () => {
+    try {
+      const file = await apiFile('/audit/public-key');
+      save({ blob: file.blob, name: 'audit-public-key.pem' });
+    } catch (x) {
+      setError(x);
+    }
+  };
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
-      <p>The operator chain, last 24 hours, oldest first. Every console action is here under the officer's name.</p>
+      <p>Last 24 hours, oldest first. Every console action is in the operator chain under the officer's name; each app's chain holds what happened in that app.</p>
+      <label>Chain
+        <select value={chain} onChange={(e) => setChain(e.target.value)}>
+          <option value="operator">Operator chain</option>
+          {apps.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.id})</option>)}
+        </select>
+      </label>
       <form className="console-filters" onSubmit={submit} aria-label="Filter the audit log">
         <label>Actor <input name="actor" maxLength={100} /></label>
         <label>Action <input name="action" maxLength={100} /></label>
         <button type="submit">Filter</button>
       </form>
+      <div className="console-filters">
+        <button type="button" onClick={() => void exportChain()}>Download the signed export</button>
+        <button type="button" onClick={() => void publicKey()}>Download the public key</button>
+      </div>
+      {status && <p role="status">{status}</p>}
       {error !== undefined ? <Failure error={error} /> : (
         <table className="console-audit">
           <caption>{records.length} records</caption>
@@ -140,6 +197,7 @@ function AuditLog() {
         </table>
       )}
       {next !== undefined && <button type="button" onClick={() => void load(next)}>More</button>}
+      {dialog}
     </section>
   );
 }
@@ -149,18 +207,9 @@ function Officers({ session, onSession }: { session: SessionInfo; onSession: (s:
   const [officers, setOfficers] = useState<Officer[]>([]);
   const [error, setError] = useState<unknown>();
   const [link, setLink] = useState<string | undefined>();
-  const [pending, setPending] = useState<(() => Promise<void>) | undefined>();
   const load = () => api<{ officers: Officer[] }>('GET', '/officers').then((r) => { setOfficers(r.officers); setError(undefined); }, setError);
   useEffect(() => { void load(); }, []);
-  // a sensitive change: when the server asks for a recent sign-in, ask for password and code, then try once more
-  const sensitive = async (action: () => Promise<void>) => {
-    try {
-      await action();
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'reauthentication_required') setPending(() => action);
-      else setError(e);
-    }
-  };
+  const { sensitive, dialog } = useSensitive(onSession, setError);
   const invite = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const d = new FormData(e.currentTarget);
@@ -205,36 +254,7 @@ function Officers({ session, onSession }: { session: SessionInfo; onSession: (s:
         <button type="submit">Invite</button>
       </form>
       {link && <p role="status">Send this link to the officer; it works once, for 24 hours, and is not shown again: <code className="console-secret">{link}</code></p>}
-      {pending && (
-        <Reauthenticate onDone={(s) => { onSession(s); const again = pending; setPending(undefined); void sensitive(again); }}
-                        onCancel={() => setPending(undefined)} />
-      )}
+      {dialog}
     </section>
-  );
-}
-
-/** Password and a fresh code again, before a sensitive change. */
-function Reauthenticate({ onDone, onCancel }: { onDone: (s: SessionInfo) => void; onCancel: () => void }): ReactNode {
-  const [error, setError] = useState<string | undefined>();
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const d = new FormData(e.currentTarget);
-    try {
-      onDone(await api<SessionInfo>('POST', '/console/reauthenticate', { password: d.get('password'), code: d.get('code') }));
-    } catch (x) {
-      setError(describe(x));
-    }
-  };
-  return (
-    <div className="console-dialog" role="dialog" aria-modal="true" aria-labelledby="reauth-title">
-      <form onSubmit={(e) => void submit(e)}>
-        <h2 id="reauth-title">Confirm it is you</h2>
-        <p>This change needs a recent sign-in.</p>
-        <label>Password <input name="password" type="password" autoComplete="current-password" required /></label>
-        <label>Code <input name="code" autoComplete="one-time-code" required maxLength={14} /></label>
-        <button type="submit">Confirm</button> <button type="button" onClick={onCancel}>Cancel</button>
-        {error && <p className="console-error" role="alert">{error}</p>}
-      </form>
-    </div>
   );
 }

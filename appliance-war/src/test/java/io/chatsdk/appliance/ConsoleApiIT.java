@@ -152,6 +152,93 @@ class ConsoleApiIT {
         assertThat(Api.send(appliance, "GET", "/admin/api/audit", null, null, compliance.headers(false)).code()).isEqualTo("session_expired");
     }
 
+    static Api.Res get(Officer o, String path) throws Exception {
+        return Api.send(appliance, "GET", path, null, null, o.headers(false));
+    }
+
+    /** The dashboard's numbers, users and channels, bans, and the audit chains' verification, each for the roles it is for. */
+    @Test
+    void theDashboardUsersChannelsAndChainsAnswerEachRoleWhatItMaySee() throws Exception {
+        Officer operator = officer("operator");
+        Officer moderator = officer("moderator");
+        Officer auditor = officer("auditor");
+        Api app = Api.newApp(appliance, "console-users-" + UUID.randomUUID().toString().substring(0, 8));
+        app.users("ada", "adam", "bob");
+        assertThat(app.as("ada", "POST", "/channels/messaging/ops-room/query", Map.of("data", Map.of("name", "Ops room", "members", List.of("ada", "bob"))))
+                .status()).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {
+            assertThat(app.as("ada", "POST", "/channels/messaging/ops-room/message", Map.of("message", Map.of("text", "hello " + i))).status()).isEqualTo(201);
+        }
+
+        // the dashboard: today's messages of the app, queues, chains; not for moderators
+        Api.Res stats = get(auditor, "/admin/api/stats?days=3&app=" + app.appId);
+        assertThat(stats.status()).as(stats.toString()).isEqualTo(200);
+        List<Map<String, Object>> days = stats.list("days");
+        assertThat(days).hasSize(3);
+        assertThat(days.get(2)).containsEntry("messages", 3).containsEntry("active_users", 1);
+        assertThat(stats.list("queues")).extracting(q -> q.get("kind")).containsExactly("webhook", "push", "search.index");
+        assertThat(stats.list("queues")).allSatisfy(q -> assertThat(q.get("dead")).isInstanceOf(Number.class));
+        assertThat(stats.list("audit_chains")).anySatisfy(c -> assertThat(c).containsEntry("chain", app.appId));
+        assertThat(stats.obj("connections")).containsKey("this_node");
+        assertThat(get(moderator, "/admin/api/stats").status()).isEqualTo(403);
+        assertThat(get(auditor, "/admin/api/stats?days=91").code()).isEqualTo("validation_error");
+        assertThat(get(auditor, "/admin/api/stats?app=" + UUID.randomUUID()).status()).isEqualTo(404);
+
+        // an app's chain verifies whole; an unknown chain is not found
+        Api.Res verified = get(auditor, "/admin/api/audit/chains/" + app.appId + "/verification");
+        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+        assertThat(verified.json()).containsEntry("ok", true).containsEntry("problem", null);
+        assertThat(((Number) verified.json().get("records")).longValue()).isPositive();
+        assertThat(get(auditor, "/admin/api/audit/chains/operator/verification").json()).containsEntry("ok", true);
+        assertThat(get(auditor, "/admin/api/audit/chains/" + UUID.randomUUID() + "/verification").status()).isEqualTo(404);
+        assertThat(get(moderator, "/admin/api/audit/chains/operator/verification").status()).isEqualTo(403);
+        assertThat(get(auditor, "/admin/api/audit/public-key").raw().body()).startsWith("-----BEGIN PUBLIC KEY-----");
+
+        // users: found by the start of an id or name, banned and unbanned by a moderator under their name
+        String users = "/admin/api/apps/" + app.appId + "/users";
+        assertThat(get(moderator, users + "?q=ad").list("users")).extracting(u -> u.get("id")).containsExactly("ada", "adam");
+        Api.Res ada = get(auditor, users + "/ada");
+        assertThat(ada.obj("user")).containsEntry("id", "ada");
+        assertThat(ada.json().get("channels")).isEqualTo(List.of("messaging:ops-room"));
+        assertThat(get(auditor, users + "/nobody").code()).isEqualTo("user_not_found");
+        Api.Res banned = post(users + "/bob/ban", Map.of("reason", "spam", "timeout_minutes", 60), moderator.headers(true));
+        assertThat(banned.status()).as(banned.toString()).isEqualTo(200);
+        assertThat(banned.obj("user")).containsEntry("banned", true).containsKey("ban_expires");
+        assertThat(get(moderator, users + "?banned=true").list("users")).extracting(u -> u.get("id")).containsExactly("bob");
+        assertThat(Api.operator(appliance, "GET", "/admin/api/apps/" + app.appId + "/compliance/audit?action=usersadmin.ban", null).list("records"))
+                .anySatisfy(r -> assertThat(r).containsEntry("actor_id", moderator.name()).containsEntry("resource_id", app.appId + ":bob"));
+        assertThat(post(users + "/bob/unban", null, moderator.headers(true)).obj("user")).containsEntry("banned", false);
+        // bad input and the wrong role
+        assertThat(post(users + "/bob/ban", Map.of("timeout_minutes", 0), moderator.headers(true)).json()).containsEntry("field", "timeout_minutes");
+        assertThat(post(users + "/bob/ban", Map.of("reason", "x", "until", "never"), moderator.headers(true)).code()).isEqualTo("unknown_field");
+        // a lone surrogate, escaped in the JSON text (as a raw character it could not even be sent as UTF-8)
+        Api.Res lone = Api.send(appliance, "POST", users + "/bob/ban", "{\"reason\": \"bad \\ud800 half\"}", "application/json", moderator.headers(true));
+        assertThat(lone.status()).as(lone.toString()).isEqualTo(400);
+        assertThat(get(moderator, users + "?banned=true").list("users")).as("nothing half-written").isEmpty();
+        assertThat(post(users + "/bob/ban", Map.of(), auditor.headers(true)).status()).as("an auditor bans no one").isEqualTo(403);
+        assertThat(post(users + "/bob/deactivate", null, moderator.headers(true)).status()).as("a moderator deactivates no one").isEqualTo(403);
+        assertThat(post(users + "/bob/deactivate", null, operator.headers(true)).obj("user")).containsEntry("deactivated", true);
+        assertThat(app.as("bob", "POST", "/channels/messaging/ops-room/message", Map.of("message", Map.of("text", "still here?"))).code())
+                .isEqualTo("user_deactivated");
+        assertThat(post(users + "/bob/reactivate", null, operator.headers(true)).obj("user")).containsEntry("deactivated", false);
+        // another app's user is not found through this app
+        Api other = Api.newApp(appliance, "console-other-" + UUID.randomUUID().toString().substring(0, 8));
+        other.users("zed");
+        assertThat(get(operator, users + "/zed").code()).isEqualTo("user_not_found");
+
+        // channels: found, frozen by an operator (then sends are refused), not by a moderator
+        String channels = "/admin/api/apps/" + app.appId + "/channels";
+        assertThat(get(auditor, channels + "?q=Ops").list("channels")).extracting(c -> c.get("cid")).containsExactly("messaging:ops-room");
+        assertThat(get(auditor, channels + "?q=nothing-like-it").list("channels")).isEmpty();
+        assertThat(post(channels + "/messaging/ops-room/frozen", Map.of("frozen", true), moderator.headers(true)).status()).isEqualTo(403);
+        assertThat(post(channels + "/messaging/ops-room/frozen", Map.of(), operator.headers(true)).json()).containsEntry("field", "frozen");
+        assertThat(post(channels + "/messaging/ops-room/frozen", Map.of("frozen", true), operator.headers(true)).obj("channel")).containsEntry("frozen", true);
+        assertThat(app.as("bob", "POST", "/channels/messaging/ops-room/message", Map.of("message", Map.of("text", "frozen?"))).code())
+                .as("a member's send into the frozen channel").isEqualTo("channel_frozen");
+        assertThat(post(channels + "/messaging/nope/frozen", Map.of("frozen", true), operator.headers(true)).code()).isEqualTo("channel_not_found");
+        assertThat(post(channels + "/messaging/ops-room/frozen", Map.of("frozen", false), operator.headers(true)).obj("channel")).containsEntry("frozen", false);
+    }
+
     @Test
     void sensitiveActionsNeedARecentSignIn() throws Exception {
         Officer operator = officer("operator");

@@ -43,6 +43,15 @@ public class OperatorAuditResource {
         return Response.ok(body, "application/x-ndjson").header("Content-Disposition", "attachment; filename=\"audit-operator.jsonl\"").build();
     }
 
+    /** The public half of the key that signs every chain's checkpoints and exports (PEM). */
+    @GET
+    @Path("public-key")
+    @ComplianceAccess
+    @Produces("application/x-pem-file")
+    public Response publicKey() {
+        return Response.ok(ctx.engine().audit().publicKey().toPem(), "application/x-pem-file").build();
+    }
+
     /**
      * Verifies one whole chain now, as {@code chatsdk audit verify} does offline: {@code operator} or an app's id.
      * Answers whether it holds, how many records and checkpoints were checked, and the first problem found.

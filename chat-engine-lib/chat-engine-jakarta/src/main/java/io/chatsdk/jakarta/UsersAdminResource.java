@@ -1,0 +1,149 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.AppHandle;
+import io.chatsdk.engine.model.Channel;
+import io.chatsdk.engine.model.ChannelQuery;
+import io.chatsdk.engine.model.SortField;
+import io.chatsdk.engine.types.AppId;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.wire.Wire;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The operator API's users and channels of an app, for the console: find and view them (operators, compliance officers,
+ * auditors and moderators), deactivate and reactivate users and freeze channels (operators), ban and unban users
+ * (moderators and operators). Every call is audited under the officer's name.
+ */
+@Path("apps/{id}")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class UsersAdminResource {
+    @Inject
+    ChatApiContext ctx;
+
+    private AppHandle app(String id) {
+        return ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id());
+    }
+
+    /** {@code ?q=} the start of an id or name, {@code ?banned=true}, {@code ?deactivated=true}; {@code limit} 1-100 (25), {@code offset}. */
+    @GET
+    @Path("users")
+    @ComplianceAccess
+    @ModeratorAccess
+    public Response users(@PathParam("id") String id, @QueryParam("q") String q, @QueryParam("banned") Boolean banned,
+                          @QueryParam("deactivated") Boolean deactivated, @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
+        List<Map<String, Object>> and = new ArrayList<>();
+        if (q != null && !q.isBlank()) {
+            and.add(Map.of("$or", List.of(Map.of("id", Map.of("$autocomplete", q.strip())), Map.of("name", Map.of("$autocomplete", q.strip())))));
+        }
+        if (banned != null) {
+            and.add(Map.of("banned", Map.of("$eq", banned)));
+        }
+        if (deactivated != null) {
+            and.add(Map.of("deactivated", Map.of("$eq", deactivated)));
+        }
+        Map<String, Object> filter = and.isEmpty() ? Map.of() : Map.of("$and", and);
+        return ApiJson.ok(Map.of("users", app(id).users().query(filter, List.of(new SortField("id", 1)), limit == null ? 25 : limit,
+                offset == null ? 0 : offset).stream().map(Wire::user).toList()));
+    }
+
+    /** One user, with the channels they are a member of (at most 100). */
+    @GET
+    @Path("users/{user}")
+    @ComplianceAccess
+    @ModeratorAccess
+    public Response user(@PathParam("id") String id, @PathParam("user") String user) {
+        AppHandle app = app(id);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user", Wire.user(app.users().get(user)));
+        out.put("channels", app.channels().query(new ChannelQuery(Map.of("members", Map.of("$in", List.of(user))), List.of(), ChannelQuery.MAX_LIMIT, 0, null))
+                .stream().map(Channel::cid).map(Cid::toString).toList());
+        return ApiJson.ok(out);
+    }
+
+    @POST
+    @Path("users/{user}/deactivate")
+    public Response deactivate(@PathParam("id") String id, @PathParam("user") String user) {
+        return ApiJson.ok(Map.of("user", Wire.user(app(id).users().deactivate(user))));
+    }
+
+    @POST
+    @Path("users/{user}/reactivate")
+    public Response reactivate(@PathParam("id") String id, @PathParam("user") String user) {
+        return ApiJson.ok(Map.of("user", Wire.user(app(id).users().reactivate(user))));
+    }
+
+    /** {@code {"reason"?, "timeout_minutes"?}}: an app-wide ban, for good or for the minutes given (1 to 525,600). */
+    @POST
+    @Path("users/{user}/ban")
+    @ModeratorAccess
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response ban(@PathParam("id") String id, @PathParam("user") String user, InputStream in) {
+        JsonBody b = ApiJson.read(in, 16 * 1024).strict(Set.of("reason", "timeout_minutes"));
+        Long minutes = b.longValue("timeout_minutes");
+        if (minutes != null && (minutes < 1 || minutes > 525_600)) {
+            throw ApiException.badRequest("validation_error", "timeout_minutes: 1 to 525600", "timeout_minutes");
+        }
+        Instant expires = minutes == null ? null : ctx.clock().instant().plus(Duration.ofMinutes(minutes));
+        return ApiJson.ok(Map.of("user", Wire.user(app(id).users().ban(user, expires, b.string("reason")))));
+    }
+
+    @POST
+    @Path("users/{user}/unban")
+    @ModeratorAccess
+    public Response unban(@PathParam("id") String id, @PathParam("user") String user) {
+        return ApiJson.ok(Map.of("user", Wire.user(app(id).users().unban(user))));
+    }
+
+    /** {@code ?q=} the start of a channel's id or name, {@code ?type=}; {@code limit} 1-30 (30), {@code offset}. Newest activity first. */
+    @GET
+    @Path("channels")
+    @ComplianceAccess
+    @ModeratorAccess
+    public Response channels(@PathParam("id") String id, @QueryParam("q") String q, @QueryParam("type") String type,
+                             @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
+        List<Map<String, Object>> and = new ArrayList<>();
+        if (q != null && !q.isBlank()) {
+            and.add(Map.of("$or", List.of(Map.of("id", Map.of("$autocomplete", q.strip())), Map.of("name", Map.of("$autocomplete", q.strip())))));
+        }
+        if (type != null && !type.isBlank()) {
+            and.add(Map.of("type", Map.of("$eq", type)));
+        }
+        Map<String, Object> filter = and.isEmpty() ? Map.of() : Map.of("$and", and);
+        return ApiJson.ok(Map.of("channels", app(id).channels().query(new ChannelQuery(filter, List.of(new SortField("last_message_at", -1)),
+                limit == null ? ChannelQuery.MAX_LIMIT : limit, offset == null ? 0 : offset, null)).stream().map(Wire::channel).toList()));
+    }
+
+    /** {@code {"frozen": true|false}}: a frozen channel takes no new messages. */
+    @POST
+    @Path("channels/{type}/{channel}/frozen")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response freeze(@PathParam("id") String id, @PathParam("type") String type, @PathParam("channel") String channel, InputStream in) {
+        JsonBody b = ApiJson.read(in, 1024).strict(Set.of("frozen"));
+        Boolean frozen = b.bool("frozen");
+        if (frozen == null) {
+            throw ApiException.badRequest("validation_error", "frozen: true or false is required", "frozen");
+        }
+        return ApiJson.ok(Map.of("channel", Wire.channel(app(id).channels().freeze(Cid.parse("cid", type + ":" + channel), frozen))));
+    }
+}
