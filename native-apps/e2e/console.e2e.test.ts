@@ -4,10 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, newApp, operator } from '../test-support/fixtures.js';
 import { launch } from './browser.js';
+import { startAppliance } from '../test-support/appliance.mjs';
 
 const PASSWORD = 'a console passphrase for tests';
 const require = createRequire(import.meta.url);
@@ -62,7 +64,7 @@ async function axe(page: Page): Promise<string[]> {
   });
 }
 
-interface Ready { name: string; secret: Buffer; page: Page }
+interface Ready { name: string; secret: Buffer; page: Page; base: string }
 
 /**
  * Waits until a new 30-second step has begun when the current one ends within 6 s: the previous step's code, accepted
@@ -74,13 +76,17 @@ async function awayFromAStepEdge(): Promise<void> {
 }
 
 /** Invites an officer (as ./chatsdk console-invite does) and sets the account up in the browser. */
-async function setUp(role: string, screenshots = false): Promise<Ready> {
+/** Where officers are invited: the shared appliance, or one a test started itself. */
+interface Target { baseURL: string; invite: (name: string, role: string) => Promise<{ setup_path: string }> }
+const shared: Target = { baseURL, invite: (name, role) => operator<{ setup_path: string }>('POST', '/officers', { name, role }) };
+
+async function setUp(role: string, screenshots = false, target: Target = shared): Promise<Ready> {
   const name = `${role}-${randomUUID().slice(0, 8)}`;
-  const invited = await operator<{ setup_path: string }>('POST', '/officers', { name, role });
+  const invited = await target.invite(name, role);
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
-  await page.goto(`${baseURL}${invited.setup_path}`);
+  await page.goto(`${target.baseURL}${invited.setup_path}`);
   await page.getByRole('form', { name: 'Choose a password' }).waitFor();
   if (screenshots) expect(await axe(page)).toEqual([]);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -97,11 +103,17 @@ async function setUp(role: string, screenshots = false): Promise<Ready> {
   await page.getByLabel('Current code from your authenticator').fill(totp(secret, -1));
   await page.getByRole('button', { name: 'Finish setup' }).click();
   await page.getByText('Your account is ready.').waitFor();
-  return { name, secret, page };
+  return { name, secret, page, base: target.baseURL };
+}
+
+/** Follows a link of the console's navigation and waits for its page's heading. */
+async function go(page: Page, link: string, heading = link): Promise<void> {
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
 }
 
 async function signIn(r: Ready, code = totp(r.secret)): Promise<void> {
-  await r.page.goto(`${baseURL}/console/#/login`);
+  await r.page.goto(`${r.base}/console/#/login`);
   await r.page.waitForFunction(() => window.consoleReady === true);
   await r.page.getByLabel('Name').fill(r.name);
   await r.page.getByLabel('Password').fill(PASSWORD);
@@ -264,4 +276,216 @@ describe('the admin console in Chromium', () => {
     expect(audit.records.filter((r) => r.action === 'moderationadmin.review').map((r) => r.actor_type)).toEqual(['officer']);
     await mod.page.context().close();
   });
+
+  it('an operator works the dashboard, apps, users, channels, retention, dead letters and settings, each passing axe', async () => {
+    const app = await newApp();
+    await app.upsertUsers('ann', 'ben', 'cat');
+    const channel = `ops-${randomUUID().slice(0, 8)}`;
+    await app.server('POST', `/channels/messaging/${channel}/query`, { data: { name: 'Ops room', members: ['ann', 'ben'], created_by_id: 'ann' } });
+    for (let i = 0; i < 3; i++) await app.server('POST', `/channels/messaging/${channel}/message`, { message: { text: `hello ${i}`, user_id: 'ben' } });
+    const op = await setUp('operator');
+    await signIn(op);
+    const page = op.page;
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    // the dashboard: two charts drawn on canvases, with the same numbers in a table; a chain verified on demand
+    await page.getByLabel('Messages of').selectOption(app.id);
+    await page.locator('canvas[role="img"]').first().waitFor();
+    expect(await page.locator('canvas[role="img"]').count()).toBe(2);
+    await expect.poll(async () => page.locator('canvas[role="img"]').first().getAttribute('aria-label'), { timeout: 15_000 }).toContain('3 today');
+    const chainRow = page.locator(`tr[data-chain="${app.id}"]`);
+    await chainRow.getByRole('button', { name: /^Verify / }).click();
+    await chainRow.getByText(/^Intact: \d+ records/).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/console-dashboard.png', fullPage: true });
+
+    // apps: created with the secret shown once; the secret rotated (a recent sign-in: no second prompt)
+    await go(page, 'Apps');
+    const appName = `console-${randomUUID().slice(0, 6)}`;
+    await page.getByRole('form', { name: 'Create an app' }).getByLabel('Name').fill(appName);
+    await page.getByRole('button', { name: 'Create app' }).click();
+    await page.getByText(`New app ${appName}`).waitFor();
+    const secret = await page.locator('[role="status"] code').nth(1).textContent();
+    expect(secret?.length).toBeGreaterThan(20);
+    expect(await axe(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Hide the secret' }).click();
+    expect(await page.getByText(secret ?? 'x').count()).toBe(0);
+    await page.getByRole('button', { name: `Rotate secret of ${appName}` }).click();
+    await page.getByText(`New secret of ${appName}`).or(page.getByRole('alert')).or(page.getByRole('dialog')).first().waitFor();
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.getByText(`New secret of ${appName}`).waitFor();
+    expect(await page.locator('[role="status"] code').nth(1).textContent()).not.toBe(secret);
+    await page.screenshot({ path: 'test-results/console-apps.png', fullPage: true });
+
+    // users: found by the start of their id, viewed, deactivated (the chat API then refuses them), reactivated
+    await go(page, 'Users');
+    await page.getByLabel('App', { exact: true }).selectOption(app.id);
+    await page.getByLabel('Id or name starts with').fill('be');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.locator('tr[data-user="ben"]').waitFor();
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('button', { name: 'View ben' }).click();
+    await page.getByRole('heading', { name: 'User ben' }).waitFor();
+    expect(await page.locator('.console-facts').textContent()).toContain(`messaging:${channel}`);
+    await page.getByRole('button', { name: 'Deactivate ben' }).click();
+    await page.getByText('ben: deactivated.').waitFor();
+    const refused = await fetch(`${baseURL}/api/v1/channels/messaging/${channel}/message?api_key=${app.apiKey}`, {
+      method: 'POST', headers: { Authorization: app.serverToken(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ message: { text: 'me again', user_id: 'ben' } }),
+    });
+    expect(((await refused.json()) as { code: string }).code).toBe('user_deactivated');
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/console-users.png', fullPage: true });
+    await page.getByRole('button', { name: 'Reactivate ben' }).click();
+    await page.getByText('ben: reactivated.').waitFor();
+
+    // channels: found by name and frozen
+    await go(page, 'Channels');
+    await page.getByLabel('App', { exact: true }).selectOption(app.id);
+    await page.getByRole('button', { name: `Freeze messaging:${channel}` }).click();
+    await page.getByText(`messaging:${channel} is frozen.`).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await page.getByRole('button', { name: `Unfreeze messaging:${channel}` }).click();
+    await page.getByText(`messaging:${channel} is open again.`).waitFor();
+
+    // retention: a policy set, shown, and deleted
+    await go(page, 'Retention');
+    await page.getByLabel('App', { exact: true }).selectOption(app.id);
+    const form = page.getByRole('form', { name: 'Set a retention policy' });
+    await form.getByLabel('Keep messages for').fill('30');
+    await form.getByRole('button', { name: 'Set policy' }).click();
+    await page.getByRole('button', { name: /^Delete policy for / }).first().waitFor();
+    const policies = await operator<{ policies: unknown[] }>('GET', `/apps/${app.id}/compliance/retention`);
+    expect(policies.policies).toHaveLength(1);
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/console-retention.png', fullPage: true });
+
+    // dead letters and settings render and pass axe; the token policy saves
+    await go(page, 'Dead letters');
+    await page.getByText(/dead webhook jobs/).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await go(page, 'Settings');
+    await page.getByLabel('App', { exact: true }).selectOption(app.id);
+    const token = page.getByRole('form', { name: 'Token policy' });
+    await token.getByLabel('Refuse user tokens without an expiry (exp)').check();
+    await token.getByRole('button', { name: 'Save token policy' }).click();
+    await expect.poll(async () => (await operator<{ app: { require_token_expiry: boolean } }>('GET', `/apps/${app.id}`)).app.require_token_expiry,
+      { timeout: 15_000 }).toBe(true);
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/console-settings.png', fullPage: true });
+
+    // every change above is in the audit log under the operator's name
+    const audit = await operator<{ records: { action: string }[] }>('GET', `/apps/${app.id}/compliance/audit?actor_id=${encodeURIComponent(op.name)}&limit=1000`);
+    expect(audit.records.map((r) => r.action)).toEqual(expect.arrayContaining(['usersadmin.deactivate', 'channelsadmin.freeze', 'compliance.setRetention']));
+    await page.context().close();
+  });
+
+  it('a compliance officer runs an export job, watches its progress and downloads it; a data subject is exported and erased', async () => {
+    const app = await newApp();
+    await app.upsertUsers('ann', 'ben');
+    const channel = `export-${randomUUID().slice(0, 8)}`;
+    await app.server('POST', `/channels/messaging/${channel}/query`, { data: { members: ['ann', 'ben'], created_by_id: 'ann' } });
+    const total = 120;
+    for (let i = 0; i < total; i++) {
+      await app.server('POST', `/channels/messaging/${channel}/message`, { message: { text: `line ${i} of the record`, user_id: i % 3 ? 'ann' : 'ben' } });
+    }
+    const officer = await setUp('compliance');
+    await signIn(officer);
+    const page = officer.page;
+    await go(page, 'Exports', 'Exports and data subject requests');
+    await page.getByLabel('App', { exact: true }).selectOption(app.id);
+    const form = page.getByRole('form', { name: 'Export messages' });
+    await form.getByLabel('Format').selectOption('jsonl');
+    await form.getByRole('button', { name: 'Start export' }).click();
+    await page.getByText(/^Export [0-9a-f]{8} started\.$/).waitFor();
+    const row = page.locator('tr[data-export]').first();
+    const progress = row.locator('progress');
+    // the bar and its text follow the job until it is done
+    await row.getByText(`${total} of ${total} messages`).waitFor({ timeout: 30_000 });
+    await row.getByText('done', { exact: true }).waitFor();
+    expect(await progress.getAttribute('max')).toBe(String(total));
+    expect(await progress.getAttribute('value')).toBe(String(total));
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/console-exports.png', fullPage: true });
+
+    const sha = await row.locator('code').textContent();
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: /^Download export / }).click()]);
+    const file = readFileSync((await download.path())!);
+    expect(download.suggestedFilename()).toMatch(/\.jsonl$/);
+    expect(createHash('sha256').update(file).digest('hex')).toBe(sha);
+    const lines = file.toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; text?: string });
+    expect(lines.filter((l) => l.type === 'message')).toHaveLength(total);
+    expect(file.toString('utf8')).toContain('line 119 of the record');
+
+    // a data subject's export, then their erasure after typing their id
+    await page.getByRole('form', { name: 'Data subject export' }).getByLabel('User id').fill('ben');
+    await page.getByRole('button', { name: 'Export their data' }).click();
+    const subject = page.locator('tr[data-export]').first();
+    await subject.getByText('everything about user ben').waitFor();
+    await subject.getByText(`${total / 3} of ${total / 3} messages`).waitFor({ timeout: 30_000 });
+    const [doc] = await Promise.all([page.waitForEvent('download'), subject.getByRole('button', { name: /^Download export / }).click()]);
+    const json = JSON.parse(readFileSync((await doc.path())!, 'utf8')) as { user: { id: string }; messages: unknown[] };
+    expect(json.user.id).toBe('ben');
+    expect(json.messages).toHaveLength(total / 3);
+    await page.getByRole('form', { name: 'Erase a user' }).getByLabel('User id to erase').fill('ben');
+    await page.getByRole('button', { name: 'Erase…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Erase ben?' });
+    await dialog.getByLabel('Type the user id to confirm').fill('bem');
+    await dialog.getByRole('button', { name: 'Erase ben' }).click();
+    await page.getByText('Type the user id ben to confirm.').waitFor();
+    expect(await axe(page)).toEqual([]);
+    await dialog.getByLabel('Type the user id to confirm').fill('ben');
+    await dialog.getByRole('button', { name: 'Erase ben' }).click();
+    await page.getByText(/^Erased ben: /).waitFor();
+    const erased = await operator<{ user: { id: string; deactivated: boolean } }>('GET', `/apps/${app.id}/users/ben`);
+    expect(erased.user.deactivated).toBe(true);
+
+    // the officer's actions, under their name in the app's chain
+    const audit = await operator<{ records: { action: string }[] }>('GET', `/apps/${app.id}/compliance/audit?actor_id=${encodeURIComponent(officer.name)}&limit=1000`);
+    expect(audit.records.map((r) => r.action)).toEqual(expect.arrayContaining(['compliance.startExportJob', 'compliance.downloadExport', 'compliance.eraseUser']));
+    await page.context().close();
+  });
+
+  it('an auditor sees exports and retention but is offered no change', async () => {
+    const a = await setUp('auditor');
+    await signIn(a);
+    await a.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await a.page.getByRole('link', { name: 'Exports' }).click();
+    await a.page.getByRole('table').first().waitFor();
+    expect(await a.page.getByRole('form', { name: 'Export messages' }).count()).toBe(0);
+    await a.page.getByRole('link', { name: 'Retention' }).click();
+    await a.page.getByRole('heading', { name: 'Retention' }).waitFor();
+    expect(await a.page.getByRole('form', { name: 'Set a retention policy' }).count()).toBe(0);
+    expect(await a.page.getByRole('link', { name: 'Apps', exact: true }).count()).toBe(0);
+    expect(await axe(a.page)).toEqual([]);
+    await a.page.context().close();
+  });
+
+  it('a session idle longer than the timeout ends, and the page asks to sign in again', async () => {
+    // an appliance of its own, whose console sessions end after 15 s without a request
+    const strict = await startAppliance({ CHATSDK_CONSOLE_IDLE_TIMEOUT_SECONDS: '15' });
+    try {
+      const invite = async (name: string, role: string) => {
+        const r = await fetch(`${strict.baseURL}/admin/api/officers`, {
+          method: 'POST', headers: { Authorization: `Bearer ${strict.operatorToken}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name, role }),
+        });
+        expect(r.status).toBe(201);
+        return (await r.json()) as { setup_path: string };
+      };
+      const r = await setUp('auditor', false, { baseURL: strict.baseURL, invite });
+      await signIn(r);
+      await r.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await r.page.getByRole('link', { name: 'Audit log' }).click();
+      await r.page.getByRole('heading', { name: 'Audit log' }).waitFor();
+      await new Promise((done) => setTimeout(done, 17_000));
+      await r.page.getByRole('link', { name: 'Retention' }).click();
+      await r.page.getByText('Your session has ended. Sign in again.').waitFor();
+      expect(await axe(r.page)).toEqual([]);
+      await r.page.context().close();
+    } finally {
+      await strict.stop();
+    }
+  }, 240_000);
 });

@@ -23,7 +23,7 @@ function javaBin() {
   return join(home, 'bin', 'java');
 }
 
-export async function startAppliance() {
+export async function startAppliance(extraEnv = {}) {
   const jar = join(repo, 'appliance-war/target/chatsdk-appliance.jar');
   if (!existsSync(jar)) throw new Error(`${jar} is missing: run ./chatsdk build first`);
   const base = join(repo, 'native-apps/test-results');
@@ -39,6 +39,7 @@ export async function startAppliance() {
       CHATSDK_PORT: String(port),
       CHATSDK_OPERATOR_TOKEN: operatorToken,
       CHATSDK_DEMO: 'true',
+      ...extraEnv,
     },
     stdio: ['ignore', log, log],
   });

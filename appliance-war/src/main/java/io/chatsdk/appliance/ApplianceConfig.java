@@ -66,6 +66,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_CLUSTER_HOST}, {@code CHATSDK_CLUSTER_PORT}</td><td>this node's Hazelcast address, default 127.0.0.1:5701</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_EVENTS}</td><td>per-connection outgoing queue, default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_WS_MAX_QUEUED_BYTES}</td><td>per-connection outgoing queue in characters of JSON, default 1 MiB</td></tr>
+ *   <tr><td>{@code CHATSDK_CONSOLE_IDLE_TIMEOUT_SECONDS}</td><td>end a console session this long without a request, 10 to 900, default 900</td></tr>
  *   <tr><td>{@code CHATSDK_WS_IDLE_TIMEOUT_SECONDS}</td><td>close a WebSocket silent this long, default 60</td></tr>
  *   <tr><td>{@code CHATSDK_CORS_ALLOWED_ORIGINS}</td><td>web origins whose pages may call {@code /api/*}, comma-separated, or {@code *}; default none</td></tr>
  *   <tr><td>{@code CHATSDK_SYNC_RELOAD_THRESHOLD}</td><td>missing messages beyond which sync says "reload", default 1000</td></tr>
@@ -134,6 +135,11 @@ public class ApplianceConfig {
 
     public java.time.Duration auditCheckpointInterval() {
         return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.audit.checkpoint-interval-seconds", Long.class).orElse(300L));
+    }
+
+    /** The console's idle timeout: at most 15 minutes (PCI DSS 8.2.8); shorter for stricter sites. */
+    public java.time.Duration consoleIdleTimeout() {
+        return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.console.idle-timeout-seconds", Long.class).orElse(900L));
     }
 
     public java.time.Duration retentionInterval() {

@@ -54,6 +54,7 @@ public final class ChatEngine implements AutoCloseable {
     private final boolean ownsJobs;
     /** Where files are kept; null when the engine has none (uploads are refused). */
     final io.chatsdk.engine.spi.BlobStore blobStore;
+    private final Duration officerIdleTimeout;
     /** Writes compliance export jobs into the blob store; null without one. */
     final io.chatsdk.engine.compliance.ExportJobs.Runner exportRunner;
     final long maxUploadBytes;
@@ -85,6 +86,7 @@ public final class ChatEngine implements AutoCloseable {
             }
         });
         this.blobStore = b.blobStore;
+        this.officerIdleTimeout = b.officerIdleTimeout;
         this.maxUploadBytes = b.maxUploadBytes;
         this.hook = b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps);
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
@@ -167,7 +169,7 @@ public final class ChatEngine implements AutoCloseable {
 
     /** The admin console's named officers: invitations, sign-in with TOTP, sessions, lockout (docs/admin-console.md). */
     public io.chatsdk.engine.officers.Officers officers() {
-        return new io.chatsdk.engine.officers.Officers(ctx);
+        return new io.chatsdk.engine.officers.Officers(ctx, officerIdleTimeout);
     }
 
     /** The bus committed events are published to; subscribe here to receive them. */
@@ -262,6 +264,7 @@ public final class ChatEngine implements AutoCloseable {
         private Duration relayPollInterval = Duration.ofSeconds(1);
         private int syncReloadThreshold = 1000;
         private boolean maintenance = true;
+        private Duration officerIdleTimeout = io.chatsdk.engine.officers.Officers.IDLE;
         private DataSource migrationDataSource;
         private io.chatsdk.engine.spi.JobQueue jobs;
         private io.chatsdk.engine.spi.HttpSender httpSender;
@@ -441,6 +444,18 @@ public final class ChatEngine implements AutoCloseable {
          * Whether this engine runs the background jobs (default true): audit checkpoints, retention purges and
          * re-encryption after a key rotation. Several engines may run them on one database.
          */
+        /**
+         * How long a console officer's session lasts without a request: 10 s to 15 minutes (the default and PCI DSS
+         * 8.2.8's most); shorter for stricter sites.
+         */
+        public Builder officerIdleTimeout(Duration idle) {
+            if (idle == null || idle.compareTo(Duration.ofSeconds(10)) < 0 || idle.compareTo(io.chatsdk.engine.officers.Officers.IDLE) > 0) {
+                throw new IllegalArgumentException("officerIdleTimeout: 10 seconds to 15 minutes");
+            }
+            this.officerIdleTimeout = idle;
+            return this;
+        }
+
         public Builder maintenance(boolean enabled) {
             this.maintenance = enabled;
             return this;

@@ -30,11 +30,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The operator API's users and channels of an app, for the console: find and view them (operators, compliance officers,
- * auditors and moderators), deactivate and reactivate users and freeze channels (operators), ban and unban users
- * (moderators and operators). Every call is audited under the officer's name.
+ * The operator API's users of an app, for the console: find and view them (operators, compliance officers, auditors
+ * and moderators), deactivate and reactivate them (operators), ban and unban them (moderators and operators). Every
+ * call is audited under the officer's name. (Its own root path: a root at {@code apps/{id}} would hide
+ * {@link AppsAdminResource}'s {@code apps/{id}/...} methods, JAX-RS choosing the most specific root first.)
  */
-@Path("apps/{id}")
+@Path("apps/{id}/users")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersAdminResource {
@@ -47,7 +48,6 @@ public class UsersAdminResource {
 
     /** {@code ?q=} the start of an id or name, {@code ?banned=true}, {@code ?deactivated=true}; {@code limit} 1-100 (25), {@code offset}. */
     @GET
-    @Path("users")
     @ComplianceAccess
     @ModeratorAccess
     public Response users(@PathParam("id") String id, @QueryParam("q") String q, @QueryParam("banned") Boolean banned,
@@ -69,7 +69,7 @@ public class UsersAdminResource {
 
     /** One user, with the channels they are a member of (at most 100). */
     @GET
-    @Path("users/{user}")
+    @Path("{user}")
     @ComplianceAccess
     @ModeratorAccess
     public Response user(@PathParam("id") String id, @PathParam("user") String user) {
@@ -82,20 +82,20 @@ public class UsersAdminResource {
     }
 
     @POST
-    @Path("users/{user}/deactivate")
+    @Path("{user}/deactivate")
     public Response deactivate(@PathParam("id") String id, @PathParam("user") String user) {
         return ApiJson.ok(Map.of("user", Wire.user(app(id).users().deactivate(user))));
     }
 
     @POST
-    @Path("users/{user}/reactivate")
+    @Path("{user}/reactivate")
     public Response reactivate(@PathParam("id") String id, @PathParam("user") String user) {
         return ApiJson.ok(Map.of("user", Wire.user(app(id).users().reactivate(user))));
     }
 
     /** {@code {"reason"?, "timeout_minutes"?}}: an app-wide ban, for good or for the minutes given (1 to 525,600). */
     @POST
-    @Path("users/{user}/ban")
+    @Path("{user}/ban")
     @ModeratorAccess
     @Consumes(MediaType.APPLICATION_JSON)
     public Response ban(@PathParam("id") String id, @PathParam("user") String user, InputStream in) {
@@ -109,41 +109,9 @@ public class UsersAdminResource {
     }
 
     @POST
-    @Path("users/{user}/unban")
+    @Path("{user}/unban")
     @ModeratorAccess
     public Response unban(@PathParam("id") String id, @PathParam("user") String user) {
         return ApiJson.ok(Map.of("user", Wire.user(app(id).users().unban(user))));
-    }
-
-    /** {@code ?q=} the start of a channel's id or name, {@code ?type=}; {@code limit} 1-30 (30), {@code offset}. Newest activity first. */
-    @GET
-    @Path("channels")
-    @ComplianceAccess
-    @ModeratorAccess
-    public Response channels(@PathParam("id") String id, @QueryParam("q") String q, @QueryParam("type") String type,
-                             @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
-        List<Map<String, Object>> and = new ArrayList<>();
-        if (q != null && !q.isBlank()) {
-            and.add(Map.of("$or", List.of(Map.of("id", Map.of("$autocomplete", q.strip())), Map.of("name", Map.of("$autocomplete", q.strip())))));
-        }
-        if (type != null && !type.isBlank()) {
-            and.add(Map.of("type", Map.of("$eq", type)));
-        }
-        Map<String, Object> filter = and.isEmpty() ? Map.of() : Map.of("$and", and);
-        return ApiJson.ok(Map.of("channels", app(id).channels().query(new ChannelQuery(filter, List.of(new SortField("last_message_at", -1)),
-                limit == null ? ChannelQuery.MAX_LIMIT : limit, offset == null ? 0 : offset, null)).stream().map(Wire::channel).toList()));
-    }
-
-    /** {@code {"frozen": true|false}}: a frozen channel takes no new messages. */
-    @POST
-    @Path("channels/{type}/{channel}/frozen")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Response freeze(@PathParam("id") String id, @PathParam("type") String type, @PathParam("channel") String channel, InputStream in) {
-        JsonBody b = ApiJson.read(in, 1024).strict(Set.of("frozen"));
-        Boolean frozen = b.bool("frozen");
-        if (frozen == null) {
-            throw ApiException.badRequest("validation_error", "frozen: true or false is required", "frozen");
-        }
-        return ApiJson.ok(Map.of("channel", Wire.channel(app(id).channels().freeze(Cid.parse("cid", type + ":" + channel), frozen))));
     }
 }

@@ -124,9 +124,19 @@ public final class Officers {
     }
 
     private final EngineContext ctx;
+    private final Duration idle;
 
     public Officers(EngineContext ctx) {
+        this(ctx, IDLE);
+    }
+
+    /** With sessions that end after {@code idle} without a request: 10 seconds to {@link #IDLE} (never longer, PCI DSS 8.2.8). */
+    public Officers(EngineContext ctx, Duration idle) {
+        if (idle.compareTo(Duration.ofSeconds(10)) < 0 || idle.compareTo(IDLE) > 0) {
+            throw new IllegalArgumentException("the console's idle timeout must be 10 s to 15 minutes, not " + idle);
+        }
         this.ctx = ctx;
+        this.idle = idle;
     }
 
     /** All officers, by name. */
@@ -319,7 +329,7 @@ public final class Officers {
         String csrf = token();
         tx.update("insert into officer_session (id_hash, officer_id, csrf, created_at, last_seen_at, authed_at, ip) values (?, ?, ?, ?, ?, ?, ?)",
                 sha256(token), o.id(), csrf, now, now, now, ip == null || ip.length() > 100 ? null : ip);
-        return new Session(token, csrf, o, now, min(now.plus(IDLE), now.plus(LIFETIME)));
+        return new Session(token, csrf, o, now, min(now.plus(idle), now.plus(LIFETIME)));
     }
 
     /**
@@ -342,13 +352,13 @@ public final class Officers {
                 return Optional.empty();
             }
             Row r = row.get();
-            if (r.lastSeen().plus(IDLE).isBefore(now) || r.created().plus(LIFETIME).isBefore(now) || r.officer().disabledAt() != null
+            if (r.lastSeen().plus(idle).isBefore(now) || r.created().plus(LIFETIME).isBefore(now) || r.officer().disabledAt() != null
                     || !r.officer().active()) {
                 tx.update("delete from officer_session where id_hash = ?", (Object) hash);
                 return Optional.empty();
             }
             tx.update("update officer_session set last_seen_at = ? where id_hash = ?", now, hash);
-            return Optional.of(new Session(null, r.csrf(), r.officer(), r.authed(), min(now.plus(IDLE), r.created().plus(LIFETIME))));
+            return Optional.of(new Session(null, r.csrf(), r.officer(), r.authed(), min(now.plus(idle), r.created().plus(LIFETIME))));
         });
     }
 
