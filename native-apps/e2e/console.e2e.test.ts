@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, newApp, operator } from '../test-support/fixtures.js';
@@ -372,12 +372,24 @@ describe('the admin console in Chromium', () => {
     await token.getByRole('button', { name: 'Save token policy' }).click();
     await expect.poll(async () => (await operator<{ app: { require_token_expiry: boolean } }>('GET', `/apps/${app.id}`)).app.require_token_expiry,
       { timeout: 15_000 }).toBe(true);
+    // the push key: uploaded as Google's file, then shown only by project, account and a masked key id
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const keyFile = JSON.stringify({ type: 'service_account', project_id: 'console-push-test', private_key_id: 'abcd0123456789ef',
+      private_key: pem, client_email: 'push@console-push-test.iam.gserviceaccount.com', token_uri: 'https://oauth2.googleapis.com/token' });
+    const push = page.getByRole('form', { name: 'Upload a push key' });
+    await push.getByLabel(/^Service-account key file/).setInputFiles({ name: 'key.json', mimeType: 'application/json', buffer: Buffer.from(keyFile) });
+    await push.getByRole('button', { name: 'Upload the push key' }).click();
+    const shown = page.getByRole('definition').filter({ hasText: 'abcd…89ef' });
+    await shown.waitFor();
+    expect(await page.getByText('push@console-push-test.iam.gserviceaccount.com').count()).toBe(1);
+    expect(await page.content()).not.toContain(pem.split('\n')[1]);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: 'test-results/console-settings.png', fullPage: true });
 
     // every change above is in the audit log under the operator's name
     const audit = await operator<{ records: { action: string }[] }>('GET', `/apps/${app.id}/compliance/audit?actor_id=${encodeURIComponent(op.name)}&limit=1000`);
-    expect(audit.records.map((r) => r.action)).toEqual(expect.arrayContaining(['usersadmin.deactivate', 'channelsadmin.freeze', 'compliance.setRetention']));
+    expect(audit.records.map((r) => r.action)).toEqual(expect.arrayContaining(['usersadmin.deactivate', 'channelsadmin.freeze', 'compliance.setRetention',
+      'pushcredentialsadmin.setFcm']));
     await page.context().close();
   });
 

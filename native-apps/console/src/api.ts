@@ -39,10 +39,15 @@ export function onSessionEnded(f: () => void): () => void {
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return apiText<T>(method, path, body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** Like {@link api}, with a body that is JSON text already (an uploaded key file, sent as it is). */
+export async function apiText<T>(method: string, path: string, body?: string): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
-  const r = await fetch(`/admin/api${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`/admin/api${path}`, { method, headers, credentials: 'same-origin', body });
   if (r.status === 204) return undefined as T;
   const text = await r.text();
   let json: unknown;

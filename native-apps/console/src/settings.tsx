@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api } from './api.js';
-import { AppPicker, Failure, useApps, useNewest } from './common.js';
+import { api, apiText, type SessionInfo } from './api.js';
+import { AppPicker, Failure, useApps, useNewest, useSensitive } from './common.js';
 
 /** `GET/PUT /apps/{id}/uploads` (Files.Usage): `quota_bytes` null when there is no cap. */
 interface Uploads {
@@ -36,8 +36,8 @@ interface AppAnswer {
   app: { id: string; name: string; require_token_expiry: boolean };
 }
 
-/** An app's settings that have operator endpoints: upload quota, AI, external search engines, token policy. */
-export function Settings() {
+/** An app's settings that have operator endpoints: upload quota, AI, external search engines, token policy, push key. */
+export function Settings({ onSession }: { onSession: (s: SessionInfo) => void }) {
   const [error, setError] = useState<unknown>();
   const { apps, app, setApp } = useApps(setError);
   return (
@@ -51,6 +51,7 @@ export function Settings() {
           <AiForm key={`ai-${app}`} app={app} />
           <EnginesForm key={`engines-${app}`} app={app} />
           <TokenPolicyForm key={`token-${app}`} app={app} />
+          <PushKeyForm key={`push-${app}`} app={app} onSession={onSession} />
         </>
       )}
     </section>
@@ -265,6 +266,73 @@ function TokenPolicyForm({ app }: { app: string }) {
       )}
       {saved && <p role="status">Saved.</p>}
       {error !== undefined && <Failure error={error} />}
+    </section>
+  );
+}
+
+/** `GET /apps/{id}/push-credentials`: the uploaded key as it may be shown (never the key). */
+interface PushKey {
+  provider: string;
+  project_id: string;
+  client_email: string;
+  private_key_id: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/**
+ * The app's Firebase service-account key: uploaded as the file Google gives, then shown only by project, account and
+ * a masked key id; replaced or removed. Uploading needs a recent sign-in.
+ */
+function PushKeyForm({ app, onSession }: { app: string; onSession: (s: SessionInfo) => void }) {
+  const [key, setKey] = useState<PushKey | null | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [status, setStatus] = useState<string | undefined>();
+  const { sensitive, dialog } = useSensitive(onSession, setError);
+  const load = () => api<{ fcm: PushKey | null }>('GET', `/apps/${app}/push-credentials`).then((r) => { setKey(r.fcm); setError(undefined); }, setError);
+  useEffect(() => { void load(); }, [app]);
+  const upload = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const file = (form.elements.namedItem('key') as HTMLInputElement | null)?.files?.[0];
+    if (!file) return;
+    void sensitive(async () => {
+      const text = await file.text();
+      await apiText('PUT', `/apps/${app}/push-credentials/fcm`, text);
+      form.reset();
+      setStatus('Saved. Pushes use this key within seconds.');
+      await load();
+    });
+  };
+  const remove = async () => {
+    try {
+      await api('DELETE', `/apps/${app}/push-credentials/fcm`);
+      setStatus('Removed. The app sends no pushes unless a key file is in the server\'s credentials folder.');
+      await load();
+    } catch (x) {
+      setError(x);
+    }
+  };
+  return (
+    <section aria-labelledby="push-title">
+      <h2 id="push-title">Push credentials</h2>
+      {error !== undefined && <Failure error={error} />}
+      {status && <p role="status">{status}</p>}
+      {key === null && <p>No key uploaded.</p>}
+      {key && (
+        <dl className="console-facts" aria-label="The uploaded push key">
+          <dt>Firebase project</dt><dd>{key.project_id}</dd>
+          <dt>Service account</dt><dd>{key.client_email}</dd>
+          <dt>Key id</dt><dd><code>{key.private_key_id}</code></dd>
+          <dt>Uploaded</dt><dd>{new Date(key.updated_at).toLocaleString()} by {key.updated_by}</dd>
+        </dl>
+      )}
+      <form onSubmit={upload} aria-label="Upload a push key">
+        <label>Service-account key file (JSON, from the Firebase console) <input name="key" type="file" accept="application/json,.json" required /></label>
+        <button type="submit">{key ? 'Replace the push key' : 'Upload the push key'}</button>
+      </form>
+      {key && <button type="button" onClick={() => void remove()}>Remove the push key</button>}
+      {dialog}
     </section>
   );
 }

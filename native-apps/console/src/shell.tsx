@@ -69,7 +69,7 @@ export function Shell({ session, hash, onSession, onSignedOut }: {
           : page === 'exports' ? <Exports canChange={changesCompliance} onSession={onSession} />
           : page === 'moderation' ? <Moderation />
           : page === 'dead-letters' && operator ? <DeadLetters />
-          : page === 'settings' && operator ? <Settings />
+          : page === 'settings' && operator ? <Settings onSession={onSession} />
           : <p role="alert">There is no page here. <a href="#/">Overview</a></p>}
       </main>
     </div>

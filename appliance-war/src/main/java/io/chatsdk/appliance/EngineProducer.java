@@ -128,6 +128,8 @@ public class EngineProducer {
         }
         ChatEngine built = b.build();
         selfHolder.set(built);
+        // keys an operator uploaded (the console's push credentials) come before files in the credentials directory
+        pushGateways.useStoredCredentials(app -> built.app(app).pushCredentials());
         return built;
     }
 

@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The appliance's push gateways: one {@link FcmPushGateway} per app whose Firebase service-account key file is in the
- * credentials directory ({@code CHATSDK_FCM_CREDENTIALS_DIR}, default {@code data/fcm}) as {@code <app id>.json}. An app
- * without a file has no push. A file is looked at again at most every {@link #RECHECK}: a new, replaced or removed
+ * The appliance's push gateways: one {@link FcmPushGateway} per app with a Firebase service-account key, either
+ * uploaded through the operator API (the console's push credentials, sealed in the database; it comes first) or a file
+ * in the credentials directory ({@code CHATSDK_FCM_CREDENTIALS_DIR}, default {@code data/fcm}) as {@code <app id>.json}.
+ * An app without either has no push. An uploaded key is looked at again at most every {@link #RECHECK} too. A file is looked at again at most every {@link #RECHECK}: a new, replaced or removed
  * file takes effect without a restart. A file that is not a service-account key is logged (its path and the
  * problem, never its content) once per version, and the app has no push until it is fixed.
  *
@@ -31,13 +32,22 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
     static final Duration RECHECK = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(FcmGateways.class.getName());
 
-    private record Entry(FileTime modified, long size, FcmPushGateway gateway, Instant checkedAt) {
+    private record Entry(FileTime modified, long size, FcmPushGateway gateway, Instant checkedAt, Instant storedAt) {
+        Entry(FileTime modified, long size, FcmPushGateway gateway, Instant checkedAt) {
+            this(modified, size, gateway, checkedAt, null);
+        }
     }
 
     private final Path dir;
     private final com.google.api.client.http.HttpTransport localEndpoint;
     private final Clock clock;
     private final Map<AppId, Entry> entries = new ConcurrentHashMap<>();
+    private volatile Function<AppId, io.chatsdk.engine.delivery.PushCredentials> stored;
+
+    /** Reads keys uploaded through the operator API, before files; set once the engine is built. */
+    void useStoredCredentials(Function<AppId, io.chatsdk.engine.delivery.PushCredentials> credentials) {
+        this.stored = credentials;
+    }
 
     /** Throws {@link IllegalArgumentException} for a local endpoint that is not an {@code http://} loopback address. */
     FcmGateways(Path dir, URI localEndpoint, Clock clock) {
@@ -58,6 +68,24 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
     }
 
     private Entry refresh(AppId app, Entry old, Instant now) {
+        Function<AppId, io.chatsdk.engine.delivery.PushCredentials> credentials = stored;
+        if (credentials != null) {
+            try {
+                java.util.Optional<Instant> at = credentials.apply(app).fcmUpdatedAt();
+                if (at.isPresent()) {
+                    return fromStored(app, old, now, at.get(), credentials.apply(app));
+                }
+            } catch (RuntimeException e) {
+                // the app is gone, or its keys were destroyed: no push from a stored key
+                LOG.log(System.Logger.Level.WARNING, "no push for app " + app + " from its stored key: " + e.getClass().getSimpleName());
+                closeGateway(old);
+                return new Entry(null, -1, null, now);
+            }
+        }
+        if (old != null && old.storedAt() != null) {
+            closeGateway(old);   // the stored key was deleted: a file, if there is one, takes over
+            old = null;
+        }
         Path file = dir.resolve(app + ".json");
         FileTime modified;
         long size;
@@ -84,6 +112,32 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
         } catch (RuntimeException bad) {
             LOG.log(System.Logger.Level.WARNING, "no push for app " + app + ": " + withoutCauseText(bad));
             return new Entry(modified, size, null, now);
+        }
+    }
+
+    private Entry fromStored(AppId app, Entry old, Instant now, Instant storedAt, io.chatsdk.engine.delivery.PushCredentials credentials) {
+        if (old != null && storedAt.equals(old.storedAt())) {
+            return new Entry(null, -1, old.gateway(), now, storedAt);
+        }
+        closeGateway(old);
+        byte[] json = credentials.openFcm().map(io.chatsdk.engine.delivery.PushCredentials.Stored::json).orElse(null);
+        if (json == null) {
+            return new Entry(null, -1, null, now);
+        }
+        try (java.io.InputStream in = new java.io.ByteArrayInputStream(json)) {
+            FcmPushGateway.Builder b = FcmPushGateway.builder(app.toString()).serviceAccount(in)
+                    .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(10));
+            if (localEndpoint != null) {
+                b.httpTransport(localEndpoint);
+            }
+            FcmPushGateway gateway = b.build();
+            LOG.log(System.Logger.Level.INFO, "push for app " + app + " through Firebase project " + gateway.projectId() + " (uploaded key)");
+            return new Entry(null, -1, gateway, now, storedAt);
+        } catch (RuntimeException | java.io.IOException bad) {
+            LOG.log(System.Logger.Level.WARNING, "no push for app " + app + " from its uploaded key: " + bad.getClass().getSimpleName());
+            return new Entry(null, -1, null, now, storedAt);
+        } finally {
+            java.util.Arrays.fill(json, (byte) 0);
         }
     }
 

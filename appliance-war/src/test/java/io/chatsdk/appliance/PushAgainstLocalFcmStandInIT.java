@@ -91,6 +91,56 @@ class PushAgainstLocalFcmStandInIT {
         assertThat(hipaa.toString()).doesNotContain("diagnosis").doesNotContain("User ann");
     }
 
+    /** The console's push credentials: a key uploaded through the operator API pushes, is shown masked, and its removal stops pushes. */
+    @Test
+    void aKeyUploadedThroughTheOperatorApiPushesAndIsNeverAnsweredAgain() throws Exception {
+        Api api = Api.newApp(appliance, "push-uploaded");
+        api.users("ann", "ben");
+        TestServiceAccount account = TestServiceAccount.generate("uploaded-" + api.appId.substring(0, 8));
+        fcm.trustServiceAccount(account.clientEmail(), account.keys().getPublic());
+        String path = "/admin/api/apps/" + api.appId + "/push-credentials";
+        assertThat(Api.operator(appliance, "GET", path, null).json()).containsEntry("fcm", null);
+        // bad keys first: each refused naming the field, nothing stored
+        Api.Res notJson = Api.send(appliance, "PUT", path + "/fcm", "{\"type\": \"service_account\", " + "x".repeat(40), "application/json",
+                Map.of("Authorization", "Bearer " + TestAppliance.OPERATOR_TOKEN));
+        assertThat(notJson.json()).containsEntry("field", "service_account");
+        Api.Res userKey = Api.send(appliance, "PUT", path + "/fcm", account.json().replace("\"service_account\"", "\"authorized_user\""), "application/json",
+                Map.of("Authorization", "Bearer " + TestAppliance.OPERATOR_TOKEN));
+        assertThat(userKey.json()).containsEntry("field", "service_account.type");
+        Api.Res huge = Api.send(appliance, "PUT", path + "/fcm", "{\"pad\": \"" + "x".repeat(20_000) + "\"}", "application/json",
+                Map.of("Authorization", "Bearer " + TestAppliance.OPERATOR_TOKEN));
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(Api.send(appliance, "PUT", path + "/fcm", account.json(), "application/json", Map.of("Authorization", "Bearer forged")).status())
+                .isEqualTo(401);
+        assertThat(Api.operator(appliance, "GET", path, null).json()).containsEntry("fcm", null);
+
+        Api.Res put = Api.send(appliance, "PUT", path + "/fcm", account.json(), "application/json",
+                Map.of("Authorization", "Bearer " + TestAppliance.OPERATOR_TOKEN));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        Map<String, Object> shown = Api.operator(appliance, "GET", path, null).obj("fcm");
+        assertThat(shown).containsEntry("project_id", account.projectId()).containsEntry("client_email", account.clientEmail());
+        assertThat((String) shown.get("private_key_id")).contains("…");
+        assertThat(Api.operator(appliance, "GET", path, null).raw().body()).doesNotContain("PRIVATE KEY");
+
+        api.asServer("PUT", "/app/push_settings", Map.of("collapse_seconds", 0));
+        api.as("ann", "POST", "/channels/messaging/q/query", Map.of("data", Map.of("members", List.of("ann", "ben"))));
+        String token = "tok-up-" + api.appId;
+        api.asServer("POST", "/devices", Map.of("id", token, "push_provider", "firebase", "user_id", "ben"));
+        assertThat(api.as("ann", "POST", "/channels/messaging/q/message", Map.of("message", Map.of("text", "from an uploaded key"))).status())
+                .isEqualTo(201);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pushesTo(token).size() == 1);
+        assertThat(fcm.received().stream().filter(r -> token.equals(r.message().path("token").asText())).findFirst().orElseThrow().project())
+                .isEqualTo(account.projectId());
+
+        // removed: no more pushes (the gateway notices within its recheck interval)
+        assertThat(Api.operator(appliance, "DELETE", path + "/fcm", null).status()).isEqualTo(204);
+        assertThat(Api.operator(appliance, "DELETE", path + "/fcm", null).status()).isEqualTo(404);
+        Thread.sleep(FcmGateways.RECHECK.toMillis() + 1_000);
+        api.as("ann", "POST", "/channels/messaging/q/message", Map.of("message", Map.of("text", "after removal")));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> pushesTo(token).size() == 1);
+        assertThat(Files.readString(appliance.log)).doesNotContain(account.json().substring(account.json().indexOf("MII"), account.json().indexOf("MII") + 40));
+    }
+
     @Test
     void unregisteredTokensAreRemovedAndTheOthersStillPushed() throws Exception {
         Api api = Api.newApp(appliance, "push-tokens");

@@ -198,6 +198,13 @@ public final class AppHandle {
         return new Audience(users(), channels(), moderation());
     }
 
+    /** The app's push credentials (a Firebase service-account key, sealed). Server side only. */
+    public io.chatsdk.engine.delivery.PushCredentials pushCredentials() {
+        requireServer("push credentials");
+        engine.apps().get(appId);
+        return new io.chatsdk.engine.delivery.PushCredentials(ctx, appId);
+    }
+
     /** Legal holds, retention, data keys, redaction, exports and data subject requests. Server side only. */
     public Compliance compliance() {
         requireServer("compliance");

@@ -11,7 +11,7 @@ public final class OperatorApi {
     }
 
     public static Set<Class<?>> classes() {
-        return Set.of(AppsAdminResource.class, ComplianceResource.class, OperatorAuditResource.class, StatsResource.class, UsersAdminResource.class, ChannelsAdminResource.class, JobsAdminResource.class, ConsoleResource.class,
+        return Set.of(AppsAdminResource.class, ComplianceResource.class, OperatorAuditResource.class, StatsResource.class, UsersAdminResource.class, ChannelsAdminResource.class, PushCredentialsAdminResource.class, JobsAdminResource.class, ConsoleResource.class,
                 OfficersAdminResource.class, ModerationAdminResource.class, OperatorFilter.class, AuditFilter.Operator.class, AuditFilter.Scope.class, ProblemMappers.Engine.class, ProblemMappers.Api.class,
                 ProblemMappers.Web.class, ProblemMappers.Unexpected.class);
     }

@@ -239,7 +239,9 @@ public final class ContentKeys {
                 + "and not exists (select 1 from message_revision r where r.app_id = k.app_id and r.key_version = k.version) "
                 + "and not exists (select 1 from outbox_event o where o.app_id = k.app_id and o.key_version = k.version and o.published_at is null) "
                 + "and not exists (select 1 from file_object f where f.app_id = k.app_id and f.key_version = k.version) "
-                + "and not exists (select 1 from message_search_doc d where d.app_id = k.app_id and d.key_version = k.version)",
+                + "and not exists (select 1 from message_search_doc d where d.app_id = k.app_id and d.key_version = k.version) "
+                + "and not exists (select 1 from export_job e where e.app_id = k.app_id and e.key_version = k.version and e.state in ('running', 'done')) "
+                + "and not exists (select 1 from push_credential p where p.app_id = k.app_id and p.key_version = k.version)",
                 app.value(), clock.instant());
     }
 
