@@ -193,6 +193,25 @@ class OfficersIT {
     }
 
     @Test
+    void aStricterSiteSetsAShorterIdleTimeoutButNeverALongerOne() {
+        // a second engine on the same database, as a stricter node would be configured
+        try (io.chatsdk.engine.ChatEngine engine = io.chatsdk.engine.ChatEngine.builder().dataSource(fx.dataSource)
+                .keyProvider(io.chatsdk.engine.spi.KeyProvider.aesGcm(fx.masterKey)).clock(CLOCK).migrate(false).outboxRelay(false)
+                .maintenance(false).officerIdleTimeout(Duration.ofMinutes(2)).build()) {
+            Officers strict = engine.officers();
+            Ready r = ready(Role.AUDITOR);
+            Session s = strict.login(r.name(), PASSWORD, r.code(), null);
+            CLOCK.pass(Duration.ofSeconds(110));
+            assertThat(strict.session(s.token())).isPresent();
+            CLOCK.pass(Duration.ofSeconds(121));
+            assertThat(strict.session(s.token())).isEmpty();
+        }
+        for (Duration bad : List.of(Duration.ofSeconds(9), Officers.IDLE.plusSeconds(1))) {
+            assertThatThrownBy(() -> io.chatsdk.engine.ChatEngine.builder().officerIdleTimeout(bad)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void sessionsEndWhenIdleAtTheirLifetimeAndWhenTheOfficerIsDisabled() {
         Ready r = ready(Role.COMPLIANCE);
         Session s = officers.login(r.name(), PASSWORD, r.code(), null);
