@@ -224,7 +224,7 @@ describe('the admin console in Chromium', () => {
     await signIn(officer);
     await officer.page.getByText(`Signed in as ${officer.name}, compliance.`).waitFor();
     await officer.page.getByRole('link', { name: 'Legal holds' }).click();
-    await officer.page.getByLabel('App').selectOption(app.id);
+    await officer.page.getByLabel('App', { exact: true }).selectOption(app.id);
     const form = officer.page.getByRole('form', { name: 'Place a legal hold' });
     await form.getByLabel('Name').fill('matter-42');
     await form.getByLabel('Reason').fill('litigation hold for matter 42');
@@ -257,7 +257,7 @@ describe('the admin console in Chromium', () => {
     await signIn(mod);
     await mod.page.getByText(`Signed in as ${mod.name}, moderator.`).waitFor();
     await mod.page.getByRole('link', { name: 'Moderation' }).click();
-    await mod.page.getByLabel('App').selectOption(app.id);
+    await mod.page.getByLabel('App', { exact: true }).selectOption(app.id);
     const row = mod.page.locator(`tr[data-flag="${sent.message.id}"]`);
     await row.waitFor();
     expect(await axe(mod.page)).toEqual([]);
@@ -305,7 +305,7 @@ describe('the admin console in Chromium', () => {
     await page.getByRole('form', { name: 'Create an app' }).getByLabel('Name').fill(appName);
     await page.getByRole('button', { name: 'Create app' }).click();
     await page.getByText(`New app ${appName}`).waitFor();
-    const secret = await page.locator('[role="status"] code').nth(1).textContent();
+    const secret = await page.locator('.console-secretbox code').nth(1).textContent();
     expect(secret?.length).toBeGreaterThan(20);
     expect(await axe(page)).toEqual([]);
     await page.getByRole('button', { name: 'Hide the secret' }).click();
@@ -315,7 +315,7 @@ describe('the admin console in Chromium', () => {
     expect(await page.getByRole('alert').allTextContents()).toEqual([]);
     expect(await page.getByRole('dialog').count()).toBe(0);
     await page.getByText(`New secret of ${appName}`).waitFor();
-    expect(await page.locator('[role="status"] code').nth(1).textContent()).not.toBe(secret);
+    expect(await page.locator('.console-secretbox code').nth(1).textContent()).not.toBe(secret);
     await page.screenshot({ path: 'test-results/console-apps.png', fullPage: true });
 
     // users: found by the start of their id, viewed, deactivated (the chat API then refuses them), reactivated

@@ -42,9 +42,17 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return apiText<T>(method, path, body === undefined ? undefined : JSON.stringify(body));
 }
 
+/**
+ * A GET the page makes by itself (refreshing an export's progress): the server checks the session but does not count
+ * it as the officer's activity, so an open page cannot keep a session alive past its idle timeout.
+ */
+export async function apiBackground<T>(path: string): Promise<T> {
+  return apiText<T>('GET', path, undefined, { 'X-ChatSDK-Background': '1' });
+}
+
 /** Like {@link api}, with a body that is JSON text already (an uploaded key file, sent as it is). */
-export async function apiText<T>(method: string, path: string, body?: string): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+export async function apiText<T>(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   const r = await fetch(`/admin/api${path}`, { method, headers, credentials: 'same-origin', body });
@@ -71,7 +79,7 @@ export function describe(e: unknown): string {
 }
 
 /** A file the API answers (an export's download): its bytes and the name the server gave it. */
-export async function apiFile(path: string): Promise<{ blob: Blob; name: string; sha256: string | null }> {
+export async function apiFile(path: string): Promise<{ blob: Blob; name: string; sha256: string | null; checked: boolean }> {
   const r = await fetch(`/admin/api${path}`, { method: 'GET', credentials: 'same-origin' });
   if (!r.ok) {
     let p: { code?: string; detail?: string; title?: string } = {};
@@ -85,7 +93,18 @@ export async function apiFile(path: string): Promise<{ blob: Blob; name: string;
     throw e;
   }
   const name = /filename="([^"]+)"/.exec(r.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download';
-  return { blob: await r.blob(), name, sha256: r.headers.get('X-Content-SHA256') };
+  const blob = await r.blob();
+  const sha256 = r.headers.get('X-Content-SHA256');
+  // the file is checked against the hash the server recorded when it wrote it (where the browser offers SHA-256:
+  // over TLS, or on localhost)
+  let checked = false;
+  if (sha256 && globalThis.crypto?.subtle) {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+    if (hex !== sha256) throw new ApiError(0, 'checksum_mismatch', `the downloaded file's SHA-256 is ${hex}, not ${sha256}: download it again`);
+    checked = true;
+  }
+  return { blob, name, sha256, checked };
 }
 
 /** Hands a downloaded file to the browser to save, under its name. */

@@ -123,13 +123,14 @@ export function Apps({ onSession }: { onSession: (s: SessionInfo) => void }) {
       {error !== undefined && <Failure error={error} />}
       {done && <p role="status">{done}</p>}
       {shown && (
-        <div role="status">
-          <p>{shown.title}. Copy the secret now: this page does not show it again.</p>
+        <section className="console-panel console-secretbox" aria-labelledby="secret-title">
+          <h2 id="secret-title">{shown.title}</h2>
+          <p>Copy the secret now: this page does not show it again.</p>
           <p>API key <code className="console-secret">{shown.api_key}</code></p>
           <p>API secret <code className="console-secret">{shown.api_secret}</code></p>
           {shown.previous_valid_until && <p>The previous secret keeps working until {when(shown.previous_valid_until)}.</p>}
           <button type="button" onClick={() => setShown(undefined)}>Hide the secret</button>
-        </div>
+        </section>
       )}
       <table>
         <caption>{apps.length} apps</caption>

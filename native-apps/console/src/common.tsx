@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, describe, type SessionInfo } from './api.js';
 
 /** A page's data, or why it could not be shown (a role's refusal shows as such). */
@@ -38,14 +38,19 @@ export function useApps(fail: (e: unknown) => void): { apps: App[]; app: string;
   return { apps, app, setApp };
 }
 
-/** The labelled app picker of the per-app pages. */
+/**
+ * The labelled app picker of the per-app pages. The label is its own element (not wrapped around the select), so the
+ * select's accessible name is "App" alone, not "App" and every app's name.
+ */
 export function AppPicker({ apps, app, setApp }: { apps: App[]; app: string; setApp: (id: string) => void }) {
+  const id = useId();
   return (
-    <label>App
-      <select value={app} onChange={(e) => setApp(e.target.value)}>
+    <div className="console-field">
+      <label htmlFor={id}>App</label>
+      <select id={id} value={app} onChange={(e) => setApp(e.target.value)}>
         {apps.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.id})</option>)}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -91,7 +96,7 @@ function Reauthenticate({ onDone, onCancel }: { onDone: (s: SessionInfo) => void
       <form onSubmit={(e) => void submit(e)}>
         <h2 id="reauth-title">Confirm it is you</h2>
         <p>This change needs a recent sign-in.</p>
-        <label>Password <input name="password" type="password" autoComplete="current-password" required /></label>
+        <label>Password <input name="password" type="password" autoComplete="current-password" required autoFocus /></label>
         <label>Code <input name="code" autoComplete="one-time-code" required maxLength={14} /></label>
         <button type="submit">Confirm</button> <button type="button" onClick={onCancel}>Cancel</button>
         {error && <p className="console-error" role="alert">{error}</p>}

@@ -11,7 +11,15 @@ interface Day { day: string; messages: number; active_users: number }
 interface Queue { kind: string; pending: number | null; dead: number | null }
 interface ChainStatus { chain: string; last_seq: number; last_at: string | null; checkpoint_seq: number; checkpoint_at: string | null }
 interface Stats { days: Day[]; connections: { this_node: number }; queues: Queue[]; audit_chains: ChainStatus[] }
-interface Verification { chain: string; ok: boolean; records: number; checkpoints: number; problem: string | null; verified_at: string }
+interface Verification {
+  chain: string;
+  ok: boolean;
+  status: 'intact' | 'broken' | 'unknown_signer';
+  records: number;
+  checkpoints: number;
+  problem: string | null;
+  verified_at: string;
+}
 interface App { id: string; name: string }
 
 const QUEUE_NAMES: Record<string, string> = { webhook: 'Webhook deliveries', push: 'Mobile pushes', 'search.index': 'Search indexing' };
@@ -132,7 +140,9 @@ export function Dashboard({ me }: { me: Officer }) {
                         : v === 'running' ? <span role="status">Verifying…</span>
                         : 'failed' in v ? <span className="console-error" role="alert">Could not verify: {v.failed}</span>
                         : v.ok ? <span role="status" className="console-ok">Intact: {v.records} records, {v.checkpoints} checkpoints</span>
-                        : <span role="alert" className="console-error">Broken: {v.problem}</span>}
+                        : v.status === 'unknown_signer'
+                          ? <span role="status">Signed by a key this server does not hold (a replaced key, or another node&apos;s): verify the export offline with every public key. {v.problem}</span>
+                          : <span role="alert" className="console-error">Broken: {v.problem}</span>}
                     </td>
                   </tr>
                 );

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, apiFile, save, type SessionInfo } from './api.js';
+import { api, apiBackground, apiFile, save, type SessionInfo } from './api.js';
 import { AppPicker, Failure, useApps, useNewest, useSensitive } from './common.js';
 
 interface ExportJob {
@@ -55,21 +55,23 @@ export function Exports({ canChange, onSession }: { canChange: boolean; onSessio
   const [jobs, setJobs] = useState<ExportJob[]>([]);
   const [error, setError] = useState<unknown>();
   const [status, setStatus] = useState<string | undefined>();
-  const [erasing, setErasing] = useState<string | undefined>();
+  const [erasing, setErasing] = useState<{ user: string; app: string } | undefined>();
   const { apps, app, setApp } = useApps(setError);
   const { sensitive, dialog } = useSensitive(onSession, setError);
   const newest = useNewest();
-  const load = async (id = app) => {
+  const load = async (id = app, background = false) => {
     if (!id) return;
-    await newest(() => api<{ exports: ExportJob[] }>('GET', `/apps/${id}/compliance/export-jobs?limit=20`),
+    const path = `/apps/${id}/compliance/export-jobs?limit=20`;
+    await newest(() => (background ? apiBackground<{ exports: ExportJob[] }>(path) : api<{ exports: ExportJob[] }>('GET', path)),
       (r) => { setJobs(r.exports); setError(undefined); }, setError);
   };
-  useEffect(() => { void load(); }, [app]);
-  // while a job is queued or running, its progress is read again every second
-  const active = jobs.some((j) => j.state === 'queued' || j.state === 'running');
+  useEffect(() => { void load(); setErasing(undefined); }, [app]);
+  // while a job is queued or running, its progress is read again every 2 s: not while the tab is hidden, not after a
+  // failed read (the error shows instead), and without counting as the officer's activity (the idle timeout still runs)
+  const active = error === undefined && jobs.some((j) => j.state === 'queued' || j.state === 'running');
   useEffect(() => {
     if (!active) return undefined;
-    const t = setInterval(() => void load(), 1000);
+    const t = setInterval(() => { if (!document.hidden) void load(app, true); }, 2000);
     return () => clearInterval(t);
   }, [active, app]);
 
@@ -93,19 +95,20 @@ export function Exports({ canChange, onSession }: { canChange: boolean; onSessio
   const download = (j: ExportJob) => sensitive(async () => {
     const file = await apiFile(`/apps/${app}/compliance/export-jobs/${j.id}/download`);
     save(file);
-    setStatus(`Downloaded ${file.name} (${size(file.blob.size)}).`);
+    setStatus(`Downloaded ${file.name} (${size(file.blob.size)})${file.checked ? ', SHA-256 checked' : ''}.`);
   });
   const erase = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const d = new FormData(form);
-    const user = erasing ?? '';
+    if (!erasing) return;
+    const { user, app: target } = erasing;
     if (String(d.get('confirm') ?? '') !== user) {
       setError(new Error(`Type the user id ${user} to confirm.`));
       return;
     }
     void sensitive(async () => {
-      const r = await api<{ erased: Record<string, number> }>('POST', `/apps/${app}/compliance/users/${encodeURIComponent(user)}/erase`, { mode: d.get('mode') });
+      const r = await api<{ erased: Record<string, number> }>('POST', `/apps/${target}/compliance/users/${encodeURIComponent(user)}/erase`, { mode: d.get('mode') });
       setErasing(undefined);
       setStatus(`Erased ${user}: ${Object.entries(r.erased).map(([k, v]) => `${v} ${k}`).join(', ')}.`);
     });
@@ -169,7 +172,7 @@ export function Exports({ canChange, onSession }: { canChange: boolean; onSessio
               <label>User id <input name="user" required maxLength={255} /></label>
               <button type="submit">Export their data</button>
             </form>
-            <form onSubmit={(e) => { e.preventDefault(); const u = String(new FormData(e.currentTarget).get('user') ?? '').trim(); if (u) setErasing(u); }}
+            <form onSubmit={(e) => { e.preventDefault(); const u = String(new FormData(e.currentTarget).get('user') ?? '').trim(); if (u) setErasing({ user: u, app }); }}
                   aria-label="Erase a user">
               <label>User id to erase <input name="user" required maxLength={255} /></label>
               <button type="submit">Erase…</button>
@@ -180,7 +183,8 @@ export function Exports({ canChange, onSession }: { canChange: boolean; onSessio
       {erasing !== undefined && (
         <div className="console-dialog" role="dialog" aria-modal="true" aria-labelledby="erase-title">
           <form onSubmit={erase}>
-            <h2 id="erase-title">Erase {erasing}?</h2>
+            <h2 id="erase-title">Erase {erasing.user}?</h2>
+            <p>In app <strong>{apps.find((a) => a.id === erasing.app)?.name ?? erasing.app}</strong> ({erasing.app}).</p>
             <p>Their profile is cleared and the account deactivated; their reactions, flags and memberships go. Legal holds still keep the messages they cover. This cannot be undone.</p>
             <label>How
               <select name="mode" defaultValue="delete">
@@ -188,8 +192,8 @@ export function Exports({ canChange, onSession }: { canChange: boolean; onSessio
                 <option value="anonymize">Keep their messages under a random stand-in author</option>
               </select>
             </label>
-            <label>Type the user id to confirm <input name="confirm" required autoComplete="off" /></label>
-            <button type="submit">Erase {erasing}</button> <button type="button" onClick={() => setErasing(undefined)}>Cancel</button>
+            <label>Type the user id to confirm <input name="confirm" required autoComplete="off" autoFocus /></label>
+            <button type="submit">Erase {erasing.user}</button> <button type="button" onClick={() => setErasing(undefined)}>Cancel</button>
           </form>
         </div>
       )}

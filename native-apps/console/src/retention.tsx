@@ -75,6 +75,7 @@ export function Retention({ canChange }: { canChange: boolean }) {
     }
   };
   const remove = async (p: Policy) => {
+    if (!window.confirm(`Delete the retention policy for ${scope(p)}? Messages are then kept until another policy applies.`)) return;
     try {
       await api('DELETE', `/apps/${app}/compliance/retention/${p.id}`);
       setDone(`The policy for ${scope(p)} is deleted.`);
@@ -85,6 +86,7 @@ export function Retention({ canChange }: { canChange: boolean }) {
     }
   };
   const purge = async () => {
+    if (!window.confirm('Delete every message older than its policy allows now? Legal holds still keep what they cover. This cannot be undone.')) return;
     try {
       const r = await api<{ purged: Purged }>('POST', `/apps/${app}/compliance/retention/purge`);
       setPurged(r.purged);

@@ -305,6 +305,7 @@ function PushKeyForm({ app, onSession }: { app: string; onSession: (s: SessionIn
     });
   };
   const remove = async () => {
+    if (!window.confirm('Remove the push key? The app sends no pushes until a key is uploaded again.')) return;
     try {
       await api('DELETE', `/apps/${app}/push-credentials/fcm`);
       setStatus('Removed. The app sends no pushes unless a key file is in the server\'s credentials folder.');

@@ -41,7 +41,7 @@ export function Users({ me }: { me: Officer }) {
   const [users, setUsers] = useState<User[]>([]);
   const [query, setQuery] = useState({ q: '', banned: false });
   const [offset, setOffset] = useState(0);
-  const [viewing, setViewing] = useState<{ user: User; channels: string[] } | undefined>();
+  const [viewing, setViewing] = useState<{ user: User; channels: string[]; app: string } | undefined>();
   const [error, setError] = useState<unknown>();
   const [status, setStatus] = useState<string | undefined>();
   const { apps, app, setApp } = useApps(setError);
@@ -65,16 +65,15 @@ export function Users({ me }: { me: Officer }) {
     void load(app, q, 0);
   };
   const page = (at: number) => { setOffset(at); void load(app, query, at); };
-  const view = async (u: User) => {
-    try {
-      setViewing(await api<{ user: User; channels: string[] }>('GET', `/apps/${app}/users/${encodeURIComponent(u.id)}`));
-    } catch (x) {
-      setError(x);
-    }
+  // through the same `newest` as the list: an answer for the app picked before is dropped, never shown for this one
+  const view = (u: User) => {
+    const of = app;
+    void newest(() => api<{ user: User; channels: string[] }>('GET', `/apps/${of}/users/${encodeURIComponent(u.id)}`),
+      (r) => setViewing({ ...r, app: of }), setError);
   };
-  const act = async (u: User, path: string, label: string, body?: unknown) => {
+  const act = async (u: User, path: string, label: string, body?: unknown, of = app) => {
     try {
-      const r = await api<{ user: User }>('POST', `/apps/${app}/users/${encodeURIComponent(u.id)}/${path}`, body);
+      const r = await api<{ user: User }>('POST', `/apps/${of}/users/${encodeURIComponent(u.id)}/${path}`, body);
       setStatus(`${u.id}: ${label}.`);
       if (viewing?.user.id === u.id) setViewing({ ...viewing, user: r.user });
       await load();
@@ -87,7 +86,8 @@ export function Users({ me }: { me: Officer }) {
     const d = new FormData(e.currentTarget);
     const minutes = Number(d.get('minutes') ?? 0);
     const reason = String(d.get('reason') ?? '').trim();
-    void act(u, 'ban', 'banned', { ...(reason ? { reason } : {}), ...(minutes > 0 ? { timeout_minutes: minutes } : {}) });
+    if (!viewing) return;
+    void act(u, 'ban', 'banned', { ...(reason ? { reason } : {}), ...(minutes > 0 ? { timeout_minutes: minutes } : {}) }, viewing.app);
   };
   return (
     <section aria-labelledby="users-title">
@@ -112,7 +112,7 @@ export function Users({ me }: { me: Officer }) {
               <td>{state(u)}</td>
               <td>{u.last_active ? <time dateTime={u.last_active}>{new Date(u.last_active).toLocaleString()}</time> : ''}</td>
               <td>
-                <button type="button" onClick={() => void view(u)}>View {u.id}</button>{' '}
+                <button type="button" onClick={() => view(u)}>View {u.id}</button>{' '}
                 {operator && (u.deactivated
                   ? <button type="button" onClick={() => void act(u, 'reactivate', 'reactivated')}>Reactivate {u.id}</button>
                   : <button type="button" onClick={() => void act(u, 'deactivate', 'deactivated')}>Deactivate {u.id}</button>)}{' '}
@@ -134,7 +134,7 @@ export function Users({ me }: { me: Officer }) {
             <dt>Role</dt><dd>{viewing.user.role}</dd>
             <dt>State</dt><dd>{state(viewing.user)}</dd>
             <dt>Created</dt><dd>{new Date(viewing.user.created_at).toLocaleString()}</dd>
-            <dt>Channels</dt><dd>{viewing.channels.length ? viewing.channels.join(', ') : 'none'}</dd>
+            <dt>Channels</dt><dd>{viewing.channels.length ? viewing.channels.join(', ') : 'none'}{viewing.channels.length >= 30 ? ' (the first 30)' : ''}</dd>
           </dl>
           {moderates && !viewing.user.banned && (
             <form onSubmit={(e) => ban(e, viewing.user)} aria-label={`Ban ${viewing.user.id}`}>

@@ -32,9 +32,13 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
     static final Duration RECHECK = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(FcmGateways.class.getName());
 
-    private record Entry(FileTime modified, long size, FcmPushGateway gateway, Instant checkedAt, Instant storedAt) {
+    private record Entry(FileTime modified, long size, FcmPushGateway gateway, Instant checkedAt, Instant storedAt, boolean failing) {
         Entry(FileTime modified, long size, FcmPushGateway gateway, Instant checkedAt) {
-            this(modified, size, gateway, checkedAt, null);
+            this(modified, size, gateway, checkedAt, null, false);
+        }
+
+        Entry(FileTime modified, long size, FcmPushGateway gateway, Instant checkedAt, Instant storedAt) {
+            this(modified, size, gateway, checkedAt, storedAt, false);
         }
     }
 
@@ -75,11 +79,13 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
                 if (at.isPresent()) {
                     return fromStored(app, old, now, at.get(), credentials.apply(app));
                 }
+            } catch (io.chatsdk.engine.types.ChatException gone) {
+                if (gone.code() != io.chatsdk.engine.types.ErrorCode.APP_NOT_FOUND && gone.code() != io.chatsdk.engine.types.ErrorCode.CONTENT_ERASED) {
+                    return unchanged(app, old, now, gone);
+                }
+                // the app is gone, or its keys were destroyed: no stored key; a file, if there is one, decides
             } catch (RuntimeException e) {
-                // the app is gone, or its keys were destroyed: no push from a stored key
-                LOG.log(System.Logger.Level.WARNING, "no push for app " + app + " from its stored key: " + e.getClass().getSimpleName());
-                closeGateway(old);
-                return new Entry(null, -1, null, now);
+                return unchanged(app, old, now, e);
             }
         }
         if (old != null && old.storedAt() != null) {
@@ -115,12 +121,26 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
         }
     }
 
+    /**
+     * The database could not be asked (a pool timeout, a restart): the current gateway, stored or file, stays until the
+     * next check rather than push stopping for everyone. Logged once per app until a check succeeds.
+     */
+    private Entry unchanged(AppId app, Entry old, Instant now, RuntimeException e) {
+        if (old == null || !old.failing()) {
+            LOG.log(System.Logger.Level.WARNING, "could not check the stored push key of app " + app + ", keeping the current gateway: "
+                    + e.getClass().getSimpleName());
+        }
+        return old == null ? new Entry(null, -1, null, now, null, true)
+                : new Entry(old.modified(), old.size(), old.gateway(), now, old.storedAt(), true);
+    }
+
     private Entry fromStored(AppId app, Entry old, Instant now, Instant storedAt, io.chatsdk.engine.delivery.PushCredentials credentials) {
         if (old != null && storedAt.equals(old.storedAt())) {
             return new Entry(null, -1, old.gateway(), now, storedAt);
         }
-        closeGateway(old);
+        // read first: if the database cannot answer, the caller keeps the old gateway open
         byte[] json = credentials.openFcm().map(io.chatsdk.engine.delivery.PushCredentials.Stored::json).orElse(null);
+        closeGateway(old);   // firebase-admin allows one FirebaseApp per name: the old one goes first
         if (json == null) {
             return new Entry(null, -1, null, now);
         }

@@ -187,7 +187,7 @@ class ConsoleApiIT {
         // an app's chain verifies whole; an unknown chain is not found
         Api.Res verified = get(auditor, "/admin/api/audit/chains/" + app.appId + "/verification");
         assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
-        assertThat(verified.json()).containsEntry("ok", true).containsEntry("problem", null);
+        assertThat(verified.json()).containsEntry("ok", true).containsEntry("status", "intact").containsEntry("problem", null);
         assertThat(((Number) verified.json().get("records")).longValue()).isPositive();
         assertThat(get(auditor, "/admin/api/audit/chains/operator/verification").json()).containsEntry("ok", true);
         assertThat(get(auditor, "/admin/api/audit/chains/" + UUID.randomUUID() + "/verification").status()).isEqualTo(404);
@@ -201,6 +201,10 @@ class ConsoleApiIT {
         assertThat(ada.obj("user")).containsEntry("id", "ada");
         assertThat(ada.json().get("channels")).isEqualTo(List.of("messaging:ops-room"));
         assertThat(get(auditor, users + "/nobody").code()).isEqualTo("user_not_found");
+        assertThat(get(auditor, users + "?banned=yes").json()).containsEntry("field", "banned");
+        assertThat(get(auditor, users + "?limit=ten").json()).containsEntry("field", "limit");
+        assertThat(get(auditor, users + "?limit=1000").json()).containsEntry("field", "limit");
+        assertThat(get(auditor, "/admin/api/stats?days=x").json()).containsEntry("field", "days");
         Api.Res banned = post(users + "/bob/ban", Map.of("reason", "spam", "timeout_minutes", 60), moderator.headers(true));
         assertThat(banned.status()).as(banned.toString()).isEqualTo(200);
         assertThat(banned.obj("user")).containsEntry("banned", true).containsKey("ban_expires");

@@ -1,7 +1,6 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.ChannelQuery;
 import io.chatsdk.engine.model.SortField;
 import io.chatsdk.engine.types.AppId;
@@ -21,10 +20,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,15 +44,10 @@ public class ChannelsAdminResource {
     @ComplianceAccess
     @ModeratorAccess
     public Response channels(@PathParam("id") String id, @QueryParam("q") String q, @QueryParam("type") String type,
-                             @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
-        List<Map<String, Object>> and = new ArrayList<>();
-        if (q != null && !q.isBlank()) {
-            and.add(Map.of("$or", List.of(Map.of("id", Map.of("$autocomplete", q.strip())), Map.of("name", Map.of("$autocomplete", q.strip())))));
-        }
-        if (type != null && !type.isBlank()) {
-            and.add(Map.of("type", Map.of("$eq", type)));
-        }
-        Map<String, Object> filter = and.isEmpty() ? Map.of() : Map.of("$and", and);
+                             @QueryParam("limit") String limitText, @QueryParam("offset") String offsetText) {
+        Integer limit = QueryParams.integer("limit", limitText);
+        Integer offset = QueryParams.integer("offset", offsetText);
+        Map<String, Object> filter = QueryParams.idOrNameStartingWith(q, type == null || type.isBlank() ? null : Map.of("type", Map.of("$eq", type)));
         return ApiJson.ok(Map.of("channels", app(id).channels().query(new ChannelQuery(filter, List.of(new SortField("last_message_at", -1)),
                 limit == null ? ChannelQuery.MAX_LIMIT : limit, offset == null ? 0 : offset, null)).stream().map(Wire::channel).toList()));
     }

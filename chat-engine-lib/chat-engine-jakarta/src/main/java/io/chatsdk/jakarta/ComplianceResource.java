@@ -324,7 +324,8 @@ public class ComplianceResource {
     @GET
     @Path("export-jobs")
     @ComplianceAccess
-    public Response exportJobs(@PathParam("id") String id, @QueryParam("limit") Integer limit) {
+    public Response exportJobs(@PathParam("id") String id, @QueryParam("limit") String limitText) {
+        Integer limit = QueryParams.integer("limit", limitText);
         return ApiJson.ok(Map.of("exports", compliance(id).exportJobs().list(limit == null ? 20 : limit).stream()
                 .map(io.chatsdk.engine.compliance.ExportJobs.Job::toMap).toList()));
     }

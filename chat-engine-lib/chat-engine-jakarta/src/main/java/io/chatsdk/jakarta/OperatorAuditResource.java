@@ -52,9 +52,14 @@ public class OperatorAuditResource {
         return Response.ok(ctx.engine().audit().publicKey().toPem(), "application/x-pem-file").build();
     }
 
+    /** One verification at a time per node: each writes a whole chain to a temporary file. */
+    private static final java.util.concurrent.Semaphore VERIFYING = new java.util.concurrent.Semaphore(1);
+
     /**
      * Verifies one whole chain now, as {@code chatsdk audit verify} does offline: {@code operator} or an app's id.
-     * Answers whether it holds, how many records and checkpoints were checked, and the first problem found.
+     * Answers {@code status} {@code intact}, {@code broken} (the first problem found) or {@code unknown_signer} (a
+     * checkpoint signed by a key this node does not hold, such as a replaced key or another node's: verify the export
+     * offline with every public key), with the records and checkpoints checked. One at a time per node, else 429.
      */
     @GET
     @Path("chains/{chain}/verification")
@@ -62,10 +67,20 @@ public class OperatorAuditResource {
     public Response verify(@PathParam("chain") String chain) throws java.io.IOException {
         io.chatsdk.engine.types.AppId app = io.chatsdk.engine.audit.AuditRecord.OPERATOR_CHAIN.equals(chain) ? null
                 : ctx.engine().apps().get(io.chatsdk.engine.types.AppId.parse(chain)).id();
-        io.chatsdk.engine.audit.AuditVerification v = ctx.engine().audit().verify(app);
+        if (!VERIFYING.tryAcquire()) {
+            throw new io.chatsdk.engine.types.ChatException(io.chatsdk.engine.types.ErrorCode.RATE_LIMITED,
+                    "a verification is running on this node; try again when it has finished");
+        }
+        io.chatsdk.engine.audit.AuditVerification v;
+        try {
+            v = ctx.engine().audit().verify(app);
+        } finally {
+            VERIFYING.release();
+        }
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("chain", chain);
         out.put("ok", v.ok());
+        out.put("status", v.ok() ? "intact" : v.problem().kind() == io.chatsdk.engine.audit.AuditProblem.Kind.WRONG_KEY ? "unknown_signer" : "broken");
         out.put("records", v.records());
         out.put("checkpoints", v.checkpoints());
         out.put("problem", v.problem() == null ? null : v.problem().toString());

@@ -121,9 +121,14 @@ public class OperatorFilter implements ContainerRequestFilter {
      * {@link #CSRF_HEADER} must match the session's token, compared in constant time, else {@code 403 csrf_invalid},
      * audited under the officer's name as a refusal of {@code what}.
      */
+    /** Set to {@code 1} on a console GET the page makes by itself; it does not extend the session's idle time. */
+    static final String BACKGROUND_HEADER = "X-ChatSDK-Background";
+
     static io.chatsdk.engine.officers.Officers.Session session(io.chatsdk.engine.officers.Officers officers, ContainerRequestContext request,
                                                                  String token, boolean change, String what) {
-        io.chatsdk.engine.officers.Officers.Session s = officers.session(token)
+        // a page refreshing itself (an export's progress) says so: a GET that does not count as the officer's activity
+        boolean background = !change && "1".equals(request.getHeaderString(BACKGROUND_HEADER));
+        io.chatsdk.engine.officers.Officers.Session s = officers.session(token, !background)
                 .orElseThrow(() -> ApiException.unauthorized("session_expired", "the console session has ended: sign in again"));
         String csrf = request.getHeaderString(CSRF_HEADER);
         if (change && (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8), s.csrf().getBytes(StandardCharsets.UTF_8)))) {

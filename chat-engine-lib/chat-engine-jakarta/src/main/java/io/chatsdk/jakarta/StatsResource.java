@@ -40,7 +40,8 @@ public class StatsResource {
     /** {@code ?days=} 1-90 (default 14), {@code ?app=} one app's messages (default: all apps). */
     @GET
     @ComplianceAccess
-    public Response stats(@QueryParam("days") Integer days, @QueryParam("app") String app) {
+    public Response stats(@QueryParam("days") String daysText, @QueryParam("app") String app) {
+        Integer days = QueryParams.integer("days", daysText);
         ChatEngine engine = ctx.engine();
         AppId appId = app == null || app.isEmpty() ? null : engine.apps().get(AppId.parse(app)).id();
         Map<String, Object> out = new LinkedHashMap<>();

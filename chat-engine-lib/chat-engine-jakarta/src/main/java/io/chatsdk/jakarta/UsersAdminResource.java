@@ -23,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,24 +49,19 @@ public class UsersAdminResource {
     @GET
     @ComplianceAccess
     @ModeratorAccess
-    public Response users(@PathParam("id") String id, @QueryParam("q") String q, @QueryParam("banned") Boolean banned,
-                          @QueryParam("deactivated") Boolean deactivated, @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
-        List<Map<String, Object>> and = new ArrayList<>();
-        if (q != null && !q.isBlank()) {
-            and.add(Map.of("$or", List.of(Map.of("id", Map.of("$autocomplete", q.strip())), Map.of("name", Map.of("$autocomplete", q.strip())))));
-        }
-        if (banned != null) {
-            and.add(Map.of("banned", Map.of("$eq", banned)));
-        }
-        if (deactivated != null) {
-            and.add(Map.of("deactivated", Map.of("$eq", deactivated)));
-        }
-        Map<String, Object> filter = and.isEmpty() ? Map.of() : Map.of("$and", and);
+    public Response users(@PathParam("id") String id, @QueryParam("q") String q, @QueryParam("banned") String bannedText,
+                          @QueryParam("deactivated") String deactivatedText, @QueryParam("limit") String limitText, @QueryParam("offset") String offsetText) {
+        Boolean banned = QueryParams.bool("banned", bannedText);
+        Boolean deactivated = QueryParams.bool("deactivated", deactivatedText);
+        Integer limit = QueryParams.integer("limit", limitText);
+        Integer offset = QueryParams.integer("offset", offsetText);
+        Map<String, Object> filter = QueryParams.idOrNameStartingWith(q, banned == null ? null : Map.of("banned", Map.of("$eq", banned)),
+                deactivated == null ? null : Map.of("deactivated", Map.of("$eq", deactivated)));
         return ApiJson.ok(Map.of("users", app(id).users().query(filter, List.of(new SortField("id", 1)), limit == null ? 25 : limit,
                 offset == null ? 0 : offset).stream().map(Wire::user).toList()));
     }
 
-    /** One user, with the channels they are a member of (at most 100). */
+    /** One user, with channels they are a member of (at most 30; the console says when the list is cut). */
     @GET
     @Path("{user}")
     @ComplianceAccess

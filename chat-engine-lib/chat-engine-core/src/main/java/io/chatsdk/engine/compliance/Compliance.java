@@ -60,7 +60,7 @@ public final class Compliance {
     }
 
     public DataSubjects dataSubjects() {
-        return new DataSubjects(ctx, app);
+        return new DataSubjects(ctx, app, exportRunner == null ? null : user -> exportRunner.of(app).forgetDataSubject(user));
     }
 
     /** The app's PAN/PHI redaction settings (policy {@code off} until set). */

@@ -99,6 +99,7 @@ public final class DataKeys {
         io.chatsdk.engine.search.SearchIndex search = new io.chatsdk.engine.search.SearchIndex(ctx);
         search.sweep(app);
         counts.put("search_reindexed", (long) search.backfill(app, Integer.MAX_VALUE, io.chatsdk.engine.search.SearchIndex.EMBED_PER_PASS));
+        counts.put("push_keys", (long) io.chatsdk.engine.delivery.PushCredentials.reseal(ctx, app));
         counts.put("keys_deleted", (long) ctx.db().inTransaction(tx -> tx.keys().pruneRetired(tx, app)));
         // not search_reindexed: messages whose indexing job has not run yet would make nearly every pass write a record
         if (messages + revisions + counts.get("keys_deleted") > 0) {

@@ -45,9 +45,17 @@ public final class DataSubjects {
         }
     }
 
+    /** Run after an erasure with the user's id: deletes their data subject exports (null when the engine keeps none). */
+    private final java.util.function.ToLongFunction<String> forgetExports;
+
     DataSubjects(EngineContext ctx, AppId app) {
+        this(ctx, app, null);
+    }
+
+    DataSubjects(EngineContext ctx, AppId app, java.util.function.ToLongFunction<String> forgetExports) {
         this.ctx = ctx;
         this.app = app;
+        this.forgetExports = forgetExports;
     }
 
     /**
@@ -225,6 +233,10 @@ public final class DataSubjects {
             c.put("memberships", (long) tx.update("delete from channel_member where app_id = ? and user_id = ?", app.value(), userId));
             return c;
         });
+        if (forgetExports != null) {
+            // an export of everything about the user would outlive the erasure by up to a day: it goes now
+            counts.put("data_subject_exports", forgetExports.applyAsLong(userId));
+        }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("mode", mode.name().toLowerCase());
         counts.forEach((k, v) -> details.put(k, Long.toString(v)));

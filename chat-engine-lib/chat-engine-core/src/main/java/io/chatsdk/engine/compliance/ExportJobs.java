@@ -51,6 +51,8 @@ public final class ExportJobs {
     public static final int MAX_ATTEMPTS = 3;
     /** The jobs one app may have queued or running at once. */
     public static final int MAX_ACTIVE = 5;
+    /** How often a running job's node says it is alive, well within {@link #STALE}. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(20);
 
     private final EngineContext ctx;
     private final AppId app;
@@ -209,6 +211,30 @@ public final class ExportJobs {
         }
     }
 
+    /**
+     * After a user's erasure: deletes the files of finished data subject exports of that user (they become
+     * {@code expired}) and fails queued ones; returns how many. A running one fails when it next reports progress.
+     * Message exports that include the user are not touched (they are the officers' records of a scope).
+     */
+    public long forgetDataSubject(String userId) {
+        String scope = Json.write(Map.of("user_id", userId));
+        record Gone(UUID id, String key) {
+        }
+        List<Gone> gone = ctx.db().inTransaction(tx -> {
+            List<Gone> g = tx.query("update export_job set state = case when state = 'done' then 'expired' else 'failed' end, "
+                    + "error = case when state = 'done' then error else 'the user was erased' end, finished_at = coalesce(finished_at, ?) "
+                    + "where app_id = ? and kind = 'data_subject' and request::jsonb = ?::jsonb and state in ('queued', 'running', 'done') "
+                    + "returning id, storage_key", rs -> new Gone(rs.getObject(1, UUID.class), rs.getString(2)), ctx.now(), app.value(), scope);
+            return g;
+        });
+        for (Gone g : gone) {
+            if (g.key() != null) {
+                runner.delete(g.key());
+            }
+        }
+        return gone.size();
+    }
+
     /** Deletes the files of this app's exports past their {@link #KEEP} now (the engine's maintenance does it hourly); returns how many. */
     public int expire() {
         return runner.expire(app);
@@ -244,6 +270,12 @@ public final class ExportJobs {
         private final Duration poll;
         private final Object signal = new Object();
         private final Thread thread;
+        /** Moves a running job's heartbeat every {@link #HEARTBEAT}, whatever its progress (a long count, many empty channels). */
+        private final java.util.concurrent.ScheduledExecutorService heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chatsdk-exports-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
         private boolean woken;
         private volatile boolean closed;
 
@@ -296,6 +328,9 @@ public final class ExportJobs {
 
         /** Runs one waiting job to its end on the calling thread; false when none was waiting. */
         public boolean runOne() {
+            if (closed) {
+                return false;
+            }
             Instant now = ctx.now();
             Instant stale = now.minus(STALE);
             Optional<Claimed> claimed = ctx.db().inTransaction(tx -> {
@@ -313,10 +348,24 @@ public final class ExportJobs {
         }
 
         private void run(Claimed job) {
-            String key = "exports/" + job.app().value() + "/" + job.id();
+            // a key of this attempt's own: a node that lost the job (it looked stopped) cannot overwrite the file of the one that took it
+            String key = "exports/" + job.app().value() + "/" + job.id() + "/" + job.attempt();
             boolean stored = false;
+            java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ScheduledFuture<?> beat = heartbeat.scheduleWithFixedDelay(() -> {
+                try {
+                    if (ctx.db().inTransaction(tx -> tx.update("update export_job set heartbeat_at = ? where id = ? and attempts = ? and state = 'running'",
+                            ctx.now(), job.id(), job.attempt())) != 1) {
+                        lost.set(true);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "export job " + job.id() + ": heartbeat failed: " + e.getClass().getName());
+                }
+            }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             try {
                 int version = ctx.db().read(tx -> tx.keys().currentVersion(tx, job.app()));
+                // recorded at once, so that pruning keeps this key version while the job runs
+                fenced(job, "update export_job set key_version = ? where id = ? and attempts = ? and state = 'running'", version, job.id(), job.attempt());
                 StreamingAead aead = ctx.db().read(tx -> tx.keys().files(tx, job.app(), version));
                 Compliance compliance = new Compliance(ctx, job.app(), this);
                 long total;
@@ -330,12 +379,15 @@ public final class ExportJobs {
                             job.requestedBy());
                     total = compliance.exports().count(request);
                 }
-                fenced(job, "update export_job set total_messages = ?, key_version = ?, storage_key = ? where id = ? and attempts = ? and state = 'running'",
-                        total, version, key, job.id(), job.attempt());
+                stopIfNeeded(lost);
+                fenced(job, "update export_job set total_messages = ? where id = ? and attempts = ? and state = 'running'", total, job.id(), job.attempt());
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long size;
-                ComplianceExport.Progress progress = written -> fenced(job, "update export_job set done_messages = ?, heartbeat_at = ? "
-                        + "where id = ? and attempts = ? and state = 'running'", written, ctx.now(), job.id(), job.attempt());
+                ComplianceExport.Progress progress = written -> {
+                    stopIfNeeded(lost);
+                    fenced(job, "update export_job set done_messages = ?, heartbeat_at = ? where id = ? and attempts = ? and state = 'running'",
+                            written, ctx.now(), job.id(), job.attempt());
+                };
                 try (BlobStore.Upload up = store.create(key)) {
                     Counting counting;
                     try (OutputStream enc = aead.newEncryptingStream(up.stream(), aad(job.app(), job.id(), version))) {
@@ -348,20 +400,28 @@ public final class ExportJobs {
                         counting.flush();
                     }
                     size = counting.count;
+                    stopIfNeeded(lost);
                     up.commit();
                     stored = true;
                 }
                 Instant end = ctx.now();
                 long sizeBytes = size;
-                int finished = ctx.db().inTransaction(tx -> tx.update("update export_job set state = 'done', done_messages = greatest(done_messages, 0), "
+                int finished = ctx.db().inTransaction(tx -> tx.update("update export_job set state = 'done', storage_key = ?, key_version = ?, "
                                 + "size_bytes = ?, sha256 = ?, finished_at = ?, expires_at = ? where id = ? and attempts = ? and state = 'running'",
-                        sizeBytes, HexFormat.of().formatHex(sha.digest()), end, end.plus(KEEP), job.id(), job.attempt()));
+                        key, version, sizeBytes, HexFormat.of().formatHex(sha.digest()), end, end.plus(KEEP), job.id(), job.attempt()));
                 if (finished != 1) {
                     throw new TakenOver();
                 }
             } catch (TakenOver e) {
-                // another node took the job over (this one looked stopped): it writes the file; leave its row alone
+                // another node took the job over (this one looked stopped): it writes its own file; this one's goes
                 LOG.log(Level.INFO, "export job " + job.id() + " was taken over by another node");
+                if (stored) {
+                    delete(key);
+                }
+            } catch (Stopping e) {
+                // this node is shutting down: the job goes back to the queue for another node (or this one, restarted)
+                ctx.db().inTransaction(tx -> tx.update("update export_job set state = 'queued', heartbeat_at = null where id = ? and attempts = ? "
+                        + "and state = 'running'", job.id(), job.attempt()));
             } catch (Exception e) {
                 String why = e instanceof ChatException c ? c.code().code() + ": " + c.getMessage() : "internal error (" + e.getClass().getSimpleName() + ")";
                 LOG.log(Level.WARNING, "export job " + job.id() + " of app " + job.app() + " failed: " + e.getClass().getName());
@@ -372,6 +432,17 @@ public final class ExportJobs {
                 if (stored) {
                     delete(key);
                 }
+            } finally {
+                beat.cancel(false);
+            }
+        }
+
+        private void stopIfNeeded(java.util.concurrent.atomic.AtomicBoolean lost) {
+            if (lost.get()) {
+                throw new TakenOver();
+            }
+            if (closed) {
+                throw new Stopping();
             }
         }
 
@@ -411,15 +482,20 @@ public final class ExportJobs {
             }
         }
 
+        /**
+         * Stops taking jobs; a job being written stops at its next page and goes back to the queue for another node.
+         * Waits at most 10 s for that.
+         */
         @Override
         public void close() {
             closed = true;
             wake();
             try {
-                thread.join(5_000);
+                thread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            heartbeat.shutdownNow();
         }
     }
 
@@ -435,6 +511,13 @@ public final class ExportJobs {
     /** Another node took the job over: this one stops writing it. */
     private static final class TakenOver extends RuntimeException {
         TakenOver() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** This node is shutting down: the job is put back in the queue. */
+    private static final class Stopping extends RuntimeException {
+        Stopping() {
             super(null, null, false, false);
         }
     }

@@ -85,7 +85,8 @@ public final class PushCredentials {
                     app.value(), sealed.version(), sealed.bytes(), project, email, keyId, now, by);
             return null;
         });
-        ctx.audit().record(AuditEntry.system(app, "push.credentials_set", "app", app.toString(), Map.of("project_id", project, "key_id", mask(keyId))));
+        ctx.audit().record(new AuditEntry(app, "operator", by, null, "push.credentials_set", "app", app.toString(), null, null, true, null,
+                Map.of("project_id", project, "key_id", mask(keyId))));
         return new Info("fcm", project, email, mask(keyId), now, by);
     }
 
@@ -109,6 +110,31 @@ public final class PushCredentials {
         return ctx.db().read(tx -> tx.one("select key_version, sealed, updated_at from push_credential where app_id = ? and provider = 'fcm'",
                 rs -> new Stored(tx.keys().open(tx, app, PURPOSE, app.toString(), rs.getInt(1), rs.getBytes(2)), Tx.instant(rs, "updated_at")),
                 app.value()));
+    }
+
+    /**
+     * Seals the stored key again under the app's current data key, when it is under an older one: run by the
+     * re-encryption after a key rotation, so that the retired key can be deleted. Returns how many keys it resealed.
+     */
+    public static int reseal(EngineContext ctx, AppId app) {
+        return ctx.db().inTransaction(tx -> {
+            int current = tx.keys().currentVersion(tx, app);
+            record Row(String provider, int version, byte[] sealed) {
+            }
+            java.util.List<Row> rows = tx.query("select provider, key_version, sealed from push_credential where app_id = ? and key_version < ? for update",
+                    rs -> new Row(rs.getString(1), rs.getInt(2), rs.getBytes(3)), app.value(), current);
+            for (Row r : rows) {
+                byte[] plain = tx.keys().open(tx, app, PURPOSE, app.toString(), r.version(), r.sealed());
+                try {
+                    ContentKeys.Sealed s = tx.keys().seal(tx, app, PURPOSE, app.toString(), plain);
+                    tx.update("update push_credential set key_version = ?, sealed = ? where app_id = ? and provider = ?", s.version(), s.bytes(),
+                            app.value(), r.provider());
+                } finally {
+                    java.util.Arrays.fill(plain, (byte) 0);
+                }
+            }
+            return rows.size();
+        });
     }
 
     /** When the stored key last changed, without opening it; empty when none is stored. */

@@ -337,6 +337,14 @@ public final class Officers {
      * A session past its idle timeout or lifetime, or of a disabled officer, is deleted and answers empty.
      */
     public Optional<Session> session(String token) {
+        return session(token, true);
+    }
+
+    /**
+     * {@link #session(String)}; with {@code activity} false (a page refreshing itself, not the officer acting) the
+     * session is checked but not extended, so that an open page cannot keep it alive past its idle timeout.
+     */
+    public Optional<Session> session(String token, boolean activity) {
         if (token == null || token.length() != 43) {
             return Optional.empty();
         }
@@ -356,6 +364,9 @@ public final class Officers {
                     || !r.officer().active()) {
                 tx.update("delete from officer_session where id_hash = ?", (Object) hash);
                 return Optional.empty();
+            }
+            if (!activity) {
+                return Optional.of(new Session(null, r.csrf(), r.officer(), r.authed(), min(r.lastSeen().plus(idle), r.created().plus(LIFETIME))));
             }
             tx.update("update officer_session set last_seen_at = ? where id_hash = ?", now, hash);
             return Optional.of(new Session(null, r.csrf(), r.officer(), r.authed(), min(now.plus(idle), r.created().plus(LIFETIME))));

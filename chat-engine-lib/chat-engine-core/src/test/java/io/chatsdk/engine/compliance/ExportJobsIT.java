@@ -145,6 +145,20 @@ class ExportJobsIT extends EngineTest {
     }
 
     @Test
+    void erasingAUserDeletesTheirDataSubjectExportsButNotMessageExports() throws Exception {
+        send(2, "u2");
+        UUID subject = awaitEnd(compliance.exportJobs().startDataSubject("u2", "officer-di").id()).id();
+        UUID messages = awaitEnd(compliance.exportJobs().start(new ComplianceExport.Request(ExportFormat.JSONL, null, null, List.of(), List.of(), "x")).id()).id();
+        long before = blobCount();
+        assertThat(compliance.dataSubjects().erase("u2", DataSubjects.ErasureMode.DELETE, "officer-di")).containsEntry("data_subject_exports", 1L);
+        assertThat(compliance.exportJobs().get(subject).state()).isEqualTo("expired");
+        assertThat(compliance.exportJobs().get(messages).state()).isEqualTo("done");
+        assertThat(blobCount()).isEqualTo(before - 1);
+        assertThatThrownBy(() -> compliance.exportJobs().open(subject))
+                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EXPORT_EXPIRED));
+    }
+
+    @Test
     void anotherAppsJobIsNotFoundAndAnExpiredOneIsGone() throws Exception {
         send(2, "u1");
         ExportJobs.Job done = awaitEnd(compliance.exportJobs().start(new ComplianceExport.Request(ExportFormat.CSV, null, null, List.of(), List.of(), "x")).id());

@@ -71,8 +71,10 @@ class PushCredentialsIT extends EngineTest {
         assertThat(c.openFcm().orElseThrow().json()).isEqualTo(second);
         assertThat(c.fcm().orElseThrow().privateKeyIdMasked()).isEqualTo("…");
         // a key rotation, re-encryption and pruning keep it readable
-        fx.engine.app(app.id()).compliance().keys().rotate();
-        fx.engine.app(app.id()).compliance().keys().reencrypt();
+        int rotated = fx.engine.app(app.id()).compliance().keys().rotate();
+        assertThat(fx.engine.app(app.id()).compliance().keys().reencrypt()).containsEntry("push_keys", 1L);
+        assertThat(fx.count("select count(*) from push_credential where app_id = '" + app.id() + "' and key_version = " + rotated))
+                .as("sealed again under the new key, so the old one can go").isEqualTo(1);
         assertThat(c.openFcm().orElseThrow().json()).isEqualTo(second);
         assertThat(c.deleteFcm()).isTrue();
         assertThat(c.deleteFcm()).isFalse();

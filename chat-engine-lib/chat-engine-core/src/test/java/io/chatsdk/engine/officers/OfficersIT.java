@@ -222,6 +222,14 @@ class OfficersIT {
         CLOCK.pass(Officers.IDLE.plusSeconds(1));
         assertThat(officers.session(s.token())).isEmpty();
 
+        // a page refreshing itself checks the session without extending it
+        CLOCK.pass(Duration.ofSeconds(30));
+        Session watched = officers.login(r.name(), PASSWORD, r.code(), null);
+        CLOCK.pass(Officers.IDLE.minusMinutes(1));
+        assertThat(officers.session(watched.token(), false)).isPresent();
+        CLOCK.pass(Duration.ofMinutes(1).plusSeconds(1));
+        assertThat(officers.session(watched.token(), false)).as("background reads did not extend it").isEmpty();
+
         CLOCK.pass(Duration.ofSeconds(30));
         Session busy = officers.login(r.name(), PASSWORD, r.code(), null);
         for (Duration d = Duration.ZERO; d.compareTo(Officers.LIFETIME) < 0; d = d.plus(Duration.ofMinutes(10))) {

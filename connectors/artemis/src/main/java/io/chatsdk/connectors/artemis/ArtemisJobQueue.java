@@ -237,8 +237,10 @@ public final class ArtemisJobQueue implements JobQueue {
     @Override
     public Depth depth(String kind) {
         try (ClientSession s = session(true, true)) {
-            ensureQueues(s, kind);
-            return new Depth(s.queueQuery(SimpleString.of(queue(kind))).getMessageCount(), s.queueQuery(SimpleString.of(deadQueue(kind))).getMessageCount());
+            // counted without creating the queues: a kind nothing was ever submitted to has none, and 0 jobs
+            ClientSession.QueueQuery live = s.queueQuery(SimpleString.of(queue(kind)));
+            ClientSession.QueueQuery dead = s.queueQuery(SimpleString.of(deadQueue(kind)));
+            return new Depth(live.isExists() ? live.getMessageCount() : 0, dead.isExists() ? dead.getMessageCount() : 0);
         } catch (ActiveMQException e) {
             throw new IllegalStateException("could not count the jobs of " + kind + ": " + e.getMessage(), e);
         }

@@ -24,14 +24,22 @@ object TestAppliance {
     const val OPERATOR = "kotlin-sdk-operator-token-0123456789"
     private val http = HttpClient.newHttpClient()
 
+    /** Settings added to the appliance's environment; set them before the first use of [port]. */
+    val extraEnv: MutableMap<String, String> = mutableMapOf()
+
     val port: Int by lazy { start() }
     val baseUrl: String get() = "http://127.0.0.1:$port"
+
+    /** The appliance's data directory: its embedded PostgreSQL (tables and WAL), the broker's journal, the files. */
+    lateinit var dataDir: Path
+        private set
 
     private fun start(): Int {
         val jar = Path.of("../../../appliance-war/target/chatsdk-appliance.jar").toAbsolutePath().normalize()
         check(Files.exists(jar)) { "$jar is missing: build appliance-war first (mvn install, or ./chatsdk build)" }
         val port = ServerSocket(0).use { it.localPort }
-        val data = Files.createTempDirectory(Files.createDirectories(Path.of("target/it-appliance")), "data-")
+        val data = Files.createTempDirectory(Files.createDirectories(Path.of("target/it-appliance")), "data-").toAbsolutePath()
+        dataDir = data
         val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
         val pb = ProcessBuilder(java, "-jar", jar.toString(), "--port", port.toString(), "--nohazelcast", "--disablephonehome")
             .redirectErrorStream(true).redirectOutput(data.resolveSibling(data.fileName.toString() + ".log").toFile())
@@ -40,7 +48,8 @@ object TestAppliance {
             "CHATSDK_DATA_DIR" to data.toString(),
             "CHATSDK_OPERATOR_TOKEN" to OPERATOR,
             "CHATSDK_RATE_LIMIT_ENABLED" to "false",
-        ))
+            "CHATSDK_EGRESS_ALLOWLIST" to "127.0.0.1",   // the tests' own webhook receivers
+        ) + extraEnv)
         val process = pb.start()
         Runtime.getRuntime().addShutdownHook(Thread { process.destroy(); process.waitFor() })
         val deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos()
@@ -61,13 +70,15 @@ object TestAppliance {
         return App(res["app"]!!.jsonObject["id"]!!.jsonPrimitive.content, res["api_key"]!!.jsonPrimitive.content, res["api_secret"]!!.jsonPrimitive.content)
     }
 
-    fun post(path: String, body: String, auth: String): JsonObject {
+    fun post(path: String, body: String, auth: String): JsonObject = send("POST", path, body, auth)
+
+    fun send(method: String, path: String, body: String, auth: String): JsonObject {
         val r = http.send(
             HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json").header("Authorization", auth)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString(),
         )
-        check(r.statusCode() in 200..299) { "POST $path: ${r.statusCode()} ${r.body()}" }
+        check(r.statusCode() in 200..299) { "$method $path: ${r.statusCode()} ${r.body()}" }
         return Json.parseToJsonElement(r.body()).jsonObject
     }
 
@@ -87,6 +98,8 @@ object TestAppliance {
 
         /** A server-side call with the app's server token. */
         fun serverPost(path: String, body: String): JsonObject = post("/api/v1$path?api_key=$apiKey", body, serverToken())
+
+        fun serverPut(path: String, body: String): JsonObject = send("PUT", "/api/v1$path?api_key=$apiKey", body, serverToken())
 
         private fun jwt(secret: String, claims: String): String {
             val enc = Base64.getUrlEncoder().withoutPadding()

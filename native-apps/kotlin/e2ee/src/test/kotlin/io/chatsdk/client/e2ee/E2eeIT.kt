@@ -15,7 +15,13 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.flow.onSubscription
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
+import io.chatsdk.connectors.fcm.FcmStandIn
+import io.chatsdk.connectors.fcm.TestServiceAccount
+import com.sun.net.httpserver.HttpServer
 import org.junit.jupiter.api.Test
+import java.net.InetSocketAddress
+import java.nio.file.Files
+import java.util.concurrent.CopyOnWriteArrayList
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
@@ -31,6 +37,11 @@ import kotlin.test.assertTrue
  * and an encrypted 1:1 channel in between. Alice has one device, Bob two.
  */
 class E2eeIT {
+    companion object {
+        /** Google's FCM, stood in for locally (it cannot be reached here): it receives the appliance's push calls. */
+        val fcm: FcmStandIn = FcmStandIn.start().also { TestAppliance.extraEnv["CHATSDK_FCM_ENDPOINT"] = it.baseUri().toString() }
+    }
+
     private val app = TestAppliance.newApp()
 
     private fun client() = ChatClient(ChatClient.Config(TestAppliance.baseUrl, app.apiKey))
@@ -108,6 +119,74 @@ class E2eeIT {
             assertTrue(audit.contains("messages.send") || audit.contains("channels.send"), "the audit export records the sends")
             assertFalse(audit.contains("canary-"), "no plaintext in the audit log")
         } } }
+    }
+
+    /**
+     * The issue's canary: an encrypted message's plain text is nowhere the appliance keeps or sends things: not in its
+     * data directory (PostgreSQL's tables and WAL, the broker's journal, the file store), not in the webhook it calls,
+     * not in the push it sends to an offline recipient. Positive controls show each place does get the message.
+     */
+    @Test
+    fun theCanaryIsInNoFileNoWebhookAndNoPush() = runBlocking<Unit> {
+        app.serverPost("/users", """{"users":{"ann":{},"cal":{}}}""")
+        // a webhook receiver of the test's own, and a push key the FCM stand-in trusts, uploaded through the operator API
+        val hooks = CopyOnWriteArrayList<String>()
+        val receiver = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0).apply {
+            createContext("/hook") { ex -> hooks += ex.requestBody.readAllBytes().decodeToString(); ex.sendResponseHeaders(200, -1); ex.close() }
+            start()
+        }
+        try {
+            app.serverPut("/app/webhooks", """{"webhooks":[{"url":"http://127.0.0.1:${receiver.address.port}/hook","events":["message.new"]}]}""")
+            val account = TestServiceAccount.generate("e2ee-${app.id.take(8)}")
+            fcm.trustServiceAccount(account.clientEmail(), account.keys().public)
+            TestAppliance.send("PUT", "/admin/api/apps/${app.id}/push-credentials/fcm", account.json(), "Bearer ${TestAppliance.OPERATOR}")
+            TestAppliance.send("PUT", "/api/v1/app/push_settings?api_key=${app.apiKey}", """{"collapse_seconds":0}""", app.serverToken())
+            val token = "tok-cal-${app.id}"
+            app.serverPost("/devices", """{"id":"$token","push_provider":"firebase","user_id":"cal"}""")
+            // cal publishes keys, then goes offline: the message reaches him as a push
+            client().use { cal -> cal.connectUser("cal", app.token("cal")); E2eeDevice(cal, 1).publish(3) }
+
+            val canary = "canary-${System.nanoTime()}-the-vault-code-is-0000"
+            val sent = client().use { ann ->
+                ann.connectUser("ann", app.token("ann"))
+                val a = E2eeDevice(ann, 1).also { it.publish(3) }
+                val dm = ann.channel("messaging", "ac-${System.nanoTime()}").also { it.watch(members = listOf("cal"), e2ee = true) }
+                a.send(dm, "cal", canary)
+            }
+            withTimeout(20_000) {
+                while (hooks.none { it.contains(sent.id) } || fcm.received().none { it.message().path("token").asText() == token }) {
+                    kotlinx.coroutines.delay(100)
+                }
+            }
+            val pushes = fcm.received().filter { it.message().path("token").asText() == token }.map { it.message().toString() }
+            assertTrue(pushes.single().contains(sent.id), "the push names the message")
+            assertFalse(pushes.single().contains("canary-"), "no plaintext in the push")
+            assertTrue(hooks.any { it.contains(sent.id) }, "the webhook carries the message")
+            assertFalse(hooks.any { it.contains("canary-") }, "no plaintext in the webhook")
+
+            // every file of the data directory; the message id (stored in clear) shows the scan reaches where rows land
+            val id = sent.id.toByteArray()
+            val plain = "canary-".toByteArray()
+            var idSeen = false
+            Files.walk(TestAppliance.dataDir).use { files ->
+                files.filter { Files.isRegularFile(it) }.forEach { f ->
+                    val bytes = runCatching { Files.readAllBytes(f) }.getOrNull() ?: return@forEach
+                    assertFalse(contains(bytes, plain), "plaintext found in $f")
+                    if (contains(bytes, id)) idSeen = true
+                }
+            }
+            assertTrue(idSeen, "the message id is in the data directory (the scan reads the files rows land in)")
+        } finally {
+            receiver.stop(0)
+        }
+    }
+
+    private fun contains(hay: ByteArray, needle: ByteArray): Boolean {
+        outer@ for (i in 0..hay.size - needle.size) {
+            for (j in needle.indices) if (hay[i + j] != needle[j]) continue@outer
+            return true
+        }
+        return false
     }
 
     @Test
