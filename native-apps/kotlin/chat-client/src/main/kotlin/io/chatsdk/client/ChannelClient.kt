@@ -100,6 +100,40 @@ class ChannelClient internal constructor(
         return sent
     }
 
+    /**
+     * Adds the connected user's reaction of [type] (`like`, `love`, ... 1-30 characters) to a message of this channel
+     * and returns the message with its new counts; with [enforceUnique] it replaces the user's other reactions on it.
+     * Not queued offline: a failure throws. The store's copy of the message is updated at once.
+     */
+    suspend fun sendReaction(messageId: String, type: String, enforceUnique: Boolean = false): Message {
+        requireWellFormed(type, "type")
+        val body = buildJsonObject {
+            putJsonObject("reaction") { put("type", type) }
+            put("enforce_unique", enforceUnique)
+        }
+        val message = ChatJson.decodeFromJsonElement(MessageResponse.serializer(),
+            client.request("POST", "messages/${segment(messageId)}/reaction", body)).message
+        client.serially { client.putMessages(listOf(message)) }
+        return message
+    }
+
+    /** Removes the connected user's reaction of [type] from a message; returns the message. Not queued offline. */
+    suspend fun deleteReaction(messageId: String, type: String): Message {
+        requireWellFormed(type, "type")
+        val message = ChatJson.decodeFromJsonElement(MessageResponse.serializer(),
+            client.request("DELETE", "messages/${segment(messageId)}/reaction/${segment(type)}", null)).message
+        client.serially { client.putMessages(listOf(message)) }
+        return message
+    }
+
+    /** One path segment (OkHttp encodes it); a slash would make two, so it is refused like the server would. */
+    private fun segment(text: String): String {
+        if (text.isEmpty() || text.contains('/') || text.contains('\\')) {
+            throw ChatException(400, "validation_error", "must be a non-empty id without slashes", null)
+        }
+        return text
+    }
+
     /** Loads the newest page again (after the server said the gap was too large to sync). Runs serially. */
     internal suspend fun loadLatest() {
         val state = ChatJson.decodeFromJsonElement(
@@ -114,12 +148,17 @@ class ChannelClient internal constructor(
         refresh()
     }
 
+    /** The user left the channel: it is no longer watched (nor synced) until [watch] again. Runs serially. */
+    internal fun forgotten() {
+        watched = false
+    }
+
     /** Reads the window from the store again. Runs serially. */
     internal fun refresh() {
         _messages.value = store.messages(cid, WINDOW).map { ChatJson.decodeFromString(Message.serializer(), it.json) }
     }
 
-    private fun requireWellFormed(text: String) {
+    private fun requireWellFormed(text: String, field: String = "text") {
         var i = 0
         while (i < text.length) {
             val c = text[i]
@@ -128,7 +167,7 @@ class ChannelClient internal constructor(
                 continue
             }
             if (Character.isSurrogate(c)) {
-                throw ChatException(400, "validation_error", "text: has an unpaired surrogate at index $i (not valid Unicode)", "text")
+                throw ChatException(400, "validation_error", "$field: has an unpaired surrogate at index $i (not valid Unicode)", field)
             }
             i++
         }

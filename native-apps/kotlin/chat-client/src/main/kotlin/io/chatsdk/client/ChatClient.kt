@@ -340,7 +340,14 @@ class ChatClient(private val config: Config, private val store: LocalStore = InM
             } catch (e: ChatException) {
                 return // the next reconnect tries again
             }
-            if (syncedAt == null) syncedAt = res.syncedAt   // the first answer's time: changes are complete up to it
+            if (syncedAt == null) {
+                syncedAt = res.syncedAt   // the first answer's time: changes are complete up to it
+                // membership changes while offline, told as the live events would have told them
+                res.left.forEach { cid -> forget(cid); notify("notification.removed_from_channel", cid) }
+                res.joined.forEach { cid -> notify("notification.added_to_channel", cid) }
+            }
+            val left = res.left.toSet()
+            todo = todo.filter { it.cid !in left }
             val more = mutableListOf<ChannelClient>()
             for (ch in todo) {
                 val s = res.channels[ch.cid] ?: continue
@@ -364,10 +371,32 @@ class ChatClient(private val config: Config, private val store: LocalStore = InM
         }
     }
 
+    /**
+     * The user is no longer a member of [cid] (removed, or left on another device): what the store holds of it goes,
+     * and its [ChannelClient] stops watching until [ChannelClient.watch] is called again. Runs serially.
+     */
+    private fun forget(cid: String) {
+        store.clearChannel(cid)
+        channels[cid]?.let { it.forgotten(); it.refresh() }
+    }
+
+    /** An event the client makes itself from a sync answer (`"synced": true`), in the shape of the live one. */
+    private fun notify(type: String, cid: String) {
+        val (t, id) = cid.split(":", limit = 2).let { it[0] to it.getOrElse(1) { "" } }
+        _events.tryEmit(ChatEvent(buildJsonObject {
+            put("type", type)
+            put("cid", cid)
+            put("channel_type", t)
+            put("channel_id", id)
+            put("synced", true)
+        }))
+    }
+
     private fun apply(frame: JsonObject) {
         val event = ChatEvent(frame)
         val message = event.message
         if (message != null && event.type in MESSAGE_EVENTS) putMessages(listOf(message))
+        if (event.type == "notification.removed_from_channel") event.cid?.let { forget(it) }
         if (event.type == "connection.recovered") scope.launch { flush() }
         _events.tryEmit(event)
     }
@@ -403,7 +432,7 @@ class ChatClient(private val config: Config, private val store: LocalStore = InM
     private companion object {
         val LOG: System.Logger = System.getLogger(ChatClient::class.java.name)
         val JSON = "application/json".toMediaType()
-        val MESSAGE_EVENTS = setOf("message.new", "message.updated", "message.deleted", "notification.message_new")
+        val MESSAGE_EVENTS = setOf("message.new", "message.updated", "message.deleted", "notification.message_new", "reaction.new", "reaction.updated", "reaction.deleted")
     }
 }
 

@@ -203,4 +203,67 @@ class ChatClientIT {
             }
         }
     }
+
+    @Test
+    fun aChannelTheUserIsRemovedFromLeavesTheStoreLiveAndAfterAnOutage(@TempDir dir: Path) = runBlocking<Unit> {
+        channel("kt-live", "ivy", "jon")
+        channel("kt-away", "ivy", "jon")
+        SqliteStore(dir.resolve("jon.db")).let { store ->
+            Outage(TestAppliance.port).use { outage ->
+                client(store, outage.port).use { jon ->
+                    jon.connectUser("jon", app.token("jon"))
+                    val live = jon.channel("messaging", "kt-live").also { it.watch() }
+                    val away = jon.channel("messaging", "kt-away").also { it.watch() }
+                    for (id in listOf("kt-live", "kt-away")) {
+                        app.serverPost("/channels/messaging/$id/message", """{"message":{"text":"hello $id","user_id":"ivy"}}""")
+                    }
+                    withTimeout(10_000) { live.messages.first { it.size == 1 } }
+                    withTimeout(10_000) { away.messages.first { it.size == 1 } }
+
+                    // removed while connected: the live event empties the channel in the store
+                    val removed = nextEvent(jon) { it.type == "notification.removed_from_channel" && it.cid == "messaging:kt-live" }
+                    app.serverPost("/channels/messaging/kt-live", """{"remove_members":["jon"]}""")
+                    removed.await()
+                    withTimeout(10_000) { live.messages.first { it.isEmpty() } }
+                    assertEquals(null, store.syncMark("messaging:kt-live"))
+
+                    // removed from one channel and added to another while offline: sync tells both, and the store follows
+                    outage.cut()
+                    withTimeout(10_000) { jon.connectionState.first { it == ConnectionState.OFFLINE || it == ConnectionState.CONNECTING } }
+                    app.serverPost("/channels/messaging/kt-away", """{"remove_members":["jon"]}""")
+                    app.serverPost("/channels/messaging/kt-new/query", """{"data":{"created_by_id":"ivy","members":["ivy","jon"]}}""")
+                    val gone = nextEvent(jon) { it.type == "notification.removed_from_channel" && it.cid == "messaging:kt-away" }
+                    val added = nextEvent(jon) { it.type == "notification.added_to_channel" && it.cid == "messaging:kt-new" }
+                    outage.restore()
+                    assertEquals("true", gone.await().raw["synced"].toString(), "told by the sync, not live (the socket was down)")
+                    added.await()
+                    withTimeout(10_000) { away.messages.first { it.isEmpty() } }
+                    assertEquals(null, store.syncMark("messaging:kt-away"))
+                    assertTrue(store.messages("messaging:kt-away", 10).isEmpty())
+                }
+            }
+        }
+    }
+
+    @Test
+    fun aReactionReachesTheOtherUsersStoreAndBadTypesAreRefused() = runBlocking<Unit> {
+        channel("kt-react", "kim", "lee")
+        client().use { kim -> client().use { lee ->
+            kim.connectUser("kim", app.token("kim"))
+            lee.connectUser("lee", app.token("lee"))
+            val k = kim.channel("messaging", "kt-react").also { it.watch() }
+            val l = lee.channel("messaging", "kt-react").also { it.watch() }
+            val sent = k.sendMessage("react to me")
+            withTimeout(10_000) { l.messages.first { list -> list.any { it.id == sent.id } } }
+            val reacted = l.sendReaction(sent.id, "like")
+            assertEquals(1, reacted.reactionCounts["like"])
+            withTimeout(10_000) { k.messages.first { list -> list.any { it.id == sent.id && it.reactionCounts["like"] == 1 } } }
+            assertEquals(0, l.deleteReaction(sent.id, "like").reactionCounts["like"] ?: 0)
+            withTimeout(10_000) { k.messages.first { list -> list.any { it.id == sent.id && (it.reactionCounts["like"] ?: 0) == 0 } } }
+            // bad input: a lone surrogate, a slash, a message that is not there
+            assertEquals("type", assertFailsWith<ChatException> { l.sendReaction(sent.id, "bad\uD800") }.field)
+            assertEquals("validation_error", assertFailsWith<ChatException> { l.sendReaction(sent.id, "a/b") }.code)
+            assertEquals(404, assertFailsWith<ChatException> { l.sendReaction("no-such-message", "like") }.status)
+        } }
+    }
 }
