@@ -75,9 +75,10 @@ final class FcmGateways implements Function<AppId, PushGateway>, AutoCloseable {
         Function<AppId, io.chatsdk.engine.delivery.PushCredentials> credentials = stored;
         if (credentials != null) {
             try {
-                java.util.Optional<Instant> at = credentials.apply(app).fcmUpdatedAt();
+                io.chatsdk.engine.delivery.PushCredentials keys = credentials.apply(app);
+                java.util.Optional<Instant> at = keys.fcmUpdatedAt();
                 if (at.isPresent()) {
-                    return fromStored(app, old, now, at.get(), credentials.apply(app));
+                    return fromStored(app, old, now, at.get(), keys);
                 }
             } catch (io.chatsdk.engine.types.ChatException gone) {
                 if (gone.code() != io.chatsdk.engine.types.ErrorCode.APP_NOT_FOUND && gone.code() != io.chatsdk.engine.types.ErrorCode.CONTENT_ERASED) {

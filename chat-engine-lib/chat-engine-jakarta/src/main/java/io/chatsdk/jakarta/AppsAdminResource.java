@@ -136,7 +136,7 @@ public class AppsAdminResource {
     @GET
     @Path("{id}/ai")
     public Response ai(@PathParam("id") String id) {
-        io.chatsdk.engine.ai.Ai ai = ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id()).ai();
+        io.chatsdk.engine.ai.Ai ai = ctx.app(id).ai();
         return ApiJson.ok(wire(ai, ai.settings()));
     }
 
@@ -154,7 +154,7 @@ public class AppsAdminResource {
         if (body.asMap().isEmpty()) {
             throw ApiException.badRequest("validation_error", "give at least one of ai_enabled, ai_embeddings, ai_smart_replies, ai_catch_up_summaries", null);
         }
-        io.chatsdk.engine.ai.Ai ai = ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id()).ai();
+        io.chatsdk.engine.ai.Ai ai = ctx.app(id).ai();
         io.chatsdk.engine.model.AiSettings now = ai.update(body.asMap(), ComplianceResource.actor(actor));
         LOG.log(Level.INFO, "operator changed the AI settings of app " + AppId.parse(id) + ": " + now.toMap());
         return ApiJson.ok(wire(ai, now));

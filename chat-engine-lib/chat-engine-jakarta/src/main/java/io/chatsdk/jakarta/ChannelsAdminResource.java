@@ -3,7 +3,6 @@ package io.chatsdk.jakarta;
 import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.model.ChannelQuery;
 import io.chatsdk.engine.model.SortField;
-import io.chatsdk.engine.types.AppId;
 import io.chatsdk.engine.types.Cid;
 import io.chatsdk.engine.wire.Wire;
 
@@ -36,7 +35,7 @@ public class ChannelsAdminResource {
     ChatApiContext ctx;
 
     private AppHandle app(String id) {
-        return ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id());
+        return ctx.app(id);
     }
 
     /** {@code ?q=} the start of a channel's id or name, {@code ?type=}; {@code limit} 1-30 (30), {@code offset}. Newest activity first. */

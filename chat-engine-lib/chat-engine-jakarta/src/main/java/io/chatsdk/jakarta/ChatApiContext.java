@@ -61,6 +61,11 @@ public class ChatApiContext {
         return engine;
     }
 
+    /** The app an operator API path names ({@code /apps/{id}/...}), server side; {@code 404 app_not_found} when there is none. */
+    io.chatsdk.engine.AppHandle app(String id) {
+        return engine.app(engine.apps().get(io.chatsdk.engine.types.AppId.parse(id)).id());
+    }
+
     public ChatApiSettings settings() {
         return settings;
     }

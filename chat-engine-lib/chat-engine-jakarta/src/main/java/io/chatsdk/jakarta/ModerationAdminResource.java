@@ -1,7 +1,6 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.moderation.Flags;
-import io.chatsdk.engine.types.AppId;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -31,7 +30,7 @@ public class ModerationAdminResource {
     ChatApiContext ctx;
 
     private Flags flags(String id) {
-        return ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id()).flags();
+        return ctx.app(id).flags();
     }
 
     /** Open flags (or reviewed ones with {@code reviewed=true}), newest first; {@code limit} 1 to 100, default 25. */

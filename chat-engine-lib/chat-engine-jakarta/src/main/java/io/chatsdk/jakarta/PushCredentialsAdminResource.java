@@ -1,7 +1,6 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.delivery.PushCredentials;
-import io.chatsdk.engine.types.AppId;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.ErrorCode;
 
@@ -41,7 +40,7 @@ public class PushCredentialsAdminResource {
     String actor;
 
     private PushCredentials credentials(String id) {
-        return ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id()).pushCredentials();
+        return ctx.app(id).pushCredentials();
     }
 
     @GET

@@ -4,7 +4,6 @@ import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.ChannelQuery;
 import io.chatsdk.engine.model.SortField;
-import io.chatsdk.engine.types.AppId;
 import io.chatsdk.engine.types.Cid;
 import io.chatsdk.engine.wire.Wire;
 
@@ -42,7 +41,7 @@ public class UsersAdminResource {
     ChatApiContext ctx;
 
     private AppHandle app(String id) {
-        return ctx.engine().app(ctx.engine().apps().get(AppId.parse(id)).id());
+        return ctx.app(id);
     }
 
     /** {@code ?q=} the start of an id or name, {@code ?banned=true}, {@code ?deactivated=true}; {@code limit} 1-100 (25), {@code offset}. */

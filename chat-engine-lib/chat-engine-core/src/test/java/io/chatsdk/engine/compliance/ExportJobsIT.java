@@ -66,13 +66,8 @@ class ExportJobsIT extends EngineTest {
         }
     }
 
-    void sql(String statement, Object... params) throws Exception {
-        try (var c = fx.dataSource.getConnection(); var ps = c.prepareStatement(statement)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        }
+    void sql(String statement, Object... params) {
+        fx.execute(statement, params);
     }
 
     @Test

@@ -107,6 +107,18 @@ public final class EngineFixture implements AutoCloseable {
         }
     }
 
+    /** Runs one statement with {@code params} directly against the database (a test's setup or tampering). */
+    public void execute(String sql, Object... params) {
+        try (var c = dataSource.getConnection(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits (at most 30 s, polling every 20 ms) until {@code done} holds; fails naming {@code what} otherwise. */
     public void await(String what, java.util.function.BooleanSupplier done) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
