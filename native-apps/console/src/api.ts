@@ -64,13 +64,19 @@ export async function apiText<T>(method: string, path: string, body?: string, ex
   } catch {
     throw new ApiError(r.status, 'malformed_response', `the server answered ${r.status}`);
   }
-  if (!r.ok) {
-    const p = (json ?? {}) as { code?: string; detail?: string; title?: string };
-    const e = new ApiError(r.status, p.code ?? `http_${r.status}`, p.detail ?? p.title ?? '');
-    if (e.code === 'session_expired' && !path.startsWith('/console/login')) ended.forEach((f) => f());
-    throw e;
-  }
+  if (!r.ok) throw refusal(r.status, json, !path.startsWith('/console/login'));
   return json as T;
+}
+
+/**
+ * The API's refusal as an {@link ApiError} from its problem document (parsed, or undefined when there was none); an
+ * ended session also tells the listeners, unless it was a sign-in that failed.
+ */
+function refusal(status: number, problem: unknown, endsSession: boolean): ApiError {
+  const p = (problem ?? {}) as { code?: string; detail?: string; title?: string };
+  const e = new ApiError(status, p.code ?? `http_${status}`, p.detail ?? p.title ?? '');
+  if (e.code === 'session_expired' && endsSession) ended.forEach((f) => f());
+  return e;
 }
 
 /** A message for people from any error. */
@@ -81,17 +87,7 @@ export function describe(e: unknown): string {
 /** A file the API answers (an export's download): its bytes and the name the server gave it. */
 export async function apiFile(path: string): Promise<{ blob: Blob; name: string; sha256: string | null; checked: boolean }> {
   const r = await fetch(`/admin/api${path}`, { method: 'GET', credentials: 'same-origin' });
-  if (!r.ok) {
-    let p: { code?: string; detail?: string; title?: string } = {};
-    try {
-      p = (await r.json()) as typeof p;
-    } catch {
-      // not a problem document
-    }
-    const e = new ApiError(r.status, p.code ?? `http_${r.status}`, p.detail ?? p.title ?? '');
-    if (e.code === 'session_expired') ended.forEach((f) => f());
-    throw e;
-  }
+  if (!r.ok) throw refusal(r.status, await r.json().catch(() => undefined), true);
   const name = /filename="([^"]+)"/.exec(r.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download';
   const blob = await r.blob();
   const sha256 = r.headers.get('X-Content-SHA256');

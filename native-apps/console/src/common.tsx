@@ -28,6 +28,13 @@ export function useNewest(): <T>(request: () => Promise<T>, keep: (answer: T) =>
 
 interface App { id: string; name: string }
 
+/** The apps the officer may see, for pages that name them without picking one; none when the role may not list them. */
+export function useAppList(): App[] {
+  const [apps, setApps] = useState<App[]>([]);
+  useEffect(() => { api<{ apps: App[] }>('GET', '/apps').then((r) => setApps(r.apps), () => undefined); }, []);
+  return apps;
+}
+
 /** The apps the officer may pick from, and the picked one (the first, until another is chosen). */
 export function useApps(fail: (e: unknown) => void): { apps: App[]; app: string; setApp: (id: string) => void } {
   const [apps, setApps] = useState<App[]>([]);
@@ -36,6 +43,11 @@ export function useApps(fail: (e: unknown) => void): { apps: App[]; app: string;
     api<{ apps: App[] }>('GET', '/apps').then((r) => { setApps(r.apps); setApp(r.apps[0]?.id ?? ''); }, fail);
   }, []);
   return { apps, app, setApp };
+}
+
+/** Comma- or space-separated ids typed in a form, without empties. */
+export function ids(text: FormDataEntryValue | null): string[] {
+  return String(text ?? '').split(/[\s,]+/).filter((x) => x.length > 0);
 }
 
 /**

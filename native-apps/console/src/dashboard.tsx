@@ -3,7 +3,7 @@ import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
 } from 'chart.js';
 import { api, type Officer } from './api.js';
-import { Failure, useNewest } from './common.js';
+import { Failure, useAppList, useNewest } from './common.js';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -60,12 +60,11 @@ function chainName(chain: string, apps: App[]): string {
  */
 export function Dashboard({ me }: { me: Officer }) {
   const [stats, setStats] = useState<Stats | undefined>();
-  const [apps, setApps] = useState<App[]>([]);
+  const apps = useAppList();
   const [app, setApp] = useState('');
   const [error, setError] = useState<unknown>();
   const [verified, setVerified] = useState<Record<string, Verification | 'running' | { failed: string }>>({});
   const newest = useNewest();
-  useEffect(() => { api<{ apps: App[] }>('GET', '/apps').then((r) => setApps(r.apps), () => undefined); }, []);
   useEffect(() => {
     const q = new URLSearchParams({ days: '14' });
     if (app) q.set('app', app);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from './api.js';
-import { Failure, useNewest } from './common.js';
+import { Failure, useAppList, useNewest } from './common.js';
 
 /** A dead-lettered job as JobsAdminResource.wire answers it: never its payload. */
 interface DeadJob {
@@ -11,8 +11,6 @@ interface DeadJob {
   last_error: string | null;
   dead_at: string;
 }
-
-interface App { id: string; name: string }
 
 /** The job kinds the engine registers (Webhooks.KIND, Push.KIND, SearchIndex.KIND). */
 const KINDS: [string, string][] = [
@@ -27,7 +25,7 @@ const LIMIT = 100;
 export function DeadLetters() {
   const [kind, setKind] = useState('webhook');
   const [jobs, setJobs] = useState<DeadJob[]>([]);
-  const [apps, setApps] = useState<App[]>([]);
+  const apps = useAppList();
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string | undefined>();
   const newest = useNewest();
@@ -36,7 +34,6 @@ export function DeadLetters() {
       (r) => { setJobs(r.dead_jobs); setError(undefined); }, setError);
   };
   useEffect(() => { void load(); }, [kind]);
-  useEffect(() => { api<{ apps: App[] }>('GET', '/apps').then((r) => setApps(r.apps), () => undefined); }, []);
   const appName = (id: string | null) => {
     if (!id) return '';
     const a = apps.find((x) => x.id === id);

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, apiBackground, apiFile, save, type SessionInfo } from './api.js';
-import { AppPicker, Failure, useApps, useNewest, useSensitive } from './common.js';
+import { AppPicker, Failure, ids, useApps, useNewest, useSensitive } from './common.js';
 
 interface ExportJob {
   id: string;
@@ -17,10 +17,6 @@ interface ExportJob {
   created_at: string;
   finished_at: string | null;
   expires_at: string | null;
-}
-
-function ids(text: FormDataEntryValue | null): string[] {
-  return String(text ?? '').split(/[\s,]+/).filter((x) => x.length > 0);
 }
 
 /** A date input's day as the start of that day in UTC, or null when empty. */

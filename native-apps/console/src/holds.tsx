@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from './api.js';
-import { AppPicker, Failure, useApps, useNewest } from './common.js';
+import { AppPicker, Failure, ids, useApps, useNewest } from './common.js';
 
 interface Hold {
   id: string;
@@ -13,11 +13,6 @@ interface Hold {
   active: boolean;
   released_at: string | null;
   released_by: string | null;
-}
-
-/** Comma- or space-separated ids, without empties. */
-function ids(text: FormDataEntryValue | null): string[] {
-  return String(text ?? '').split(/[\s,]+/).filter((x) => x.length > 0);
 }
 
 /**

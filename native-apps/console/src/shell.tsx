@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, apiFile, save, type Officer, type SessionInfo } from './api.js';
-import { Failure, useNewest, useSensitive } from './common.js';
+import { Failure, useAppList, useNewest, useSensitive } from './common.js';
 import { LegalHolds } from './holds.js';
 import { Moderation } from './moderation.js';
 import { Apps } from './apps.js';
@@ -121,11 +121,10 @@ function AuditLog({ onSession }: { onSession: (s: SessionInfo) => void }) {
   const [status, setStatus] = useState<string | undefined>();
   const [filter, setFilter] = useState({ actor: '', action: '' });
   const [chain, setChain] = useState('operator');
-  const [apps, setApps] = useState<{ id: string; name: string }[]>([]);
+  const apps = useAppList();
   const { sensitive, dialog } = useSensitive(onSession, setError);
   const newest = useNewest();
   const base = chain === 'operator' ? '/audit' : `/apps/${chain}/compliance/audit`;
-  useEffect(() => { api<{ apps: { id: string; name: string }[] }>('GET', '/apps').then((r) => setApps(r.apps), () => undefined); }, []);
   const load = (after?: number, f = filter, path = base) => {
     const q = new URLSearchParams({ limit: '100', from: new Date(Date.now() - 24 * 3600_000).toISOString() });
     if (f.actor) q.set('actor_id', f.actor);
