@@ -147,7 +147,7 @@ class AnsibleClusterIT {
     void siteInstallsTheClusterAndASecondRunChangesNothing() throws Exception {
         long t0 = System.nanoTime();
         Shell.Result first = playbook(inventory, "site.yml");
-        assertThat(first.code()).as("site.yml failed").isZero();
+        assertThat(first.code()).as(() -> "site.yml failed" + why(first)).isZero();
         long t1 = System.nanoTime();
         Shell.Result second = playbook(inventory, "site.yml");
         assertThat(second.code()).isZero();
@@ -231,7 +231,7 @@ class AnsibleClusterIT {
         Shell.Result r = playbook(inventory, "upgrade.yml", "-e", "chatsdk_bundle=" + v2);
         stop.set(true);
         sender.join(60_000);
-        assertThat(r.code()).as("upgrade.yml failed").isZero();
+        assertThat(r.code()).as(() -> "upgrade.yml failed" + why(r)).isZero();
         for (String node : List.of("app1", "app2")) {
             assertThat(Files.readSymbolicLink(root.resolve(node + "/opt/current")).getFileName().toString()).isEqualTo("chatsdk-0.1.0-upgrade");
         }
@@ -274,7 +274,8 @@ class AnsibleClusterIT {
         }
         List<String> before = app.messageIds("bob", "messaging", "kept");
         assertThat(before).hasSize(30);
-        assertThat(playbook(inventory, "backup.yml", "-e", "backup_name=set1").code()).isZero();
+        Shell.Result backup = playbook(inventory, "backup.yml", "-e", "backup_name=set1");
+        assertThat(backup.code()).as(() -> "backup.yml failed" + why(backup)).isZero();
         assertThat(root.resolve("backups/set1/database.dump")).exists();
         assertThat(root.resolve("backups/set1/artemis-journal.tar.gz")).exists();
 
@@ -283,7 +284,7 @@ class AnsibleClusterIT {
         assertThat(app.as("bob", "GET", "/channels/messaging/kept/messages?limit=5", null).status()).as("the wiped cluster cannot serve").isNotEqualTo(200);
 
         Shell.Result r = playbook(inventory, "restore.yml", "-e", "restore_from=set1");
-        assertThat(r.code()).as("restore.yml failed").isZero();
+        assertThat(r.code()).as(() -> "restore.yml failed" + why(r)).isZero();
         assertThat(app.messageIds("bob", "messaging", "kept")).isEqualTo(before);
         assertThat(app.as("alice", "POST", "/channels/messaging/kept/message", Map.of("message", Map.of("id", "after-restore", "text", "still works"))).status()).isEqualTo(201);
     }
@@ -450,10 +451,45 @@ class AnsibleClusterIT {
         }
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768 and up): a port from that range can be taken as the local end of
+     * an outgoing connection (a pool's, the proxy's) while its node restarts, and the node then cannot listen on it.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < 200; i++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
+    }
+
+    /**
+     * Why a playbook failed, for the assertion's message (CI shows that, not the whole log): its failed tasks, and the
+     * last errors each node and the broker logged.
+     */
+    private String why(Shell.Result r) {
+        StringBuilder b = new StringBuilder("\nfailed tasks:");
+        r.output().lines().filter(l -> l.startsWith("fatal:") || l.contains("FAILED!") || l.startsWith("failed:"))
+                .map(l -> "\n  " + (l.length() > 700 ? l.substring(0, 700) + "..." : l)).forEach(b::append);
+        Path state = root.resolve("units");
+        for (String unit : List.of("chatsdk-app1.service", "chatsdk-app2.service", "chatsdk-artemis.service")) {
+            Path log = state.resolve(unit + ".log");
+            try {
+                List<String> errors = Files.readAllLines(log).stream()
+                        .filter(l -> l.contains("SEVERE") || l.contains("ERROR") || l.contains("Caused by:") || l.contains("Exception:")).toList();
+                b.append("\n").append(unit).append(", its last errors:");
+                errors.subList(Math.max(0, errors.size() - 12), errors.size())
+                        .forEach(l -> b.append("\n  ").append(l.length() > 300 ? l.substring(0, 300) + "..." : l));
+            } catch (IOException e) {
+                b.append("\n").append(unit).append(": no log (").append(e.getMessage()).append(')');
+            }
+        }
+        return b.toString();
     }
 
     private static String random() {
