@@ -35,6 +35,7 @@ import java.util.Map;
 public final class RestBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEXT = "The quick brown fox jumps over the lazy dog. A message of typical length, 80 bytes.";
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     private static final int[][] CASES = {{1, 1}, {32, 1}, {32, 32}}; // {clients, channels}
 
     public static void main(String[] args) throws Exception {
@@ -76,7 +77,8 @@ public final class RestBench {
                             Map.of("data", Map.of("members", new ArrayList<>(users.keySet()), "created_by_id", "u0")), server);
                     channels.add(base + "/api/v1/channels/messaging/" + id + "/message?api_key=" + apiKey);
                 }
-                byte[] body = JSON.writeValueAsBytes(Map.of("message", Map.of("text", TEXT)));
+                // each send carries a client id, as the SDKs' sends do (it makes a retry idempotent)
+                String bodyStart = "{\"message\":{\"text\":" + JSON.writeValueAsString(TEXT) + ",\"id\":\"rest-" + round + "-";
                 int clients = c[0];
                 URI baseUri = URI.create(base);
                 RawHttpClient[] perClient = new RawHttpClient[clients];
@@ -85,6 +87,7 @@ public final class RestBench {
                 }
                 EngineBench.Sender send = (thread, i) -> {
                     String path = URI.create(channels.get(thread % channels.size())).getRawPath() + "?api_key=" + apiKey;
+                    byte[] body = (bodyStart + IDS.incrementAndGet() + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     int status = perClient[thread].post(path, tokens.get(thread), body);
                     if (status != 201) {
                         throw new IllegalStateException("send answered " + status);
@@ -116,7 +119,9 @@ public final class RestBench {
                 for (int ch = 0; ch < c[1]; ch++) {
                     cids.add(app.channels().getOrCreate("messaging", "r" + round + "-c" + ch, ChannelInput.withMembers("u0", members)).channel().cid());
                 }
-                EngineBench.Sender send = (thread, i) -> app.as("u" + thread).messages().send(cids.get(thread % cids.size()), NewMessage.text(TEXT));
+                String idPrefix = "engine-" + round + "-";
+                EngineBench.Sender send = (thread, i) -> app.as("u" + thread).messages().send(cids.get(thread % cids.size()),
+                        NewMessage.text(TEXT).withId(idPrefix + IDS.incrementAndGet()));
                 engine.put(key(c), EngineBench.measure(send, c[0], warmup, run));
             }
             // the physical ceiling: a plain insert of an equal message row and its commit, per send

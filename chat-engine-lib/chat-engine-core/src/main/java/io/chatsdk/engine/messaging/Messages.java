@@ -100,7 +100,10 @@ public final class Messages {
         if (text.isBlank() && attachments.isEmpty() && !envelope) {
             throw ChatException.invalid("text", "a message needs text or at least one attachment");
         }
-        if (message.id() != null) {
+        // ciphertext goes to no hook (the transaction checks that the channel is the encrypted kind)
+        boolean toHook = actor instanceof Actor.User && !envelope && ctx.hook() != null && ctx.hook().configured(app);
+        if (message.id() != null && toHook) {
+            // a repeated send is answered before the app's hook would see it a second time
             Optional<Message> existing = existing(cid, id, author);
             if (existing.isPresent()) {
                 return existing.get();
@@ -109,8 +112,7 @@ public final class Messages {
         List<Map<String, Object>> atts = attachments;
         String body = text;
         Map<String, Object> custom = custom0(message);
-        // ciphertext goes to no hook (the transaction checks that the channel is the encrypted kind)
-        if (actor instanceof Actor.User && !envelope && ctx.hook() != null && ctx.hook().configured(app)) {
+        if (toHook) {
             // only a message the user may send reaches the app's hook: otherwise anyone could make the appliance post content
             // to the hook for channels they cannot write to (the send transaction checks again, under its lock)
             ChannelGate.Loaded gate = ctx.db().read(tx -> ChannelGate.requireCanSend(tx, app, actor, cid, author, message.parentId() != null, ctx.now()));
@@ -130,11 +132,26 @@ public final class Messages {
         String finalText = body;
         List<Map<String, Object>> finalAtts = atts;
         Map<String, Object> finalCustom = custom;
+        // No look-up of the client id before the transaction (a round trip and a transaction of their own on every send):
+        // a repeated id is found by the insert's conflict, which rolls the transaction back, seq increment included.
         try {
             return ctx.db().inTransaction(tx -> insert(tx, cid, id, author, type, finalText, finalAtts, finalCustom, mentions, message));
         } catch (DuplicateId | Db.UniqueViolation e) {
             return existing(cid, id, author).orElseThrow(() -> new ChatException(ErrorCode.CONFLICT,
                     "message id '" + id + "' was used concurrently; retry", "id", e));
+        } catch (ChatException refused) {
+            // A retry of a stored send is answered with the stored message, even where the send would now be refused (slow
+            // mode, a frozen channel, a lost permission): it was accepted once. Only a send with a client id can be a retry.
+            if (message.id() == null) {
+                throw refused;
+            }
+            Optional<Message> stored;
+            try {
+                stored = existing(cid, id, author);
+            } catch (ChatException conflict) {
+                throw conflict.code() == ErrorCode.MESSAGE_ID_CONFLICT ? conflict : refused;
+            }
+            return stored.orElseThrow(() -> refused);
         }
     }
 

@@ -64,6 +64,30 @@ class MessagesIT extends EngineTest {
     }
 
     @Test
+    void aResendIsAnsweredWithTheStoredMessageWhereANewSendIsRefused() {
+        // the send path has no look-up before its transaction: a repeated id is found by the insert's conflict, or after a
+        // refusal. u2 is a plain member, whom a frozen channel refuses (u1 created it and may still write).
+        Message first = app.as("u2").messages().send(general, NewMessage.text("once").withId("before-freeze"));
+        app.channels().freeze(general, true);
+        Message again = app.as("u2").messages().send(general, NewMessage.text("once").withId("before-freeze"));
+        assertThat(again.seq()).isEqualTo(first.seq());
+        assertThat(again.text()).isEqualTo("once");
+        assertThatThrownBy(() -> app.as("u2").messages().send(general, NewMessage.text("new").withId("after-freeze")))
+                .extracting("code").isEqualTo(ErrorCode.CHANNEL_FROZEN);
+        assertThatThrownBy(() -> app.as("u2").messages().send(general, NewMessage.text("no id")))
+                .extracting("code").isEqualTo(ErrorCode.CHANNEL_FROZEN);
+        // another user's id (u3 is a member as well) is a conflict, whether or not the channel would take the send
+        assertThatThrownBy(() -> app.as("u3").messages().send(general, NewMessage.text("x").withId("before-freeze")))
+                .extracting("code").isEqualTo(ErrorCode.MESSAGE_ID_CONFLICT);
+        app.channels().freeze(general, false);
+        assertThatThrownBy(() -> app.as("u3").messages().send(general, NewMessage.text("x").withId("before-freeze")))
+                .extracting("code").isEqualTo(ErrorCode.MESSAGE_ID_CONFLICT);
+        // the refused and repeated sends used no seq
+        assertThat(app.as("u2").messages().send(general, NewMessage.text("next")).seq()).isEqualTo(first.seq() + 1);
+        assertThat(app.channels().get(general).lastSeq()).isEqualTo(first.seq() + 1);
+    }
+
+    @Test
     void clientIdsAreScopedToTheApp() {
         AppHandle other = fx.newApp(1);
         Cid otherChannel = other.channels().getOrCreate("messaging", "general", ChannelInput.withMembers("u1", List.of())).channel().cid();
