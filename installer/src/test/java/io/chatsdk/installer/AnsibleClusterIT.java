@@ -480,16 +480,38 @@ class AnsibleClusterIT {
         for (String unit : List.of("chatsdk-app1.service", "chatsdk-app2.service", "chatsdk-artemis.service")) {
             Path log = state.resolve(unit + ".log");
             try {
-                List<String> errors = Files.readAllLines(log).stream()
+                // a node that hangs logs no error: SIGQUIT makes its JVM print its threads into the same log
+                Path pid = state.resolve(unit + ".pid");
+                if (unit.startsWith("chatsdk-app") && Files.exists(pid)) {
+                    Shell.run(root, List.of("kill", "-QUIT", Files.readString(pid).strip()));
+                    sleep(1500);
+                }
+                List<String> lines = Files.readAllLines(log);
+                List<String> errors = lines.stream()
                         .filter(l -> l.contains("SEVERE") || l.contains("ERROR") || l.contains("Caused by:") || l.contains("Exception:")).toList();
                 b.append("\n").append(unit).append(", its last errors:");
-                errors.subList(Math.max(0, errors.size() - 12), errors.size())
-                        .forEach(l -> b.append("\n  ").append(l.length() > 300 ? l.substring(0, 300) + "..." : l));
-            } catch (IOException e) {
+                errors.subList(Math.max(0, errors.size() - 12), errors.size()).forEach(l -> b.append("\n  ").append(clip(l)));
+                b.append("\n").append(unit).append(", its last lines:");
+                lines.subList(Math.max(0, lines.size() - 6), lines.size()).forEach(l -> b.append("\n  ").append(clip(l)));
+                int dump = -1;
+                for (int i = 0; i < lines.size(); i++) {
+                    dump = lines.get(i).startsWith("Full thread dump") ? i : dump;
+                }
+                if (dump >= 0) {
+                    b.append("\n").append(unit).append(", its main thread:");
+                    lines.subList(dump, lines.size()).stream().dropWhile(l -> !l.startsWith("\"main\"")).limit(25)
+                            .forEach(l -> b.append("\n  ").append(clip(l)));
+                }
+            } catch (IOException | InterruptedException e) {
                 b.append("\n").append(unit).append(": no log (").append(e.getMessage()).append(')');
             }
         }
         return b.toString();
+    }
+
+    private static String clip(String line) {
+        String plain = line.replaceAll("\u001b\\[[0-9;]*m", "");
+        return plain.length() > 300 ? plain.substring(0, 300) + "..." : plain;
     }
 
     private static String random() {
