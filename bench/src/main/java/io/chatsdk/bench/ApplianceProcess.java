@@ -23,12 +23,15 @@ final class ApplianceProcess implements AutoCloseable {
     final int port;
     final String base;
     final Process process;
+    /** What the appliance printed (stdout and stderr). */
+    final Path log;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ApplianceProcess(int port, Process process) {
+    private ApplianceProcess(int port, Process process, Path log) {
         this.port = port;
         this.base = "http://127.0.0.1:" + port;
         this.process = process;
+        this.log = log;
     }
 
     /** Starts the jar with the benchmarks' settings (no demo, rate limits off, a known operator token) plus {@code env}. */
@@ -50,11 +53,12 @@ final class ApplianceProcess implements AutoCloseable {
             cmd.addAll(List.of(extra.strip().split("\\s+")));
         }
         cmd.addAll(List.of("-jar", jar.toString(), "--port", String.valueOf(port), "--nohazelcast", "--disablephonehome"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
+        Path log = data.resolveSibling(data.getFileName() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of("CHATSDK_DATA_DIR", data.toString(), "CHATSDK_PORT", String.valueOf(port), "CHATSDK_DEMO", "false",
                 "CHATSDK_RATE_LIMIT_ENABLED", "false", "CHATSDK_OPERATOR_TOKEN", OPERATOR));
         pb.environment().putAll(env);
-        return new ApplianceProcess(port, pb.start());
+        return new ApplianceProcess(port, pb.start(), log);
     }
 
     void awaitReady() throws Exception {
