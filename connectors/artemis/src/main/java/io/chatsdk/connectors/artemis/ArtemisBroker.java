@@ -28,6 +28,8 @@ public final class ArtemisBroker implements AutoCloseable {
     public static final String IN_VM = "vm://0";
     /** The role of the appliance's broker user. */
     public static final String ROLE = "chatsdk-node";
+    /** Free disk, in bytes, below which the broker blocks producers. */
+    static final long MIN_DISK_FREE = 1L << 30;
 
     private final EmbeddedActiveMQ server;
 
@@ -37,6 +39,11 @@ public final class ArtemisBroker implements AutoCloseable {
 
     /** Starts the broker; {@code login} is the one user it accepts. */
     public static ArtemisBroker start(Path dataDir, String tcpUrl, BrokerLogin login) {
+        return start(dataDir, tcpUrl, login, MIN_DISK_FREE);
+    }
+
+    /** As {@link #start(Path, String, BrokerLogin)}, blocking producers below {@code minDiskFree} bytes of free disk. */
+    static ArtemisBroker start(Path dataDir, String tcpUrl, BrokerLogin login, long minDiskFree) {
         if (login.user() == null) {
             throw new IllegalArgumentException("the embedded broker needs a user and password for its clients");
         }
@@ -49,6 +56,9 @@ public final class ArtemisBroker implements AutoCloseable {
                     .setBindingsDirectory(dataDir.resolve("bindings").toString())
                     .setPagingDirectory(dataDir.resolve("paging").toString())
                     .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
+                    // producers are blocked below 1 GiB of free disk, not at Artemis's default of 90 % used: on a large
+                    // disk that blocked every event with tens of GB free, and an appliance's start waited on it
+                    .setMinDiskFree(minDiskFree)
                     .setSecurityEnabled(true)
                     // send, consume, createDurableQueue, deleteDurableQueue, createNonDurableQueue, deleteNonDurableQueue,
                     // manage, browse, createAddress, deleteAddress, view, edit

@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  * ChatEngine engine = ChatEngine.builder().dataSource(ds).keyProvider(kp).eventBus(bus).build();
  * }</pre>
  *
- * <p>{@link #publish} blocks until the broker has the message (at most 5 s, then it throws), so the outbox relay marks an
- * event published only once the broker accepted it. Messages are not durable: PostgreSQL holds every event, and a node that missed some while it
+ * <p>{@link #publish} blocks until the broker has the message (at most 5 s, then it throws; longer while the broker
+ * blocks producers because its disk is nearly full), so the outbox relay marks an event published only once the broker
+ * accepted it. A publish that waits does not hold up {@link #subscribe}. Messages are not durable: PostgreSQL holds every event, and a node that missed some while it
  * was down recovers by seq. The client reconnects to a restarted broker by itself. Thread-safe; close it on shutdown.
  */
 public final class ArtemisEventBus implements EventBus {
@@ -53,6 +54,7 @@ public final class ArtemisEventBus implements EventBus {
     private final CopyOnWriteArrayList<Consumer<ChatEvent>> subscribers = new CopyOnWriteArrayList<>();
     private ClientSession consumerSession;
     private ClientConsumer consumer;
+    private volatile boolean sending;
 
     private ArtemisEventBus(String url, String address, BrokerLogin login) throws Exception {
         this.address = address;
@@ -88,13 +90,20 @@ public final class ArtemisEventBus implements EventBus {
     }
 
     @Override
-    public synchronized void publish(ChatEvent event) {
-        try {
-            ClientMessage m = producerSession.createMessage(false);
-            m.getBodyBuffer().writeString(JSON.writeValueAsString(toMap(event)));
-            producer.send(m);
-        } catch (Exception e) {
-            throw new IllegalStateException("the Artemis broker did not take event " + event.type() + " #" + event.id(), e);
+    public void publish(ChatEvent event) {
+        // its own lock: a send the broker holds back (it blocks producers when its disk is nearly full) must not hold up
+        // subscribe, which a node's start calls
+        synchronized (producer) {
+            sending = true;
+            try {
+                ClientMessage m = producerSession.createMessage(false);
+                m.getBodyBuffer().writeString(JSON.writeValueAsString(toMap(event)));
+                producer.send(m);
+            } catch (Exception e) {
+                throw new IllegalStateException("the Artemis broker did not take event " + event.type() + " #" + event.id(), e);
+            } finally {
+                sending = false;
+            }
         }
     }
 
@@ -158,6 +167,11 @@ public final class ArtemisEventBus implements EventBus {
 
     @Override
     public synchronized void close() {
+        if (sending) {
+            // a send the broker holds back keeps its producer's lock, and closing the session would wait for it forever:
+            // cleaning the sessions up releases the send's credits, and it ends with an error
+            factory.cleanup();
+        }
         try {
             if (consumerSession != null) {
                 consumerSession.close();

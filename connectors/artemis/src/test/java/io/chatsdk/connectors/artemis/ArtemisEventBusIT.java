@@ -63,6 +63,52 @@ class ArtemisEventBusIT extends EventBusContract {
     }
 
     @Test
+    void aPublishTheBrokerHoldsBackDoesNotHoldUpSubscribe() throws Exception {
+        // a broker that finds its disk "full" (it wants more free space than any disk has) blocks producers, as one did
+        // after a restore in CI; a node's start subscribes while its outbox relay's publish waits
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String own = "tcp://127.0.0.1:" + port;
+        ArtemisBroker full = ArtemisBroker.start(Files.createTempDirectory(Path.of("target"), "artemis-full-"), own, ArtemisSecurityIT.LOGIN, Long.MAX_VALUE / 2);
+        try {
+            EventBus bus = ArtemisEventBus.connect(own, "chatsdk.test.full", ArtemisSecurityIT.LOGIN);
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread publisher = new Thread(() -> {
+                try {
+                    while (true) {
+                        bus.publish(event(sent.incrementAndGet(), "message.new"));
+                    }
+                } catch (RuntimeException e) {
+                    ended.set(e);
+                }
+            });
+            publisher.setDaemon(true);
+            publisher.start();
+            // the broker's disk scan runs every 5 s; then the producer's credits run out and a send waits
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                long before = sent.get();
+                Thread.sleep(1500);
+                return sent.get() == before && publisher.isAlive();
+            });
+            long start = System.nanoTime();
+            List<ChatEvent> got = new CopyOnWriteArrayList<>();
+            EventBus.Subscription subscription = bus.subscribe(got::add);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            subscription.close();
+            // closing the bus ends the waiting send with an error instead of leaving its thread stuck
+            bus.close();
+            publisher.join(10_000);
+            assertThat(publisher.isAlive()).isFalse();
+            assertThat(ended.get()).isNotNull();
+        } finally {
+            full.close();
+        }
+    }
+
+    @Test
     void eventsResumeAfterTheBrokerRestarts() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
