@@ -475,7 +475,7 @@ class AnsibleClusterIT {
     private String why(Shell.Result r) {
         StringBuilder b = new StringBuilder("\nfailed tasks:");
         r.output().lines().filter(l -> l.startsWith("fatal:") || l.contains("FAILED!") || l.startsWith("failed:"))
-                .map(l -> "\n  " + (l.length() > 700 ? l.substring(0, 700) + "..." : l)).forEach(b::append);
+                .forEach(l -> b.append("\n  ").append(clip(l, 700)));
         Path state = root.resolve("units");
         for (String unit : List.of("chatsdk-app1.service", "chatsdk-app2.service", "chatsdk-artemis.service")) {
             Path log = state.resolve(unit + ".log");
@@ -490,9 +490,9 @@ class AnsibleClusterIT {
                 List<String> errors = lines.stream()
                         .filter(l -> l.contains("SEVERE") || l.contains("ERROR") || l.contains("Caused by:") || l.contains("Exception:")).toList();
                 b.append("\n").append(unit).append(", its last errors:");
-                errors.subList(Math.max(0, errors.size() - 12), errors.size()).forEach(l -> b.append("\n  ").append(clip(l)));
+                errors.subList(Math.max(0, errors.size() - 12), errors.size()).forEach(l -> b.append("\n  ").append(clip(l, 300)));
                 b.append("\n").append(unit).append(", its last lines:");
-                lines.subList(Math.max(0, lines.size() - 6), lines.size()).forEach(l -> b.append("\n  ").append(clip(l)));
+                lines.subList(Math.max(0, lines.size() - 6), lines.size()).forEach(l -> b.append("\n  ").append(clip(l, 300)));
                 int dump = -1;
                 for (int i = 0; i < lines.size(); i++) {
                     dump = lines.get(i).startsWith("Full thread dump") ? i : dump;
@@ -500,7 +500,7 @@ class AnsibleClusterIT {
                 if (dump >= 0) {
                     b.append("\n").append(unit).append(", its main thread:");
                     lines.subList(dump, lines.size()).stream().dropWhile(l -> !l.startsWith("\"main\"")).limit(25)
-                            .forEach(l -> b.append("\n  ").append(clip(l)));
+                            .forEach(l -> b.append("\n  ").append(clip(l, 300)));
                 }
             } catch (IOException | InterruptedException e) {
                 b.append("\n").append(unit).append(": no log (").append(e.getMessage()).append(')');
@@ -509,9 +509,10 @@ class AnsibleClusterIT {
         return b.toString();
     }
 
-    private static String clip(String line) {
+    /** A log line without its colour codes, cut at {@code max} characters. */
+    private static String clip(String line, int max) {
         String plain = line.replaceAll("\u001b\\[[0-9;]*m", "");
-        return plain.length() > 300 ? plain.substring(0, 300) + "..." : plain;
+        return plain.length() > max ? plain.substring(0, max) + "..." : plain;
     }
 
     private static String random() {

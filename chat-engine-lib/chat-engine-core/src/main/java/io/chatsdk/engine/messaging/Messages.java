@@ -141,8 +141,8 @@ public final class Messages {
                     "message id '" + id + "' was used concurrently; retry", "id", e));
         } catch (ChatException refused) {
             // A retry of a stored send is answered with the stored message, even where the send would now be refused (slow
-            // mode, a frozen channel, a lost permission): it was accepted once. Only a send with a client id can be a retry.
-            // a database that is down is not asked a second time (the caller would wait out two connection timeouts)
+            // mode, a frozen channel, a lost permission): it was accepted once. Only a send with a client id can be a retry,
+            // and a database that is down is not asked a second time (the caller would wait out two connection timeouts).
             ErrorCode.Category why = refused.code().category();
             if (message.id() == null || why == ErrorCode.Category.UNAVAILABLE || why == ErrorCode.Category.INTERNAL) {
                 throw refused;

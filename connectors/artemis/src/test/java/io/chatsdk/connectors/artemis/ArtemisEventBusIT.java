@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,11 +23,7 @@ class ArtemisEventBusIT extends EventBusContract {
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        url = "tcp://127.0.0.1:" + port;
+        url = ArtemisSecurityIT.freeTcpUrl();
         Path dir = Files.createTempDirectory(Path.of("target"), "artemis-");
         broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);
     }
@@ -66,11 +61,7 @@ class ArtemisEventBusIT extends EventBusContract {
     void aPublishTheBrokerHoldsBackDoesNotHoldUpSubscribe() throws Exception {
         // a broker that finds its disk "full" (it wants more free space than any disk has) blocks producers, as one did
         // after a restore in CI; a node's start subscribes while its outbox relay's publish waits
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String own = "tcp://127.0.0.1:" + port;
+        String own = ArtemisSecurityIT.freeTcpUrl();
         ArtemisBroker full = ArtemisBroker.start(Files.createTempDirectory(Path.of("target"), "artemis-full-"), own, ArtemisSecurityIT.LOGIN, Long.MAX_VALUE / 2);
         try {
             EventBus bus = ArtemisEventBus.connect(own, "chatsdk.test.full", ArtemisSecurityIT.LOGIN);
@@ -110,11 +101,7 @@ class ArtemisEventBusIT extends EventBusContract {
 
     @Test
     void eventsResumeAfterTheBrokerRestarts() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String own = "tcp://127.0.0.1:" + port;
+        String own = ArtemisSecurityIT.freeTcpUrl();
         Path dir = Files.createTempDirectory(Path.of("target"), "artemis-restart-");
         ArtemisBroker b = ArtemisBroker.start(dir, own, ArtemisSecurityIT.LOGIN);
         try (EventBus bus = ArtemisEventBus.connect(own, "chatsdk.test.restart", ArtemisSecurityIT.LOGIN)) {
@@ -151,11 +138,7 @@ class ArtemisEventBusIT extends EventBusContract {
 
     @Test
     void aPublishWhileTheBrokerIsDownFailsWithinTheCallTimeout() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String own = "tcp://127.0.0.1:" + port;
+        String own = ArtemisSecurityIT.freeTcpUrl();
         ArtemisBroker b = ArtemisBroker.start(Files.createTempDirectory(Path.of("target"), "artemis-down-"), own, ArtemisSecurityIT.LOGIN);
         try (EventBus bus = ArtemisEventBus.connect(own, "chatsdk.test.down", ArtemisSecurityIT.LOGIN)) {
             bus.publish(event(1, "message.new"));

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +24,7 @@ class ArtemisJobQueueIT extends JobQueueContract {
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        url = "tcp://127.0.0.1:" + port;
+        url = ArtemisSecurityIT.freeTcpUrl();
         dir = Files.createTempDirectory(Path.of("target"), "artemis-jobs-");
         broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);
     }
