@@ -112,16 +112,13 @@ public final class Audience {
         if (shadowed(e)) {
             return e.author().map(a -> new Recipients(Set.of(a), false)).orElse(Recipients.none());
         }
-        Set<String> members = new LinkedHashSet<>();
-        if (e instanceof ChannelEvent c && c.memberIds() != null) {
-            members.addAll(c.memberIds());
-        } else {
-            members.addAll(channels.memberIds(e.cid(), MAX_RECIPIENTS));
-        }
+        // a deleted channel's members travel with its event; otherwise the members less the blockers of the event's
+        // authors, in one query (only messages and reactions have authors)
+        Set<String> members = new LinkedHashSet<>(e instanceof ChannelEvent c && c.memberIds() != null ? c.memberIds()
+                : channels.memberIdsExceptBlockersOf(e.cid(), authors(e), MAX_RECIPIENTS));
         if (e instanceof MemberEvent m && m.type() == EventType.MEMBER_REMOVED) {
             members.add(m.userId());
         }
-        members.removeAll(blockers(e, members));
         return new Recipients(members, true);
     }
 
@@ -149,14 +146,24 @@ public final class Audience {
 
     /** Users among {@code candidates} who block the event's author (or a reaction's author). */
     private Set<String> blockers(Event e, Collection<String> candidates) {
-        String author = e.author().orElse(null);
-        if (author == null || candidates.isEmpty()) {
+        Set<String> authors = authors(e);
+        if (authors.isEmpty() || candidates.isEmpty()) {
             return Set.of();
         }
-        Set<String> blockers = new HashSet<>(moderation.blockersOf(author, candidates));
-        if (e instanceof ReactionEvent r && r.userId() != null && !r.userId().equals(author)) {
-            blockers.addAll(moderation.blockersOf(r.userId(), candidates));
+        Set<String> blockers = new HashSet<>();
+        for (String author : authors) {
+            blockers.addAll(moderation.blockersOf(author, candidates));
         }
         return blockers;
+    }
+
+    /** The users whose blockers must not hear of the event: a message's author; a reaction's and its message's. */
+    private static Set<String> authors(Event e) {
+        Set<String> authors = new LinkedHashSet<>();
+        e.author().ifPresent(authors::add);
+        if (e instanceof ReactionEvent r && r.userId() != null) {
+            authors.add(r.userId());
+        }
+        return authors;
     }
 }

@@ -71,6 +71,22 @@ class AudienceIT extends EngineTest {
     }
 
     @Test
+    void anotherAppsChannelOfTheSameIdAndItsBlocksChangeNothing() {
+        AppHandle other = fx.newApp(4);
+        other.channels().getOrCreate("messaging", "aud", ChannelInput.withMembers("u1", List.of("u2", "u4")));
+        other.as("u2").moderation().block("u1");
+        app.as("u1").messages().send(cid, NewMessage.text("mine"));
+        Event e = last("message.new");
+        assertThat(audience.recipients(e, true).users()).containsExactlyInAnyOrder("u1", "u2", "u3", "mod");
+        // the members of a channel deleted since its message: nobody left to tell
+        app.channels().delete(cid);
+        assertThat(audience.recipients(e, true).users()).isEmpty();
+        // the query that skips permission checks is the server's alone
+        assertThatThrownBy(() -> app.as("u1").channels().memberIdsExceptBlockersOf(cid, List.of("u2"), 10))
+                .hasMessageContaining("server side only");
+    }
+
+    @Test
     void shadowedMessagesAndTheirReactionsReachTheirAuthorOnly() {
         app.moderation().ban("u2", null, null, null, true);
         Message m = app.as("u2").messages().send(cid, NewMessage.text("nobody sees this"));
