@@ -61,6 +61,8 @@ final class Hub implements AutoCloseable {
     private final Watchers watchers = new Watchers();
     /** Most connections one user may hold open on one node. */
     static final int MAX_CONNECTIONS_PER_USER = 25;
+    /** Up to this many users of an app connected to this node, an event's audience is looked up among them only. */
+    static final int ASK_AMONG_CONNECTED = 1_000;
     /** Most channels one connection may watch. */
     static final int MAX_WATCHES_PER_CONNECTION = 1_000;
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
@@ -297,7 +299,8 @@ final class Hub implements AutoCloseable {
             }
             Event event = EventJson.read(e.type(), e.cid(), e.payload());
             Audience audience = engine.app(e.appId()).audience();
-            Audience.Recipients recipients = audience.recipients(event, e.id() > 0);
+            // with few users connected here, ask only about them: a node pays for its own connections, not the channel's size
+            Audience.Recipients recipients = audience.recipients(event, e.id() > 0, app.size() <= ASK_AMONG_CONNECTED ? app.keySet() : null);
             Map<String, Object> payload = e.payload();
             if (payload.containsKey("recipient_ids")) {
                 payload = new LinkedHashMap<>(payload);

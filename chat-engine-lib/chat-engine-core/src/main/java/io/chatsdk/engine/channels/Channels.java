@@ -404,19 +404,27 @@ public final class Channels {
     }
 
     /**
-     * The user ids of a channel's members (at most {@code limit}) who block none of {@code authors}: the audience of a
-     * message or reaction, in one query, because every delivered event asks. Server side only. Empty for a channel that
-     * does not exist (it may have just been deleted).
+     * The user ids of a channel's members (at most {@code limit}) who block none of {@code authors}, and who are among
+     * {@code among} unless it is null: the audience of a message or reaction, in one query, because every delivered
+     * event asks. Server side only. Empty for a channel that does not exist (it may have just been deleted).
      */
-    public List<String> memberIdsExceptBlockersOf(Cid cid, java.util.Collection<String> authors, int limit) {
+    public List<String> memberIdsExceptBlockersOf(Cid cid, java.util.Collection<String> authors, java.util.Collection<String> among, int limit) {
         Validate.range("limit", limit, 1, 100_000);
         if (!(actor instanceof Actor.Server)) {
             throw ChatException.forbidden("members without their blocks: server side only");
         }
+        if (among != null && among.isEmpty()) {
+            return List.of();
+        }
+        List<Object> args = new ArrayList<>(List.of(app.value(), cid.type(), cid.id(), new ArrayList<>(authors)));
+        if (among != null) {
+            args.add(new ArrayList<>(among));
+        }
         return ctx.db().read(tx -> tx.query("select m.user_id from channel c join channel_member m on m.channel_pk = c.pk "
                 + "where c.app_id = ? and c.type = ? and c.id = ? and not exists (select 1 from user_block b "
-                + "where b.app_id = c.app_id and b.user_id = m.user_id and b.blocked_id = any(?)) order by m.user_id limit " + limit,
-                rs -> rs.getString(1), app.value(), cid.type(), cid.id(), new ArrayList<>(authors)));
+                + "where b.app_id = c.app_id and b.user_id = m.user_id and b.blocked_id = any(?)) "
+                + (among == null ? "" : "and m.user_id = any(?) ") + "order by m.user_id limit " + limit,
+                rs -> rs.getString(1), args.toArray()));
     }
 
     /** GetStream's query channels; see {@link ChannelQuery} and docs/architecture.md for fields and operators. */

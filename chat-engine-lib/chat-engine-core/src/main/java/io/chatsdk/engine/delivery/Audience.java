@@ -80,6 +80,15 @@ public final class Audience {
      *               ephemeral events (typing, presence, custom) come straight from the bus
      */
     public Recipients recipients(Event e, boolean stored) {
+        return recipients(e, stored, null);
+    }
+
+    /**
+     * The same, where only the users in {@code among} matter (a node's connected users): a channel's members are then
+     * looked up among them only, so that a node with few connections pays little for a large channel. Users outside
+     * {@code among} may still be named (the event's own user, say); null means everyone.
+     */
+    public Recipients recipients(Event e, boolean stored, Set<String> among) {
         if (e instanceof FlagEvent f) {
             return stored ? new Recipients(new LinkedHashSet<>(f.moderatorIds()), false) : Recipients.none();
         }
@@ -115,7 +124,7 @@ public final class Audience {
         // a deleted channel's members travel with its event; otherwise the members less the blockers of the event's
         // authors, in one query (only messages and reactions have authors)
         Set<String> members = new LinkedHashSet<>(e instanceof ChannelEvent c && c.memberIds() != null ? c.memberIds()
-                : channels.memberIdsExceptBlockersOf(e.cid(), authors(e), MAX_RECIPIENTS));
+                : channels.memberIdsExceptBlockersOf(e.cid(), authors(e), among, MAX_RECIPIENTS));
         if (e instanceof MemberEvent m && m.type() == EventType.MEMBER_REMOVED) {
             members.add(m.userId());
         }

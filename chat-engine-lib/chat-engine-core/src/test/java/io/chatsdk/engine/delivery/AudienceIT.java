@@ -60,6 +60,9 @@ class AudienceIT extends EngineTest {
         assertThat(r.users()).containsExactlyInAnyOrder("u1", "u2", "mod");
         assertThat(r.watchersToo()).isTrue();
         assertThat(audience.allowedWatchers(e, List.of("u3", "u4"))).containsExactly("u4");
+        // asked only about the users connected to a node: the same answer for them
+        assertThat(audience.recipients(e, true, Set.of("u2", "u3", "u4")).users()).containsExactly("u2");
+        assertThat(audience.recipients(e, true, Set.of()).users()).isEmpty();
         assertThat(Audience.pushed(e)).isTrue();
         assertThat(Audience.toBackEnd(e)).isTrue();
 
@@ -82,7 +85,7 @@ class AudienceIT extends EngineTest {
         app.channels().delete(cid);
         assertThat(audience.recipients(e, true).users()).isEmpty();
         // the query that skips permission checks is the server's alone
-        assertThatThrownBy(() -> app.as("u1").channels().memberIdsExceptBlockersOf(cid, List.of("u2"), 10))
+        assertThatThrownBy(() -> app.as("u1").channels().memberIdsExceptBlockersOf(cid, List.of("u2"), null, 10))
                 .hasMessageContaining("server side only");
     }
 
