@@ -153,6 +153,7 @@ public final class RealtimeBench {
         }
         System.gc();
         Thread.sleep(2000);
+        HeapHistogram heapBefore = HeapHistogram.of(appliance.pid());
         long before = rssKb(appliance.pid());
         List<WebSocket> open = new ArrayList<>();
         CountDownLatch hello = new CountDownLatch(connections);
@@ -171,6 +172,7 @@ public final class RealtimeBench {
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(5000);
         long after = rssKb(appliance.pid());
+        HeapHistogram heapAfter = HeapHistogram.of(appliance.pid());
         // with all of them connected: 200 messages into random rooms, measured at every member
         java.util.Random random = new java.util.Random(42);
         long s0 = System.nanoTime();
@@ -191,6 +193,10 @@ public final class RealtimeBench {
                         + "buffers included). At that rate 24 GiB would hold about %,d connections; not verified at that scale.%n",
                 connections, allUp ? "all got their health.check" : "NOT all got their health.check", connectSeconds, before / 1024, after / 1024,
                 (after - before) / (double) connections, (long) ((24L * 1024 * 1024 - after) / Math.max(0.001, (after - before) / (double) connections)));
+        System.out.printf(Locale.ROOT, "%nLive heap after a full collection (`jcmd GC.class_histogram`): %,d KiB before, %,d KiB after: "
+                        + "**%.1f KiB of heap per idle connection** (native memory, such as the sockets' kernel buffers, not included). "
+                        + "Grown most, per connection: %s.%n", heapBefore.totalBytes() / 1024, heapAfter.totalBytes() / 1024,
+                (heapAfter.totalBytes() - heapBefore.totalBytes()) / 1024.0 / connections, String.join(", ", heapAfter.grownSince(heapBefore, 16, connections)));
         System.out.printf(Locale.ROOT, "%nWith those %d connections open: 200 messages into random rooms of 10, %d deliveries: "
                 + "p50 %.1f ms, p99 %.1f ms, max %.1f ms.%n", connections, latencies.size(), busy.p50(), busy.p99(), busy.max());
         for (WebSocket ws : open) {
