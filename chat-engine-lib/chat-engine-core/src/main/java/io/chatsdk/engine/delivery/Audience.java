@@ -17,7 +17,6 @@ import io.chatsdk.engine.moderation.Moderation;
 import io.chatsdk.engine.users.Users;
 
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -134,7 +133,7 @@ public final class Audience {
     /** Of {@code candidates} (watchers of the event's channel who are not members), those who may receive it. */
     public Set<String> allowedWatchers(Event e, Collection<String> candidates) {
         Set<String> allowed = new LinkedHashSet<>(candidates);
-        allowed.removeAll(blockers(e, candidates));
+        allowed.removeAll(moderation.blockersOf(authors(e), candidates));
         return allowed;
     }
 
@@ -151,19 +150,6 @@ public final class Audience {
     /** A shadowed message, or a reaction to one: for its author's eyes only. */
     public static boolean shadowed(Event e) {
         return e instanceof MessageEvent m && m.shadowed() || e instanceof ReactionEvent r && r.shadowed();
-    }
-
-    /** Users among {@code candidates} who block the event's author (or a reaction's author). */
-    private Set<String> blockers(Event e, Collection<String> candidates) {
-        Set<String> authors = authors(e);
-        if (authors.isEmpty() || candidates.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> blockers = new HashSet<>();
-        for (String author : authors) {
-            blockers.addAll(moderation.blockersOf(author, candidates));
-        }
-        return blockers;
     }
 
     /** The users whose blockers must not hear of the event: a message's author; a reaction's and its message's. */

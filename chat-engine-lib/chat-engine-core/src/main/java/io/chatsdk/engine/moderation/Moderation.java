@@ -246,13 +246,16 @@ public final class Moderation {
                 rs -> rs.getString(1), app.value(), me));
     }
 
-    /** Of {@code candidates}, the users who block {@code authorId}: deliveries of the author's messages skip them. */
-    public java.util.Set<String> blockersOf(String authorId, java.util.Collection<String> candidates) {
-        if (authorId == null || candidates.isEmpty()) {
+    /**
+     * Of {@code candidates}, the users who block any of {@code authorIds}: deliveries of the authors' messages and
+     * reactions skip them. One query, however many authors.
+     */
+    public java.util.Set<String> blockersOf(java.util.Collection<String> authorIds, java.util.Collection<String> candidates) {
+        if (authorIds.isEmpty() || candidates.isEmpty()) {
             return java.util.Set.of();
         }
-        return new java.util.HashSet<>(ctx.db().read(tx -> tx.query("select user_id from user_block where app_id = ? and blocked_id = ? "
-                + "and user_id = any(?)", rs -> rs.getString(1), app.value(), authorId, new ArrayList<>(candidates))));
+        return new java.util.HashSet<>(ctx.db().read(tx -> tx.query("select user_id from user_block where app_id = ? and blocked_id = any(?) "
+                + "and user_id = any(?)", rs -> rs.getString(1), app.value(), new ArrayList<>(authorIds), new ArrayList<>(candidates))));
     }
 
     /**
