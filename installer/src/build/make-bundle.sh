@@ -20,10 +20,11 @@ cp "$artemis" "$stage/artemis/"
 cp "$sbom" "$stage/sbom.cdx.json"
 echo "$version" > "$stage/VERSION"
 
-# the runtime: every module of the build's JDK but its development tools, compressed
+# the runtime: every module of the build's JDK but its development tools, compressed, with the JDK's own class-data-sharing
+# archive (the base the launcher's per-jar archive builds on; without it the JVM makes none)
 modules=$("$jdk/bin/java" --list-modules | sed 's/@.*//' \
   | grep -v -E '^jdk\.(jlink|jpackage|javadoc|compiler|jshell|jdeps|hotspot\.agent|jartool|editpad|jstatd|internal\.ed|internal\.le|internal\.opt|incubator\..*)$' | paste -sd,)
-"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 --output "$stage/jre"
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 --generate-cds-archive --output "$stage/jre"
 # jlink links the modules' legal notices to java.base's; the bundle holds no links (its check refuses them), so copy them
 find "$stage/jre" -type l | while IFS= read -r link; do cp --remove-destination "$(readlink -f "$link")" "$link"; done
 

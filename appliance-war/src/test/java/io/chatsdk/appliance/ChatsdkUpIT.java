@@ -52,12 +52,25 @@ class ChatsdkUpIT {
         org.awaitility.Awaitility.await("PostgreSQL stopped with the appliance").atMost(java.time.Duration.ofSeconds(20))
                 .until(() -> ProcessHandle.of(postgresPid).map(ph -> !ph.isAlive()).orElse(true));
         assertThat(data.resolve("postgres").resolve("postmaster.pid")).doesNotExist();
+        // the JVM wrote its class-data-sharing archive as it stopped (docs/performance.md "Startup")
+        List<Path> archives = archives(data);
+        assertThat(archives).hasSize(1);
+        assertThat(Files.size(archives.get(0))).isGreaterThan(10L << 20);
+        // a stale archive (another jar's) is removed by the next start
+        Files.write(data.resolve("cache").resolve("appliance-1.jsa"), new byte[] {1, 2, 3});
 
         Run second = Run.start(root, data, port);
         String curlAgain = second.awaitLine("curl ", 240);
         assertThat(curlAgain.replaceAll("Authorization: [^']+", "")).isEqualTo(curl.replaceAll("Authorization: [^']+", ""));
         assertThat(bash(curlAgain)).contains("\"seq\":2");
         second.interrupt();
+        assertThat(archives(data)).containsExactlyElementsOf(archives);
+    }
+
+    private static List<Path> archives(Path data) throws IOException {
+        try (var files = Files.list(data.resolve("cache"))) {
+            return files.filter(f -> f.getFileName().toString().matches("appliance-.*\\.jsa")).sorted().toList();
+        }
     }
 
     private static long postmasterPid(Path data) throws IOException {

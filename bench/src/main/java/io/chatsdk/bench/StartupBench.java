@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 /**
  * The appliance's first start (a fresh data directory: initdb of the embedded PostgreSQL, every migration, a new
  * keystore) and its restarts on that directory, each from process start to {@code /health/ready} = 200, with where the
- * time goes as the appliance's own log tells it.
+ * time goes as the appliance's own log tells it. Each restart runs twice, without and then with the class-data-sharing
+ * archive the launchers use (the first start writes it when it stops), so the two are compared in the same run. The
+ * seconds to ready do not include stopping, which has its own column.
  *
  * Run with {@code ./chatsdk bench-startup [restarts]}.
  */
@@ -44,31 +46,54 @@ public final class StartupBench {
         System.out.println("## Startup benchmark");
         System.out.printf(Locale.ROOT, "JVM %s, %d cores, %s (%d MiB)%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 jar.getFileName(), Files.size(jar) >> 20);
-        System.out.println("| start | to ready, s | " + String.join(" | ", MARKS.values()) + " |");
-        System.out.println("|---|---:|" + "---:|".repeat(MARKS.size()));
-        List<Double> again = new ArrayList<>();
-        for (int i = 0; i <= restarts; i++) {
-            long t0 = System.nanoTime();
-            ApplianceProcess appliance = ApplianceProcess.start(jar, List.of(), Map.of("CHATSDK_DATA_DIR", data.toString()));
-            try {
-                appliance.awaitReady();
-            } finally {
-                appliance.close();
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            if (i > 0) {
-                again.add(seconds);
-            }
-            List<Double> phases = phases(appliance.log);
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", i == 0 ? "first" : "restart " + i, seconds));
-            phases.forEach(p -> row.append(Double.isNaN(p) ? " ? |" : String.format(Locale.ROOT, " %.1f |", p)));
-            System.out.println(row);
+        System.out.println("| start | to ready, s | stop, s | " + String.join(" | ", MARKS.values()) + " |");
+        System.out.println("|---|---:|---:|" + "---:|".repeat(MARKS.size()));
+        // the launchers' class-data-sharing options (./chatsdk up, the installer's chatsdk-server): the first stop writes
+        // the archive, later starts map it
+        Files.createDirectories(data.resolve("cache"));
+        List<String> cds = List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + data.resolve("cache/appliance.jsa"),
+                "-Xlog:cds=off,cds+dynamic=off");
+        List<Double> plain = new ArrayList<>();
+        List<Double> shared = new ArrayList<>();
+        run(jar, data, cds, "first (writes the archive when it stops)");
+        for (int i = 1; i <= restarts; i++) {
+            plain.add(run(jar, data, List.of(), "restart " + i + ", no archive"));
+            shared.add(run(jar, data, cds, "restart " + i + ", with the archive"));
         }
-        again.sort(Double::compare);
-        if (!again.isEmpty()) {
-            System.out.printf(Locale.ROOT, "%nRestart to ready, median of %d: **%.1f s**. Phases are seconds between the log lines that end them; "
-                    + "the JVM's own start before the first log line is in the first phase's share of the total.%n", again.size(), again.get(again.size() / 2));
+        if (restarts > 0) {
+            double without = median(plain);
+            double with = median(shared);
+            System.out.printf(Locale.ROOT, "%nRestart to ready, median of %d: **%.1f s** with the class-data-sharing archive, %.1f s without "
+                    + "(ratio %.2f). Phases are seconds between the log lines that end them; the JVM's own start before the first log line "
+                    + "is in the first phase's share of the total.%n", restarts, with, without, with / without);
         }
+    }
+
+    /** Starts the appliance on {@code data}, waits until it is ready, prints the row, stops it; the seconds to ready. */
+    private static double run(Path jar, Path data, List<String> jvmArgs, String label) throws Exception {
+        long t0 = System.nanoTime();
+        ApplianceProcess appliance = ApplianceProcess.start(jar, jvmArgs, Map.of("CHATSDK_DATA_DIR", data.toString()));
+        double seconds;
+        long stopping;
+        try {
+            appliance.awaitReady();
+            seconds = (System.nanoTime() - t0) / 1e9;
+        } finally {
+            stopping = System.nanoTime();
+            appliance.close();
+        }
+        double stop = (System.nanoTime() - stopping) / 1e9;
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f | %.1f |", label, seconds, stop));
+        phases(appliance.log).forEach(p -> row.append(Double.isNaN(p) ? " ? |" : String.format(Locale.ROOT, " %.1f |", p)));
+        System.out.println(row);
+        return seconds;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** Seconds each phase took, from the log's first time stamp to each mark's first line after it (NaN if absent). */

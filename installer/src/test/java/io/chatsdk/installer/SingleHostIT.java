@@ -131,6 +131,12 @@ class SingleHostIT {
         assertThat(running.code()).isEqualTo(1);
         assertThat(running.output()).contains("the embedded database is running: stop the appliance");
         supervisor("stop");
+        // the first stop wrote the class-data-sharing archive (the bundle's runtime carries the base archive it needs)
+        try (var cache = Files.list(root.resolve("data/cache"))) {
+            List<Path> archives = cache.filter(f -> f.getFileName().toString().matches("appliance-.*\\.jsa")).toList();
+            assertThat(archives).hasSize(1);
+            assertThat(Files.size(archives.get(0))).isGreaterThan(10L << 20);
+        }
         assertThat(ctlEnv(env, "backup", "--dest", root + "/backup-1").output()).contains("backup written");
         assertThat(Files.readString(root.resolve("backup-1/MANIFEST"))).contains("database=embedded").containsPattern("keystore_sha256=[0-9a-f]{64}");
 
