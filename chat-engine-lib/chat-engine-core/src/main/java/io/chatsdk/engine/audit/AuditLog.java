@@ -166,17 +166,18 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Chains up to {@value #PENDING_BATCH} records from {@code audit_pending} (oldest first; rows another node is
-     * chaining are skipped) and deletes them, in one transaction; returns how many.
+     * Chains up to {@value #PENDING_BATCH} records from {@code audit_pending} (oldest first) and deletes them, in one
+     * transaction; returns how many. Rows another thread or node is chaining are skipped, or, with {@code waitForOthers},
+     * waited for: their transaction then has committed, so they are in the chain (or still pending, and chained here).
      */
-    private int chainPending() {
+    private int chainPending(boolean waitForOthers) {
         CHAINING.set(Boolean.TRUE);
         try {
             return db.inTransaction(tx -> {
                 List<Long> ids = new ArrayList<>();
                 List<Pending> rows = tx.query("select id, app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, "
                         + "user_agent, success, reason, details::text as details from audit_pending order by id limit " + PENDING_BATCH
-                        + " for update skip locked", rs -> {
+                        + (waitForOthers ? " for update" : " for update skip locked"), rs -> {
                     ids.add(rs.getLong("id"));
                     java.util.UUID app = (java.util.UUID) rs.getObject("app_id");
                     Map<String, String> details = new LinkedHashMap<>();
@@ -199,16 +200,19 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Chains every record waiting in {@code audit_pending}, so that what a caller reads next includes them. */
-    private void flushPending() {
-        while (chainPending() == PENDING_BATCH) {
+    /**
+     * Chains every record waiting in {@code audit_pending}. Readers wait for records another thread is chaining at that
+     * moment, so that what they read next includes them; the writer's own sweeps skip those and never wait.
+     */
+    private void flushPending(boolean waitForOthers) {
+        while (chainPending(waitForOthers) == PENDING_BATCH) {
             // more waiting
         }
     }
 
     /** One page of a chain, oldest first (records written with their changes are chained first). */
     public List<AuditRecord> query(AuditQuery q) {
-        flushPending();
+        flushPending(true);
         return page(q);
     }
 
@@ -234,7 +238,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** The chains that have records: app ids as text and {@value AuditRecord#OPERATOR_CHAIN}. */
     public List<String> chains() {
-        flushPending();
+        flushPending(true);
         return db.read(tx -> tx.query("select chain from audit_chain order by chain", rs -> rs.getString(1)));
     }
 
@@ -247,7 +251,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Every chain's {@link ChainStatus}, the operator chain first. */
     public List<ChainStatus> status() {
-        flushPending();
+        flushPending(true);
         return db.read(tx -> tx.query("select c.chain, c.last_seq, (select l.at from audit_log l where l.chain = c.chain and l.seq = c.last_seq) as last_at, "
                 + "k.seq as cp_seq, k.at as cp_at from audit_chain c left join lateral (select seq, at from audit_checkpoint k where k.chain = c.chain "
                 + "order by seq desc limit 1) k on true order by c.chain <> '" + AuditRecord.OPERATOR_CHAIN + "', c.chain",
@@ -278,7 +282,7 @@ public final class AuditLog implements AutoCloseable {
      * Nodes running this at the same time make the same checkpoint once.
      */
     public int checkpoint(AuditSigner signer) {
-        flushPending();
+        flushPending(true);
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return db.inTransaction(tx -> {
             List<Checkpoint> made = new ArrayList<>();
@@ -319,7 +323,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Like {@link #export(AuditQuery, OutputStream)}, signed by {@code signer}. */
     public long export(AuditQuery scope, OutputStream out, AuditSigner signer) throws IOException {
-        flushPending();
+        flushPending(true);
         String chain = scope.chain();
         AuditExportWriter w = new AuditExportWriter(out, clock);
         w.header(List.of(chain));
@@ -374,7 +378,7 @@ public final class AuditLog implements AutoCloseable {
             try {
                 if (System.nanoTime() - nextSweep >= 0) {
                     nextSweep = System.nanoTime() + PENDING_SWEEP.toNanos();
-                    flushPending();   // left by other nodes, or by a crash before they were chained
+                    flushPending(false);   // left by other nodes, or by a crash before they were chained
                 }
                 Pending first = queue.poll();
                 if (first == null) {
@@ -390,7 +394,7 @@ public final class AuditLog implements AutoCloseable {
                 queue.drainTo(batch, BATCH - 1);
                 later.drainTo(batch, BATCH - batch.size());
                 if (batch.removeIf(p -> p == NUDGE)) {
-                    flushPending();
+                    flushPending(false);
                 }
                 if (!batch.isEmpty()) {
                     write(batch);
