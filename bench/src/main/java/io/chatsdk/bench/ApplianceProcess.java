@@ -34,6 +34,11 @@ final class ApplianceProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The appliance JVM's CPU time so far (all its threads, user and system), in nanoseconds. */
+    long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for the appliance process")).toNanos();
+    }
+
     /** Starts the jar with the benchmarks' settings (no demo, rate limits off, a known operator token) plus {@code env}. */
     static ApplianceProcess start(Path jar, List<String> jvmArgs, Map<String, String> env) throws IOException {
         if (!Files.exists(jar)) {

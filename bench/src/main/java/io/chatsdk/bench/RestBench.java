@@ -48,7 +48,7 @@ public final class RestBench {
         System.out.printf(Locale.ROOT, "JVM %s, %d cores, %ds per case after %ds warm-up%n%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), run.toSeconds(), warmup.toSeconds());
 
-        Map<String, EngineBench.Result> rest = new LinkedHashMap<>();
+        Map<String, EngineBench.CpuResult> rest = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of(), Map.of())) {
             appliance.awaitReady();
@@ -93,7 +93,7 @@ public final class RestBench {
                         throw new IllegalStateException("send answered " + status);
                     }
                 };
-                rest.put(key(c), EngineBench.measure(send, clients, warmup, run));
+                rest.put(key(c), EngineBench.measure(send, clients, warmup, run, appliance::cpuNanos));
                 for (RawHttpClient client : perClient) {
                     client.close();
                 }
@@ -136,13 +136,14 @@ public final class RestBench {
             }
         }
 
-        System.out.println("| case | REST sends/s | REST p50 ms | REST p99 ms | engine sends/s | engine p50 ms | engine p99 ms | JDBC insert+commit/s | REST / engine | REST / JDBC |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| case | REST sends/s | REST p50 ms | REST p99 ms | appliance CPU ms per send | engine sends/s | engine p50 ms | engine p99 ms | JDBC insert+commit/s | REST / engine | REST / JDBC |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int[] c : CASES) {
-            EngineBench.Result r = rest.get(key(c));
+            EngineBench.Result r = rest.get(key(c)).result();
             EngineBench.Result e = engine.get(key(c));
             EngineBench.Result b = baseline.get(key(c));
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", key(c), r.perSecond(), r.p50(), r.p99(),
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", key(c), r.perSecond(), r.p50(), r.p99(),
+                    rest.get(key(c)).cpuMsPerOp(),
                     e.perSecond(), e.p50(), e.p99(), b.perSecond(), r.perSecond() / e.perSecond(), r.perSecond() / b.perSecond());
         }
     }
