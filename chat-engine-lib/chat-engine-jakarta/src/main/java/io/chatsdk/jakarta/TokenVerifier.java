@@ -1,5 +1,7 @@
 package io.chatsdk.jakarta;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -25,7 +27,17 @@ final class TokenVerifier {
     record Verified(boolean server, String userId, Instant issuedAt) {
     }
 
+    /** A token whose header and signature this verifier checked: its claims, and the secret the signature matched. */
+    private record Checked(String secret, JWTClaimsSet claims) {
+    }
+
     private final Duration skew;
+    /**
+     * Tokens already checked, by app and exact text, so that a client's next request skips parsing and the HMAC: a hit
+     * is the same bytes, hence the same signature, and counts only while the secret it matched is still the app's current
+     * or previous one. Expiry, not-before and the claims are checked on every request. Only valid tokens enter.
+     */
+    private final Cache<String, Checked> checked = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
     TokenVerifier(Duration skew) {
         this.skew = skew;
@@ -35,6 +47,17 @@ final class TokenVerifier {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw ApiException.unauthorized("token_invalid", "the token is too long");
         }
+        String key = app.app().id() + " " + token;
+        Checked c = checked.getIfPresent(key);
+        if (c == null || !(c.secret().equals(app.secret()) || c.secret().equals(app.previousSecret()))) {
+            c = check(token, app);
+            checked.put(key, c);
+        }
+        return claims(c.claims(), app, now);
+    }
+
+    /** Parses the token and checks its header and signature; the claims' times are {@link #claims}' business. */
+    private static Checked check(String token, AppDirectory.Entry app) {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -48,15 +71,19 @@ final class TokenVerifier {
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
             throw ApiException.unauthorized("token_invalid", "tokens with critical header parameters are not accepted");
         }
-        if (!signedBy(jwt, app.secret()) && (app.previousSecret() == null || !signedBy(jwt, app.previousSecret()))) {
+        String secret = signedBy(jwt, app.secret()) ? app.secret()
+                : app.previousSecret() != null && signedBy(jwt, app.previousSecret()) ? app.previousSecret() : null;
+        if (secret == null) {
             throw ApiException.unauthorized("token_signature_invalid", "the token's signature does not match this app's secret");
         }
-        JWTClaimsSet claims;
         try {
-            claims = jwt.getJWTClaimsSet();
+            return new Checked(secret, jwt.getJWTClaimsSet());
         } catch (ParseException e) {
             throw ApiException.unauthorized("token_invalid", "the token's claims are not a JSON object");
         }
+    }
+
+    private Verified claims(JWTClaimsSet claims, AppDirectory.Entry app, Instant now) {
         Date exp = claims.getExpirationTime();
         if (exp != null && !exp.toInstant().plus(skew).isAfter(now)) {
             throw ApiException.unauthorized("token_expired", "the token expired at " + exp.toInstant());

@@ -69,6 +69,25 @@ class TokenVerifierTest {
         assertThat(code(() -> verifier.verify(Tokens.user(SECRET, "a", now.plusSeconds(60), null), app, now))).isEqualTo("token_invalid");
     }
 
+    @Test
+    void aTokenCheckedBeforeIsStillCheckedForItsTimesItsAppAndTheSecretItMatched() {
+        String token = Tokens.user(OLD, "alice", now, now.plusSeconds(60));
+        assertThat(verifier.verify(token, app, now).userId()).isEqualTo("alice");
+        // the same text again: expiry is checked on every use
+        assertThat(code(() -> verifier.verify(token, app, now.plusSeconds(120)))).isEqualTo("token_expired");
+        // its secret's grace ended: the remembered check no longer counts
+        AppDirectory.Entry rotated = new AppDirectory.Entry(app.app(), SECRET, null, now);
+        assertThat(code(() -> verifier.verify(token, rotated, now))).isEqualTo("token_signature_invalid");
+        // the same text under another app whose secrets differ
+        AppDirectory.Entry other = new AppDirectory.Entry(new App(new AppId(UUID.randomUUID()), "b", "key2", Map.of(), false, null, now, now, null),
+                "x".repeat(64), null, now);
+        assertThat(code(() -> verifier.verify(token, other, now))).isEqualTo("token_signature_invalid");
+        // one character of the signature changed is another text, checked afresh
+        String tampered = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+        assertThat(code(() -> verifier.verify(tampered, app, now))).isEqualTo("token_signature_invalid");
+        assertThat(verifier.verify(token, app, now).userId()).isEqualTo("alice");
+    }
+
     private interface Unchecked<T> {
         T get() throws Exception;
     }
