@@ -142,6 +142,11 @@ public class ApplianceConfig {
         return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.console.idle-timeout-seconds", Long.class).orElse(900L));
     }
 
+    /** How long a node answers token checks from what it remembers of a user's revocation and deactivation; 0 to 60 s. */
+    public java.time.Duration tokenStateTtl() {
+        return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.token-state-ttl-seconds", Long.class).orElse(5L));
+    }
+
     public java.time.Duration retentionInterval() {
         return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.retention.interval-seconds", Long.class).orElse(3600L));
     }

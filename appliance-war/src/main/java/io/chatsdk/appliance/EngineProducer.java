@@ -101,6 +101,7 @@ public class EngineProducer {
                 .auditSigner(AuditKeys.signer(config.auditSigningKey()))
                 .checkpointInterval(config.auditCheckpointInterval())
                 .retentionInterval(config.retentionInterval())
+                .tokenStateTtl(config.tokenStateTtl())
                 .officerIdleTimeout(config.consoleIdleTimeout())
                 .eventBus(eventBus)
                 .jobQueue(jobs = io.chatsdk.connectors.artemis.ArtemisJobQueue.connect(brokerUrl, config.jobWorkers(), config.artemisLogin()))

@@ -43,6 +43,8 @@ class ClusterIT {
                     "CHATSDK_CLUSTER_NAME", "it-" + hzA,
                     "CHATSDK_DEMO", "false",
                     "CHATSDK_RATE_LIMIT_UNREAD_USER", "4"));
+            // longer than the test waits below: a revocation made on A must reach B's token checks through the bus
+            env.put("CHATSDK_TOKEN_STATE_TTL_SECONDS", "60");
             env.put("CHATSDK_ARTEMIS_USER", BROKER_LOGIN.user());
             env.put("CHATSDK_ARTEMIS_PASSWORD", BROKER_LOGIN.password());
             env.put("CHATSDK_CLUSTER_SECRET", "cluster-it-secret-0123456789");
@@ -79,6 +81,21 @@ class ClusterIT {
                     assertThat(bob.await("typing.start", 20)).containsEntry("user_id", "alice");
                     alice.send(Map.of("type", "typing.stop", "cid", "messaging:both"));
                     assertThat(bob.await("typing.stop", 20)).containsEntry("user_id", "alice");
+
+                    // a revocation of carol's tokens on A: B, which remembers her state from her last request, refuses her
+                    // token as soon as the change's event arrives (the nodes keep token states 60 s here)
+                    onA.users("carol");
+                    String carolsToken = onB.userToken("carol");
+                    assertThat(onB.call("GET", "/devices", null, carolsToken).status()).isEqualTo(200);
+                    assertThat(onB.call("GET", "/devices", null, carolsToken).status()).isEqualTo(200);
+                    Thread.sleep(1100);   // tokens carry their issue time in whole seconds
+                    assertThat(onA.asServer("POST", "/users/carol/revoke_tokens", Map.of()).status()).isEqualTo(200);
+                    long revoked = System.nanoTime();
+                    org.awaitility.Awaitility.await("carol's token refused on B").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> onB.call("GET", "/devices", null, carolsToken).status() == 401);
+                    Duration reached = Duration.ofNanos(System.nanoTime() - revoked);
+                    System.out.println("ClusterIT: a revocation on A was refused on B after " + reached.toMillis() + " ms");
+                    assertThat(reached).isLessThan(Duration.ofSeconds(20));
 
                     // rate limits are counted cluster-wide: 4 per minute for alice, whichever node she asks
                     for (int i = 0; i < 4; i++) {

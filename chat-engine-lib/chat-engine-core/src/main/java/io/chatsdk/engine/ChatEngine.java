@@ -61,6 +61,8 @@ public final class ChatEngine implements AutoCloseable {
     /** The before-send hook, null without an HTTP sender; {@link AppHandle#setBeforeSendHook} sets an app's. */
     final BeforeSendHook hook;
 
+    private final EventBus.Subscription tokenStateEvents;
+
     private ChatEngine(Builder b) {
         if (b.migrate) {
             DataSource owner = b.migrationDataSource != null ? b.migrationDataSource : b.dataSource;
@@ -89,8 +91,15 @@ public final class ChatEngine implements AutoCloseable {
         this.officerIdleTimeout = b.officerIdleTimeout;
         this.maxUploadBytes = b.maxUploadBytes;
         this.hook = b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps);
+        io.chatsdk.engine.users.TokenStates tokenStates = new io.chatsdk.engine.users.TokenStates(b.clock, b.tokenStateTtl);
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
-                new BlocklistCache(b.clock), hook, b.embedder, java.util.List.copyOf(b.searchEngines));
+                new BlocklistCache(b.clock), hook, b.embedder, java.util.List.copyOf(b.searchEngines), tokenStates);
+        // a change to a user's tokens or deactivation made by another node arrives here as its user.* event
+        this.tokenStateEvents = eventBus.subscribe(e -> {
+            if (e.type().startsWith("user.") && e.payload().get("user") instanceof java.util.Map<?, ?> user && user.get("id") instanceof String id) {
+                tokenStates.forget(e.appId(), id);
+            }
+        });
         this.jobs = b.jobs != null ? b.jobs : new io.chatsdk.engine.spi.InProcessJobQueue();
         this.ownsJobs = b.jobs == null;
         java.util.List<io.chatsdk.engine.spi.OutboxConsumer> consumers = new java.util.ArrayList<>();
@@ -230,6 +239,7 @@ public final class ChatEngine implements AutoCloseable {
     /** Stops the outbox relay and releases the persistence unit. Does not close the DataSource or the event bus. */
     @Override
     public void close() {
+        tokenStateEvents.close();
         if (maintenance != null) {
             maintenance.close();
         }
@@ -262,6 +272,7 @@ public final class ChatEngine implements AutoCloseable {
         private boolean migrate = true;
         private boolean relay = true;
         private Duration relayPollInterval = Duration.ofSeconds(1);
+        private Duration tokenStateTtl = Duration.ofSeconds(5);
         private int syncReloadThreshold = 1000;
         private boolean maintenance = true;
         private Duration officerIdleTimeout = io.chatsdk.engine.officers.Officers.IDLE;
@@ -331,6 +342,21 @@ public final class ChatEngine implements AutoCloseable {
                 throw new IllegalArgumentException("relayPollInterval must be between 50ms and 1 minute, was " + interval);
             }
             this.relayPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * How long a node may answer a token check from what it remembers of the user's revocation and deactivation
+         * ({@link io.chatsdk.engine.users.TokenStates}); 0 to 1 minute, default 5 s, zero to read the user on every check.
+         * This node's changes apply at once and other nodes' when their {@code user.*} event arrives on the event bus:
+         * the time to live only bounds a late event. Nodes that share a database but no event bus should set zero.
+         */
+        public Builder tokenStateTtl(Duration ttl) {
+            Objects.requireNonNull(ttl, "tokenStateTtl");
+            if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("tokenStateTtl must be between 0 and 1 minute, was " + ttl);
+            }
+            this.tokenStateTtl = ttl;
             return this;
         }
 

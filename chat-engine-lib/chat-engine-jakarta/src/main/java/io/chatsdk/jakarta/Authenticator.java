@@ -1,11 +1,10 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.model.User;
+import io.chatsdk.engine.users.TokenStates;
 import io.chatsdk.engine.types.ChatException;
 
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Turns an API key and a token into a {@link Caller}, for the REST filter and the WebSocket endpoint alike: the key
@@ -19,16 +18,22 @@ final class Authenticator {
         this.ctx = ctx;
     }
 
-    Caller authenticate(String apiKey, String authorization) {
-        return authenticate(apiKey, authorization, true);
+    /** How much of the user's own state (revocation, deactivation) a check reads. */
+    enum UserChecks {
+        /** None: the check costs no query once the app is cached (a live connection's periodic re-check). */
+        NONE,
+        /** As this node remembers it ({@code Users.tokenState}): a request, a new connection. */
+        REMEMBERED,
+        /** Read from the database: a live connection re-checked because an event about its user arrived. */
+        FRESH
     }
 
-    /**
-     * As {@link #authenticate(String, String)}; without {@code userChecks} the user's own state (revocation,
-     * deactivation) is not read, so the check costs no query once the app is cached: what a live connection is
-     * re-checked with every few seconds.
-     */
-    Caller authenticate(String apiKey, String authorization, boolean userChecks) {
+    Caller authenticate(String apiKey, String authorization) {
+        return authenticate(apiKey, authorization, UserChecks.REMEMBERED);
+    }
+
+    /** As {@link #authenticate(String, String)}, reading as much of the user's own state as {@code userChecks} says. */
+    Caller authenticate(String apiKey, String authorization, UserChecks userChecks) {
         if (apiKey == null || apiKey.isBlank()) {
             throw ApiException.unauthorized("api_key_missing", "send the app's API key as the api_key query parameter or the X-Api-Key header");
         }
@@ -64,12 +69,15 @@ final class Authenticator {
         } catch (ChatException e) {
             throw ApiException.unauthorized("token_invalid", "the token's user_id is not a valid user id");
         }
-        Optional<User> stored = userChecks ? server.users().find(v.userId()) : Optional.empty();
-        if (stored.isPresent()) {
-            revoked(v, stored.get().revokeTokensIssuedBefore(), "user");
-            if (stored.get().deactivated()) {
-                throw new ApiException(403, "user_deactivated", "user '" + v.userId() + "' is deactivated");
-            }
+        TokenStates.State state = switch (userChecks) {
+            case NONE -> TokenStates.State.NONE;
+            case REMEMBERED -> server.users().tokenState(v.userId());
+            case FRESH -> server.users().find(v.userId()).map(u -> new TokenStates.State(u.revokeTokensIssuedBefore(), u.deactivated()))
+                    .orElse(TokenStates.State.NONE);
+        };
+        revoked(v, state.revokeTokensIssuedBefore(), "user");
+        if (state.deactivated()) {
+            throw new ApiException(403, "user_deactivated", "user '" + v.userId() + "' is deactivated");
         }
         return new Caller(app.app().id(), user, false, v.userId(), apiKey);
     }

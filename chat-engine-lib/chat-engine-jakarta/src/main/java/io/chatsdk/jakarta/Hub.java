@@ -415,17 +415,17 @@ final class Hub implements AutoCloseable {
 
     /**
      * Checks every connection's token and app again, as a new request would be checked except for the user's own state
-     * (which user events trigger, see {@link #reauthorize(Connection, boolean)}): an expired token, a revocation of the
+     * (which user events trigger, see {@link #reauthorize(Connection, Authenticator.UserChecks)}): an expired token, a revocation of the
      * app's tokens, a rotated secret past its grace and a disabled or erased app close the connection.
      */
     private void reauthorizeAll() {
         for (Connection c : byId.values()) {
-            reauthorize(c, false);
+            reauthorize(c, Authenticator.UserChecks.NONE);
         }
     }
 
     /** Re-checks one connection; closes it (4401 for token problems, 4403 otherwise) when it would no longer be let in. */
-    private void reauthorize(Connection c, boolean userChecks) {
+    private void reauthorize(Connection c, Authenticator.UserChecks userChecks) {
         if (authenticator == null) {
             return;
         }
@@ -449,7 +449,7 @@ final class Hub implements AutoCloseable {
             String userId = event instanceof Event.UserEvent u2 ? u2.userId() : ((Event.BanEvent) event).userId();
             Set<Connection> conns = app.getOrDefault(userId, Set.of());
             if (!conns.isEmpty()) {
-                timers.execute(() -> conns.forEach(c -> reauthorize(c, true)));
+                timers.execute(() -> conns.forEach(c -> reauthorize(c, Authenticator.UserChecks.FRESH)));
             }
         } else if (event instanceof Event.MemberEvent m && m.type() == EventType.MEMBER_REMOVED && m.cid() != null) {
             String cid = m.cid().toString();

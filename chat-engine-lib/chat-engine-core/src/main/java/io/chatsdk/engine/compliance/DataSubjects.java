@@ -240,6 +240,7 @@ public final class DataSubjects {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("mode", mode.name().toLowerCase());
         counts.forEach((k, v) -> details.put(k, Long.toString(v)));
+        ctx.tokenStates().forget(app, userId);   // the account is deactivated: this node refuses its tokens from now on
         ctx.audit().record(new AuditEntry(app, "compliance", requestedBy, null, "user.erased", "user", userId, null, null, true, null, details));
         return counts;
     }

@@ -123,6 +123,20 @@ public final class Users {
         return ctx.db().read(tx -> load(tx, userId));
     }
 
+    /**
+     * What a token check needs of the user: when their tokens were last revoked and whether they are deactivated
+     * ({@link TokenStates.State#NONE} for a user without a row). Remembered per node (see {@link TokenStates}): this
+     * node's own changes apply at once, other nodes' when their {@code user.*} event arrives here, and in any case within
+     * the engine's {@code tokenStateTtl}.
+     */
+    public TokenStates.State tokenState(String userId) {
+        Validate.userId("user_id", userId);
+        return ctx.tokenStates().get(app, userId, () -> ctx.db().read(tx -> tx.one(
+                "select revoke_tokens_issued_before, deactivated_at is not null as deactivated from app_user where app_id = ? and id = ?",
+                rs -> new TokenStates.State(Tx.instant(rs, "revoke_tokens_issued_before"), rs.getBoolean("deactivated")),
+                app.value(), userId)).orElse(TokenStates.State.NONE));
+    }
+
     Optional<User> load(Tx tx, String userId) {
         return tx.one("select " + Rows.USER_COLUMNS + " from app_user u where u.app_id = ? and u.id = ?", Rows::user, app.value(), userId);
     }
@@ -194,7 +208,7 @@ public final class Users {
         params.add(now);
         params.add(app.value());
         params.add(userId);
-        return ctx.db().inTransaction(tx -> {
+        User changed = ctx.db().inTransaction(tx -> {
             User u = tx.one("update app_user u set " + assignments + ", updated_at = ? where app_id = ? and id = ? returning " + Rows.USER_COLUMNS,
                     Rows::user, params.toArray()).orElseThrow(() -> ChatException.notFound(ErrorCode.USER_NOT_FOUND, "user '" + userId + "'"));
             if (eventType != null) {
@@ -202,6 +216,8 @@ public final class Users {
             }
             return u;
         });
+        ctx.tokenStates().forget(app, userId);   // committed: this node's next token check reads the new state
+        return changed;
     }
 
     /** Fails with {@code user_not_found} naming the first id in {@code ids} that is not a user of this app. */
