@@ -91,7 +91,7 @@ public final class ChatEngine implements AutoCloseable {
         this.officerIdleTimeout = b.officerIdleTimeout;
         this.maxUploadBytes = b.maxUploadBytes;
         this.hook = b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps);
-        io.chatsdk.engine.users.TokenStates tokenStates = new io.chatsdk.engine.users.TokenStates(b.clock, b.tokenStateTtl);
+        io.chatsdk.engine.internal.TokenStates tokenStates = new io.chatsdk.engine.internal.TokenStates(b.clock, b.tokenStateTtl);
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
                 new BlocklistCache(b.clock), hook, b.embedder, java.util.List.copyOf(b.searchEngines), tokenStates);
         // a change to a user's tokens or deactivation made by another node arrives here as its user.* event
@@ -347,7 +347,7 @@ public final class ChatEngine implements AutoCloseable {
 
         /**
          * How long a node may answer a token check from what it remembers of the user's revocation and deactivation
-         * ({@link io.chatsdk.engine.users.TokenStates}); 0 to 1 minute, default 5 s, zero to read the user on every check.
+         * ({@link io.chatsdk.engine.internal.TokenStates}); 0 to 1 minute, default 5 s, zero to read the user on every check.
          * This node's changes apply at once and other nodes' when their {@code user.*} event arrives on the event bus:
          * the time to live only bounds a late event. Nodes that share a database but no event bus should set zero.
          */

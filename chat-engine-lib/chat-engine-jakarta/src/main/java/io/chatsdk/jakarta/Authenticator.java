@@ -1,7 +1,7 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.AppHandle;
-import io.chatsdk.engine.users.TokenStates;
+import io.chatsdk.engine.model.TokenState;
 import io.chatsdk.engine.types.ChatException;
 
 import java.time.Instant;
@@ -69,11 +69,11 @@ final class Authenticator {
         } catch (ChatException e) {
             throw ApiException.unauthorized("token_invalid", "the token's user_id is not a valid user id");
         }
-        TokenStates.State state = switch (userChecks) {
-            case NONE -> TokenStates.State.NONE;
+        TokenState state = switch (userChecks) {
+            case NONE -> TokenState.NONE;
             case REMEMBERED -> server.users().tokenState(v.userId());
-            case FRESH -> server.users().find(v.userId()).map(u -> new TokenStates.State(u.revokeTokensIssuedBefore(), u.deactivated()))
-                    .orElse(TokenStates.State.NONE);
+            case FRESH -> server.users().find(v.userId()).map(u -> new TokenState(u.revokeTokensIssuedBefore(), u.deactivated()))
+                    .orElse(TokenState.NONE);
         };
         revoked(v, state.revokeTokensIssuedBefore(), "user");
         if (state.deactivated()) {

@@ -16,7 +16,7 @@ import java.time.temporal.ChronoUnit;
  */
 public record EngineContext(Db db, Clock clock, IdGenerator ids, KeyProvider keys, SecureRandom random, AuditLog audit, Redactors redactors,
                             BlocklistCache blocklists, SendHook hook, io.chatsdk.engine.spi.Embedder embedder,
-                            java.util.List<io.chatsdk.engine.spi.SearchEngine> searchEngines, io.chatsdk.engine.users.TokenStates tokenStates) {
+                            java.util.List<io.chatsdk.engine.spi.SearchEngine> searchEngines, TokenStates tokenStates) {
 
     /** The current time at microsecond precision, which is what PostgreSQL stores. */
     public Instant now() {

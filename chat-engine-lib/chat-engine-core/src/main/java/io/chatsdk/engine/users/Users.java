@@ -6,6 +6,7 @@ import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
 import io.chatsdk.engine.model.SortField;
+import io.chatsdk.engine.model.TokenState;
 import io.chatsdk.engine.model.User;
 import io.chatsdk.engine.model.UserInput;
 import io.chatsdk.engine.persistence.FilterSql;
@@ -125,16 +126,16 @@ public final class Users {
 
     /**
      * What a token check needs of the user: when their tokens were last revoked and whether they are deactivated
-     * ({@link TokenStates.State#NONE} for a user without a row). Remembered per node (see {@link TokenStates}): this
+     * ({@link TokenState#NONE} for a user without a row). Remembered per node (see {@link io.chatsdk.engine.internal.TokenStates}): this
      * node's own changes apply at once, other nodes' when their {@code user.*} event arrives here, and in any case within
      * the engine's {@code tokenStateTtl}.
      */
-    public TokenStates.State tokenState(String userId) {
+    public TokenState tokenState(String userId) {
         Validate.userId("user_id", userId);
         return ctx.tokenStates().get(app, userId, () -> ctx.db().read(tx -> tx.one(
                 "select revoke_tokens_issued_before, deactivated_at is not null as deactivated from app_user where app_id = ? and id = ?",
-                rs -> new TokenStates.State(Tx.instant(rs, "revoke_tokens_issued_before"), rs.getBoolean("deactivated")),
-                app.value(), userId)).orElse(TokenStates.State.NONE));
+                rs -> new TokenState(Tx.instant(rs, "revoke_tokens_issued_before"), rs.getBoolean("deactivated")),
+                app.value(), userId)).orElse(TokenState.NONE));
     }
 
     Optional<User> load(Tx tx, String userId) {

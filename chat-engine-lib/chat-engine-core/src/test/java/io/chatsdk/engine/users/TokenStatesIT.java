@@ -2,6 +2,7 @@ package io.chatsdk.engine.users;
 
 import io.chatsdk.engine.AppHandle;
 import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.model.TokenState;
 import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.spi.InProcessEventBus;
 import io.chatsdk.engine.spi.KeyProvider;
@@ -30,9 +31,9 @@ class TokenStatesIT extends EngineTest {
         try (ChatEngine other = ChatEngine.builder().dataSource(fx.dataSource).keyProvider(KeyProvider.aesGcm(fx.masterKey))
                 .migrate(false).outboxRelay(false).maintenance(false).eventBus(otherBus).clock(clock).build()) {
             AppHandle there = other.app(app.id());
-            assertThat(app.users().tokenState("u1")).isEqualTo(TokenStates.State.NONE);
-            assertThat(there.users().tokenState("u1")).isEqualTo(TokenStates.State.NONE);
-            assertThat(there.users().tokenState("nobody")).isEqualTo(TokenStates.State.NONE);
+            assertThat(app.users().tokenState("u1")).isEqualTo(TokenState.NONE);
+            assertThat(there.users().tokenState("u1")).isEqualTo(TokenState.NONE);
+            assertThat(there.users().tokenState("nobody")).isEqualTo(TokenState.NONE);
 
             // deactivated on this node: this node knows at once; the other still answers from memory, its bus silent
             app.users().deactivate("u1");

@@ -1,5 +1,6 @@
-package io.chatsdk.engine.users;
+package io.chatsdk.engine.internal;
 
+import io.chatsdk.engine.model.TokenState;
 import io.chatsdk.engine.types.AppId;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -26,15 +27,10 @@ import java.util.function.Supplier;
  * Bounded (least used entries go first). Thread-safe.
  */
 public final class TokenStates {
-    /** A user's token facts; {@link #NONE} for a user without a row (nothing revoked, not deactivated). */
-    public record State(Instant revokeTokensIssuedBefore, boolean deactivated) {
-        public static final State NONE = new State(null, false);
-    }
-
     private record Key(AppId app, String userId) {
     }
 
-    private record Entry(State state, Instant loadedAt) {
+    private record Entry(TokenState state, Instant loadedAt) {
     }
 
     private final Clock clock;
@@ -52,7 +48,7 @@ public final class TokenStates {
     }
 
     /** The user's state: remembered if fresh, else {@code loader}'s (which reads the database). */
-    State get(AppId app, String userId, Supplier<State> loader) {
+    public TokenState get(AppId app, String userId, Supplier<TokenState> loader) {
         if (ttl.isZero()) {
             return loader.get();
         }
@@ -63,7 +59,7 @@ public final class TokenStates {
             return e.state();
         }
         long before = generation.get();
-        State state = loader.get();
+        TokenState state = loader.get();
         entries.put(key, new Entry(state, now));
         if (generation.get() != before) {
             entries.invalidate(key);   // a change was forgotten while this one loaded: the loaded state may predate it

@@ -1,5 +1,6 @@
-package io.chatsdk.engine.users;
+package io.chatsdk.engine.internal;
 
+import io.chatsdk.engine.model.TokenState;
 import io.chatsdk.engine.testing.TestClock;
 import io.chatsdk.engine.types.AppId;
 
@@ -18,17 +19,17 @@ class TokenStatesTest {
     private final TestClock clock = new TestClock();
     private final TokenStates states = new TokenStates(clock, Duration.ofSeconds(5));
     private final AtomicInteger loads = new AtomicInteger();
-    private final TokenStates.State deactivated = new TokenStates.State(null, true);
+    private final TokenState deactivated = new TokenState(null, true);
 
-    private TokenStates.State load(TokenStates.State s) {
+    private TokenState load(TokenState s) {
         loads.incrementAndGet();
         return s;
     }
 
     @Test
     void remembersPerAppAndUserUntilForgottenOrOld() {
-        assertThat(states.get(app, "u1", () -> load(TokenStates.State.NONE))).isEqualTo(TokenStates.State.NONE);
-        assertThat(states.get(app, "u1", () -> load(deactivated))).isEqualTo(TokenStates.State.NONE);
+        assertThat(states.get(app, "u1", () -> load(TokenState.NONE))).isEqualTo(TokenState.NONE);
+        assertThat(states.get(app, "u1", () -> load(deactivated))).isEqualTo(TokenState.NONE);
         assertThat(loads).hasValue(1);
         // another user, another app: their own entries
         assertThat(states.get(app, "u2", () -> load(deactivated))).isEqualTo(deactivated);
@@ -36,7 +37,7 @@ class TokenStatesTest {
         states.forget(app, "u1");
         assertThat(states.get(app, "u1", () -> load(deactivated))).isEqualTo(deactivated);
         clock.pass(Duration.ofSeconds(5));
-        TokenStates.State revoked = new TokenStates.State(Instant.parse("2026-12-01T00:00:00Z"), false);
+        TokenState revoked = new TokenState(Instant.parse("2026-12-01T00:00:00Z"), false);
         assertThat(states.get(app, "u1", () -> load(revoked))).isEqualTo(revoked);
         assertThat(loads).hasValue(5);
     }
@@ -46,17 +47,17 @@ class TokenStatesTest {
         // the change commits and is forgotten while this load is under way: what it read may predate the change
         assertThat(states.get(app, "u1", () -> {
             states.forget(app, "u9");
-            return load(TokenStates.State.NONE);
-        })).isEqualTo(TokenStates.State.NONE);
+            return load(TokenState.NONE);
+        })).isEqualTo(TokenState.NONE);
         assertThat(states.get(app, "u1", () -> load(deactivated))).isEqualTo(deactivated);
-        assertThat(states.get(app, "u1", () -> load(TokenStates.State.NONE))).isEqualTo(deactivated);
+        assertThat(states.get(app, "u1", () -> load(TokenState.NONE))).isEqualTo(deactivated);
         assertThat(loads).hasValue(2);
     }
 
     @Test
     void zeroRemembersNothingAndNegativeIsRefused() {
         TokenStates none = new TokenStates(clock, Duration.ZERO);
-        none.get(app, "u1", () -> load(TokenStates.State.NONE));
+        none.get(app, "u1", () -> load(TokenState.NONE));
         assertThat(none.get(app, "u1", () -> load(deactivated))).isEqualTo(deactivated);
         assertThat(loads).hasValue(2);
         assertThatThrownBy(() -> new TokenStates(clock, Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
