@@ -39,6 +39,36 @@ final class ApplianceProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for the appliance process")).toNanos();
     }
 
+    /**
+     * The CPU time so far of the appliance's HTTP worker threads (Grizzly's {@code http-thread-pool}), in nanoseconds,
+     * from {@code /proc}: the request path alone, without the JIT compiler, the garbage collector or the engine's
+     * background threads; zero where {@code /proc} is missing. Counted in the kernel's clock ticks (10 ms).
+     */
+    long requestThreadsCpuNanos() {
+        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        if (!Files.isDirectory(tasks)) {
+            return 0;
+        }
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> ts = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) ts::iterator) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).startsWith("http-thread-poo")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime: fields 14 and 15 of stat
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L;
+    }
+
     /** Starts the jar with the benchmarks' settings (no demo, rate limits off, a known operator token) plus {@code env}. */
     static ApplianceProcess start(Path jar, List<String> jvmArgs, Map<String, String> env) throws IOException {
         if (!Files.exists(jar)) {

@@ -112,21 +112,24 @@ public final class EngineBench {
     }
 
     /** A measured run, with the CPU time a process spent on each operation during it. */
-    record CpuResult(Result result, double cpuMsPerOp) {
+    record CpuResult(Result result, double cpuMsPerOp, double requestCpuMsPerOp) {
     }
 
     /**
-     * As {@link #measure}, also reading {@code cpuNanos} (a process's CPU time so far) around the measured run: the CPU
-     * each operation cost that process. Throughput on a shared 2-core machine moves with the machine's load; the CPU an
+     * As {@link #measure}, also reading {@code cpuNanos} (a process's CPU time so far) and {@code requestCpuNanos} (its
+     * request threads' alone) around the measured run: the CPU each operation cost them. Throughput on a shared 2-core machine moves with the machine's load; the CPU an
      * operation costs moves much less, so it is the steadier figure to compare two builds by.
      */
-    static CpuResult measure(Sender sender, int threads, Duration warmup, Duration run, java.util.function.LongSupplier cpuNanos) throws Exception {
+    static CpuResult measure(Sender sender, int threads, Duration warmup, Duration run, java.util.function.LongSupplier cpuNanos,
+                             java.util.function.LongSupplier requestCpuNanos) throws Exception {
         drive(sender, threads, warmup);
         long before = cpuNanos.getAsLong();
+        long requestBefore = requestCpuNanos.getAsLong();
         Result r = drive(sender, threads, run);
         long spent = cpuNanos.getAsLong() - before;
+        long requestSpent = requestCpuNanos.getAsLong() - requestBefore;
         double ops = r.perSecond() * run.toNanos() / 1e9;
-        return new CpuResult(r, spent / 1e6 / ops);
+        return new CpuResult(r, spent / 1e6 / ops, requestSpent / 1e6 / ops);
     }
 
     private static Result drive(Sender sender, int threads, Duration duration) throws Exception {

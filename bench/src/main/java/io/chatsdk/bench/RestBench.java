@@ -93,7 +93,7 @@ public final class RestBench {
                         throw new IllegalStateException("send answered " + status);
                     }
                 };
-                rest.put(key(c), EngineBench.measure(send, clients, warmup, run, appliance::cpuNanos));
+                rest.put(key(c), EngineBench.measure(send, clients, warmup, run, appliance::cpuNanos, appliance::requestThreadsCpuNanos));
                 for (RawHttpClient client : perClient) {
                     client.close();
                 }
@@ -136,14 +136,14 @@ public final class RestBench {
             }
         }
 
-        System.out.println("| case | REST sends/s | REST p50 ms | REST p99 ms | appliance CPU ms per send | engine sends/s | engine p50 ms | engine p99 ms | JDBC insert+commit/s | REST / engine | REST / JDBC |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| case | REST sends/s | REST p50 ms | REST p99 ms | appliance CPU ms per send | request threads' CPU ms per send | engine sends/s | engine p50 ms | engine p99 ms | JDBC insert+commit/s | REST / engine | REST / JDBC |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int[] c : CASES) {
             EngineBench.Result r = rest.get(key(c)).result();
             EngineBench.Result e = engine.get(key(c));
             EngineBench.Result b = baseline.get(key(c));
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", key(c), r.perSecond(), r.p50(), r.p99(),
-                    rest.get(key(c)).cpuMsPerOp(),
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", key(c), r.perSecond(), r.p50(), r.p99(),
+                    rest.get(key(c)).cpuMsPerOp(), rest.get(key(c)).requestCpuMsPerOp(),
                     e.perSecond(), e.p50(), e.p99(), b.perSecond(), r.perSecond() / e.perSecond(), r.perSecond() / b.perSecond());
         }
     }
