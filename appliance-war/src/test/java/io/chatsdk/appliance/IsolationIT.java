@@ -27,6 +27,53 @@ class IsolationIT {
                 .obj("message").get("id");
     }
 
+    /**
+     * Many users of two apps at once, on the same endpoints: every answer is for the caller that sent it (a request must
+     * never see another request's caller, whatever the resources' or filters' scope).
+     */
+    @Test
+    void concurrentRequestsEachActAsTheirOwnCaller() throws Exception {
+        List<String> users = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "c" + i).toList();
+        mine.users(users.toArray(String[]::new));
+        theirs.users(users.toArray(String[]::new));
+        mine.as("c0", "POST", "/channels/messaging/crowd/query", Map.of("data", Map.of("members", users)));
+        theirs.as("c0", "POST", "/channels/messaging/crowd/query", Map.of("data", Map.of("members", users)));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            List<java.util.concurrent.Future<List<String>>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 12; t++) {
+                String user = users.get(t);
+                Api api = t % 2 == 0 ? mine : theirs;
+                String app = t % 2 == 0 ? "mine" : "theirs";
+                done.add(pool.submit(() -> {
+                    List<String> wrong = new java.util.ArrayList<>();
+                    for (int i = 0; i < 15; i++) {
+                        Api.Res sent = api.as(user, "POST", "/channels/messaging/crowd/message", Map.of("message", Map.of("text", app + " " + user + " " + i)));
+                        Map<String, Object> m = sent.obj("message");
+                        if (sent.status() != 201 || !user.equals(m.get("user_id")) || !(app + " " + user + " " + i).equals(m.get("text"))) {
+                            wrong.add("send " + i + " by " + app + "/" + user + ": " + sent.status() + " " + m.get("user_id") + " " + m.get("text"));
+                        }
+                        Object me = api.as(user, "GET", "/devices", null).status();
+                        if (!Integer.valueOf(200).equals(me)) {
+                            wrong.add("devices of " + user + ": " + me);
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            List<String> wrong = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<List<String>> f : done) {
+                wrong.addAll(f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(wrong).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+        // each app's channel holds its own users' 90 messages, none of the other app's
+        List<Map<String, Object>> ours = mine.as("c0", "GET", "/channels/messaging/crowd/messages?limit=200", null).list("messages");
+        assertThat(ours).hasSize(90).allSatisfy(m -> assertThat((String) m.get("text")).startsWith("mine "));
+    }
+
     @Test
     void anotherAppsKeyAndIdsResolveNothing() throws Exception {
         // the same user id in another app, with that app's valid token, sees nothing of ours

@@ -15,7 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** What every chat API resource needs: the caller, body reading and the shared request shapes. */
+/**
+ * What every chat API resource needs: the caller, body reading and the shared request shapes.
+ * <p>
+ * The resources are {@code @ApplicationScoped}: one instance serves every request, so they hold no per-request state
+ * in fields. The caller comes from {@link #servletRequest}, which the JAX-RS runtime injects as a proxy to the current
+ * request; anything else a request carries is a method parameter. Creating and injecting a request-scoped instance per
+ * request cost about 9 % of the request threads' CPU (issue #15). {@code IsolationIT#concurrentRequestsEachActAsTheirOwnCaller}
+ * holds concurrent callers apart.
+ */
 abstract class ApiResource {
     static final Set<String> ATTACHMENT_FIELDS = Set.of("type", "asset_url", "image_url", "mime_type", "file_size", "title", "thumb_url",
             "duration", "waveform_data");

@@ -3,7 +3,7 @@ package io.chatsdk.jakarta;
 import io.chatsdk.engine.files.Files;
 import io.chatsdk.engine.files.UploadPolicy;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -23,7 +23,7 @@ import java.util.Set;
  * {@code /app/push_settings}, {@code /app/before_send_hook}); a key this endpoint does not keep is {@code unknown_field}.
  */
 @Path("app")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @ServerOnly
 public class AppSettingsResource extends ApiResource {

@@ -2,7 +2,7 @@ package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.messaging.BeforeSendHook;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.PUT;
@@ -20,7 +20,7 @@ import java.util.Set;
 
 /** {@code /app/before_send_hook} (server only): the app's synchronous before-message-send hook. */
 @Path("app/before_send_hook")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @ServerOnly
 public class BeforeSendHookResource extends ApiResource {

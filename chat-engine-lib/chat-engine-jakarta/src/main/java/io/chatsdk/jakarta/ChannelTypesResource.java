@@ -4,7 +4,7 @@ import io.chatsdk.engine.wire.Grants;
 import io.chatsdk.engine.model.ChannelConfig;
 import io.chatsdk.engine.model.ChannelType;
 import io.chatsdk.engine.model.Permission;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,7 +24,7 @@ import java.util.Set;
 
 /** {@code /channeltypes}, server only. Config flags sit at the top level, as in GetStream; grants map roles to permissions. */
 @Path("channeltypes")
-@RequestScoped
+@ApplicationScoped
 @ServerOnly
 @Produces(MediaType.APPLICATION_JSON)
 public class ChannelTypesResource extends ApiResource {

@@ -13,7 +13,7 @@ import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.types.Cid;
 import io.chatsdk.engine.wire.Wire;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
@@ -35,7 +35,7 @@ import java.util.Set;
 
 /** {@code /channels}: query, get-or-create, update, members, hide/show, truncate, delete, read markers, sending messages. */
 @Path("channels")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ChannelsResource extends ApiResource {
     private static final Set<String> DATA_FIELDS = Set.of("members", "name", "image", "created_by_id", "created_by", "config_overrides");
@@ -367,15 +367,13 @@ public class ChannelsResource extends ApiResource {
     }
 
     /** The upload endpoints live under {@code /channels} (JAX-RS picks one root resource per path); {@link FilesResource} does the work. */
-    @jakarta.ws.rs.core.Context
-    jakarta.ws.rs.core.UriInfo uriInfo;
-
     @POST
     @Path("{type}/{id}/file")
     @Limited("files")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     public Response uploadFile(@PathParam("type") String type, @PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                               @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uriInfo,
                                @HeaderParam("Content-Length") String contentLength, InputStream in) {
         return FilesResource.upload(this, uriInfo, cid(type, id), Files.Kind.FILE, contentType, contentLength, in);
     }
@@ -386,6 +384,7 @@ public class ChannelsResource extends ApiResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     public Response uploadImage(@PathParam("type") String type, @PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                               @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uriInfo,
                                 @HeaderParam("Content-Length") String contentLength, InputStream in) {
         return FilesResource.upload(this, uriInfo, cid(type, id), Files.Kind.IMAGE, contentType, contentLength, in);
     }

@@ -2,7 +2,7 @@ package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.users.Devices;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,7 +20,7 @@ import java.util.Set;
 
 /** {@code /devices}: a user's push devices (GetStream's shape); server tokens name the user with {@code user_id}. */
 @Path("devices")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class DevicesResource extends ApiResource {
 

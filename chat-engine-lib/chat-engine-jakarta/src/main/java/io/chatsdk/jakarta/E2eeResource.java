@@ -1,7 +1,7 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.e2ee.KeyDirectory;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,7 +29,7 @@ import java.util.Set;
  * are base64 of libsignal's serialized forms. Server tokens name the user with {@code user_id}.
  */
 @Path("e2ee")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class E2eeResource extends ApiResource {
     private static final Set<String> DEVICE_FIELDS = Set.of("registration_id", "identity_key", "signed_prekey", "pq_last_resort_prekey",

@@ -9,7 +9,7 @@ import io.chatsdk.engine.wire.FileLinks;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -43,14 +43,11 @@ import java.util.regex.Pattern;
  * with the caller's credentials or a signed link, with range requests.
  */
 @Path("files")
-@RequestScoped
+@ApplicationScoped
 public class FilesResource extends ApiResource {
     /** How long the links that uploads answer with work (reads of a message sign its links afresh). */
     static final Duration LINK_TTL = io.chatsdk.engine.files.Files.LINK_TTL;
     private static final Pattern BYTES = Pattern.compile("bytes=(\\d*)-(\\d*)");
-
-    @Context
-    UriInfo uriInfo;
 
     /** Downloads a file: with credentials (read access to its channel), or with a signed link's {@code exp} and {@code sig}. */
     @GET
@@ -58,7 +55,7 @@ public class FilesResource extends ApiResource {
     @SignedLink
     public Response download(@PathParam("fileId") String fileId, @QueryParam("v") String v, @QueryParam("exp") String exp, @QueryParam("sig") String sig,
                              @QueryParam("w") String w, @QueryParam("h") String h, @QueryParam("crop") String crop,
-                             @HeaderParam("Range") String range) {
+                             @HeaderParam("Range") String range, @Context UriInfo uriInfo) {
         UUID id = uuid(fileId);
         Files.Download d;
         Files files;

@@ -5,7 +5,7 @@ import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.Attachment;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.NewMessage;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,7 +29,7 @@ import java.util.Set;
 
 /** Everything under {@code /messages/{id}}: read, edit, delete, thread replies, reactions, pins. */
 @Path("messages")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class MessagesResource extends ApiResource {
     static final Set<String> MESSAGE_FIELDS = Set.of("id", "text", "type", "attachments", "parent_id", "show_in_channel",

@@ -7,7 +7,7 @@ import io.chatsdk.engine.moderation.Flags;
 import io.chatsdk.engine.moderation.Moderation;
 import io.chatsdk.engine.types.Cid;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -34,7 +34,7 @@ import java.util.UUID;
  * server, or as the user named by {@code user_id} for a user's own actions (mutes, blocks, flags).
  */
 @Path("moderation")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ModerationResource extends ApiResource {
 

@@ -2,7 +2,7 @@ package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.delivery.PushSettings;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -16,7 +16,7 @@ import java.util.Set;
 
 /** {@code /app/push_settings} (server only): what the app's push notifications show, and their collapse window. */
 @Path("app/push_settings")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @ServerOnly
 public class PushSettingsResource extends ApiResource {

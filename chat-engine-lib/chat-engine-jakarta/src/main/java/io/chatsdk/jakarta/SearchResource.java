@@ -6,7 +6,7 @@ import io.chatsdk.engine.model.SearchPage;
 import io.chatsdk.engine.model.SearchQuery;
 import io.chatsdk.engine.wire.Wire;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -26,7 +26,7 @@ import java.util.Set;
  * take a user's view with {@code user_id}. See docs/search.md.
  */
 @Path("search")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SearchResource extends ApiResource {
 

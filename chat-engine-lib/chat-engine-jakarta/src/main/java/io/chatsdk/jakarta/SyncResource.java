@@ -5,7 +5,7 @@ import io.chatsdk.engine.model.SyncResult;
 import io.chatsdk.engine.types.Cid;
 import io.chatsdk.engine.wire.Wire;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -38,7 +38,7 @@ import java.util.Set;
  * are not as {@code inaccessible_cids}.
  */
 @Path("sync")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SyncResource extends ApiResource {
 

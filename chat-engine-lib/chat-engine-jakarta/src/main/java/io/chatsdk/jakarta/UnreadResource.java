@@ -1,6 +1,6 @@
 package io.chatsdk.jakarta;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,7 +14,7 @@ import java.util.Map;
 
 /** {@code GET /unread}. */
 @Path("unread")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class UnreadResource extends ApiResource {
     /** Unread totals and per channel for the calling user ({@code user_id} for server tokens). */

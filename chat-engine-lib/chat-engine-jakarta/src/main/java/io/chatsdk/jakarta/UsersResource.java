@@ -3,7 +3,7 @@ package io.chatsdk.jakarta;
 import io.chatsdk.engine.wire.Wire;
 import io.chatsdk.engine.model.User;
 import io.chatsdk.engine.model.UserInput;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,7 +23,7 @@ import java.util.Set;
 
 /** {@code /users}: upsert (server only), query, deactivate and reactivate. */
 @Path("users")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersResource extends ApiResource {
     private static final Set<String> USER_FIELDS = Set.of("id", "name", "image", "role");

@@ -2,7 +2,7 @@ package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.delivery.Webhooks;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -22,7 +22,7 @@ import java.util.Set;
 
 /** {@code /app/webhooks} (server only): the app's webhook endpoints, each with its event filter. */
 @Path("app/webhooks")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @ServerOnly
 public class WebhooksResource extends ApiResource {
