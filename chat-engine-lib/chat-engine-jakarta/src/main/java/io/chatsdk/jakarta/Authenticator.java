@@ -72,8 +72,7 @@ final class Authenticator {
         TokenState state = switch (userChecks) {
             case NONE -> TokenState.NONE;
             case REMEMBERED -> server.users().tokenState(v.userId());
-            case FRESH -> server.users().find(v.userId()).map(u -> new TokenState(u.revokeTokensIssuedBefore(), u.deactivated()))
-                    .orElse(TokenState.NONE);
+            case FRESH -> server.users().currentTokenState(v.userId());
         };
         revoked(v, state.revokeTokensIssuedBefore(), "user");
         if (state.deactivated()) {

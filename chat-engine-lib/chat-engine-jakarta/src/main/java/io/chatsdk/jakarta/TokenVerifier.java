@@ -31,13 +31,16 @@ final class TokenVerifier {
     private record Checked(String secret, JWTClaimsSet claims) {
     }
 
+    private record Key(io.chatsdk.engine.types.AppId app, String token) {
+    }
+
     private final Duration skew;
     /**
      * Tokens already checked, by app and exact text, so that a client's next request skips parsing and the HMAC: a hit
      * is the same bytes, hence the same signature, and counts only while the secret it matched is still the app's current
      * or previous one. Expiry, not-before and the claims are checked on every request. Only valid tokens enter.
      */
-    private final Cache<String, Checked> checked = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+    private final Cache<Key, Checked> checked = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
     TokenVerifier(Duration skew) {
         this.skew = skew;
@@ -47,7 +50,7 @@ final class TokenVerifier {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw ApiException.unauthorized("token_invalid", "the token is too long");
         }
-        String key = app.app().id() + " " + token;
+        Key key = new Key(app.app().id(), token);
         Checked c = checked.getIfPresent(key);
         if (c == null || !(c.secret().equals(app.secret()) || c.secret().equals(app.previousSecret()))) {
             c = check(token, app);

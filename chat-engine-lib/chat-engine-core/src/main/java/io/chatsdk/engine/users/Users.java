@@ -132,10 +132,20 @@ public final class Users {
      */
     public TokenState tokenState(String userId) {
         Validate.userId("user_id", userId);
-        return ctx.tokenStates().get(app, userId, () -> ctx.db().read(tx -> tx.one(
+        return ctx.tokenStates().get(app, userId, () -> readTokenState(userId));
+    }
+
+    /** As {@link #tokenState}, read from the database now, whatever this node remembers. */
+    public TokenState currentTokenState(String userId) {
+        Validate.userId("user_id", userId);
+        return readTokenState(userId);
+    }
+
+    private TokenState readTokenState(String userId) {
+        return ctx.db().read(tx -> tx.one(
                 "select revoke_tokens_issued_before, deactivated_at is not null as deactivated from app_user where app_id = ? and id = ?",
                 rs -> new TokenState(Tx.instant(rs, "revoke_tokens_issued_before"), rs.getBoolean("deactivated")),
-                app.value(), userId)).orElse(TokenState.NONE));
+                app.value(), userId)).orElse(TokenState.NONE);
     }
 
     Optional<User> load(Tx tx, String userId) {

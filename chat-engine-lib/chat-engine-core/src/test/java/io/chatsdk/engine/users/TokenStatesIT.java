@@ -39,6 +39,8 @@ class TokenStatesIT extends EngineTest {
             app.users().deactivate("u1");
             assertThat(app.users().tokenState("u1").deactivated()).isTrue();
             assertThat(there.users().tokenState("u1").deactivated()).isFalse();
+            assertThat(there.users().currentTokenState("u1").deactivated()).as("read now, not remembered").isTrue();
+            assertThat(there.users().tokenState("u1").deactivated()).isFalse();
             // the change's event reaches the other node: it forgets and reads the row again
             List<ChatEvent> events = fx.events(app, e -> e.type().equals("user.deactivated"));
             assertThat(events).hasSize(1);
