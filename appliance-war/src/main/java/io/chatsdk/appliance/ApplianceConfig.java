@@ -147,6 +147,11 @@ public class ApplianceConfig {
         return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.token-state-ttl-seconds", Long.class).orElse(5L));
     }
 
+    /** The most concurrent sends to one channel that commit together; 1 to 1,000, 1 for none. */
+    public int groupCommitLimit() {
+        return config.getOptionalValue("chatsdk.group-commit-limit", Integer.class).orElse(32);
+    }
+
     public java.time.Duration retentionInterval() {
         return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.retention.interval-seconds", Long.class).orElse(3600L));
     }

@@ -102,6 +102,7 @@ public class EngineProducer {
                 .checkpointInterval(config.auditCheckpointInterval())
                 .retentionInterval(config.retentionInterval())
                 .tokenStateTtl(config.tokenStateTtl())
+                .groupCommitLimit(config.groupCommitLimit())
                 .officerIdleTimeout(config.consoleIdleTimeout())
                 .eventBus(eventBus)
                 .jobQueue(jobs = io.chatsdk.connectors.artemis.ArtemisJobQueue.connect(brokerUrl, config.jobWorkers(), config.artemisLogin()))

@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ol>
  *   <li>Durable sends per second into 1 and 64 channels with 1 and 16 sending threads, each next to a baseline run in
- *       the same process: plain JDBC inserts of an equal message row, one commit each.</li>
+ *       the same process: plain JDBC inserts of an equal message row, one commit each. Into one channel, the sends also
+ *       run with every send committed alone (a second engine on the same database, {@code groupCommitLimit(1)}),
+ *       alternating with the default in three pairs.</li>
  *   <li>The compliance core's costs: audit appends and redaction ({@link ComplianceBench}).</li>
  *   <li>The unread-count query for a user in 500 channels holding 1M messages in all.</li>
  * </ol>
@@ -48,13 +50,17 @@ public final class EngineBench {
         int seconds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 10;
         Duration run = Duration.ofSeconds(seconds);
         Duration warmup = Duration.ofSeconds(Math.max(2, seconds / 4));
+        byte[] masterKey = randomKey();
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "100")
                 .start();
              HikariDataSource ds = pool(pg.getJdbcUrl("postgres", "postgres"));
-             ChatEngine engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(randomKey())).build()) {
+             ChatEngine engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(masterKey)).build();
+             // the same database and keys with every send committed alone: group commit's baseline in the same run
+             ChatEngine alone = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(masterKey)).migrate(false)
+                     .groupCommitLimit(1).build()) {
             System.out.println("## Engine benchmark");
             System.out.printf(Locale.ROOT, "JVM %s, %d cores, %ds per case after %ds warm-up, PostgreSQL %s (fsync=on, synchronous_commit=on)%n%n",
                     Runtime.version(), Runtime.getRuntime().availableProcessors(), run.toSeconds(), warmup.toSeconds(), serverVersion(ds));
@@ -86,10 +92,32 @@ public final class EngineBench {
                     Sender engineSend = (thread, i) -> app.as("u" + thread).messages().send(cids.get((int) (i % channels)), NewMessage.text(TEXT));
                     Sender jdbcSend = (thread, i) -> baselineInsert(ds, baselineChannels.get((int) (i % channels)), "u" + thread);
                     Result base = measure(jdbcSend, threads, warmup, run);
-                    Result eng = measure(engineSend, threads, warmup, run);
-                    System.out.printf(Locale.ROOT, "| %d channel%s, %d thread%s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |%n",
-                            channels, channels == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
+                    Result eng;
+                    Result off = null;
+                    if (channels == 1) {
+                        // group commit against every send committed alone, in three pairs of alternating order (whatever runs
+                        // right after the JDBC baseline pays for its checkpoint): the medians
+                        AppHandle aloneApp = alone.app(creds.appId());
+                        Sender aloneSend = (thread, i) -> aloneApp.as("u" + thread).messages().send(cids.get(0), NewMessage.text(TEXT));
+                        List<Result> grouped = new ArrayList<>();
+                        List<Result> single = new ArrayList<>();
+                        for (int pair = 0; pair < 3; pair++) {
+                            boolean groupedFirst = pair % 2 == 0;
+                            (groupedFirst ? grouped : single).add(measure(groupedFirst ? engineSend : aloneSend, threads, warmup, run));
+                            (groupedFirst ? single : grouped).add(measure(groupedFirst ? aloneSend : engineSend, threads, warmup, run));
+                        }
+                        eng = median(grouped);
+                        off = median(single);
+                    } else {
+                        eng = measure(engineSend, threads, warmup, run);
+                    }
+                    System.out.printf(Locale.ROOT, "| %d channel%s, %d thread%s%s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |%n",
+                            channels, channels == 1 ? "" : "s", threads, threads == 1 ? "" : "s", off == null ? "" : " (median of 3)",
                             eng.perSecond, eng.p50, eng.p99, base.perSecond, base.p50, base.p99, eng.perSecond / base.perSecond);
+                    if (off != null) {
+                        System.out.printf(Locale.ROOT, "| %d channel, %d thread%s, every send committed alone (groupCommitLimit 1, median of 3) | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |%n",
+                                channels, threads, threads == 1 ? "" : "s", off.perSecond, off.p50, off.p99, base.perSecond, base.p50, base.p99, off.perSecond / base.perSecond);
+                    }
                 }
             }
             System.out.println();
@@ -104,6 +132,15 @@ public final class EngineBench {
     }
 
     record Result(double perSecond, double p50, double p99) {
+    }
+
+    /** Each figure's median over the runs. */
+    static Result median(List<Result> runs) {
+        java.util.function.ToDoubleFunction<java.util.function.ToDoubleFunction<Result>> mid = f -> {
+            double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        };
+        return new Result(mid.applyAsDouble(Result::perSecond), mid.applyAsDouble(Result::p50), mid.applyAsDouble(Result::p99));
     }
 
     static Result measure(Sender sender, int threads, Duration warmup, Duration run) throws Exception {

@@ -87,6 +87,7 @@ public final class ChatEngine implements AutoCloseable {
                 holder[0].wakeUp();
             }
         });
+        db.groupCommitLimit(b.groupCommitLimit);
         this.blobStore = b.blobStore;
         this.officerIdleTimeout = b.officerIdleTimeout;
         this.maxUploadBytes = b.maxUploadBytes;
@@ -273,6 +274,7 @@ public final class ChatEngine implements AutoCloseable {
         private boolean relay = true;
         private Duration relayPollInterval = Duration.ofSeconds(1);
         private Duration tokenStateTtl = Duration.ofSeconds(5);
+        private int groupCommitLimit = Db.DEFAULT_GROUP_COMMIT_LIMIT;
         private int syncReloadThreshold = 1000;
         private boolean maintenance = true;
         private Duration officerIdleTimeout = io.chatsdk.engine.officers.Officers.IDLE;
@@ -357,6 +359,19 @@ public final class ChatEngine implements AutoCloseable {
                 throw new IllegalArgumentException("tokenStateTtl must be between 0 and 1 minute, was " + ttl);
             }
             this.tokenStateTtl = ttl;
+            return this;
+        }
+
+        /**
+         * The most sends to one channel that share a transaction and its commit when they arrive on this node at the same
+         * time (group commit); 1 to 1,000, default {@value Db#DEFAULT_GROUP_COMMIT_LIMIT}, 1 to commit every send alone.
+         * A send that arrives while none is committing to its channel is never held back.
+         */
+        public Builder groupCommitLimit(int sends) {
+            if (sends < 1 || sends > 1000) {
+                throw new IllegalArgumentException("groupCommitLimit must be between 1 and 1000, was " + sends);
+            }
+            this.groupCommitLimit = sends;
             return this;
         }
 

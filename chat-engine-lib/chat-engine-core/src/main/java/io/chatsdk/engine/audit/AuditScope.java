@@ -16,7 +16,7 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * One scope per thread; opening one replaces any left open. Not for use across threads.
+ * One scope per thread; opening one replaces any left open. Not for use across threads, except through {@link #adopt}.
  */
 public final class AuditScope implements AutoCloseable {
     private static final ThreadLocal<AuditScope> CURRENT = new ThreadLocal<>();
@@ -38,6 +38,26 @@ public final class AuditScope implements AutoCloseable {
     /** Ends whatever scope this thread has open (a thread pool's thread starting a new request calls it). */
     public static void clear() {
         CURRENT.remove();
+    }
+
+    /** The scope open on this thread, written or not, or null. */
+    public static AuditScope current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Makes {@code scope} (null for none) the open scope of this thread and returns the one it replaces, for work one
+     * thread does on behalf of another: the engine's group commit runs other requests' sends in its transaction, each
+     * under its own request's scope, and then hands its own scope back.
+     */
+    public static AuditScope adopt(AuditScope scope) {
+        AuditScope replaced = CURRENT.get();
+        if (scope == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(scope);
+        }
+        return replaced;
     }
 
     /** The open scope of this thread whose record is not written yet, or null. */

@@ -47,7 +47,8 @@ import java.util.UUID;
  *
  * <p>A send is one transaction: permission and content checks, {@code UPDATE channel SET last_seq = last_seq + 1
  * RETURNING} (which serialises senders of one channel), the message insert, sparse mention flags, the
- * sender's read marker and the {@code message.new} outbox event.
+ * sender's read marker and the {@code message.new} outbox event. Sends to one channel that arrive on this node while
+ * another is committing share the next transaction and its commit ({@link io.chatsdk.engine.persistence.Db#inGroupCommit}).
  */
 public final class Messages {
     private final EngineContext ctx;
@@ -134,8 +135,10 @@ public final class Messages {
         Map<String, Object> finalCustom = custom;
         // No look-up of the client id before the transaction (a round trip and a transaction of their own on every send):
         // a repeated id is found by the insert's conflict, which rolls the transaction back, seq increment included.
+        // Concurrent sends to one channel on this node share a transaction and its commit (group commit, see Db.inGroupCommit).
         try {
-            return ctx.db().inTransaction(tx -> insert(tx, cid, id, author, type, finalText, finalAtts, finalCustom, mentions, message));
+            return ctx.db().inGroupCommit(new SendLane(app, cid),
+                    tx -> insert(tx, cid, id, author, type, finalText, finalAtts, finalCustom, mentions, message));
         } catch (DuplicateId | Db.UniqueViolation e) {
             return existing(cid, id, author).orElseThrow(() -> new ChatException(ErrorCode.CONFLICT,
                     "message id '" + id + "' was used concurrently; retry", "id", e));
@@ -155,6 +158,10 @@ public final class Messages {
             }
             return stored.orElseThrow(() -> refused);
         }
+    }
+
+    /** The group-commit key of sends to one channel. */
+    private record SendLane(AppId app, Cid cid) {
     }
 
     private Optional<Message> existing(Cid cid, String id, String author) {

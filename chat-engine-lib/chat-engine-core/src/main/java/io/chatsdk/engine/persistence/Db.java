@@ -34,6 +34,10 @@ public final class Db implements AutoCloseable {
      * after the commit goes through {@link Tx#afterCommit}.
      */
     private volatile java.util.function.Consumer<Tx> beforeCommit = tx -> { };
+    private volatile GroupCommit groupCommit = new GroupCommit(this, DEFAULT_GROUP_COMMIT_LIMIT);
+
+    /** The most pieces of work {@link #inGroupCommit} puts in one transaction unless told otherwise. */
+    public static final int DEFAULT_GROUP_COMMIT_LIMIT = 32;
 
     public Db(DataSource dataSource, ContentKeys keys, Runnable afterEventCommit) {
         Map<String, Object> props = new HashMap<>();
@@ -55,6 +59,25 @@ public final class Db implements AutoCloseable {
     /** Sets the work added to every transaction just before it commits. */
     public void beforeCommit(java.util.function.Consumer<Tx> hook) {
         this.beforeCommit = java.util.Objects.requireNonNull(hook, "hook");
+    }
+
+    /** Sets the most pieces of work {@link #inGroupCommit} puts in one transaction; 1 runs each in its own. */
+    public void groupCommitLimit(int limit) {
+        this.groupCommit = new GroupCommit(this, limit);
+    }
+
+    void runBeforeCommit(Tx tx) {
+        beforeCommit.accept(tx);
+    }
+
+    /**
+     * Runs {@code work} like {@link #inTransaction}, but in a transaction it may share with work that other threads
+     * submit for the same {@code key} at the same time: one commit for all of it (see {@link GroupCommit}). The work
+     * may run on another thread, with the submitting thread's audit scope; it must not depend on anything else of its
+     * thread, and may run twice (when a piece of work it was grouped with fails, each runs again alone).
+     */
+    public <T> T inGroupCommit(Object key, Function<Tx, T> work) {
+        return groupCommit.run(key, work);
     }
 
     /**

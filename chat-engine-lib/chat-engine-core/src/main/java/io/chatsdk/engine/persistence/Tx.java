@@ -29,6 +29,9 @@ public final class Tx {
     private final ContentKeys keys;
     private boolean wroteEvents;
     private boolean updated;
+    /** What the earlier parts of a grouped transaction wrote ({@link #beginPart}). */
+    private boolean earlierWroteEvents;
+    private boolean earlierUpdated;
     private List<Runnable> afterCommit;
 
     Tx(EntityManager em, Connection connection, ContentKeys keys) {
@@ -100,7 +103,23 @@ public final class Tx {
         }
     }
 
-    /** Whether this transaction wrote: ran an update or wrote events. */
+    /**
+     * Starts one part of a transaction that carries several threads' work ({@link GroupCommit}): until {@link #endPart},
+     * {@link #wrote()} says whether this part wrote.
+     */
+    void beginPart() {
+        earlierWroteEvents |= wroteEvents;
+        earlierUpdated |= updated;
+        wroteEvents = false;
+        updated = false;
+    }
+
+    void endPart() {
+        wroteEvents |= earlierWroteEvents;
+        updated |= earlierUpdated;
+    }
+
+    /** Whether this transaction (or the part of it that is running, see {@link #beginPart}) wrote: ran an update or wrote events. */
     public boolean wrote() {
         return updated || wroteEvents;
     }

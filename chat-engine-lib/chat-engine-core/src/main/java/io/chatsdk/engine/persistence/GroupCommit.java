@@ -1,0 +1,170 @@
+package io.chatsdk.engine.persistence;
+
+import io.chatsdk.engine.audit.AuditScope;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Group commit: work for one key (the engine uses a channel) that several threads submit at the same time runs in one
+ * transaction on one of those threads, with one commit for all of it.
+ *
+ * <p>Each key has a lane. The first thread to find its lane idle leads: it takes up to {@code limit} waiting pieces of
+ * work, in the order they came, runs them one after the other in one transaction and commits. Threads that arrive
+ * meanwhile queue behind it; when it is done, the first of them leads the next batch with everything queued by then.
+ * A thread alone on its lane runs its work at once, in a transaction of its own, as without group commit: nothing
+ * waits for company.
+ *
+ * <p>What each piece of work would have done in a transaction of its own, it does in the batch: the {@link AuditScope}
+ * of the thread that submitted it is in force while it runs, and its audit record is written right after it (the
+ * {@link Db#beforeCommit} hook), so every piece commits with its own record.
+ *
+ * <p>When a piece of work fails, the batch rolls back and every piece of it runs again alone, on its own thread, in a
+ * transaction of its own: exactly what it would have done without group commit, including the failure, which is then
+ * its own. Nothing is half-written and the work of the others is not lost. A failure after all pieces ran (the commit
+ * itself, a lost connection) is reported to all of them, as a failed commit would be to each: their outcome is not
+ * known, so none is run again (a send's client id makes the caller's retry safe).
+ */
+final class GroupCommit {
+    private final Db db;
+    private final int limit;
+    private final ConcurrentHashMap<Object, Lane> lanes = new ConcurrentHashMap<>();
+
+    GroupCommit(Db db, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        this.db = db;
+        this.limit = limit;
+    }
+
+    private static final class Lane {
+        final ArrayDeque<Item<?>> queue = new ArrayDeque<>();
+        /** Whether a thread is running a batch of this lane; guarded by the lane. */
+        boolean running;
+        /** Threads using this lane; guarded by {@code lanes}' per-key compute. */
+        int users;
+    }
+
+    private enum State { WAITING, DONE, FAILED, ALONE }
+
+    private static final class Item<T> {
+        final Function<Tx, T> work;
+        final AuditScope scope;
+        T result;
+        RuntimeException failure;
+        /** Written last, after result or failure, by the thread that ran the batch. */
+        volatile State state = State.WAITING;
+
+        Item(Function<Tx, T> work, AuditScope scope) {
+            this.work = work;
+            this.scope = scope;
+        }
+    }
+
+    <T> T run(Object key, Function<Tx, T> work) {
+        if (limit == 1) {
+            return db.inTransaction(work);
+        }
+        Lane lane = lanes.compute(key, (k, l) -> {
+            Lane used = l == null ? new Lane() : l;
+            used.users++;
+            return used;
+        });
+        Item<T> item = new Item<>(work, AuditScope.current());
+        try {
+            lead(lane, item);
+        } finally {
+            lanes.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
+        }
+        return switch (item.state) {
+            case DONE -> item.result;
+            case FAILED -> throw item.failure;
+            case ALONE -> db.inTransaction(work);
+            case WAITING -> throw new IllegalStateException("group commit left work unrun");
+        };
+    }
+
+    /** Queues the item and waits until it has run, leading batches while it is this lane's turn. */
+    private void lead(Lane lane, Item<?> item) {
+        boolean interrupted = false;
+        synchronized (lane) {
+            lane.queue.add(item);
+            while (lane.running && item.state == State.WAITING) {
+                try {
+                    lane.wait();
+                } catch (InterruptedException e) {
+                    // the item may be in a batch that is running: it cannot be withdrawn, so wait for its outcome
+                    interrupted = true;
+                }
+            }
+            if (item.state != State.WAITING) {
+                restoreInterrupt(interrupted);
+                return;
+            }
+            lane.running = true;
+        }
+        try {
+            while (item.state == State.WAITING) {
+                List<Item<?>> batch = new ArrayList<>();
+                synchronized (lane) {
+                    while (batch.size() < limit && !lane.queue.isEmpty()) {
+                        batch.add(lane.queue.poll());
+                    }
+                }
+                runBatch(batch);
+            }
+        } finally {
+            synchronized (lane) {
+                lane.running = false;
+                lane.notifyAll();
+            }
+            restoreInterrupt(interrupted);
+        }
+    }
+
+    private static void restoreInterrupt(boolean interrupted) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runBatch(List<Item<?>> batch) {
+        AuditScope own = AuditScope.adopt(null);
+        boolean[] allRan = {false};
+        try {
+            db.inTransaction(tx -> {
+                for (Item<?> item : batch) {
+                    runOne(tx, item);
+                }
+                // the commit's own hook finds no scope: each piece's record is written already
+                AuditScope.adopt(null);
+                allRan[0] = true;
+                return null;
+            });
+            batch.forEach(i -> i.state = State.DONE);
+        } catch (RuntimeException e) {
+            for (Item<?> i : batch) {
+                if (allRan[0] || batch.size() == 1) {
+                    i.failure = e;
+                    i.state = State.FAILED;
+                } else {
+                    i.state = State.ALONE;
+                }
+            }
+        } finally {
+            AuditScope.adopt(own);
+        }
+    }
+
+    private <T> void runOne(Tx tx, Item<T> item) {
+        AuditScope.adopt(item.scope);
+        tx.beginPart();
+        item.result = item.work.apply(tx);
+        db.runBeforeCommit(tx);
+        tx.endPart();
+    }
+}

@@ -1,0 +1,261 @@
+package io.chatsdk.engine;
+
+import io.chatsdk.engine.audit.AuditEntry;
+import io.chatsdk.engine.audit.AuditScope;
+import io.chatsdk.engine.model.ChannelInput;
+import io.chatsdk.engine.model.Message;
+import io.chatsdk.engine.model.MessagePage;
+import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.testing.EngineFixture;
+import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.types.ChatException;
+import io.chatsdk.engine.types.Cid;
+import io.chatsdk.engine.types.ErrorCode;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue #15: concurrent sends to one channel on one node share a transaction and its commit (group commit). Rows
+ * written in one transaction carry that transaction's id ({@code xmin}), so the database itself shows how the sends
+ * were grouped. Whatever the grouping, seq stays gap-free, each send keeps its own audit record, concurrent
+ * duplicates of a client id give one message, a refused send fails alone, and no acknowledged send is lost when the
+ * database's connections are killed mid-batch.
+ */
+class GroupCommitIT extends EngineTest {
+    static final int SENDERS = 16;
+
+    @Test
+    void concurrentSendersShareCommitsWithGapFreeSeqsAndEachTheirOwnAuditRecord() throws Exception {
+        AppHandle app = fx.newApp(SENDERS);
+        Cid cid = hotChannel(app, "hot");
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicInteger unwritten = new AtomicInteger();
+        int perSender = 40;
+        concurrently(SENDERS, (user, n) -> {
+            for (int i = 0; i < perSender; i++) {
+                String id = "gc1-" + user + "-" + i;
+                try (AuditScope scope = AuditScope.open(sendEntry(app, user, id))) {
+                    acknowledged.add(app.as(user).messages().send(cid, NewMessage.text("hot " + id).withId(id)).seq());
+                    if (!scope.written()) {
+                        unwritten.incrementAndGet();
+                    }
+                }
+            }
+        });
+        int total = SENDERS * perSender;
+        assertGapFree(app, cid, acknowledged, total);
+        Grouping g = grouping(fx, "gc1-%");
+        assertThat(g.rows()).isEqualTo(total);
+        assertThat(g.transactions()).as("the sends shared transactions").isLessThan(total);
+        assertThat(unwritten.get()).as("every send committed its own audit record").isZero();
+        assertThat(fx.count("select (select count(*) from audit_log where action = 'test.send' and resource_id like 'gc1-%')"
+                + " + (select count(*) from audit_pending where action = 'test.send' and resource_id like 'gc1-%')"))
+                .as("one audit record per send, written or still to chain").isEqualTo(total);
+        System.out.printf("group commit: %d sends from %d threads to one channel in %d transactions%n", total, SENDERS, g.transactions());
+    }
+
+    @Test
+    void withALimitOfOneEverySendCommitsAlone() throws Exception {
+        try (EngineFixture alone = new EngineFixture(b -> b.groupCommitLimit(1))) {
+            AppHandle app = alone.newApp(SENDERS);
+            Cid cid = hotChannel(app, "alone");
+            Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+            concurrently(SENDERS, (user, n) -> {
+                for (int i = 0; i < 10; i++) {
+                    String id = "gc0-" + user + "-" + i;
+                    acknowledged.add(app.as(user).messages().send(cid, NewMessage.text(id).withId(id)).seq());
+                }
+            });
+            assertGapFree(app, cid, acknowledged, SENDERS * 10);
+            Grouping g = grouping(alone, "gc0-%");
+            assertThat(g.transactions()).as("the measure tells grouped sends from lone ones").isEqualTo(g.rows()).isEqualTo(SENDERS * 10);
+        }
+    }
+
+    @Test
+    void concurrentDuplicatesOfAClientIdGiveOneMessageAndARefusedSendFailsAlone() throws Exception {
+        AppHandle app = fx.newApp(SENDERS + 1);   // u17 is no member of the channel
+        Cid cid = hotChannel(app, "dups");
+        int rounds = 15;
+        Map<String, Set<String>> answers = new ConcurrentHashMap<>();
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicInteger refused = new AtomicInteger();
+        List<String> wrongErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        concurrently(SENDERS, (user, n) -> {
+            for (int r = 0; r < rounds; r++) {
+                // half the threads send one client id of u1's at once; the others their own sends; one thread also a refused send
+                if (n % 2 == 0) {
+                    Message m = app.as("u1").messages().send(cid, NewMessage.text("dup " + r).withId("gc2-dup-" + r));
+                    answers.computeIfAbsent("gc2-dup-" + r, k -> ConcurrentHashMap.newKeySet()).add(m.id() + "@" + m.seq());
+                    acknowledged.add(m.seq());
+                } else {
+                    acknowledged.add(app.as(user).messages().send(cid, NewMessage.text("own " + r).withId("gc2-" + user + "-" + r)).seq());
+                }
+                if (n == 1) {
+                    try {
+                        app.as("u17").messages().send(cid, NewMessage.text("not a member").withId("gc2-refused-" + r));
+                        wrongErrors.add("a non-member's send was accepted");
+                    } catch (ChatException e) {
+                        if (e.code().category() != ErrorCode.Category.FORBIDDEN) {
+                            wrongErrors.add(e.code() + ": " + e.getMessage());
+                        }
+                        refused.incrementAndGet();
+                    }
+                }
+            }
+        });
+        assertThat(wrongErrors).isEmpty();
+        assertThat(refused.get()).isEqualTo(rounds);
+        int distinct = rounds + (SENDERS / 2) * rounds;
+        assertGapFree(app, cid, acknowledged, distinct);
+        for (int r = 0; r < rounds; r++) {
+            assertThat(answers.get("gc2-dup-" + r)).as("every duplicate of round " + r + " got the one stored message").hasSize(1);
+        }
+        assertThat(fx.count("select count(*) from message where id like 'gc2-dup-%'")).isEqualTo(rounds);
+        assertThat(fx.count("select count(*) from message where id like 'gc2-refused-%'")).isZero();
+    }
+
+    @Test
+    void killedConnectionsMidBatchLoseNoAcknowledgedSend() throws Exception {
+        AppHandle app = fx.newApp(SENDERS);
+        Cid cid = hotChannel(app, "killed");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger killed = new AtomicInteger();
+        AtomicInteger retries = new AtomicInteger();
+        ExecutorService killerPool = Executors.newSingleThreadExecutor();
+        Future<?> killer = killerPool.submit(() -> {
+            while (running.get()) {
+                try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("select pg_terminate_backend(pid) from pg_stat_activity "
+                             + "where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'")) {
+                    while (rs.next()) {
+                        if (rs.getBoolean(1)) {
+                            killed.incrementAndGet();
+                        }
+                    }
+                    Thread.sleep(20);
+                } catch (Exception e) {
+                    // the killer's own connection may be the one that went: keep going
+                }
+            }
+            return null;
+        });
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        int perSender = 20;
+        try {
+            concurrently(SENDERS, (user, n) -> {
+                for (int i = 0; i < perSender; i++) {
+                    String id = "gc3-" + user + "-" + i;
+                    for (int attempt = 1; ; attempt++) {
+                        try {
+                            acknowledged.add(app.as(user).messages().send(cid, NewMessage.text(id).withId(id)).seq());
+                            break;
+                        } catch (ChatException e) {
+                            assertThat(e.code()).as("a killed connection is reported as retryable").isIn(ErrorCode.UNAVAILABLE, ErrorCode.CONFLICT);
+                            assertThat(attempt).as("retries of " + id).isLessThan(50);
+                            retries.incrementAndGet();
+                        }
+                    }
+                }
+            });
+        } finally {
+            running.set(false);
+            killer.get(30, TimeUnit.SECONDS);
+            killerPool.shutdown();
+        }
+        assertThat(killed.get()).as("backends were really killed").isPositive();
+        assertGapFree(app, cid, acknowledged, SENDERS * perSender);
+        assertThat(grouping(fx, "gc3-%").transactions()).as("the sends shared transactions").isLessThan(SENDERS * perSender);
+        System.out.printf("group commit under killed connections: %d backends terminated, %d retries, %d acknowledged, all stored once%n",
+                killed.get(), retries.get(), SENDERS * perSender);
+    }
+
+    // ---- helpers
+
+    private static Cid hotChannel(AppHandle app, String name) {
+        List<String> members = new ArrayList<>();
+        for (int i = 2; i <= SENDERS; i++) {
+            members.add("u" + i);
+        }
+        return app.channels().getOrCreate("messaging", name, ChannelInput.withMembers("u1", members)).channel().cid();
+    }
+
+    private static AuditEntry sendEntry(AppHandle app, String user, String messageId) {
+        return new AuditEntry(app.id(), "user", user, "user", "test.send", "message", messageId, "203.0.113.7", "test/1.0", true, null, Map.of());
+    }
+
+    @FunctionalInterface
+    interface Sender {
+        void run(String user, int n) throws Exception;
+    }
+
+    /** Runs {@code threads} senders u1..uN, released at the same moment. */
+    private static void concurrently(int threads, Sender sender) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 1; t <= threads; t++) {
+            String user = "u" + t;
+            int n = t;
+            running.add(pool.submit(() -> {
+                start.await();
+                sender.run(user, n);
+                return null;
+            }));
+        }
+        start.countDown();
+        try {
+            for (Future<?> f : running) {
+                f.get(180, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The channel holds exactly the acknowledged sends, once each, with seqs 1..total. */
+    private static void assertGapFree(AppHandle app, Cid cid, Set<Long> acknowledged, int total) {
+        List<Long> stored = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<Message> page = app.messages().list(cid, MessagePage.afterSeq(after, 300));
+            if (page.isEmpty()) {
+                break;
+            }
+            page.forEach(m -> stored.add(m.seq()));
+            after = page.get(page.size() - 1).seq();
+        }
+        assertThat(acknowledged).hasSize(total);
+        assertThat(stored).as("every acknowledged send stored once").hasSize(total).containsExactlyInAnyOrderElementsOf(acknowledged);
+        assertThat(stored).as("in seq order").isSorted();
+        assertThat(stored.get(0)).isEqualTo(1L);
+        assertThat(stored.get(total - 1)).as("no gap").isEqualTo((long) total);
+    }
+
+    record Grouping(long rows, long transactions) {
+    }
+
+    /** How many messages matching the id pattern there are, and how many transactions wrote them. */
+    private static Grouping grouping(EngineFixture f, String idPattern) {
+        return new Grouping(f.count("select count(*) from message where id like '" + idPattern + "'"),
+                f.count("select count(distinct xmin::text) from message where id like '" + idPattern + "'"));
+    }
+}
