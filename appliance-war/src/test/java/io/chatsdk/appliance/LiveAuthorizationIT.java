@@ -63,6 +63,20 @@ class LiveAuthorizationIT {
     }
 
     @Test
+    void anErasedUsersSocketsClose() throws Exception {
+        Api api = Api.newApp(appliance, "live-erase");
+        api.users("dan", "eve");
+        try (WsClient dan = open(api, api.userToken("dan")); WsClient eve = open(api, api.userToken("eve"))) {
+            assertThat(Api.operator(appliance, "POST", "/admin/api/apps/" + api.appId + "/compliance/users/dan/erase", Map.of("mode", "delete"))
+                    .status()).isEqualTo(200);
+            assertThat(dan.closeCode(10)).isEqualTo(4403);
+            assertThat(dan.closeReason).startsWith("user_deactivated");
+            assertThat(api.call("GET", "/unread", null, api.userToken("dan")).code()).isEqualTo("user_deactivated");
+            assertThat(eve.closed).isNotDone();
+        }
+    }
+
+    @Test
     void appRevocationDisablingAndSecretRotationCloseTheAppsSockets() throws Exception {
         Api revoked = Api.newApp(appliance, "live-revoke");
         Api disabled = Api.newApp(appliance, "live-disable");

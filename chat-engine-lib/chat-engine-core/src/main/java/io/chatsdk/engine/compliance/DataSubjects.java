@@ -172,7 +172,8 @@ public final class DataSubjects {
     /**
      * Erases a user: their messages are deleted or anonymised per {@code mode} (anonymised messages get one random
      * stand-in author, {@code deleted-<uuid>}; held ones are hidden and kept), their
-     * reactions, flags and memberships removed, their profile blanked and the account deactivated. Returns counts.
+     * reactions, flags and memberships removed, their profile blanked and the account deactivated, announced by a
+     * {@code user.deactivated} event with the blanked profile. Returns counts.
      */
     public Map<String, Long> erase(String userId, ErasureMode mode, String requestedBy) {
         Validate.userId("user_id", userId);
@@ -215,7 +216,8 @@ public final class DataSubjects {
                     + tx.update("delete from user_mute where app_id = ? and (user_id = ? or target_id = ?)", app.value(), userId, userId)
                     + tx.update("delete from channel_ban where app_id = ? and user_id = ?", app.value(), userId)
                     + tx.update("delete from channel_cooldown where user_id = ? and channel_pk in (select pk from channel where app_id = ?)", userId, app.value())));
-            tx.update("update app_user set ban_reason = null where app_id = ? and id = ?", app.value(), userId);
+            io.chatsdk.engine.model.User erased = tx.one("update app_user u set ban_reason = null where u.app_id = ? and u.id = ? returning "
+                    + io.chatsdk.engine.persistence.Rows.USER_COLUMNS, io.chatsdk.engine.persistence.Rows::user, app.value(), userId).orElseThrow();
             // bans this user placed on others stay, without naming who placed them
             tx.update("update app_user set banned_by = null where app_id = ? and banned_by = ?", app.value(), userId);
             tx.update("update channel_ban set banned_by = null where app_id = ? and banned_by = ?", app.value(), userId);
@@ -231,6 +233,10 @@ public final class DataSubjects {
             tx.update("update channel set member_count = member_count - 1 where pk in (select channel_pk from channel_member where app_id = ? and user_id = ?)",
                     app.value(), userId);
             c.put("memberships", (long) tx.update("delete from channel_member where app_id = ? and user_id = ?", app.value(), userId));
+            // the account is deactivated: every node forgets what it remembers of the user's tokens and closes their
+            // connections, as for any deactivation (the event carries the blanked profile)
+            io.chatsdk.engine.persistence.Outbox.write(tx, app, null, ctx.now(), new io.chatsdk.engine.event.Event.UserEvent(
+                    io.chatsdk.engine.event.EventType.USER_DEACTIVATED, null, io.chatsdk.engine.wire.Wire.user(erased)));
             return c;
         });
         if (forgetExports != null) {

@@ -66,11 +66,29 @@ class TokenStatesIT extends EngineTest {
     }
 
     @Test
-    void erasureDeactivatesAtOnceOnItsNode() {
+    void erasureDeactivatesAtOnceOnItsNodeAndOnAnotherWhenItsEventArrives() {
         AppHandle app = fx.newApp(1);
-        assertThat(app.users().tokenState("u1").deactivated()).isFalse();
-        app.compliance().dataSubjects().erase("u1", io.chatsdk.engine.compliance.DataSubjects.ErasureMode.DELETE, "officer");
-        assertThat(app.users().tokenState("u1").deactivated()).isTrue();
+        app.users().ban("u1", null, "private reason");
+        InProcessEventBus otherBus = new InProcessEventBus();
+        try (ChatEngine other = ChatEngine.builder().dataSource(fx.dataSource).keyProvider(KeyProvider.aesGcm(fx.masterKey))
+                .migrate(false).outboxRelay(false).maintenance(false).eventBus(otherBus).tokenStateTtl(Duration.ofMinutes(1)).build()) {
+            AppHandle there = other.app(app.id());
+            assertThat(app.users().tokenState("u1").deactivated()).isFalse();
+            assertThat(there.users().tokenState("u1").deactivated()).isFalse();
+            app.compliance().dataSubjects().erase("u1", io.chatsdk.engine.compliance.DataSubjects.ErasureMode.DELETE, "officer");
+            assertThat(app.users().tokenState("u1").deactivated()).isTrue();
+            assertThat(there.users().tokenState("u1").deactivated()).as("remembered for a minute, its bus silent").isFalse();
+            // the erasure announces the deactivation like any other, with the blanked profile
+            List<ChatEvent> events = fx.events(app, e -> e.type().equals("user.deactivated"));
+            assertThat(events).hasSize(1);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> user = (java.util.Map<String, Object>) events.get(0).payload().get("user");
+            assertThat(user).containsEntry("id", "u1").containsEntry("deactivated", true);
+            assertThat(user.get("name")).isNull();
+            assertThat(io.chatsdk.engine.internal.Json.write(events.get(0).payload())).doesNotContain("private reason").doesNotContain("User 1");
+            otherBus.publish(events.get(0));
+            assertThat(there.users().tokenState("u1").deactivated()).isTrue();
+        }
     }
 
     @Test
