@@ -69,6 +69,8 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_CONSOLE_IDLE_TIMEOUT_SECONDS}</td><td>end a console session this long without a request, 10 to 900, default 900</td></tr>
  *   <tr><td>{@code CHATSDK_WS_IDLE_TIMEOUT_SECONDS}</td><td>close a WebSocket silent this long, default 60</td></tr>
  *   <tr><td>{@code CHATSDK_CORS_ALLOWED_ORIGINS}</td><td>web origins whose pages may call {@code /api/*}, comma-separated, or {@code *}; default none</td></tr>
+ *   <tr><td>{@code CHATSDK_TOKEN_STATE_TTL_SECONDS}</td><td>how long a node checks tokens against what it remembers of a user's revocation and deactivation, 0 to 60, default 5</td></tr>
+ *   <tr><td>{@code CHATSDK_GROUP_COMMIT_LIMIT}</td><td>the most concurrent sends to one channel committed in one transaction, 1 to 1000, default 32</td></tr>
  *   <tr><td>{@code CHATSDK_SYNC_RELOAD_THRESHOLD}</td><td>missing messages beyond which sync says "reload", default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
  *   <tr><td>{@code CHATSDK_RATE_LIMIT_ENABLED}, {@code CHATSDK_RATE_LIMIT_<GROUP>_APP}, {@code _USER}</td><td>per-minute limits</td></tr>
@@ -144,12 +146,20 @@ public class ApplianceConfig {
 
     /** How long a node answers token checks from what it remembers of a user's revocation and deactivation; 0 to 60 s. */
     public java.time.Duration tokenStateTtl() {
-        return java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.token-state-ttl-seconds", Long.class).orElse(5L));
+        long seconds = config.getOptionalValue("chatsdk.token-state-ttl-seconds", Long.class).orElse(5L);
+        if (seconds < 0 || seconds > 60) {
+            throw new IllegalStateException("CHATSDK_TOKEN_STATE_TTL_SECONDS must be between 0 and 60, was " + seconds);
+        }
+        return java.time.Duration.ofSeconds(seconds);
     }
 
     /** The most concurrent sends to one channel that commit together; 1 to 1,000, 1 for none. */
     public int groupCommitLimit() {
-        return config.getOptionalValue("chatsdk.group-commit-limit", Integer.class).orElse(32);
+        int n = config.getOptionalValue("chatsdk.group-commit-limit", Integer.class).orElse(32);
+        if (n < 1 || n > 1000) {
+            throw new IllegalStateException("CHATSDK_GROUP_COMMIT_LIMIT must be between 1 and 1000, was " + n);
+        }
+        return n;
     }
 
     public java.time.Duration retentionInterval() {

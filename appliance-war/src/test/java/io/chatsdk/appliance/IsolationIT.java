@@ -72,6 +72,15 @@ class IsolationIT {
         // each app's channel holds its own users' 90 messages, none of the other app's
         List<Map<String, Object>> ours = mine.as("c0", "GET", "/channels/messaging/crowd/messages?limit=200", null).list("messages");
         assertThat(ours).hasSize(90).allSatisfy(m -> assertThat((String) m.get("text")).startsWith("mine "));
+        // concurrent sends to one channel share commits (group commit, issue #15): each still has its own audit record,
+        // naming its own caller
+        for (int t = 0; t < 12; t += 2) {
+            String user = users.get(t);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(Api.operator(appliance, "GET", "/admin/api/apps/" + mine.appId + "/compliance/audit?action=channels.send&limit=100&actor_id="
+                            + user, null).list("records")).as("the send records of " + user).hasSize(15)
+                            .allSatisfy(r -> assertThat(r).containsEntry("resource_id", "messaging:crowd").containsEntry("outcome", "success")));
+        }
     }
 
     @Test

@@ -36,7 +36,17 @@ public final class RestBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEXT = "The quick brown fox jumps over the lazy dog. A message of typical length, 80 bytes.";
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
-    private static final int[][] CASES = {{1, 1}, {32, 1}, {32, 32}}; // {clients, channels}
+    /** {clients, channels}; {@code CHATSDK_BENCH_CASES} (e.g. {@code 32x1}) runs only the cases it names. */
+    private static final int[][] CASES = cases(System.getenv("CHATSDK_BENCH_CASES"));
+
+    private static int[][] cases(String only) {
+        int[][] all = {{1, 1}, {32, 1}, {32, 32}};
+        if (only == null || only.isBlank()) {
+            return all;
+        }
+        return java.util.Arrays.stream(only.split(",")).map(c -> c.trim().split("x"))
+                .map(c -> new int[] {Integer.parseInt(c[0]), Integer.parseInt(c[1])}).toArray(int[][]::new);
+    }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 10;
