@@ -69,6 +69,30 @@ final class ApplianceProcess implements AutoCloseable {
         return ticks * 10_000_000L;
     }
 
+    /**
+     * The CPU time so far of each group of the appliance's threads, in clock ticks (10 ms), from {@code /proc}: threads
+     * are grouped by name with their digits dropped ({@code C2 CompilerThread}, {@code GC Thread#}, {@code http-thread-poo}).
+     */
+    Map<String, Long> threadGroupTicks() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        try (java.util.stream.Stream<Path> ts = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) ts::iterator) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "");
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
     /** Starts the jar with the benchmarks' settings (no demo, rate limits off, a known operator token) plus {@code env}. */
     static ApplianceProcess start(Path jar, List<String> jvmArgs, Map<String, String> env) throws IOException {
         if (!Files.exists(jar)) {

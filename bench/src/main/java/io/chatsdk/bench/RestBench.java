@@ -103,7 +103,20 @@ public final class RestBench {
                         throw new IllegalStateException("send answered " + status);
                     }
                 };
-                rest.put(key(c), EngineBench.measure(send, clients, warmup, run, appliance::cpuNanos, appliance::requestThreadsCpuNanos));
+                Map<String, Long>[] threads = new Map[2];
+                int[] calls = {0};
+                rest.put(key(c), EngineBench.measure(send, clients, warmup, run, appliance::cpuNanos, () -> {
+                    threads[calls[0]++ % 2] = appliance.threadGroupTicks();   // read right before and right after the measured run
+                    return appliance.requestThreadsCpuNanos();
+                }));
+                if (System.getenv("CHATSDK_BENCH_THREADS") != null) {
+                    double sends = rest.get(key(c)).result().perSecond() * run.toSeconds();
+                    System.out.printf(Locale.ROOT, "%d clients, %d channels: CPU ms per send by thread group:", c[0], c[1]);
+                    threads[1].entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threads[0].getOrDefault(e.getKey(), 0L)))
+                            .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                            .forEach(e -> System.out.printf(Locale.ROOT, " %s %.2f;", e.getKey(), e.getValue() * 10.0 / sends));
+                    System.out.println();
+                }
                 for (RawHttpClient client : perClient) {
                     client.close();
                 }
