@@ -6,6 +6,7 @@ import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.MessagePage;
 import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.testing.BackendKiller;
 import io.chatsdk.engine.testing.EngineFixture;
 import io.chatsdk.engine.testing.EngineTest;
 import io.chatsdk.engine.types.ChatException;
@@ -14,9 +15,6 @@ import io.chatsdk.engine.types.ErrorCode;
 
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,27 +134,8 @@ class GroupCommitIT extends EngineTest {
     void killedConnectionsMidBatchLoseNoAcknowledgedSend() throws Exception {
         AppHandle app = fx.newApp(SENDERS);
         Cid cid = hotChannel(app, "killed");
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger killed = new AtomicInteger();
         AtomicInteger retries = new AtomicInteger();
-        ExecutorService killerPool = Executors.newSingleThreadExecutor();
-        Future<?> killer = killerPool.submit(() -> {
-            while (running.get()) {
-                try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("select pg_terminate_backend(pid) from pg_stat_activity "
-                             + "where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'")) {
-                    while (rs.next()) {
-                        if (rs.getBoolean(1)) {
-                            killed.incrementAndGet();
-                        }
-                    }
-                    Thread.sleep(20);
-                } catch (Exception e) {
-                    // the killer's own connection may be the one that went: keep going
-                }
-            }
-            return null;
-        });
+        BackendKiller killer = BackendKiller.start(fx.dataSource, 20);
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         int perSender = 20;
         try {
@@ -177,15 +155,13 @@ class GroupCommitIT extends EngineTest {
                 }
             });
         } finally {
-            running.set(false);
-            killer.get(30, TimeUnit.SECONDS);
-            killerPool.shutdown();
+            killer.close();
         }
-        assertThat(killed.get()).as("backends were really killed").isPositive();
+        assertThat(killer.killed()).as("backends were really killed").isPositive();
         assertGapFree(app, cid, acknowledged, SENDERS * perSender);
         assertThat(grouping(fx, "gc3-%").transactions()).as("the sends shared transactions").isLessThan(SENDERS * perSender);
         System.out.printf("group commit under killed connections: %d backends terminated, %d retries, %d acknowledged, all stored once%n",
-                killed.get(), retries.get(), SENDERS * perSender);
+                killer.killed(), retries.get(), SENDERS * perSender);
     }
 
     // ---- helpers

@@ -4,6 +4,7 @@ import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
 import io.chatsdk.engine.model.MessagePage;
 import io.chatsdk.engine.model.NewMessage;
+import io.chatsdk.engine.testing.BackendKiller;
 import io.chatsdk.engine.testing.EngineTest;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
@@ -11,9 +12,6 @@ import io.chatsdk.engine.types.ErrorCode;
 
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,27 +36,9 @@ class KilledConnectionsIT extends EngineTest {
     void terminatedBackendsLoseNothingAndDoubleNothing() throws Exception {
         AppHandle app = fx.newApp(4);
         Cid cid = app.channels().getOrCreate("messaging", "killzone", ChannelInput.withMembers("u1", List.of("u2", "u3", "u4"))).channel().cid();
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger killed = new AtomicInteger();
         AtomicInteger retries = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(5);
-        Future<?> killer = pool.submit(() -> {
-            while (running.get()) {
-                try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("select pg_terminate_backend(pid) from pg_stat_activity "
-                             + "where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'")) {
-                    while (rs.next()) {
-                        if (rs.getBoolean(1)) {
-                            killed.incrementAndGet();
-                        }
-                    }
-                    Thread.sleep(15);
-                } catch (Exception e) {
-                    // the killer's own connection may be the one that went: keep going
-                }
-            }
-            return null;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        BackendKiller killer = BackendKiller.start(fx.dataSource, 15);
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         List<Future<?>> senders = new ArrayList<>();
         for (int t = 1; t <= 4; t++) {
@@ -81,12 +60,14 @@ class KilledConnectionsIT extends EngineTest {
                 return null;
             }));
         }
-        for (Future<?> f : senders) {
-            f.get(180, TimeUnit.SECONDS);
+        try {
+            for (Future<?> f : senders) {
+                f.get(180, TimeUnit.SECONDS);
+            }
+        } finally {
+            killer.close();
+            pool.shutdown();
         }
-        running.set(false);
-        killer.get(30, TimeUnit.SECONDS);
-        pool.shutdown();
 
         List<Long> stored = new ArrayList<>();
         long after = 0;
@@ -103,8 +84,8 @@ class KilledConnectionsIT extends EngineTest {
         assertThat(stored).as("every acknowledged message stored once").hasSize(240).containsExactlyInAnyOrderElementsOf(acknowledged);
         assertThat(stored).as("in seq order").isSorted();
         assertThat(unique.last() - unique.first() + 1).as("no gap").isEqualTo(240);
-        assertThat(killed.get()).as("backends were really killed").isPositive();
+        assertThat(killer.killed()).as("backends were really killed").isPositive();
         System.out.printf("scenario 6: %d backends terminated, %d retries, 240 acknowledged, 240 stored, 0 lost, 0 duplicated, 0 gaps%n",
-                killed.get(), retries.get());
+                killer.killed(), retries.get());
     }
 }

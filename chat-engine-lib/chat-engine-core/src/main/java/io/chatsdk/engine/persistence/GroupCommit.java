@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -42,8 +44,11 @@ final class GroupCommit {
     }
 
     private static final class Lane {
+        /** Guards the queue and {@code running}; a lock rather than a monitor, so that waiting pins no virtual thread's carrier. */
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition turn = lock.newCondition();
         final ArrayDeque<Item<?>> queue = new ArrayDeque<>();
-        /** Whether a thread is running a batch of this lane; guarded by the lane. */
+        /** Whether a thread is running a batch of this lane. */
         boolean running;
         /** Threads using this lane; guarded by {@code lanes}' per-key compute. */
         int users;
@@ -55,7 +60,7 @@ final class GroupCommit {
         final Function<Tx, T> work;
         final AuditScope scope;
         T result;
-        RuntimeException failure;
+        Throwable failure;
         /** Written last, after result or failure, by the thread that ran the batch. */
         volatile State state = State.WAITING;
 
@@ -82,20 +87,31 @@ final class GroupCommit {
         }
         return switch (item.state) {
             case DONE -> item.result;
-            case FAILED -> throw item.failure;
+            case FAILED -> throw rethrow(item.failure);
             case ALONE -> db.inTransaction(work);
             case WAITING -> throw new IllegalStateException("group commit left work unrun");
         };
     }
 
+    private static RuntimeException rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("a grouped transaction failed", failure);
+    }
+
     /** Queues the item and waits until it has run, leading batches while it is this lane's turn. */
     private void lead(Lane lane, Item<?> item) {
         boolean interrupted = false;
-        synchronized (lane) {
+        lane.lock.lock();
+        try {
             lane.queue.add(item);
             while (lane.running && item.state == State.WAITING) {
                 try {
-                    lane.wait();
+                    lane.turn.await();
                 } catch (InterruptedException e) {
                     // the item may be in a batch that is running: it cannot be withdrawn, so wait for its outcome
                     interrupted = true;
@@ -106,21 +122,33 @@ final class GroupCommit {
                 return;
             }
             lane.running = true;
+        } finally {
+            lane.lock.unlock();
         }
         try {
             while (item.state == State.WAITING) {
                 List<Item<?>> batch = new ArrayList<>();
-                synchronized (lane) {
+                lane.lock.lock();
+                try {
                     while (batch.size() < limit && !lane.queue.isEmpty()) {
                         batch.add(lane.queue.poll());
                     }
+                } finally {
+                    lane.lock.unlock();
+                }
+                if (batch.isEmpty()) {
+                    // this thread's item is neither queued nor run: only a bug could lose it; do not spin
+                    throw new IllegalStateException("group commit lost a piece of work");
                 }
                 runBatch(batch);
             }
         } finally {
-            synchronized (lane) {
+            lane.lock.lock();
+            try {
                 lane.running = false;
-                lane.notifyAll();
+                lane.turn.signalAll();
+            } finally {
+                lane.lock.unlock();
             }
             restoreInterrupt(interrupted);
         }
@@ -146,7 +174,7 @@ final class GroupCommit {
                 return null;
             });
             batch.forEach(i -> i.state = State.DONE);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {   // an Error too: every piece taken from the queue must leave with an outcome
             for (Item<?> i : batch) {
                 if (allRan[0] || batch.size() == 1) {
                     i.failure = e;
