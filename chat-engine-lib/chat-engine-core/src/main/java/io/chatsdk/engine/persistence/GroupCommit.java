@@ -24,11 +24,14 @@ import java.util.function.Function;
  * of the thread that submitted it is in force while it runs, and its audit record is written right after it (the
  * {@link Db#beforeCommit} hook), so every piece commits with its own record.
  *
- * <p>When a piece of work fails, the batch rolls back and every piece of it runs again alone, on its own thread, in a
- * transaction of its own: exactly what it would have done without group commit, including the failure, which is then
- * its own. Nothing is half-written and the work of the others is not lost. A failure after all pieces ran (the commit
- * itself, a lost connection) is reported to all of them, as a failed commit would be to each: their outcome is not
- * known, so none is run again (a send's client id makes the caller's retry safe).
+ * <p>When a piece of work fails, the batch rolls back and runs again, each piece in a savepoint of its own: a piece that
+ * fails again is rolled back to its savepoint and gets its own failure, the others commit together. Pieces that
+ * depend on each other (two sends with one client id: the second finds the first's row) fail in the second run as they
+ * would have alone. Should the second run fail as a whole before its commit, every piece runs once more alone, on its
+ * own thread, in a transaction of its own. Nothing is half-written and the work of the others is not lost. A failure
+ * after all pieces ran (the commit itself, a lost connection) is reported to all of them, as a failed commit would be
+ * to each: their outcome is not known, so none is run again (a send's client id makes the caller's retry safe).
+ * Savepoints cost two round trips a piece, so the first run goes without them.
  */
 final class GroupCommit {
     private final Db db;
@@ -162,29 +165,62 @@ final class GroupCommit {
 
     private void runBatch(List<Item<?>> batch) {
         AuditScope own = AuditScope.adopt(null);
+        try {
+            if (!attempt(batch, false)) {
+                attempt(batch, true);
+            }
+        } finally {
+            AuditScope.adopt(own);
+        }
+    }
+
+    /**
+     * Runs the batch in one transaction; with {@code savepoints}, each piece in a savepoint of its own, so that a piece
+     * that fails is rolled back alone and gets its own failure. Returns false when a piece failed without savepoints
+     * (nothing was committed and no piece has an outcome yet); otherwise every piece has one.
+     */
+    private boolean attempt(List<Item<?>> batch, boolean savepoints) {
         boolean[] allRan = {false};
         try {
             db.inTransaction(tx -> {
                 for (Item<?> item : batch) {
-                    runOne(tx, item);
+                    if (!savepoints) {
+                        runOne(tx, item);
+                        continue;
+                    }
+                    Tx.Savepoint before = tx.savepoint();
+                    try {
+                        runOne(tx, item);
+                        tx.release(before);
+                    } catch (Throwable failed) {   // an Error too: it is this piece's, the others go on
+                        tx.rollbackTo(before);
+                        item.failure = failed;
+                    }
                 }
                 // the commit's own hook finds no scope: each piece's record is written already
                 AuditScope.adopt(null);
                 allRan[0] = true;
                 return null;
             });
-            batch.forEach(i -> i.state = State.DONE);
+            batch.forEach(i -> i.state = i.failure == null ? State.DONE : State.FAILED);
+            return true;
         } catch (Throwable e) {   // an Error too: every piece taken from the queue must leave with an outcome
-            for (Item<?> i : batch) {
-                if (allRan[0] || batch.size() == 1) {
+            if (allRan[0] || batch.size() == 1) {
+                batch.forEach(i -> {
                     i.failure = e;
                     i.state = State.FAILED;
-                } else {
-                    i.state = State.ALONE;
-                }
+                });
+                return true;
             }
-        } finally {
-            AuditScope.adopt(own);
+            if (!savepoints) {
+                return false;
+            }
+            // the savepoints did not help (a lost connection, say): each piece tries once more alone, on its own thread
+            batch.forEach(i -> {
+                i.failure = null;
+                i.state = State.ALONE;
+            });
+            return true;
         }
     }
 

@@ -103,6 +103,38 @@ public final class Tx {
         }
     }
 
+    /** A point inside this transaction that its later work can be rolled back to ({@link #rollbackTo}). */
+    record Savepoint(java.sql.Savepoint jdbc, int afterCommitCount) {
+    }
+
+    Savepoint savepoint() {
+        try {
+            return new Savepoint(connection.setSavepoint(), afterCommit == null ? 0 : afterCommit.size());
+        } catch (SQLException e) {
+            throw Db.translate(e);
+        }
+    }
+
+    void release(Savepoint savepoint) {
+        try {
+            connection.releaseSavepoint(savepoint.jdbc());
+        } catch (SQLException e) {
+            throw Db.translate(e);
+        }
+    }
+
+    /** Undoes what the transaction did since {@code savepoint}, including the after-commit work it registered. */
+    void rollbackTo(Savepoint savepoint) {
+        try {
+            connection.rollback(savepoint.jdbc());
+        } catch (SQLException e) {
+            throw Db.translate(e);
+        }
+        if (afterCommit != null) {
+            afterCommit.subList(savepoint.afterCommitCount(), afterCommit.size()).clear();
+        }
+    }
+
     /**
      * Starts one part of a transaction that carries several threads' work ({@link GroupCommit}): until {@link #endPart},
      * {@link #wrote()} says whether this part wrote.
