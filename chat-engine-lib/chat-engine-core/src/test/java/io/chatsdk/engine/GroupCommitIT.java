@@ -4,11 +4,11 @@ import io.chatsdk.engine.audit.AuditEntry;
 import io.chatsdk.engine.audit.AuditScope;
 import io.chatsdk.engine.model.ChannelInput;
 import io.chatsdk.engine.model.Message;
-import io.chatsdk.engine.model.MessagePage;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.testing.BackendKiller;
 import io.chatsdk.engine.testing.EngineFixture;
 import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.testing.StoredSends;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
 import io.chatsdk.engine.types.ErrorCode;
@@ -58,7 +58,7 @@ class GroupCommitIT extends EngineTest {
             }
         });
         int total = SENDERS * perSender;
-        assertGapFree(app, cid, acknowledged, total);
+        StoredSends.assertExactlyAcknowledged(app, cid, acknowledged, total);
         Grouping g = grouping(fx, "gc1-%");
         assertThat(g.rows()).isEqualTo(total);
         assertThat(g.transactions()).as("the sends shared transactions").isLessThan(total);
@@ -81,7 +81,7 @@ class GroupCommitIT extends EngineTest {
                     acknowledged.add(app.as(user).messages().send(cid, NewMessage.text(id).withId(id)).seq());
                 }
             });
-            assertGapFree(app, cid, acknowledged, SENDERS * 10);
+            StoredSends.assertExactlyAcknowledged(app, cid, acknowledged, SENDERS * 10);
             Grouping g = grouping(alone, "gc0-%");
             assertThat(g.transactions()).as("the measure tells grouped sends from lone ones").isEqualTo(g.rows()).isEqualTo(SENDERS * 10);
         }
@@ -122,7 +122,7 @@ class GroupCommitIT extends EngineTest {
         assertThat(wrongErrors).isEmpty();
         assertThat(refused.get()).isEqualTo(rounds);
         int distinct = rounds + (SENDERS / 2) * rounds;
-        assertGapFree(app, cid, acknowledged, distinct);
+        StoredSends.assertExactlyAcknowledged(app, cid, acknowledged, distinct);
         for (int r = 0; r < rounds; r++) {
             assertThat(answers.get("gc2-dup-" + r)).as("every duplicate of round " + r + " got the one stored message").hasSize(1);
         }
@@ -158,7 +158,7 @@ class GroupCommitIT extends EngineTest {
             killer.close();
         }
         assertThat(killer.killed()).as("backends were really killed").isPositive();
-        assertGapFree(app, cid, acknowledged, SENDERS * perSender);
+        StoredSends.assertExactlyAcknowledged(app, cid, acknowledged, SENDERS * perSender);
         assertThat(grouping(fx, "gc3-%").transactions()).as("the sends shared transactions").isLessThan(SENDERS * perSender);
         System.out.printf("group commit under killed connections: %d backends terminated, %d retries, %d acknowledged, all stored once%n",
                 killer.killed(), retries.get(), SENDERS * perSender);
@@ -205,25 +205,6 @@ class GroupCommitIT extends EngineTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** The channel holds exactly the acknowledged sends, once each, with seqs 1..total. */
-    private static void assertGapFree(AppHandle app, Cid cid, Set<Long> acknowledged, int total) {
-        List<Long> stored = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            List<Message> page = app.messages().list(cid, MessagePage.afterSeq(after, 300));
-            if (page.isEmpty()) {
-                break;
-            }
-            page.forEach(m -> stored.add(m.seq()));
-            after = page.get(page.size() - 1).seq();
-        }
-        assertThat(acknowledged).hasSize(total);
-        assertThat(stored).as("every acknowledged send stored once").hasSize(total).containsExactlyInAnyOrderElementsOf(acknowledged);
-        assertThat(stored).as("in seq order").isSorted();
-        assertThat(stored.get(0)).isEqualTo(1L);
-        assertThat(stored.get(total - 1)).as("no gap").isEqualTo((long) total);
     }
 
     record Grouping(long rows, long transactions) {

@@ -1,11 +1,10 @@
 package io.chatsdk.engine;
 
 import io.chatsdk.engine.model.ChannelInput;
-import io.chatsdk.engine.model.Message;
-import io.chatsdk.engine.model.MessagePage;
 import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.testing.BackendKiller;
 import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.testing.StoredSends;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
 import io.chatsdk.engine.types.ErrorCode;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,21 +67,7 @@ class KilledConnectionsIT extends EngineTest {
             pool.shutdown();
         }
 
-        List<Long> stored = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            List<Message> page = app.messages().list(cid, MessagePage.afterSeq(after, 300));
-            if (page.isEmpty()) {
-                break;
-            }
-            page.forEach(m -> stored.add(m.seq()));
-            after = page.get(page.size() - 1).seq();
-        }
-        TreeSet<Long> unique = new TreeSet<>(stored);
-        assertThat(acknowledged).hasSize(240);
-        assertThat(stored).as("every acknowledged message stored once").hasSize(240).containsExactlyInAnyOrderElementsOf(acknowledged);
-        assertThat(stored).as("in seq order").isSorted();
-        assertThat(unique.last() - unique.first() + 1).as("no gap").isEqualTo(240);
+        StoredSends.assertExactlyAcknowledged(app, cid, acknowledged, 240);
         assertThat(killer.killed()).as("backends were really killed").isPositive();
         System.out.printf("scenario 6: %d backends terminated, %d retries, 240 acknowledged, 240 stored, 0 lost, 0 duplicated, 0 gaps%n",
                 killer.killed(), retries.get());
