@@ -74,7 +74,8 @@ public final class Db implements AutoCloseable {
      * Runs {@code work} like {@link #inTransaction}, but in a transaction it may share with work that other threads
      * submit for the same {@code key} at the same time: one commit for all of it (see {@link GroupCommit}). The work
      * may run on another thread, with the submitting thread's audit scope; it must not depend on anything else of its
-     * thread, and may run twice (when a piece of work it was grouped with fails, each runs again alone).
+     * thread, and may run more than once (when a piece of work it was grouped with fails, the batch runs again with each
+     * piece in a savepoint, and should that fail too, each piece runs alone).
      */
     public <T> T inGroupCommit(Object key, Function<Tx, T> work) {
         return groupCommit.run(key, work);
