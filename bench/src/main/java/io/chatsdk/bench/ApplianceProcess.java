@@ -45,28 +45,12 @@ final class ApplianceProcess implements AutoCloseable {
      * background threads; zero where {@code /proc} is missing. Counted in the kernel's clock ticks (10 ms).
      */
     long requestThreadsCpuNanos() {
-        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
-        if (!Files.isDirectory(tasks)) {
-            return 0;
-        }
-        long ticks = 0;
-        try (java.util.stream.Stream<Path> ts = Files.list(tasks)) {
-            for (Path t : (Iterable<Path>) ts::iterator) {
-                try {
-                    if (!Files.readString(t.resolve("comm")).startsWith("http-thread-poo")) {
-                        continue;
-                    }
-                    String stat = Files.readString(t.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime: fields 14 and 15 of stat
-                } catch (IOException gone) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return ticks * 10_000_000L;
+        return requestThreadsCpuNanos(threadGroupTicks());
+    }
+
+    /** As {@link #requestThreadsCpuNanos()}, from a reading of {@link #threadGroupTicks()}. */
+    static long requestThreadsCpuNanos(Map<String, Long> threadGroupTicks) {
+        return threadGroupTicks.getOrDefault("http-thread-poo", 0L) * 10_000_000L;
     }
 
     /**
@@ -76,6 +60,9 @@ final class ApplianceProcess implements AutoCloseable {
     Map<String, Long> threadGroupTicks() {
         Map<String, Long> out = new java.util.TreeMap<>();
         Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        if (!Files.isDirectory(tasks)) {
+            return Map.of();
+        }
         try (java.util.stream.Stream<Path> ts = Files.list(tasks)) {
             for (Path t : (Iterable<Path>) ts::iterator) {
                 try {

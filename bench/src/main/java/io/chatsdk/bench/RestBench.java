@@ -106,8 +106,9 @@ public final class RestBench {
                 Map<String, Long>[] threads = new Map[2];
                 int[] calls = {0};
                 rest.put(key(c), EngineBench.measure(send, clients, warmup, run, appliance::cpuNanos, () -> {
-                    threads[calls[0]++ % 2] = appliance.threadGroupTicks();   // read right before and right after the measured run
-                    return appliance.requestThreadsCpuNanos();
+                    Map<String, Long> now = appliance.threadGroupTicks();   // read right before and right after the measured run
+                    threads[calls[0]++ % 2] = now;
+                    return ApplianceProcess.requestThreadsCpuNanos(now);
                 }));
                 if (System.getenv("CHATSDK_BENCH_THREADS") != null) {
                     double sends = rest.get(key(c)).result().perSecond() * run.toSeconds();
