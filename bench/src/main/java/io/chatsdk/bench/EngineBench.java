@@ -111,12 +111,10 @@ public final class EngineBench {
                     } else {
                         eng = measure(engineSend, threads, warmup, run);
                     }
-                    System.out.printf(Locale.ROOT, "| %d channel%s, %d thread%s%s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |%n",
-                            channels, channels == 1 ? "" : "s", threads, threads == 1 ? "" : "s", off == null ? "" : " (median of 3)",
-                            eng.perSecond, eng.p50, eng.p99, base.perSecond, base.p50, base.p99, eng.perSecond / base.perSecond);
+                    String label = String.format(Locale.ROOT, "%d channel%s, %d thread%s", channels, channels == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
+                    printRow(label + (off == null ? "" : " (median of 3)"), eng, base);
                     if (off != null) {
-                        System.out.printf(Locale.ROOT, "| %d channel, %d thread%s, every send committed alone (groupCommitLimit 1, median of 3) | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |%n",
-                                channels, threads, threads == 1 ? "" : "s", off.perSecond, off.p50, off.p99, base.perSecond, base.p50, base.p99, off.perSecond / base.perSecond);
+                        printRow(label + ", every send committed alone (groupCommitLimit 1, median of 3)", off, base);
                     }
                 }
             }
@@ -132,6 +130,11 @@ public final class EngineBench {
     }
 
     record Result(double perSecond, double p50, double p99) {
+    }
+
+    private static void printRow(String label, Result r, Result base) {
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |%n",
+                label, r.perSecond, r.p50, r.p99, base.perSecond, base.p50, base.p99, r.perSecond / base.perSecond);
     }
 
     /** Each figure's median over the runs. */
