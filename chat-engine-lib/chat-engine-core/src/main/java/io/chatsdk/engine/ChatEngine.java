@@ -187,6 +187,16 @@ public final class ChatEngine implements AutoCloseable {
         return eventBus;
     }
 
+    /**
+     * Sets the one listener told of the events this engine's own transactions write, around their commit and before the
+     * outbox relay publishes them to the {@linkplain #eventBus() bus}, where they still arrive (see
+     * {@link io.chatsdk.engine.spi.CommitListener}); null removes it. A WebSocket layer serves this node's subscribers
+     * from it without the bus round trip.
+     */
+    public void commitListener(io.chatsdk.engine.spi.CommitListener listener) {
+        ctx.db().commitListener(listener);
+    }
+
     /** True when the database answers a trivial query: for health checks. Never throws. */
     public boolean ping() {
         try {

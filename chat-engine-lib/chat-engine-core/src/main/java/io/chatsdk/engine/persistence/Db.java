@@ -13,6 +13,7 @@ import org.eclipse.persistence.jpa.PersistenceProvider;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -26,6 +27,7 @@ import javax.sql.DataSource;
  * deploy it as a container-managed unit. EclipseLink's shared cache is off: native SQL writes the same tables.
  */
 public final class Db implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Db.class.getName());
     private final EntityManagerFactory emf;
     private final Runnable afterEventCommit;
     private final ContentKeys keys;
@@ -35,6 +37,8 @@ public final class Db implements AutoCloseable {
      */
     private volatile java.util.function.Consumer<Tx> beforeCommit = tx -> { };
     private volatile GroupCommit groupCommit = new GroupCommit(this, DEFAULT_GROUP_COMMIT_LIMIT);
+    /** Hears of each transaction's events around its commit; null when nobody listens. */
+    private volatile io.chatsdk.engine.spi.CommitListener commitListener;
 
     /** The most pieces of work {@link #inGroupCommit} puts in one transaction unless told otherwise. */
     public static final int DEFAULT_GROUP_COMMIT_LIMIT = 32;
@@ -66,6 +70,14 @@ public final class Db implements AutoCloseable {
         this.groupCommit = new GroupCommit(this, limit);
     }
 
+    /**
+     * Sets the one listener told of the events each transaction writes, around its commit (see
+     * {@link io.chatsdk.engine.spi.CommitListener}); null removes it.
+     */
+    public void commitListener(io.chatsdk.engine.spi.CommitListener listener) {
+        this.commitListener = listener;
+    }
+
     void runBeforeCommit(Tx tx) {
         beforeCommit.accept(tx);
     }
@@ -89,14 +101,36 @@ public final class Db implements AutoCloseable {
         EntityManager em = emf.createEntityManager();
         boolean committed = false;
         Tx tx = null;
+        io.chatsdk.engine.spi.CommitListener listener = commitListener;
+        List<io.chatsdk.engine.spi.ChatEvent> events = List.of();
         try {
             em.getTransaction().begin();
             Connection connection = em.unwrap(Connection.class);
-            tx = new Tx(em, connection, keys);
+            tx = new Tx(em, connection, keys, listener != null);
             T result = work.apply(tx);
             beforeCommit.accept(tx);
-            em.getTransaction().commit();
+            events = tx.events();
+            if (!events.isEmpty()) {
+                listener.prepared(events);   // still holding the transaction's locks
+            }
+            try {
+                em.getTransaction().commit();
+            } catch (RuntimeException e) {
+                if (!events.isEmpty()) {
+                    listener.aborted(events);
+                    events = List.of();
+                }
+                throw e;
+            }
             committed = true;
+            if (!events.isEmpty()) {
+                try {
+                    listener.committed(events);
+                } catch (RuntimeException e) {
+                    // the commit stands: the events still reach the bus through the outbox relay
+                    LOG.log(System.Logger.Level.WARNING, "commit listener failed: " + e.getClass().getName());
+                }
+            }
             return result;
         } catch (PersistenceException e) {
             throw translate(e);

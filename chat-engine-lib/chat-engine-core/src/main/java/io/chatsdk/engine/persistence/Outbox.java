@@ -4,6 +4,7 @@ import io.chatsdk.engine.event.Event;
 import io.chatsdk.engine.event.EventJson;
 import io.chatsdk.engine.internal.ContentKeys;
 import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.spi.ChatEvent;
 import io.chatsdk.engine.types.AppId;
 
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,18 @@ public final class Outbox {
         Map<String, Object> payload = EventJson.payload(event, at);
         // payloads carry message content, so they are sealed like it
         UUID sealId = UUID.randomUUID();
-        ContentKeys.Sealed sealed = tx.keys().seal(tx, app, PURPOSE, rowId(type, cid, seq, sealId), Json.write(payload).getBytes(StandardCharsets.UTF_8));
-        tx.update("insert into outbox_event (app_id, type, cid, channel_pk, seq, sealed_payload, key_version, seal_id, created_at) "
-                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", app.value(), type, cid, channelPk, seq, sealed.bytes(), sealed.version(), sealId, at);
+        String json = Json.write(payload);
+        ContentKeys.Sealed sealed = tx.keys().seal(tx, app, PURPOSE, rowId(type, cid, seq, sealId), json.getBytes(StandardCharsets.UTF_8));
+        String insert = "insert into outbox_event (app_id, type, cid, channel_pk, seq, sealed_payload, key_version, seal_id, created_at) "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        Object[] values = {app.value(), type, cid, channelPk, seq, sealed.bytes(), sealed.version(), sealId, at};
+        if (tx.collectsEvents()) {
+            long id = tx.insertReturning(insert + " returning id", values);
+            // the payload as the relay will read it back from the row, so both paths deliver the same event
+            tx.eventWritten(new ChatEvent(id, app, type, cid, seq, at.truncatedTo(java.time.temporal.ChronoUnit.MICROS), Json.readMap(json)));
+        } else {
+            tx.update(insert, values);
+        }
         tx.markEventsWritten();
     }
 }

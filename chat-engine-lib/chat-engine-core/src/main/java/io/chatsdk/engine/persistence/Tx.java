@@ -33,11 +33,14 @@ public final class Tx {
     private boolean earlierWroteEvents;
     private boolean earlierUpdated;
     private List<Runnable> afterCommit;
+    /** The events this transaction wrote, for the engine's {@link io.chatsdk.engine.spi.CommitListener}; null when none listens. */
+    private final List<io.chatsdk.engine.spi.ChatEvent> events;
 
-    Tx(EntityManager em, Connection connection, ContentKeys keys) {
+    Tx(EntityManager em, Connection connection, ContentKeys keys, boolean collectEvents) {
         this.em = em;
         this.connection = connection;
         this.keys = keys;
+        this.events = collectEvents ? new ArrayList<>() : null;
     }
 
     /** The tenants' data keys, which seal and open content inside this transaction. */
@@ -85,6 +88,33 @@ public final class Tx {
         wroteEvents = true;
     }
 
+    /** Whether the events written are kept for a commit listener ({@link #eventWritten}). */
+    boolean collectsEvents() {
+        return events != null;
+    }
+
+    void eventWritten(io.chatsdk.engine.spi.ChatEvent event) {
+        events.add(event);
+    }
+
+    /** The events written and not rolled back to a savepoint, in order; empty when none listens. */
+    List<io.chatsdk.engine.spi.ChatEvent> events() {
+        return events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** Runs an insert (or update) with a {@code returning} clause of one number and returns it. */
+    long insertReturning(String sql, Object... params) {
+        updated = true;
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("the statement returned no row");
+            }
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw Db.translate(e);
+        }
+    }
+
     boolean wroteEvents() {
         return wroteEvents;
     }
@@ -104,12 +134,12 @@ public final class Tx {
     }
 
     /** A point inside this transaction that its later work can be rolled back to ({@link #rollbackTo}). */
-    record Savepoint(java.sql.Savepoint jdbc, int afterCommitCount) {
+    record Savepoint(java.sql.Savepoint jdbc, int afterCommitCount, int eventCount) {
     }
 
     Savepoint savepoint() {
         try {
-            return new Savepoint(connection.setSavepoint(), afterCommit == null ? 0 : afterCommit.size());
+            return new Savepoint(connection.setSavepoint(), afterCommit == null ? 0 : afterCommit.size(), events == null ? 0 : events.size());
         } catch (SQLException e) {
             throw Db.translate(e);
         }
@@ -123,7 +153,7 @@ public final class Tx {
         }
     }
 
-    /** Undoes what the transaction did since {@code savepoint}, including the after-commit work it registered. */
+    /** Undoes what the transaction did since {@code savepoint}, including the after-commit work and the events it registered. */
     void rollbackTo(Savepoint savepoint) {
         try {
             connection.rollback(savepoint.jdbc());
@@ -132,6 +162,9 @@ public final class Tx {
         }
         if (afterCommit != null) {
             afterCommit.subList(savepoint.afterCommitCount(), afterCommit.size()).clear();
+        }
+        if (events != null) {
+            events.subList(savepoint.eventCount(), events.size()).clear();
         }
     }
 

@@ -50,6 +50,10 @@ class GroupCommitBatchIT {
         dataSource.close();
     }
 
+    private static long i0(String v) {
+        return Long.parseLong(v.substring(1)) + 1;
+    }
+
     private static long txid(Tx tx) {
         return tx.one("select txid_current()", rs -> rs.getLong(1)).orElseThrow();
     }
@@ -131,12 +135,29 @@ class GroupCommitBatchIT {
         // a piece that fails in the second run leaves nothing of its own behind: its writes and its after-commit work
         db.inTransaction(tx -> tx.update("create table if not exists gc_probe (v text)"));
         AtomicInteger afterCommits = new AtomicInteger();
+        List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        db.commitListener(new io.chatsdk.engine.spi.CommitListener() {
+            @Override
+            public void prepared(List<io.chatsdk.engine.spi.ChatEvent> events) {
+            }
+
+            @Override
+            public void committed(List<io.chatsdk.engine.spi.ChatEvent> events) {
+                events.forEach(e -> heard.add(e.type()));
+            }
+
+            @Override
+            public void aborted(List<io.chatsdk.engine.spi.ChatEvent> events) {
+            }
+        });
         List<Function<Tx, Object>> writers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String v = "w" + i;
             writers.add(tx -> {
                 tx.update("insert into gc_probe (v) values (?)", v);
                 tx.afterCommit(afterCommits::incrementAndGet);
+                tx.eventWritten(new io.chatsdk.engine.spi.ChatEvent(i0(v), new io.chatsdk.engine.types.AppId(java.util.UUID.randomUUID()), v, "messaging:probe",
+                        null, java.time.Instant.now(), java.util.Map.of()));
                 if (v.equals("w1")) {
                     throw new IllegalStateException("w1 refused after writing");
                 }
@@ -150,6 +171,8 @@ class GroupCommitBatchIT {
         List<String> rows = db.read(tx -> tx.query("select v from gc_probe order by v", rs -> rs.getString(1)));
         assertThat(rows).containsExactly("w0", "w2");
         assertThat(afterCommits.get()).as("the refused piece's after-commit work was dropped").isEqualTo(2);
+        assertThat(heard).as("and so were its events: a commit listener hears only the others'").containsExactly("w0", "w2");
+        db.commitListener(null);
         // the lane is usable afterwards
         assertThat(db.inGroupCommit("broken", GroupCommitBatchIT::txid)).isPositive();
         assertThatThrownBy(() -> db.inGroupCommit("broken", tx -> {
