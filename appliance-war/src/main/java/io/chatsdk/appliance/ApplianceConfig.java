@@ -71,6 +71,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_CORS_ALLOWED_ORIGINS}</td><td>web origins whose pages may call {@code /api/*}, comma-separated, or {@code *}; default none</td></tr>
  *   <tr><td>{@code CHATSDK_TOKEN_STATE_TTL_SECONDS}</td><td>how long a node checks tokens against what it remembers of a user's revocation and deactivation, 0 to 60, default 5</td></tr>
  *   <tr><td>{@code CHATSDK_GROUP_COMMIT_LIMIT}</td><td>the most concurrent sends to one channel committed in one transaction, 1 to 1000, default 32</td></tr>
+ *   <tr><td>{@code CHATSDK_LOCAL_DELIVERY}</td><td>{@code true}: events this node commits reach its own WebSockets straight after the commit; default true for one node, false in a cluster</td></tr>
  *   <tr><td>{@code CHATSDK_SYNC_RELOAD_THRESHOLD}</td><td>missing messages beyond which sync says "reload", default 1000</td></tr>
  *   <tr><td>{@code CHATSDK_DEMO}</td><td>create the demo app on first start; default true with the embedded database</td></tr>
  *   <tr><td>{@code CHATSDK_RATE_LIMIT_ENABLED}, {@code CHATSDK_RATE_LIMIT_<GROUP>_APP}, {@code _USER}</td><td>per-minute limits</td></tr>
@@ -160,6 +161,22 @@ public class ApplianceConfig {
             throw new IllegalStateException("CHATSDK_GROUP_COMMIT_LIMIT must be between 1 and 1000, was " + n);
         }
         return n;
+    }
+
+    /**
+     * Whether this node's own events reach its WebSockets straight after their commit ({@code CHATSDK_LOCAL_DELIVERY});
+     * by default only when the appliance runs as one node: no cluster members, no external broker, no acceptor for
+     * other nodes (in a cluster, another node's event could otherwise be overtaken, see {@link ChatApiSettings#localDelivery()}).
+     */
+    public boolean localDelivery() {
+        String v = config.getOptionalValue("chatsdk.local-delivery", String.class).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (v == null) {
+            return clusterMembers().isEmpty() && artemisUrl().isEmpty() && artemisAcceptor() == null;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalStateException("CHATSDK_LOCAL_DELIVERY must be true or false, was " + v);
+        }
+        return Boolean.parseBoolean(v);
     }
 
     public java.time.Duration retentionInterval() {
@@ -444,6 +461,7 @@ public class ApplianceConfig {
                 .withMaxQueuedEvents(config.getOptionalValue("chatsdk.ws.max-queued-events", Integer.class).orElse(1000))
                 .withMaxQueuedBytes(config.getOptionalValue("chatsdk.ws.max-queued-bytes", Integer.class).orElse(1024 * 1024))
                 .withIdleTimeout(java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.ws.idle-timeout-seconds", Integer.class).orElse(60)))
+                .withLocalDelivery(localDelivery())
                 .withAuthFailures(new ChatApiSettings.AuthFailurePolicy(
                         config.getOptionalValue("chatsdk.auth-failures.per-address-per-minute", Integer.class).orElse(100),
                         java.time.Duration.ofSeconds(config.getOptionalValue("chatsdk.auth-failures.window-seconds", Integer.class).orElse(10)),

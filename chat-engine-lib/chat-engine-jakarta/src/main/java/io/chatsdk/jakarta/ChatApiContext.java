@@ -89,7 +89,7 @@ public class ChatApiContext {
             PresenceRegistry presence = presenceInstance.isResolvable() ? presenceInstance.get() : new InMemoryPresenceRegistry();
             TypingRegistry produced = typingInstance.isResolvable() ? typingInstance.get() : null; // a producer may return null
             TypingRegistry typing = produced != null ? produced : new InMemoryTypingRegistry(clock);
-            hub = new Hub(engine, presence, typing, clock, settings.maxQueuedEvents(), settings.idleTimeout(), authenticator);
+            hub = new Hub(engine, presence, typing, clock, settings.maxQueuedEvents(), settings.idleTimeout(), authenticator, settings.localDelivery());
         }
         return hub;
     }

@@ -27,10 +27,15 @@ import java.util.Objects;
  *                         its bytes in memory, as JSON text is mostly ASCII) before it is closed as too slow
  * @param authFailures     what failed authentications may cost: a budget per client address, the window in which they
  *                         are counted into one audit record, and the proxies whose {@code X-Forwarded-For} is believed
+ * @param localDelivery    whether the events this node commits reach its own WebSockets straight after the commit,
+ *                         instead of after the outbox relay's round trip through the event bus (default false). Turn it
+ *                         on only when this engine is the only one writing to its database: an event another node
+ *                         commits just before a local message of the same channel could otherwise reach this node's
+ *                         sockets after it. The appliance turns it on when it runs as one node.
  */
 public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits rateLimits, Duration credentialsCache, Duration clockSkew,
                               int maxQueuedEvents, Duration idleTimeout, String complianceToken, AuthFailurePolicy authFailures,
-                              int maxQueuedBytes) {
+                              int maxQueuedBytes, boolean localDelivery) {
 
     public ChatApiSettings {
         if (maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
@@ -59,46 +64,50 @@ public record ChatApiSettings(int maxBodyBytes, String operatorToken, RateLimits
 
     public static ChatApiSettings defaults() {
         return new ChatApiSettings(1024 * 1024, null, RateLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(5), 1000, Duration.ofSeconds(60), null,
-                AuthFailurePolicy.defaults(), 1024 * 1024);
+                AuthFailurePolicy.defaults(), 1024 * 1024, false);
     }
 
     public ChatApiSettings withMaxBodyBytes(int bytes) {
-        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes);
+        return new ChatApiSettings(bytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes, localDelivery);
     }
 
     public ChatApiSettings withOperatorToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes);
+        return new ChatApiSettings(maxBodyBytes, token, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes, localDelivery);
     }
 
     public ChatApiSettings withComplianceToken(String token) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, token, authFailures, maxQueuedBytes);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, token, authFailures, maxQueuedBytes, localDelivery);
     }
 
     public ChatApiSettings withRateLimits(RateLimits limits) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, limits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes, localDelivery);
     }
 
     public ChatApiSettings withMaxQueuedEvents(int events) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout, complianceToken, authFailures, maxQueuedBytes);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, events, idleTimeout, complianceToken, authFailures, maxQueuedBytes, localDelivery);
     }
 
     public ChatApiSettings withIdleTimeout(Duration timeout) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout, complianceToken, authFailures, maxQueuedBytes);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, timeout, complianceToken, authFailures, maxQueuedBytes, localDelivery);
     }
 
     public ChatApiSettings withMaxQueuedBytes(int bytes) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, bytes);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, bytes, localDelivery);
     }
 
     public ChatApiSettings withAuthFailures(AuthFailurePolicy policy) {
-        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, policy, maxQueuedBytes);
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, policy, maxQueuedBytes, localDelivery);
+    }
+
+    public ChatApiSettings withLocalDelivery(boolean on) {
+        return new ChatApiSettings(maxBodyBytes, operatorToken, rateLimits, credentialsCache, clockSkew, maxQueuedEvents, idleTimeout, complianceToken, authFailures, maxQueuedBytes, on);
     }
 
     @Override
     public String toString() {
         return "ChatApiSettings[maxBodyBytes=" + maxBodyBytes + ", operatorToken=" + (operatorToken == null ? "none" : "****") + ", complianceToken=" + (complianceToken == null ? "none" : "****")
                 + ", rateLimits=" + rateLimits + ", credentialsCache=" + credentialsCache + ", clockSkew=" + clockSkew
-                + ", maxQueuedEvents=" + maxQueuedEvents + ", maxQueuedBytes=" + maxQueuedBytes + ", idleTimeout=" + idleTimeout + ", authFailures=" + authFailures + "]";
+                + ", maxQueuedEvents=" + maxQueuedEvents + ", maxQueuedBytes=" + maxQueuedBytes + ", idleTimeout=" + idleTimeout + ", authFailures=" + authFailures + ", localDelivery=" + localDelivery + "]";
     }
 
     /**

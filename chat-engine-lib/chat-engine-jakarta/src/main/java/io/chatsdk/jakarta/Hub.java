@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * presence, of users who share a channel with them. Presence is opt-in because its cost grows with the square of a
  * channel's connected members (each connect notifies every other member).
  *
- * <p>Fan-out runs on one thread so that a channel's events leave in bus order. Health checks, idle timeouts and typing
+ * <p>Fan-out runs on one thread so that a channel's events leave in bus order; with early delivery
+ * ({@link LocalDelivery}) this node's own messages join that order straight after their commit. Health checks, idle timeouts and typing
  * expiry run on a scheduler. Thread-safe.
  */
 final class Hub implements AutoCloseable {
@@ -78,8 +79,12 @@ final class Hub implements AutoCloseable {
     /** How often every connection's token and app are checked again (expiry, app revocation, secret rotation, disabling). */
     static final int REAUTHORIZE_EVERY_SECONDS = 5;
 
+    /** Early delivery of this node's own messages, or null when every event waits for the bus. */
+    private final LocalDelivery local;
+
+    /** {@code localDelivery}: see {@link ChatApiSettings#localDelivery()}. */
     Hub(ChatEngine engine, PresenceRegistry presence, TypingRegistry typing, Clock clock, int maxQueue, Duration idleTimeout,
-        Authenticator authenticator) {
+        Authenticator authenticator, boolean localDelivery) {
         this.engine = engine;
         this.authenticator = authenticator;
         this.typing = typing;
@@ -89,7 +94,14 @@ final class Hub implements AutoCloseable {
         this.clock = clock;
         this.maxQueue = maxQueue;
         presence.onLost((app, userId) -> presence(app, userId, false));
-        this.subscription = engine.eventBus().subscribe(e -> fanout.execute(() -> deliver(e)));
+        if (localDelivery) {
+            this.local = new LocalDelivery(e -> fanout.execute(() -> deliver(e)));
+            engine.commitListener(local);
+            this.subscription = engine.eventBus().subscribe(local::fromBus);
+        } else {
+            this.local = null;
+            this.subscription = engine.eventBus().subscribe(e -> fanout.execute(() -> deliver(e)));
+        }
         timers.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -488,8 +500,16 @@ final class Hub implements AutoCloseable {
         return m;
     }
 
+    /** Events delivered straight after their commit, and events delivered from the bus; null without early delivery. */
+    long[] deliveryCounts() {
+        return local == null ? null : local.counts();
+    }
+
     @Override
     public void close() {
+        if (local != null) {
+            engine.commitListener(null);
+        }
         subscription.close();
         typing.close();
         timers.shutdownNow();

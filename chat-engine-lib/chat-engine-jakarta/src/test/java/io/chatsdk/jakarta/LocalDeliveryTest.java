@@ -1,0 +1,158 @@
+package io.chatsdk.jakarta;
+
+import io.chatsdk.engine.spi.ChatEvent;
+import io.chatsdk.engine.types.AppId;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rules of early delivery: what is handed to the fan-out straight after its commit, what waits for the bus, and
+ * that every event is delivered once, in an order no later event of its channel overtakes. The engine's side (events
+ * prepared under the channel's lock, with the bus's ids and payloads) is {@code CommitListenerIT}; the appliance's
+ * end-to-end behaviour is {@code LocalDeliveryIT}.
+ */
+class LocalDeliveryTest {
+    static final AppId APP = new AppId(UUID.randomUUID());
+    final List<Long> delivered = new ArrayList<>();
+    final LocalDelivery local = new LocalDelivery(e -> delivered.add(e.id()));
+
+    static ChatEvent message(long id, String cid, long seq) {
+        return new ChatEvent(id, APP, "message.new", cid, seq, Instant.EPOCH, Map.of());
+    }
+
+    static ChatEvent reaction(long id, String cid, long seq) {
+        return new ChatEvent(id, APP, "reaction.new", cid, seq, Instant.EPOCH, Map.of());
+    }
+
+    /** This node commits {@code e} in a transaction of its own. */
+    void commit(ChatEvent... events) {
+        local.prepared(List.of(events));
+        local.committed(List.of(events));
+    }
+
+    @Test
+    void aChannelsFirstMessageWaitsForTheBusAndTheNextOnesGoAtOnce() {
+        commit(message(10, "c", 1));
+        assertThat(delivered).as("the node does not know whether an earlier message is on its way").isEmpty();
+        local.fromBus(message(10, "c", 1));
+        assertThat(delivered).containsExactly(10L);
+        commit(message(11, "c", 2));
+        commit(message(12, "c", 3));
+        assertThat(delivered).containsExactly(10L, 11L, 12L);
+        local.fromBus(message(11, "c", 2));
+        local.fromBus(message(12, "c", 3));
+        assertThat(delivered).as("bus copies of early deliveries are skipped").containsExactly(10L, 11L, 12L);
+        assertThat(local.counts()).containsExactly(2L, 1L);
+    }
+
+    @Test
+    void anotherNodesMessageInFlightKeepsTheNextLocalOneBehindIt() {
+        local.fromBus(message(10, "c", 1));
+        // seq 2 was committed elsewhere and is not here yet; this node commits seq 3
+        commit(message(12, "c", 3));
+        assertThat(delivered).containsExactly(10L);
+        local.fromBus(message(11, "c", 2));
+        local.fromBus(message(12, "c", 3));
+        assertThat(delivered).containsExactly(10L, 11L, 12L);
+    }
+
+    @Test
+    void anEarlierLocalEventWaitingForTheBusKeepsTheMessageBehindIt() {
+        local.fromBus(message(10, "c", 1));
+        commit(reaction(11, "c", 1));
+        commit(message(12, "c", 2));
+        assertThat(delivered).as("the reaction is not delivered early, so neither is what follows it").containsExactly(10L);
+        local.fromBus(reaction(11, "c", 1));
+        local.fromBus(message(12, "c", 2));
+        assertThat(delivered).containsExactly(10L, 11L, 12L);
+        commit(message(13, "c", 3));
+        assertThat(delivered).as("once the channel has nothing pending, early again").containsExactly(10L, 11L, 12L, 13L);
+    }
+
+    @Test
+    void aTransactionPreparedEarlierButCommittedLaterHoldsBackTheOneThatOvertookIt() {
+        local.fromBus(message(10, "c", 1));
+        ChatEvent a = reaction(11, "c", 1);
+        ChatEvent b = message(12, "c", 2);
+        local.prepared(List.of(a));   // a held the channel's lock first
+        local.prepared(List.of(b));
+        local.committed(List.of(b));  // b's thread reports first
+        local.committed(List.of(a));
+        assertThat(delivered).containsExactly(10L);
+        local.fromBus(a);
+        local.fromBus(b);
+        assertThat(delivered).containsExactly(10L, 11L, 12L);
+    }
+
+    @Test
+    void anAbortedTransactionReleasesTheChannel() {
+        local.fromBus(message(10, "c", 1));
+        ChatEvent failed = message(11, "c", 2);
+        local.prepared(List.of(failed));
+        local.aborted(List.of(failed));
+        commit(message(12, "c", 2));   // the same seq again, in a transaction that committed
+        assertThat(delivered).containsExactly(10L, 12L);
+    }
+
+    @Test
+    void aBusCopyThatArrivesBeforeTheCommitIsReportedIsDeliveredOnce() {
+        local.fromBus(message(10, "c", 1));
+        ChatEvent m = message(11, "c", 2);
+        local.prepared(List.of(m));
+        local.fromBus(m);              // the relay was quicker than the committing thread
+        local.committed(List.of(m));
+        assertThat(delivered).containsExactly(10L, 11L);
+    }
+
+    @Test
+    void channelsAndAppsAreKeptApart() {
+        local.fromBus(message(10, "c", 1));
+        commit(message(11, "d", 2));
+        assertThat(delivered).as("channel d's state is unknown").containsExactly(10L);
+        ChatEvent otherApp = new ChatEvent(12, new AppId(UUID.randomUUID()), "message.new", "c", 2L, Instant.EPOCH, Map.of());
+        commit(otherApp);
+        assertThat(delivered).as("another app's channel c is another channel").containsExactly(10L);
+        commit(message(13, "c", 2));
+        assertThat(delivered).containsExactly(10L, 13L);
+    }
+
+    @Test
+    void eventsOfNoChannelAndEphemeralOnesPassThroughTheBus() {
+        ChatEvent user = new ChatEvent(20, APP, "user.updated", null, null, Instant.EPOCH, Map.of());
+        commit(user);
+        assertThat(delivered).isEmpty();
+        local.fromBus(user);
+        local.fromBus(new ChatEvent(0, APP, "typing.start", "c", null, Instant.EPOCH, Map.of()));
+        assertThat(delivered).containsExactly(20L, 0L);
+    }
+
+    @Test
+    void memoryIsBoundedAndForgettingOnlyCostsSpeedOrADuplicate() {
+        LocalDelivery small = new LocalDelivery(e -> delivered.add(e.id()), 2, 2);
+        small.fromBus(message(1, "a", 1));
+        small.fromBus(message(2, "b", 1));
+        small.fromBus(message(3, "c", 1));   // channel a falls out
+        small.prepared(List.of(message(4, "a", 2)));
+        small.committed(List.of(message(4, "a", 2)));
+        assertThat(delivered).as("a forgotten channel waits for the bus").containsExactly(1L, 2L, 3L);
+        small.fromBus(message(4, "a", 2));
+        for (long id = 5; id <= 7; id++) {
+            ChatEvent m = message(id, "a", id - 2);
+            small.prepared(List.of(m));
+            small.committed(List.of(m));
+        }
+        assertThat(delivered).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        small.fromBus(message(5, "a", 3));   // its id fell out of the awaited ones: delivered again
+        small.fromBus(message(6, "a", 4));
+        small.fromBus(message(7, "a", 5));
+        assertThat(delivered).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 5L);
+    }
+}
