@@ -500,11 +500,6 @@ final class Hub implements AutoCloseable {
         return m;
     }
 
-    /** Events delivered straight after their commit, and events delivered from the bus; null without early delivery. */
-    long[] deliveryCounts() {
-        return local == null ? null : local.counts();
-    }
-
     @Override
     public void close() {
         if (local != null) {
