@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +40,9 @@ public final class RealtimeBench {
     private final String wsBase;
     private String apiKey;
     private String secret;
+
+    /** Concurrent REST senders in the rows with more than one subscriber. */
+    static final int SENDERS = 4;
 
     private RealtimeBench(ApplianceProcess appliance) {
         this.appliance = appliance;
@@ -104,8 +110,9 @@ public final class RealtimeBench {
     }
 
     /**
-     * Subscribers u1..uN watch messaging:fan; u0 sends {@code messages} messages one after another over REST, with the
-     * minimal blocking client (since 2026-12-05; the JDK's client before, which added about 3 ms of its own per send).
+     * Subscribers u1..uN watch messaging:fan; u0 sends {@code messages} messages over REST, one after another with one
+     * subscriber and from {@link #SENDERS} concurrent clients with more, with the minimal blocking client (since
+     * 2026-12-05; the JDK's client before, which added about 3 ms of its own per send).
      * {@code answers} gets each send's time to its REST answer, in ns.
      */
     private Result chatFanout(int subscribers, int messages, long[] answers) throws Exception {
@@ -121,18 +128,34 @@ public final class RealtimeBench {
             }));
         }
         Thread.sleep(2000);
+        // one sender measures one message's way; with more subscribers the server's fan-out is measured, so four senders
+        // keep it busy (one sender, about 60 sends/s here, bounded the 100-subscriber row's rate until 2026-12-05)
+        int senders = subscribers == 1 ? 1 : SENDERS;
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        List<Future<?>> running = new ArrayList<>();
         long t0 = System.nanoTime();
-        try (RawHttpClient client = new RawHttpClient("127.0.0.1", appliance.port)) {
-            for (int m = 0; m < messages; m++) {
-                long sent = System.nanoTime();
-                byte[] body = ("{\"message\":{\"user_id\":\"u0\",\"text\":\"bench " + m + "\",\"t\":" + sent + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                int status = client.post(api("/channels/messaging/fan/message"), server(), body);
-                answers[m] = System.nanoTime() - sent;
-                if (status != 201) {
-                    throw new IllegalStateException("send answered " + status);
+        for (int s = 0; s < senders; s++) {
+            int first = s;
+            running.add(pool.submit(() -> {
+                try (RawHttpClient client = new RawHttpClient("127.0.0.1", appliance.port)) {
+                    for (int m = first; m < messages; m += senders) {
+                        long sent = System.nanoTime();
+                        byte[] body = ("{\"message\":{\"user_id\":\"u0\",\"text\":\"bench " + m + "\",\"t\":" + sent + "}}")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        int status = client.post(api("/channels/messaging/fan/message"), server(), body);
+                        answers[m] = System.nanoTime() - sent;
+                        if (status != 201) {
+                            throw new IllegalStateException("send answered " + status);
+                        }
+                    }
                 }
-            }
+                return null;
+            }));
         }
+        for (Future<?> f : running) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
         all.await(120, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - t0) / 1e9;
         sockets.forEach(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
