@@ -32,7 +32,8 @@ public class BenchBroadcastSocket {
     public void message(Session from, String text) {
         for (Session s : SESSIONS) {
             if (s != from && s.isOpen()) {
-                s.getAsyncRemote().sendText(text);
+                // as the chat endpoint sends (io.chatsdk.jakarta.SendContext): without Payara's class path search per frame
+                io.chatsdk.jakarta.SendContext.run(() -> s.getAsyncRemote().sendText(text));
             }
         }
     }

@@ -113,13 +113,13 @@ final class Connection {
             queuedChars -= next.length();
         }
         try {
-            session.getAsyncRemote().sendText(next, result -> {
+            SendContext.run(() -> session.getAsyncRemote().sendText(next, result -> {
                 if (result.isOK()) {
                     sendNext();
                 } else {
                     close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
                 }
-            });
+            }));
         } catch (RuntimeException e) {
             close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
         }

@@ -1,0 +1,69 @@
+package io.chatsdk.jakarta;
+
+import java.io.IOException;
+import java.net.URL;
+import java.util.Collections;
+import java.util.Enumeration;
+
+/**
+ * Runs a WebSocket send without the cost of the container's idle timer. Tyrus restarts a session's idle timer on every
+ * frame it sends, even with no idle timeout set, by scheduling a task on the container's managed scheduled executor.
+ * On Payara each such task captures the thread's context, and that capture looks up Jakarta Concurrency's
+ * {@code ThreadContextProvider} services through the thread's context class loader: on the appliance, a search of every
+ * jar on the class path, per frame. A profile of the WebSocket fan-out (issue #15) put three quarters of the fan-out
+ * thread's CPU there.
+ *
+ * <p>During the send, the context class loader is one that delegates everything to the current one except that
+ * service lookup, which finds nothing. The timer's task (closing a session idle for longer than its timeout, which the
+ * hub enforces itself) needs no third-party context; nothing else changes.
+ */
+public final class SendContext {
+    static final String CONTEXT_PROVIDERS = "META-INF/services/jakarta.enterprise.concurrent.spi.ThreadContextProvider";
+
+    private static volatile Hiding last;
+
+    private SendContext() {
+    }
+
+    /** Runs {@code send} with the thread's context class loader hiding the context providers, then restores it. */
+    public static void run(Runnable send) {
+        Thread t = Thread.currentThread();
+        ClassLoader current = t.getContextClassLoader();
+        if (current == null || current instanceof Hiding) {
+            send.run();
+            return;
+        }
+        t.setContextClassLoader(hiding(current));
+        try {
+            send.run();
+        } finally {
+            t.setContextClassLoader(current);
+        }
+    }
+
+    /** One wrapper per class loader in practice (the application's): the last one made is reused while it fits. */
+    private static Hiding hiding(ClassLoader parent) {
+        Hiding h = last;
+        if (h == null || h.getParent() != parent) {
+            h = new Hiding(parent);
+            last = h;
+        }
+        return h;
+    }
+
+    /** Delegates to its parent, except that it finds no {@code ThreadContextProvider} services. */
+    static final class Hiding extends ClassLoader {
+        static {
+            registerAsParallelCapable();
+        }
+
+        Hiding(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        public Enumeration<URL> getResources(String name) throws IOException {
+            return CONTEXT_PROVIDERS.equals(name) ? Collections.emptyEnumeration() : super.getResources(name);
+        }
+    }
+}
