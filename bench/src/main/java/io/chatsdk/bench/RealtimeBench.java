@@ -203,15 +203,25 @@ public final class RealtimeBench {
         List<WebSocket> open = new ArrayList<>();
         CountDownLatch hello = new CountDownLatch(connections);
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        // CHATSDK_BENCH_TOKEN_IN=frame: the idle clients send their token in the first frame, as the web and Kotlin SDKs do;
+        // by default it is in the URL (as this benchmark always did), which the server keeps in its parameter maps
+        boolean inFrame = "frame".equals(System.getenv("CHATSDK_BENCH_TOKEN_IN"));
         long t0 = System.nanoTime();
         for (int i = 0; i < connections; i++) {
-            open.add(connect(chatUrl("u" + i), text -> {
+            java.util.function.Consumer<String> onText = text -> {
                 if (text.startsWith("{\"type\":\"health.check\"")) {
                     hello.countDown();
                 } else if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:room-")) {
                     latencies.add(System.nanoTime() - stamp(text));
                 }
-            }));
+            };
+            if (inFrame) {
+                WebSocket ws = connect(wsBase + "/api/v1/connect?api_key=" + apiKey, onText);
+                ws.sendText("{\"type\":\"authorization\",\"token\":\"" + userToken("u" + i) + "\"}", true).get(30, TimeUnit.SECONDS);
+                open.add(ws);
+            } else {
+                open.add(connect(chatUrl("u" + i), onText));
+            }
         }
         boolean allUp = hello.await(300, TimeUnit.SECONDS);
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
@@ -233,10 +243,10 @@ public final class RealtimeBench {
         }
         Result busy = summarize(latencies, (System.nanoTime() - s0) / 1e9);
         System.out.println("### Idle connections");
-        System.out.printf(Locale.ROOT, "%d WebSocket connections (%s) opened in %.1f s over 1,000 channels of 10 members; appliance resident memory "
+        System.out.printf(Locale.ROOT, "%d WebSocket connections (token in the %s; %s) opened in %.1f s over 1,000 channels of 10 members; appliance resident memory "
                         + "%,d MiB before, %,d MiB after: **%.1f KiB per idle connection** (JVM heap and native, Grizzly and Tyrus "
                         + "buffers included). At that rate 24 GiB would hold about %,d connections; not verified at that scale.%n",
-                connections, allUp ? "all got their health.check" : "NOT all got their health.check", connectSeconds, before / 1024, after / 1024,
+                connections, inFrame ? "first frame" : "URL", allUp ? "all got their health.check" : "NOT all got their health.check", connectSeconds, before / 1024, after / 1024,
                 (after - before) / (double) connections, (long) ((24L * 1024 * 1024 - after) / Math.max(0.001, (after - before) / (double) connections)));
         System.out.printf(Locale.ROOT, "%nLive heap after a full collection (`jcmd GC.class_histogram`): %,d KiB before, %,d KiB after: "
                         + "**%.1f KiB of heap per idle connection** (native memory, such as the sockets' kernel buffers, not included). "
@@ -277,8 +287,11 @@ public final class RealtimeBench {
     }
 
     private String chatUrl(String user) {
-        return wsBase + "/api/v1/connect?api_key=" + apiKey + "&authorization="
-                + URLEncoder.encode(Tokens.user(secret, user, Instant.now(), Instant.now().plus(java.time.Duration.ofHours(6))), StandardCharsets.UTF_8);
+        return wsBase + "/api/v1/connect?api_key=" + apiKey + "&authorization=" + URLEncoder.encode(userToken(user), StandardCharsets.UTF_8);
+    }
+
+    private String userToken(String user) {
+        return Tokens.user(secret, user, Instant.now(), Instant.now().plus(java.time.Duration.ofHours(6)));
     }
 
     private WebSocket connect(String url, java.util.function.Consumer<String> onText) throws Exception {

@@ -8,6 +8,7 @@ import io.chatsdk.engine.model.NewMessage;
 import io.chatsdk.engine.testing.BackendKiller;
 import io.chatsdk.engine.testing.EngineFixture;
 import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.testing.Senders;
 import io.chatsdk.engine.testing.StoredSends;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
@@ -20,11 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +42,7 @@ class GroupCommitIT extends EngineTest {
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger unwritten = new AtomicInteger();
         int perSender = 40;
-        concurrently(SENDERS, (user, n) -> {
+        Senders.concurrently(SENDERS, (user, n) -> {
             for (int i = 0; i < perSender; i++) {
                 String id = "gc1-" + user + "-" + i;
                 try (AuditScope scope = AuditScope.open(sendEntry(app, user, id))) {
@@ -75,7 +71,7 @@ class GroupCommitIT extends EngineTest {
             AppHandle app = alone.newApp(SENDERS);
             Cid cid = hotChannel(app, "alone");
             Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
-            concurrently(SENDERS, (user, n) -> {
+            Senders.concurrently(SENDERS, (user, n) -> {
                 for (int i = 0; i < 10; i++) {
                     String id = "gc0-" + user + "-" + i;
                     acknowledged.add(app.as(user).messages().send(cid, NewMessage.text(id).withId(id)).seq());
@@ -96,7 +92,7 @@ class GroupCommitIT extends EngineTest {
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
         List<String> wrongErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        concurrently(SENDERS, (user, n) -> {
+        Senders.concurrently(SENDERS, (user, n) -> {
             for (int r = 0; r < rounds; r++) {
                 // half the threads send one client id of u1's at once; the others their own sends; one thread also a refused send
                 if (n % 2 == 0) {
@@ -139,7 +135,7 @@ class GroupCommitIT extends EngineTest {
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         int perSender = 20;
         try {
-            concurrently(SENDERS, (user, n) -> {
+            Senders.concurrently(SENDERS, (user, n) -> {
                 for (int i = 0; i < perSender; i++) {
                     String id = "gc3-" + user + "-" + i;
                     for (int attempt = 1; ; attempt++) {
@@ -176,35 +172,6 @@ class GroupCommitIT extends EngineTest {
 
     private static AuditEntry sendEntry(AppHandle app, String user, String messageId) {
         return new AuditEntry(app.id(), "user", user, "user", "test.send", "message", messageId, "203.0.113.7", "test/1.0", true, null, Map.of());
-    }
-
-    @FunctionalInterface
-    interface Sender {
-        void run(String user, int n) throws Exception;
-    }
-
-    /** Runs {@code threads} senders u1..uN, released at the same moment. */
-    private static void concurrently(int threads, Sender sender) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> running = new ArrayList<>();
-        for (int t = 1; t <= threads; t++) {
-            String user = "u" + t;
-            int n = t;
-            running.add(pool.submit(() -> {
-                start.await();
-                sender.run(user, n);
-                return null;
-            }));
-        }
-        start.countDown();
-        try {
-            for (Future<?> f : running) {
-                f.get(180, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     record Grouping(long rows, long transactions) {

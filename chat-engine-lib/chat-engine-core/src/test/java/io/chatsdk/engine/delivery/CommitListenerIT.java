@@ -8,6 +8,7 @@ import io.chatsdk.engine.spi.CommitListener;
 import io.chatsdk.engine.testing.BackendKiller;
 import io.chatsdk.engine.testing.EngineFixture;
 import io.chatsdk.engine.testing.EngineTest;
+import io.chatsdk.engine.testing.Senders;
 import io.chatsdk.engine.types.ChatException;
 import io.chatsdk.engine.types.Cid;
 import io.chatsdk.engine.types.ErrorCode;
@@ -21,11 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,7 +125,7 @@ class CommitListenerIT extends EngineTest {
         fx.engine.commitListener(r);
         AtomicInteger refused = new AtomicInteger();
         // u9 is no member: its sends fail inside the batches they join, which then commit the others
-        run(senders + 1, user -> {
+        Senders.concurrently(senders + 1, (user, n) -> {
             for (int i = 0; i < perSender; i++) {
                 try {
                     app.as(user).messages().send(cid, NewMessage.text(user + " " + i));
@@ -159,7 +155,7 @@ class CommitListenerIT extends EngineTest {
         AtomicInteger failures = new AtomicInteger();
         BackendKiller killer = BackendKiller.start(fx.dataSource, 15);
         try {
-            run(8, user -> {
+            Senders.concurrently(8, (user, n) -> {
                 for (int i = 0; i < 30; i++) {
                     try {
                         app.as(user).messages().send(cid, NewMessage.text(user + " " + i).withId("cl-" + user + "-" + i));
@@ -198,30 +194,4 @@ class CommitListenerIT extends EngineTest {
                 killer.killed(), failures.get(), committed.size(), r.heard("aborted", app).size());
     }
 
-    @FunctionalInterface
-    interface Sender {
-        void run(String user) throws Exception;
-    }
-
-    private static void run(int threads, Sender sender) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> running = new ArrayList<>();
-        for (int t = 1; t <= threads; t++) {
-            String user = "u" + t;
-            running.add(pool.submit(() -> {
-                start.await();
-                sender.run(user);
-                return null;
-            }));
-        }
-        start.countDown();
-        try {
-            for (Future<?> f : running) {
-                f.get(180, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 }
