@@ -197,6 +197,11 @@ public final class ChatEngine implements AutoCloseable {
         ctx.db().commitListener(listener);
     }
 
+    /** Removes {@code listener} if it is still the one set (see {@link #commitListener}). */
+    public void removeCommitListener(io.chatsdk.engine.spi.CommitListener listener) {
+        ctx.db().removeCommitListener(listener);
+    }
+
     /** True when the database answers a trivial query: for health checks. Never throws. */
     public boolean ping() {
         try {

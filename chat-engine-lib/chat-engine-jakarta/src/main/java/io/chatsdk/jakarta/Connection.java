@@ -112,14 +112,15 @@ final class Connection {
             }
             queuedChars -= next.length();
         }
+        ClassLoader caller = Thread.currentThread().getContextClassLoader();
         try {
-            SendContext.run(() -> session.getAsyncRemote().sendText(next, result -> {
+            SendContext.run(() -> session.getAsyncRemote().sendText(next, result -> SendContext.restoring(caller, () -> {
                 if (result.isOK()) {
                     sendNext();
                 } else {
                     close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
                 }
-            }));
+            })));
         } catch (RuntimeException e) {
             close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
         }

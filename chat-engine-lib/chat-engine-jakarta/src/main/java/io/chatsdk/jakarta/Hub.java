@@ -96,8 +96,8 @@ final class Hub implements AutoCloseable {
         presence.onLost((app, userId) -> presence(app, userId, false));
         if (localDelivery) {
             this.local = new LocalDelivery(e -> fanout.execute(() -> deliver(e)));
-            engine.commitListener(local);
             this.subscription = engine.eventBus().subscribe(local::fromBus);
+            engine.commitListener(local);   // once the bus copies are heard: an early event's copy must find it awaited
         } else {
             this.local = null;
             this.subscription = engine.eventBus().subscribe(e -> fanout.execute(() -> deliver(e)));
@@ -503,7 +503,7 @@ final class Hub implements AutoCloseable {
     @Override
     public void close() {
         if (local != null) {
-            engine.commitListener(null);
+            engine.removeCommitListener(local);
         }
         subscription.close();
         typing.close();

@@ -20,7 +20,8 @@ import java.util.Enumeration;
 public final class SendContext {
     static final String CONTEXT_PROVIDERS = "META-INF/services/jakarta.enterprise.concurrent.spi.ThreadContextProvider";
 
-    private static volatile Hiding last;
+    /** The wrappers made, by the loader they wrap: in practice one or two (the application's, a container thread's). */
+    private static final java.util.concurrent.ConcurrentHashMap<ClassLoader, Hiding> WRAPPERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SendContext() {
     }
@@ -41,12 +42,34 @@ public final class SendContext {
         }
     }
 
-    /** One wrapper per class loader in practice (the application's): the last one made is reused while it fits. */
+    /**
+     * Runs a send's completion with {@code loader} as the context class loader: a send that completes at once calls its
+     * handler inside {@link #run}, and what the handler does (closing the session, whose close handler looks up CDI
+     * beans through the context class loader) must see the application's loader, not the wrapper.
+     */
+    public static void restoring(ClassLoader loader, Runnable completion) {
+        Thread t = Thread.currentThread();
+        ClassLoader current = t.getContextClassLoader();
+        if (loader == null || loader == current) {
+            completion.run();
+            return;
+        }
+        t.setContextClassLoader(loader);
+        try {
+            completion.run();
+        } finally {
+            t.setContextClassLoader(current);
+        }
+    }
+
+    /** The wrapper of {@code parent}, made once; at most 16 are kept, so that loaders of undeployed applications do not pile up. */
     private static Hiding hiding(ClassLoader parent) {
-        Hiding h = last;
-        if (h == null || h.getParent() != parent) {
-            h = new Hiding(parent);
-            last = h;
+        Hiding h = WRAPPERS.get(parent);
+        if (h == null) {
+            if (WRAPPERS.size() >= 16) {
+                WRAPPERS.clear();
+            }
+            h = WRAPPERS.computeIfAbsent(parent, Hiding::new);
         }
         return h;
     }

@@ -93,13 +93,31 @@ class LocalDeliveryTest {
     }
 
     @Test
-    void anAbortedTransactionReleasesTheChannel() {
+    void aFailedCommitMayHaveHappenedSoNothingOvertakesItUntilTheBusHasPassedIt() {
+        local.fromBus(message(10, "c", 1));
+        ChatEvent lost = reaction(11, "c", 1);   // the connection broke during its commit: committed or not, nobody knows
+        local.prepared(List.of(lost));
+        local.aborted(List.of(lost));
+        commit(message(12, "c", 2));
+        assertThat(delivered).as("the reaction may still come from the bus").containsExactly(10L);
+        local.fromBus(lost);                     // it had committed after all
+        local.fromBus(message(12, "c", 2));
+        assertThat(delivered).containsExactly(10L, 11L, 12L);
+        commit(message(13, "c", 3));
+        assertThat(delivered).as("the bus has passed it: early again").containsExactly(10L, 11L, 12L, 13L);
+    }
+
+    @Test
+    void aFailedCommitThatDidNotHappenHoldsTheChannelOnlyUntilTheBusPassesItsId() {
         local.fromBus(message(10, "c", 1));
         ChatEvent failed = message(11, "c", 2);
         local.prepared(List.of(failed));
         local.aborted(List.of(failed));
-        commit(message(12, "c", 2));   // the same seq again, in a transaction that committed
-        assertThat(delivered).containsExactly(10L, 12L);
+        commit(message(12, "c", 2));            // the same seq again, in a transaction that committed
+        assertThat(delivered).containsExactly(10L);
+        local.fromBus(message(12, "c", 2));
+        commit(message(13, "c", 3));
+        assertThat(delivered).containsExactly(10L, 12L, 13L);
     }
 
     @Test
@@ -135,8 +153,58 @@ class LocalDeliveryTest {
     }
 
     @Test
+    void aChannelThatFallsOutWithEventsPendingHoldsEveryChannelUntilTheBusHasPassedThem() {
+        LocalDelivery small = new LocalDelivery(e -> delivered.add(e.id()), 1, 100, System::nanoTime);
+        small.fromBus(message(9, "c", 1));
+        ChatEvent r0 = reaction(10, "c", 1);
+        ChatEvent previous = message(11, "c", 2);
+        ChatEvent r = reaction(12, "c", 2);
+        for (ChatEvent e : List.of(r0, previous, r)) {   // the message waits behind the first reaction
+            small.prepared(List.of(e));
+            small.committed(List.of(e));
+        }
+        ChatEvent other = message(14, "d", 1);
+        small.prepared(List.of(other));   // channel c falls out of the table with three events pending
+        small.fromBus(r0);
+        small.fromBus(previous);          // c is known again, with its seq but without its pending reaction r
+        ChatEvent m = message(13, "c", 3);
+        small.prepared(List.of(m));
+        small.committed(List.of(m));
+        assertThat(delivered).as("r, forgotten, may still come: m waits").containsExactly(9L, 10L, 11L);
+        small.fromBus(r);
+        small.fromBus(m);
+        small.fromBus(other);
+        assertThat(delivered).containsExactly(9L, 10L, 11L, 12L, 13L, 14L);
+        small.fromBus(message(15, "c", 4));
+        ChatEvent next = message(17, "c", 5);
+        small.prepared(List.of(next));
+        small.committed(List.of(next));
+        assertThat(delivered).as("the bus has passed every forgotten event: early again").endsWith(15L, 17L);
+    }
+
+    @Test
+    void anEventPendingTooLongStopsHoldingTheChannelOnceTheBusHasPassedIt() {
+        long[] now = {0};
+        LocalDelivery clocked = new LocalDelivery(e -> delivered.add(e.id()), 100, 100, () -> now[0]);
+        clocked.fromBus(message(10, "c", 1));
+        ChatEvent skipped = reaction(11, "c", 1);   // the relay will never publish it (it could not open it, say)
+        clocked.prepared(List.of(skipped));
+        clocked.committed(List.of(skipped));
+        now[0] += LocalDelivery.STALE_NANOS + 1;
+        ChatEvent m = message(12, "c", 2);
+        clocked.prepared(List.of(m));
+        clocked.committed(List.of(m));
+        assertThat(delivered).as("not early: the bus has not passed the overdue event yet").containsExactly(10L);
+        clocked.fromBus(m);
+        ChatEvent next = message(13, "c", 3);
+        clocked.prepared(List.of(next));
+        clocked.committed(List.of(next));
+        assertThat(delivered).as("the overdue event no longer holds the channel").containsExactly(10L, 12L, 13L);
+    }
+
+    @Test
     void memoryIsBoundedAndForgettingOnlyCostsSpeedOrADuplicate() {
-        LocalDelivery small = new LocalDelivery(e -> delivered.add(e.id()), 2, 2);
+        LocalDelivery small = new LocalDelivery(e -> delivered.add(e.id()), 2, 2, System::nanoTime);
         small.fromBus(message(1, "a", 1));
         small.fromBus(message(2, "b", 1));
         small.fromBus(message(3, "c", 1));   // channel a falls out

@@ -50,6 +50,11 @@ class SendContextTest {
                 throw new IllegalStateException("send failed");
             })).hasMessage("send failed");
             assertThat(t.getContextClassLoader()).as("restored after a failure too").isSameAs(app);
+            // a send that completes at once runs its completion inside the send: with the application's loader again
+            AtomicReference<ClassLoader> inCompletion = new AtomicReference<>();
+            SendContext.run(() -> SendContext.restoring(app, () -> inCompletion.set(Thread.currentThread().getContextClassLoader())));
+            assertThat(inCompletion.get()).isSameAs(app);
+            assertThat(t.getContextClassLoader()).isSameAs(app);
         } finally {
             t.setContextClassLoader(before);
         }

@@ -38,7 +38,8 @@ public final class Db implements AutoCloseable {
     private volatile java.util.function.Consumer<Tx> beforeCommit = tx -> { };
     private volatile GroupCommit groupCommit = new GroupCommit(this, DEFAULT_GROUP_COMMIT_LIMIT);
     /** Hears of each transaction's events around its commit; null when nobody listens. */
-    private volatile io.chatsdk.engine.spi.CommitListener commitListener;
+    private final java.util.concurrent.atomic.AtomicReference<io.chatsdk.engine.spi.CommitListener> commitListener =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /** The most pieces of work {@link #inGroupCommit} puts in one transaction unless told otherwise. */
     public static final int DEFAULT_GROUP_COMMIT_LIMIT = 32;
@@ -75,7 +76,21 @@ public final class Db implements AutoCloseable {
      * {@link io.chatsdk.engine.spi.CommitListener}); null removes it.
      */
     public void commitListener(io.chatsdk.engine.spi.CommitListener listener) {
-        this.commitListener = listener;
+        commitListener.set(listener);
+    }
+
+    /** Removes {@code listener} if it is the one set; another listener set since stays. */
+    public void removeCommitListener(io.chatsdk.engine.spi.CommitListener listener) {
+        commitListener.compareAndSet(listener, null);
+    }
+
+    /** Tells the listener a commit failed or was not tried; a listener that throws is logged, never the caller's failure. */
+    private static void aborted(io.chatsdk.engine.spi.CommitListener listener, List<io.chatsdk.engine.spi.ChatEvent> events) {
+        try {
+            listener.aborted(events);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "commit listener failed on an aborted commit: " + e.getClass().getName());
+        }
     }
 
     void runBeforeCommit(Tx tx) {
@@ -101,7 +116,7 @@ public final class Db implements AutoCloseable {
         EntityManager em = emf.createEntityManager();
         boolean committed = false;
         Tx tx = null;
-        io.chatsdk.engine.spi.CommitListener listener = commitListener;
+        io.chatsdk.engine.spi.CommitListener listener = commitListener.get();
         List<io.chatsdk.engine.spi.ChatEvent> events = List.of();
         try {
             em.getTransaction().begin();
@@ -111,13 +126,20 @@ public final class Db implements AutoCloseable {
             beforeCommit.accept(tx);
             events = tx.events();
             if (!events.isEmpty()) {
-                listener.prepared(events);   // still holding the transaction's locks
+                try {
+                    listener.prepared(events);   // still holding the transaction's locks
+                } catch (RuntimeException e) {
+                    // the change commits anyway: its events reach the bus through the outbox relay
+                    LOG.log(System.Logger.Level.WARNING, "commit listener failed before a commit: " + e.getClass().getName());
+                    aborted(listener, events);
+                    events = List.of();
+                }
             }
             try {
                 em.getTransaction().commit();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (!events.isEmpty()) {
-                    listener.aborted(events);
+                    aborted(listener, events);
                     events = List.of();
                 }
                 throw e;
