@@ -28,22 +28,13 @@ public final class SendContext {
 
     /** Runs {@code send} with the thread's context class loader hiding the context providers, then restores it. */
     public static void run(Runnable send) {
-        Thread t = Thread.currentThread();
-        ClassLoader current = t.getContextClassLoader();
-        if (current == null || current instanceof Hiding) {
-            send.run();
-            return;
-        }
-        t.setContextClassLoader(hiding(current));
-        try {
-            send.run();
-        } finally {
-            t.setContextClassLoader(current);
-        }
+        ClassLoader current = Thread.currentThread().getContextClassLoader();
+        restoring(current == null || current instanceof Hiding ? current : hiding(current), send);
     }
 
     /**
-     * Runs a send's completion with {@code loader} as the context class loader: a send that completes at once calls its
+     * Runs {@code completion} with {@code loader} as the context class loader, then restores the one before (a null
+     * loader changes nothing). A send's completion runs with the caller's loader again: a send that completes at once calls its
      * handler inside {@link #run}, and what the handler does (closing the session, whose close handler looks up CDI
      * beans through the context class loader) must see the application's loader, not the wrapper.
      */

@@ -47,7 +47,7 @@ public final class Outbox {
                 + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
         Object[] values = {app.value(), type, cid, channelPk, seq, sealed.bytes(), sealed.version(), sealId, at};
         if (tx.collectsEvents()) {
-            long id = tx.insertReturning(insert + " returning id", values);
+            long id = tx.one(insert + " returning id", rs -> rs.getLong(1), values).orElseThrow();   // wrote(): markEventsWritten below
             // the payload as the relay will read it back from the row, so both paths deliver the same event
             tx.eventWritten(new ChatEvent(id, app, type, cid, seq, at.truncatedTo(java.time.temporal.ChronoUnit.MICROS), Json.readMap(json)));
         } else {

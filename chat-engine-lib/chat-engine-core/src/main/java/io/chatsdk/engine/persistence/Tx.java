@@ -102,19 +102,6 @@ public final class Tx {
         return events == null ? List.of() : List.copyOf(events);
     }
 
-    /** Runs an insert (or update) with a {@code returning} clause of one number and returns it. */
-    long insertReturning(String sql, Object... params) {
-        updated = true;
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new IllegalStateException("the statement returned no row");
-            }
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw Db.translate(e);
-        }
-    }
-
     boolean wroteEvents() {
         return wroteEvents;
     }
