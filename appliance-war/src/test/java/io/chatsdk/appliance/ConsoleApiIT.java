@@ -6,15 +6,12 @@ import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -249,13 +246,7 @@ class ConsoleApiIT {
         Api.Res invite = post("/admin/api/officers", Map.of("name", "by-" + operator.name(), "role", "auditor"), operator.headers(true));
         assertThat(invite.status()).as("just signed in").isEqualTo(201);
         // the sign-in is now older than five minutes
-        int port = Integer.parseInt(Files.readAllLines(appliance.dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip());
-        Properties secrets = new Properties();
-        try (var in = Files.newInputStream(appliance.dataDir.resolve("secrets.properties"))) {
-            secrets.load(in);
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "chatsdk_app", secrets.getProperty("database-password"));
-             Statement s = c.createStatement()) {
+        try (Connection c = appliance.runtimeDatabase(); Statement s = c.createStatement()) {
             s.executeUpdate("update officer_session set authed_at = authed_at - interval '6 minutes' where officer_id = (select id from officer where name = '"
                     + operator.name() + "')");
         }

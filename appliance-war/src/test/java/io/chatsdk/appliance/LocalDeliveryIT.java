@@ -3,15 +3,12 @@ package io.chatsdk.appliance;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,15 +36,6 @@ class LocalDeliveryIT {
         api.as("alice", "POST", "/channels/messaging/early/query", Map.of("data", Map.of("members", List.of("alice", "bob", "carol", "dan"))));
     }
 
-    static Connection database() throws Exception {
-        int port = Integer.parseInt(Files.readAllLines(appliance.dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip());
-        Properties secrets = new Properties();
-        try (var in = Files.newInputStream(appliance.dataDir.resolve("secrets.properties"))) {
-            secrets.load(in);
-        }
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "chatsdk_app", secrets.getProperty("database-password"));
-    }
-
     String send(String text) throws Exception {
         Api.Res res = api.as("alice", "POST", "/channels/messaging/early/message", Map.of("message", Map.of("text", text)));
         assertThat(res.status()).as(res.toString()).isEqualTo(201);
@@ -67,7 +55,7 @@ class LocalDeliveryIT {
 
             String second;
             String third;
-            try (Connection db = database(); Statement s = db.createStatement()) {
+            try (Connection db = appliance.runtimeDatabase(); Statement s = db.createStatement()) {
                 s.execute("select pg_advisory_lock(" + RELAY_LOCK + ")");
                 second = send("second");
                 assertThat(bob.await(e -> isMessage(e, "message.new", second), 5)).as("delivered with the relay held").isNotNull();

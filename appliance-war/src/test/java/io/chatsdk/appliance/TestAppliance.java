@@ -123,6 +123,20 @@ public final class TestAppliance {
         process.waitFor();
     }
 
+    /**
+     * A connection to this appliance's embedded PostgreSQL as the runtime role the appliance itself uses
+     * ({@code chatsdk_app}, its password from {@code secrets.properties}): what the tests may see and change directly.
+     */
+    public java.sql.Connection runtimeDatabase() throws IOException, java.sql.SQLException {
+        int port = Integer.parseInt(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip());
+        java.util.Properties secrets = new java.util.Properties();
+        try (var in = Files.newInputStream(dataDir.resolve("secrets.properties"))) {
+            secrets.load(in);
+        }
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "chatsdk_app",
+                secrets.getProperty("database-password"));
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
