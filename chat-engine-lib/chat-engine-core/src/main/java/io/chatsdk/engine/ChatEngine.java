@@ -47,6 +47,8 @@ public final class ChatEngine implements AutoCloseable {
     final EngineContext ctx;
     private final EventBus eventBus;
     private final OutboxRelay relay;
+    /** What the relay hands each published event to (webhook, push and search jobs, and the embedder's). */
+    private final java.util.List<io.chatsdk.engine.spi.OutboxConsumer> outboxConsumers;
     private final int syncReloadThreshold;
     private final Maintenance maintenance;
     private final io.chatsdk.engine.spi.JobQueue jobs;
@@ -117,9 +119,10 @@ public final class ChatEngine implements AutoCloseable {
         }
         this.searchIndex = new io.chatsdk.engine.search.SearchIndex(ctx);
         jobs.register(io.chatsdk.engine.search.SearchIndex.KIND, (job, attempt) -> searchIndex.run(job), io.chatsdk.engine.search.SearchIndex.policy());
-        consumers.add(io.chatsdk.engine.spi.OutboxConsumer.of("search", e -> io.chatsdk.engine.search.SearchIndex.enqueue(jobs, e)));
+        consumers.add(io.chatsdk.engine.spi.OutboxConsumer.batched("search", events -> io.chatsdk.engine.search.SearchIndex.enqueue(jobs, events)));
         consumers.addAll(b.outboxConsumers);
-        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval, consumers) : null;
+        this.outboxConsumers = java.util.List.copyOf(consumers);
+        this.relay = b.relay ? new OutboxRelay(db, eventBus, b.relayPollInterval, outboxConsumers) : null;
         holder[0] = relay;
         if (relay != null) {
             relay.start();
@@ -219,9 +222,12 @@ public final class ChatEngine implements AutoCloseable {
         return ctx.db().inTransaction(tx -> tx.update("delete from outbox_event where published_at < ?", ctx.now().minus(age)));
     }
 
-    /** Publishes pending outbox events now, on the calling thread; returns how many. Useful in tests and tools. */
+    /**
+     * Publishes pending outbox events now, on the calling thread, to the bus and to the outbox consumers (webhook, push
+     * and search jobs), as the relay does; returns how many. Useful in tests and tools.
+     */
     public int relayPendingEvents() {
-        return new OutboxRelay(ctx.db(), eventBus, Duration.ofSeconds(1)).relayBatch();
+        return (relay != null ? relay : new OutboxRelay(ctx.db(), eventBus, Duration.ofSeconds(1), outboxConsumers)).relayBatch();
     }
 
     /** One UTC day's messages and the distinct users who sent them. */

@@ -166,6 +166,16 @@ public final class OutboxRelay implements AutoCloseable {
                 }
                 done.add(e.id());
             }
+            // consumers that gathered the batch act on it now; if one cannot, nothing is marked and the batch comes again
+            for (io.chatsdk.engine.spi.OutboxConsumer c : consumers) {
+                try {
+                    c.flush();
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, "outbox consumer " + c.name() + " refused a batch of " + events.size() + " events; will retry: "
+                            + ex.getClass().getName());
+                    done.clear();
+                }
+            }
             if (!done.isEmpty()) {
                 tx.update("update outbox_event set published_at = now() where id = any(?::bigint[])", done);
             }

@@ -29,13 +29,14 @@ import java.util.Map;
 /**
  * Keeps the blind index ({@code message_search_doc}, {@code message_search_term}) in step with the messages.
  *
- * <p>Indexing is a durable job ({@value #KIND}) per {@code message.new} and {@code message.updated} event, queued by
- * the outbox relay, so a crash loses no index work: the event is not marked published until its job is queued, and a
- * queued job survives in the broker. A job holds the message's id only (no content reaches the broker's journal), and
- * indexes whatever the message holds when it runs, replacing the message's terms in one transaction under a lock of
- * that message: running a job twice, or two jobs at once, leaves exactly one set of terms. Deletions, erasures and purges
- * leave the index in their own transaction (triggers); a deletion that races a running job can leave that job's
- * document behind, which search never shows and {@link #sweep} removes.
+ * <p>Indexing is a durable job ({@value #KIND}) per batch of {@code message.new}, {@code message.updated} and
+ * {@code message.deleted} events (up to {@value #JOB_MESSAGES} messages of one app), queued by the outbox relay, so a
+ * crash loses no index work: no event is marked published until its job is queued, and a queued job survives in the
+ * broker. A job holds message ids only (no content reaches the broker's journal), and indexes whatever its messages
+ * hold when it runs, replacing their terms in one transaction under a lock of each message: running a job twice, or
+ * two jobs at once, leaves exactly one set of terms. Deletions, erasures and purges leave the index in their own
+ * transaction (triggers); a deletion that races a running job can leave that job's document behind, which search never
+ * shows and {@link #sweep} removes.
  *
  * <p>{@link #backfill} indexes what has no terms yet, or terms under a retired key (messages from before search
  * existed, and after a key rotation); {@link #rebuild} drops an app's index and makes it again from PostgreSQL.
@@ -49,6 +50,8 @@ public final class SearchIndex {
     /** What an embedding is sealed as (bound to its message id). */
     public static final String EMBEDDING_PURPOSE = "embedding";
     private static final int BATCH = 500;
+    /** The most messages one indexing job names. */
+    static final int JOB_MESSAGES = 100;
     private static final System.Logger LOG = System.getLogger(SearchIndex.class.getName());
 
     private final EngineContext ctx;
@@ -62,27 +65,52 @@ public final class SearchIndex {
         return new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofMinutes(1));
     }
 
-    /** Queues the indexing of a new or changed message (called by the outbox relay for each event). */
-    public static void enqueue(JobQueue jobs, ChatEvent e) {
-        if (!e.type().equals(EventType.MESSAGE_NEW.wireName()) && !e.type().equals(EventType.MESSAGE_UPDATED.wireName())
-                && !e.type().equals(EventType.MESSAGE_DELETED.wireName())) {
-            return;
+    /**
+     * Queues the indexing of the new, changed and deleted messages of a batch of events (called by the outbox relay
+     * once per batch): one job per app for up to {@value #JOB_MESSAGES} messages, named by the first and last event it
+     * covers. A job per message cost an indexing transaction and a durable broker round trip each; under load a relay
+     * batch carries many messages.
+     */
+    public static void enqueue(JobQueue jobs, List<ChatEvent> events) {
+        Map<AppId, List<ChatEvent>> byApp = new LinkedHashMap<>();
+        Map<AppId, java.util.LinkedHashSet<String>> ids = new LinkedHashMap<>();
+        for (ChatEvent e : events) {
+            if (!e.type().equals(EventType.MESSAGE_NEW.wireName()) && !e.type().equals(EventType.MESSAGE_UPDATED.wireName())
+                    && !e.type().equals(EventType.MESSAGE_DELETED.wireName())) {
+                continue;
+            }
+            if (!(EventJson.read(e.type(), e.cid(), e.payload()) instanceof Event.MessageEvent m)) {
+                continue;
+            }
+            java.util.LinkedHashSet<String> mine = ids.computeIfAbsent(e.appId(), a -> new java.util.LinkedHashSet<>());
+            List<ChatEvent> from = byApp.computeIfAbsent(e.appId(), a -> new ArrayList<>());
+            if (mine.size() == JOB_MESSAGES && !mine.contains(m.messageId())) {
+                submit(jobs, e.appId(), mine, from);
+                mine.clear();
+                from.clear();
+            }
+            mine.add(m.messageId());
+            from.add(e);
         }
-        if (!(EventJson.read(e.type(), e.cid(), e.payload()) instanceof Event.MessageEvent m)) {
-            return;
-        }
-        Map<String, Object> job = new LinkedHashMap<>();
-        job.put("app_id", e.appId().toString());
-        job.put("message_id", m.messageId());
-        jobs.submit(new Job(KIND, "search-" + e.id(), Json.write(job)));
+        ids.forEach((app, mine) -> submit(jobs, app, mine, byApp.get(app)));
     }
 
-    /** Runs one indexing job. */
+    private static void submit(JobQueue jobs, AppId app, java.util.Collection<String> messageIds, List<ChatEvent> from) {
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("app_id", app.toString());
+        job.put("message_ids", List.copyOf(messageIds));
+        long first = from.get(0).id();
+        long last = from.get(from.size() - 1).id();
+        jobs.submit(new Job(KIND, first == last ? "search-" + first : "search-" + first + "-" + last, Json.write(job)));
+    }
+
+    /** Runs one indexing job: its messages in one transaction (jobs queued before batching name one, as {@code message_id}). */
     public void run(Job job) {
         Map<String, Object> p = Json.readMap(job.payload());
         try {
             AppId app = AppId.parse((String) p.get("app_id"));
-            index(app, (String) p.get("message_id"));
+            List<String> ids = p.get("message_ids") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of((String) p.get("message_id"));
+            index(app, ids);
             if (!ctx.searchEngines().isEmpty()) {
                 try {
                     new SearchSync(ctx).drain(app);   // the app's external engines, if it has any switched on
@@ -123,9 +151,9 @@ public final class SearchIndex {
         // the model is asked before the transaction, which holds locks: a slow model server must not hold up deletions
         Embeddings made = embedAhead(app, ids, reseal);
         return ctx.db().inTransaction(tx -> {
-            for (String id : ids) {
-                tx.one("select pg_advisory_xact_lock(hashtext(?))", rs -> true, "chatsdk-search:" + app.value() + ":" + id);
-            }
+            // one statement, in the list's order (unnest keeps it)
+            tx.one("select count(pg_advisory_xact_lock(hashtext(?::text || k))) from unnest(?::text[]) as t(k)",
+                    rs -> true, "chatsdk-search:" + app.value() + ":", ids);
             record Row(String id, Instant createdAt, MessageContent content) {
             }
             List<Row> rows = tx.query("select id, created_at, content, key_version, text, attachments::text, custom::text "

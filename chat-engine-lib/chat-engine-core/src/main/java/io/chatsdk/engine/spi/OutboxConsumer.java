@@ -8,6 +8,10 @@ package io.chatsdk.engine.spi;
  * <p>Delivery is at-least-once: if a consumer throws, the relay stops the batch and retries from that event later, so
  * every consumer may see an event again and must be idempotent (the job queue de-duplicates by job id). Called on the
  * relay's single thread; must not block for long.
+ *
+ * <p>A consumer may gather a batch's events and act on them together in {@link #flush}, which the relay calls once per
+ * batch, after the batch's last {@link #accept} and before any of the batch is marked published. If a flush throws,
+ * none of the batch is marked, and the whole batch is published to every consumer again later.
  */
 public interface OutboxConsumer {
 
@@ -16,6 +20,13 @@ public interface OutboxConsumer {
 
     /** Takes one committed event. */
     void accept(ChatEvent event);
+
+    /**
+     * Ends a batch: a consumer that gathered the batch's events acts on them now, and forgets them whether or not it
+     * succeeds (the relay publishes a failed batch again). Nothing by default.
+     */
+    default void flush() {
+    }
 
     /** A consumer from a name and a function. */
     static OutboxConsumer of(String name, java.util.function.Consumer<ChatEvent> accept) {
@@ -35,6 +46,43 @@ public interface OutboxConsumer {
             @Override
             public String toString() {
                 return "OutboxConsumer[" + name + "]";
+            }
+        };
+    }
+
+    /**
+     * A consumer that takes each batch's events at once, in order, when the batch ends ({@link #flush}); never called
+     * with an empty list.
+     */
+    static OutboxConsumer batched(String name, java.util.function.Consumer<java.util.List<ChatEvent>> acceptAll) {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(acceptAll, "acceptAll");
+        return new OutboxConsumer() {
+            private final java.util.List<ChatEvent> batch = new java.util.ArrayList<>();
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public synchronized void accept(ChatEvent event) {
+                batch.add(event);
+            }
+
+            @Override
+            public synchronized void flush() {
+                if (batch.isEmpty()) {
+                    return;
+                }
+                java.util.List<ChatEvent> events = java.util.List.copyOf(batch);
+                batch.clear();
+                acceptAll.accept(events);
+            }
+
+            @Override
+            public String toString() {
+                return "OutboxConsumer[" + name + ", batched]";
             }
         };
     }
