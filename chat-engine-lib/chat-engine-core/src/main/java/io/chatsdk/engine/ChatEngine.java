@@ -406,8 +406,8 @@ public final class ChatEngine implements AutoCloseable {
         }
 
         /**
-         * Adds a named consumer of committed events, fed by the outbox relay after the built-in {@code webhooks} and
-         * {@code push} consumers. See {@link io.chatsdk.engine.spi.OutboxConsumer} for its guarantees.
+         * Adds a named consumer of committed events, fed by the outbox relay after the built-in {@code webhooks},
+         * {@code push} and {@code search} consumers. See {@link io.chatsdk.engine.spi.OutboxConsumer} for its guarantees.
          */
         public Builder outboxConsumer(io.chatsdk.engine.spi.OutboxConsumer consumer) {
             this.outboxConsumers.add(Objects.requireNonNull(consumer, "consumer"));

@@ -67,9 +67,9 @@ public final class SearchIndex {
 
     /**
      * Queues the indexing of the new, changed and deleted messages of a batch of events (called by the outbox relay
-     * once per batch): one job per app for up to {@value #JOB_MESSAGES} messages, named by the first and last event it
-     * covers. A job per message cost an indexing transaction and a durable broker round trip each; under load a relay
-     * batch carries many messages.
+     * once per batch): one job per app for up to {@value #JOB_MESSAGES} messages, named by the events it covers
+     * ({@link #jobId}). A job per message cost an indexing transaction and a durable broker round trip each; under load
+     * a relay batch carries many messages.
      */
     public static void enqueue(JobQueue jobs, List<ChatEvent> events) {
         Map<AppId, List<ChatEvent>> byApp = new LinkedHashMap<>();
@@ -99,9 +99,29 @@ public final class SearchIndex {
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("app_id", app.toString());
         job.put("message_ids", List.copyOf(messageIds));
-        long first = from.get(0).id();
-        long last = from.get(from.size() - 1).id();
-        jobs.submit(new Job(KIND, first == last ? "search-" + first : "search-" + first + "-" + last, Json.write(job)));
+        jobs.submit(new Job(KIND, jobId(from), Json.write(job)));
+    }
+
+    /**
+     * A job's id: the same for the same events (a relay retry of a batch is dropped as a duplicate), and different for
+     * any other set, even one with the same first and last event (a retry whose batch gained an event committed late), as
+     * queues drop a job whose id they have seen.
+     */
+    static String jobId(List<ChatEvent> events) {
+        long first = events.get(0).id();
+        if (events.size() == 1) {
+            return "search-" + first;
+        }
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        java.nio.ByteBuffer ids = java.nio.ByteBuffer.allocate(8 * events.size());
+        events.forEach(e -> ids.putLong(e.id()));
+        String digest = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest(ids.array())).substring(0, 22);
+        return "search-" + first + "-" + events.get(events.size() - 1).id() + "-" + digest;
     }
 
     /** Runs one indexing job: its messages in one transaction (jobs queued before batching name one, as {@code message_id}). */

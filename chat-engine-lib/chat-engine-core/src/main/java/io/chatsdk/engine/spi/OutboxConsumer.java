@@ -2,12 +2,13 @@ package io.chatsdk.engine.spi;
 
 /**
  * A named consumer of committed events, fed by the outbox relay after each event is published to the {@link EventBus}
- * and before it is marked published. The engine's own consumers are {@code webhooks} (queues deliveries) and
- * {@code push} (queues notifications); an embedder adds its own through {@code ChatEngine.Builder.outboxConsumer}.
+ * and before it is marked published. The engine's own consumers are {@code webhooks} (queues deliveries),
+ * {@code push} (queues notifications) and {@code search} (queues indexing jobs, a batch at a time); an embedder adds its
+ * own through {@code ChatEngine.Builder.outboxConsumer}.
  *
  * <p>Delivery is at-least-once: if a consumer throws, the relay stops the batch and retries from that event later, so
- * every consumer may see an event again and must be idempotent (the job queue de-duplicates by job id). Called on the
- * relay's single thread; must not block for long.
+ * every consumer may see an event again and must be idempotent (the job queue de-duplicates by job id). Called by one
+ * relay thread at a time (the relay's, or a caller of {@code ChatEngine.relayPendingEvents}); must not block for long.
  *
  * <p>A consumer may gather a batch's events and act on them together in {@link #flush}, which the relay calls once per
  * batch, after the batch's last {@link #accept} and before any of the batch is marked published. If a flush throws,

@@ -97,7 +97,7 @@ class SearchJobsIT {
         // relay pass that began after every send had committed, so the next pass holds all 250
         int before = refused.get();
         await("two more refused relay passes", () -> refused.get() >= before + 2);
-        assertThat(count("select count(*) from outbox_event where app_id = '" + app.id() + "' and published_at is null")).isEqualTo(250);
+        assertThat(count("select count(*) from outbox_event where app_id = '" + app.id() + "' and type = 'message.new' and published_at is null")).isEqualTo(250);
         assertThat(count("select count(*) from message_search_doc where app_id = '" + app.id() + "'")).isZero();
 
         refuse.set(false);
@@ -110,11 +110,33 @@ class SearchJobsIT {
         // the 250 waited in one relay batch of up to 500 events, so they went in three jobs, in send order
         assertThat(jobs).hasSize(3);
         assertThat(jobs.get(0)).containsExactlyElementsOf(ids.subList(0, 100));
-        assertThat(submitted.get(0).id()).matches("search-\\d+-\\d+");
+        assertThat(submitted.get(0).id()).matches("search-\\d+-\\d+-[A-Za-z0-9_-]{22}");
         // each message has one set of terms, and is found
         assertThat(count("select count(distinct message_id) from message_search_term where app_id = '" + app.id() + "'")).isEqualTo(250);
         assertThat(app.as("u2").search().search(io.chatsdk.engine.model.SearchQuery.text(Map.of("members", Map.of("$in", List.of("u2"))), "word249"))
                 .results()).extracting(Message::id).containsExactly(ids.get(249));
+    }
+
+    @Test
+    void aRetriedBatchThatGainedAnEventIsANewJobNotADuplicate() {
+        // a relay pass took events 1 and 3 (2 committed late), queued their job, then failed to mark them; the next pass
+        // takes 1, 2 and 3: its job must not be dropped as a duplicate of the first, or message 2 is never indexed
+        List<io.chatsdk.engine.spi.ChatEvent> events = new CopyOnWriteArrayList<>();
+        try (var sub = engine.eventBus().subscribe(e -> {
+            if (e.appId().equals(app.id()) && e.type().equals("message.new")) {
+                events.add(e);
+            }
+        })) {
+            for (int i = 0; i < 3; i++) {
+                app.as("u1").messages().send(cid, NewMessage.text("late " + i));
+            }
+            await("three events", () -> events.size() >= 3);
+        }
+        List<io.chatsdk.engine.spi.ChatEvent> firstPass = List.of(events.get(0), events.get(2));
+        List<io.chatsdk.engine.spi.ChatEvent> retry = List.of(events.get(0), events.get(1), events.get(2));
+        assertThat(SearchIndex.jobId(firstPass)).isNotEqualTo(SearchIndex.jobId(retry)).startsWith("search-" + events.get(0).id() + "-" + events.get(2).id() + "-");
+        assertThat(SearchIndex.jobId(List.of(events.get(0), events.get(1), events.get(2)))).as("the same events, the same id").isEqualTo(SearchIndex.jobId(retry));
+        assertThat(SearchIndex.jobId(List.of(events.get(1)))).isEqualTo("search-" + events.get(1).id());
     }
 
     @Test
