@@ -39,6 +39,12 @@ final class RawHttpClient implements AutoCloseable {
         in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
     }
 
+    /** Closes the connection and opens a new one (after a pause longer than the server's keep-alive timeout). */
+    void reconnect() throws IOException {
+        socket.close();
+        connect();
+    }
+
     /** Sends one POST and returns the status; the body is read and discarded. */
     int post(String pathAndQuery, String authorization, byte[] body) throws IOException {
         String head = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: " + authorization

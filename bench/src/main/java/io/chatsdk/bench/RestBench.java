@@ -136,6 +136,13 @@ public final class RestBench {
                     if (cpuCalls[0]++ == 0) {
                         if (SETTLE) {
                             awaitIdle(appliance);   // the warm-up's background work (indexing jobs) is not charged to the run
+                            for (RawHttpClient client : perClient) {
+                                try {
+                                    client.reconnect();   // the pause may outlast the server's keep-alive timeout
+                                } catch (java.io.IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            }
                         }
                         cpuAtStart[0] = appliance.cpuNanos();
                         return cpuAtStart[0];
