@@ -72,8 +72,18 @@ public final class SearchIndex {
      * a relay batch carries many messages.
      */
     public static void enqueue(JobQueue jobs, List<ChatEvent> events) {
-        Map<AppId, List<ChatEvent>> byApp = new LinkedHashMap<>();
-        Map<AppId, java.util.LinkedHashSet<String>> ids = new LinkedHashMap<>();
+        /** One app's job being gathered: its messages, and the events that named them. */
+        record Chunk(java.util.LinkedHashSet<String> messageIds, List<ChatEvent> events) {
+            void submit(JobQueue jobs, AppId app) {
+                Map<String, Object> job = new LinkedHashMap<>();
+                job.put("app_id", app.toString());
+                job.put("message_ids", List.copyOf(messageIds));
+                jobs.submit(new Job(KIND, jobId(events), Json.write(job)));
+                messageIds.clear();
+                events.clear();
+            }
+        }
+        Map<AppId, Chunk> chunks = new LinkedHashMap<>();
         for (ChatEvent e : events) {
             if (!e.type().equals(EventType.MESSAGE_NEW.wireName()) && !e.type().equals(EventType.MESSAGE_UPDATED.wireName())
                     && !e.type().equals(EventType.MESSAGE_DELETED.wireName())) {
@@ -82,24 +92,14 @@ public final class SearchIndex {
             if (!(EventJson.read(e.type(), e.cid(), e.payload()) instanceof Event.MessageEvent m)) {
                 continue;
             }
-            java.util.LinkedHashSet<String> mine = ids.computeIfAbsent(e.appId(), a -> new java.util.LinkedHashSet<>());
-            List<ChatEvent> from = byApp.computeIfAbsent(e.appId(), a -> new ArrayList<>());
-            if (mine.size() == JOB_MESSAGES && !mine.contains(m.messageId())) {
-                submit(jobs, e.appId(), mine, from);
-                mine.clear();
-                from.clear();
+            Chunk chunk = chunks.computeIfAbsent(e.appId(), a -> new Chunk(new java.util.LinkedHashSet<>(), new ArrayList<>()));
+            if (chunk.messageIds().size() == JOB_MESSAGES && !chunk.messageIds().contains(m.messageId())) {
+                chunk.submit(jobs, e.appId());
             }
-            mine.add(m.messageId());
-            from.add(e);
+            chunk.messageIds().add(m.messageId());
+            chunk.events().add(e);
         }
-        ids.forEach((app, mine) -> submit(jobs, app, mine, byApp.get(app)));
-    }
-
-    private static void submit(JobQueue jobs, AppId app, java.util.Collection<String> messageIds, List<ChatEvent> from) {
-        Map<String, Object> job = new LinkedHashMap<>();
-        job.put("app_id", app.toString());
-        job.put("message_ids", List.copyOf(messageIds));
-        jobs.submit(new Job(KIND, jobId(from), Json.write(job)));
+        chunks.forEach((app, chunk) -> chunk.submit(jobs, app));
     }
 
     /**
