@@ -154,14 +154,13 @@ public final class RestBench {
                     threads[calls[0]++ % 2] = now;
                     return ApplianceProcess.requestThreadsCpuNanos(now);
                 }));
+                double sends = rest.get(key(c)).result().perSecond() * run.toSeconds();
                 if (SETTLE) {
-                    double sends = rest.get(key(c)).result().perSecond() * run.toSeconds();
                     double waited = awaitIdle(appliance);
                     System.out.printf(Locale.ROOT, "%d clients, %d channels: appliance CPU ms per send with the background work that followed "
                             + "until idle (%.1f s): %.2f%n", c[0], c[1], waited, (appliance.cpuNanos() - cpuAtStart[0]) / 1e6 / sends);
                 }
                 if (System.getenv("CHATSDK_BENCH_THREADS") != null) {
-                    double sends = rest.get(key(c)).result().perSecond() * run.toSeconds();
                     System.out.printf(Locale.ROOT, "%d clients, %d channels: CPU ms per send by thread group:", c[0], c[1]);
                     threads[1].entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threads[0].getOrDefault(e.getKey(), 0L)))
                             .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)

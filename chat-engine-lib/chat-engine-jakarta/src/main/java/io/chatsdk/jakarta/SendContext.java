@@ -34,9 +34,9 @@ public final class SendContext {
 
     /**
      * Runs {@code completion} with {@code loader} as the context class loader, then restores the one before (a null
-     * loader changes nothing). A send's completion runs with the caller's loader again: a send that completes at once calls its
-     * handler inside {@link #run}, and what the handler does (closing the session, whose close handler looks up CDI
-     * beans through the context class loader) must see the application's loader, not the wrapper.
+     * loader changes nothing). A send's completion runs with the caller's loader again: a send that completes at once
+     * calls its handler inside {@link #run}, and what the handler does (closing the session, whose close handler looks
+     * up CDI beans through the context class loader) must see the application's loader, not the wrapper.
      */
     public static void restoring(ClassLoader loader, Runnable completion) {
         Thread t = Thread.currentThread();
