@@ -146,7 +146,7 @@ public final class TestAppliance {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the appliance exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException("the appliance exited with " + process.exitValue() + "; see " + log + errors());
             }
             try {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(2)).build(),
@@ -159,7 +159,7 @@ public final class TestAppliance {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log);
+        throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log + errors());
     }
 
     public void stop() {
@@ -185,9 +185,32 @@ public final class TestAppliance {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768 and up). A port from that range, as {@code new ServerSocket(0)}
+     * gives, can be taken as the local end of an outgoing connection (a pool's, a client's) in the seconds before the
+     * appliance listens on it; its cluster member then cannot bind, and its start fails.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.random.RandomGenerator random = new java.security.SecureRandom();
+        for (int i = 0; i < 200; i++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port between 20000 and 32000");
+    }
+
+    /** The log's error lines (at most a few), for a failure message that says why without opening the log. */
+    private String errors() {
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            List<String> found = lines.filter(l -> l.contains("cannot start") || l.contains("Exception:") || l.contains("Caused by"))
+                    .limit(6).map(l -> l.length() > 300 ? l.substring(0, 300) + "..." : l).toList();
+            return found.isEmpty() ? "" : "; its log says:\n  " + String.join("\n  ", found);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
         }
     }
 }
