@@ -46,6 +46,10 @@ public class EngineProducer {
     @Produces
     @Singleton
     EventBus eventBus() {
+        return StartFailure.guard("the event bus", this::connectBus);
+    }
+
+    private EventBus connectBus() {
         String url = config.artemisUrl().orElse(null);
         if (url == null) {
             broker = ArtemisBroker.start(config.dataDir().resolve("artemis"), config.artemisAcceptor(), config.artemisLogin());
@@ -66,6 +70,10 @@ public class EngineProducer {
     @Produces
     @Singleton
     PresenceRegistry presence() {
+        return StartFailure.guard("the cluster member", this::joinCluster);
+    }
+
+    private PresenceRegistry joinCluster() {
         List<String> members = config.clusterMembers();
         if (members.isEmpty()) {
             return new InMemoryPresenceRegistry();
@@ -93,6 +101,10 @@ public class EngineProducer {
     @Produces
     @Singleton
     ChatEngine engine(EventBus eventBus, PresenceRegistry presence) {
+        return StartFailure.guard("the engine", () -> buildEngine(eventBus, presence));
+    }
+
+    private ChatEngine buildEngine(EventBus eventBus, PresenceRegistry presence) {
         pushGateways = new FcmGateways(config.fcmCredentialsDir(), config.fcmEndpoint().orElse(null), java.time.Clock.systemUTC());
         ChatEngine.Builder b = ChatEngine.builder()
                 .dataSource(database.dataSource())

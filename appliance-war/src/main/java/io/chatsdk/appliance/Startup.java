@@ -52,6 +52,13 @@ public class Startup {
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        StartFailure.guard("the start", () -> {
+            start();
+            return null;
+        });
+    }
+
+    private void start() {
         metrics.start(engine);
         LOG.log(Level.INFO, "ChatSDK engine started (" + (config.embedded() ? "embedded PostgreSQL" : "external PostgreSQL") + ")");
         // generated tokens are written now, not at the first operator request, so that an installer can point at them

@@ -162,6 +162,14 @@ public final class TestAppliance {
         throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log + errors());
     }
 
+    /** Waits for the process to end by itself and returns its exit status; fails if it is still running at the timeout. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the appliance was still running after " + timeout + "; see " + log + errors());
+        }
+        return process.exitValue();
+    }
+
     public void stop() {
         process.destroy();
         try {

@@ -1,0 +1,54 @@
+package io.chatsdk.appliance;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Ends the process when the engine cannot start. Payara Micro logs a failed deployment and goes on running with no
+ * application: the port answers, {@code /health/ready} says DOWN forever, and a supervisor such as systemd sees a
+ * healthy process that it never restarts. So a part of the engine that fails while the application starts (the
+ * database, the broker, the cluster member, the engine itself) schedules an exit with {@link #EXIT_STATUS} and rethrows,
+ * and Payara fails the deployment as before; {@code Restart=on-failure} then tries again.
+ */
+final class StartFailure {
+    private static final System.Logger LOG = System.getLogger(StartFailure.class.getName());
+
+    /** The process's exit status after a failed start. */
+    static final int EXIT_STATUS = 3;
+
+    /** How long the shutdown hooks may take before the process halts without them. */
+    private static final Duration HOOKS_GRACE = Duration.ofSeconds(20);
+
+    private StartFailure() {
+    }
+
+    /** Runs one start step ({@code what} names it in the log); a failure ends the process after it has been thrown on. */
+    static <T> T guard(String what, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException | Error e) {
+            exit(what, e);
+            throw e;
+        }
+    }
+
+    private static void exit(String what, Throwable cause) {
+        // the message names the step and the exception, never a value of the configuration (it may hold a secret)
+        LOG.log(Level.ERROR, "ChatSDK cannot start: " + what + " failed (" + cause.getClass().getName() + ": " + cause.getMessage()
+                + "); the process exits with status " + EXIT_STATUS);
+        // not on this thread: it holds the deployment, which the server's own shutdown hook may wait for
+        Thread exit = new Thread(() -> System.exit(EXIT_STATUS), "chatsdk-start-failure-exit");
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(HOOKS_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(EXIT_STATUS);
+        }, "chatsdk-start-failure-halt");
+        halt.setDaemon(true);
+        halt.start();
+        exit.start();
+    }
+}
