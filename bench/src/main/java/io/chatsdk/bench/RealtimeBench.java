@@ -80,9 +80,14 @@ public final class RealtimeBench {
             }
             post(api("/channels/messaging/fan"), Map.of("add_members", ids), server());
         }
+        // CHATSDK_BENCH_WARMUP=N: N sends (and their deliveries) before the rows, so that they measure a compiled path and
+        // not the JIT at work, as RestBench's warm-up does; 0 for a cold appliance (every run before 2026-12-06)
+        int warmUp = Integer.parseInt(System.getenv().getOrDefault("CHATSDK_BENCH_WARMUP", "2000").strip());
+        double warmSeconds = warmUp(warmUp);
         System.out.println("## Realtime benchmark");
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores; appliance with -Xmx4g; clients in the benchmark JVM%n%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores; appliance with -Xmx4g; clients in the benchmark JVM; %s%n%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), warmUp == 0 ? "no warm-up (a cold appliance)"
+                        : String.format(Locale.ROOT, "warmed up with %d sends to one subscriber and as many broadcast frames (%.1f s)", warmUp, warmSeconds));
         System.out.println("| subscribers | messages | chat p50 ms | chat p99 ms | chat max ms | chat deliveries/s | broadcast p50 ms | broadcast p99 ms | broadcast deliveries/s | chat / broadcast (deliveries/s) | REST answer p50 ms |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // CHATSDK_BENCH_ROWS=1 runs the one-subscriber row only (the delivery latency), e.g. for A/B runs; a blank value none
@@ -110,6 +115,53 @@ public final class RealtimeBench {
     }
 
     /**
+     * {@code sends} messages from u0 to u1 on their own channel, one after another, each awaited on u1's WebSocket, and as
+     * many frames through the broadcast endpoint: the rows then run on code the JIT has compiled. Returns the seconds it
+     * took.
+     */
+    private double warmUp(int sends) throws Exception {
+        if (sends <= 0) {
+            return 0;
+        }
+        long t0 = System.nanoTime();
+        post(api("/channels/messaging/warm/query"), Map.of("data", Map.of("created_by_id", "u0", "members", List.of("u0", "u1"))), server());
+        java.util.concurrent.Semaphore delivered = new java.util.concurrent.Semaphore(0);
+        WebSocket watcher = connect(chatUrl("u1"), text -> {
+            if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:warm\"")) {
+                delivered.release();
+            }
+        });
+        Thread.sleep(1000);
+        try (RawHttpClient client = new RawHttpClient("127.0.0.1", appliance.port)) {
+            for (int m = 0; m < sends; m++) {
+                byte[] body = ("{\"message\":{\"user_id\":\"u0\",\"text\":\"warm " + m + "\"}}").getBytes(StandardCharsets.UTF_8);
+                int status = client.post(api("/channels/messaging/warm/message"), server(), body);
+                if (status != 201) {
+                    throw new IllegalStateException("warm-up send answered " + status);
+                }
+                if (!delivered.tryAcquire(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("warm-up message " + m + " was not delivered within 10 s");
+                }
+            }
+        }
+        watcher.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        java.util.concurrent.Semaphore echoed = new java.util.concurrent.Semaphore(0);
+        WebSocket listener = connect(wsBase + "/bench/broadcast", text -> echoed.release());
+        WebSocket sender = connect(wsBase + "/bench/broadcast", text -> { });
+        Thread.sleep(500);
+        for (int m = 0; m < sends; m++) {
+            sender.sendText("{\"t\":" + System.nanoTime() + "}", true).get(10, TimeUnit.SECONDS);
+            if (!echoed.tryAcquire(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("warm-up frame " + m + " was not broadcast within 10 s");
+            }
+        }
+        listener.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        sender.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        Thread.sleep(2000);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
      * Subscribers u1..uN watch messaging:fan; u0 sends {@code messages} messages over REST, one after another with one
      * subscriber and from {@link #SENDERS} concurrent clients with more, with the minimal blocking client (since
      * 2026-12-05; the JDK's client before, which added about 3 ms of its own per send).
@@ -121,7 +173,7 @@ public final class RealtimeBench {
         List<WebSocket> sockets = new ArrayList<>();
         for (int i = 1; i <= subscribers; i++) {
             sockets.add(connect(chatUrl("u" + i), text -> {
-                if (text.contains("\"type\":\"message.new\"")) {
+                if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:fan\"")) {
                     latencies.add(System.nanoTime() - stamp(text));
                     all.countDown();
                 }
