@@ -34,7 +34,8 @@ final class StartFailure {
     }
 
     private static void exit(String what, Throwable cause) {
-        // the message names the step and the exception, never a value of the configuration (it may hold a secret)
+        // the exception's message is the one Payara logs with the failed deployment anyway; the configuration's own checks
+        // quote a value only for settings that are not secret
         LOG.log(Level.ERROR, "ChatSDK cannot start: " + what + " failed (" + cause.getClass().getName() + ": " + cause.getMessage()
                 + "); the process exits with status " + EXIT_STATUS);
         // not on this thread: it holds the deployment, which the server's own shutdown hook may wait for

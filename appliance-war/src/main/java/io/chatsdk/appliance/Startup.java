@@ -44,6 +44,9 @@ public class Startup {
     @Inject
     EventMetrics metrics;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<io.chatsdk.jakarta.ChatApiSettings> apiSettings;
+
     private volatile AppId demoApp;
 
     /** The demo app, once created (demo mode only). */
@@ -59,6 +62,8 @@ public class Startup {
     }
 
     private void start() {
+        // the HTTP layer's settings are read and checked now: a bad one stops the start instead of failing every request
+        apiSettings.get();
         metrics.start(engine);
         LOG.log(Level.INFO, "ChatSDK engine started (" + (config.embedded() ? "embedded PostgreSQL" : "external PostgreSQL") + ")");
         // generated tokens are written now, not at the first operator request, so that an installer can point at them

@@ -37,4 +37,24 @@ class StartFailureIT {
                     .doesNotContain("start-failure-it-secret");
         }
     }
+
+    /**
+     * A bad setting ends the start with its name in the log, whether the engine reads it (the group commit limit) or the
+     * HTTP layer does (local delivery, which until 2026-12-06 was read at the first request and failed every request).
+     */
+    @Test
+    void aBadSettingEndsTheProcessAndNamesIt() throws Exception {
+        for (Map.Entry<String, String> bad : Map.of("CHATSDK_GROUP_COMMIT_LIMIT", "0", "CHATSDK_LOCAL_DELIVERY", "maybe").entrySet()) {
+            TestAppliance node = TestAppliance.start(Map.of(
+                    "CHATSDK_OPERATOR_TOKEN", TestAppliance.OPERATOR_TOKEN,
+                    "CHATSDK_DEMO", "false",
+                    bad.getKey(), bad.getValue()));
+            try {
+                assertThat(node.awaitExit(Duration.ofSeconds(120))).as(bad.getKey()).isEqualTo(StartFailure.EXIT_STATUS);
+            } finally {
+                node.stop();
+            }
+            assertThat(Files.readString(node.log)).contains("ChatSDK cannot start:").contains(bad.getKey() + " must be");
+        }
+    }
 }
