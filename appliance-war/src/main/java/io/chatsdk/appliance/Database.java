@@ -51,7 +51,7 @@ public class Database {
             Path pwfile = config.dataDir().resolve("postgres.pwfile");
             try {
                 writeSecretFile(pwfile, superPassword);
-                embedded = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setDataDirectory(dir)
                         .setCleanDataDirectory(false)
                         .setRegisterShutdownHook(false) // ours (below) runs while the application's classes are still loadable
@@ -67,8 +67,8 @@ public class Database {
                         // superuser's from the pwfile (these two flags come after zonky's own -A trust, so they win)
                         .setLocaleConfig("auth", "scram-sha-256")
                         .setLocaleConfig("pwfile", pwfile.toString())
-                        .setConnectConfig("password", superPassword)
-                        .start();
+                        .setConnectConfig("password", superPassword);
+                embedded = startEmbedded(builder, dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage()
                         + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
@@ -191,6 +191,72 @@ public class Database {
             leftover.get().destroyForcibly();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not check for a leftover PostgreSQL in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Starts the embedded server. zonky gives it 60 s to accept connections (and waits that long even for a server that
+     * died at once), but crash recovery of a large database can take longer. If the server is still recovering then,
+     * this waits for it (up to {@link #RECOVERY_WAIT}, as its pid file tells), stops it cleanly and starts it again:
+     * otherwise the appliance would exit on the failed start, stop the recovery with it, and begin it again at every
+     * restart. On any other failure the server it left behind is stopped, so a failed start leaves none running.
+     */
+    private static EmbeddedPostgres startEmbedded(EmbeddedPostgres.Builder builder, Path dir) throws IOException {
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            if (awaitRecovery(dir)) {
+                stopLeftover(dir);
+                return builder.start();
+            }
+            stopLeftover(dir);
+            throw e;
+        }
+    }
+
+    static final java.time.Duration RECOVERY_WAIT = java.time.Duration.ofMinutes(30);
+
+    /** Waits while this directory's server says it is starting (recovering); true once it says it is ready. */
+    private static boolean awaitRecovery(Path dir) {
+        long deadline = System.nanoTime() + RECOVERY_WAIT.toNanos();
+        boolean told = false;
+        while (System.nanoTime() < deadline) {
+            String status = postmasterStatus(dir);
+            if (!"starting".equals(status)) {
+                return "ready".equals(status);
+            }
+            if (!told) {
+                LOG.log(Level.WARNING, "the embedded PostgreSQL in " + dir + " is still starting (recovering after a crash?); waiting for it, up to "
+                        + RECOVERY_WAIT.toMinutes() + " minutes");
+                told = true;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What the running server of this data directory says of itself in its pid file's status line ({@code starting},
+     * {@code ready}, {@code stopping}, ...; {@code starting} while the line is not written yet), or null when no server
+     * of this directory runs.
+     */
+    static String postmasterStatus(Path dir) {
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("postmaster.pid"));
+            long pid = Long.parseLong(lines.get(0).strip());
+            boolean running = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(ph -> ph.info().command().map(c -> c.endsWith("/postgres")).orElse(false)).isPresent();
+            if (!running) {
+                return null;
+            }
+            return lines.size() > 7 ? lines.get(7).strip() : "starting";
+        } catch (IOException | RuntimeException e) {
+            return null;   // no pid file, or one being written
         }
     }
 

@@ -17,8 +17,8 @@ final class StartFailure {
     /** The process's exit status after a failed start. */
     static final int EXIT_STATUS = 3;
 
-    /** How long the shutdown hooks may take before the process halts without them. */
-    private static final Duration HOOKS_GRACE = Duration.ofSeconds(20);
+    /** How long the pause and the shutdown hooks may take before the process halts without them. */
+    private static final Duration HOOKS_GRACE = Duration.ofSeconds(21);
 
     private StartFailure() {
     }
@@ -34,12 +34,23 @@ final class StartFailure {
     }
 
     private static void exit(String what, Throwable cause) {
+        if (shuttingDown()) {
+            return;   // a stop during the start (SIGTERM): the JVM is already on its way out, with its hooks
+        }
         // the exception's message is the one Payara logs with the failed deployment anyway; the configuration's own checks
         // quote a value only for settings that are not secret
         LOG.log(Level.ERROR, "ChatSDK cannot start: " + what + " failed (" + cause.getClass().getName() + ": " + cause.getMessage()
-                + "); the process exits with status " + EXIT_STATUS);
-        // not on this thread: it holds the deployment, which the server's own shutdown hook may wait for
-        Thread exit = new Thread(() -> System.exit(EXIT_STATUS), "chatsdk-start-failure-exit");
+                + "); the process exits with status " + EXIT_STATUS, cause);
+        // not on this thread: it holds the deployment, which the server's own shutdown hook may wait for; a second's pause
+        // lets Payara log the failed deployment before its hook stops it
+        Thread exit = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.exit(EXIT_STATUS);
+        }, "chatsdk-start-failure-exit");
         Thread halt = new Thread(() -> {
             try {
                 Thread.sleep(HOOKS_GRACE.toMillis());
@@ -51,5 +62,17 @@ final class StartFailure {
         halt.setDaemon(true);
         halt.start();
         exit.start();
+    }
+
+    /** Whether the JVM has begun to shut down (it then refuses new shutdown hooks). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 }

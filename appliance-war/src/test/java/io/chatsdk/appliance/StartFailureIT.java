@@ -28,7 +28,7 @@ class StartFailureIT {
                     "CHATSDK_CLUSTER_SECRET", "start-failure-it-secret-0123456789",
                     "CHATSDK_DEMO", "false"));
             try {
-                assertThat(node.awaitExit(Duration.ofSeconds(120))).isEqualTo(StartFailure.EXIT_STATUS);
+                assertThat(node.awaitExit(Duration.ofSeconds(180))).isEqualTo(StartFailure.EXIT_STATUS);
             } finally {
                 node.stop();
             }
@@ -44,17 +44,23 @@ class StartFailureIT {
      */
     @Test
     void aBadSettingEndsTheProcessAndNamesIt() throws Exception {
-        for (Map.Entry<String, String> bad : Map.of("CHATSDK_GROUP_COMMIT_LIMIT", "0", "CHATSDK_LOCAL_DELIVERY", "maybe").entrySet()) {
+        for (Map.Entry<String, String> bad : java.util.List.of(Map.entry("CHATSDK_GROUP_COMMIT_LIMIT", "0"), Map.entry("CHATSDK_LOCAL_DELIVERY", "maybe"))) {
             TestAppliance node = TestAppliance.start(Map.of(
                     "CHATSDK_OPERATOR_TOKEN", TestAppliance.OPERATOR_TOKEN,
                     "CHATSDK_DEMO", "false",
                     bad.getKey(), bad.getValue()));
             try {
-                assertThat(node.awaitExit(Duration.ofSeconds(120))).as(bad.getKey()).isEqualTo(StartFailure.EXIT_STATUS);
+                assertThat(node.awaitExit(Duration.ofSeconds(180))).as(bad.getKey()).isEqualTo(StartFailure.EXIT_STATUS);
             } finally {
                 node.stop();
             }
             assertThat(Files.readString(node.log)).contains("ChatSDK cannot start:").contains(bad.getKey() + " must be");
+            // the embedded PostgreSQL it had started is stopped with it
+            java.nio.file.Path pid = node.dataDir.resolve("postgres").resolve("postmaster.pid");
+            if (Files.exists(pid)) {
+                long postmaster = Long.parseLong(Files.readAllLines(pid).get(0).strip());
+                assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive)).as("postmaster after " + bad.getKey()).isEmpty();
+            }
         }
     }
 }
