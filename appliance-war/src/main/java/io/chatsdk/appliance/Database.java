@@ -197,17 +197,19 @@ public class Database {
     /**
      * Starts the embedded server. zonky gives it 60 s to accept connections (and waits that long even for a server that
      * died at once), but crash recovery of a large database can take longer. If the server is still recovering then,
-     * this waits for it (up to {@link #RECOVERY_WAIT}, as its pid file tells), stops it cleanly and starts it again:
-     * otherwise the appliance would exit on the failed start, stop the recovery with it, and begin it again at every
-     * restart. On any other failure the server it left behind is stopped, so a failed start leaves none running.
+     * this waits for the recovery to end (up to {@link #RECOVERY_WAIT}, as its pid file tells) before it stops the
+     * server cleanly and fails the start: the restart that follows finds a consistent database and starts at once.
+     * Exiting at once would abort the recovery, and every restart would begin it again. (No second start here: zonky's
+     * failed instance keeps its lock on the directory in this JVM.) On any failure the server is stopped, so a failed
+     * start leaves none running.
      */
     private static EmbeddedPostgres startEmbedded(EmbeddedPostgres.Builder builder, Path dir) throws IOException {
         try {
             return builder.start();
         } catch (IOException e) {
             if (awaitRecovery(dir)) {
-                stopLeftover(dir);
-                return builder.start();
+                LOG.log(Level.WARNING, "the embedded PostgreSQL in " + dir + " has finished its recovery; it is stopped cleanly, "
+                        + "and the next start will find it consistent");
             }
             stopLeftover(dir);
             throw e;
