@@ -159,7 +159,7 @@ public final class TestAppliance {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log + errors());
+        throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log + errors() + threads());
     }
 
     /** Waits for the process to end by itself and returns its exit status; fails if it is still running at the timeout. */
@@ -209,6 +209,33 @@ public final class TestAppliance {
             }
         }
         throw new IOException("no free port between 20000 and 32000");
+    }
+
+    /**
+     * For a start that hangs: the process's threads ({@code jcmd Thread.print}) are written beside its log, and the top
+     * frames of the main thread and of Payara's start-up threads are returned for the failure message.
+     */
+    private String threads() {
+        Path dump = log.resolveSibling(log.getFileName() + ".threads.txt");
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+            if (!jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+                return "; jcmd Thread.print did not answer within 30 s";
+            }
+            List<String> shown = new ArrayList<>();
+            for (String thread : Files.readString(dump).split("\n\s*\n")) {
+                String header = thread.strip().lines().findFirst().orElse("");
+                boolean idle = thread.contains("ThreadPoolExecutor.getTask");
+                if (!idle && (header.startsWith("\"main\"") || header.contains("RunLevelControllerThread"))) {
+                    shown.add(thread.strip().lines().limit(12).reduce((a, b) -> a + "\n    " + b).orElse(""));
+                }
+            }
+            return "; its threads are in " + dump + (shown.isEmpty() ? "" : ", among them:\n  " + String.join("\n  ", shown));
+        } catch (IOException | InterruptedException e) {
+            return "; no thread dump (" + e + ")";
+        }
     }
 
     /** The log's error lines (at most a few), for a failure message that says why without opening the log. */
