@@ -37,8 +37,9 @@ public final class TestAppliance {
     public final int port;
     public final Path dataDir;
     public final Path log;
-    private final Process process;
+    private Process process;
     private final Map<String, String> env;
+    private boolean relaunched;
 
     private TestAppliance(int port, Path dataDir, Map<String, String> env) throws IOException {
         this(port, dataDir, env, dataDir.resolveSibling(dataDir.getFileName() + ".log"));
@@ -49,12 +50,34 @@ public final class TestAppliance {
         this.dataDir = dataDir;
         this.env = env;
         this.log = log;
+        process = launch(ProcessBuilder.Redirect.to(log.toFile()));
+    }
+
+    private Process launch(ProcessBuilder.Redirect output) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", applianceJar().toString(), "--port", String.valueOf(port)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output);
         pb.environment().putAll(env);
         pb.environment().put("CHATSDK_DATA_DIR", dataDir.toString());
         pb.environment().put("CHATSDK_PORT", String.valueOf(port));
-        process = pb.start();
+        return pb.start();
+    }
+
+    /** How long Payara Micro may take to start its HTTP listener, the first thing it logs after its boot commands. */
+    static final Duration EARLY_BOOT = Duration.ofSeconds(90);
+
+    /**
+     * Twice in the full runs of 2026-12-05 and 2026-12-06 a Payara Micro process stopped in its early boot, before its
+     * HTTP listener started and before any ChatSDK code ran, and never went on (its log ended at Payara's boot commands;
+     * not reproduced in 8 runs of the same test alone). Such a process is dumped (threads beside its log), killed and
+     * launched once more, and the harness says so on standard output; a stall after the listener started, or a second
+     * stall, fails as before.
+     */
+    private boolean stalledInEarlyBoot(long launchedAt) throws IOException {
+        if (relaunched || System.nanoTime() - launchedAt < EARLY_BOOT.toNanos()) {
+            return false;
+        }
+        String text = Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+        return !text.contains("Network Listener http-listener started") && !text.contains("Grizzly");
     }
 
     /** The shared appliance, started on first use (takes 10-30 s). */
@@ -144,7 +167,20 @@ public final class TestAppliance {
     public void awaitReady(Duration timeout) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
+        long launchedAt = System.nanoTime();
         while (System.nanoTime() < deadline) {
+            if (process.isAlive() && stalledInEarlyBoot(launchedAt)) {
+                String dump = threads(".stall-threads.txt");
+                System.out.println("TestAppliance: Payara Micro stalled in its early boot (no HTTP listener after " + EARLY_BOOT.toSeconds()
+                        + " s); launching it once more. See " + log + dump);
+                process.destroyForcibly();
+                process.waitFor();
+                relaunched = true;
+                Files.writeString(log, "\n---- TestAppliance: relaunched after an early-boot stall ----\n", java.nio.file.StandardOpenOption.APPEND);
+                process = launch(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                launchedAt = System.nanoTime();
+                deadline = Math.max(deadline, launchedAt + EARLY_BOOT.toNanos() * 2);
+            }
             if (!process.isAlive()) {
                 throw new IllegalStateException("the appliance exited with " + process.exitValue() + "; see " + log + errors());
             }
@@ -159,7 +195,12 @@ public final class TestAppliance {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log + errors() + threads());
+        throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log + errors() + threads(".threads.txt"));
+    }
+
+    /** The process id of the running appliance. */
+    long pid() {
+        return process.pid();
     }
 
     /** Waits for the process to end by itself and returns its exit status; fails if it is still running at the timeout. */
@@ -215,8 +256,8 @@ public final class TestAppliance {
      * For a start that hangs: the process's threads ({@code jcmd Thread.print}) are written beside its log, and the top
      * frames of the main thread and of Payara's start-up threads are returned for the failure message.
      */
-    private String threads() {
-        Path dump = log.resolveSibling(log.getFileName() + ".threads.txt");
+    private String threads(String suffix) {
+        Path dump = log.resolveSibling(log.getFileName() + suffix);
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(process.pid()), "Thread.print")
                     .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
