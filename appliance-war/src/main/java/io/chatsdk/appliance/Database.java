@@ -177,15 +177,15 @@ public class Database {
             if (!java.nio.file.Files.exists(pidFile)) {
                 return;
             }
-            long pid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
-            java.util.Optional<ProcessHandle> leftover = ProcessHandle.of(pid)
-                    .filter(ph -> ph.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+            java.util.Optional<ProcessHandle> leftover = postmaster(java.nio.file.Files.readAllLines(pidFile));
             if (leftover.isEmpty()) {
                 return; // a stale pid file: PostgreSQL itself deals with it
             }
-            LOG.log(Level.WARNING, "stopping the embedded PostgreSQL (pid " + pid + ") left running by an earlier appliance in " + dir);
+            LOG.log(Level.WARNING, "stopping the embedded PostgreSQL (pid " + leftover.get().pid() + ") left running in " + dir);
             leftover.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients are gone with the old process
-            if (!leftover.get().onExit().completeOnTimeout(null, 30, java.util.concurrent.TimeUnit.SECONDS).join().isAlive()) {
+            // on timeout the handle itself (still alive), not null: a null here used to end in a caught NullPointerException
+            // and no forced stop
+            if (!leftover.get().onExit().completeOnTimeout(leftover.get(), 30, java.util.concurrent.TimeUnit.SECONDS).join().isAlive()) {
                 return;
             }
             leftover.get().destroyForcibly();
@@ -211,21 +211,24 @@ public class Database {
                 LOG.log(Level.WARNING, "the embedded PostgreSQL in " + dir + " has finished its recovery; it is stopped cleanly, "
                         + "and the next start will find it consistent");
             }
-            stopLeftover(dir);
+            stopLeftover(dir);   // whatever its state: a failed start leaves no server running
             throw e;
         }
     }
 
     static final java.time.Duration RECOVERY_WAIT = java.time.Duration.ofMinutes(30);
 
-    /** Waits while this directory's server says it is starting (recovering); true once it says it is ready. */
+    /**
+     * Waits while this directory's server says it is starting (recovering); true once it says it is ready after it had
+     * said it was starting. False at once for a server that is ready, stopping or gone.
+     */
     private static boolean awaitRecovery(Path dir) {
         long deadline = System.nanoTime() + RECOVERY_WAIT.toNanos();
         boolean told = false;
         while (System.nanoTime() < deadline) {
             String status = postmasterStatus(dir);
             if (!"starting".equals(status)) {
-                return "ready".equals(status);
+                return told && "ready".equals(status);
             }
             if (!told) {
                 LOG.log(Level.WARNING, "the embedded PostgreSQL in " + dir + " is still starting (recovering after a crash?); waiting for it, up to "
@@ -250,16 +253,28 @@ public class Database {
     static String postmasterStatus(Path dir) {
         try {
             java.util.List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("postmaster.pid"));
-            long pid = Long.parseLong(lines.get(0).strip());
-            boolean running = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(ph -> ph.info().command().map(c -> c.endsWith("/postgres")).orElse(false)).isPresent();
-            if (!running) {
+            if (postmaster(lines).isEmpty()) {
                 return null;
             }
             return lines.size() > 7 ? lines.get(7).strip() : "starting";
         } catch (IOException | RuntimeException e) {
             return null;   // no pid file, or one being written
         }
+    }
+
+    /**
+     * The live PostgreSQL process a pid file names: its pid (line 1) must be a running {@code postgres} that started when
+     * line 3 says (epoch seconds), so that a pid reused by another cluster's server, after this one was killed, is not
+     * taken for it.
+     */
+    private static java.util.Optional<ProcessHandle> postmaster(java.util.List<String> pidFile) {
+        long pid = Long.parseLong(pidFile.get(0).strip());
+        java.util.OptionalLong started = pidFile.size() > 2 ? java.util.OptionalLong.of(Long.parseLong(pidFile.get(2).strip()))
+                : java.util.OptionalLong.empty();
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(ph -> ph.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .filter(ph -> started.isEmpty() || ph.info().startInstant()
+                        .map(t -> Math.abs(t.getEpochSecond() - started.getAsLong()) <= 2).orElse(true));
     }
 
     /** Is the database answering? For the readiness check. */

@@ -37,7 +37,7 @@ public final class TestAppliance {
     public final int port;
     public final Path dataDir;
     public final Path log;
-    private Process process;
+    private volatile Process process;
     private final Map<String, String> env;
     private boolean relaunched;
 
@@ -48,7 +48,7 @@ public final class TestAppliance {
     private TestAppliance(int port, Path dataDir, Map<String, String> env, Path log) throws IOException {
         this.port = port;
         this.dataDir = dataDir;
-        this.env = env;
+        this.env = Map.copyOf(env);   // a copy: callers such as ClusterIT change their map for the next node
         this.log = log;
         process = launch(ProcessBuilder.Redirect.to(log.toFile()));
     }
@@ -76,7 +76,7 @@ public final class TestAppliance {
         if (relaunched || System.nanoTime() - launchedAt < EARLY_BOOT.toNanos()) {
             return false;
         }
-        String text = Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8);
         return !text.contains("Network Listener http-listener started") && !text.contains("Grizzly");
     }
 
@@ -143,7 +143,9 @@ public final class TestAppliance {
     /** {@code kill -9}: no shutdown hooks, no goodbye to the cluster. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the appliance did not die within 30 s of kill -9; see " + log);
+        }
     }
 
     /**
@@ -174,7 +176,9 @@ public final class TestAppliance {
                 System.out.println("TestAppliance: Payara Micro stalled in its early boot (no HTTP listener after " + EARLY_BOOT.toSeconds()
                         + " s); launching it once more. See " + log + dump);
                 process.destroyForcibly();
-                process.waitFor();
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the stalled appliance did not die within 30 s of kill -9; see " + log);
+                }
                 relaunched = true;
                 Files.writeString(log, "\n---- TestAppliance: relaunched after an early-boot stall ----\n", java.nio.file.StandardOpenOption.APPEND);
                 process = launch(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -195,7 +199,8 @@ public final class TestAppliance {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the appliance was not ready within " + timeout + "; see " + log + errors() + threads(".threads.txt"));
+        throw new IllegalStateException("the appliance was not ready within " + timeout + (relaunched ? " (and its relaunch after an early-boot stall)" : "")
+                + "; see " + log + errors() + threads(".threads.txt"));
     }
 
     /** The process id of the running appliance. */
@@ -266,7 +271,7 @@ public final class TestAppliance {
                 return "; jcmd Thread.print did not answer within 30 s";
             }
             List<String> shown = new ArrayList<>();
-            for (String thread : Files.readString(dump).split("\n\s*\n")) {
+            for (String thread : Files.readString(dump).split("\\n\\s*\\n")) {
                 String header = thread.strip().lines().findFirst().orElse("");
                 boolean idle = thread.contains("ThreadPoolExecutor.getTask");
                 if (!idle && (header.startsWith("\"main\"") || header.contains("RunLevelControllerThread"))) {
