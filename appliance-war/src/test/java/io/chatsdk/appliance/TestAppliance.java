@@ -66,9 +66,9 @@ public final class TestAppliance {
     static final Duration EARLY_BOOT = Duration.ofSeconds(90);
 
     /**
-     * Twice in the full runs of 2026-12-05 and 2026-12-06 a Payara Micro process stopped in its early boot, before its
-     * HTTP listener started and before any ChatSDK code ran, and never went on (its log ended at Payara's boot commands;
-     * not reproduced in 8 runs of the same test alone). Such a process is dumped (threads beside its log), killed and
+     * In a full run of 2026-12-06 a Payara Micro process stopped in its early boot, before its HTTP listener started and
+     * before any ChatSDK code ran, and never went on (its log ended at Payara's boot commands; not reproduced in 8 runs
+     * of the same test alone; CI's run of 2026-12-05 may have met the same). Such a process is dumped (threads beside its log), killed and
      * launched once more, and the harness says so on standard output; a stall after the listener started, or a second
      * stall, fails as before.
      */
