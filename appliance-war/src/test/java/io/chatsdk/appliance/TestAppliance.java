@@ -1,7 +1,6 @@
 package io.chatsdk.appliance;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -239,22 +238,9 @@ public final class TestAppliance {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /**
-     * A free port below Linux's ephemeral range (32768 and up). A port from that range, as {@code new ServerSocket(0)}
-     * gives, can be taken as the local end of an outgoing connection (a pool's, a client's) in the seconds before the
-     * appliance listens on it; its cluster member then cannot bind, and its start fails.
-     */
+    /** A free port for a node (see {@link io.chatsdk.engine.testing.TestPorts#free()} for why not an ephemeral one). */
     static int freePort() throws IOException {
-        java.util.random.RandomGenerator random = new java.security.SecureRandom();
-        for (int i = 0; i < 200; i++) {
-            int port = 20_000 + random.nextInt(12_000);
-            try (ServerSocket s = new ServerSocket(port)) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port between 20000 and 32000");
+        return io.chatsdk.engine.testing.TestPorts.free();
     }
 
     /**

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -451,21 +450,9 @@ class AnsibleClusterIT {
         }
     }
 
-    /**
-     * A free port below Linux's ephemeral range (32768 and up): a port from that range can be taken as the local end of
-     * an outgoing connection (a pool's, the proxy's) while its node restarts, and the node then cannot listen on it.
-     */
+    /** A free port (see {@link io.chatsdk.engine.testing.TestPorts#free()}): a node restarts on it, so not an ephemeral one. */
     private static int freePort() throws IOException {
-        SecureRandom random = new SecureRandom();
-        for (int i = 0; i < 200; i++) {
-            int port = 20_000 + random.nextInt(12_000);
-            try (ServerSocket s = new ServerSocket(port)) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port between 20000 and 32000");
+        return io.chatsdk.engine.testing.TestPorts.free();
     }
 
     /**
