@@ -41,27 +41,24 @@ final class StartFailure {
         // quote a value only for settings that are not secret
         LOG.log(Level.ERROR, "ChatSDK cannot start: " + what + " failed (" + cause.getClass().getName() + ": " + cause.getMessage()
                 + "); the process exits with status " + EXIT_STATUS, cause);
-        // not on this thread: it holds the deployment, which the server's own shutdown hook may wait for; a second's pause
-        // lets Payara log the failed deployment before its hook stops it
-        Thread exit = new Thread(() -> {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.exit(EXIT_STATUS);
-        }, "chatsdk-start-failure-exit");
-        Thread halt = new Thread(() -> {
-            try {
-                Thread.sleep(HOOKS_GRACE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(EXIT_STATUS);
-        }, "chatsdk-start-failure-halt");
+        Thread halt = after(HOOKS_GRACE, () -> Runtime.getRuntime().halt(EXIT_STATUS), "chatsdk-start-failure-halt");
         halt.setDaemon(true);
         halt.start();
-        exit.start();
+        // not on this thread: it holds the deployment, which the server's own shutdown hook may wait for; a second's pause
+        // lets Payara log the failed deployment before its hook stops it
+        after(Duration.ofSeconds(1), () -> System.exit(EXIT_STATUS), "chatsdk-start-failure-exit").start();
+    }
+
+    /** A thread that runs {@code action} after {@code delay}. */
+    private static Thread after(Duration delay, Runnable action, String name) {
+        return new Thread(() -> {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            action.run();
+        }, name);
     }
 
     /** Whether the JVM has begun to shut down (it then refuses new shutdown hooks). */
