@@ -58,8 +58,13 @@ final class ApplianceProcess implements AutoCloseable {
      * are grouped by name with their digits dropped ({@code C2 CompilerThread}, {@code GC Thread#}, {@code http-thread-poo}).
      */
     Map<String, Long> threadGroupTicks() {
+        return threadGroupTicks(process.pid());
+    }
+
+    /** As {@link #threadGroupTicks()}, for any process of this machine (the benchmark's own JVM included). */
+    static Map<String, Long> threadGroupTicks(long pid) {
         Map<String, Long> out = new java.util.TreeMap<>();
-        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        Path tasks = Path.of("/proc", String.valueOf(pid), "task");
         if (!Files.isDirectory(tasks)) {
             return Map.of();
         }

@@ -172,7 +172,7 @@ public final class EngineBench {
         return new CpuResult(r, spent / 1e6 / ops, requestSpent / 1e6 / ops);
     }
 
-    private static Result drive(Sender sender, int threads, Duration duration) throws Exception {
+    static Result drive(Sender sender, int threads, Duration duration) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
         AtomicLong counter = new AtomicLong();

@@ -41,6 +41,9 @@ public final class RealtimeBench {
     private String apiKey;
     private String secret;
 
+    /** The "ready" message whose arrival {@link #awaitSubscribed} counts. */
+    private volatile int probe;
+
     /** Concurrent REST senders in the rows with more than one subscriber. */
     static final int SENDERS = 4;
 
@@ -83,11 +86,14 @@ public final class RealtimeBench {
         // CHATSDK_BENCH_WARMUP=N: N sends (and their deliveries) before the rows, so that they measure a compiled path and
         // not the JIT at work, as RestBench's warm-up does; 0 for a cold appliance (every run before 2026-12-06)
         int warmUp = Integer.parseInt(System.getenv().getOrDefault("CHATSDK_BENCH_WARMUP", "2000").strip());
-        double warmSeconds = warmUp(warmUp);
+        long w0 = System.nanoTime();
+        JitSettle.Outcome jit = warmUp(warmUp);
+        double warmSeconds = (System.nanoTime() - w0) / 1e9;
         System.out.println("## Realtime benchmark");
         System.out.printf(Locale.ROOT, "JVM %s, %d cores; appliance with -Xmx4g; clients in the benchmark JVM; %s%n%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), warmUp == 0 ? "no warm-up (a cold appliance)"
-                        : String.format(Locale.ROOT, "warmed up with %d sends to one subscriber and as many broadcast frames (%.1f s)", warmUp, warmSeconds));
+                        : String.format(Locale.ROOT, "warmed up with %d sends to one subscriber and as many broadcast frames, then sends until the JIT settled (%.1f s in all; %s)",
+                        warmUp, warmSeconds, jit.describe()));
         System.out.println("| subscribers | messages | chat p50 ms | chat p99 ms | chat max ms | chat deliveries/s | broadcast p50 ms | broadcast p99 ms | broadcast deliveries/s | chat / broadcast (deliveries/s) | REST answer p50 ms |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // CHATSDK_BENCH_ROWS=1 runs the one-subscriber row only (the delivery latency), e.g. for A/B runs; a blank value none
@@ -99,13 +105,33 @@ public final class RealtimeBench {
             int subscribers = Integer.parseInt(row.strip());
             int messages = subscribers == 1 ? 300 : subscribers == 100 ? 100 : 30;
             long[] answers = new long[messages];
-            Result chat = chatFanout(subscribers, messages, answers);
-            Result plain = broadcastFanout(subscribers, messages);
+            Result chat = chatFanout(subscribers, messages, answers, false);
+            Result plain = broadcastFanout(subscribers, messages, false);
             java.util.Arrays.sort(answers);
             System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f | %.2f | %.1f |%n", subscribers, messages,
                     chat.p50, chat.p99, chat.max, chat.rate, plain.p50, plain.p99, plain.rate, chat.rate / plain.rate, answers[messages / 2] / 1e6);
         }
         System.out.println();
+        // CHATSDK_BENCH_LATENCY_ROWS: the delivery latency with many subscribers, one message at a time (the next is sent
+        // once every subscriber has the last), so that no queue of earlier messages is measured; issue #15's latency targets
+        String latencyRows = System.getenv().getOrDefault("CHATSDK_BENCH_LATENCY_ROWS", "100,1000");
+        if (!latencyRows.isBlank()) {
+            System.out.println("One message at a time (the next is sent when every subscriber has the last):");
+            System.out.println();
+            System.out.println("| subscribers | messages | chat p50 ms | chat p99 ms | chat max ms | REST answer p50 ms | broadcast p50 ms | broadcast p99 ms | broadcast max ms |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            for (String row : latencyRows.split(",")) {
+                int subscribers = Integer.parseInt(row.strip());
+                int messages = subscribers >= 1000 ? 100 : 200;
+                long[] answers = new long[messages];
+                Result chat = chatFanout(subscribers, messages, answers, true);
+                Result plain = broadcastFanout(subscribers, messages, true);
+                java.util.Arrays.sort(answers);
+                System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", subscribers, messages,
+                        chat.p50, chat.p99, chat.max, answers[messages / 2] / 1e6, plain.p50, plain.p99, plain.max);
+            }
+            System.out.println();
+        }
         if (connections > 0) {
             idleConnections(appliance.process, connections);
         }
@@ -115,15 +141,37 @@ public final class RealtimeBench {
     }
 
     /**
-     * {@code sends} messages from u0 to u1 on their own channel, one after another, each awaited on u1's WebSocket, and as
-     * many frames through the broadcast endpoint: the rows then run on code the JIT has compiled. Returns the seconds it
-     * took.
+     * Sends "ready" messages to messaging:fan until one reaches all {@code subscribers} (a socket just opened may not be
+     * subscribed yet), so that a row measuring one message at a time does not start with a wait; at most 60 s.
      */
-    private double warmUp(int sends) throws Exception {
-        if (sends <= 0) {
-            return 0;
+    private void awaitSubscribed(int subscribers, java.util.concurrent.Semaphore ready) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (RawHttpClient client = new RawHttpClient("127.0.0.1", appliance.port)) {
+            while (System.nanoTime() < until) {
+                probe++;
+                ready.drainPermits();
+                byte[] body = ("{\"message\":{\"user_id\":\"u0\",\"text\":\"ready " + probe + "\"}}").getBytes(StandardCharsets.UTF_8);
+                if (client.post(api("/channels/messaging/fan/message"), server(), body) != 201) {
+                    throw new IllegalStateException("a ready message was refused");
+                }
+                if (ready.tryAcquire(subscribers, 5, TimeUnit.SECONDS)) {
+                    Thread.sleep(500);
+                    return;
+                }
+            }
         }
-        long t0 = System.nanoTime();
+        throw new IllegalStateException("the " + subscribers + " subscribers did not all receive a message within 60 s");
+    }
+
+    /**
+     * {@code sends} messages from u0 to u1 on their own channel, one after another, each awaited on u1's WebSocket, and as
+     * many frames through the broadcast endpoint, with more sends until the appliance's JIT compiler has settled
+     * ({@link JitSettle}): the rows then run on code the JIT has compiled. Returns how the wait for the JIT ended.
+     */
+    private JitSettle.Outcome warmUp(int sends) throws Exception {
+        if (sends <= 0) {
+            return new JitSettle.Outcome(0, false, Double.NaN);
+        }
         post(api("/channels/messaging/warm/query"), Map.of("data", Map.of("created_by_id", "u0", "members", List.of("u0", "u1"))), server());
         java.util.concurrent.Semaphore delivered = new java.util.concurrent.Semaphore(0);
         WebSocket watcher = connect(chatUrl("u1"), text -> {
@@ -132,17 +180,34 @@ public final class RealtimeBench {
             }
         });
         Thread.sleep(1000);
+        JitSettle.Outcome jit;
+        // the warm-up outlasts the server's 60 s limit for a silent connection: the watcher sends health checks, as the SDKs do
+        java.util.concurrent.ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
+        keepAlive.scheduleAtFixedRate(() -> watcher.sendText("{\"type\":\"health.check\"}", true), 20, 20, TimeUnit.SECONDS);
         try (RawHttpClient client = new RawHttpClient("127.0.0.1", appliance.port)) {
-            for (int m = 0; m < sends; m++) {
-                byte[] body = ("{\"message\":{\"user_id\":\"u0\",\"text\":\"warm " + m + "\"}}").getBytes(StandardCharsets.UTF_8);
+            int[] m = {0};
+            EngineBench.Sender sendOne = (thread, i) -> {
+                byte[] body = ("{\"message\":{\"user_id\":\"u0\",\"text\":\"warm " + i + "\"}}").getBytes(StandardCharsets.UTF_8);
                 int status = client.post(api("/channels/messaging/warm/message"), server(), body);
                 if (status != 201) {
                     throw new IllegalStateException("warm-up send answered " + status);
                 }
                 if (!delivered.tryAcquire(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("warm-up message " + m + " was not delivered within 10 s");
+                    throw new IllegalStateException("warm-up message " + i + " was not delivered within 10 s");
                 }
+            };
+            while (m[0] < sends) {
+                sendOne.send(0, m[0]++);
             }
+            // then on until the appliance's JIT compiler has settled: the fixed count alone left it busy (2026-12-06)
+            jit = JitSettle.warm(appliance.process.pid(), window -> {
+                long end = System.nanoTime() + window.toNanos();
+                while (System.nanoTime() < end) {
+                    sendOne.send(0, m[0]++);
+                }
+            });
+        } finally {
+            keepAlive.shutdownNow();
         }
         watcher.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         java.util.concurrent.Semaphore echoed = new java.util.concurrent.Semaphore(0);
@@ -158,7 +223,7 @@ public final class RealtimeBench {
         listener.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         sender.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         Thread.sleep(2000);
-        return (System.nanoTime() - t0) / 1e9;
+        return jit;
     }
 
     /**
@@ -167,22 +232,35 @@ public final class RealtimeBench {
      * 2026-12-05; the JDK's client before, which added about 3 ms of its own per send).
      * {@code answers} gets each send's time to its REST answer, in ns.
      */
-    private Result chatFanout(int subscribers, int messages, long[] answers) throws Exception {
+    private Result chatFanout(int subscribers, int messages, long[] answers, boolean oneAtATime) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         CountDownLatch all = new CountDownLatch(subscribers * messages);
+        java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.Semaphore ready = new java.util.concurrent.Semaphore(0);
         List<WebSocket> sockets = new ArrayList<>();
         for (int i = 1; i <= subscribers; i++) {
             sockets.add(connect(chatUrl("u" + i), text -> {
                 if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:fan\"")) {
+                    if (text.contains("\"text\":\"ready ")) {
+                        if (text.contains("\"text\":\"ready " + probe + "\"")) {
+                            ready.release();
+                        }
+                        return;
+                    }
                     latencies.add(System.nanoTime() - stamp(text));
                     all.countDown();
+                    arrived.release();
                 }
             }));
         }
         Thread.sleep(2000);
+        if (oneAtATime) {
+            awaitSubscribed(subscribers, ready);
+        }
         // one sender measures one message's way; with more subscribers the server's fan-out is measured, so four senders
-        // keep it busy (one sender, about 60 sends/s here, bounded the 100-subscriber row's rate until 2026-12-05)
-        int senders = subscribers == 1 ? 1 : SENDERS;
+        // keep it busy (one sender, about 60 sends/s here, bounded the 100-subscriber row's rate until 2026-12-05); one
+        // message at a time measures the latency of a fan-out without a queue ahead of it
+        int senders = subscribers == 1 || oneAtATime ? 1 : SENDERS;
         ExecutorService pool = Executors.newFixedThreadPool(senders);
         List<Future<?>> running = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -198,6 +276,9 @@ public final class RealtimeBench {
                         answers[m] = System.nanoTime() - sent;
                         if (status != 201) {
                             throw new IllegalStateException("send answered " + status);
+                        }
+                        if (oneAtATime && !arrived.tryAcquire(subscribers, 30, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("message " + m + " did not reach all " + subscribers + " subscribers within 30 s");
                         }
                     }
                 }
@@ -215,14 +296,16 @@ public final class RealtimeBench {
     }
 
     /** The same fan-out through the plain broadcast endpoint: the transport's ceiling. */
-    private Result broadcastFanout(int subscribers, int messages) throws Exception {
+    private Result broadcastFanout(int subscribers, int messages, boolean oneAtATime) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         CountDownLatch all = new CountDownLatch(subscribers * messages);
+        java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
         List<WebSocket> sockets = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
             sockets.add(connect(wsBase + "/bench/broadcast", text -> {
                 latencies.add(System.nanoTime() - Long.parseLong(text.substring(text.indexOf(':') + 1, text.indexOf('}'))));
                 all.countDown();
+                arrived.release();
             }));
         }
         WebSocket sender = connect(wsBase + "/bench/broadcast", text -> { });
@@ -230,7 +313,13 @@ public final class RealtimeBench {
         long t0 = System.nanoTime();
         for (int m = 0; m < messages; m++) {
             sender.sendText("{\"t\":" + System.nanoTime() + "}", true).get(10, TimeUnit.SECONDS);
-            Thread.sleep(2); // like the chat case, one message after another rather than a burst
+            if (oneAtATime) {
+                if (!arrived.tryAcquire(subscribers, 30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("broadcast frame " + m + " did not reach all " + subscribers + " sockets within 30 s");
+                }
+            } else {
+                Thread.sleep(2); // like the chat case, one message after another rather than a burst
+            }
         }
         all.await(120, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -76,12 +76,13 @@ public final class RestBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 10;
         Duration run = Duration.ofSeconds(seconds);
-        // Payara's request path needs a few thousand requests before the JIT has compiled it: warm up as long as we measure
+        // each case first runs until the JIT compiler of the JVM it measures has settled (JitSettle), then as long again as it
+        // is measured; a fixed warm-up alone left the appliance's compiler busy for a minute more (2026-12-06)
         Duration warmup = Duration.ofSeconds(Math.max(5, seconds));
         Path jar = Path.of(args.length > 1 ? args[1] : "appliance-war/target/chatsdk-appliance.jar").toAbsolutePath();
         System.out.println("## REST benchmark");
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores, %ds per case after %ds warm-up%n%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), run.toSeconds(), warmup.toSeconds());
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores, %ds per case after a warm-up until the JIT settled (at most %ds) and %ds more%n%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), run.toSeconds(), JitSettle.maxSeconds(), warmup.toSeconds());
 
         Map<String, EngineBench.CpuResult> rest = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -149,6 +150,8 @@ public final class RestBench {
                     }
                     return appliance.cpuNanos();
                 };
+                JitSettle.Outcome jit = JitSettle.warm(appliance.process.pid(), window -> EngineBench.drive(send, clients, window));
+                System.out.printf(Locale.ROOT, "%d clients, %d channels: REST warm-up: %s%n", c[0], c[1], jit.describe());
                 rest.put(key(c), EngineBench.measure(send, clients, warmup, run, cpu, () -> {
                     Map<String, Long> now = appliance.threadGroupTicks();   // read right before and right after the measured run
                     threads[calls[0]++ % 2] = now;
@@ -195,6 +198,8 @@ public final class RestBench {
                 String idPrefix = "engine-" + round + "-";
                 EngineBench.Sender send = (thread, i) -> app.as("u" + thread).messages().send(cids.get(thread % cids.size()),
                         NewMessage.text(TEXT).withId(idPrefix + IDS.incrementAndGet()));
+                JitSettle.Outcome jit = JitSettle.warm(ProcessHandle.current().pid(), window -> EngineBench.drive(send, c[0], window));
+                System.out.printf(Locale.ROOT, "%d clients, %d channels: engine warm-up: %s%n", c[0], c[1], jit.describe());
                 engine.put(key(c), EngineBench.measure(send, c[0], warmup, run));
             }
             // the physical ceiling: a plain insert of an equal message row and its commit, per send
@@ -205,6 +210,8 @@ public final class RestBench {
                     channelIds.add(java.util.UUID.randomUUID());
                 }
                 EngineBench.Sender insert = (thread, i) -> EngineBench.baselineInsert(ds, channelIds.get(thread % channelIds.size()), "u" + thread);
+                JitSettle.Outcome jit = JitSettle.warm(ProcessHandle.current().pid(), window -> EngineBench.drive(insert, c[0], window));
+                System.out.printf(Locale.ROOT, "%d clients, %d channels: JDBC warm-up: %s%n", c[0], c[1], jit.describe());
                 baseline.put(key(c), EngineBench.measure(insert, c[0], warmup, run));
             }
         }
