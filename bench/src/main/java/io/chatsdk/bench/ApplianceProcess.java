@@ -58,29 +58,37 @@ final class ApplianceProcess implements AutoCloseable {
      * are grouped by name with their digits dropped ({@code C2 CompilerThread}, {@code GC Thread#}, {@code http-thread-poo}).
      */
     Map<String, Long> threadGroupTicks() {
-        return threadGroupTicks(process.pid());
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (ThreadTicks t : threadTicks(process.pid())) {
+            out.merge(t.name().replaceAll("[0-9]+", ""), t.ticks(), Long::sum);
+        }
+        return out;
     }
 
-    /** As {@link #threadGroupTicks()}, for any process of this machine (the benchmark's own JVM included). */
-    static Map<String, Long> threadGroupTicks(long pid) {
-        Map<String, Long> out = new java.util.TreeMap<>();
+    /** One thread of a process: its id, its name (at most 15 characters, as the kernel keeps it) and its CPU ticks so far. */
+    record ThreadTicks(String id, String name, long ticks) {
+    }
+
+    /** The threads of any process of this machine (the benchmark's own JVM included), from {@code /proc}; empty without it. */
+    static List<ThreadTicks> threadTicks(long pid) {
+        List<ThreadTicks> out = new ArrayList<>();
         Path tasks = Path.of("/proc", String.valueOf(pid), "task");
         if (!Files.isDirectory(tasks)) {
-            return Map.of();
+            return List.of();
         }
         try (java.util.stream.Stream<Path> ts = Files.list(tasks)) {
             for (Path t : (Iterable<Path>) ts::iterator) {
                 try {
-                    String name = Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "");
+                    String name = Files.readString(t.resolve("comm")).strip();
                     String stat = Files.readString(t.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    out.add(new ThreadTicks(t.getFileName().toString(), name, Long.parseLong(f[11]) + Long.parseLong(f[12])));
                 } catch (IOException gone) {
                     // the thread ended meanwhile
                 }
             }
         } catch (IOException e) {
-            return Map.of();
+            return List.of();
         }
         return out;
     }

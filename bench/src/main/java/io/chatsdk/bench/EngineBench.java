@@ -200,11 +200,14 @@ public final class EngineBench {
         endAt[0] = t0 + duration.toNanos();
         start.countDown();
         List<long[]> all = new ArrayList<>();
-        for (Future<long[]> f : futures) {
-            all.add(f.get());
+        try {
+            for (Future<long[]> f : futures) {
+                all.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();   // a failed sender must not leave the pool's threads keeping the JVM (mvn exec:java) alive
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        pool.shutdown();
         long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         return new Result(merged.length / elapsed, percentile(merged, 0.50), percentile(merged, 0.99));
     }

@@ -81,8 +81,10 @@ public final class RestBench {
         Duration warmup = Duration.ofSeconds(Math.max(5, seconds));
         Path jar = Path.of(args.length > 1 ? args[1] : "appliance-war/target/chatsdk-appliance.jar").toAbsolutePath();
         System.out.println("## REST benchmark");
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores, %ds per case after a warm-up until the JIT settled (at most %ds) and %ds more%n%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), run.toSeconds(), JitSettle.maxSeconds(), warmup.toSeconds());
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores, %ds per case after %s%ds warm-up%n%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), run.toSeconds(),
+                JitSettle.maxSeconds() > 0 ? "a wait until the JIT settled (at most " + JitSettle.maxSeconds() + " s) and a further " : "a ",
+                warmup.toSeconds());
 
         Map<String, EngineBench.CpuResult> rest = new LinkedHashMap<>();
         long t0 = System.nanoTime();
