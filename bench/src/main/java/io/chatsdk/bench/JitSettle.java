@@ -9,7 +9,7 @@ import java.util.Map;
  * JVM's compiler threads ({@code C1 CompilerThread*}, {@code C2 CompilerThread*}) used less than {@link #SETTLED_SHARE} of
  * one core. A fixed warm-up (a few seconds, a few thousand requests) left the appliance's compiler busy for a minute
  * more on this 2-core machine, competing with the measured requests for a core (measured on 2026-12-06: one REST
- * client's p50 went from 6 ms to 2 ms as the compiler settled, over about 90 s of sends).
+ * client's p50 was 4.3-6.1 ms after a 10 s warm-up and 2.0 ms once the compiler had settled, after about 90 s of sends).
  *
  * <p>{@code CHATSDK_BENCH_JIT_WAIT} sets the most seconds to wait (default {@value #DEFAULT_MAX_SECONDS}; {@code 0}
  * skips it, the fixed warm-up of the benchmarks before 2026-12-06). Reads {@code /proc}; where it is missing, or the
