@@ -19,8 +19,16 @@ import java.util.Optional;
  * forget the least used entries first, never everything at once. Thread-safe.
  */
 final class AppDirectory {
-    /** What authentication needs to know about an app. The secrets never leave this package. */
-    record Entry(App app, String secret, String previousSecret, Instant loadedAt) {
+    /**
+     * What authentication needs to know about an app. The secrets never leave this package. The previous secret counts
+     * only until {@code previousSecretUntil}, the end of its grace period, even while the entry is cached.
+     */
+    record Entry(App app, String secret, String previousSecret, Instant previousSecretUntil, Instant loadedAt) {
+        /** The previous secret if its grace period has not ended at {@code now}; otherwise null. */
+        String previousSecret(Instant now) {
+            return previousSecret != null && previousSecretUntil != null && previousSecretUntil.isAfter(now) ? previousSecret : null;
+        }
+
         @Override
         public String toString() {
             return "Entry[app=" + app.id() + "]";
@@ -43,7 +51,9 @@ final class AppDirectory {
     AppDirectory(ChatEngine engine, Duration ttl, Clock clock) {
         this((apiKey, now) -> engine.apps().findByApiKey(apiKey).map(app -> {
             AppId id = app.id();
-            return new Entry(app, engine.apps().credentials(id).apiSecret(), engine.apps().previousSecret(id).orElse(null), now);
+            Optional<io.chatsdk.engine.apps.Apps.PreviousSecret> previous = engine.apps().previousSecretGrace(id);
+            return new Entry(app, engine.apps().credentials(id).apiSecret(), previous.map(io.chatsdk.engine.apps.Apps.PreviousSecret::secret).orElse(null),
+                    previous.map(io.chatsdk.engine.apps.Apps.PreviousSecret::expiresAt).orElse(null), now);
         }), ttl, clock);
     }
 

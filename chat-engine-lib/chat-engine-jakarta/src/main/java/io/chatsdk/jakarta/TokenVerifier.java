@@ -52,15 +52,16 @@ final class TokenVerifier {
         }
         Key key = new Key(app.app().id(), token);
         Checked c = checked.getIfPresent(key);
-        if (c == null || !(c.secret().equals(app.secret()) || c.secret().equals(app.previousSecret()))) {
-            c = check(token, app);
+        String previous = app.previousSecret(now);   // null once the rotation's grace has ended, however fresh the entry
+        if (c == null || !(c.secret().equals(app.secret()) || c.secret().equals(previous))) {
+            c = check(token, app.secret(), previous);
             checked.put(key, c);
         }
         return claims(c.claims(), app, now);
     }
 
     /** Parses the token and checks its header and signature; the claims' times are {@link #claims}' business. */
-    private static Checked check(String token, AppDirectory.Entry app) {
+    private static Checked check(String token, String current, String previous) {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -74,8 +75,7 @@ final class TokenVerifier {
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
             throw ApiException.unauthorized("token_invalid", "tokens with critical header parameters are not accepted");
         }
-        String secret = signedBy(jwt, app.secret()) ? app.secret()
-                : app.previousSecret() != null && signedBy(jwt, app.previousSecret()) ? app.previousSecret() : null;
+        String secret = signedBy(jwt, current) ? current : previous != null && signedBy(jwt, previous) ? previous : null;
         if (secret == null) {
             throw ApiException.unauthorized("token_signature_invalid", "the token's signature does not match this app's secret");
         }

@@ -89,15 +89,31 @@ public final class Apps {
 
     /** The secret replaced by the last rotation, while its grace period lasts. */
     public Optional<String> previousSecret(AppId id) {
+        return previousSecretGrace(id).map(PreviousSecret::secret);
+    }
+
+    /** A secret replaced by a rotation, and the end of its grace period (after which it is refused). */
+    public record PreviousSecret(String secret, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "PreviousSecret[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /**
+     * The secret replaced by the last rotation with the end of its grace period, while that lasts: a cache of the secret
+     * must stop honouring it at that time, however fresh the cache is.
+     */
+    public Optional<PreviousSecret> previousSecretGrace(AppId id) {
         Instant now = ctx.now();
         return ctx.db().read(tx -> {
             AppEntity e = entity(tx.em(), id);
             byte[] prev = e.previousSecretCiphertext();
             Instant until = e.previousSecretExpiresAt();
             if (prev == null || until == null || !until.isAfter(now)) {
-                return Optional.<String>empty();
+                return Optional.<PreviousSecret>empty();
             }
-            return Optional.of(unwrap(id, prev));
+            return Optional.of(new PreviousSecret(unwrap(id, prev), until));
         });
     }
 
