@@ -106,12 +106,13 @@ class LiveAuthorizationIT {
         Api api = Api.newApp(appliance, "live-grace");
         api.users("ann");
         String old = api.userToken("ann");   // signed with the secret the rotation replaces
-        assertThat(Api.operator(appliance, "POST", "/admin/api/apps/" + api.appId + "/rotate-secret", Map.of("grace_seconds", 2)).status())
-                .isEqualTo(200);
+        Api.Res rotated = Api.operator(appliance, "POST", "/admin/api/apps/" + api.appId + "/rotate-secret", Map.of("grace_seconds", 5));
+        assertThat(rotated.status()).isEqualTo(200);
+        java.time.Instant graceEnds = java.time.Instant.parse((String) rotated.json().get("previous_secret_valid_until"));
         // during the grace: accepted, and the app (with its previous secret) is now in this node's 10 s cache
         assertThat(api.call("GET", "/unread", null, old).status()).isEqualTo(200);
-        Thread.sleep(3000);
-        // past the grace, well within the cache's lifetime (until 2026-12-06 the old secret counted until the entry expired)
+        Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), graceEnds).toMillis()) + 1000);
+        // past the grace, within the cache's lifetime (until 2026-12-06 the old secret counted until the entry expired)
         assertThat(api.call("GET", "/unread", null, old).code()).isEqualTo("token_signature_invalid");
     }
 

@@ -29,9 +29,17 @@ final class TokenVerifier {
 
     /** A token whose header and signature this verifier checked: its claims, and the secret the signature matched. */
     private record Checked(String secret, JWTClaimsSet claims) {
+        @Override
+        public String toString() {
+            return "Checked[secret=****]";   // neither the secret nor the claims, should this reach a log
+        }
     }
 
     private record Key(io.chatsdk.engine.types.AppId app, String token) {
+        @Override
+        public String toString() {
+            return "Key[app=" + app + ", token=****]";
+        }
     }
 
     private final Duration skew;

@@ -190,6 +190,10 @@ public final class BeforeSendHook implements SendHook {
 
     /** What the hook call needs of the app. */
     record AppCredentialsView(String apiKey, String secret) {
+        @Override
+        public String toString() {
+            return "AppCredentialsView[apiKey=" + apiKey + ", secret=****]";   // never the secret, should this reach a log
+        }
     }
 
     public void close() {
