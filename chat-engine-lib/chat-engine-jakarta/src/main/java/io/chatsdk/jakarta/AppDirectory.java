@@ -1,6 +1,7 @@
 package io.chatsdk.jakarta;
 
 import io.chatsdk.engine.ChatEngine;
+import io.chatsdk.engine.apps.Apps;
 import io.chatsdk.engine.model.App;
 import io.chatsdk.engine.types.AppId;
 
@@ -20,13 +21,14 @@ import java.util.Optional;
  */
 final class AppDirectory {
     /**
-     * What authentication needs to know about an app. The secrets never leave this package. The previous secret counts
-     * only until {@code previousSecretUntil}, the end of its grace period, even while the entry is cached.
+     * What authentication needs to know about an app. The secrets never leave this package. The previous secret (null
+     * outside a rotation's grace) counts only until the end of its grace period, even while the entry is cached: it is
+     * read through {@link #previousSecret(Instant)} alone.
      */
-    record Entry(App app, String secret, String previousSecret, Instant previousSecretUntil, Instant loadedAt) {
+    record Entry(App app, String secret, Apps.PreviousSecret previous, Instant loadedAt) {
         /** The previous secret if its grace period has not ended at {@code now}; otherwise null. */
         String previousSecret(Instant now) {
-            return previousSecret != null && previousSecretUntil != null && previousSecretUntil.isAfter(now) ? previousSecret : null;
+            return previous != null && previous.expiresAt().isAfter(now) ? previous.secret() : null;
         }
 
         @Override
@@ -51,9 +53,7 @@ final class AppDirectory {
     AppDirectory(ChatEngine engine, Duration ttl, Clock clock) {
         this((apiKey, now) -> engine.apps().findByApiKey(apiKey).map(app -> {
             AppId id = app.id();
-            Optional<io.chatsdk.engine.apps.Apps.PreviousSecret> previous = engine.apps().previousSecretGrace(id);
-            return new Entry(app, engine.apps().credentials(id).apiSecret(), previous.map(io.chatsdk.engine.apps.Apps.PreviousSecret::secret).orElse(null),
-                    previous.map(io.chatsdk.engine.apps.Apps.PreviousSecret::expiresAt).orElse(null), now);
+            return new Entry(app, engine.apps().credentials(id).apiSecret(), engine.apps().previousSecretGrace(id).orElse(null), now);
         }), ttl, clock);
     }
 

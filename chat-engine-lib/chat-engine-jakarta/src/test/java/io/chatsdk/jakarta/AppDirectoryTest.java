@@ -61,7 +61,7 @@ class AppDirectoryTest {
         App app = new App(AppId.parse("00000000-0000-0000-0000-0000000000b1"), "acme", "known", java.util.Map.of(), false, null, Instant.EPOCH, Instant.EPOCH, null);
         AppDirectory apps = new AppDirectory((key, now) -> {
             lookups.incrementAndGet();
-            return key.equals("known") ? Optional.of(new AppDirectory.Entry(app, "secret", null, null, now)) : Optional.empty();
+            return key.equals("known") ? Optional.of(new AppDirectory.Entry(app, "secret", null, now)) : Optional.empty();
         }, Duration.ofMinutes(5), Clock.systemUTC());
         assertThat(apps.byApiKey("known")).isPresent();
         for (int i = 0; i < 20_000; i++) {

@@ -20,7 +20,7 @@ class TokenFuzzTest {
     static final String SECRET = "fuzz-secret-0123456789abcdef0123456789abcdef";
     private static final App APP = new App(AppId.parse("00000000-0000-0000-0000-00000000f022"), "fuzz", "fuzz-key", Map.of(), false, null,
             Instant.EPOCH, Instant.EPOCH, null);
-    private static final AppDirectory.Entry ENTRY = new AppDirectory.Entry(APP, SECRET, null, null, Instant.now());
+    private static final AppDirectory.Entry ENTRY = new AppDirectory.Entry(APP, SECRET, null, Instant.now());
     private static final TokenVerifier VERIFIER = new TokenVerifier(Duration.ofSeconds(5));
 
     @FuzzTest(maxDuration = "10s")

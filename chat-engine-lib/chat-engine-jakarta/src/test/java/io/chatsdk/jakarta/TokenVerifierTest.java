@@ -1,5 +1,6 @@
 package io.chatsdk.jakarta;
 
+import io.chatsdk.engine.apps.Apps;
 import io.chatsdk.engine.model.App;
 import io.chatsdk.engine.types.AppId;
 
@@ -26,7 +27,7 @@ class TokenVerifierTest {
     private final Instant now = Instant.parse("2026-11-25T12:00:00Z");
     private final TokenVerifier verifier = new TokenVerifier(Duration.ofSeconds(5));
     private final AppDirectory.Entry app = new AppDirectory.Entry(new App(new AppId(UUID.randomUUID()), "a", "key", Map.of(), false, null, now, now, null),
-            SECRET, OLD, now.plusSeconds(3600), now);
+            SECRET, new Apps.PreviousSecret(OLD, now.plusSeconds(3600)), now);
 
     private static String hs(JWSAlgorithm alg, String secret, JWTClaimsSet claims) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader(alg), claims);
@@ -48,7 +49,7 @@ class TokenVerifierTest {
         assertThat(verifier.verify(Tokens.user(SECRET, "alice", now, now.plusSeconds(60)), app, now).userId()).isEqualTo("alice");
         assertThat(verifier.verify(Tokens.server(SECRET, now), app, now).server()).isTrue();
         assertThat(verifier.verify(Tokens.user(OLD, "alice", now, null), app, now).userId()).isEqualTo("alice");
-        AppDirectory.Entry noGrace = new AppDirectory.Entry(app.app(), SECRET, null, null, now);
+        AppDirectory.Entry noGrace = new AppDirectory.Entry(app.app(), SECRET, null, now);
         assertThat(code(() -> verifier.verify(Tokens.user(OLD, "alice", now, null), noGrace, now))).isEqualTo("token_signature_invalid");
     }
 
@@ -76,11 +77,11 @@ class TokenVerifierTest {
         // the same text again: expiry is checked on every use
         assertThat(code(() -> verifier.verify(token, app, now.plusSeconds(120)))).isEqualTo("token_expired");
         // its secret's grace ended: the remembered check no longer counts
-        AppDirectory.Entry rotated = new AppDirectory.Entry(app.app(), SECRET, null, null, now);
+        AppDirectory.Entry rotated = new AppDirectory.Entry(app.app(), SECRET, null, now);
         assertThat(code(() -> verifier.verify(token, rotated, now))).isEqualTo("token_signature_invalid");
         // the same text under another app whose secrets differ
         AppDirectory.Entry other = new AppDirectory.Entry(new App(new AppId(UUID.randomUUID()), "b", "key2", Map.of(), false, null, now, now, null),
-                "x".repeat(64), null, null, now);
+                "x".repeat(64), null, now);
         assertThat(code(() -> verifier.verify(token, other, now))).isEqualTo("token_signature_invalid");
         // one character of the signature changed is another text, checked afresh
         String tampered = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
@@ -91,7 +92,7 @@ class TokenVerifierTest {
     @Test
     void thePreviousSecretStopsAtTheEndOfItsGraceEvenInAnEntryStillCached() {
         // a node caches an app's entry for a few seconds; one loaded during a rotation's grace holds the old secret
-        AppDirectory.Entry rotating = new AppDirectory.Entry(app.app(), SECRET, OLD, now.plusSeconds(1), now);
+        AppDirectory.Entry rotating = new AppDirectory.Entry(app.app(), SECRET, new Apps.PreviousSecret(OLD, now.plusSeconds(1)), now);
         String token = Tokens.user(OLD, "alice", now, now.plusSeconds(600));
         assertThat(verifier.verify(token, rotating, now).userId()).isEqualTo("alice");
         Instant after = now.plusSeconds(2);
