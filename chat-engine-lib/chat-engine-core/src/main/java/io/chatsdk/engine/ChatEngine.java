@@ -118,7 +118,8 @@ public final class ChatEngine implements AutoCloseable {
             consumers.add(io.chatsdk.engine.spi.OutboxConsumer.of("push", e -> push.enqueue(jobs, e)));
         }
         this.searchIndex = new io.chatsdk.engine.search.SearchIndex(ctx);
-        jobs.register(io.chatsdk.engine.search.SearchIndex.KIND, (job, attempt) -> searchIndex.run(job), io.chatsdk.engine.search.SearchIndex.policy());
+        jobs.registerBatched(io.chatsdk.engine.search.SearchIndex.KIND, searchIndex::run, io.chatsdk.engine.search.SearchIndex.policy(),
+                io.chatsdk.engine.search.SearchIndex.JOBS_PER_BATCH, io.chatsdk.engine.search.SearchIndex.LINGER);
         consumers.add(io.chatsdk.engine.spi.OutboxConsumer.batched("search", events -> io.chatsdk.engine.search.SearchIndex.enqueue(jobs, events)));
         consumers.addAll(b.outboxConsumers);
         this.outboxConsumers = java.util.List.copyOf(consumers);

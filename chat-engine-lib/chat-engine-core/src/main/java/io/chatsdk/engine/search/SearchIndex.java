@@ -52,6 +52,14 @@ public final class SearchIndex {
     private static final int BATCH = 500;
     /** The most messages one indexing job names. */
     static final int JOB_MESSAGES = 100;
+    /** The most indexing jobs a worker takes at once. */
+    public static final int JOBS_PER_BATCH = 50;
+    /**
+     * How long a worker holding fewer than {@link #JOBS_PER_BATCH} jobs waits for more after the first: one client's
+     * steady sends are indexed about ten at a time instead of one by one. A message becomes findable up to this much
+     * later, plus the time its batch takes to index.
+     */
+    public static final Duration LINGER = Duration.ofMillis(25);
     private static final System.Logger LOG = System.getLogger(SearchIndex.class.getName());
 
     private final EngineContext ctx;
@@ -126,26 +134,45 @@ public final class SearchIndex {
 
     /** Runs one indexing job: its messages in one transaction (jobs queued before batching name one, as {@code message_id}). */
     public void run(Job job) {
-        Map<String, Object> p = Json.readMap(job.payload());
-        try {
+        run(List.of(job));
+    }
+
+    /**
+     * Runs a batch of indexing jobs (the job queue hands them over together, {@link #JOBS_PER_BATCH} at most, see
+     * {@link #LINGER}): each app's messages in transactions of up to {@value #BATCH}, then the app's external engines.
+     * One client's sends make one job each; batched, their indexing costs one transaction per batch instead of one per
+     * message.
+     */
+    public void run(List<Job> jobs) {
+        Map<AppId, java.util.LinkedHashSet<String>> byApp = new LinkedHashMap<>();
+        for (Job job : jobs) {
+            Map<String, Object> p = Json.readMap(job.payload());
             AppId app = AppId.parse((String) p.get("app_id"));
             List<String> ids = p.get("message_ids") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of((String) p.get("message_id"));
-            index(app, ids);
-            if (!ctx.searchEngines().isEmpty()) {
-                try {
-                    new SearchSync(ctx).drain(app);   // the app's external engines, if it has any switched on
-                } catch (RuntimeException down) {
-                    // the queued rows stay in search_sync: maintenance sends them when the engine answers again
-                    LOG.log(System.Logger.Level.WARNING, "a search engine of app " + app + " refused a batch; it stays queued: "
-                            + down.getClass().getName());
-                }
-            }
-        } catch (ChatException e) {
-            if (e.code() != ErrorCode.CONTENT_ERASED && e.code() != ErrorCode.APP_NOT_FOUND) {
-                throw e;
-            }
-            // the app's keys were destroyed, or the app is gone: there is nothing to index, ever
+            byApp.computeIfAbsent(app, a -> new java.util.LinkedHashSet<>()).addAll(ids);
         }
+        byApp.forEach((app, ids) -> {
+            try {
+                List<String> all = List.copyOf(ids);
+                for (int from = 0; from < all.size(); from += BATCH) {
+                    index(app, all.subList(from, Math.min(all.size(), from + BATCH)));
+                }
+                if (!ctx.searchEngines().isEmpty()) {
+                    try {
+                        new SearchSync(ctx).drain(app);   // the app's external engines, if it has any switched on
+                    } catch (RuntimeException down) {
+                        // the queued rows stay in search_sync: maintenance sends them when the engine answers again
+                        LOG.log(System.Logger.Level.WARNING, "a search engine of app " + app + " refused a batch; it stays queued: "
+                                + down.getClass().getName());
+                    }
+                }
+            } catch (ChatException e) {
+                if (e.code() != ErrorCode.CONTENT_ERASED && e.code() != ErrorCode.APP_NOT_FOUND) {
+                    throw e;
+                }
+                // the app's keys were destroyed, or the app is gone: there is nothing to index, ever
+            }
+        });
     }
 
     /** Indexes one message as it is now (or removes it from the index if it is gone or deleted); returns its term count. */

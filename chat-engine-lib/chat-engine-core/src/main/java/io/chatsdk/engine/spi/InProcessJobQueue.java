@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The in-memory {@link JobQueue}: retries with backoff on a small scheduler, dead letters in memory. Jobs do not
  * survive the JVM, so it suits tests and embedders who accept that; the appliance uses the Artemis adapter. Jobs
  * submitted before their kind is registered wait for it. Ids seen are remembered (the last 100,000 per kind) to drop
- * duplicates. Thread-safe; {@link #close()} stops the scheduler.
+ * duplicates. A batched kind's jobs that fall due within its linger of each other run as one batch. Thread-safe;
+ * {@link #close()} stops the scheduler.
  */
 public final class InProcessJobQueue implements JobQueue {
     private static final System.Logger LOG = System.getLogger(InProcessJobQueue.class.getName());
@@ -33,7 +34,65 @@ public final class InProcessJobQueue implements JobQueue {
     /** Jobs submitted (or retried from the dead) and not yet done or dead, per kind. */
     private final Map<String, java.util.concurrent.atomic.AtomicLong> pending = new ConcurrentHashMap<>();
 
-    private record Registration(JobHandler handler, RetryPolicy policy) {
+    /** A kind's handler: {@code handler} for one job at a time, or {@code batches} for a batched kind. */
+    private record Registration(JobHandler handler, Batches batches, RetryPolicy policy) {
+    }
+
+    /** A batched kind's jobs due now, gathered until {@code maxJobs} or the linger since the first. */
+    private final class Batches {
+        private final BatchJobHandler handler;
+        private final int maxJobs;
+        private final Duration linger;
+        private final List<Map.Entry<Job, Integer>> due = new ArrayList<>();
+        /** Whether a flush at the end of a linger is scheduled. */
+        private boolean lingering;
+
+        Batches(BatchJobHandler handler, int maxJobs, Duration linger) {
+            this.handler = handler;
+            this.maxJobs = maxJobs;
+            this.linger = linger;
+        }
+
+        synchronized void add(Job job, int attempt) {
+            due.add(Map.entry(job, attempt));
+            if (due.size() >= maxJobs) {
+                scheduler.execute(() -> flush(true));
+            } else if (!lingering) {
+                lingering = true;
+                scheduler.schedule(() -> flush(false), linger.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** Runs the next batch: a full one, or (at the end of a linger) what is due. */
+        void flush(boolean full) {
+            List<Map.Entry<Job, Integer>> batch;
+            synchronized (this) {
+                if (full && due.size() < maxJobs) {
+                    return;   // taken by an earlier flush; the rest waits for its linger
+                }
+                if (!full) {
+                    lingering = false;
+                }
+                batch = new ArrayList<>(due.subList(0, Math.min(maxJobs, due.size())));
+                due.subList(0, batch.size()).clear();
+                if (!due.isEmpty() && !lingering) {
+                    lingering = true;
+                    scheduler.schedule(() -> flush(false), linger.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<Job> jobs = batch.stream().map(Map.Entry::getKey).toList();
+            Throwable[] failures = handler.handleEach(jobs);
+            for (int i = 0; i < batch.size(); i++) {
+                if (failures[i] == null) {
+                    done(batch.get(i).getKey());
+                } else {
+                    failed(batch.get(i).getKey(), batch.get(i).getValue(), failures[i]);
+                }
+            }
+        }
     }
 
     public InProcessJobQueue() {
@@ -74,7 +133,23 @@ public final class InProcessJobQueue implements JobQueue {
     public void register(String kind, JobHandler handler, RetryPolicy policy) {
         List<Job> backlog;
         synchronized (this) {
-            if (handlers.putIfAbsent(kind, new Registration(handler, policy)) != null) {
+            if (handlers.putIfAbsent(kind, new Registration(handler, null, policy)) != null) {
+                throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
+            }
+            backlog = waiting.remove(kind);
+        }
+        if (backlog != null) {
+            backlog.forEach(j -> schedule(j, 1, Duration.ZERO));
+        }
+    }
+
+    /** Batches as the Artemis adapter does: jobs due within {@code linger} of each other run together. */
+    @Override
+    public void registerBatched(String kind, BatchJobHandler handler, RetryPolicy policy, int maxJobs, Duration linger) {
+        JobQueue.checkBatching(maxJobs, linger);
+        List<Job> backlog;
+        synchronized (this) {
+            if (handlers.putIfAbsent(kind, new Registration(null, new Batches(handler, maxJobs, linger), policy)) != null) {
                 throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
             }
             backlog = waiting.remove(kind);
@@ -90,18 +165,32 @@ public final class InProcessJobQueue implements JobQueue {
 
     private void run(Job job, int attempt) {
         Registration r = handlers.get(job.kind());
+        if (r.batches() != null) {
+            r.batches().add(job, attempt);
+            return;
+        }
         try {
             r.handler().handle(job, attempt);
-            pending(job.kind()).decrementAndGet();
+            done(job);
         } catch (Exception e) {
-            if (attempt >= r.policy().maxAttempts()) {
-                pending(job.kind()).decrementAndGet();
-                LOG.log(Level.WARNING, job + " dead after " + attempt + " attempts: " + e.getClass().getName());
-                dead.computeIfAbsent(job.kind(), k -> Collections.synchronizedMap(new LinkedHashMap<>()))
-                        .put(job.id(), new DeadJob(job, attempt, errorOf(e), clock.instant()));
-            } else {
-                schedule(job, attempt + 1, r.policy().delayBefore(attempt + 1));
-            }
+            failed(job, attempt, e);
+        }
+    }
+
+    private void done(Job job) {
+        pending(job.kind()).decrementAndGet();
+    }
+
+    /** Schedules the job's next attempt, or dead-letters it after its kind's last. */
+    private void failed(Job job, int attempt, Throwable e) {
+        RetryPolicy policy = handlers.get(job.kind()).policy();
+        if (attempt >= policy.maxAttempts()) {
+            pending(job.kind()).decrementAndGet();
+            LOG.log(Level.WARNING, job + " dead after " + attempt + " attempts: " + e.getClass().getName());
+            dead.computeIfAbsent(job.kind(), k -> Collections.synchronizedMap(new LinkedHashMap<>()))
+                    .put(job.id(), new DeadJob(job, attempt, errorOf(e), clock.instant()));
+        } else {
+            schedule(job, attempt + 1, policy.delayBefore(attempt + 1));
         }
     }
 
@@ -114,7 +203,7 @@ public final class InProcessJobQueue implements JobQueue {
         return new Depth(pending(kind).get(), dead.getOrDefault(kind, Map.of()).size());
     }
 
-    static String errorOf(Exception e) {
+    static String errorOf(Throwable e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) : m));
     }

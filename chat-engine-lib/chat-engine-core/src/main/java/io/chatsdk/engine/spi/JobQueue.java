@@ -1,5 +1,6 @@
 package io.chatsdk.engine.spi;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,6 +22,33 @@ public interface JobQueue extends AutoCloseable {
 
     /** Starts handling jobs of {@code kind}; one handler per kind. */
     void register(String kind, JobHandler handler, RetryPolicy policy);
+
+    /**
+     * Starts handling jobs of {@code kind} in batches: a worker that takes a job waits up to {@code linger} for more, and
+     * hands up to {@code maxJobs} to the handler together. If the handler throws, the jobs of the batch are run alone
+     * ({@link BatchJobHandler#handleEach}), and only those that fail are retried under {@code policy}. One handler per
+     * kind, batched or not.
+     *
+     * <p>This default runs every job as a batch of one, with no lingering, for adapters that do not batch; the in-process
+     * and Artemis queues batch.
+     *
+     * @param maxJobs 1 to 1,000
+     * @param linger  zero to 10 s: how long a worker holding fewer than {@code maxJobs} waits for more before it runs them
+     */
+    default void registerBatched(String kind, BatchJobHandler handler, RetryPolicy policy, int maxJobs, Duration linger) {
+        checkBatching(maxJobs, linger);
+        register(kind, (job, attempt) -> handler.handle(List.of(job)), policy);
+    }
+
+    /** Refuses batching settings out of the documented ranges of {@link #registerBatched}. */
+    static void checkBatching(int maxJobs, Duration linger) {
+        if (maxJobs < 1 || maxJobs > 1_000) {
+            throw new IllegalArgumentException("maxJobs must be between 1 and 1000, was " + maxJobs);
+        }
+        if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("linger must be between zero and 10 s, was " + linger);
+        }
+    }
 
     /** Dead-lettered jobs of a kind, oldest first, at most {@code limit}. */
     List<DeadJob> deadJobs(String kind, int limit);

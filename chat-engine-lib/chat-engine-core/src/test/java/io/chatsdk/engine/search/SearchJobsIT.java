@@ -163,6 +163,18 @@ class SearchJobsIT {
         assertThat(submitted).last().extracting(Job::id).isEqualTo(legacy.id());
     }
 
+    @Test
+    void aBatchWithAJobThatCannotRunStillIndexesTheOthers() {
+        Message m = app.as("u1").messages().send(cid, NewMessage.text("batched beside a broken job"));
+        await("indexed", () -> count("select count(*) from message_search_doc where message_id = '" + m.id() + "'") == 1);
+        sql("delete from message_search_doc where message_id = '" + m.id() + "'");
+        assertThat(search("broken")).isEmpty();
+        // submitted together, so the queue hands them over in one batch (25 ms linger); the first has no valid app id
+        jobs.submit(new Job(SearchIndex.KIND, "search-broken-" + m.id(), Json.write(Map.of("app_id", "not an app", "message_ids", List.of(m.id())))));
+        jobs.submit(new Job(SearchIndex.KIND, "search-again-" + m.id(), Json.write(Map.of("app_id", app.id().toString(), "message_ids", List.of(m.id())))));
+        await("the good job indexed it, alone after the batch failed", () -> search("broken").contains(m.id()));
+    }
+
     private List<String> search(String word) {
         return app.as("u2").search().search(io.chatsdk.engine.model.SearchQuery.text(Map.of("members", Map.of("$in", List.of("u2"))), word))
                 .results().stream().map(Message::id).toList();

@@ -1,5 +1,6 @@
 package io.chatsdk.engine.spi;
 
+import java.time.Duration;
 import java.util.List;
 
 /** A job queue that forwards to another, for tests that watch submissions or wrap handlers. */
@@ -28,6 +29,12 @@ public class ForwardingJobQueue implements JobQueue {
     @Override
     public void register(String kind, JobHandler handler, RetryPolicy policy) {
         delegate.register(kind, wrap(kind, handler), policy);
+    }
+
+    /** Forwarded as it is: {@link #wrap} sees single jobs only. */
+    @Override
+    public void registerBatched(String kind, BatchJobHandler handler, RetryPolicy policy, int maxJobs, Duration linger) {
+        delegate.registerBatched(kind, handler, policy, maxJobs, linger);
     }
 
     @Override

@@ -120,4 +120,75 @@ public abstract class JobQueueContract {
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("early"));
         }
     }
+
+    @Test
+    void batchedJobsAreEachDoneOnceAndABadJobFailsAlone() {
+        try (JobQueue q = newQueue()) {
+            String kind = kind();
+            List<String> done = new CopyOnWriteArrayList<>();
+            List<Integer> sizes = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                q.submit(new Job(kind, "good-" + i, "{}"));
+            }
+            q.submit(new Job(kind, "bad", "{}"));
+            for (int i = 5; i < 10; i++) {
+                q.submit(new Job(kind, "good-" + i, "{}"));
+            }
+            q.registerBatched(kind, jobs -> {
+                sizes.add(jobs.size());
+                if (jobs.stream().anyMatch(j -> j.id().equals("bad"))) {
+                    throw new IllegalStateException("one bad job");
+                }
+                jobs.forEach(j -> done.add(j.id()));
+            }, FAST, 4, Duration.ofMillis(200));
+            await().atMost(Duration.ofSeconds(20)).until(() -> q.deadJobs(kind, 10).size() == 1 && done.size() == 10);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> done.size() == 10);
+            assertThat(done).containsExactlyInAnyOrder(java.util.stream.IntStream.range(0, 10).mapToObj(i -> "good-" + i).toArray(String[]::new));
+            assertThat(q.deadJobs(kind, 10)).singleElement().satisfies(d -> {
+                assertThat(d.job().id()).isEqualTo("bad");
+                assertThat(d.attempts()).isEqualTo(3);
+                assertThat(d.lastError()).contains("one bad job");
+            });
+            assertThat(sizes).allSatisfy(n -> assertThat(n).isBetween(1, 4));
+            // every batch was settled: nothing is left waiting but the dead job
+            await().atMost(Duration.ofSeconds(10)).until(() -> q.depth(kind).equals(new JobQueue.Depth(0, 1)));
+        }
+    }
+
+    @Test
+    void batchingSettingsOutOfRangeAreRefused() {
+        try (JobQueue q = newQueue()) {
+            BatchJobHandler none = jobs -> {
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.registerBatched(kind(), none, FAST, 0, Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxJobs");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.registerBatched(kind(), none, FAST, 1_001, Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxJobs");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.registerBatched(kind(), none, FAST, 10, Duration.ofMillis(-1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.registerBatched(kind(), none, FAST, 10, Duration.ofSeconds(11)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger");
+        }
+    }
+
+    /** Jobs waiting together are handed over together, at most the batch's size at a time. */
+    @Test
+    void jobsWaitingTogetherAreHandedOverTogether() {
+        try (JobQueue q = newQueue()) {
+            String kind = kind();
+            for (int i = 0; i < 20; i++) {
+                q.submit(new Job(kind, "j" + i, "{}"));
+            }
+            List<Integer> sizes = new CopyOnWriteArrayList<>();
+            List<String> done = new CopyOnWriteArrayList<>();
+            q.registerBatched(kind, jobs -> {
+                sizes.add(jobs.size());
+                jobs.forEach(j -> done.add(j.id()));
+            }, FAST, 8, Duration.ofMillis(500));
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 20);
+            assertThat(sizes).containsExactly(8, 8, 4);
+            assertThat(done).doesNotHaveDuplicates();
+            await().atMost(Duration.ofSeconds(10)).until(() -> q.depth(kind).equals(new JobQueue.Depth(0, 0)));
+        }
+    }
 }

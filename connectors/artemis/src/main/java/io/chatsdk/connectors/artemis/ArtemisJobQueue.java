@@ -5,7 +5,9 @@ import io.chatsdk.engine.spi.Job;
 import io.chatsdk.engine.spi.JobHandler;
 import io.chatsdk.engine.spi.JobQueue;
 import io.chatsdk.engine.spi.RetryPolicy;
+import io.chatsdk.engine.spi.BatchJobHandler;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQObjectClosedException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -18,11 +20,13 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A durable {@link JobQueue} on ActiveMQ Artemis: one durable anycast queue per job kind ({@code chatsdk.jobs.<kind>})
@@ -36,7 +40,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code workers} consumers per node (one by default), each with its own session, taking one job at a time
  * and prefetching none (consumer window 0): a slow job holds up its own worker only, and no job waits in the buffer of
  * a busy worker while another is idle. Handlers run on the queue's own thread pool, not the Artemis client's global
- * pool, so blocked handlers cannot delay other Artemis clients of the JVM (the event bus). Thread-safe.
+ * pool, so blocked handlers cannot delay other Artemis clients of the JVM (the event bus). A batched kind's worker
+ * ({@link #registerBatched}) runs on a thread of its own: it takes a job, then up to the batch's size more as they come
+ * within the linger, runs them, and acknowledges them, with any retries, in one transaction. A message on a kind's
+ * queue that is not a job (no id, no body) is moved to the dead letters. Thread-safe.
  */
 public final class ArtemisJobQueue implements JobQueue {
     private static final System.Logger LOG = System.getLogger(ArtemisJobQueue.class.getName());
@@ -52,6 +59,8 @@ public final class ArtemisJobQueue implements JobQueue {
     private final ClientSession producerSession;
     private final Map<String, List<ClientSession>> consumers = new ConcurrentHashMap<>();
     private final int workers;
+    /** The threads of batched kinds' workers, ended by {@link #close}. */
+    private final List<Thread> drainers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ArtemisJobQueue(String url, int workers, BrokerLogin login) throws Exception {
         this.workers = workers;
@@ -162,55 +171,185 @@ public final class ArtemisJobQueue implements JobQueue {
             }
         } catch (ActiveMQException e) {
             consumers.remove(kind, sessions);
-            for (ClientSession s : sessions) {
-                try {
-                    s.close();
-                } catch (ActiveMQException ignored) {
-                    // already broken
-                }
-            }
+            closeAll(sessions);
             throw new IllegalStateException("could not consume job kind " + kind + ": " + e.getMessage(), e);
         }
     }
 
     private void handle(String kind, ClientSession session, ClientProducer producer, ClientMessage m, JobHandler handler, RetryPolicy policy) {
-        int attempt = m.getIntProperty(ATTEMPT);
-        Job job = job(kind, m);
-        Exception failure = null;
-        try {
-            handler.handle(job, attempt);
-        } catch (Exception e) {
-            failure = e;
+        Taken t = Taken.of(kind, m);
+        Throwable failure = null;
+        if (t.job() != null) {
+            try {
+                handler.handle(t.job(), t.attempt());
+            } catch (Exception e) {
+                failure = e;
+            }
         }
         try {
-            m.acknowledge();
-            if (failure != null) {
-                if (attempt >= policy.maxAttempts()) {
-                    LOG.log(Level.WARNING, job + " dead after " + attempt + " attempts: " + failure.getClass().getName());
-                    ClientMessage d = message(session, job, attempt);
-                    d.putStringProperty(ERROR, SimpleString.of(errorOf(failure)));
-                    d.putLongProperty(DEAD_AT, System.currentTimeMillis());
-                    producer.send(deadQueue(kind), d);
-                } else {
-                    ClientMessage again = message(session, job, attempt + 1);
-                    again.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME,
-                            System.currentTimeMillis() + policy.delayBefore(attempt + 1).toMillis());
-                    producer.send(queue(kind), again);
-                }
-            }
+            settle(kind, session, producer, t, failure, policy);
             session.commit();
         } catch (ActiveMQException e) {
-            // nothing was committed: the broker delivers the job again
-            LOG.log(Level.WARNING, "could not settle " + job + ", it will be delivered again: " + e.getMessage());
+            unsettled(session, 1, e);
+        }
+    }
+
+    /**
+     * A message taken from a kind's queue, read at once (a large message's body cannot be read after the next receive):
+     * its job and attempt number, or, for a message that is not a job, why not.
+     */
+    private record Taken(ClientMessage message, Job job, int attempt, RuntimeException unreadable) {
+        static Taken of(String kind, ClientMessage m) {
             try {
-                session.rollback();
-            } catch (ActiveMQException ignored) {
-                // the session is broken; the broker redelivers after reconnection
+                return new Taken(m, ArtemisJobQueue.job(kind, m), m.containsProperty(ATTEMPT) ? m.getIntProperty(ATTEMPT) : 1, null);
+            } catch (RuntimeException e) {
+                return new Taken(m, null, 1, e);
             }
         }
     }
 
-    private static String errorOf(Exception e) {
+    /**
+     * Acknowledges a taken message and, if its job failed, sends the job again with the next attempt number and its
+     * delay, or to the dead letters after the last attempt; in the session's transaction, which the caller commits. A
+     * message that is not a job goes to the dead letters at once, so that it cannot hold up the jobs behind it.
+     */
+    private static void settle(String kind, ClientSession session, ClientProducer producer, Taken t, Throwable failure, RetryPolicy policy)
+            throws ActiveMQException {
+        t.message().acknowledge();
+        if (t.job() == null) {
+            Job placeholder = new Job(kind, "unreadable-" + t.message().getMessageID(), "");
+            LOG.log(Level.WARNING, "a message of job kind " + kind + " is not a job; dead-lettered as " + placeholder);
+            producer.send(deadQueue(kind), dead(session, placeholder, 1, t.unreadable()));
+            return;
+        }
+        if (failure == null) {
+            return;
+        }
+        if (t.attempt() >= policy.maxAttempts()) {
+            LOG.log(Level.WARNING, t.job() + " dead after " + t.attempt() + " attempts: " + failure.getClass().getName());
+            producer.send(deadQueue(kind), dead(session, t.job(), t.attempt(), failure));
+        } else {
+            ClientMessage again = message(session, t.job(), t.attempt() + 1);
+            again.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME, System.currentTimeMillis() + policy.delayBefore(t.attempt() + 1).toMillis());
+            producer.send(queue(kind), again);
+        }
+    }
+
+    private static ClientMessage dead(ClientSession session, Job job, int attempt, Throwable failure) {
+        ClientMessage d = message(session, job, attempt);
+        d.putStringProperty(ERROR, SimpleString.of(errorOf(failure)));
+        d.putLongProperty(DEAD_AT, System.currentTimeMillis());
+        return d;
+    }
+
+    /** Nothing was committed: the broker delivers the jobs again. */
+    private static void unsettled(ClientSession session, int jobs, ActiveMQException e) {
+        LOG.log(Level.WARNING, "could not settle " + jobs + (jobs == 1 ? " job" : " jobs") + ", they will be delivered again: " + e.getMessage());
+        rollback(session);
+    }
+
+    private static void rollback(ClientSession session) {
+        try {
+            session.rollback();
+        } catch (ActiveMQException ignored) {
+            // the session is broken; the broker redelivers after reconnection
+        }
+    }
+
+    /**
+     * Batches: each worker has a session, a consumer without a message handler and a thread of its own ({@link #drain}),
+     * because a consumer with a handler cannot also be asked for the next message.
+     */
+    @Override
+    public void registerBatched(String kind, BatchJobHandler handler, RetryPolicy policy, int maxJobs, Duration linger) {
+        JobQueue.checkBatching(maxJobs, linger);
+        List<ClientSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        if (consumers.putIfAbsent(kind, sessions) != null) {
+            throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
+        }
+        List<Thread> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < workers; i++) {
+                ClientSession session = session(false, false);
+                sessions.add(session);
+                if (i == 0) {
+                    ensureQueues(session, kind);
+                }
+                ClientConsumer consumer = session.createConsumer(queue(kind));
+                ClientProducer producer = session.createProducer();
+                session.start();
+                Thread worker = new Thread(() -> drain(kind, session, consumer, producer, handler, policy, maxJobs, linger), "chatsdk-jobs-" + kind + "-" + i);
+                worker.setDaemon(true);
+                started.add(worker);
+            }
+        } catch (ActiveMQException e) {
+            consumers.remove(kind, sessions);
+            closeAll(sessions);
+            throw new IllegalStateException("could not consume job kind " + kind + ": " + e.getMessage(), e);
+        }
+        started.forEach(Thread::start);
+        drainers.addAll(started);
+    }
+
+    /**
+     * A worker's loop: takes a job, waits up to {@code linger} for up to {@code maxJobs - 1} more, runs them, and settles
+     * them in one transaction. It ends when its consumer is closed, and survives anything else.
+     */
+    private void drain(String kind, ClientSession session, ClientConsumer consumer, ClientProducer producer, BatchJobHandler handler,
+                       RetryPolicy policy, int maxJobs, Duration linger) {
+        while (!consumer.isClosed()) {
+            List<Taken> batch = new ArrayList<>();
+            try {
+                ClientMessage first = consumer.receive();   // null once the consumer is closed
+                if (first == null) {
+                    continue;
+                }
+                batch.add(Taken.of(kind, first));
+                long deadline = System.nanoTime() + linger.toNanos();
+                while (batch.size() < maxJobs) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    ClientMessage next = left > 0 ? consumer.receive(left) : consumer.receiveImmediate();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(Taken.of(kind, next));
+                }
+                runBatch(kind, session, producer, batch, handler, policy);
+            } catch (ActiveMQObjectClosedException closed) {
+                return;
+            } catch (ActiveMQException | RuntimeException | Error e) {
+                // a connection lost while taking jobs, or worse: nothing taken is acknowledged, so it comes again
+                LOG.log(Level.WARNING, "could not take or run jobs of kind " + kind + ", trying again: " + e.getClass().getName());
+                rollback(session);
+                pause();
+            }
+        }
+    }
+
+    private static void runBatch(String kind, ClientSession session, ClientProducer producer, List<Taken> batch, BatchJobHandler handler,
+                                 RetryPolicy policy) {
+        List<Taken> jobs = batch.stream().filter(t -> t.job() != null).toList();
+        Throwable[] failures = jobs.isEmpty() ? new Throwable[0] : handler.handleEach(jobs.stream().map(Taken::job).toList());
+        try {
+            int k = 0;
+            for (Taken t : batch) {
+                settle(kind, session, producer, t, t.job() == null ? null : failures[k++], policy);
+            }
+            session.commit();
+        } catch (ActiveMQException e) {
+            unsettled(session, batch.size(), e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String errorOf(Throwable e) {
         String msg = e.getMessage();
         return e.getClass().getSimpleName() + (msg == null ? "" : ": " + (msg.length() > 200 ? msg.substring(0, 200) : msg));
     }
@@ -280,13 +419,26 @@ public final class ArtemisJobQueue implements JobQueue {
         }
     }
 
-    @Override
-    public void close() {
-        for (ClientSession s : consumers.values().stream().flatMap(List::stream).toList()) {
+    private static void closeAll(List<ClientSession> sessions) {
+        for (ClientSession s : sessions) {
             try {
                 s.close();
             } catch (ActiveMQException e) {
                 LOG.log(Level.DEBUG, "closing a job consumer: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(consumers.values().stream().flatMap(List::stream).toList());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Thread t : drainers) {   // a closed consumer ends its worker's wait; a running batch may finish first, within 10 s in all
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         try {

@@ -56,6 +56,47 @@ class ArtemisJobQueueIT extends JobQueueContract {
         }
     }
 
+    @Test
+    void aBatchedWorkerGoesOnAfterTheBrokerRestarts() {
+        String kind = kind();
+        try (JobQueue q = newQueue()) {
+            List<String> done = new CopyOnWriteArrayList<>();
+            q.registerBatched(kind, jobs -> jobs.forEach(j -> done.add(j.id())), FAST, 10, Duration.ofMillis(50));
+            q.submit(new Job(kind, "before", "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.contains("before") && q.depth(kind).pending() == 0);   // and committed
+            broker.close();
+            broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);
+            // the producer's session reconnects too; a submit during that fails, and is tried again
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                q.submit(new Job(kind, "after", "{}"));
+                return true;
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> done.contains("after"));
+            assertThat(done).containsExactly("before", "after");
+        }
+    }
+
+    @Test
+    void aMessageThatIsNotAJobIsDeadLetteredAndTheJobsBehindItAreDone() throws Exception {
+        String kind = kind();
+        try (JobQueue q = newQueue()) {
+            q.submit(new Job(kind, "first", "{}"));   // creates the kind's queues
+            // a message some other producer put on the kind's queue: no job id, no body
+            try (var locator = org.apache.activemq.artemis.api.core.client.ActiveMQClient.createServerLocator(url);
+                 var factory = locator.createSessionFactory();
+                 var session = factory.createSession(ArtemisSecurityIT.LOGIN.user(), ArtemisSecurityIT.LOGIN.password(), false, true, true, false, 0);
+                 var producer = session.createProducer("chatsdk.jobs." + kind)) {
+                producer.send(session.createMessage(true));
+            }
+            q.submit(new Job(kind, "behind", "{}"));
+            List<String> done = new CopyOnWriteArrayList<>();
+            q.registerBatched(kind, jobs -> jobs.forEach(j -> done.add(j.id())), FAST, 10, Duration.ofMillis(200));
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 2 && q.depth(kind).equals(new JobQueue.Depth(0, 1)));
+            assertThat(done).containsExactly("first", "behind");
+            assertThat(q.deadJobs(kind, 10)).singleElement().satisfies(d -> assertThat(d.job().id()).startsWith("unreadable-"));
+        }
+    }
+
     /** A queue with {@code workers} whose handler for job "slow" waits for {@code release}; done jobs go to {@code done}. */
     static JobQueue withASlowJob(int workers, String kind, java.util.concurrent.CountDownLatch release, List<String> done) {
         JobQueue q = ArtemisJobQueue.connect(url, workers, ArtemisSecurityIT.LOGIN);
