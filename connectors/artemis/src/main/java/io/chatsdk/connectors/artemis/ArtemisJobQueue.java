@@ -153,6 +153,19 @@ public final class ArtemisJobQueue implements JobQueue {
 
     @Override
     public void register(String kind, JobHandler handler, RetryPolicy policy) {
+        consume(kind, (i, session, consumer, producer) -> {
+            consumer.setMessageHandler(m -> handle(kind, session, producer, m, handler, policy));
+            session.start();
+        });
+    }
+
+    /** Sets up one of a kind's workers, given its own session, consumer and producer. */
+    private interface Worker {
+        void start(int index, ClientSession session, ClientConsumer consumer, ClientProducer producer) throws ActiveMQException;
+    }
+
+    /** Creates the kind's queues and {@link #workers} sessions, each with a consumer and a producer for {@code worker}. */
+    private void consume(String kind, Worker worker) {
         List<ClientSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
         if (consumers.putIfAbsent(kind, sessions) != null) {
             throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
@@ -164,10 +177,7 @@ public final class ArtemisJobQueue implements JobQueue {
                 if (i == 0) {
                     ensureQueues(session, kind);
                 }
-                ClientConsumer consumer = session.createConsumer(queue(kind));
-                ClientProducer producer = session.createProducer();
-                consumer.setMessageHandler(m -> handle(kind, session, producer, m, handler, policy));
-                session.start();
+                worker.start(i, session, session.createConsumer(queue(kind)), session.createProducer());
             }
         } catch (ActiveMQException e) {
             consumers.remove(kind, sessions);
@@ -263,31 +273,14 @@ public final class ArtemisJobQueue implements JobQueue {
     @Override
     public void registerBatched(String kind, BatchJobHandler handler, RetryPolicy policy, int maxJobs, Duration linger) {
         JobQueue.checkBatching(maxJobs, linger);
-        List<ClientSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
-        if (consumers.putIfAbsent(kind, sessions) != null) {
-            throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
-        }
         List<Thread> started = new ArrayList<>();
-        try {
-            for (int i = 0; i < workers; i++) {
-                ClientSession session = session(false, false);
-                sessions.add(session);
-                if (i == 0) {
-                    ensureQueues(session, kind);
-                }
-                ClientConsumer consumer = session.createConsumer(queue(kind));
-                ClientProducer producer = session.createProducer();
-                session.start();
-                Thread worker = new Thread(() -> drain(kind, session, consumer, producer, handler, policy, maxJobs, linger), "chatsdk-jobs-" + kind + "-" + i);
-                worker.setDaemon(true);
-                started.add(worker);
-            }
-        } catch (ActiveMQException e) {
-            consumers.remove(kind, sessions);
-            closeAll(sessions);
-            throw new IllegalStateException("could not consume job kind " + kind + ": " + e.getMessage(), e);
-        }
-        started.forEach(Thread::start);
+        consume(kind, (i, session, consumer, producer) -> {
+            session.start();
+            Thread worker = new Thread(() -> drain(kind, session, consumer, producer, handler, policy, maxJobs, linger), "chatsdk-jobs-" + kind + "-" + i);
+            worker.setDaemon(true);
+            started.add(worker);
+        });
+        started.forEach(Thread::start);   // only once every worker's session exists
         drainers.addAll(started);
     }
 
