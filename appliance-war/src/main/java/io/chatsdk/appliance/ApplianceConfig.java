@@ -47,7 +47,7 @@ import java.util.Properties;
  *   <tr><td>{@code CHATSDK_AUDIT_CHECKPOINT_INTERVAL_SECONDS}, {@code CHATSDK_RETENTION_INTERVAL_SECONDS}</td><td>background job intervals, default 300 and 3600</td></tr>
  *   <tr><td>{@code CHATSDK_MAX_BODY_BYTES}</td><td>largest request body, default 1048576</td></tr>
  *   <tr><td>{@code CHATSDK_ARTEMIS_URL}</td><td>external Artemis broker ({@code tcp://host:61616}); unset means an embedded broker</td></tr>
- *   <tr><td>{@code CHATSDK_ARTEMIS_ACCEPTOR}</td><td>a TCP acceptor for the embedded broker, for other nodes; default none (in-VM only)</td></tr>
+ *   <tr><td>{@code CHATSDK_ARTEMIS_ACCEPTOR}</td><td>a TCP acceptor for the embedded broker, for other nodes; default none (in-VM only). Setting it sends this node's events through the broker, and turns early delivery off by default ({@link #singleNode()})</td></tr>
  *   <tr><td>{@code CHATSDK_EGRESS_ALLOWLIST}</td><td>internal addresses webhooks may reach ({@code host:port} or CIDR, comma-separated); default none</td></tr>
  *   <tr><td>{@code CHATSDK_JOB_WORKERS}</td><td>concurrent workers per job kind (webhooks, pushes) on each node, 1 to 64, default 4</td></tr>
  *   <tr><td>{@code CHATSDK_FCM_CREDENTIALS_DIR}</td><td>Firebase service-account key files, {@code <app id>.json}; default {@code data/fcm}</td></tr>
@@ -171,12 +171,20 @@ public class ApplianceConfig {
     public boolean localDelivery() {
         String v = config.getOptionalValue("chatsdk.local-delivery", String.class).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
         if (v == null) {
-            return clusterMembers().isEmpty() && artemisUrl().isEmpty() && artemisAcceptor() == null;
+            return singleNode();
         }
         if (!v.equals("true") && !v.equals("false")) {
             throw new IllegalStateException("CHATSDK_LOCAL_DELIVERY must be true or false, was " + v);
         }
         return Boolean.parseBoolean(v);
+    }
+
+    /**
+     * Whether the appliance runs as one node that no other can join: no cluster members, no external broker, and no
+     * acceptor through which other nodes could use the embedded broker. Such a node's events stay in its JVM.
+     */
+    public boolean singleNode() {
+        return clusterMembers().isEmpty() && artemisUrl().isEmpty() && artemisAcceptor() == null;
     }
 
     public java.time.Duration retentionInterval() {

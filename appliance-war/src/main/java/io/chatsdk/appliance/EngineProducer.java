@@ -7,6 +7,7 @@ import io.chatsdk.connectors.hazelcast.HazelcastRateLimits;
 import io.chatsdk.connectors.hazelcast.HazelcastTypingRegistry;
 import io.chatsdk.engine.ChatEngine;
 import io.chatsdk.engine.spi.EventBus;
+import io.chatsdk.engine.spi.InProcessEventBus;
 import io.chatsdk.engine.spi.InMemoryPresenceRegistry;
 import io.chatsdk.engine.spi.PresenceRegistry;
 import io.chatsdk.engine.spi.TypingRegistry;
@@ -26,6 +27,10 @@ import java.util.List;
 /** Wires the engine and the API settings from the appliance's configuration. */
 @ApplicationScoped
 public class EngineProducer {
+    private static final System.Logger LOG = System.getLogger(EngineProducer.class.getName());
+    /** Logged at start by a node whose events stay in its JVM ({@link ApplianceConfig#singleNode()}). */
+    static final String EVENTS_IN_JVM = "events stay in this JVM: one node, no broker acceptor (the embedded broker carries the durable jobs)";
+
     @Inject
     ApplianceConfig config;
 
@@ -41,12 +46,14 @@ public class EngineProducer {
 
     /**
      * The event bus between nodes: an external Artemis broker when {@code CHATSDK_ARTEMIS_URL} is set, otherwise an
-     * embedded broker with its journal under the data directory.
+     * embedded broker with its journal under the data directory. A single node ({@link ApplianceConfig#singleNode()})
+     * starts the embedded broker for its durable jobs only, and hands its events to its own subscribers in the JVM: no
+     * other node can reach its broker, so a round trip through it would only bring the events back.
      */
     @Produces
     @Singleton
     EventBus eventBus() {
-        return StartFailure.guard("the event bus", this::connectBus);
+        return StartFailure.guard("the broker and the event bus", this::connectBus);
     }
 
     private EventBus connectBus() {
@@ -56,6 +63,10 @@ public class EngineProducer {
             url = ArtemisBroker.IN_VM;
         }
         brokerUrl = url;
+        if (config.singleNode()) {
+            LOG.log(System.Logger.Level.INFO, EVENTS_IN_JVM);
+            return new InProcessEventBus();
+        }
         return ArtemisEventBus.connect(url, "chatsdk.events", config.artemisLogin());
     }
 

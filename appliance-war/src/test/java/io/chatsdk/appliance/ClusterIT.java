@@ -55,6 +55,9 @@ class ClusterIT {
             try {
                 a.awaitReady(Duration.ofSeconds(180));
                 b.awaitReady(Duration.ofSeconds(180));
+                for (TestAppliance node : List.of(a, b)) {   // a cluster's events go through the broker
+                    assertThat(java.nio.file.Files.readString(node.log)).doesNotContain(EngineProducer.EVENTS_IN_JVM);
+                }
                 Api onA = Api.newApp(a, "cluster");
                 Api onB = new Api(b, onA.appId, onA.apiKey, onA.secret);
                 onA.users("alice", "bob");

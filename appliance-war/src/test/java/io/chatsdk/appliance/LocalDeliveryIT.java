@@ -47,6 +47,12 @@ class LocalDeliveryIT {
     }
 
     @Test
+    void theSingleNodeKeepsItsEventsInItsJvm() throws Exception {
+        // the shared appliance has no cluster members, no external broker and no acceptor (ClusterIT checks the opposite)
+        assertThat(java.nio.file.Files.readString(appliance.log)).contains(EngineProducer.EVENTS_IN_JVM);
+    }
+
+    @Test
     void aMessageArrivesWhileTheRelayIsHeldButNotAheadOfAnEarlierEventOfItsChannel() throws Exception {
         try (WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"))) {
             bob.await("health.check", 10);

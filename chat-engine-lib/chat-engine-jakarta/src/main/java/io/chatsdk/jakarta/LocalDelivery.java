@@ -156,6 +156,9 @@ final class LocalDelivery implements CommitListener {
                 if (ch == null || !isMessageNew(e)) {
                     continue;   // its bus copy delivers it
                 }
+                if (ch.nextSeq > e.seq()) {
+                    continue;   // its bus copy came first and delivered it: it must not be tracked again below
+                }
                 Map.Entry<Long, Long> first = ch.pending.firstEntry();
                 if (first != null && first.getKey() != e.id() && now - first.getValue() > STALE_NANOS) {
                     ch.forgetPending();   // an earlier event whose bus copy is overdue: stop waiting for it one by one

@@ -203,6 +203,29 @@ class LocalDeliveryTest {
     }
 
     @Test
+    void aBusCopyThatCameFirstIsNotTrackedAgainWhenAnOverdueEventIsDropped() {
+        long[] now = {0};
+        LocalDelivery clocked = new LocalDelivery(e -> delivered.add(e.id()), 100, 100, () -> now[0]);
+        clocked.fromBus(message(10, "c", 1));
+        ChatEvent skipped = reaction(11, "c", 1);   // the relay will never publish it
+        clocked.prepared(List.of(skipped));
+        clocked.committed(List.of(skipped));
+        now[0] += LocalDelivery.STALE_NANOS + 1;
+        ChatEvent m = message(12, "c", 2);
+        clocked.prepared(List.of(m));
+        clocked.fromBus(m);                          // the relay was quicker than the committing thread
+        clocked.committed(List.of(m));               // must not put 12 back among the pending: its copy came already
+        ChatEvent next = message(13, "c", 3);
+        clocked.prepared(List.of(next));
+        clocked.committed(List.of(next));
+        clocked.fromBus(next);
+        ChatEvent last = message(14, "c", 4);
+        clocked.prepared(List.of(last));
+        clocked.committed(List.of(last));
+        assertThat(delivered).as("14 goes early: nothing of the channel is still on its way").containsExactly(10L, 12L, 13L, 14L);
+    }
+
+    @Test
     void memoryIsBoundedAndForgettingOnlyCostsSpeedOrADuplicate() {
         LocalDelivery small = new LocalDelivery(e -> delivered.add(e.id()), 2, 2, System::nanoTime);
         small.fromBus(message(1, "a", 1));

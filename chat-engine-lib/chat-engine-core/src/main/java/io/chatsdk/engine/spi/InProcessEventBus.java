@@ -18,7 +18,8 @@ public final class InProcessEventBus implements EventBus {
         for (Consumer<ChatEvent> s : subscribers) {
             try {
                 s.accept(event);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // an Error too: the publisher is the outbox relay's one thread, which a subscriber must not end
                 LOG.log(Level.WARNING, "event subscriber failed on " + event.type() + " #" + event.id() + ": " + e.getClass().getName());
             }
         }
