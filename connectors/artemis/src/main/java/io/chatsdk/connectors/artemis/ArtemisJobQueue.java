@@ -1,11 +1,11 @@
 package io.chatsdk.connectors.artemis;
 
+import io.chatsdk.engine.spi.BatchJobHandler;
 import io.chatsdk.engine.spi.DeadJob;
 import io.chatsdk.engine.spi.Job;
 import io.chatsdk.engine.spi.JobHandler;
 import io.chatsdk.engine.spi.JobQueue;
 import io.chatsdk.engine.spi.RetryPolicy;
-import io.chatsdk.engine.spi.BatchJobHandler;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQObjectClosedException;
 import org.apache.activemq.artemis.api.core.Message;
