@@ -131,25 +131,21 @@ public final class InProcessJobQueue implements JobQueue {
 
     @Override
     public void register(String kind, JobHandler handler, RetryPolicy policy) {
-        List<Job> backlog;
-        synchronized (this) {
-            if (handlers.putIfAbsent(kind, new Registration(handler, null, policy)) != null) {
-                throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
-            }
-            backlog = waiting.remove(kind);
-        }
-        if (backlog != null) {
-            backlog.forEach(j -> schedule(j, 1, Duration.ZERO));
-        }
+        register(kind, new Registration(handler, null, policy));
     }
 
     /** Batches as the Artemis adapter does: jobs due within {@code linger} of each other run together. */
     @Override
     public void registerBatched(String kind, BatchJobHandler handler, RetryPolicy policy, int maxJobs, Duration linger) {
         JobQueue.checkBatching(maxJobs, linger);
+        register(kind, new Registration(null, new Batches(handler, maxJobs, linger), policy));
+    }
+
+    /** Records the kind's handler, then schedules the jobs that were submitted before it. */
+    private void register(String kind, Registration registration) {
         List<Job> backlog;
         synchronized (this) {
-            if (handlers.putIfAbsent(kind, new Registration(null, new Batches(handler, maxJobs, linger), policy)) != null) {
+            if (handlers.putIfAbsent(kind, registration) != null) {
                 throw new IllegalStateException("a handler for job kind " + kind + " is registered already");
             }
             backlog = waiting.remove(kind);
@@ -177,6 +173,7 @@ public final class InProcessJobQueue implements JobQueue {
         }
     }
 
+    /** The job leaves the pending count: done, or dead. */
     private void done(Job job) {
         pending(job.kind()).decrementAndGet();
     }
@@ -185,7 +182,7 @@ public final class InProcessJobQueue implements JobQueue {
     private void failed(Job job, int attempt, Throwable e) {
         RetryPolicy policy = handlers.get(job.kind()).policy();
         if (attempt >= policy.maxAttempts()) {
-            pending(job.kind()).decrementAndGet();
+            done(job);
             LOG.log(Level.WARNING, job + " dead after " + attempt + " attempts: " + e.getClass().getName());
             dead.computeIfAbsent(job.kind(), k -> Collections.synchronizedMap(new LinkedHashMap<>()))
                     .put(job.id(), new DeadJob(job, attempt, errorOf(e), clock.instant()));
