@@ -153,10 +153,7 @@ class SearchJobsIT {
 
     @Test
     void aJobQueuedBeforeBatchingWithOneMessageIdStillIndexesIt() {
-        Message m = app.as("u1").messages().send(cid, NewMessage.text("legacy payload"));
-        await("indexed", () -> count("select count(*) from message_search_doc where message_id = '" + m.id() + "'") == 1);
-        sql("delete from message_search_doc where message_id = '" + m.id() + "'");
-        assertThat(search("legacy")).isEmpty();
+        Message m = sentThenUnindexed("legacy payload", "legacy");
         Job legacy = new Job(SearchIndex.KIND, "search-legacy-" + m.id(), Json.write(Map.of("app_id", app.id().toString(), "message_id", m.id())));
         jobs.submit(legacy);
         await("the legacy job indexed it", () -> search("legacy").contains(m.id()));
@@ -165,14 +162,20 @@ class SearchJobsIT {
 
     @Test
     void aBatchWithAJobThatCannotRunStillIndexesTheOthers() {
-        Message m = app.as("u1").messages().send(cid, NewMessage.text("batched beside a broken job"));
-        await("indexed", () -> count("select count(*) from message_search_doc where message_id = '" + m.id() + "'") == 1);
-        sql("delete from message_search_doc where message_id = '" + m.id() + "'");
-        assertThat(search("broken")).isEmpty();
+        Message m = sentThenUnindexed("batched beside a broken job", "broken");
         // submitted together, so the queue hands them over in one batch (25 ms linger); the first has no valid app id
         jobs.submit(new Job(SearchIndex.KIND, "search-broken-" + m.id(), Json.write(Map.of("app_id", "not an app", "message_ids", List.of(m.id())))));
         jobs.submit(new Job(SearchIndex.KIND, "search-again-" + m.id(), Json.write(Map.of("app_id", app.id().toString(), "message_ids", List.of(m.id())))));
         await("the good job indexed it, alone after the batch failed", () -> search("broken").contains(m.id()));
+    }
+
+    /** A message sent and indexed, whose index document is then deleted: not found by {@code word} until a job indexes it again. */
+    private Message sentThenUnindexed(String text, String word) {
+        Message m = app.as("u1").messages().send(cid, NewMessage.text(text));
+        await("indexed", () -> count("select count(*) from message_search_doc where message_id = '" + m.id() + "'") == 1);
+        sql("delete from message_search_doc where message_id = '" + m.id() + "'");
+        assertThat(search(word)).isEmpty();
+        return m;
     }
 
     private List<String> search(String word) {
