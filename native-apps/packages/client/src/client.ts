@@ -439,19 +439,20 @@ export class ChatClient {
     this.sendOrder = Math.max(this.sendOrder + 1, createdAt * 1000);
     const send: PendingSend = { id: message.id, cid: channel.cid, message, createdAt, order: this.sendOrder };
     const local = optimistic(channel.cid, this.userId, message, send.createdAt);
-    channel.putLocal(local);
-    this.patch({ pendingCount: this.state.getSnapshot().pendingCount + 1 });
     const done = this.waitFor(message.id);
+    // stored before it is shown as pending: a reload between the two would otherwise lose a send the user saw queued
     try {
       await this.offline.putPending(send);
     } catch (e) {
       // not queued: say so now rather than leave it pending forever
       const error = { code: 'offline_store_failed', detail: e instanceof Error ? e.message : String(e) };
       channel.putLocal({ ...local, status: 'failed', error });
-      this.patch({ pendingCount: Math.max(0, this.state.getSnapshot().pendingCount - 1) });
       this.settle(message.id, { error: new ChatError(error.code, 0, error.detail) });
       return done;
     }
+    channel.putLocal(local);
+    // shown and counted together; every flush recounts from the store when it ends, the one started below too
+    this.patch({ pendingCount: this.state.getSnapshot().pendingCount + 1 });
     await channel.persist([local]);
     void this.flush();
     return done;

@@ -1,7 +1,7 @@
 // @chatsdk/client in Node against the real appliance (started by scripts/run-tests.mjs), the way a bot uses it.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { ChatClient, ChatError, type ChatClient as Client, type LocalMessage } from '../src/index.js';
+import { ChatClient, ChatError, MemoryStore, type ChatClient as Client, type LocalMessage, type PendingSend } from '../src/index.js';
 import { baseURL, newApp, operator, until, sign, type TestApp } from '../../../test-support/fixtures.js';
 import { connect, Network } from './support.js';
 
@@ -204,6 +204,42 @@ describe('the client against the appliance', () => {
     expect((await alice.offline.getChannel(a.cid))?.messages.some((m) => m.id === g.id)).toBe(false);
     expect(alice.state.getSnapshot().pendingCount).toBe(0);
     await app.server('PATCH', `/channels/messaging/${a.id}`, { set: { frozen: false } });
+  });
+
+  it('a send shows as pending only once the store holds it; a send the store refuses fails at once', async () => {
+    // a store whose next putPending waits for the test, or throws: a reload before the write lands must not lose a
+    // send the user already saw queued (the demo's reload test met that window)
+    let gate: { open: () => void; promise: Promise<void> } | undefined;
+    let refuse = false;
+    class SlowStore extends MemoryStore {
+      override async putPending(send: PendingSend): Promise<void> {
+        if (refuse) throw new Error('quota exceeded');
+        if (gate) await gate.promise;
+        return super.putPending(send);
+      }
+    }
+    const store = new SlowStore();
+    const { client: alice } = await user('alice', undefined, { store });
+    const a = alice.channel('messaging', `stored-${id()}`, { members: ['alice', 'bob'] });
+    await a.watch();
+    let open!: () => void;
+    gate = { open: () => open(), promise: new Promise<void>((resolve) => (open = resolve)) };
+    const sent = a.sendMessage({ text: 'after the write' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(a.state.getSnapshot().messages).toEqual([]);
+    expect(alice.state.getSnapshot().pendingCount).toBe(0);
+    expect(await store.pending()).toEqual([]);
+    gate.open();
+    gate = undefined;
+    expect((await sent).text).toBe('after the write');
+    expect(a.state.getSnapshot().messages.map((m) => m.status)).toEqual(['sent']);
+
+    refuse = true;
+    await expect(a.sendMessage({ text: 'nowhere to keep it' })).rejects.toMatchObject({ code: 'offline_store_failed' });
+    const failed = a.state.getSnapshot().messages.find((m) => m.text === 'nowhere to keep it');
+    expect(failed?.status).toBe('failed');
+    expect(failed?.error?.code).toBe('offline_store_failed');
+    expect(alice.state.getSnapshot().pendingCount).toBe(0);
   });
 
   it('threads, reactions, typing, edits and deletes reach the other side', async () => {
