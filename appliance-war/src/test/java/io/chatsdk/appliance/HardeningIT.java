@@ -61,6 +61,7 @@ class HardeningIT {
         String forged = api.userToken("ann") + "x";
         int sent = 130;
         List<Integer> statuses = new java.util.ArrayList<>();
+        List<String> others = new java.util.ArrayList<>();   // any answer but 401 and 429, with its body: what went wrong, on failure
         byte[] request = ("POST /api/v1/channels/messaging/h1/query?api_key=" + api.apiKey + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Authorization: " + forged + "\r\nUser-Agent: flood/1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -80,7 +81,7 @@ class HardeningIT {
                     try {
                         out.write(request);
                         out.flush();
-                        status = readResponse(in);
+                        status = readResponse(in, others, statuses.size());
                     } catch (java.net.SocketException closed) {
                         status = null;
                     }
@@ -94,8 +95,8 @@ class HardeningIT {
         }
         // the budget refills at 100 a minute, one every 0.6 s: a flood slower than that (a cold appliance) earns a few more
         long refilled = (System.nanoTime() - started) / 600_000_000L + 1;
-        assertThat(statuses.subList(0, 100)).containsOnly(401);
-        assertThat(statuses.subList(100, sent)).isSubsetOf(401, 429);
+        assertThat(statuses.subList(0, 100)).as("answers other than 401 and 429: %s", others).containsOnly(401);
+        assertThat(statuses.subList(100, sent)).as("answers other than 401 and 429: %s", others).isSubsetOf(401, 429);
         assertThat(statuses.subList(100, sent).stream().filter(st -> st == 401).count()).as("401s past the budget").isLessThanOrEqualTo(refilled);
         assertThat(statuses.get(sent - 1)).isEqualTo(429);
         // loopback, another address, is not refused
@@ -115,8 +116,11 @@ class HardeningIT {
         });
     }
 
-    /** The status of one HTTP/1.1 response, whose body is read and discarded; null when the server closed the connection. */
-    private static Integer readResponse(java.io.BufferedReader in) throws java.io.IOException {
+    /**
+     * The status of one HTTP/1.1 response; null when the server closed the connection. The body is discarded, unless
+     * the status is neither 401 nor 429: then it goes in {@code others} with the request's index and the time.
+     */
+    private static Integer readResponse(java.io.BufferedReader in, List<String> others, int index) throws java.io.IOException {
         String status = in.readLine();
         if (status == null) {
             return null;
@@ -127,10 +131,15 @@ class HardeningIT {
                 length = Integer.parseInt(line.substring(15).strip());
             }
         }
+        StringBuilder body = new StringBuilder();
         for (int i = 0; i < length; i++) {
-            in.read();
+            body.append((char) in.read());
         }
-        return Integer.parseInt(status.split(" ")[1]);
+        int code = Integer.parseInt(status.split(" ")[1]);
+        if (code != 401 && code != 429) {
+            others.add("#" + index + " at " + java.time.Instant.now() + ": " + code + " " + body);
+        }
+        return code;
     }
 
     @Test

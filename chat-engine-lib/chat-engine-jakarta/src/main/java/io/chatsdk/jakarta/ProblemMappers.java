@@ -30,6 +30,7 @@ public final class ProblemMappers {
                 return Unexpected.incident(e);
             }
             if (e.code() == ErrorCode.UNAVAILABLE) {
+                Unavailable.noted(e);
                 Response r = Problems.of(503, e.code().code(), e.getMessage(), null);
                 return Response.fromResponse(r).header("Retry-After", "5").build();
             }
@@ -38,6 +39,45 @@ public final class ProblemMappers {
                 return Response.fromResponse(r).header("Retry-After", Integer.toString(slow.retryAfterSeconds())).build();
             }
             return Problems.of(e.code().category().httpStatus(), e.code().code(), e.getMessage(), e.field());
+        }
+    }
+
+    /**
+     * A 503 says only "retry later"; the node's log says why: the chain of causes' classes, SQL states, and the
+     * connection pool's own account of a timeout (its counts of busy, idle and waiting connections). Nothing of a
+     * statement or its values. At most one line every 10 s, with the number of 503s since the last line.
+     */
+    static final class Unavailable {
+        private static final java.util.concurrent.atomic.AtomicLong LAST = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+        private static final java.util.concurrent.atomic.AtomicLong SINCE = new java.util.concurrent.atomic.AtomicLong();
+        private static final long EVERY = 10_000_000_000L;
+
+        private Unavailable() {
+        }
+
+        static void noted(ChatException e) {
+            long count = SINCE.incrementAndGet();
+            long now = System.nanoTime();
+            long last = LAST.get();
+            if (last != Long.MIN_VALUE && now - last < EVERY || !LAST.compareAndSet(last, now)) {
+                return;
+            }
+            SINCE.addAndGet(-count);
+            LOG.log(Level.WARNING, "answered 503 unavailable (" + count + " since the last such line): " + causes(e));
+        }
+
+        static String causes(Throwable e) {
+            StringBuilder out = new StringBuilder(e.getClass().getSimpleName());
+            int depth = 0;
+            for (Throwable t = e.getCause(); t != null && depth++ < 8; t = t.getCause()) {
+                out.append(" <- ").append(t.getClass().getName());
+                if (t instanceof java.sql.SQLTransientConnectionException) {
+                    out.append(": ").append(String.valueOf(t.getMessage()), 0, Math.min(300, String.valueOf(t.getMessage()).length()));
+                } else if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                    out.append(" (SQL state ").append(sql.getSQLState()).append(')');
+                }
+            }
+            return out.toString();
         }
     }
 
