@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  *
  * Run with {@code ./chatsdk bench [seconds-per-case]} (default 10). Results print as Markdown.
+ * {@code CHATSDK_BENCH_CASES} (e.g. {@code 16x1}, threads x channels) runs only the send cases it names, and then
+ * neither the compliance nor the unread benchmark.
  */
 public final class EngineBench {
     private static final String TEXT = "The quick brown fox jumps over the lazy dog. A message of typical length, 80 bytes.";
@@ -77,9 +79,13 @@ public final class EngineBench {
             System.out.println("| case | engine sends/s | engine p50 ms | engine p99 ms | JDBC baseline inserts/s | baseline p50 ms | baseline p99 ms | engine / baseline |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
             int round = 0;
+            String only = System.getenv("CHATSDK_BENCH_CASES");
             for (int channels : new int[] {1, 64}) {
                 for (int threads : new int[] {1, 16}) {
                     round++;
+                    if (only != null && !only.isBlank() && !java.util.Arrays.asList(only.replace(" ", "").split(",")).contains(threads + "x" + channels)) {
+                        continue;
+                    }
                     List<Cid> cids = new ArrayList<>();
                     for (int c = 0; c < channels; c++) {
                         cids.add(app.channels().getOrCreate("messaging", "r" + round + "-c" + c,
@@ -119,6 +125,9 @@ public final class EngineBench {
                 }
             }
             System.out.println();
+            if (only != null && !only.isBlank()) {
+                return;   // only the cases asked for
+            }
             ComplianceBench.run(engine, ds, app, members, warmup, run);
             UnreadBench.run(engine, ds, app);
         }

@@ -157,6 +157,17 @@ class SearchIT extends EngineTest {
         assertThat(fx.count("select count(*) from message_search_doc where message_id in ('" + deleted.id() + "', '" + erased.id() + "')")).isZero();
         app.compliance().retention().purge();
         assertThat(fx.count("select count(*) from message_search_doc where message_id = '" + old.id() + "'")).as("purged with its message").isZero();
+        // the terms leave with their document on every path: deletion, erasure, purge
+        assertThat(fx.count("select count(*) from message_search_term where message_id in ('" + deleted.id() + "', '" + erased.id() + "', '"
+                + old.id() + "')")).isZero();
+        assertThat(fx.count("select count(*) from message_search_term where message_id = '" + kept.id() + "'")).isPositive();
+        assertNoOrphanTerms();
+    }
+
+    /** Every term has its document: whatever removed a document took its terms. */
+    private void assertNoOrphanTerms() throws SQLException {
+        assertThat(fx.count("select count(*) from message_search_term t where not exists "
+                + "(select 1 from message_search_doc d where d.app_id = t.app_id and d.message_id = t.message_id)")).as("terms without a document").isZero();
     }
 
     @Test
@@ -287,6 +298,8 @@ class SearchIT extends EngineTest {
         assertThatThrownBy(() -> shredded.as("u2").search().search(SearchQuery.text(Map.of("cid", c.toString()), canary)))
                 .isInstanceOf(ChatException.class).extracting("code").isEqualTo(ErrorCode.CONTENT_ERASED);
         assertThat(fx.count("select count(*) from message_search_doc where app_id = '" + shredded.id() + "'")).isZero();
+        assertThat(fx.count("select count(*) from message_search_term where app_id = '" + shredded.id() + "'")).as("terms of a shredded app").isZero();
+        assertNoOrphanTerms();
     }
 
     @Test
@@ -307,12 +320,14 @@ class SearchIT extends EngineTest {
         assertThat(fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'")).isEqualTo(terms);
 
         sql("delete from message_search_doc where app_id = '" + app.id() + "'");
+        assertThat(fx.count("select count(*) from message_search_term where app_id = '" + app.id() + "'")).as("the terms went with their documents").isZero();
         assertThat(search("u2", "seven")).isEmpty();
         assertThat(index.backfill(Integer.MAX_VALUE)).isGreaterThanOrEqualTo(1);
         assertThat(search("u2", "seven")).containsExactly(m.id());
         long indexed = index.indexed();
         assertThat(index.rebuild()).isEqualTo((int) indexed);
         assertThat(fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'")).isEqualTo(terms);
+        assertNoOrphanTerms();
     }
 
     @Test
