@@ -95,8 +95,10 @@ class HardeningIT {
         }
         // the budget refills at 100 a minute, one every 0.6 s: a flood slower than that (a cold appliance) earns a few more
         long refilled = (System.nanoTime() - started) / 600_000_000L + 1;
-        assertThat(statuses.subList(0, 100)).as("answers other than 401 and 429: %s", others).containsOnly(401);
-        assertThat(statuses.subList(100, sent)).as("answers other than 401 and 429: %s", others).isSubsetOf(401, 429);
+        // on failure: what came back, and why the appliance says it answered 503 (ProblemMappers logs each 503's causes)
+        java.util.function.Supplier<String> why = () -> "answers other than 401 and 429: " + others + "; the appliance's log: " + logLines("answered 503");
+        assertThat(statuses.subList(0, 100)).as(why).containsOnly(401);
+        assertThat(statuses.subList(100, sent)).as(why).isSubsetOf(401, 429);
         assertThat(statuses.subList(100, sent).stream().filter(st -> st == 401).count()).as("401s past the budget").isLessThanOrEqualTo(refilled);
         assertThat(statuses.get(sent - 1)).isEqualTo(429);
         // loopback, another address, is not refused
@@ -114,6 +116,16 @@ class HardeningIT {
             assertThat(counted).isEqualTo(sent);
             assertThat(records).hasSizeLessThanOrEqualTo(8).extracting(r -> r.get("reason")).containsOnly("token_signature_invalid", "too_many_auth_failures");
         });
+    }
+
+    /** The lines of the shared appliance's log that contain {@code text}, the last five. */
+    private static List<String> logLines(String text) {
+        try (var lines = java.nio.file.Files.lines(appliance.log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            List<String> found = lines.filter(l -> l.contains(text)).toList();
+            return found.subList(Math.max(0, found.size() - 5), found.size());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return List.of("(the log could not be read: " + e + ")");
+        }
     }
 
     /**

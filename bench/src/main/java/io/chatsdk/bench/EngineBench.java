@@ -80,6 +80,22 @@ public final class EngineBench {
             System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
             int round = 0;
             String only = System.getenv("CHATSDK_BENCH_CASES");
+            // CPU per send of the whole system under test: this JVM (the engine runs on the sending threads) and PostgreSQL
+            long postmaster = postmasterPid(ds);
+            java.util.function.LongSupplier pgCpu = () -> postgresCpuNanos(postmaster);
+            java.util.function.LongSupplier both = () -> ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos() + pgCpu.getAsLong();
+            List<String> cpuNotes = new ArrayList<>();
+            // the background work a send leaves is done: its outbox row published and its message indexed for search
+            java.util.function.BooleanSupplier idle = () -> {
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                     var rs = st.executeQuery("select (select count(*) from outbox_event where published_at is null) + (select count(*) from message m "
+                             + "where not exists (select 1 from message_search_doc d where d.app_id = m.app_id and d.message_id = m.id))")) {
+                    rs.next();
+                    return rs.getLong(1) == 0;
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
             for (int channels : new int[] {1, 64}) {
                 for (int threads : new int[] {1, 16}) {
                     round++;
@@ -105,15 +121,19 @@ public final class EngineBench {
                         // right after the JDBC baseline pays for its checkpoint): the medians
                         AppHandle aloneApp = alone.app(creds.appId());
                         Sender aloneSend = (thread, i) -> aloneApp.as("u" + thread).messages().send(cids.get(0), NewMessage.text(TEXT));
-                        List<Result> grouped = new ArrayList<>();
-                        List<Result> single = new ArrayList<>();
+                        List<CpuResult> grouped = new ArrayList<>();
+                        List<CpuResult> single = new ArrayList<>();
                         for (int pair = 0; pair < 3; pair++) {
                             boolean groupedFirst = pair % 2 == 0;
-                            (groupedFirst ? grouped : single).add(measure(groupedFirst ? engineSend : aloneSend, threads, warmup, run));
-                            (groupedFirst ? single : grouped).add(measure(groupedFirst ? aloneSend : engineSend, threads, warmup, run));
+                            // the second CPU reading is PostgreSQL's alone (CpuResult.requestCpuMsPerOp below)
+                            (groupedFirst ? grouped : single).add(measureUntilIdle(groupedFirst ? engineSend : aloneSend, threads, warmup, run, both, pgCpu, idle));
+                            (groupedFirst ? single : grouped).add(measureUntilIdle(groupedFirst ? aloneSend : engineSend, threads, warmup, run, both, pgCpu, idle));
                         }
-                        eng = median(grouped);
-                        off = median(single);
+                        eng = median(grouped.stream().map(CpuResult::result).toList());
+                        off = median(single.stream().map(CpuResult::result).toList());
+                        cpuNotes.add(String.format(Locale.ROOT, "- 1 channel, %d thread%s: CPU per send %s ms grouped (of which PostgreSQL %s), %s ms every send "
+                                        + "committed alone (PostgreSQL %s)", threads, threads == 1 ? "" : "s", cpus(grouped, CpuResult::cpuMsPerOp),
+                                cpus(grouped, CpuResult::requestCpuMsPerOp), cpus(single, CpuResult::cpuMsPerOp), cpus(single, CpuResult::requestCpuMsPerOp)));
                     } else {
                         eng = measure(engineSend, threads, warmup, run);
                     }
@@ -125,6 +145,12 @@ public final class EngineBench {
                 }
             }
             System.out.println();
+            if (!cpuNotes.isEmpty()) {
+                System.out.println("CPU per send until idle (this JVM, the engine included, and PostgreSQL, from the run's start until every send is "
+                        + "published and indexed; the three runs of each, in order; CPU time moves less than throughput on a shared machine):");
+                cpuNotes.forEach(System.out::println);
+                System.out.println();
+            }
             if (only != null && !only.isBlank()) {
                 return;   // only the cases asked for
             }
@@ -155,6 +181,29 @@ public final class EngineBench {
         return new Result(mid.applyAsDouble(Result::perSecond), mid.applyAsDouble(Result::p50), mid.applyAsDouble(Result::p99));
     }
 
+    /** The runs' CPU figures, in the order they ran. */
+    private static String cpus(List<CpuResult> runs, java.util.function.ToDoubleFunction<CpuResult> f) {
+        return runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", f.applyAsDouble(r))).collect(java.util.stream.Collectors.joining("/"));
+    }
+
+    /** The embedded PostgreSQL's postmaster: the first line of {@code postmaster.pid} in its data directory. */
+    static long postmasterPid(HikariDataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery("show data_directory")) {
+            rs.next();
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of(rs.getString(1), "postmaster.pid")).get(0).strip());
+        }
+    }
+
+    /**
+     * The CPU time so far of PostgreSQL: the postmaster and every process under it (backends, WAL writer, checkpointer).
+     * A process that ended meanwhile (an autovacuum worker) no longer counts, so this slightly undercounts.
+     */
+    static long postgresCpuNanos(long postmaster) {
+        ProcessHandle pm = ProcessHandle.of(postmaster).orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(pm), pm.descendants())
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+    }
+
     static Result measure(Sender sender, int threads, Duration warmup, Duration run) throws Exception {
         drive(sender, threads, warmup);
         return drive(sender, threads, run);
@@ -179,6 +228,34 @@ public final class EngineBench {
         long requestSpent = requestCpuNanos.getAsLong() - requestBefore;
         double ops = r.perSecond() * run.toNanos() / 1e9;
         return new CpuResult(r, spent / 1e6 / ops, requestSpent / 1e6 / ops);
+    }
+
+    /**
+     * As {@link #measure(Sender, int, Duration, Duration, java.util.function.LongSupplier, java.util.function.LongSupplier)},
+     * but with the background work the sends leave behind (publishing, search indexing) charged to them: it waits for
+     * {@code idle} after the warm-up, then counts CPU from the measured run's start until {@code idle} again (at most
+     * 120 s). Otherwise one run would pay for the indexing of the run before it.
+     */
+    static CpuResult measureUntilIdle(Sender sender, int threads, Duration warmup, Duration run, java.util.function.LongSupplier cpuNanos,
+                                      java.util.function.LongSupplier secondCpuNanos, java.util.function.BooleanSupplier idle) throws Exception {
+        drive(sender, threads, warmup);
+        awaitIdle(idle);
+        long before = cpuNanos.getAsLong();
+        long secondBefore = secondCpuNanos.getAsLong();
+        Result r = drive(sender, threads, run);
+        awaitIdle(idle);
+        double ops = r.perSecond() * run.toNanos() / 1e9;
+        return new CpuResult(r, (cpuNanos.getAsLong() - before) / 1e6 / ops, (secondCpuNanos.getAsLong() - secondBefore) / 1e6 / ops);
+    }
+
+    private static void awaitIdle(java.util.function.BooleanSupplier idle) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!idle.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the engine's background work did not finish within 120 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     static Result drive(Sender sender, int threads, Duration duration) throws Exception {
