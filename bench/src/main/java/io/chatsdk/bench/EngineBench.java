@@ -79,7 +79,9 @@ public final class EngineBench {
             System.out.println("| case | engine sends/s | engine p50 ms | engine p99 ms | JDBC baseline inserts/s | baseline p50 ms | baseline p99 ms | engine / baseline |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
             int round = 0;
-            String only = System.getenv("CHATSDK_BENCH_CASES");
+            // CHATSDK_BENCH_CASES: the cases to run (threads x channels); unset or blank, every case and the other benchmarks
+            String casesEnv = System.getenv("CHATSDK_BENCH_CASES");
+            List<String> only = casesEnv == null || casesEnv.isBlank() ? List.of() : Arrays.asList(casesEnv.replace(" ", "").split(","));
             // CPU per send of the whole system under test: this JVM (the engine runs on the sending threads) and PostgreSQL
             long postmaster = postmasterPid(ds);
             java.util.function.LongSupplier pgCpu = () -> postgresCpuNanos(postmaster);
@@ -99,7 +101,7 @@ public final class EngineBench {
             for (int channels : new int[] {1, 64}) {
                 for (int threads : new int[] {1, 16}) {
                     round++;
-                    if (only != null && !only.isBlank() && !java.util.Arrays.asList(only.replace(" ", "").split(",")).contains(threads + "x" + channels)) {
+                    if (!only.isEmpty() && !only.contains(threads + "x" + channels)) {
                         continue;
                     }
                     List<Cid> cids = new ArrayList<>();
@@ -151,7 +153,7 @@ public final class EngineBench {
                 cpuNotes.forEach(System.out::println);
                 System.out.println();
             }
-            if (only != null && !only.isBlank()) {
+            if (!only.isEmpty()) {
                 return;   // only the cases asked for
             }
             ComplianceBench.run(engine, ds, app, members, warmup, run);
@@ -220,14 +222,7 @@ public final class EngineBench {
      */
     static CpuResult measure(Sender sender, int threads, Duration warmup, Duration run, java.util.function.LongSupplier cpuNanos,
                              java.util.function.LongSupplier requestCpuNanos) throws Exception {
-        drive(sender, threads, warmup);
-        long before = cpuNanos.getAsLong();
-        long requestBefore = requestCpuNanos.getAsLong();
-        Result r = drive(sender, threads, run);
-        long spent = cpuNanos.getAsLong() - before;
-        long requestSpent = requestCpuNanos.getAsLong() - requestBefore;
-        double ops = r.perSecond() * run.toNanos() / 1e9;
-        return new CpuResult(r, spent / 1e6 / ops, requestSpent / 1e6 / ops);
+        return measureUntilIdle(sender, threads, warmup, run, cpuNanos, requestCpuNanos, () -> true);
     }
 
     /**

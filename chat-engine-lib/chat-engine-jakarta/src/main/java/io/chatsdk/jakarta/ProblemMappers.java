@@ -72,7 +72,8 @@ public final class ProblemMappers {
             for (Throwable t = e.getCause(); t != null && depth++ < 8; t = t.getCause()) {
                 out.append(" <- ").append(t.getClass().getName());
                 if (t instanceof java.sql.SQLTransientConnectionException) {
-                    out.append(": ").append(String.valueOf(t.getMessage()), 0, Math.min(300, String.valueOf(t.getMessage()).length()));
+                    String pool = String.valueOf(t.getMessage());
+                    out.append(": ").append(pool, 0, Math.min(300, pool.length()));
                 } else if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
                     out.append(" (SQL state ").append(sql.getSQLState()).append(')');
                 }
