@@ -131,6 +131,7 @@ public abstract class AuditFilter implements ContainerRequestFilter, ContainerRe
             ctx.engine().audit().record(entry);
         } catch (ChatException e) {
             // what was done is done, but unaudited success is not reported: the client retries (ids make it idempotent)
+            ProblemMappers.Unavailable.noted(e);   // this 503 is not the mapper's, so it says why here
             response.setStatus(503);
             response.getHeaders().putSingle("Retry-After", "5");
             response.setEntity(Problems.of(503, e.code().code(), "the change was made but could not be audited; retry the request", null).getEntity(),
