@@ -216,8 +216,9 @@ public final class ChatEngine implements AutoCloseable {
     }
 
     /**
-     * Deletes outbox events published more than {@code age} ago; returns how many. Clients catch up from messages, not
-     * from the outbox, and the payloads hold (sealed) message content that retention and erasure must not leave behind.
+     * Deletes outbox rows marked published more than {@code age} ago; returns how many. The relay deletes the rows it
+     * publishes; versions before 2026-12-06 marked them instead. Clients catch up from messages, not from the outbox, and
+     * the payloads hold (sealed) message content that retention and erasure must not leave behind.
      */
     public int pruneOutbox(Duration age) {
         return ctx.db().inTransaction(tx -> tx.update("delete from outbox_event where published_at < ?", ctx.now().minus(age)));

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Maintenance implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
-    /** Published events are kept this long, then deleted with the retention run: they hold sealed message content. */
+    /** Rows an earlier version marked published (instead of deleting them) are kept this long, then deleted with the retention run. */
     static final Duration OUTBOX_KEEP = Duration.ofHours(1);
     private final ChatEngine engine;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -19,18 +19,25 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Publishes committed outbox events to the {@link EventBus}, oldest first, and marks them published.
+ * Publishes committed outbox events to the {@link EventBus}, oldest first, and deletes their rows.
  *
  * <p>One daemon thread per engine. It wakes when a transaction that wrote events commits, and otherwise every
  * {@code pollInterval} (to pick up events committed by other engine instances on the same database). A
  * transaction-scoped advisory lock lets only one relay in the cluster publish at a time, which keeps the
  * published order equal to commit order within a channel. Publishing is at-least-once: if the bus fails
- * midway, the unmarked events are published again later (consumers de-duplicate by event id or seq).
+ * midway, the events still in the table are published again later (consumers de-duplicate by event id or seq).
  */
 public final class OutboxRelay implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
     private static final long ADVISORY_LOCK_KEY = 0x636861747364_6bL; // "chatsdk"
     private static final int BATCH = 500;
+    /**
+     * What is done with the rows of published (or unreadable) events: they are deleted, not marked. A marked row left a
+     * dead version and a second live one per event until the hour-old rows were pruned, and the table grew too large for
+     * autovacuum's default scale factor to visit it under load; the relay's scan and every insert paid for the dead
+     * versions (docs/performance.md, "outbox_event's dead rows"). Deleted, the table holds only what is pending.
+     */
+    private static final String PUBLISHED = "delete from outbox_event where id = any(?::bigint[])";
 
     private final Db db;
     private final EventBus bus;
@@ -47,7 +54,7 @@ public final class OutboxRelay implements AutoCloseable {
         this(db, bus, pollInterval, List.of());
     }
 
-    /** {@code consumers} also get each event, in order, before it is marked published (webhook and push jobs are queued there). */
+    /** {@code consumers} also get each event, in order, before its row is deleted (webhook and push jobs are queued there). */
     public OutboxRelay(Db db, EventBus bus, Duration pollInterval, List<io.chatsdk.engine.spi.OutboxConsumer> consumers) {
         this.db = db;
         this.bus = bus;
@@ -146,7 +153,7 @@ public final class OutboxRelay implements AutoCloseable {
                         return null;
                     });
             if (!discarded.isEmpty()) {
-                tx.update("update outbox_event set published_at = now() where id = any(?::bigint[])", discarded);
+                tx.update(PUBLISHED, discarded);
                 if (events.isEmpty()) {
                     return discarded.size();
                 }
@@ -166,7 +173,7 @@ public final class OutboxRelay implements AutoCloseable {
                 }
                 done.add(e.id());
             }
-            // consumers that gathered the batch act on it now; if one cannot, nothing is marked and the batch comes again
+            // consumers that gathered the batch act on it now; if one cannot, no row is deleted and the batch comes again
             for (io.chatsdk.engine.spi.OutboxConsumer c : consumers) {
                 try {
                     c.flush();
@@ -177,7 +184,7 @@ public final class OutboxRelay implements AutoCloseable {
                 }
             }
             if (!done.isEmpty()) {
-                tx.update("update outbox_event set published_at = now() where id = any(?::bigint[])", done);
+                tx.update(PUBLISHED, done);
             }
             return done.size() == events.size() ? done.size() : 0;
         });

@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * <p>Indexing is a durable job ({@value #KIND}) per batch of {@code message.new}, {@code message.updated} and
  * {@code message.deleted} events (up to {@value #JOB_MESSAGES} messages of one app), queued by the outbox relay, so a
- * crash loses no index work: no event is marked published until its job is queued, and a queued job survives in the
+ * crash loses no index work: no event leaves the outbox until its job is queued, and a queued job survives in the
  * broker. A job holds message ids only (no content reaches the broker's journal), and indexes whatever its messages
  * hold when it runs, replacing their terms in one transaction under a lock of each message: running a job twice, or
  * two jobs at once, leaves exactly one set of terms. Deletions, erasures and purges leave the index in their own

@@ -2,7 +2,7 @@ package io.chatsdk.engine.spi;
 
 /**
  * A named consumer of committed events, fed by the outbox relay after each event is published to the {@link EventBus}
- * and before it is marked published. The engine's own consumers are {@code webhooks} (queues deliveries),
+ * and before its outbox row is deleted. The engine's own consumers are {@code webhooks} (queues deliveries),
  * {@code push} (queues notifications) and {@code search} (queues indexing jobs, a batch at a time); an embedder adds its
  * own through {@code ChatEngine.Builder.outboxConsumer}.
  *
@@ -11,8 +11,8 @@ package io.chatsdk.engine.spi;
  * relay thread at a time (the relay's, or a caller of {@code ChatEngine.relayPendingEvents}); must not block for long.
  *
  * <p>A consumer may gather a batch's events and act on them together in {@link #flush}, which the relay calls once per
- * batch, after the batch's last {@link #accept} and before any of the batch is marked published. If a flush throws,
- * none of the batch is marked, and the whole batch is published to every consumer again later.
+ * batch, after the batch's last {@link #accept} and before any of the batch leaves the outbox. If a flush throws,
+ * none of the batch's rows is deleted, and the whole batch is published to every consumer again later.
  */
 public interface OutboxConsumer {
 

@@ -67,17 +67,22 @@ class OutboxIT extends EngineTest {
     }
 
     @Test
-    void publishedEventsArePruned() throws Exception {
+    void publishedEventsLeaveTheOutbox() {
         AppHandle app = fx.newApp(2);
         Cid cid = app.channels().getOrCreate("messaging", "prune", ChannelInput.withMembers("u1", List.of("u2"))).channel().cid();
-        app.as("u1").messages().send(cid, NewMessage.text("published then pruned"));
-        fx.awaitRelayed();
+        app.as("u1").messages().send(cid, NewMessage.text("published then deleted"));
+        assertThat(fx.events(app, e -> e.type().equals("message.new"))).hasSize(1);
+        assertThat(fx.count("select count(*) from outbox_event where app_id = '" + app.id() + "'")).as("a published event's row is deleted").isZero();
+    }
+
+    @Test
+    void rowsMarkedPublishedByEarlierVersionsArePrunedAfterAnHour() {
+        AppHandle app = fx.newApp(0);
+        // before 2026-12-06 the relay marked rows published instead of deleting them; pruneOutbox still removes those
+        fx.execute("insert into outbox_event (app_id, type, payload, created_at, published_at) values (?, 'channel.created', '{}', now(), now())",
+                app.id().value());
         assertThat(fx.engine.pruneOutbox(java.time.Duration.ofHours(1))).as("nothing is an hour old yet").isZero();
-        assertThat(fx.engine.pruneOutbox(java.time.Duration.ZERO)).isPositive();
-        try (java.sql.Connection c = fx.dataSource.getConnection(); java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("select count(*) from outbox_event where app_id = '" + app.id() + "' and published_at is not null")) {
-            rs.next();
-            assertThat(rs.getLong(1)).isZero();
-        }
+        assertThat(fx.engine.pruneOutbox(java.time.Duration.ZERO)).isEqualTo(1);
+        assertThat(fx.count("select count(*) from outbox_event where app_id = '" + app.id() + "'")).isZero();
     }
 }
