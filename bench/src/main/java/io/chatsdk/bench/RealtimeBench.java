@@ -139,6 +139,9 @@ public final class RealtimeBench {
         }
     }
 
+    /** The users that are members of the idle benchmark's 1,000 rooms of 10: u0 to u9999. */
+    private static final int ROOM_USERS = 10_000;
+
     record Result(double p50, double p99, double max, double rate) {
     }
 
@@ -380,7 +383,8 @@ public final class RealtimeBench {
     }
 
     /** Opens idle connections for users over 1,000 channels of 10 and reads the appliance's resident memory. */
-    private void idleConnections(Process appliance, int connections) throws Exception {
+    private void idleConnections(Process appliance, int wanted) throws Exception {
+        int connections = wanted;
         for (int c = 0; c < 1000; c++) {
             List<String> members = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -392,6 +396,9 @@ public final class RealtimeBench {
         Thread.sleep(2000);
         HeapHistogram heapBefore = HeapHistogram.of(appliance.pid());
         long before = rssKb(appliance.pid());
+        long descriptorsBefore = openDescriptors(appliance.pid());
+        System.out.printf(Locale.ROOT, "(the appliance holds %,d file descriptors before the idle connections; its limit is %s)%n", descriptorsBefore,
+                descriptorLimit(appliance.pid()));
         List<WebSocket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
         // idle as an SDK's connection is idle: a health check every 30 s (without, the server closes a socket after 60 s,
         // which opening 10,000 of them and reading two histograms can outlast)
@@ -401,29 +408,91 @@ public final class RealtimeBench {
         // CHATSDK_BENCH_TOKEN_IN=frame: the idle clients send their token in the first frame, as the web and Kotlin SDKs do;
         // by default it is in the URL (as this benchmark always did), which the server keeps in its parameter maps
         boolean inFrame = "frame".equals(System.getenv("CHATSDK_BENCH_TOKEN_IN"));
+        // beyond 10,000 connections (every room member is among the first 10,000 users), the rooms' latency is measured
+        // twice: with the first 10,000 open, then with all of them, so that the two compare within one run
+        int firstStep = connections > ROOM_USERS ? ROOM_USERS : connections;
+        CountDownLatch firstHello = new CountDownLatch(firstStep);
+        Busy atFirstStep = null;
         long t0 = System.nanoTime();
         for (int i = 0; i < connections; i++) {
             java.util.function.Consumer<String> onText = text -> {
                 if (text.startsWith("{\"type\":\"health.check\"")) {
+                    firstHello.countDown();
                     hello.countDown();
                 } else if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:room-")) {
                     latencies.add(System.nanoTime() - stamp(text));
                 }
             };
-            if (inFrame) {
-                WebSocket ws = connect(wsBase + "/api/v1/connect?api_key=" + apiKey, onText);
-                ws.sendText("{\"type\":\"authorization\",\"token\":\"" + userToken("u" + i) + "\"}", true).get(30, TimeUnit.SECONDS);
-                open.add(ws);
-            } else {
-                open.add(connect(chatUrl("u" + i), onText));
+            try {
+                if (inFrame) {
+                    WebSocket ws = connect(wsBase + "/api/v1/connect?api_key=" + apiKey, onText);
+                    ws.sendText("{\"type\":\"authorization\",\"token\":\"" + userToken("u" + i) + "\"}", true).get(30, TimeUnit.SECONDS);
+                    open.add(ws);
+                } else {
+                    open.add(connect(chatUrl("u" + i), onText));
+                }
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException refused) {
+                // the most this appliance (or this machine's file limit) holds: measure what is open
+                System.out.printf(Locale.ROOT, "connection %,d did not open (%s); the appliance held %,d file descriptors; measuring the %,d open%n", i + 1,
+                        refused.getClass().getSimpleName(), openDescriptors(appliance.pid()), open.size());
+                connections = open.size();
+                break;
+            }
+            if (i + 1 == firstStep && firstStep < connections) {
+                firstHello.await(300, TimeUnit.SECONDS);
+                Thread.sleep(2000);
+                atFirstStep = busyRooms(connections, latencies);
             }
         }
-        boolean allUp = hello.await(300, TimeUnit.SECONDS);
+        long unopened = wanted - connections;
+        long upDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (hello.getCount() > unopened && System.nanoTime() < upDeadline) {
+            Thread.sleep(50);
+        }
+        boolean allUp = hello.getCount() == unopened;
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(5000);
         long after = rssKb(appliance.pid());
+        long descriptors = openDescriptors(appliance.pid());
         HeapHistogram heapAfter = HeapHistogram.of(appliance.pid());
-        // with all of them connected: 200 messages into random rooms, measured at every member
+        Busy busy = busyRooms(connections, latencies);
+        System.out.println("### Idle connections");
+        System.out.printf(Locale.ROOT, "%d WebSocket connections (token in the %s; %s) opened in %.1f s over 1,000 channels of 10 members; appliance resident memory "
+                        + "%,d MiB before, %,d MiB after: **%.1f KiB per idle connection** (JVM heap and native, Grizzly and Tyrus "
+                        + "buffers included). At that rate 24 GiB would hold about %,d connections; not verified at that scale.%n",
+                connections, inFrame ? "first frame" : "URL", allUp ? "all got their health.check" : "NOT all got their health.check", connectSeconds, before / 1024, after / 1024,
+                (after - before) / (double) connections, (long) ((24L * 1024 * 1024 - after) / Math.max(0.001, (after - before) / (double) connections)));
+        System.out.printf(Locale.ROOT, "%nLive heap after a full collection (`jcmd GC.class_histogram`): %,d KiB before, %,d KiB after: "
+                        + "**%.1f KiB of heap per idle connection** (native memory, such as the sockets' kernel buffers, not included). "
+                        + "Grown most, per connection: %s.%n", heapBefore.totalBytes() / 1024, heapAfter.totalBytes() / 1024,
+                (heapAfter.totalBytes() - heapBefore.totalBytes()) / 1024.0 / connections, String.join(", ", heapAfter.grownSince(heapBefore, 16, connections)));
+        if (atFirstStep != null) {
+            System.out.printf(Locale.ROOT, "%nWith the first %d connections open: 200 messages into random rooms of 10: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+                    + "(%d deliveries).%n", firstStep, atFirstStep.result().p50(), atFirstStep.result().p99(), atFirstStep.result().max(), atFirstStep.deliveries());
+        }
+        System.out.printf(Locale.ROOT, "%nWith those %d connections open (the appliance holding %,d file descriptors, %,d before them): 200 messages into "
+                + "random rooms of 10: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d deliveries).%n", connections, descriptors, descriptorsBefore, busy.result().p50(), busy.result().p99(),
+                busy.result().max(), busy.deliveries());
+        if (atFirstStep != null) {
+            System.out.printf(Locale.ROOT, "All against the first %d: p50 %.2f times, p99 %.2f times.%n", firstStep, busy.result().p50() / atFirstStep.result().p50(),
+                    busy.result().p99() / atFirstStep.result().p99());
+        }
+        keepAlive.shutdownNow();
+        for (WebSocket ws : open) {
+            ws.abort();
+        }
+    }
+
+    /** The latencies of {@link #busyRooms}, and how many deliveries they are of (2,000 when none was lost). */
+    private record Busy(Result result, int deliveries) {
+    }
+
+    /**
+     * 200 messages sent one after another into random rooms of the 1,000, each delivered to its 10 members; the
+     * latencies from send to frame, at every member ({@code latencies} is emptied first and filled by the sockets).
+     */
+    private Busy busyRooms(int connections, ConcurrentLinkedQueue<Long> latencies) throws Exception {
+        latencies.clear();
         java.util.Random random = new java.util.Random(42);
         long s0 = System.nanoTime();
         for (int m = 0; m < 200; m++) {
@@ -436,22 +505,21 @@ public final class RealtimeBench {
         while (latencies.size() < 2000 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        Result busy = summarize(latencies, (System.nanoTime() - s0) / 1e9);
-        System.out.println("### Idle connections");
-        System.out.printf(Locale.ROOT, "%d WebSocket connections (token in the %s; %s) opened in %.1f s over 1,000 channels of 10 members; appliance resident memory "
-                        + "%,d MiB before, %,d MiB after: **%.1f KiB per idle connection** (JVM heap and native, Grizzly and Tyrus "
-                        + "buffers included). At that rate 24 GiB would hold about %,d connections; not verified at that scale.%n",
-                connections, inFrame ? "first frame" : "URL", allUp ? "all got their health.check" : "NOT all got their health.check", connectSeconds, before / 1024, after / 1024,
-                (after - before) / (double) connections, (long) ((24L * 1024 * 1024 - after) / Math.max(0.001, (after - before) / (double) connections)));
-        System.out.printf(Locale.ROOT, "%nLive heap after a full collection (`jcmd GC.class_histogram`): %,d KiB before, %,d KiB after: "
-                        + "**%.1f KiB of heap per idle connection** (native memory, such as the sockets' kernel buffers, not included). "
-                        + "Grown most, per connection: %s.%n", heapBefore.totalBytes() / 1024, heapAfter.totalBytes() / 1024,
-                (heapAfter.totalBytes() - heapBefore.totalBytes()) / 1024.0 / connections, String.join(", ", heapAfter.grownSince(heapBefore, 16, connections)));
-        System.out.printf(Locale.ROOT, "%nWith those %d connections open: 200 messages into random rooms of 10, %d deliveries: "
-                + "p50 %.1f ms, p99 %.1f ms, max %.1f ms.%n", connections, latencies.size(), busy.p50(), busy.p99(), busy.max());
-        keepAlive.shutdownNow();
-        for (WebSocket ws : open) {
-            ws.abort();
+        return new Busy(summarize(latencies, (System.nanoTime() - s0) / 1e9), latencies.size());
+    }
+
+    private static String descriptorLimit(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "limits"))) {
+            if (line.startsWith("Max open files")) {
+                return line.replaceAll("\\s+", " ").replace("Max open files ", "").trim();
+            }
+        }
+        return "unknown";
+    }
+
+    private static long openDescriptors(long pid) throws IOException {
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            return fds.count();
         }
     }
 
