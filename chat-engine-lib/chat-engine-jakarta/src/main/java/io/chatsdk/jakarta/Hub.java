@@ -67,6 +67,12 @@ final class Hub implements AutoCloseable {
     /** Most channels one connection may watch. */
     static final int MAX_WATCHES_PER_CONNECTION = 1_000;
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+    /**
+     * Per app, this node's connections that asked for presence: a presence event with none of them is dropped at once.
+     * (Looking for one among every connection made each connect's presence event cost the fan-out thread time in
+     * proportion to the connections open, so opening many connections queued messages behind seconds of it.)
+     */
+    private final Map<AppId, Set<Connection>> presenceListeners = new ConcurrentHashMap<>();
     private final ExecutorService fanout = Executors.newSingleThreadExecutor(r -> daemon(r, "chatsdk-ws-fanout"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chatsdk-ws-timers"));
     private final EventBus.Subscription subscription;
@@ -132,6 +138,14 @@ final class Hub implements AutoCloseable {
             return;
         }
         byId.put(c.id, c);
+        if (c.presence) {
+            // inside compute, as the removal below is: an add never lands in a set that was just dropped
+            presenceListeners.compute(c.appId, (a, listening) -> {
+                Set<Connection> set = listening != null ? listening : ConcurrentHashMap.newKeySet();
+                set.add(c);
+                return set;
+            });
+        }
         boolean first = presence.connected(c.appId, c.userId, c.id);
         Map<String, Object> me = me(c.caller.app(), c.userId);
         c.send(ApiJson.write(healthCheck(c, me)));
@@ -188,6 +202,12 @@ final class Hub implements AutoCloseable {
 
     void closed(Connection c) {
         byId.remove(c.id);
+        if (c.presence) {
+            presenceListeners.computeIfPresent(c.appId, (a, listening) -> {
+                listening.remove(c);
+                return listening.isEmpty() ? null : listening;
+            });
+        }
         for (String cid : c.watched()) {
             watchers.remove(c, cid);
         }
@@ -306,7 +326,7 @@ final class Hub implements AutoCloseable {
                 return;
             }
             boolean presenceEvent = e.type().equals(EventType.USER_PRESENCE_CHANGED.wireName());
-            if (presenceEvent && app.values().stream().flatMap(Set::stream).noneMatch(c -> c.presence)) {
+            if (presenceEvent && !presenceListeners.containsKey(e.appId())) {
                 return; // nobody on this node asked for presence: skip the peer lookup
             }
             Event event = EventJson.read(e.type(), e.cid(), e.payload());
