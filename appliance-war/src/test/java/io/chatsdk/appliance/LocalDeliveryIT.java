@@ -53,6 +53,15 @@ class LocalDeliveryIT {
     }
 
     @Test
+    void theEmbeddedDatabaseLooksForVacuumWorkEveryFiveSeconds() throws Exception {
+        // the outbox and audit_pending gather dead rows fast under load (docs/operator-guide.md, docs/performance.md)
+        try (Connection db = appliance.runtimeDatabase(); Statement s = db.createStatement(); ResultSet rs = s.executeQuery("show autovacuum_naptime")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("5s");
+        }
+    }
+
+    @Test
     void aMessageArrivesWhileTheRelayIsHeldButNotAheadOfAnEarlierEventOfItsChannel() throws Exception {
         try (WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"))) {
             bob.await("health.check", 10);

@@ -57,6 +57,8 @@ public final class EngineBench {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "100")
+                // as the appliance's embedded PostgreSQL (Database.java) and the Ansible role set it
+                .setServerConfig("autovacuum_naptime", "5s")
                 .start();
              HikariDataSource ds = pool(pg.getJdbcUrl("postgres", "postgres"));
              ChatEngine engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(masterKey)).build();

@@ -154,6 +154,10 @@ class AnsibleClusterIT {
         Map<String, Integer> changed = recap(second.output(), "changed");
         assertThat(changed).as("changed tasks per host on the second run").hasSize(5).allSatisfy((h, n) -> assertThat(n).as(h).isZero());
         System.out.printf("site.yml: first run %.0f s, second run %.0f s with 0 changes on %d hosts%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, changed.size());
+        // the role's settings are the running server's (the queue tables are vacuumed every 5 s, docs/operator-guide.md)
+        Shell.Result naptime = Shell.run(root, List.of("runuser", "-u", "postgres", "--", "psql", "-p", String.valueOf(ports.get("pg")), "-d", "postgres",
+                "-tAc", "show autovacuum_naptime")).ok();
+        assertThat(naptime.output().lines().map(String::strip).toList()).as(naptime.output()).contains("5s");   // psql may warn about the directory
 
         // the units the roles wrote are valid systemd units (systemd-analyze reads them without a running systemd)
         for (String unit : List.of("app1/units/chatsdk-app1.service", "app2/units/chatsdk-app2.service", "mq1/units/chatsdk-artemis.service",
