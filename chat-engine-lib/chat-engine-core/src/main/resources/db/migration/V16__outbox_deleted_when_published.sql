@@ -4,7 +4,7 @@
 -- (docs/performance.md, "outbox_event's dead rows"). The table now holds only pending events, which the primary key
 -- serves in id order; the partial index of unpublished rows was one more index to write and clean per event.
 --
--- During a rolling upgrade, a node of the previous version may still mark rows published: the relay skips them
--- (it still asks for published_at is null) and the retention run deletes them an hour later (ChatEngine.pruneOutbox).
-delete from outbox_event where published_at is not null;
-drop index outbox_unpublished_idx;
+-- Rows already marked published stay until the relay reaches them: it deletes marked rows unopened, so a rolling
+-- upgrade, whose nodes of the previous version keep marking rows until they are replaced, leaves nothing for it to step
+-- over. Dropping the index waits only for transactions already using the table, which are short.
+drop index if exists outbox_unpublished_idx;

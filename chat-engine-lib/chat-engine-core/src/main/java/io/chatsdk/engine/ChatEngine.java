@@ -216,10 +216,14 @@ public final class ChatEngine implements AutoCloseable {
     }
 
     /**
-     * Deletes outbox rows marked published more than {@code age} ago; returns how many. The relay deletes the rows it
-     * publishes; versions before 2026-12-06 marked them instead. Clients catch up from messages, not from the outbox, and
-     * the payloads hold (sealed) message content that retention and erasure must not leave behind.
+     * Deletes outbox rows marked published more than {@code age} ago; returns how many. Versions before 2026-12-06
+     * marked the rows they published and pruned them an hour later with the retention run; the relay now deletes the
+     * rows it publishes, and marked rows (from a node of an earlier version during a rolling upgrade) unopened, so
+     * nothing calls this any more.
+     *
+     * @deprecated the outbox relay leaves no published row to prune
      */
+    @Deprecated(since = "2026-12-06")
     public int pruneOutbox(Duration age) {
         return ctx.db().inTransaction(tx -> tx.update("delete from outbox_event where published_at < ?", ctx.now().minus(age)));
     }

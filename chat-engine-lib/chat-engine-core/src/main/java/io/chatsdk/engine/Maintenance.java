@@ -10,14 +10,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine's background jobs on one daemon thread: audit checkpoints, retention purges (with the pruning of
- * published outbox events older than an hour) and re-encryption after a key rotation. Each job is safe to run on several nodes at once (row locks with SKIP LOCKED, idempotent
+ * The engine's background jobs on one daemon thread: audit checkpoints, retention purges and re-encryption after a key
+ * rotation. Each job is safe to run on several nodes at once (row locks with SKIP LOCKED, idempotent
  * checkpoints). A failing run is logged (by exception class, never with content) and retried at the next interval.
  */
 final class Maintenance implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
-    /** Rows an earlier version marked published (instead of deleting them) are kept this long, then deleted with the retention run. */
-    static final Duration OUTBOX_KEEP = Duration.ofHours(1);
     private final ChatEngine engine;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "chatsdk-maintenance");
@@ -32,7 +30,6 @@ final class Maintenance implements AutoCloseable {
         }
         schedule("retention purge", () -> {
             eachApp(app -> engine.app(app.id()).compliance().retention().purge());
-            engine.pruneOutbox(OUTBOX_KEEP);
             if (engine.blobStore != null) {
                 // files of purged, deleted or erased messages, unattached uploads, and uploads a crash cut off
                 eachApp(app -> engine.app(app.id()).files().sweep());

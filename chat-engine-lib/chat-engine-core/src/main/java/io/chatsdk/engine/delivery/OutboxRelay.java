@@ -126,9 +126,16 @@ public final class OutboxRelay implements AutoCloseable {
             }
             List<Long> discarded = new ArrayList<>();
             List<ChatEvent> events = new ArrayList<>();
-            tx.query("select id, app_id, type, cid, seq, created_at, payload::text as payload, sealed_payload, key_version, seal_id from outbox_event "
-                            + "where published_at is null order by id limit " + BATCH,
+            // rows a node of a version before 2026-12-06 marked published (during a rolling upgrade) are deleted unopened:
+            // they were published while that node held this lock; read in id order by the primary key, they are never
+            // stepped over pass after pass
+            tx.query("select id, app_id, type, cid, seq, created_at, payload::text as payload, sealed_payload, key_version, seal_id, "
+                            + "published_at is not null as marked from outbox_event order by id limit " + BATCH,
                     rs -> {
+                        if (rs.getBoolean("marked")) {
+                            discarded.add(rs.getLong(1));
+                            return null;
+                        }
                         AppId app = new AppId(rs.getObject(2, java.util.UUID.class));
                         Long seq = Tx.nullableLong(rs, "seq");
                         try {
