@@ -164,6 +164,11 @@ final class Connection {
         lastHealthCheck = now;
     }
 
+    /** Whether the socket is still open (false once it closed, whoever closed it). */
+    boolean isOpen() {
+        return session.isOpen();
+    }
+
     void close(int code, String reason) {
         synchronized (this) {
             closed = true;

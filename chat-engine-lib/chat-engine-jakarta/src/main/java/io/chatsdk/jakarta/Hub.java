@@ -154,6 +154,11 @@ final class Hub implements AutoCloseable {
         if (first) {
             presence(c.appId, c.userId, true);
         }
+        if (!c.isOpen()) {
+            // closed while it was being registered (a re-check on the timer thread, say): its closed() may have run
+            // before the registration, so run it again (it is idempotent) rather than keep a dead connection
+            closed(c);
+        }
     }
 
     /**
