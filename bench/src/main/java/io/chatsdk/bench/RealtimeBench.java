@@ -415,10 +415,14 @@ public final class RealtimeBench {
         Busy atFirstStep = null;
         long t0 = System.nanoTime();
         for (int i = 0; i < connections; i++) {
+            // a socket counts once, at its first health.check (later ones are the server's every 30 s and answers to ours)
+            java.util.concurrent.atomic.AtomicBoolean greeted = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.function.Consumer<String> onText = text -> {
                 if (text.startsWith("{\"type\":\"health.check\"")) {
-                    firstHello.countDown();
-                    hello.countDown();
+                    if (greeted.compareAndSet(false, true)) {
+                        firstHello.countDown();
+                        hello.countDown();
+                    }
                 } else if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:room-")) {
                     latencies.add(System.nanoTime() - stamp(text));
                 }
@@ -439,9 +443,11 @@ public final class RealtimeBench {
                 break;
             }
             if (i + 1 == firstStep && firstStep < connections) {
-                firstHello.await(300, TimeUnit.SECONDS);
+                if (!firstHello.await(300, TimeUnit.SECONDS)) {
+                    System.out.printf(Locale.ROOT, "(%,d of the first %,d sockets got no health.check within 300 s)%n", firstHello.getCount(), firstStep);
+                }
                 Thread.sleep(2000);
-                atFirstStep = busyRooms(connections, latencies);
+                atFirstStep = busyRooms(wanted, latencies);
             }
         }
         long unopened = wanted - connections;
@@ -455,7 +461,7 @@ public final class RealtimeBench {
         long after = rssKb(appliance.pid());
         long descriptors = openDescriptors(appliance.pid());
         HeapHistogram heapAfter = HeapHistogram.of(appliance.pid());
-        Busy busy = busyRooms(connections, latencies);
+        Busy busy = busyRooms(wanted, latencies);
         System.out.println("### Idle connections");
         System.out.printf(Locale.ROOT, "%d WebSocket connections (token in the %s; %s) opened in %.1f s over 1,000 channels of 10 members; appliance resident memory "
                         + "%,d MiB before, %,d MiB after: **%.1f KiB per idle connection** (JVM heap and native, Grizzly and Tyrus "
@@ -491,13 +497,13 @@ public final class RealtimeBench {
      * 200 messages sent one after another into random rooms of the 1,000, each delivered to its 10 members; the
      * latencies from send to frame, at every member ({@code latencies} is emptied first and filled by the sockets).
      */
-    private Busy busyRooms(int connections, ConcurrentLinkedQueue<Long> latencies) throws Exception {
+    private Busy busyRooms(int users, ConcurrentLinkedQueue<Long> latencies) throws Exception {
         latencies.clear();
         java.util.Random random = new java.util.Random(42);
         long s0 = System.nanoTime();
         for (int m = 0; m < 200; m++) {
             int room = random.nextInt(1000);
-            String sender = "u" + ((room * 10) % Math.max(1001, connections));
+            String sender = "u" + ((room * 10) % Math.max(1001, users));   // a member, as the rooms were made
             post(api("/channels/messaging/room-" + room + "/message"), Map.of("message", Map.of("user_id", sender, "text", "busy " + m,
                     "t", System.nanoTime())), server());
         }
