@@ -22,10 +22,21 @@ declare global {
 window.demoReady = 0;
 window.demoClients = {};
 
+const OFF = 'The demo is off: start the appliance in demo mode (./chatsdk up).';
+
+/** The demo's key and tokens; a server error or a dropped request is tried again (five times in all), a 404 is final. */
 async function config(): Promise<DemoConfig> {
-  const r = await fetch('/demo/config.json', { cache: 'no-store' });
-  if (!r.ok) throw new Error('The demo is off: start the appliance in demo mode (./chatsdk up).');
-  return (await r.json()) as DemoConfig;
+  for (let attempt = 1; ; attempt++) {
+    let r: Response | undefined;
+    try {
+      r = await fetch('/demo/config.json', { cache: 'no-store' });
+    } catch (dropped) {
+      if (attempt >= 5) throw dropped;
+    }
+    if (r?.ok) return (await r.json()) as DemoConfig;
+    if (r && (r.status < 500 || attempt >= 5)) throw new Error(OFF);
+    await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+  }
 }
 
 function Pane({ user, client, cid, theme }: { user: string; client: ChatClient; cid: string; theme: 'light' | 'dark' }) {
