@@ -53,13 +53,7 @@ public final class EngineBench {
         Duration run = Duration.ofSeconds(seconds);
         Duration warmup = Duration.ofSeconds(Math.max(2, seconds / 4));
         byte[] masterKey = randomKey();
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("max_connections", "100")
-                // as the appliance's embedded PostgreSQL (Database.java) and the Ansible role set it
-                .setServerConfig("autovacuum_naptime", "5s")
-                .start();
+        try (EmbeddedPostgres pg = durablePostgres().setServerConfig("max_connections", "100").start();
              HikariDataSource ds = pool(pg.getJdbcUrl("postgres", "postgres"));
              ChatEngine engine = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(masterKey)).build();
              // the same database and keys with every send committed alone: group commit's baseline in the same run
@@ -332,6 +326,17 @@ public final class EngineBench {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    /**
+     * Embedded PostgreSQL as the appliance runs its own (Database.java, and the Ansible role): every acknowledged commit
+     * on disk, and autovacuum looking for work every 5 s.
+     */
+    static EmbeddedPostgres.Builder durablePostgres() {
+        return EmbeddedPostgres.builder()
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("autovacuum_naptime", "5s");
     }
 
     static HikariDataSource pool(String url) {

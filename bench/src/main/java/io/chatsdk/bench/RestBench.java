@@ -180,9 +180,7 @@ public final class RestBench {
 
         Map<String, EngineBench.Result> engine = new LinkedHashMap<>();
         Map<String, EngineBench.Result> baseline = new LinkedHashMap<>();
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                // as the appliance's embedded PostgreSQL sets it (Database.java)
-                .setServerConfig("autovacuum_naptime", "5s").start();
+        try (EmbeddedPostgres pg = EngineBench.durablePostgres().start();
              HikariDataSource ds = EngineBench.pool(pg.getJdbcUrl("postgres", "postgres"));
              ChatEngine e = ChatEngine.builder().dataSource(ds).keyProvider(KeyProvider.aesGcm(randomKey())).build()) {
             AppHandle app = e.app(e.apps().create("bench").appId());
