@@ -48,16 +48,20 @@ public final class InMemoryTypingRegistry implements TypingRegistry {
         listeners.add(listener);
     }
 
+    /** Runs once a second; must not throw, or the executor would cancel every later sweep. */
     private void sweep() {
-        Instant now = clock.instant();
-        until.forEach((key, deadline) -> {
-            if (!deadline.isAfter(now) && until.remove(key, deadline)) {
-                String[] k = key.split("\\|", 3);
-                for (Listener l : listeners) {
-                    l.expired(AppId.parse(k[0]), k[1], k[2]);
+        try {
+            Instant now = clock.instant();
+            until.forEach((key, deadline) -> {
+                if (!deadline.isAfter(now) && until.remove(key, deadline)) {
+                    String[] k = key.split("\\|", 3);
+                    TypingRegistry.tell(listeners, AppId.parse(k[0]), k[1], k[2]);
                 }
-            }
-        });
+            });
+        } catch (RuntimeException e) {
+            System.getLogger(InMemoryTypingRegistry.class.getName()).log(System.Logger.Level.WARNING,
+                    "typing sweep failed: " + e.getClass().getName());
+        }
     }
 
     @Override

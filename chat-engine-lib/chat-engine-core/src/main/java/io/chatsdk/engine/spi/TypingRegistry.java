@@ -25,6 +25,21 @@ public interface TypingRegistry extends AutoCloseable {
         void expired(AppId app, String cid, String userId);
     }
 
+    /**
+     * Tells every listener of one expiry. A listener that throws is logged (its exception's class only) and skipped: it
+     * keeps neither the other listeners from this expiry nor an adapter's sweeper from later ones.
+     */
+    static void tell(Iterable<Listener> listeners, AppId app, String cid, String userId) {
+        for (Listener l : listeners) {
+            try {
+                l.expired(app, cid, userId);
+            } catch (RuntimeException e) {
+                System.getLogger(TypingRegistry.class.getName()).log(System.Logger.Level.WARNING,
+                        "a typing-expiry listener failed: " + e.getClass().getName());
+            }
+        }
+    }
+
     @Override
     default void close() {
     }

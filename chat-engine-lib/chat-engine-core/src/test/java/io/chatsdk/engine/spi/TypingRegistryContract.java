@@ -33,4 +33,20 @@ public abstract class TypingRegistryContract {
             assertThat(t.start(app, "messaging:a", "bob", Duration.ofSeconds(30))).as("expired, so typing anew").isTrue();
         }
     }
+
+    @Test
+    void aListenerThatThrowsKeepsNeitherTheOthersNorLaterExpiriesFromTheirs() {
+        try (TypingRegistry t = newRegistry()) {
+            AppId app = new AppId(UUID.randomUUID());
+            List<String> expired = new CopyOnWriteArrayList<>();
+            t.onExpired((a, cid, user) -> {
+                throw new IllegalStateException("a broken listener");
+            });
+            t.onExpired((a, cid, user) -> expired.add(cid + "/" + user));
+            t.start(app, "messaging:a", "bob", Duration.ofSeconds(1));
+            await().atMost(Duration.ofSeconds(15)).until(() -> expired.contains("messaging:a/bob"));
+            t.start(app, "messaging:a", "carol", Duration.ofSeconds(1));
+            await().atMost(Duration.ofSeconds(15)).until(() -> expired.contains("messaging:a/carol"));
+        }
+    }
 }

@@ -53,9 +53,7 @@ public final class HazelcastTypingRegistry implements TypingRegistry {
 
     private void expired(EntryEvent<String, Long> event) {
         String[] k = event.getKey().split("\\|", 3);
-        for (Listener l : listeners) {
-            l.expired(AppId.parse(k[0]), k[1], k[2]);
-        }
+        TypingRegistry.tell(listeners, AppId.parse(k[0]), k[1], k[2]);
     }
 
     @Override
