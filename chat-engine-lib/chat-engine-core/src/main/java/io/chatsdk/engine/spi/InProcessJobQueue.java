@@ -185,7 +185,7 @@ public final class InProcessJobQueue implements JobQueue {
             done(job);
             LOG.log(Level.WARNING, job + " dead after " + attempt + " attempts: " + e.getClass().getName());
             dead.computeIfAbsent(job.kind(), k -> Collections.synchronizedMap(new LinkedHashMap<>()))
-                    .put(job.id(), new DeadJob(job, attempt, errorOf(e), clock.instant()));
+                    .put(job.id(), new DeadJob(job, attempt, DeadJob.errorOf(e), clock.instant()));
         } else {
             schedule(job, attempt + 1, policy.delayBefore(attempt + 1));
         }
@@ -198,11 +198,6 @@ public final class InProcessJobQueue implements JobQueue {
     @Override
     public Depth depth(String kind) {
         return new Depth(pending(kind).get(), dead.getOrDefault(kind, Map.of()).size());
-    }
-
-    static String errorOf(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) : m));
     }
 
     @Override

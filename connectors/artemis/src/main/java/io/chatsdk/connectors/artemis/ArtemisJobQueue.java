@@ -247,7 +247,7 @@ public final class ArtemisJobQueue implements JobQueue {
 
     private static ClientMessage dead(ClientSession session, Job job, int attempt, Throwable failure) {
         ClientMessage d = message(session, job, attempt);
-        d.putStringProperty(ERROR, SimpleString.of(errorOf(failure)));
+        d.putStringProperty(ERROR, SimpleString.of(DeadJob.errorOf(failure)));
         d.putLongProperty(DEAD_AT, System.currentTimeMillis());
         return d;
     }
@@ -340,11 +340,6 @@ public final class ArtemisJobQueue implements JobQueue {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String errorOf(Throwable e) {
-        String msg = e.getMessage();
-        return e.getClass().getSimpleName() + (msg == null ? "" : ": " + (msg.length() > 200 ? msg.substring(0, 200) : msg));
     }
 
     @Override
