@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Resolves API keys to apps and their current (and, during a rotation, previous) secrets, caching each for a short
@@ -49,6 +50,12 @@ final class AppDirectory {
     private final Cache<String, Entry> byKey = Caffeine.newBuilder().maximumSize(10_000).build();
     /** Keys that named no app, with the time they were looked up. */
     private final Cache<String, Instant> unknown = Caffeine.newBuilder().maximumSize(100_000).build();
+    /**
+     * How many times {@link #invalidate} ran. A look-up that began before an invalidation may have read the app as it
+     * was before the change (a rotated secret, a revocation): it answers its own request but is not cached, or it would
+     * outlive the invalidation by a whole {@code ttl}.
+     */
+    private final AtomicLong invalidations = new AtomicLong();
 
     AppDirectory(ChatEngine engine, Duration ttl, Clock clock) {
         this((apiKey, now) -> engine.apps().findByApiKey(apiKey).map(app -> {
@@ -73,14 +80,20 @@ final class AppDirectory {
         if (missed != null && missed.plus(ttl).isAfter(now)) {
             return Optional.empty();
         }
+        long generation = invalidations.get();
         Optional<Entry> fresh = source.load(apiKey, now);
-        if (fresh.isEmpty()) {
-            byKey.invalidate(apiKey);
-            unknown.put(apiKey, now);
-            return Optional.empty();
+        synchronized (invalidations) {   // an invalidation between this check and the put would be undone by it
+            if (invalidations.get() != generation) {
+                return fresh;
+            }
+            if (fresh.isEmpty()) {
+                byKey.invalidate(apiKey);
+                unknown.put(apiKey, now);
+                return Optional.empty();
+            }
+            unknown.invalidate(apiKey);
+            byKey.put(apiKey, fresh.get());
         }
-        unknown.invalidate(apiKey);
-        byKey.put(apiKey, fresh.get());
         return fresh;
     }
 
@@ -99,7 +112,10 @@ final class AppDirectory {
 
     /** Forgets an app at once (after a rotation, disable or revocation on this node). */
     void invalidate(String apiKey) {
-        byKey.invalidate(apiKey);
-        unknown.invalidate(apiKey);
+        synchronized (invalidations) {
+            invalidations.incrementAndGet();
+            byKey.invalidate(apiKey);
+            unknown.invalidate(apiKey);
+        }
     }
 }

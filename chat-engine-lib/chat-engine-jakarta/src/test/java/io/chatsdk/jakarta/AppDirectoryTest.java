@@ -75,4 +75,38 @@ class AppDirectoryTest {
         assertThat(lookups.get()).as("the known key was still cached").isEqualTo(before);
         assertThat(apps.cached("known")).isPresent();
     }
+
+    /**
+     * A look-up that read the app before a rotation and finished after this node invalidated the key must not put the
+     * old secret back in the cache, where it would count as current for a whole cache period.
+     */
+    @Test
+    void aLookUpThatStartedBeforeAnInvalidationDoesNotCacheWhatItRead() throws Exception {
+        App app = new App(AppId.parse("00000000-0000-0000-0000-0000000000b2"), "acme", "rotating", java.util.Map.of(), false, null, Instant.EPOCH, Instant.EPOCH, null);
+        java.util.concurrent.atomic.AtomicReference<String> secret = new java.util.concurrent.atomic.AtomicReference<>("old-secret");
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch rotated = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger lookups = new AtomicInteger();
+        AppDirectory apps = new AppDirectory((key, now) -> {
+            String read = secret.get();   // the database's answer, before the rotation commits
+            if (lookups.incrementAndGet() == 1) {
+                reading.countDown();
+                try {
+                    rotated.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return Optional.of(new AppDirectory.Entry(app, read, null, now));
+        }, Duration.ofSeconds(30), new MovableClock());
+        java.util.concurrent.CompletableFuture<Optional<AppDirectory.Entry>> slow =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> apps.byApiKey("rotating"));
+        reading.await();
+        secret.set("new-secret");      // the rotation commits
+        apps.invalidate("rotating");   // and this node forgets the key
+        rotated.countDown();
+        assertThat(slow.get().orElseThrow().secret()).as("the slow request's own answer").isEqualTo("old-secret");
+        assertThat(apps.byApiKey("rotating").orElseThrow().secret()).isEqualTo("new-secret");
+        assertThat(lookups).as("the old read was not cached").hasValue(2);
+    }
 }
