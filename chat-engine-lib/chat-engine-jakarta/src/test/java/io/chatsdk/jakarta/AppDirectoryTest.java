@@ -92,7 +92,9 @@ class AppDirectoryTest {
             if (lookups.incrementAndGet() == 1) {
                 reading.countDown();
                 try {
-                    rotated.await();
+                    if (!rotated.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the rotation never came");
+                    }
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -101,11 +103,11 @@ class AppDirectoryTest {
         }, Duration.ofSeconds(30), new MovableClock());
         java.util.concurrent.CompletableFuture<Optional<AppDirectory.Entry>> slow =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> apps.byApiKey("rotating"));
-        reading.await();
+        assertThat(reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the slow look-up began").isTrue();
         secret.set("new-secret");      // the rotation commits
         apps.invalidate("rotating");   // and this node forgets the key
         rotated.countDown();
-        assertThat(slow.get().orElseThrow().secret()).as("the slow request's own answer").isEqualTo("old-secret");
+        assertThat(slow.get(30, java.util.concurrent.TimeUnit.SECONDS).orElseThrow().secret()).as("the slow request's own answer").isEqualTo("old-secret");
         assertThat(apps.byApiKey("rotating").orElseThrow().secret()).isEqualTo("new-secret");
         assertThat(lookups).as("the old read was not cached").hasValue(2);
     }

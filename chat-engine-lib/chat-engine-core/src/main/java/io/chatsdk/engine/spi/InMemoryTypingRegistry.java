@@ -58,7 +58,7 @@ public final class InMemoryTypingRegistry implements TypingRegistry {
                     TypingRegistry.tell(listeners, AppId.parse(k[0]), k[1], k[2]);
                 }
             });
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {   // an Error too: a throw here would cancel every later sweep
             System.getLogger(InMemoryTypingRegistry.class.getName()).log(System.Logger.Level.WARNING,
                     "typing sweep failed: " + e.getClass().getName());
         }

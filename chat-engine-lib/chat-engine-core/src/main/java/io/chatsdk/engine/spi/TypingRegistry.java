@@ -33,7 +33,7 @@ public interface TypingRegistry extends AutoCloseable {
         for (Listener l : listeners) {
             try {
                 l.expired(app, cid, userId);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {   // an Error too: it is that listener's, the others and later expiries go on
                 System.getLogger(TypingRegistry.class.getName()).log(System.Logger.Level.WARNING,
                         "a typing-expiry listener failed: " + e.getClass().getName());
             }
