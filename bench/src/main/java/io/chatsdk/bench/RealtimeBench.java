@@ -410,7 +410,7 @@ public final class RealtimeBench {
         boolean inFrame = "frame".equals(System.getenv("CHATSDK_BENCH_TOKEN_IN"));
         // beyond 10,000 connections (every room member is among the first 10,000 users), the rooms' latency is measured
         // twice: with the first 10,000 open, then with all of them, so that the two compare within one run
-        int firstStep = connections > ROOM_USERS ? ROOM_USERS : connections;
+        int firstStep = Math.min(connections, ROOM_USERS);
         CountDownLatch firstHello = new CountDownLatch(firstStep);
         Busy atFirstStep = null;
         long t0 = System.nanoTime();
@@ -473,12 +473,10 @@ public final class RealtimeBench {
                         + "Grown most, per connection: %s.%n", heapBefore.totalBytes() / 1024, heapAfter.totalBytes() / 1024,
                 (heapAfter.totalBytes() - heapBefore.totalBytes()) / 1024.0 / connections, String.join(", ", heapAfter.grownSince(heapBefore, 16, connections)));
         if (atFirstStep != null) {
-            System.out.printf(Locale.ROOT, "%nWith the first %d connections open: 200 messages into random rooms of 10: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
-                    + "(%d deliveries).%n", firstStep, atFirstStep.result().p50(), atFirstStep.result().p99(), atFirstStep.result().max(), atFirstStep.deliveries());
+            System.out.printf(Locale.ROOT, "%nWith the first %d connections open: 200 messages into random rooms of 10: %s.%n", firstStep, atFirstStep);
         }
         System.out.printf(Locale.ROOT, "%nWith those %d connections open (the appliance holding %,d file descriptors, %,d before them): 200 messages into "
-                + "random rooms of 10: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d deliveries).%n", connections, descriptors, descriptorsBefore, busy.result().p50(), busy.result().p99(),
-                busy.result().max(), busy.deliveries());
+                + "random rooms of 10: %s.%n", connections, descriptors, descriptorsBefore, busy);
         if (atFirstStep != null) {
             System.out.printf(Locale.ROOT, "All against the first %d: p50 %.2f times, p99 %.2f times.%n", firstStep, busy.result().p50() / atFirstStep.result().p50(),
                     busy.result().p99() / atFirstStep.result().p99());
@@ -491,6 +489,10 @@ public final class RealtimeBench {
 
     /** The latencies of {@link #busyRooms}, and how many deliveries they are of (2,000 when none was lost). */
     private record Busy(Result result, int deliveries) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d deliveries)", result.p50(), result.p99(), result.max(), deliveries);
+        }
     }
 
     /**
