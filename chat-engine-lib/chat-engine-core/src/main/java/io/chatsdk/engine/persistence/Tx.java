@@ -200,6 +200,8 @@ public final class Tx {
             ps.setArray(index, connection.createArrayOf("uuid", uuids));
         } else if (value instanceof Long[] longs) {
             ps.setArray(index, connection.createArrayOf("bigint", longs));
+        } else if (value instanceof Integer[] ints) {
+            ps.setArray(index, connection.createArrayOf("integer", ints));
         } else if (value instanceof Instant[] instants) {
             Timestamp[] ts = new Timestamp[instants.length];
             for (int i = 0; i < instants.length; i++) {

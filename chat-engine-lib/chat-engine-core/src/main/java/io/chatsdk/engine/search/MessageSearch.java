@@ -386,7 +386,9 @@ public final class MessageSearch {
     }
 
     private static String hasTerm() {
-        return "exists (select 1 from message_search_term st where st.app_id = msg.app_id and st.message_id = msg.id and st.term = any(?::bigint[]))";
+        // the term's row of this message, by the whole primary key (a term row has its message's created_at)
+        return "exists (select 1 from message_search_term st where st.app_id = msg.app_id and st.term = any(?::bigint[]) "
+                + "and st.created_at = msg.created_at and st.message_id = msg.id)";
     }
 
     private static Long[] hashes(Map<Integer, byte[]> keys, List<String> terms) {

@@ -214,33 +214,35 @@ public final class SearchIndex {
             }
             int version = tx.keys().currentVersion(tx, app);
             byte[] key = tx.keys().searchKey(tx, app, version);
+            // every document's distinct terms, one after the other in one array: document i holds terms[from[i]..to[i]]
             List<Long> terms = new ArrayList<>();
-            List<Instant> times = new ArrayList<>();
-            List<String> owners = new ArrayList<>();
-            for (Row r : rows) {
+            Integer[] from = new Integer[rows.size()];
+            Integer[] to = new Integer[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                from[i] = terms.size() + 1;   // SQL arrays count from 1
                 // distinct per message: two terms may hash alike (rarely), and the key must stay unique
                 java.util.Set<Long> mine = new java.util.LinkedHashSet<>();
                 for (long h : SearchTerms.hashAll(key, SearchTerms.of(r.content().text(), r.content().attachments()))) {
                     mine.add(h);
                 }
-                for (Long h : mine) {
-                    terms.add(h);
-                    times.add(r.createdAt());
-                    owners.add(r.id());
-                }
+                terms.addAll(mine);
+                to[i] = terms.size();
             }
-            tx.update("insert into message_search_doc (app_id, message_id, key_version, indexed_at) select ?, unnest(?::text[]), ?, now()",
-                    app.value(), rows.stream().map(Row::id).toList(), version);
+            // the documents with their terms, and the terms' postings, in one statement
+            tx.update("with d as (insert into message_search_doc (app_id, message_id, key_version, indexed_at, created_at, terms) "
+                            + "select ?, d.id, ?, now(), d.created_at, coalesce((?::bigint[])[d.lo:d.hi], '{}') "
+                            + "from unnest(?::text[], ?::timestamptz[], ?::int[], ?::int[]) as d(id, created_at, lo, hi) "
+                            + "returning message_id, created_at, terms) "
+                            + "insert into message_search_term (app_id, term, created_at, message_id) "
+                            + "select ?, t.term, d.created_at, d.message_id from d cross join lateral unnest(d.terms) as t(term)",
+                    app.value(), version, terms.toArray(Long[]::new), rows.stream().map(Row::id).toList(),
+                    rows.stream().map(Row::createdAt).toArray(Instant[]::new), from, to, app.value());
             if (ctx.embedder() != null && AiSettings.fromSettings(AppSettings.readShared(tx, app)).embeddingsOn()) {
                 store(tx, app, version, rows.stream().map(r -> Map.entry(r.id(), r.content().text() == null ? "" : r.content().text())).toList(), made);
             }
             if (!ctx.searchEngines().isEmpty()) {
                 new SearchSync(ctx).queue(tx, app, rows.stream().map(Row::id).toList());
-            }
-            if (!terms.isEmpty()) {
-                tx.update("insert into message_search_term (app_id, term, created_at, message_id) "
-                                + "select ?, t.term, t.created_at, t.message_id from unnest(?::bigint[], ?::timestamptz[], ?::text[]) as t(term, created_at, message_id)",
-                        app.value(), terms.toArray(Long[]::new), times.toArray(Instant[]::new), owners);
             }
             return terms.size();
         });
@@ -400,7 +402,7 @@ public final class SearchIndex {
                 String model = embed && ctx.embedder() != null && AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()
                         ? ctx.embedder().model() : null;
                 return tx.query("select m.id from message m left join message_search_doc d on d.app_id = m.app_id and d.message_id = m.id "
-                                + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ? "
+                                + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ? or d.terms is null "
                                 + "or (?::text is not null and d.embedding_model is distinct from ?::text)) "
                                 + "order by m.id limit " + want,
                         rs -> rs.getString(1), app.value(), from, current, model, model);

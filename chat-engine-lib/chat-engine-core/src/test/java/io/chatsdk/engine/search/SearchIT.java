@@ -359,6 +359,23 @@ class SearchIT extends EngineTest {
                 });
     }
 
+    @Test
+    void aDocumentWrittenWithoutTermsByAnEarlierReleaseIsIndexedAgainByTheBackfill() throws Exception {
+        Message m = send("u1", general, "quarterly budget approved");
+        long terms = fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'");
+        assertThat(search("u2", "budget approved")).containsExactly(m.id());
+        // what a node of the release before V17 leaves during a rolling upgrade: the term rows, a document without them
+        sql("update message_search_doc set terms = null, created_at = null where message_id = '" + m.id() + "'");
+        assertThat(search("u2", "budget approved")).as("found by its term rows").containsExactly(m.id());
+
+        assertThat(fx.engine.app(app.id()).searchIndex().backfill(Integer.MAX_VALUE)).isGreaterThanOrEqualTo(1);
+        assertThat(fx.count("select count(*) from message_search_doc where message_id = '" + m.id() + "' and cardinality(terms) = " + terms))
+                .as("the document holds its terms again").isEqualTo(1);
+        assertThat(search("u2", "budget approved")).containsExactly(m.id());
+        assertThat(fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'")).isEqualTo(terms);
+        assertNoOrphanTerms();
+    }
+
     private void sql(String statement) throws SQLException {
         try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(statement);
