@@ -203,11 +203,13 @@ public final class Tx {
         } else if (value instanceof Integer[] ints) {
             ps.setArray(index, connection.createArrayOf("integer", ints));
         } else if (value instanceof Instant[] instants) {
-            Timestamp[] ts = new Timestamp[instants.length];
+            // as ISO-8601 text in UTC: the driver writes a Timestamp array element in the JVM's zone without its offset,
+            // which names two instants in the hour a daylight-saving zone repeats
+            String[] text = new String[instants.length];
             for (int i = 0; i < instants.length; i++) {
-                ts[i] = instants[i] == null ? null : Timestamp.from(instants[i]);
+                text[i] = instants[i] == null ? null : instants[i].toString();
             }
-            ps.setArray(index, connection.createArrayOf("timestamptz", ts));
+            ps.setArray(index, connection.createArrayOf("timestamptz", text));
         } else if (value instanceof String[] strings) {
             Array array = connection.createArrayOf("text", strings);
             ps.setArray(index, array);
