@@ -218,6 +218,7 @@ public final class ContentKeys {
                 + "and (text <> '' or attachments <> '[]' or custom <> '{}')", app.value());
         tx.update("delete from outbox_event where app_id = ?", app.value());
         // the terms could no longer be computed for a query anyway; dropping them leaves nothing behind
+        tx.update("delete from message_search_term where app_id = ?", app.value());   // also any a document did not list
         tx.update("delete from message_search_doc where app_id = ?", app.value());
         tx.update("update app set keys_destroyed_at = coalesce(keys_destroyed_at, ?) where id = ?", clock.instant(), app.value());
     }

@@ -231,7 +231,7 @@ public final class SearchIndex {
             }
             // the documents with their terms, and the terms' postings, in one statement
             tx.update("with d as (insert into message_search_doc (app_id, message_id, key_version, indexed_at, created_at, terms) "
-                            + "select ?, d.id, ?, now(), d.created_at, coalesce((?::bigint[])[d.lo:d.hi], '{}') "
+                            + "select ?, d.id, ?, now(), d.created_at, (?::bigint[])[d.lo:d.hi] "
                             + "from unnest(?::text[], ?::timestamptz[], ?::int[], ?::int[]) as d(id, created_at, lo, hi) "
                             + "returning message_id, created_at, terms) "
                             + "insert into message_search_term (app_id, term, created_at, message_id) "
@@ -402,7 +402,7 @@ public final class SearchIndex {
                 String model = embed && ctx.embedder() != null && AiSettings.fromSettings(AppSettings.read(tx, app)).embeddingsOn()
                         ? ctx.embedder().model() : null;
                 return tx.query("select m.id from message m left join message_search_doc d on d.app_id = m.app_id and d.message_id = m.id "
-                                + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ? or d.terms is null "
+                                + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ? "
                                 + "or (?::text is not null and d.embedding_model is distinct from ?::text)) "
                                 + "order by m.id limit " + want,
                         rs -> rs.getString(1), app.value(), from, current, model, model);
@@ -437,7 +437,11 @@ public final class SearchIndex {
         if (!ctx.searchEngines().isEmpty()) {
             new SearchSync(ctx).dropAll(app);   // the external engines start from nothing too, then get everything again
         }
-        ctx.db().inTransaction(tx -> tx.update("delete from message_search_doc where app_id = ?", app.value()));
+        ctx.db().inTransaction(tx -> {
+            // the documents' trigger removes their terms; the first statement also removes any a document did not list
+            tx.update("delete from message_search_term where app_id = ?", app.value());
+            return tx.update("delete from message_search_doc where app_id = ?", app.value());
+        });
         return backfill(app, Integer.MAX_VALUE);
     }
 

@@ -360,19 +360,30 @@ class SearchIT extends EngineTest {
     }
 
     @Test
-    void aDocumentWrittenWithoutTermsByAnEarlierReleaseIsIndexedAgainByTheBackfill() throws Exception {
-        Message m = send("u1", general, "quarterly budget approved");
-        long terms = fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'");
-        assertThat(search("u2", "budget approved")).containsExactly(m.id());
-        // what a node of the release before V17 leaves during a rolling upgrade: the term rows, a document without them
-        sql("update message_search_doc set terms = null, created_at = null where message_id = '" + m.id() + "'");
-        assertThat(search("u2", "budget approved")).as("found by its term rows").containsExactly(m.id());
+    void aBatchKeepsEachDocumentsOwnTermsAndRemovingDocumentsTakesExactlyThem() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        // indexed together in this order (ids sorted): the middle message has no word, so no term
+        Message a = send("u1", general, NewMessage.text("alpha shared words").withId("a-" + suffix));
+        Message none = send("u1", general, NewMessage.text("!!! ???").withId("b-" + suffix));
+        Message c = send("u2", general, NewMessage.text("gamma shared words").withId("c-" + suffix));
+        String three = "('" + a.id() + "', '" + none.id() + "', '" + c.id() + "')";
+        sql("delete from message_search_doc where message_id in " + three);
+        assertThat(fx.count("select count(*) from message_search_term where message_id in " + three)).as("the terms went with their documents").isZero();
 
-        assertThat(fx.engine.app(app.id()).searchIndex().backfill(Integer.MAX_VALUE)).isGreaterThanOrEqualTo(1);
-        assertThat(fx.count("select count(*) from message_search_doc where message_id = '" + m.id() + "' and cardinality(terms) = " + terms))
-                .as("the document holds its terms again").isEqualTo(1);
-        assertThat(search("u2", "budget approved")).containsExactly(m.id());
-        assertThat(fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'")).isEqualTo(terms);
+        assertThat(fx.engine.app(app.id()).searchIndex().backfill(Integer.MAX_VALUE)).isGreaterThanOrEqualTo(3);
+        for (Message m : List.of(a, none, c)) {
+            long rows = fx.count("select count(*) from message_search_term where message_id = '" + m.id() + "'");
+            assertThat(fx.count("select count(*) from message_search_doc d where d.message_id = '" + m.id() + "' and cardinality(d.terms) = " + rows
+                    + " and d.created_at = (select created_at from message where id = d.message_id) "
+                    + "and not exists (select 1 from message_search_term t where t.message_id = d.message_id and not (t.term = any(d.terms)))"))
+                    .as("the document of %s lists exactly its %d term rows", m.text(), rows).isEqualTo(1);
+        }
+        assertThat(fx.count("select count(*) from message_search_term where message_id = '" + none.id() + "'")).isZero();
+        assertThat(fx.count("select count(*) from message_search_term where message_id = '" + a.id() + "'")).isGreaterThan(3);
+        assertThat(fx.count("select count(*) from message_search_term t join message m on m.app_id = t.app_id and m.id = t.message_id "
+                + "where t.message_id in " + three + " and t.created_at <> m.created_at")).as("term rows carry their message's time").isZero();
+        assertThat(search("u2", "shared words")).containsExactlyInAnyOrder(a.id(), c.id());
+        assertThat(search("u2", "alpha words")).containsExactly(a.id());
         assertNoOrphanTerms();
     }
 
