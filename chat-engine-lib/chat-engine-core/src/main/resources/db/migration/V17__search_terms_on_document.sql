@@ -10,9 +10,9 @@
 -- The term rows stay: their primary key reads one term's postings newest first, which keeps a search of a common word
 -- bounded. docs/search.md ("How the index works").
 --
--- This migration rewrites every search document in one transaction (about 12 s for 200,000 indexed messages on the
--- 2-core test machine); deletions and indexing wait for it. docs/install.md ("Upgrades") says what that means for a
--- rolling upgrade of a large installation.
+-- This migration rewrites every search document in one transaction (7 s for 200,000 indexed messages and 34 s for a
+-- million on the 2-core test machine, SearchMigrationBench); deletions and indexing wait for it. docs/install.md
+-- ("Upgrades") says what that means for a rolling upgrade of a large installation.
 alter table message_search_doc add column created_at timestamptz;
 alter table message_search_doc add column terms bigint[];
 
