@@ -13,24 +13,27 @@
 -- This migration rewrites every search document in one transaction (7 s for 200,000 indexed messages and 34 s for a
 -- million on the 2-core test machine, SearchMigrationBench); deletions and indexing wait for it. docs/install.md
 -- ("Upgrades") says what that means for a rolling upgrade of a large installation.
-alter table message_search_doc add column created_at timestamptz;
-alter table message_search_doc add column terms bigint[];
 
--- Documents written before this migration get their terms from their rows (through the index about to be dropped).
-update message_search_doc d set terms = coalesce(t.terms, '{}'), created_at = coalesce(t.created_at, t.message_created_at, d.indexed_at)
-from (select d2.app_id, d2.message_id, array_agg(st.term) filter (where st.term is not null) as terms, min(st.created_at) as created_at,
-             min(m.created_at) as message_created_at
-      from message_search_doc d2
-      left join message_search_term st on st.app_id = d2.app_id and st.message_id = d2.message_id
-      left join message m on m.app_id = d2.app_id and m.id = d2.message_id
+-- Both tables at once, before anything else: a transaction of a node of the earlier release that holds
+-- one of them and waits for the other cannot deadlock with this migration. Its searches and indexing wait meanwhile.
+lock table message_search_doc, message_search_term in access exclusive mode;
+
+alter table message_search_doc add column created_at timestamptz, add column terms bigint[];
+
+-- Documents written before this migration get their terms from their rows (through the index about to be dropped); a
+-- document without any takes its message's time.
+update message_search_doc d set terms = coalesce(t.terms, '{}'),
+    created_at = coalesce(t.created_at, (select m.created_at from message m where m.app_id = d.app_id and m.id = d.message_id), d.indexed_at)
+from (select d2.app_id, d2.message_id, array_agg(st.term) filter (where st.term is not null) as terms, min(st.created_at) as created_at
+      from message_search_doc d2 left join message_search_term st on st.app_id = d2.app_id and st.message_id = d2.message_id
       group by d2.app_id, d2.message_id) t
 where t.app_id = d.app_id and t.message_id = d.message_id;
 
 -- Every document has its terms from now on. A node of an earlier release, during a rolling upgrade, writes documents
 -- without them: that insert fails, and its indexing job is retried (by a node of this release once one takes it) or
--- dead-lettered, and the backfill of this release indexes the message in any case (docs/install.md, "Upgrades").
-alter table message_search_doc alter column terms set not null;
-alter table message_search_doc alter column created_at set not null;
+-- dead-lettered. The backfill of this release indexes a new message in any case; an edit whose job was dead-lettered
+-- keeps its earlier terms until the job is retried (docs/install.md, "Upgrades").
+alter table message_search_doc alter column terms set not null, alter column created_at set not null;
 
 -- A removed document takes its terms with it, whatever removed it (a re-index, a deletion's trigger, a purge, a sweep,
 -- a rebuild, crypto-shredding). One statement per document, by the full primary key, so that its plan does not depend

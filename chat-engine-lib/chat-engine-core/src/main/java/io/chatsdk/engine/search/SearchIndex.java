@@ -403,6 +403,9 @@ public final class SearchIndex {
                         ? ctx.embedder().model() : null;
                 return tx.query("select m.id from message m left join message_search_doc d on d.app_id = m.app_id and d.message_id = m.id "
                                 + "where m.app_id = ? and m.id > ? and m.deleted_at is null and (d.message_id is null or d.key_version < ? "
+                                // a document whose time is not its message's: terms written with a Timestamp array in a
+                                // daylight-saving zone's repeated hour (before V17), which a search would not match
+                                + "or d.created_at <> m.created_at "
                                 + "or (?::text is not null and d.embedding_model is distinct from ?::text)) "
                                 + "order by m.id limit " + want,
                         rs -> rs.getString(1), app.value(), from, current, model, model);

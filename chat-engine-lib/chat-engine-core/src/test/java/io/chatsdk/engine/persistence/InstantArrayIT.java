@@ -6,6 +6,7 @@ import io.chatsdk.engine.testing.TestDatabase;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * An array of instants reaches PostgreSQL as the same instants whatever the JVM's time zone, including the hour a
  * daylight-saving zone repeats (search term rows are matched to their message by exact time).
  */
+@Isolated   // it changes the JVM's default time zone for its duration
 class InstantArrayIT {
 
     @Test

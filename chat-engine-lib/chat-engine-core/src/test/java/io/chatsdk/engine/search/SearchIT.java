@@ -380,11 +380,30 @@ class SearchIT extends EngineTest {
         }
         assertThat(fx.count("select count(*) from message_search_term where message_id = '" + none.id() + "'")).isZero();
         assertThat(fx.count("select count(*) from message_search_term where message_id = '" + a.id() + "'")).isGreaterThan(3);
+        // each document's part of the batch's one array is what the message indexed alone gets
+        Map<String, String> batched = new java.util.HashMap<>();
+        for (Message m : List.of(a, none, c)) {
+            batched.put(m.id(), sortedTerms(m.id()));
+        }
+        for (Message m : List.of(a, none, c)) {
+            fx.engine.app(app.id()).searchIndex().index(m.id());
+            assertThat(sortedTerms(m.id())).as("terms of %s", m.text()).isEqualTo(batched.get(m.id()));
+        }
+        assertThat(batched.get(a.id())).isNotEqualTo(batched.get(c.id()));
         assertThat(fx.count("select count(*) from message_search_term t join message m on m.app_id = t.app_id and m.id = t.message_id "
                 + "where t.message_id in " + three + " and t.created_at <> m.created_at")).as("term rows carry their message's time").isZero();
         assertThat(search("u2", "shared words")).containsExactlyInAnyOrder(a.id(), c.id());
         assertThat(search("u2", "alpha words")).containsExactly(a.id());
         assertNoOrphanTerms();
+    }
+
+    private String sortedTerms(String messageId) throws SQLException {
+        try (Connection c = fx.dataSource.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("select array(select unnest(terms) order by 1)::text from message_search_doc where message_id = '"
+                     + messageId + "'")) {
+            assertThat(rs.next()).as("document of " + messageId).isTrue();
+            return rs.getString(1);
+        }
     }
 
     private void sql(String statement) throws SQLException {
