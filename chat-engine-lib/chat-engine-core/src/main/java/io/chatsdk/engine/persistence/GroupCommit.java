@@ -32,6 +32,10 @@ import java.util.function.Function;
  * after all pieces ran (the commit itself, a lost connection) is reported to all of them, as a failed commit would be
  * to each: their outcome is not known, so none is run again (a send's client id makes the caller's retry safe).
  * Savepoints cost two round trips a piece, so the first run goes without them.
+ *
+ * <p>In that first run the pieces' outbox rows are held back and written in one statement after the last piece
+ * ({@link Outbox#flush}): one round trip for the batch's events instead of one a piece, while the channel's row is
+ * locked. The run with savepoints writes each row at once, so that a failing row is its own piece's failure.
  */
 final class GroupCommit {
     private final Db db;
@@ -183,6 +187,9 @@ final class GroupCommit {
         boolean[] allRan = {false};
         try {
             db.inTransaction(tx -> {
+                if (!savepoints && batch.size() > 1) {
+                    tx.holdEvents();   // the pieces' outbox rows in one statement, after the last piece
+                }
                 for (Item<?> item : batch) {
                     if (!savepoints) {
                         runOne(tx, item);
@@ -197,6 +204,7 @@ final class GroupCommit {
                         item.failure = failed;
                     }
                 }
+                Outbox.flush(tx);
                 // the commit's own hook finds no scope: each piece's record is written already
                 AuditScope.adopt(null);
                 allRan[0] = true;

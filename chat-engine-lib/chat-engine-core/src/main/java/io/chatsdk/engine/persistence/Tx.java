@@ -35,6 +35,8 @@ public final class Tx {
     private List<Runnable> afterCommit;
     /** The events this transaction wrote, for the engine's {@link io.chatsdk.engine.spi.CommitListener}; null when none listens. */
     private final List<io.chatsdk.engine.spi.ChatEvent> events;
+    /** Outbox rows held back to be written together ({@link #holdEvents}); null when each is written at once. */
+    private List<Outbox.Row> held;
 
     Tx(EntityManager em, Connection connection, ContentKeys keys, boolean collectEvents) {
         this.em = em;
@@ -106,6 +108,34 @@ public final class Tx {
         return wroteEvents;
     }
 
+    /**
+     * From now on, {@link Outbox#write} holds this transaction's outbox rows back, and {@link Outbox#flush} writes them in
+     * one statement. Nothing in a transaction that does this may read {@code outbox_event} before the flush.
+     */
+    void holdEvents() {
+        if (held == null) {
+            held = new ArrayList<>();
+        }
+    }
+
+    boolean holdsEvents() {
+        return held != null;
+    }
+
+    void hold(Outbox.Row row) {
+        held.add(row);
+    }
+
+    /** The rows held back so far, in the order they were written; none are held after this. */
+    List<Outbox.Row> takeHeld() {
+        if (held == null || held.isEmpty()) {
+            return List.of();
+        }
+        List<Outbox.Row> out = List.copyOf(held);
+        held.clear();
+        return out;
+    }
+
     /** Runs {@code action} once this transaction has committed (never if it rolls back). */
     public void afterCommit(Runnable action) {
         if (afterCommit == null) {
@@ -121,12 +151,13 @@ public final class Tx {
     }
 
     /** A point inside this transaction that its later work can be rolled back to ({@link #rollbackTo}). */
-    record Savepoint(java.sql.Savepoint jdbc, int afterCommitCount, int eventCount) {
+    record Savepoint(java.sql.Savepoint jdbc, int afterCommitCount, int eventCount, int heldCount) {
     }
 
     Savepoint savepoint() {
         try {
-            return new Savepoint(connection.setSavepoint(), afterCommit == null ? 0 : afterCommit.size(), events == null ? 0 : events.size());
+            return new Savepoint(connection.setSavepoint(), afterCommit == null ? 0 : afterCommit.size(), events == null ? 0 : events.size(),
+                    held == null ? 0 : held.size());
         } catch (SQLException e) {
             throw Db.translate(e);
         }
@@ -140,7 +171,7 @@ public final class Tx {
         }
     }
 
-    /** Undoes what the transaction did since {@code savepoint}, including the after-commit work and the events it registered. */
+    /** Undoes what the transaction did since {@code savepoint}, including the after-commit work, the events it registered and the rows it held back. */
     void rollbackTo(Savepoint savepoint) {
         try {
             connection.rollback(savepoint.jdbc());
@@ -152,6 +183,9 @@ public final class Tx {
         }
         if (events != null) {
             events.subList(savepoint.eventCount(), events.size()).clear();
+        }
+        if (held != null) {
+            held.subList(savepoint.heldCount(), held.size()).clear();
         }
     }
 
@@ -200,6 +234,8 @@ public final class Tx {
             ps.setArray(index, connection.createArrayOf("uuid", uuids));
         } else if (value instanceof Long[] longs) {
             ps.setArray(index, connection.createArrayOf("bigint", longs));
+        } else if (value instanceof byte[][] bytes) {
+            ps.setArray(index, connection.createArrayOf("bytea", bytes));
         } else if (value instanceof Integer[] ints) {
             ps.setArray(index, connection.createArrayOf("integer", ints));
         } else if (value instanceof Instant[] instants) {

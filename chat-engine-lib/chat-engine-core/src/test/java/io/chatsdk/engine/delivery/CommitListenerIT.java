@@ -144,6 +144,19 @@ class CommitListenerIT extends EngineTest {
         assertThat(preparedSeqs).as("prepared under the channel's lock: in seq order, none missing, none refused").isEqualTo(expected);
         assertThat(r.heard("committed", app).stream().filter(e -> e.type().equals("message.new")).map(ChatEvent::seq).toList()).isEqualTo(expected);
         assertThat(r.heard("committed", app)).noneMatch(e -> String.valueOf(e.payload()).contains("u" + (senders + 1) + " "));
+        // a batch's outbox rows are written together after its last send: their ids still ascend in seq order (the relay
+        // publishes in id order), and each event keeps its own id and payload
+        assertThat(r.calls()).as("some transactions carried several sends").anyMatch(c -> c.kind().equals("prepared")
+                && c.events().stream().filter(e -> e.type().equals("message.new")).count() > 1);
+        List<ChatEvent> heardNew = r.heard("committed", app).stream().filter(e -> e.type().equals("message.new")).toList();
+        List<Long> ids = heardNew.stream().map(ChatEvent::id).toList();
+        assertThat(ids).as("outbox ids in seq order").isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+        List<ChatEvent> relayed = fx.events(app, e -> e.type().equals("message.new"));
+        assertThat(relayed).extracting(ChatEvent::id).containsExactlyElementsOf(ids);
+        for (int i = 0; i < relayed.size(); i++) {
+            assertThat(heardNew.get(i).seq()).isEqualTo(relayed.get(i).seq());
+            assertThat(heardNew.get(i).payload()).as("the payload of event #%d", ids.get(i)).isEqualTo(relayed.get(i).payload());
+        }
     }
 
     @Test
