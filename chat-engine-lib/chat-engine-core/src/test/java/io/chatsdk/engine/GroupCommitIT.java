@@ -127,6 +127,38 @@ class GroupCommitIT extends EngineTest {
     }
 
     @Test
+    void eachSendOfABatchIsCheckedAsItsOwnSender() throws Exception {
+        // a batch reads every sender's view of the channel in one query before its first send (Db.ReadAhead): each send
+        // must still get its own sender's view, whoever shares its batch
+        AppHandle app = fx.newApp(SENDERS);
+        Cid cid = hotChannel(app, "views");
+        app.moderation().ban("u3", null, null, null, true);   // shadow-banned in the app: stored, shown to no one else
+        app.moderation().ban("u4", cid, null, null, true);    // shadow-banned in this channel only
+        Map<String, Set<Boolean>> shadowed = new ConcurrentHashMap<>();
+        int perSender = 30;
+        Senders.concurrently(SENDERS, (user, n) -> {
+            for (int i = 0; i < perSender; i++) {
+                String id = "gc4-" + user + "-" + i;
+                // u5's messages are sent by the server in u5's name; the others send their own
+                Message m = user.equals("u5") ? app.messages().send(cid, NewMessage.text(id).withId(id).from("u5"))
+                        : app.as(user).messages().send(cid, NewMessage.text(id).withId(id));
+                assertThat(m.userId()).isEqualTo(user);
+                shadowed.computeIfAbsent(user, k -> ConcurrentHashMap.newKeySet()).add(m.shadowed());
+            }
+        });
+        int total = SENDERS * perSender;
+        for (int u = 1; u <= SENDERS; u++) {
+            boolean banned = u == 3 || u == 4;
+            assertThat(shadowed.get("u" + u)).as("u" + u + "'s sends shadowed?").containsExactly(banned);
+        }
+        assertThat(fx.count("select count(*) from message where id like 'gc4-%' and shadowed")).isEqualTo(2L * perSender);
+        assertThat(fx.count("select count(*) from message where id like 'gc4-%' and shadowed and user_id not in ('u3', 'u4')")).isZero();
+        assertThat(fx.count("select count(distinct seq) from message where id like 'gc4-%'")).isEqualTo(total);
+        assertThat(fx.count("select max(seq) - min(seq) + 1 from message where id like 'gc4-%'")).as("gap-free").isEqualTo(total);
+        assertThat(grouping(fx, "gc4-%").transactions()).as("the sends shared transactions").isLessThan(total);
+    }
+
+    @Test
     void killedConnectionsMidBatchLoseNoAcknowledgedSend() throws Exception {
         AppHandle app = fx.newApp(SENDERS);
         Cid cid = hotChannel(app, "killed");

@@ -42,28 +42,61 @@ public final class ChannelGate {
      * @param userId the user to evaluate: the acting user, or for server calls the user acted for (may be null)
      */
     public static Loaded load(Tx tx, AppId app, Actor actor, Cid cid, String userId, Instant now) {
-        return tx.one("select " + Rows.CHANNEL_COLUMNS + ", c.cooldown_secs, t.grants, m.role as member_role, u.id as author_id, u.role as user_role, "
-                        + "u.banned, u.ban_expires_at, u.deactivated_at, u.shadow_banned, u.shadow_ban_expires_at, "
-                        + "cb.user_id as cb_user, cb.shadow as cb_shadow, cb.expires_at as cb_expires "
-                        + "from channel c join channel_type t on t.app_id = c.app_id and t.name = c.type "
-                        + "left join channel_member m on m.channel_pk = c.pk and m.user_id = ? "
-                        + "left join app_user u on u.app_id = c.app_id and u.id = ? "
-                        + "left join channel_ban cb on cb.channel_pk = c.pk and cb.user_id = ? "
-                        + "where c.app_id = ? and c.type = ? and c.id = ?",
-                rs -> {
-                    Channel channel = Rows.channel(rs);
-                    boolean appBan = active(rs.getBoolean("banned"), Tx.instant(rs, "ban_expires_at"), now);
-                    boolean appShadow = active(rs.getBoolean("shadow_banned"), Tx.instant(rs, "shadow_ban_expires_at"), now);
-                    boolean channelBan = active(rs.getString("cb_user") != null, Tx.instant(rs, "cb_expires"), now);
-                    boolean channelShadow = channelBan && rs.getBoolean("cb_shadow");
-                    String userRole = rs.getString("user_role");
-                    Permissions.Access access = new Permissions.Access(actor, userRole == null ? "anonymous" : userRole,
-                            rs.getString("member_role"), grants(rs.getString("grants")), channel.cid().toString());
-                    return new Loaded(rs.getObject("pk", UUID.class), channel, access, rs.getString("author_id") != null,
-                            appBan || (channelBan && !channelShadow), Tx.instant(rs, "deactivated_at") != null, appShadow || channelShadow,
-                            rs.getInt("cooldown_secs"));
-                }, userId, userId, userId, app.value(), cid.type(), cid.id())
+        return tx.one(LOAD, rs -> loaded(rs, actor, now), userId, userId, userId, app.value(), cid.type(), cid.id())
                 .orElseThrow(() -> ChatException.notFound(ErrorCode.CHANNEL_NOT_FOUND, "channel " + cid));
+    }
+
+    /** Who acts, and as which user: what one {@link #load} is asked for. */
+    public record Request(Actor actor, String userId) {
+    }
+
+    /**
+     * What {@link #load} gives for each request, read in one query: the channel as each of several actors sees it. A
+     * request of no user, and every request when the channel does not exist, has no entry; {@link #load} then tells why.
+     */
+    public static java.util.Map<Request, Loaded> loadAll(Tx tx, AppId app, Cid cid, java.util.List<Request> requests, Instant now) {
+        java.util.List<Request> asked = requests.stream().filter(r -> r.userId() != null).distinct().toList();
+        java.util.Map<Request, Loaded> out = new java.util.HashMap<>();
+        if (asked.isEmpty()) {
+            return out;
+        }
+        String[] users = asked.stream().map(Request::userId).toArray(String[]::new);
+        tx.query(LOAD_ALL, rs -> {
+                    Request r = asked.get(rs.getInt("n") - 1);
+                    out.put(r, loaded(rs, r.actor(), now));
+                    return r;
+                }, users, app.value(), cid.type(), cid.id());
+        return out;
+    }
+
+    private static final String GATE_COLUMNS = Rows.CHANNEL_COLUMNS + ", c.cooldown_secs, t.grants, m.role as member_role, u.id as author_id, "
+            + "u.role as user_role, u.banned, u.ban_expires_at, u.deactivated_at, u.shadow_banned, u.shadow_ban_expires_at, "
+            + "cb.user_id as cb_user, cb.shadow as cb_shadow, cb.expires_at as cb_expires ";
+
+    /** The channel's type, and the member, user and channel ban of the user {@code :user}. */
+    private static final String GATE_JOINS = "join channel_type t on t.app_id = c.app_id and t.name = c.type "
+            + "left join channel_member m on m.channel_pk = c.pk and m.user_id = :user "
+            + "left join app_user u on u.app_id = c.app_id and u.id = :user "
+            + "left join channel_ban cb on cb.channel_pk = c.pk and cb.user_id = :user ";
+
+    private static final String LOAD = "select " + GATE_COLUMNS + "from channel c " + GATE_JOINS.replace(":user", "?")
+            + "where c.app_id = ? and c.type = ? and c.id = ?";
+
+    private static final String LOAD_ALL = "select a.n, " + GATE_COLUMNS + "from unnest(?::text[]) with ordinality as a(user_id, n) "
+            + "join channel c on c.app_id = ? and c.type = ? and c.id = ? " + GATE_JOINS.replace(":user", "a.user_id");
+
+    private static Loaded loaded(java.sql.ResultSet rs, Actor actor, Instant now) throws java.sql.SQLException {
+        Channel channel = Rows.channel(rs);
+        boolean appBan = active(rs.getBoolean("banned"), Tx.instant(rs, "ban_expires_at"), now);
+        boolean appShadow = active(rs.getBoolean("shadow_banned"), Tx.instant(rs, "shadow_ban_expires_at"), now);
+        boolean channelBan = active(rs.getString("cb_user") != null, Tx.instant(rs, "cb_expires"), now);
+        boolean channelShadow = channelBan && rs.getBoolean("cb_shadow");
+        String userRole = rs.getString("user_role");
+        Permissions.Access access = new Permissions.Access(actor, userRole == null ? "anonymous" : userRole,
+                rs.getString("member_role"), grants(rs.getString("grants")), channel.cid().toString());
+        return new Loaded(rs.getObject("pk", UUID.class), channel, access, rs.getString("author_id") != null,
+                appBan || (channelBan && !channelShadow), Tx.instant(rs, "deactivated_at") != null, appShadow || channelShadow,
+                rs.getInt("cooldown_secs"));
     }
 
     /** Channel types' grants as stored, parsed once per distinct text (a send checks them every time). */

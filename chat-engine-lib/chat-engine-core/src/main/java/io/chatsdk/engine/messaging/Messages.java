@@ -137,7 +137,7 @@ public final class Messages {
         // a repeated id is found by the insert's conflict, which rolls the transaction back, seq increment included.
         // Concurrent sends to one channel on this node share a transaction and its commit (group commit, see Db.inGroupCommit).
         try {
-            return ctx.db().inGroupCommit(new SendLane(app, cid),
+            return ctx.db().inGroupCommit(new SendLane(ctx, app, cid), new ChannelGate.Request(actor, author),
                     tx -> insert(tx, cid, id, author, type, finalText, finalAtts, finalCustom, mentions, message));
         } catch (DuplicateId | Db.UniqueViolation e) {
             return existing(cid, id, author).orElseThrow(() -> new ChatException(ErrorCode.CONFLICT,
@@ -160,8 +160,20 @@ public final class Messages {
         }
     }
 
-    /** The group-commit key of sends to one channel. */
-    private record SendLane(AppId app, Cid cid) {
+    /**
+     * The group-commit key of sends to one channel. A batch of sends reads each sender's view of the channel (its row,
+     * type, membership, user and ban) in one query before the first send runs, instead of one query a send.
+     */
+    private record SendLane(EngineContext ctx, AppId app, Cid cid) implements Db.ReadAhead {
+        @Override
+        public void readAhead(Tx tx, List<Object> hints) {
+            List<ChannelGate.Request> who = hints.stream().map(ChannelGate.Request.class::cast).toList();
+            ChannelGate.loadAll(tx, app, cid, who, ctx.now()).forEach((request, loaded) -> tx.keep(new Ahead(app, cid, request), loaded));
+        }
+    }
+
+    /** Where a send finds its view of the channel that its batch read ahead. */
+    private record Ahead(AppId app, Cid cid, ChannelGate.Request who) {
     }
 
     private Optional<Message> existing(Cid cid, String id, String author) {
@@ -177,7 +189,9 @@ public final class Messages {
     private Message insert(Tx tx, Cid cid, String id, String author, String type, String text, List<Map<String, Object>> attachments,
                            Map<String, Object> customIn, List<String> mentions, NewMessage in) {
         Instant now = ctx.now();
-        ChannelGate.Loaded l = ChannelGate.load(tx, app, actor, cid, author, now);
+        // read ahead by the batch this send is in, or read now
+        ChannelGate.Loaded ahead = tx.kept(new Ahead(app, cid, new ChannelGate.Request(actor, author)));
+        ChannelGate.Loaded l = ahead != null ? ahead : ChannelGate.load(tx, app, actor, cid, author, now);
         ChannelGate.requireActiveAuthor(l, author);
         l.require(in.parentId() == null ? Permission.SEND_MESSAGE : Permission.SEND_REPLY);
         if (type.equals("system")) {

@@ -105,7 +105,26 @@ public final class Db implements AutoCloseable {
      * piece in a savepoint, and should that fail too, each piece runs alone).
      */
     public <T> T inGroupCommit(Object key, Function<Tx, T> work) {
-        return groupCommit.run(key, work);
+        return groupCommit.run(key, null, work);
+    }
+
+    /**
+     * {@link #inGroupCommit(Object, Function)} with a {@code hint} of what the work will read: when {@code key} is a
+     * {@link ReadAhead}, a batch of several pieces first reads for all their hints in one round trip.
+     */
+    public <T> T inGroupCommit(Object key, Object hint, Function<Tx, T> work) {
+        return groupCommit.run(key, hint, work);
+    }
+
+    /**
+     * A group-commit key whose batches read ahead: before the first piece of a batch runs, {@link #readAhead} gets the
+     * hints of all its pieces, in their order, and keeps what it reads in the transaction ({@link Tx#keep}), where each
+     * piece finds it ({@link Tx#kept}) instead of reading it itself. It runs in the batch's transaction, so a piece sees
+     * what it would have read on its own, as of the batch's start. The run with savepoints (after a piece failed) and a
+     * piece alone read nothing ahead.
+     */
+    public interface ReadAhead {
+        void readAhead(Tx tx, List<Object> hints);
     }
 
     /**

@@ -35,7 +35,9 @@ import java.util.function.Function;
  *
  * <p>In that first run the pieces' outbox rows are held back and written in one statement after the last piece
  * ({@link Outbox#flush}): one round trip for the batch's events instead of one a piece, while the channel's row is
- * locked. The run with savepoints writes each row at once, so that a failing row is its own piece's failure.
+ * locked. The run with savepoints writes each row at once, so that a failing row is its own piece's failure. When the
+ * key is a {@link Db.ReadAhead}, that first run also starts by reading, in one round trip, what each piece would read
+ * on its own (a send: its channel, member, user and ban rows).
  */
 final class GroupCommit {
     private final Db db;
@@ -65,19 +67,21 @@ final class GroupCommit {
 
     private static final class Item<T> {
         final Function<Tx, T> work;
+        final Object hint;
         final AuditScope scope;
         T result;
         Throwable failure;
         /** Written last, after result or failure, by the thread that ran the batch. */
         volatile State state = State.WAITING;
 
-        Item(Function<Tx, T> work, AuditScope scope) {
+        Item(Function<Tx, T> work, Object hint, AuditScope scope) {
             this.work = work;
+            this.hint = hint;
             this.scope = scope;
         }
     }
 
-    <T> T run(Object key, Function<Tx, T> work) {
+    <T> T run(Object key, Object hint, Function<Tx, T> work) {
         if (limit == 1) {
             return db.inTransaction(work);
         }
@@ -86,9 +90,9 @@ final class GroupCommit {
             used.users++;
             return used;
         });
-        Item<T> item = new Item<>(work, AuditScope.current());
+        Item<T> item = new Item<>(work, hint, AuditScope.current());
         try {
-            lead(lane, item);
+            lead(key, lane, item);
         } finally {
             lanes.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
         }
@@ -111,7 +115,7 @@ final class GroupCommit {
     }
 
     /** Queues the item and waits until it has run, leading batches while it is this lane's turn. */
-    private void lead(Lane lane, Item<?> item) {
+    private void lead(Object key, Lane lane, Item<?> item) {
         boolean interrupted = false;
         lane.lock.lock();
         try {
@@ -147,7 +151,7 @@ final class GroupCommit {
                     // this thread's item is neither queued nor run: only a bug could lose it; do not spin
                     throw new IllegalStateException("group commit lost a piece of work");
                 }
-                runBatch(batch);
+                runBatch(key, batch);
             }
         } finally {
             lane.lock.lock();
@@ -167,11 +171,11 @@ final class GroupCommit {
         }
     }
 
-    private void runBatch(List<Item<?>> batch) {
+    private void runBatch(Object key, List<Item<?>> batch) {
         AuditScope own = AuditScope.adopt(null);
         try {
-            if (!attempt(batch, false)) {
-                attempt(batch, true);
+            if (!attempt(key, batch, false)) {
+                attempt(key, batch, true);
             }
         } finally {
             AuditScope.adopt(own);
@@ -183,12 +187,15 @@ final class GroupCommit {
      * that fails is rolled back alone and gets its own failure. Returns false when a piece failed without savepoints
      * (nothing was committed and no piece has an outcome yet); otherwise every piece has one.
      */
-    private boolean attempt(List<Item<?>> batch, boolean savepoints) {
+    private boolean attempt(Object key, List<Item<?>> batch, boolean savepoints) {
         boolean[] allRan = {false};
         try {
             db.inTransaction(tx -> {
                 if (!savepoints && batch.size() > 1) {
                     tx.holdEvents();   // the pieces' outbox rows in one statement, after the last piece
+                    if (key instanceof Db.ReadAhead ahead) {
+                        ahead.readAhead(tx, batch.stream().map(i -> i.hint).toList());
+                    }
                 }
                 for (Item<?> item : batch) {
                     if (!savepoints) {

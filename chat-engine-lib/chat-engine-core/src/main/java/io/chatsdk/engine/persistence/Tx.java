@@ -35,6 +35,8 @@ public final class Tx {
     private List<Runnable> afterCommit;
     /** The events this transaction wrote, for the engine's {@link io.chatsdk.engine.spi.CommitListener}; null when none listens. */
     private final List<io.chatsdk.engine.spi.ChatEvent> events;
+    /** What a group commit's batch read ahead for its pieces ({@link Db.ReadAhead}); null when nothing was. */
+    private java.util.Map<Object, Object> kept;
     /** Outbox rows held back to be written together ({@link #holdEvents}); null when each is written at once. */
     private List<Outbox.Row> held;
 
@@ -106,6 +108,20 @@ public final class Tx {
 
     boolean wroteEvents() {
         return wroteEvents;
+    }
+
+    /** Keeps a value read ahead for this transaction's work ({@link Db.ReadAhead}), under a key its reader will ask for. */
+    public void keep(Object key, Object value) {
+        if (kept == null) {
+            kept = new java.util.HashMap<>();
+        }
+        kept.put(key, value);
+    }
+
+    /** The value kept under {@code key} ({@link #keep}), or null: then the caller reads it itself. */
+    @SuppressWarnings("unchecked")
+    public <V> V kept(Object key) {
+        return kept == null ? null : (V) kept.get(key);
     }
 
     /**
