@@ -228,6 +228,11 @@ public final class ChatEngine implements AutoCloseable {
         return ctx.db().inTransaction(tx -> tx.update("delete from outbox_event where published_at < ?", ctx.now().minus(age)));
     }
 
+    /** How many group-commit batches ran again, with savepoints, because a send failed in their first run (for tests). */
+    long groupCommitReruns() {
+        return ctx.db().groupCommitReruns();
+    }
+
     /**
      * Publishes pending outbox events now, on the calling thread, to the bus and to the outbox consumers (webhook, push
      * and search jobs), as the relay does; returns how many. Useful in tests and tools.

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -144,6 +145,38 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** A record for {@code audit_pending}, held back by a group commit's batch. */
+    private record HeldRecord(AuditEntry entry, Instant at) {
+    }
+
+    /** Writes a batch's held-back records in one statement, in the order given (their ids ascend in it). */
+    private static final Tx.RowWriter<HeldRecord> PENDING = (tx, rows) -> {
+        int n = rows.size();
+        UUID[] apps = new UUID[n];
+        Instant[] ats = new Instant[n];
+        String[][] text = new String[8][n];
+        Boolean[] success = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            AuditEntry e = rows.get(i).entry();
+            apps[i] = e.app() == null ? null : e.app().value();
+            ats[i] = rows.get(i).at();
+            String[] t = {e.actorType(), e.actorId(), e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent()};
+            for (int k = 0; k < t.length; k++) {
+                text[k][i] = t[k];
+            }
+            success[i] = e.success();
+        }
+        String[] reasons = rows.stream().map(r -> r.entry().reason()).toArray(String[]::new);
+        String[] details = rows.stream().map(r -> Json.write(r.entry().details())).toArray(String[]::new);
+        tx.update("insert into audit_pending (app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, "
+                        + "success, reason, details) "
+                        + "select r.app_id, r.at, r.actor_type, r.actor_id, r.actor_role, r.action, r.resource_type, r.resource_id, r.ip, r.user_agent, "
+                        + "r.success, r.reason, r.details::jsonb from unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                        + "?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[]) with ordinality as r(app_id, at, actor_type, "
+                        + "actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, success, reason, details, n) order by r.n",
+                apps, ats, text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], success, reasons, details);
+    };
+
     /**
      * The transaction hook: when this thread has an {@link AuditScope} whose record is not written and the transaction
      * wrote, the record goes into {@code audit_pending} in this transaction; after the commit the scope is marked and
@@ -155,10 +188,15 @@ public final class AuditLog implements AutoCloseable {
             return;
         }
         AuditEntry e = scope.entry();
-        tx.update("insert into audit_pending (app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, "
-                        + "success, reason, details) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
-                e.app() == null ? null : e.app().value(), clock.instant().truncatedTo(ChronoUnit.MICROS), e.actorType(), e.actorId(),
-                e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent(), e.success(), e.reason(), Json.write(e.details()));
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (tx.holdsRows()) {
+            tx.hold(PENDING, new HeldRecord(e, at));   // a group commit's batch writes its records together, before its commit
+        } else {
+            tx.update("insert into audit_pending (app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, "
+                            + "success, reason, details) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
+                    e.app() == null ? null : e.app().value(), at, e.actorType(), e.actorId(),
+                    e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent(), e.success(), e.reason(), Json.write(e.details()));
+        }
         tx.afterCommit(() -> {
             scope.markWritten();
             queue.offer(NUDGE);

@@ -170,6 +170,17 @@ public final class Messages {
             List<ChannelGate.Request> who = hints.stream().map(ChannelGate.Request.class::cast).toList();
             ChannelGate.loadAll(tx, app, cid, who, ctx.now()).forEach((request, loaded) -> tx.keep(new Ahead(app, cid, request), loaded));
         }
+
+        // a lane is the channel's: the context is only the clock's holder
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SendLane other && app.equals(other.app) && cid.equals(other.cid);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * app.hashCode() + cid.hashCode();
+        }
     }
 
     /** Where a send finds its view of the channel that its batch read ahead. */

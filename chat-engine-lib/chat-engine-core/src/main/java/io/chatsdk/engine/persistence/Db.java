@@ -116,12 +116,17 @@ public final class Db implements AutoCloseable {
         return groupCommit.run(key, hint, work);
     }
 
+    /** How many group-commit batches ran a second time, with savepoints, because a piece failed in their first run. */
+    public long groupCommitReruns() {
+        return groupCommit.reruns();
+    }
+
     /**
-     * A group-commit key whose batches read ahead: before the first piece of a batch runs, {@link #readAhead} gets the
-     * hints of all its pieces, in their order, and keeps what it reads in the transaction ({@link Tx#keep}), where each
-     * piece finds it ({@link Tx#kept}) instead of reading it itself. It runs in the batch's transaction, so a piece sees
-     * what it would have read on its own, as of the batch's start. The run with savepoints (after a piece failed) and a
-     * piece alone read nothing ahead.
+     * A group-commit key whose batches read ahead: once the first piece of a batch has run (and so taken whatever lock
+     * the key's work serialises on), {@link #readAhead} gets the hints of the other pieces, in their order, and keeps
+     * what it reads in the transaction ({@link Tx#keep}), where each piece finds it ({@link Tx#kept}) instead of reading
+     * it itself. A piece so sees what it would have read on its own, as of the first piece's end instead of the pieces
+     * before it. The run with savepoints (after a piece failed) and a piece alone read nothing ahead.
      */
     public interface ReadAhead {
         void readAhead(Tx tx, List<Object> hints);

@@ -33,16 +33,19 @@ import java.util.function.Function;
  * to each: their outcome is not known, so none is run again (a send's client id makes the caller's retry safe).
  * Savepoints cost two round trips a piece, so the first run goes without them.
  *
- * <p>In that first run the pieces' outbox rows are held back and written in one statement after the last piece
- * ({@link Outbox#flush}): one round trip for the batch's events instead of one a piece, while the channel's row is
- * locked. The run with savepoints writes each row at once, so that a failing row is its own piece's failure. When the
- * key is a {@link Db.ReadAhead}, that first run also starts by reading, in one round trip, what each piece would read
- * on its own (a send: its channel, member, user and ban rows).
+ * <p>In that first run the pieces' outbox rows and audit records are held back and written in one statement a table after
+ * the last piece ({@link Tx#holdRows}): one round trip for the batch's events, and one for its records, instead of one
+ * each a piece, while the channel's row is locked. The run with savepoints writes each row at once, so that a failing
+ * row is its own piece's failure. When the
+ * key is a {@link Db.ReadAhead}, that first run also reads, in one round trip after the first piece, what each other
+ * piece would read on its own (a send: its channel, member, user and ban rows).
  */
 final class GroupCommit {
     private final Db db;
     private final int limit;
     private final ConcurrentHashMap<Object, Lane> lanes = new ConcurrentHashMap<>();
+    /** Batches whose first run failed and that ran again with savepoints. */
+    private final java.util.concurrent.atomic.LongAdder reruns = new java.util.concurrent.atomic.LongAdder();
 
     GroupCommit(Db db, int limit) {
         if (limit < 1) {
@@ -79,6 +82,11 @@ final class GroupCommit {
             this.hint = hint;
             this.scope = scope;
         }
+    }
+
+    /** How many batches so far ran a second time, with savepoints, because a piece failed in the first run. */
+    long reruns() {
+        return reruns.sum();
     }
 
     <T> T run(Object key, Object hint, Function<Tx, T> work) {
@@ -175,6 +183,7 @@ final class GroupCommit {
         AuditScope own = AuditScope.adopt(null);
         try {
             if (!attempt(key, batch, false)) {
+                reruns.increment();
                 attempt(key, batch, true);
             }
         } finally {
@@ -191,13 +200,16 @@ final class GroupCommit {
         boolean[] allRan = {false};
         try {
             db.inTransaction(tx -> {
-                if (!savepoints && batch.size() > 1) {
-                    tx.holdEvents();   // the pieces' outbox rows in one statement, after the last piece
-                    if (key instanceof Db.ReadAhead ahead) {
-                        ahead.readAhead(tx, batch.stream().map(i -> i.hint).toList());
-                    }
+                boolean together = !savepoints && batch.size() > 1;
+                if (together) {
+                    tx.holdRows();   // the pieces' outbox and audit rows in one statement a table, after the last piece
                 }
-                for (Item<?> item : batch) {
+                for (int k = 0; k < batch.size(); k++) {
+                    Item<?> item = batch.get(k);
+                    if (k == 1 && together && key instanceof Db.ReadAhead ahead) {
+                        // after the first piece, which has locked what the key serialises on (a send: the channel's row)
+                        ahead.readAhead(tx, batch.subList(1, batch.size()).stream().map(i -> i.hint).toList());
+                    }
                     if (!savepoints) {
                         runOne(tx, item);
                         continue;
@@ -211,7 +223,7 @@ final class GroupCommit {
                         item.failure = failed;
                     }
                 }
-                Outbox.flush(tx);
+                tx.writeHeld();
                 // the commit's own hook finds no scope: each piece's record is written already
                 AuditScope.adopt(null);
                 allRan[0] = true;

@@ -47,8 +47,8 @@ public final class Outbox {
         ContentKeys.Sealed sealed = tx.keys().seal(tx, app, PURPOSE, rowId(type, cid, seq, sealId), json.getBytes(StandardCharsets.UTF_8));
         Row row = new Row(app, type, cid, channelPk, seq, sealed.bytes(), sealed.version(), sealId, at, json);
         tx.markEventsWritten();
-        if (tx.holdsEvents()) {
-            tx.hold(row);   // written with the others by flush, before the commit
+        if (tx.holdsRows()) {
+            tx.hold(ROWS, row);   // written with the others by writeAll, before the commit
             return;
         }
         String insert = "insert into outbox_event (app_id, type, cid, channel_pk, seq, sealed_payload, key_version, seal_id, created_at) "
@@ -62,7 +62,10 @@ public final class Outbox {
         }
     }
 
-    /** One outbox row, as written or held back for {@link #flush}. */
+    /** Writes outbox rows held back ({@link Tx#holdRows}). */
+    private static final Tx.RowWriter<Row> ROWS = Outbox::writeAll;
+
+    /** One outbox row, as written or held back for {@link #writeAll}. */
     record Row(AppId app, String type, String cid, UUID channelPk, Long seq, byte[] sealed, int keyVersion, UUID sealId, Instant at, String json) {
         /** The event as the relay will read it back from the row, so both paths deliver the same event. */
         ChatEvent event(long id) {
@@ -71,15 +74,10 @@ public final class Outbox {
     }
 
     /**
-     * Writes the rows {@code tx} held back ({@link Tx#holdEvents}) in one statement: one round trip for a group commit's
-     * events instead of one each. Their ids ascend in the order they were written, as if each had been inserted then, so
-     * the relay publishes them in that order.
+     * Writes outbox rows in one statement: one round trip for a group commit's events instead of one each. Their ids
+     * ascend in the order given, as if each had been inserted then, so the relay publishes them in that order.
      */
-    static void flush(Tx tx) {
-        List<Row> rows = tx.takeHeld();
-        if (rows.isEmpty()) {
-            return;
-        }
+    private static void writeAll(Tx tx, List<Row> rows) {
         int n = rows.size();
         UUID[] apps = new UUID[n];
         String[] types = new String[n];

@@ -37,8 +37,8 @@ public final class Tx {
     private final List<io.chatsdk.engine.spi.ChatEvent> events;
     /** What a group commit's batch read ahead for its pieces ({@link Db.ReadAhead}); null when nothing was. */
     private java.util.Map<Object, Object> kept;
-    /** Outbox rows held back to be written together ({@link #holdEvents}); null when each is written at once. */
-    private List<Outbox.Row> held;
+    /** Rows held back to be written together, by their writer, in the order first used ({@link #holdRows}); null when each is written at once. */
+    private java.util.LinkedHashMap<RowWriter<?>, List<Object>> held;
 
     Tx(EntityManager em, Connection connection, ContentKeys keys, boolean collectEvents) {
         this.em = em;
@@ -124,32 +124,41 @@ public final class Tx {
         return kept == null ? null : (V) kept.get(key);
     }
 
+    /** Writes, in one statement, rows of one kind that a transaction held back ({@link #holdRows}), in the order given. */
+    @FunctionalInterface
+    public interface RowWriter<R> {
+        void write(Tx tx, List<R> rows);
+    }
+
     /**
-     * From now on, {@link Outbox#write} holds this transaction's outbox rows back, and {@link Outbox#flush} writes them in
-     * one statement. Nothing in a transaction that does this may read {@code outbox_event} before the flush.
+     * From now on, writers that ask ({@link #holdsRows}) hand their rows to {@link #hold} instead of writing each at once,
+     * and {@link #writeHeld} writes them, one statement a kind. Nothing in a transaction that does this may read those
+     * tables before then. Savepoints are refused while rows are held.
      */
-    void holdEvents() {
+    void holdRows() {
         if (held == null) {
-            held = new ArrayList<>();
+            held = new java.util.LinkedHashMap<>();
         }
     }
 
-    boolean holdsEvents() {
+    /** Whether rows are held back ({@link #holdRows}): then a writer gives its row to {@link #hold}. */
+    public boolean holdsRows() {
         return held != null;
     }
 
-    void hold(Outbox.Row row) {
-        held.add(row);
+    public <R> void hold(RowWriter<R> writer, R row) {
+        held.computeIfAbsent(writer, w -> new ArrayList<>()).add(row);
     }
 
-    /** The rows held back so far, in the order they were written; none are held after this. */
-    List<Outbox.Row> takeHeld() {
-        if (held == null || held.isEmpty()) {
-            return List.of();
+    /** Writes the rows held back, a kind at a time in the order first held; rows handed over after this are written at once. */
+    @SuppressWarnings("unchecked")
+    void writeHeld() {
+        if (held == null) {
+            return;
         }
-        List<Outbox.Row> out = List.copyOf(held);
-        held.clear();
-        return out;
+        var kinds = held;
+        held = null;
+        kinds.forEach((writer, rows) -> ((RowWriter<Object>) writer).write(this, rows));
     }
 
     /** Runs {@code action} once this transaction has committed (never if it rolls back). */
@@ -167,13 +176,15 @@ public final class Tx {
     }
 
     /** A point inside this transaction that its later work can be rolled back to ({@link #rollbackTo}). */
-    record Savepoint(java.sql.Savepoint jdbc, int afterCommitCount, int eventCount, int heldCount) {
+    record Savepoint(java.sql.Savepoint jdbc, int afterCommitCount, int eventCount) {
     }
 
     Savepoint savepoint() {
+        if (held != null) {
+            throw new IllegalStateException("a savepoint while rows are held back");
+        }
         try {
-            return new Savepoint(connection.setSavepoint(), afterCommit == null ? 0 : afterCommit.size(), events == null ? 0 : events.size(),
-                    held == null ? 0 : held.size());
+            return new Savepoint(connection.setSavepoint(), afterCommit == null ? 0 : afterCommit.size(), events == null ? 0 : events.size());
         } catch (SQLException e) {
             throw Db.translate(e);
         }
@@ -187,7 +198,7 @@ public final class Tx {
         }
     }
 
-    /** Undoes what the transaction did since {@code savepoint}, including the after-commit work, the events it registered and the rows it held back. */
+    /** Undoes what the transaction did since {@code savepoint}, including the after-commit work and the events it registered. */
     void rollbackTo(Savepoint savepoint) {
         try {
             connection.rollback(savepoint.jdbc());
@@ -199,9 +210,6 @@ public final class Tx {
         }
         if (events != null) {
             events.subList(savepoint.eventCount(), events.size()).clear();
-        }
-        if (held != null) {
-            held.subList(savepoint.heldCount(), held.size()).clear();
         }
     }
 
@@ -250,6 +258,8 @@ public final class Tx {
             ps.setArray(index, connection.createArrayOf("uuid", uuids));
         } else if (value instanceof Long[] longs) {
             ps.setArray(index, connection.createArrayOf("bigint", longs));
+        } else if (value instanceof Boolean[] booleans) {
+            ps.setArray(index, connection.createArrayOf("boolean", booleans));
         } else if (value instanceof byte[][] bytes) {
             ps.setArray(index, connection.createArrayOf("bytea", bytes));
         } else if (value instanceof Integer[] ints) {
