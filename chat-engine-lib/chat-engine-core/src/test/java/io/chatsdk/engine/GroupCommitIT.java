@@ -66,6 +66,16 @@ class GroupCommitIT extends EngineTest {
         assertThat(fx.count("select (select count(*) from audit_log where action = 'test.send' and resource_id like 'gc1-%')"
                 + " + (select count(*) from audit_pending where action = 'test.send' and resource_id like 'gc1-%')"))
                 .as("one audit record per send, written or still to chain").isEqualTo(total);
+        // a batch writes its sends' records together: each is still its own send's, every field in place, and the chain
+        // holds them in the order the sends took their seqs
+        awaitChained("gc1-%");
+        assertThat(fx.count("select count(*) from audit_log a join message m on m.app_id = a.app_id and m.id = a.resource_id "
+                + "where a.action = 'test.send' and a.resource_id like 'gc1-%' and a.actor_type = 'user' and a.actor_id = m.user_id "
+                + "and a.actor_role = 'role-' || m.user_id and a.resource_type = 'message' and a.ip = '203.0.113.7' "
+                + "and a.user_agent = 'agent/' || m.id and a.outcome = 'success' and a.reason = 'why ' || m.id and a.details ->> 'n' = m.id"))
+                .as("records whose every field is their own send's").isEqualTo(total);
+        assertThat(strings("select resource_id from audit_log where action = 'test.send' and resource_id like 'gc1-%' order by chain, seq"))
+                .as("records chained in seq order").isEqualTo(strings("select id from message where id like 'gc1-%' order by seq"));
         // no batch needed its rerun with savepoints: the first run (outbox rows held back, views read ahead) committed them all
         assertThat(fx.engine.groupCommitReruns()).as("batches run again").isEqualTo(rerunsBefore);
         // a batch's outbox rows are written together after its last send: their ids still ascend in seq order
@@ -225,8 +235,29 @@ class GroupCommitIT extends EngineTest {
         return app.channels().getOrCreate("messaging", name, ChannelInput.withMembers("u1", members)).channel().cid();
     }
 
+    /** A send's audit entry whose every field but the constant ones names its sender or its message. */
     private static AuditEntry sendEntry(AppHandle app, String user, String messageId) {
-        return new AuditEntry(app.id(), "user", user, "user", "test.send", "message", messageId, "203.0.113.7", "test/1.0", true, null, Map.of());
+        return new AuditEntry(app.id(), "user", user, "role-" + user, "test.send", "message", messageId, "203.0.113.7", "agent/" + messageId, true,
+                "why " + messageId, Map.of("n", messageId));
+    }
+
+    /** Waits (at most 15 s) until the audit writer has chained every pending record of the sends matching the pattern. */
+    private static void awaitChained(String idPattern) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (fx.count("select count(*) from audit_pending where action = 'test.send' and resource_id like '" + idPattern + "'") > 0) {
+            assertThat(System.nanoTime()).as("the audit writer chained the records in time").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static List<String> strings(String sql) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        try (var c = fx.dataSource.getConnection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     record Grouping(long rows, long transactions) {
