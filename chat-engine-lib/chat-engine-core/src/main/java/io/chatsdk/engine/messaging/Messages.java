@@ -161,8 +161,9 @@ public final class Messages {
     }
 
     /**
-     * The group-commit key of sends to one channel. A batch of sends reads each sender's view of the channel (its row,
-     * type, membership, user and ban) in one query before the first send runs, instead of one query a send.
+     * The group-commit key of sends to one channel. After a batch's first send (which locks the channel's row), the
+     * batch reads the other senders' views of the channel (its row, type, membership, user and ban) in one query,
+     * instead of one query a send.
      */
     private record SendLane(EngineContext ctx, AppId app, Cid cid) implements Db.ReadAhead {
         @Override

@@ -224,7 +224,7 @@ final class GroupCommit {
                     }
                 }
                 tx.writeHeld();
-                // the commit's own hook finds no scope: each piece's record is written already
+                // the commit's own hook finds no scope: each piece's record is written already (held ones just above)
                 AuditScope.adopt(null);
                 allRan[0] = true;
                 return null;
