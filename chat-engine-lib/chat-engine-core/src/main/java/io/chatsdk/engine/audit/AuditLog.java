@@ -154,27 +154,26 @@ public final class AuditLog implements AutoCloseable {
         int n = rows.size();
         UUID[] apps = new UUID[n];
         Instant[] ats = new Instant[n];
-        String[][] text = new String[8][n];
+        String[][] text = new String[10][n];
         Boolean[] success = new Boolean[n];
         for (int i = 0; i < n; i++) {
             AuditEntry e = rows.get(i).entry();
             apps[i] = e.app() == null ? null : e.app().value();
             ats[i] = rows.get(i).at();
-            String[] t = {e.actorType(), e.actorId(), e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent()};
+            success[i] = e.success();
+            String[] t = {e.actorType(), e.actorId(), e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent(),
+                    e.reason(), Json.write(e.details())};
             for (int k = 0; k < t.length; k++) {
                 text[k][i] = t[k];
             }
-            success[i] = e.success();
         }
-        String[] reasons = rows.stream().map(r -> r.entry().reason()).toArray(String[]::new);
-        String[] details = rows.stream().map(r -> Json.write(r.entry().details())).toArray(String[]::new);
         tx.update("insert into audit_pending (app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, "
                         + "success, reason, details) "
                         + "select r.app_id, r.at, r.actor_type, r.actor_id, r.actor_role, r.action, r.resource_type, r.resource_id, r.ip, r.user_agent, "
                         + "r.success, r.reason, r.details::jsonb from unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], "
                         + "?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[]) with ordinality as r(app_id, at, actor_type, "
                         + "actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, success, reason, details, n) order by r.n",
-                apps, ats, text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], success, reasons, details);
+                apps, ats, text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], success, text[8], text[9]);
     };
 
     /**

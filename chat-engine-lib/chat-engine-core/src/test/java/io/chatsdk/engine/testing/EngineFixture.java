@@ -124,10 +124,15 @@ public final class EngineFixture implements AutoCloseable {
 
     /** Waits (at most 30 s, polling every 20 ms) until {@code done} holds; fails naming {@code what} otherwise. */
     public void await(String what, java.util.function.BooleanSupplier done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        await(what, Duration.ofSeconds(30), done);
+    }
+
+    /** Waits (at most {@code within}, polling every 20 ms) until {@code done} holds; fails naming {@code what} otherwise. */
+    public void await(String what, Duration within, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not happen within 30 s");
+                throw new AssertionError(what + " did not happen within " + within.toSeconds() + " s");
             }
             try {
                 Thread.sleep(20);
