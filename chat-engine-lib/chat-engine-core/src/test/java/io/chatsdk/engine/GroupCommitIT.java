@@ -193,6 +193,87 @@ class GroupCommitIT extends EngineTest {
     }
 
     @Test
+    void aBatchWritesItsPlainSendsTogetherAndLeavesTheRowsItsSendsWouldOneByOne() throws Exception {
+        // one batch, in this order: a plain send (its statement gives the batch the channel's seq), plain sends held back,
+        // a reply to a held send (its read of the parent writes the held rows first), a send with a mention (written at
+        // once, after the held ones), then more held sends, two of one user's, and a shadowed one last
+        AppHandle app = fx.newApp(SENDERS);
+        Cid cid = hotChannel(app, "held");
+        app.moderation().ban("u6", null, null, null, true);
+        long rerunsBefore = fx.engine.groupCommitReruns();
+        // counts the statements that update this channel's row: a held send takes its seq without one
+        fx.execute("create table gc5_channel_update (at timestamptz)");
+        fx.execute("create function gc5_count() returns trigger language plpgsql as $$ begin insert into gc5_channel_update values (now()); "
+                + "return null; end $$");
+        fx.execute("create trigger gc5_count after update on channel for each row when (new.id = 'held') execute function gc5_count()");
+        List<Message> sent;
+        try {
+            sent = queuedBehindALockedChannel(app, cid, List.of(
+                () -> app.as("u2").messages().send(cid, NewMessage.text("x").withId("gc5-x")),
+                () -> app.as("u3").messages().send(cid, NewMessage.text("parent").withId("gc5-p")),
+                () -> app.as("u4").messages().send(cid, NewMessage.text("reply").withId("gc5-r").replyTo("gc5-p", false)),
+                () -> app.as("u2").messages().send(cid, NewMessage.text("hi u3").withId("gc5-y").mentioning(List.of("u3"))),
+                () -> app.as("u3").messages().send(cid, NewMessage.text("z").withId("gc5-z")),
+                () -> app.as("u5").messages().send(cid, NewMessage.text("v1").withId("gc5-v1")),
+                () -> app.as("u5").messages().send(cid, NewMessage.text("v2").withId("gc5-v2")),
+                () -> app.as("u6").messages().send(cid, NewMessage.text("s").withId("gc5-s"))));
+        } finally {
+            fx.execute("drop trigger if exists gc5_count on channel");
+        }
+        // the lone first send; in the batch: x, the held p written for r's read, r, y, and the last four held ones together
+        assertThat(fx.count("select count(*) from gc5_channel_update")).as("updates of the channel's row").isEqualTo(6);
+        assertThat(fx.engine.groupCommitReruns()).as("batches run again").isEqualTo(rerunsBefore);
+        assertThat(grouping(fx, "gc5-%")).as("one transaction for the batch").isEqualTo(new Grouping(sent.size(), 1));
+        long first = sent.get(0).seq();
+        for (int k = 0; k < sent.size(); k++) {
+            assertThat(sent.get(k).seq()).as("seq of " + sent.get(k).id()).isEqualTo(first + k);
+        }
+        assertThat(strings("select id || ':' || seq from message where id like 'gc5-%' order by seq"))
+                .as("each row stored with the seq its send answered")
+                .isEqualTo(sent.stream().map(m -> m.id() + ":" + m.seq()).toList());
+        assertThat(fx.count("select reply_count from message where id = 'gc5-p'")).isEqualTo(1);
+        assertThat(fx.count("select count(*) from message where id = 'gc5-r' and parent_id = 'gc5-p'")).isEqualTo(1);
+        assertThat(fx.count("select count(*) from user_message_flag where message_id = 'gc5-y' and user_id = 'u3'")).isEqualTo(1);
+        assertThat(fx.count("select count(*) from message where id like 'gc5-%' and shadowed")).isEqualTo(1);
+        String channel = "(select pk from channel where app_id = '" + app.id().value() + "' and type = 'messaging' and id = 'held')";
+        assertThat(fx.count("select last_seq from channel where pk = " + channel)).isEqualTo(first + sent.size() - 1);
+        // the last message anyone else sees is v2's (s is shadowed); the channel was last updated by s
+        assertThat(fx.count("select count(*) from channel c where c.pk = " + channel
+                + " and c.last_message_at = (select created_at from message where id = 'gc5-v2')"
+                + " and c.updated_at = (select created_at from message where id = 'gc5-s')")).isEqualTo(1);
+        // each sender has read up to its own last message of the batch, at that message's time
+        for (String[] read : List.of(new String[] {"u2", "gc5-y"}, new String[] {"u3", "gc5-z"}, new String[] {"u4", "gc5-r"},
+                new String[] {"u5", "gc5-v2"}, new String[] {"u6", "gc5-s"})) {
+            assertThat(fx.count("select count(*) from channel_member cm join message m on m.id = '" + read[1] + "' where cm.channel_pk = "
+                    + channel + " and cm.user_id = '" + read[0] + "' and cm.last_read_seq = m.seq and cm.last_read_at = m.created_at"))
+                    .as(read[0] + " has read up to " + read[1]).isEqualTo(1);
+        }
+        List<ChatEvent> events = fx.events(app, e -> e.type().equals("message.new") && e.cid().equals(cid.toString()));
+        assertThat(events.stream().map(ChatEvent::seq).toList()).as("events in seq order")
+                .containsSubsequence(sent.stream().map(Message::seq).toList());
+    }
+
+    @Test
+    void aRepeatedClientIdAmongHeldSendsGetsTheStoredMessage() throws Exception {
+        // both sends of one client id are held back in one batch: the write finds the id taken, the batch runs again with
+        // savepoints, and the repeat gets the first's message, as it would alone
+        AppHandle app = fx.newApp(SENDERS);
+        Cid cid = hotChannel(app, "held-dups");
+        long rerunsBefore = fx.engine.groupCommitReruns();
+        List<Message> sent = queuedBehindALockedChannel(app, cid, List.of(
+                () -> app.as("u2").messages().send(cid, NewMessage.text("x").withId("gc6-x")),
+                () -> app.as("u3").messages().send(cid, NewMessage.text("once").withId("gc6-d")),
+                () -> app.as("u3").messages().send(cid, NewMessage.text("once").withId("gc6-d")),
+                () -> app.as("u4").messages().send(cid, NewMessage.text("y").withId("gc6-y"))));
+        assertThat(fx.engine.groupCommitReruns()).as("the batch ran again once").isEqualTo(rerunsBefore + 1);
+        assertThat(sent.get(2).seq()).as("the repeat's answer").isEqualTo(sent.get(1).seq());
+        assertThat(sent.get(2).id()).isEqualTo("gc6-d");
+        assertThat(fx.count("select count(*) from message where id like 'gc6-%'")).isEqualTo(3);
+        assertThat(fx.count("select max(seq) - min(seq) + 1 from message where id like 'gc6-%'")).as("gap-free").isEqualTo(3);
+        assertThat(sent.get(3).seq()).isEqualTo(sent.get(1).seq() + 1);
+    }
+
+    @Test
     void killedConnectionsMidBatchLoseNoAcknowledgedSend() throws Exception {
         AppHandle app = fx.newApp(SENDERS);
         Cid cid = hotChannel(app, "killed");
@@ -234,6 +315,41 @@ class GroupCommitIT extends EngineTest {
             members.add("u" + i);
         }
         return app.channels().getOrCreate("messaging", name, ChannelInput.withMembers("u1", members)).channel().cid();
+    }
+
+    /**
+     * Sends the given sends in this order, each on its own thread, while another connection holds the channel's row lock:
+     * a first send takes the lane and waits for the lock, the given ones queue behind it and form the next batch.
+     */
+    private static List<Message> queuedBehindALockedChannel(AppHandle app, Cid cid, List<java.util.concurrent.Callable<Message>> sends)
+            throws Exception {
+        var pool = java.util.concurrent.Executors.newCachedThreadPool();
+        try (var lock = fx.dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (var ps = lock.prepareStatement("select 1 from channel where app_id = ? and type = ? and id = ? for update")) {
+                ps.setObject(1, app.id().value());
+                ps.setString(2, cid.type());
+                ps.setString(3, cid.id());
+                ps.executeQuery().close();
+            }
+            var first = pool.submit(() -> app.as("u1").messages().send(cid, NewMessage.text("first")));
+            fx.await("the first send waiting for the channel's row", () -> fx.count(
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like 'with s as (update channel%'") == 1);
+            List<java.util.concurrent.Future<Message>> queued = new ArrayList<>();
+            for (var send : sends) {
+                queued.add(pool.submit(send));
+                Thread.sleep(250);   // so that they queue in this order
+            }
+            lock.rollback();
+            first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            List<Message> out = new ArrayList<>();
+            for (var f : queued) {
+                out.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** A send's audit entry whose every field but the constant ones names its sender or its message. */

@@ -48,7 +48,8 @@ import java.util.UUID;
  * <p>A send is one transaction: permission and content checks, {@code UPDATE channel SET last_seq = last_seq + 1
  * RETURNING} (which serialises senders of one channel), the message insert, sparse mention flags, the
  * sender's read marker and the {@code message.new} outbox event. Sends to one channel that arrive on this node while
- * another is committing share the next transaction and its commit ({@link io.chatsdk.engine.persistence.Db#inGroupCommit}).
+ * another is committing share the next transaction and its commit ({@link io.chatsdk.engine.persistence.Db#inGroupCommit}),
+ * where the batch's plain sends take their seqs without a round trip and their rows are written together ({@link MessageRows}).
  */
 public final class Messages {
     private final EngineContext ctx;
@@ -246,17 +247,9 @@ public final class Messages {
         String storedType = in.parentId() != null ? "reply" : type;
         boolean showInChannel = in.parentId() != null && in.showInChannel();
         ContentKeys.Sealed sealed = content.seal(tx, app, id);
-        // One round trip while the channel row is locked: next seq, the sender's read marker, the message row.
-        long seq = tx.one("with s as (update channel set last_seq = last_seq + 1, "
-                        + "last_message_at = case when ? then ?::timestamptz else last_message_at end, updated_at = ? where pk = ? returning last_seq), "
-                        + "r as (update channel_member set last_read_seq = (select last_seq from s), last_read_at = ? where channel_pk = ? and user_id = ?) "
-                        + "insert into message (app_id, id, channel_pk, seq, user_id, type, text, attachments, mentioned_users, "
-                        + "parent_id, show_in_channel, quoted_message_id, silent, content, key_version, shadowed, created_at, updated_at) "
-                        + "select ?, ?, ?, s.last_seq, ?, ?, '', '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from s "
-                        + "on conflict (app_id, id) do nothing returning seq",
-                rs -> rs.getLong(1), inMainStream && !shadowed, now, now, l.pk(), now, l.pk(), author,
-                app.value(), id, l.pk(), author, storedType, mentions,
-                in.parentId(), showInChannel, in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), shadowed, now, now)
+        long seq = MessageRows.write(tx, new MessageRows.Draft(app, id, l.pk(), author, storedType, mentions, in.parentId(), showInChannel,
+                        in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), shadowed, inMainStream, now),
+                !content.attachments().isEmpty())
                 .orElseThrow(DuplicateId::new);
         if (!content.attachments().isEmpty()) {
             FileRows.attach(tx, app, l.pk(), id, author, content.attachments());
@@ -286,6 +279,7 @@ public final class Messages {
 
     private void requireSibling(Tx tx, UUID channelPk, String field, String id, boolean mustBeTopLevel) {
         Validate.messageId(field, id);
+        MessageRows.flush(tx);   // the sibling may be an earlier send of this one's batch
         Optional<String> parent = tx.one("select coalesce(parent_id, '') from message where app_id = ? and id = ? and channel_pk = ? and deleted_at is null",
                 rs -> rs.getString(1), app.value(), id, channelPk);
         if (parent.isEmpty()) {

@@ -35,7 +35,8 @@ import java.util.function.Function;
  *
  * <p>In that first run the pieces' outbox rows and audit records are held back and written in one statement a table after
  * the last piece ({@link Tx#holdRows}): one round trip for the batch's events, and one for its records, instead of one
- * each a piece, while the channel's row is locked. The run with savepoints writes each row at once, so that a failing
+ * each a piece, while the channel's row is locked. So are a send's message row and seq, after the batch's first send
+ * (see {@code MessageRows}). The run with savepoints writes each row at once, so that a failing
  * row is its own piece's failure. When the key is a {@link Db.ReadAhead}, that first run also reads, in one round trip
  * after the first piece, what each other piece would read on its own (a send: its channel, member, user and ban rows).
  */

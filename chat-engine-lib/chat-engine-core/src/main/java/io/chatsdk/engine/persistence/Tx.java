@@ -133,7 +133,8 @@ public final class Tx {
     /**
      * From now on, writers that ask ({@link #holdsRows}) hand their rows to {@link #hold} instead of writing each at once,
      * and {@link #writeHeld} writes them, one statement a kind. Nothing in a transaction that does this may read those
-     * tables before then. Savepoints are refused while rows are held.
+     * tables before then, unless it first writes that kind's rows ({@link #writeHeld(RowWriter)}). Savepoints are refused
+     * while rows are held.
      */
     void holdRows() {
         if (held == null) {
@@ -147,7 +148,17 @@ public final class Tx {
     }
 
     public <R> void hold(RowWriter<R> writer, R row) {
+        updated = true;   // a held row is this part's write as much as one written at once
         held.computeIfAbsent(writer, w -> new ArrayList<>()).add(row);
+    }
+
+    /** Writes the rows of one kind held so far, for a read of their table; later rows of that kind are held again. */
+    @SuppressWarnings("unchecked")
+    public <R> void writeHeld(RowWriter<R> writer) {
+        List<Object> rows = held == null ? null : held.remove(writer);
+        if (rows != null) {
+            writer.write(this, (List<R>) rows);
+        }
     }
 
     /** Writes the rows held back, a kind at a time in the order first held; rows handed over after this are written at once. */
