@@ -194,83 +194,107 @@ class GroupCommitIT extends EngineTest {
 
     @Test
     void aBatchWritesItsPlainSendsTogetherAndLeavesTheRowsItsSendsWouldOneByOne() throws Exception {
-        // one batch, in this order: a plain send (its statement gives the batch the channel's seq), plain sends held back,
-        // a reply to a held send (its read of the parent writes the held rows first), a send with a mention (written at
-        // once, after the held ones), then more held sends, two of one user's, and a shadowed one last
+        // one batch, in this order: a plain send (its statement gives the batch the channel's seq), a held send, a reply to
+        // it (its read of the parent writes the held rows first), another held send, a send with a mention (it writes the
+        // held rows before its own statement), then more held sends: two of one user's, a silent one, a system message the
+        // server sends in a user's name, and a shadowed one last
         AppHandle app = fx.newApp(SENDERS);
         Cid cid = hotChannel(app, "held");
         app.moderation().ban("u6", null, null, null, true);
         long rerunsBefore = fx.engine.groupCommitReruns();
-        // counts the statements that update this channel's row: a held send takes its seq without one
-        fx.execute("create table gc5_channel_update (at timestamptz)");
-        fx.execute("create function gc5_count() returns trigger language plpgsql as $$ begin insert into gc5_channel_update values (now()); "
-                + "return null; end $$");
-        fx.execute("create trigger gc5_count after update on channel for each row when (new.id = 'held') execute function gc5_count()");
-        List<Message> sent;
-        try {
-            sent = queuedBehindALockedChannel(app, cid, List.of(
-                () -> app.as("u2").messages().send(cid, NewMessage.text("x").withId("gc5-x")),
-                () -> app.as("u3").messages().send(cid, NewMessage.text("parent").withId("gc5-p")),
-                () -> app.as("u4").messages().send(cid, NewMessage.text("reply").withId("gc5-r").replyTo("gc5-p", false)),
-                () -> app.as("u2").messages().send(cid, NewMessage.text("hi u3").withId("gc5-y").mentioning(List.of("u3"))),
-                () -> app.as("u3").messages().send(cid, NewMessage.text("z").withId("gc5-z")),
-                () -> app.as("u5").messages().send(cid, NewMessage.text("v1").withId("gc5-v1")),
-                () -> app.as("u5").messages().send(cid, NewMessage.text("v2").withId("gc5-v2")),
-                () -> app.as("u6").messages().send(cid, NewMessage.text("s").withId("gc5-s"))));
-        } finally {
-            fx.execute("drop trigger if exists gc5_count on channel");
-        }
-        // the lone first send; in the batch: x, the held p written for r's read, r, y, and the last four held ones together
-        assertThat(fx.count("select count(*) from gc5_channel_update")).as("updates of the channel's row").isEqualTo(6);
+        List<NewMessage> asSent = new ArrayList<>();
+        List<Message> sent = countingChannelUpdates("held", () -> queuedBehindALockedChannel(app, cid, List.of(
+                send(app, "u2", cid, NewMessage.text("x").withId("gc5-x"), asSent),
+                send(app, "u3", cid, NewMessage.text("parent").withId("gc5-p"), asSent),
+                send(app, "u4", cid, NewMessage.text("reply").withId("gc5-r").replyTo("gc5-p", false), asSent),
+                send(app, "u7", cid, NewMessage.text("q").withId("gc5-q"), asSent),
+                send(app, "u2", cid, NewMessage.text("hi u3").withId("gc5-y").mentioning(List.of("u3")), asSent),
+                send(app, "u3", cid, NewMessage.text("z").withId("gc5-z").asSilent(), asSent),
+                send(app, "u5", cid, NewMessage.text("v1").withId("gc5-v1"), asSent),
+                send(app, "u5", cid, NewMessage.text("v2").withId("gc5-v2"), asSent),
+                send(app, null, cid, NewMessage.text("the server says").withId("gc5-w").from("u8").withType("system"), asSent),
+                send(app, "u6", cid, NewMessage.text("s").withId("gc5-s"), asSent))), 7);
+        // the lone first send; in the batch: x, the held p written for r's read, r, the held q written before y's statement,
+        // y, and the last five held ones together (7 above: without holding, one a send, 11)
         assertThat(fx.engine.groupCommitReruns()).as("batches run again").isEqualTo(rerunsBefore);
         assertThat(grouping(fx, "gc5-%")).as("one transaction for the batch").isEqualTo(new Grouping(sent.size(), 1));
         long first = sent.get(0).seq();
         for (int k = 0; k < sent.size(); k++) {
             assertThat(sent.get(k).seq()).as("seq of " + sent.get(k).id()).isEqualTo(first + k);
+            // each stored row, read back, is its own send's: author, text, type, silence, seq
+            Message stored = app.messages().get(sent.get(k).id());
+            NewMessage in = asSent.get(k);
+            String author = in.userId() != null ? in.userId() : sent.get(k).userId();
+            assertThat(List.of(stored.seq(), stored.userId(), stored.text(), stored.type(), stored.silent()))
+                    .as("stored " + in.id())
+                    .isEqualTo(List.of(first + k, author, in.text(), in.parentId() != null ? "reply" : in.type() == null ? "regular" : in.type(),
+                            in.silent()));
         }
-        assertThat(strings("select id || ':' || seq from message where id like 'gc5-%' order by seq"))
-                .as("each row stored with the seq its send answered")
-                .isEqualTo(sent.stream().map(m -> m.id() + ":" + m.seq()).toList());
+        assertThat(sent.stream().map(Message::userId).toList())
+                .containsExactly("u2", "u3", "u4", "u7", "u2", "u3", "u5", "u5", "u8", "u6");
         assertThat(fx.count("select reply_count from message where id = 'gc5-p'")).isEqualTo(1);
         assertThat(fx.count("select count(*) from message where id = 'gc5-r' and parent_id = 'gc5-p'")).isEqualTo(1);
         assertThat(fx.count("select count(*) from user_message_flag where message_id = 'gc5-y' and user_id = 'u3'")).isEqualTo(1);
-        assertThat(fx.count("select count(*) from message where id like 'gc5-%' and shadowed")).isEqualTo(1);
-        String channel = "(select pk from channel where app_id = '" + app.id().value() + "' and type = 'messaging' and id = 'held')";
+        assertThat(strings("select id from message where id like 'gc5-%' and shadowed")).containsExactly("gc5-s");
+        String channel = channelPk(app, "held");
         assertThat(fx.count("select last_seq from channel where pk = " + channel)).isEqualTo(first + sent.size() - 1);
-        // the last message anyone else sees is v2's (s is shadowed); the channel was last updated by s
+        // the last message anyone else sees is w's (s is shadowed); the channel was last updated by s
         assertThat(fx.count("select count(*) from channel c where c.pk = " + channel
-                + " and c.last_message_at = (select created_at from message where id = 'gc5-v2')"
+                + " and c.last_message_at = (select created_at from message where id = 'gc5-w')"
                 + " and c.updated_at = (select created_at from message where id = 'gc5-s')")).isEqualTo(1);
         // each sender has read up to its own last message of the batch, at that message's time
-        for (String[] read : List.of(new String[] {"u2", "gc5-y"}, new String[] {"u3", "gc5-z"}, new String[] {"u4", "gc5-r"},
-                new String[] {"u5", "gc5-v2"}, new String[] {"u6", "gc5-s"})) {
-            assertThat(fx.count("select count(*) from channel_member cm join message m on m.id = '" + read[1] + "' where cm.channel_pk = "
-                    + channel + " and cm.user_id = '" + read[0] + "' and cm.last_read_seq = m.seq and cm.last_read_at = m.created_at"))
-                    .as(read[0] + " has read up to " + read[1]).isEqualTo(1);
-        }
+        assertReadUpTo(channel, Map.of("u2", "gc5-y", "u3", "gc5-z", "u4", "gc5-r", "u5", "gc5-v2", "u6", "gc5-s", "u7", "gc5-q", "u8", "gc5-w"));
         List<ChatEvent> events = fx.events(app, e -> e.type().equals("message.new") && e.cid().equals(cid.toString()));
         assertThat(events.stream().map(ChatEvent::seq).toList()).as("events in seq order")
                 .containsSubsequence(sent.stream().map(Message::seq).toList());
     }
 
     @Test
+    void aBatchWhoseHeldSendsAreAllShadowedKeepsTheLastVisibleMessageTime() throws Exception {
+        AppHandle app = fx.newApp(SENDERS);
+        Cid cid = hotChannel(app, "held-shadowed");
+        app.moderation().ban("u6", null, null, null, true);
+        List<NewMessage> asSent = new ArrayList<>();
+        List<Message> sent = queuedBehindALockedChannel(app, cid, List.of(
+                send(app, "u2", cid, NewMessage.text("x").withId("gc7-x"), asSent),
+                send(app, "u6", cid, NewMessage.text("s1").withId("gc7-s1"), asSent),
+                send(app, "u6", cid, NewMessage.text("s2").withId("gc7-s2"), asSent)));
+        assertThat(grouping(fx, "gc7-%")).as("one transaction for the batch").isEqualTo(new Grouping(3, 1));
+        assertThat(sent.get(2).seq()).isEqualTo(sent.get(0).seq() + 2);
+        String channel = channelPk(app, "held-shadowed");
+        assertThat(fx.count("select count(*) from channel c where c.pk = " + channel
+                + " and c.last_message_at = (select created_at from message where id = 'gc7-x')"
+                + " and c.updated_at = (select created_at from message where id = 'gc7-s2')"
+                + " and c.last_seq = (select seq from message where id = 'gc7-s2')")).isEqualTo(1);
+        assertReadUpTo(channel, Map.of("u2", "gc7-x", "u6", "gc7-s2"));
+    }
+
+    @Test
     void aRepeatedClientIdAmongHeldSendsGetsTheStoredMessage() throws Exception {
-        // both sends of one client id are held back in one batch: the write finds the id taken, the batch runs again with
-        // savepoints, and the repeat gets the first's message, as it would alone
+        // two sends of one client id held back in one batch, and a retry of a send committed before it: the write finds an
+        // id taken, the batch runs again with savepoints, and each repeat gets the stored message, as it would alone
         AppHandle app = fx.newApp(SENDERS);
         Cid cid = hotChannel(app, "held-dups");
+        Message earlier = app.as("u5").messages().send(cid, NewMessage.text("before").withId("gc6-old"));
         long rerunsBefore = fx.engine.groupCommitReruns();
-        List<Message> sent = queuedBehindALockedChannel(app, cid, List.of(
-                () -> app.as("u2").messages().send(cid, NewMessage.text("x").withId("gc6-x")),
-                () -> app.as("u3").messages().send(cid, NewMessage.text("once").withId("gc6-d")),
-                () -> app.as("u3").messages().send(cid, NewMessage.text("once").withId("gc6-d")),
-                () -> app.as("u4").messages().send(cid, NewMessage.text("y").withId("gc6-y"))));
+        List<NewMessage> asSent = new ArrayList<>();
+        List<Message> sent = countingChannelUpdates("held-dups", () -> queuedBehindALockedChannel(app, cid, List.of(
+                send(app, "u2", cid, NewMessage.text("x").withId("gc6-x"), asSent),
+                send(app, "u3", cid, NewMessage.text("once").withId("gc6-d"), asSent),
+                send(app, "u3", cid, NewMessage.text("once").withId("gc6-d"), asSent),
+                send(app, "u4", cid, NewMessage.text("y").withId("gc6-y"), asSent),
+                send(app, "u5", cid, NewMessage.text("before").withId("gc6-old"), asSent))), 4);
+        // the lone first send, then the rerun's x, d and y (the first run's updates were rolled back)
         assertThat(fx.engine.groupCommitReruns()).as("the batch ran again once").isEqualTo(rerunsBefore + 1);
         assertThat(sent.get(2).seq()).as("the repeat's answer").isEqualTo(sent.get(1).seq());
         assertThat(sent.get(2).id()).isEqualTo("gc6-d");
-        assertThat(fx.count("select count(*) from message where id like 'gc6-%'")).isEqualTo(3);
-        assertThat(fx.count("select max(seq) - min(seq) + 1 from message where id like 'gc6-%'")).as("gap-free").isEqualTo(3);
+        assertThat(sent.get(4).seq()).as("the retry's answer").isEqualTo(earlier.seq());
         assertThat(sent.get(3).seq()).isEqualTo(sent.get(1).seq() + 1);
+        assertThat(fx.count("select count(*) from message where id like 'gc6-%'")).isEqualTo(4);
+        assertThat(fx.count("select max(seq) - min(seq) + 1 from message where id like 'gc6-%' and id <> 'gc6-old'")).as("gap-free").isEqualTo(3);
+        String channel = channelPk(app, "held-dups");
+        assertThat(fx.count("select last_seq from channel where pk = " + channel)).isEqualTo(sent.get(3).seq());
+        assertReadUpTo(channel, Map.of("u2", "gc6-x", "u3", "gc6-d", "u4", "gc6-y", "u5", "gc6-old"));
     }
 
     @Test
@@ -317,13 +341,51 @@ class GroupCommitIT extends EngineTest {
         return app.channels().getOrCreate("messaging", name, ChannelInput.withMembers("u1", members)).channel().cid();
     }
 
+    /** A send of {@code in} by {@code user} (the server when null), noting {@code in} in {@code asSent}. */
+    private static java.util.concurrent.Callable<Message> send(AppHandle app, String user, Cid cid, NewMessage in, List<NewMessage> asSent) {
+        asSent.add(in);
+        return () -> (user == null ? app.messages() : app.as(user).messages()).send(cid, in);
+    }
+
+    private static String channelPk(AppHandle app, String id) {
+        return "(select pk from channel where app_id = '" + app.id().value() + "' and type = 'messaging' and id = '" + id + "')";
+    }
+
+    /** Each user's read marker is at the given message's seq, with its time. */
+    private static void assertReadUpTo(String channel, Map<String, String> lastRead) {
+        lastRead.forEach((user, message) -> assertThat(fx.count("select count(*) from channel_member cm join message m on m.id = '" + message
+                + "' where cm.channel_pk = " + channel + " and cm.user_id = '" + user + "' and cm.last_read_seq = m.seq and cm.last_read_at = m.created_at"))
+                .as(user + " has read up to " + message).isEqualTo(1));
+    }
+
+    /** Runs {@code work}, counting the statements that update channel {@code id}'s row, and checks that they were {@code expected}. */
+    private static <T> T countingChannelUpdates(String id, java.util.concurrent.Callable<T> work, int expected) throws Exception {
+        String name = "count_" + id.replace('-', '_');
+        fx.execute("create table " + name + " (at timestamptz)");
+        fx.execute("create function " + name + "() returns trigger language plpgsql as $$ begin insert into " + name + " values (now()); "
+                + "return null; end $$");
+        fx.execute("create trigger " + name + " after update on channel for each row when (new.id = '" + id + "') execute function " + name + "()");
+        T result;
+        try {
+            result = work.call();
+        } finally {
+            fx.execute("drop trigger " + name + " on channel");
+        }
+        long updates = fx.count("select count(*) from " + name);
+        fx.execute("drop function " + name + "()");
+        fx.execute("drop table " + name);
+        assertThat(updates).as("updates of channel " + id + "'s row").isEqualTo(expected);
+        return result;
+    }
+
     /**
      * Sends the given sends in this order, each on its own thread, while another connection holds the channel's row lock:
-     * a first send takes the lane and waits for the lock, the given ones queue behind it and form the next batch.
+     * a first send takes the lane and waits for the lock, and each given send is queued behind it (its thread waits in
+     * the lane) before the next starts, so that they form the next batch in this order.
      */
     private static List<Message> queuedBehindALockedChannel(AppHandle app, Cid cid, List<java.util.concurrent.Callable<Message>> sends)
             throws Exception {
-        var pool = java.util.concurrent.Executors.newCachedThreadPool();
+        List<Thread> threads = new ArrayList<>();
         try (var lock = fx.dataSource.getConnection()) {
             lock.setAutoCommit(false);
             try (var ps = lock.prepareStatement("select 1 from channel where app_id = ? and type = ? and id = ? for update")) {
@@ -332,23 +394,42 @@ class GroupCommitIT extends EngineTest {
                 ps.setString(3, cid.id());
                 ps.executeQuery().close();
             }
-            var first = pool.submit(() -> app.as("u1").messages().send(cid, NewMessage.text("first")));
-            fx.await("the first send waiting for the channel's row", () -> fx.count(
-                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like 'with s as (update channel%'") == 1);
-            List<java.util.concurrent.Future<Message>> queued = new ArrayList<>();
+            long lockPid;
+            try (var st = lock.createStatement(); var rs = st.executeQuery("select pg_backend_pid()")) {
+                rs.next();
+                lockPid = rs.getLong(1);
+            }
+            List<java.util.concurrent.CompletableFuture<Message>> results = new ArrayList<>();
+            java.util.function.Consumer<java.util.concurrent.Callable<Message>> start = send -> {
+                var result = new java.util.concurrent.CompletableFuture<Message>();
+                Thread t = new Thread(() -> {
+                    try {
+                        result.complete(send.call());
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+                threads.add(t);
+                results.add(result);
+                t.start();
+            };
+            start.accept(() -> app.as("u1").messages().send(cid, NewMessage.text("first")));
+            fx.await("the first send waiting for the channel's row",
+                    () -> fx.count("select count(*) from pg_stat_activity where " + lockPid + " = any(pg_blocking_pids(pid))") == 1);
             for (var send : sends) {
-                queued.add(pool.submit(send));
-                Thread.sleep(250);   // so that they queue in this order
+                start.accept(send);
+                Thread t = threads.get(threads.size() - 1);
+                // the lane's queue parks it (the send reads nothing before it queues)
+                fx.await("a send queued behind the first", () -> t.getState() == Thread.State.WAITING);
             }
             lock.rollback();
-            first.get(30, java.util.concurrent.TimeUnit.SECONDS);
             List<Message> out = new ArrayList<>();
-            for (var f : queued) {
-                out.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            for (var r : results) {
+                out.add(r.get(30, java.util.concurrent.TimeUnit.SECONDS));
             }
-            return out;
+            return out.subList(1, out.size());
         } finally {
-            pool.shutdownNow();
+            threads.forEach(Thread::interrupt);
         }
     }
 

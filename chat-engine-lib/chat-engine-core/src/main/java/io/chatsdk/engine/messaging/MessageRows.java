@@ -19,7 +19,10 @@ import java.util.UUID;
  * else referring to its row: no attachments, mentions, parent or quote) takes the next seq without a round trip and its
  * row is held back. The held rows are written before the commit in one statement a channel, which also sets the
  * channel's last seq, checking that it is still where the batch found it, and the senders' read markers. A send that is
- * not plain, and a read of message rows ({@link #flush}), first writes the rows held so far.
+ * not plain, and a read of message rows ({@link #flush}), first writes the rows held so far, so that seqs are written in
+ * order. Until then the channel's {@code last_seq}, {@code last_message_at} and {@code updated_at}, and the senders'
+ * {@code last_read_seq} and {@code last_read_at}, are stale in the database too: whatever reads them inside a send must
+ * call {@link #flush} first (nothing does today).
  *
  * <p>A held row whose client id is taken fails the batch's first run as a whole, at the write; the run with savepoints
  * then writes each row at once and the repeated send gets its own answer, as {@link Messages#send} gives it alone.
@@ -47,9 +50,10 @@ final class MessageRows {
     private static final Tx.RowWriter<Held> HELD = MessageRows::writeAll;
 
     /**
-     * Writes the message (or holds it back, see above) and returns its seq; empty when its client id is taken, in which case
-     * nothing was written. {@code alsoWrites}: the send writes rows referring to the message (its attachments), so the
-     * message row is written at once.
+     * Writes the message (or holds it back, see above) and returns its seq. Empty when its client id is taken: the channel's
+     * seq and the sender's read marker have moved all the same, so the caller must roll the transaction back (a held row
+     * whose id is taken is found only when the held rows are written, which then fails). {@code alsoWrites}: the send
+     * writes rows referring to the message (its attachments), so the message row is written at once.
      */
     static OptionalLong write(Tx tx, Draft d, boolean alsoWrites) {
         LastSeq key = new LastSeq(d.channelPk());

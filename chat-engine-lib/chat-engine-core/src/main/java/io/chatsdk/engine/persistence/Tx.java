@@ -133,8 +133,8 @@ public final class Tx {
     /**
      * From now on, writers that ask ({@link #holdsRows}) hand their rows to {@link #hold} instead of writing each at once,
      * and {@link #writeHeld} writes them, one statement a kind. Nothing in a transaction that does this may read those
-     * tables before then, unless it first writes that kind's rows ({@link #writeHeld(RowWriter)}). Savepoints are refused
-     * while rows are held.
+     * tables before then (nor the columns such a write also updates: a held message's channel seq and read marker), unless
+     * it first writes that kind's rows ({@link #writeHeld(RowWriter)}). Savepoints are refused while rows are held.
      */
     void holdRows() {
         if (held == null) {
