@@ -1,5 +1,6 @@
 package io.chatsdk.engine.internal;
 
+import io.chatsdk.engine.audit.AuditScope;
 import io.chatsdk.engine.persistence.Db;
 import io.chatsdk.engine.persistence.Tx;
 import io.chatsdk.engine.spi.KeyProvider;
@@ -191,7 +192,14 @@ public final class ContentKeys {
             throw erased(app);
         }
         if (c.version() == 0) {
-            db.inTransaction(own -> create(own, app, 1));
+            // the key's own transaction is not the request's: the request's audit record goes with the request's transaction,
+            // which may still fail (the hook would otherwise write it here, and count it as written)
+            AuditScope request = AuditScope.adopt(null);
+            try {
+                db.inTransaction(own -> create(own, app, 1));
+            } finally {
+                AuditScope.adopt(request);
+            }
             return reload(tx, app).version();
         }
         return c.version();
