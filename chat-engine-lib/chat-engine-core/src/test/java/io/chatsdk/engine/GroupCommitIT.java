@@ -366,14 +366,15 @@ class GroupCommitIT extends EngineTest {
                 + "return null; end $$");
         fx.execute("create trigger " + name + " after update on channel for each row when (new.id = '" + id + "') execute function " + name + "()");
         T result;
+        long updates;
         try {
             result = work.call();
+            updates = fx.count("select count(*) from " + name);
         } finally {
-            fx.execute("drop trigger " + name + " on channel");
+            fx.execute("drop trigger if exists " + name + " on channel");
+            fx.execute("drop function if exists " + name + "()");
+            fx.execute("drop table if exists " + name);
         }
-        long updates = fx.count("select count(*) from " + name);
-        fx.execute("drop function " + name + "()");
-        fx.execute("drop table " + name);
         assertThat(updates).as("updates of channel " + id + "'s row").isEqualTo(expected);
         return result;
     }
@@ -409,6 +410,7 @@ class GroupCommitIT extends EngineTest {
                         result.completeExceptionally(e);
                     }
                 });
+                t.setDaemon(true);
                 threads.add(t);
                 results.add(result);
                 t.start();
@@ -419,8 +421,12 @@ class GroupCommitIT extends EngineTest {
             for (var send : sends) {
                 start.accept(send);
                 Thread t = threads.get(threads.size() - 1);
-                // the lane's queue parks it (the send reads nothing before it queues)
-                fx.await("a send queued behind the first", () -> t.getState() == Thread.State.WAITING);
+                // the lane's queue parks it (the send reads nothing before it queues); a send that failed first says why
+                fx.await("a send queued behind the first", () -> t.getState() == Thread.State.WAITING || !t.isAlive());
+                var result = results.get(results.size() - 1);
+                if (result.isCompletedExceptionally()) {
+                    result.get();
+                }
             }
             lock.rollback();
             List<Message> out = new ArrayList<>();
@@ -429,7 +435,10 @@ class GroupCommitIT extends EngineTest {
             }
             return out.subList(1, out.size());
         } finally {
-            threads.forEach(Thread::interrupt);
+            for (Thread t : threads) {
+                t.interrupt();
+                t.join(10_000);
+            }
         }
     }
 
