@@ -18,11 +18,11 @@ import java.util.UUID;
  * transaction knows its channel's last seq (from its first send's statement), a plain send (one that writes nothing
  * else referring to its row: no attachments, mentions, parent or quote) takes the next seq without a round trip and its
  * row is held back. The held rows are written before the commit in one statement a channel, which also sets the
- * channel's last seq, checking that it is still where the batch found it, and the senders' read markers. A send that is
- * not plain, and a read of message rows ({@link #flush}), first writes the rows held so far, so that seqs are written in
- * order. Until then the channel's {@code last_seq}, {@code last_message_at} and {@code updated_at}, and the senders'
- * {@code last_read_seq} and {@code last_read_at}, are stale in the database too: whatever reads them inside a send must
- * call {@link #flush} first (nothing does today).
+ * channel's last seq, checking that it is still the seq just before the held rows, and the senders' read markers. A
+ * send that is not plain, and a read of message rows ({@link #flush}), first writes the rows held so far, so that seqs
+ * are written in order. Until then the channel's {@code last_seq}, {@code last_message_at} and {@code updated_at},
+ * and the senders' {@code last_read_seq} and {@code last_read_at}, are stale in the database too: whatever reads them
+ * inside a send must call {@link #flush} first (nothing does today).
  *
  * <p>A held row whose client id is taken fails the batch's first run as a whole, at the write; the run with savepoints
  * then writes each row at once and the repeated send gets its own answer, as {@link Messages#send} gives it alone.
@@ -90,7 +90,7 @@ final class MessageRows {
         }
     }
 
-    /** One statement a channel: its last seq (checked against the one the batch found), the read markers, the rows. */
+    /** One statement a channel: its last seq (checked against the seq just before the held rows), read markers, rows. */
     private static void writeAll(Tx tx, List<Held> rows) {
         Map<UUID, List<Held>> byChannel = new LinkedHashMap<>();
         rows.forEach(h -> byChannel.computeIfAbsent(h.draft().channelPk(), c -> new ArrayList<>()).add(h));
