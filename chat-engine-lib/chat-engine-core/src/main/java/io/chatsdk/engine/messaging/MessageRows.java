@@ -31,12 +31,13 @@ final class MessageRows {
     private MessageRows() {
     }
 
-    /** A message row to write: everything but its seq. */
+    /** A message row to write: everything but its seq; {@code files}: the send attaches files, whose rows refer to it. */
     record Draft(AppId app, String id, UUID channelPk, String author, String type, List<String> mentions, String parentId,
                  boolean showInChannel, String quotedMessageId, boolean silent, byte[] content, int keyVersion, boolean shadowed,
-                 boolean inMainStream, Instant at) {
+                 boolean inMainStream, Instant at, boolean files) {
+        /** Whether the send writes nothing else that refers to its row, so that the row may be held back. */
         boolean plain() {
-            return mentions.isEmpty() && parentId == null && quotedMessageId == null;
+            return mentions.isEmpty() && parentId == null && quotedMessageId == null && !files;
         }
     }
 
@@ -52,13 +53,12 @@ final class MessageRows {
     /**
      * Writes the message (or holds it back, see above) and returns its seq. Empty when its client id is taken: the channel's
      * seq and the sender's read marker have moved all the same, so the caller must roll the transaction back (a held row
-     * whose id is taken is found only when the held rows are written, which then fails). {@code alsoWrites}: the send
-     * writes rows referring to the message (its attachments), so the message row is written at once.
+     * whose id is taken is found only when the held rows are written, which then fails).
      */
-    static OptionalLong write(Tx tx, Draft d, boolean alsoWrites) {
+    static OptionalLong write(Tx tx, Draft d) {
         LastSeq key = new LastSeq(d.channelPk());
         Long last = tx.holdsRows() ? tx.kept(key) : null;
-        if (last != null && d.plain() && !alsoWrites) {
+        if (last != null && d.plain()) {
             long seq = last + 1;
             tx.hold(HELD, new Held(d, seq));
             tx.keep(key, seq);

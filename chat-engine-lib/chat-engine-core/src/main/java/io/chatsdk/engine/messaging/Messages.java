@@ -248,8 +248,7 @@ public final class Messages {
         boolean showInChannel = in.parentId() != null && in.showInChannel();
         ContentKeys.Sealed sealed = content.seal(tx, app, id);
         long seq = MessageRows.write(tx, new MessageRows.Draft(app, id, l.pk(), author, storedType, mentions, in.parentId(), showInChannel,
-                        in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), shadowed, inMainStream, now),
-                !content.attachments().isEmpty())
+                        in.quotedMessageId(), in.silent(), sealed.bytes(), sealed.version(), shadowed, inMainStream, now, !content.attachments().isEmpty()))
                 .orElseThrow(DuplicateId::new);
         if (!content.attachments().isEmpty()) {
             FileRows.attach(tx, app, l.pk(), id, author, content.attachments());
