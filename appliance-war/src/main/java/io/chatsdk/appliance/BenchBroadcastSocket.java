@@ -6,21 +6,25 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
-import java.util.Set;
+import io.chatsdk.jakarta.FrameSender;
+
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The transport's ceiling for the realtime benchmark: a plain Jakarta WebSocket broadcast on the same Payara Micro,
  * with no authentication, no database and no event bus. Every text a client sends goes to every other client.
- * Registered only when {@code CHATSDK_BENCH_ENDPOINTS=true} (see {@link WebSocketConfig}).
+ * Registered only when {@code CHATSDK_BENCH_ENDPOINTS=true} (see {@link WebSocketConfig}). It writes frames as the chat
+ * endpoint does ({@link FrameSender}), so that the baseline is the transport and not a container cost the chat path
+ * avoids.
  */
 @ServerEndpoint("/bench/broadcast")
 public class BenchBroadcastSocket {
-    private static final Set<Session> SESSIONS = ConcurrentHashMap.newKeySet();
+    private static final Map<Session, FrameSender> SESSIONS = new ConcurrentHashMap<>();
 
     @OnOpen
     public void open(Session s) {
-        SESSIONS.add(s);
+        SESSIONS.put(s, FrameSender.of(s));
     }
 
     @OnClose
@@ -30,11 +34,10 @@ public class BenchBroadcastSocket {
 
     @OnMessage
     public void message(Session from, String text) {
-        for (Session s : SESSIONS) {
+        SESSIONS.forEach((s, frames) -> {
             if (s != from && s.isOpen()) {
-                // as the chat endpoint sends (io.chatsdk.jakarta.SendContext): without Payara's class path search per frame
-                io.chatsdk.jakarta.SendContext.run(() -> s.getAsyncRemote().sendText(text));
+                frames.send(text, result -> { });
             }
-        }
+        });
     }
 }

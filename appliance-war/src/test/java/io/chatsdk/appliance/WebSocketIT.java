@@ -119,6 +119,23 @@ class WebSocketIT {
     }
 
     @Test
+    void framesGoStraightToTyrussSocket() throws Exception {
+        // issue #15: on Payara a connection's frames skip the idle-timer task that Tyrus's asynchronous remote schedules per
+        // frame (io.chatsdk.jakarta.FrameSender); a Payara whose Tyrus no longer has the socket's field would fall back to
+        // the standard API, which delivers too, so only this line tells the two apart
+        try (WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"))) {
+            bob.await("health.check", 10);
+            Api.Res sent = api.as("alice", "POST", "/channels/messaging/rt/message", Map.of("message", Map.of("text", "straight")));
+            assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+            String id = (String) sent.obj("message").get("id");
+            bob.await(e -> "message.new".equals(e.get("type")) && e.get("message") instanceof Map<?, ?> m && id.equals(m.get("id")), 10);
+        }
+        String log = java.nio.file.Files.readString(appliance.log);
+        assertThat(log).contains("WebSocket frames go straight to Tyrus's socket, without an idle-timer task per frame")
+                .doesNotContain("WebSocket frames use the standard API");
+    }
+
+    @Test
     void aSilentConnectionIsClosed() throws Exception {
         try (WsClient quiet = WsClient.connect(appliance, api.apiKey, api.userToken("eve"))) {
             quiet.await("health.check", 10);

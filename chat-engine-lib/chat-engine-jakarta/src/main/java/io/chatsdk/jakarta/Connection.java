@@ -37,6 +37,8 @@ final class Connection {
     /** Whether the client asked for {@code user.presence.changed} events ({@code presence=true} when connecting). */
     final boolean presence;
     private final Session session;
+    /** How frames reach the socket: null for a connection without a session (tests of the hub's bookkeeping). */
+    private final FrameSender frames;
     private final int maxQueue;
     private final long maxQueuedChars;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -60,6 +62,7 @@ final class Connection {
         this.userId = caller.userId();
         this.caller = caller;
         this.session = session;
+        this.frames = session == null ? null : FrameSender.of(session);
         this.maxQueue = maxQueue;
         this.maxQueuedChars = maxQueuedChars;
         this.lastReceived = now;
@@ -114,13 +117,13 @@ final class Connection {
         }
         ClassLoader caller = Thread.currentThread().getContextClassLoader();
         try {
-            SendContext.run(() -> session.getAsyncRemote().sendText(next, result -> SendContext.restoring(caller, () -> {
+            frames.send(next, result -> SendContext.restoring(caller, () -> {
                 if (result.isOK()) {
                     sendNext();
                 } else {
                     close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
                 }
-            })));
+            }));
         } catch (RuntimeException e) {
             close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
         }
