@@ -36,7 +36,11 @@ public class BenchBroadcastSocket {
     public void message(Session from, String text) {
         SESSIONS.forEach((s, frames) -> {
             if (s != from && s.isOpen()) {
-                frames.send(text, result -> { });
+                try {
+                    frames.send(text, result -> { });
+                } catch (IllegalStateException closing) {
+                    // it closed since isOpen: the others still get the text
+                }
             }
         });
     }

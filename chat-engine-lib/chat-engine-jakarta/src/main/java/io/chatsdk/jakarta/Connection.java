@@ -37,8 +37,8 @@ final class Connection {
     /** Whether the client asked for {@code user.presence.changed} events ({@code presence=true} when connecting). */
     final boolean presence;
     private final Session session;
-    /** How frames reach the socket: null for a connection without a session (tests of the hub's bookkeeping). */
-    private final FrameSender frames;
+    /** How frames reach the socket, found at the first send (one send runs at a time, see {@link #sending}). */
+    private volatile FrameSender frames;
     private final int maxQueue;
     private final long maxQueuedChars;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -62,7 +62,6 @@ final class Connection {
         this.userId = caller.userId();
         this.caller = caller;
         this.session = session;
-        this.frames = session == null ? null : FrameSender.of(session);
         this.maxQueue = maxQueue;
         this.maxQueuedChars = maxQueuedChars;
         this.lastReceived = now;
@@ -117,7 +116,13 @@ final class Connection {
         }
         ClassLoader caller = Thread.currentThread().getContextClassLoader();
         try {
-            frames.send(next, result -> SendContext.restoring(caller, () -> {
+            FrameSender f = frames;
+            if (f == null) {
+                // not in the constructor: the session may close meanwhile, and a closed one refuses (caught below)
+                f = FrameSender.of(session);
+                frames = f;
+            }
+            f.send(next, result -> SendContext.restoring(caller, () -> {
                 if (result.isOK()) {
                     sendNext();
                 } else {

@@ -4,34 +4,46 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sends a connection's text frames. On Tyrus (Payara's WebSocket implementation) it hands each text straight to the
- * session's Tyrus socket, which frames and writes it as {@code RemoteEndpoint.Async.sendText} would, without the
+ * Sends a connection's text frames. On Tyrus 2.2 (Payara 7's WebSocket implementation) it hands each text straight to
+ * the session's Tyrus socket, which frames and writes it as {@code RemoteEndpoint.Async.sendText} would, without the
  * idle-timer task that Tyrus schedules for every frame sent that way.
  *
  * <p>Tyrus's asynchronous remote restarts the session's idle timer before each send, whether or not an idle timeout is
  * set: it cancels the last timer task and schedules a new one on the container's managed scheduled executor, which with
- * no timeout runs at once, on another thread, and does nothing (Tyrus 2.2). Payara's executor captures the thread's
- * context for every such task. A profile of the fan-out to 1,000 subscribers (issue #15) put about a fifth of the
- * fan-out thread's CPU in that scheduling, and the executor's thread ran the empty tasks beside it. The hub closes
- * silent sockets itself ({@link Connection#IDLE}) and sets no Tyrus idle timeout, so nothing is lost by skipping it; a
- * session that has one set keeps the standard API.
+ * no timeout runs at once, on another thread, and does nothing. Payara's executor captures the thread's context for
+ * every such task. A profile of the fan-out to 1,000 subscribers (issue #15) put about a fifth of the fan-out thread's
+ * CPU in that scheduling, and the executor's thread ran the empty tasks beside it. The remote then calls
+ * {@code TyrusWebSocket.sendText(String, SendHandler, WriterInfo)}, a public method, and does nothing else; that is the
+ * call made here. The hub closes silent sockets itself ({@link Connection#IDLE}) and sets no Tyrus idle timeout, so
+ * nothing is lost by skipping the timer; a session that has an idle timeout, when it sends, uses the standard API.
  *
- * <p>The socket is read from the remote endpoint's field, the one step that needs Tyrus's internals; the send itself is
- * Tyrus's public {@code TyrusWebSocket.sendText(String, SendHandler, WriterInfo)}, the method the asynchronous remote
- * calls after its timer. Where any of it is missing (another container, another Tyrus), frames go through the standard
- * API as before, inside {@link SendContext}.
+ * <p>Only reaching the socket needs Tyrus's internals: it is read from the remote endpoint's package-private field. The
+ * direct path is taken only for the Tyrus version whose remote was checked to do nothing else (2.2); for any other
+ * version, another container, or a socket that cannot be read, frames go through the standard API as before, inside
+ * {@link SendContext}. The path taken is logged once per kind.
  */
 public abstract class FrameSender {
     private static final System.Logger LOG = System.getLogger(FrameSender.class.getName());
     private static final String REMOTE = "org.glassfish.tyrus.core.TyrusRemoteEndpoint";
-    /** Logged once, when the first connection finds Tyrus's socket. */
-    static final String FOUND = "WebSocket frames go straight to Tyrus's socket, without an idle-timer task per frame";
+    /** The Tyrus versions whose asynchronous remote was read and found to add only the timer to the socket's send. */
+    static final String CHECKED_TYRUS = "2.2.";
+    /** Logged once, when the first connection goes straight to Tyrus's socket. */
+    static final String DIRECT = "WebSocket frames go straight to Tyrus's socket, without an idle-timer task per frame";
+    /** Starts the line logged once per reason a Tyrus session falls back to the standard API. */
+    static final String STANDARD = "WebSocket frames use the standard API";
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
 
     FrameSender() {
     }
@@ -39,25 +51,38 @@ public abstract class FrameSender {
     /** Sends one whole text frame; {@code done} is called once it is written or has failed. */
     public abstract void send(String text, SendHandler done);
 
-    /** True when frames skip the standard API (Tyrus found). */
+    /** True when frames skip the standard API (Tyrus's socket found). */
     public abstract boolean direct();
 
-    /** The sender for {@code session}: Tyrus's socket when it can be reached, else the standard asynchronous remote. */
+    /**
+     * The sender for {@code session}: Tyrus's socket when it can be reached, else the standard asynchronous remote.
+     *
+     * @throws IllegalStateException when the session is closed already
+     */
     public static FrameSender of(Session session) {
         RemoteEndpoint.Async remote = session.getAsyncRemote();
-        Tyrus tyrus = Tyrus.of(remote.getClass());
-        // with an idle timeout set, the timer's restart on each frame matters: only the standard API does it
-        if (tyrus != null && session.getMaxIdleTimeout() <= 0) {
+        Optional<Tyrus> tyrus = Tyrus.FOR_CLASS.get(remote.getClass());
+        if (tyrus.isPresent()) {
             try {
-                Object socket = tyrus.socket.invokeExact((Object) remote);
+                Object socket = tyrus.get().socket.invokeExact((Object) remote);
                 if (socket != null) {
-                    return new Direct(tyrus, socket);
+                    logOnce(DIRECT);
+                    return new Direct(session, remote, tyrus.get(), socket);
                 }
+                logOnce(STANDARD + ": the session has no Tyrus socket");
+            } catch (Error e) {
+                throw e;
             } catch (Throwable e) {
-                LOG.log(Level.DEBUG, "Tyrus's socket could not be read; using the standard API: " + e);
+                logOnce(STANDARD + ": Tyrus's socket could not be read (" + e.getClass().getName() + ")");
             }
         }
         return new Standard(remote);
+    }
+
+    private static void logOnce(String line) {
+        if (LOGGED.add(line)) {
+            LOG.log(Level.INFO, line);
+        }
     }
 
     /** Through {@code RemoteEndpoint.Async}, with the container's context providers hidden ({@link SendContext}). */
@@ -80,16 +105,26 @@ public abstract class FrameSender {
     }
 
     static final class Direct extends FrameSender {
+        private final Session session;
+        private final Standard timed;
         private final Tyrus tyrus;
         private final Object socket;
 
-        Direct(Tyrus tyrus, Object socket) {
+        Direct(Session session, RemoteEndpoint.Async remote, Tyrus tyrus, Object socket) {
+            this.session = session;
+            this.timed = new Standard(remote);
             this.tyrus = tyrus;
             this.socket = socket;
         }
 
         @Override
         public void send(String text, SendHandler done) {
+            if (session.getMaxIdleTimeout() > 0) {
+                // someone set an idle timeout since the connection opened: its timer must restart with each frame
+                logOnce(STANDARD + ": the session has an idle timeout");
+                timed.send(text, done);
+                return;
+            }
             try {
                 tyrus.sendText.invokeExact(socket, text, done, tyrus.asyncText);
             } catch (RuntimeException | Error e) {
@@ -106,26 +141,13 @@ public abstract class FrameSender {
     }
 
     /** Tyrus's handles, found once per remote endpoint class (in practice one). */
-    record Tyrus(Class<?> remoteClass, MethodHandle socket, MethodHandle sendText, Object asyncText) {
-        private static volatile Tyrus found;
-        private static volatile Class<?> missingFor;
-
-        static Tyrus of(Class<?> remoteClass) {
-            Tyrus t = found;
-            if (t != null && t.remoteClass == remoteClass) {
-                return t;
+    record Tyrus(MethodHandle socket, MethodHandle sendText, Object asyncText) {
+        static final ClassValue<Optional<Tyrus>> FOR_CLASS = new ClassValue<>() {
+            @Override
+            protected Optional<Tyrus> computeValue(Class<?> remoteClass) {
+                return Optional.ofNullable(find(remoteClass));
             }
-            if (missingFor == remoteClass) {
-                return null;
-            }
-            t = find(remoteClass);
-            if (t == null) {
-                missingFor = remoteClass;
-            } else {
-                found = t;
-            }
-            return t;
-        }
+        };
 
         private static Tyrus find(Class<?> remoteClass) {
             Class<?> endpoint = remoteClass;
@@ -133,11 +155,16 @@ public abstract class FrameSender {
                 endpoint = endpoint.getSuperclass();
             }
             if (endpoint == null) {
-                return null;
+                return null;   // not Tyrus: the standard API, nothing to log
             }
             try {
                 ClassLoader loader = endpoint.getClassLoader();
                 Class<?> socketClass = Class.forName("org.glassfish.tyrus.core.TyrusWebSocket", false, loader);
+                String version = version(socketClass);
+                if (version == null || !version.startsWith(CHECKED_TYRUS)) {
+                    logOnce(STANDARD + ": Tyrus " + version + " is not the version checked (" + CHECKED_TYRUS + "x)");
+                    return null;
+                }
                 Class<?> infoClass = Class.forName("org.glassfish.tyrus.spi.WriterInfo", false, loader);
                 MethodHandle socket = MethodHandles.privateLookupIn(endpoint, MethodHandles.lookup())
                         .findGetter(endpoint, "webSocket", socketClass)
@@ -147,10 +174,23 @@ public abstract class FrameSender {
                         .asType(MethodType.methodType(void.class, Object.class, String.class, SendHandler.class, Object.class));
                 Object asyncText = infoClass.getConstructor(nested(infoClass, "MessageType"), nested(infoClass, "RemoteEndpointType"))
                         .newInstance(constant(infoClass, "MessageType", "TEXT"), constant(infoClass, "RemoteEndpointType", "ASYNC"));
-                LOG.log(Level.INFO, FOUND);
-                return new Tyrus(remoteClass, socket, sendText, asyncText);
+                return new Tyrus(socket, sendText, asyncText);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                LOG.log(Level.INFO, "WebSocket frames use the standard API: Tyrus's socket was not found (" + e + ")");
+                logOnce(STANDARD + ": Tyrus's socket was not found (" + e + ")");
+                return null;
+            }
+        }
+
+        /** Tyrus core's version, from the Maven properties in its jar; null when they cannot be read. */
+        static String version(Class<?> tyrusClass) {
+            try (InputStream in = tyrusClass.getResourceAsStream("/META-INF/maven/org.glassfish.tyrus/tyrus-core/pom.properties")) {
+                if (in == null) {
+                    return null;
+                }
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version");
+            } catch (IOException | IllegalArgumentException e) {
                 return null;
             }
         }
