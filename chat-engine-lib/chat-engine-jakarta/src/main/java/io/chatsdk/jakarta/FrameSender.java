@@ -61,7 +61,7 @@ public abstract class FrameSender {
      */
     public static FrameSender of(Session session) {
         RemoteEndpoint.Async remote = session.getAsyncRemote();
-        Optional<Tyrus> tyrus = Tyrus.FOR_CLASS.get(remote.getClass());
+        Optional<Tyrus> tyrus = Tyrus.forClass(remote.getClass());
         if (tyrus.isPresent()) {
             try {
                 Object socket = tyrus.get().socket.invokeExact((Object) remote);
@@ -140,14 +140,24 @@ public abstract class FrameSender {
         }
     }
 
-    /** Tyrus's handles, found once per remote endpoint class (in practice one). */
+    /** Tyrus's handles for one remote endpoint class. */
     record Tyrus(MethodHandle socket, MethodHandle sendText, Object asyncText) {
-        static final ClassValue<Optional<Tyrus>> FOR_CLASS = new ClassValue<>() {
-            @Override
-            protected Optional<Tyrus> computeValue(Class<?> remoteClass) {
-                return Optional.ofNullable(find(remoteClass));
+        /** The last class looked up and what was found for it: in practice one class, found once. */
+        private record Found(Class<?> remoteClass, Optional<Tyrus> tyrus) {
+        }
+
+        // not a ClassValue: its value, held by the container's class, would keep this application's loader alive after
+        // an undeploy (JDK-8136353); this field is the application's own
+        private static volatile Found found;
+
+        static Optional<Tyrus> forClass(Class<?> remoteClass) {
+            Found f = found;
+            if (f == null || f.remoteClass != remoteClass) {
+                f = new Found(remoteClass, Optional.ofNullable(find(remoteClass)));
+                found = f;
             }
-        };
+            return f.tyrus;
+        }
 
         private static Tyrus find(Class<?> remoteClass) {
             Class<?> endpoint = remoteClass;
@@ -155,7 +165,8 @@ public abstract class FrameSender {
                 endpoint = endpoint.getSuperclass();
             }
             if (endpoint == null) {
-                return null;   // not Tyrus: the standard API, nothing to log
+                logOnce(STANDARD + ": the container's remote endpoint is not Tyrus's (" + remoteClass.getName() + ")");
+                return null;
             }
             try {
                 ClassLoader loader = endpoint.getClassLoader();

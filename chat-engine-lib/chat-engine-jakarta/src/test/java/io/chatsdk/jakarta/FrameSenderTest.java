@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link FrameSender}'s choices. Away from Tyrus a session gets the standard API, with the container's context providers
- * hidden during the send; a direct sender calls the socket's send with the shared writer info, and turns to the
- * standard API once the session has an idle timeout. That Payara's Tyrus is found and used is tested on the appliance
+ * hidden during the send; in Payara's Tyrus jar (a test dependency) the field, method, writer info and version it looks
+ * up are found; a direct sender calls the socket's send with the shared writer info, and turns to the standard API once
+ * the session has an idle timeout. That a session on the appliance goes direct is tested there
  * ({@code WebSocketIT.framesGoStraightToTyrussSocket}).
  */
 class FrameSenderTest {
@@ -69,8 +70,25 @@ class FrameSenderTest {
         assertThat(remote.sent).containsExactly("{\"type\":\"health.check\"}", "{\"type\":\"message.new\"}");
         assertThat(results).containsExactly(true, true);
         assertThat(remote.hidden).as("the context providers are hidden during the send").containsExactly(true, true);
-        assertThat(FrameSender.Tyrus.FOR_CLASS.get(remote.async.getClass())).as("no Tyrus class in the proxy's hierarchy").isEmpty();
-        assertThat(FrameSender.Tyrus.version(String.class)).as("no Tyrus version where its jar is missing").isNull();
+        assertThat(FrameSender.Tyrus.forClass(remote.async.getClass())).as("no Tyrus class in the proxy's hierarchy").isEmpty();
+    }
+
+    @Test
+    void tyrusOfPayarasVersionIsFoundInItsOwnClasses() throws Exception {
+        // the Tyrus jar of Payara Micro 7.2025.1 (test scope): the field, the method, the writer info and the version
+        // FrameSender looks up on the appliance, so a wrong name fails here and not only in WebSocketIT
+        Class<?> socket = Class.forName("org.glassfish.tyrus.core.TyrusWebSocket");
+        assertThat(FrameSender.Tyrus.version(socket)).startsWith(FrameSender.CHECKED_TYRUS);
+        assertThat(FrameSender.Tyrus.version(FrameSenderTest.class)).as("read from Tyrus's jar, not found for any class").isNotNull();
+        FrameSender.Tyrus tyrus = FrameSender.Tyrus.forClass(Class.forName("org.glassfish.tyrus.core.TyrusRemoteEndpoint$Async")).orElseThrow();
+        assertThat(tyrus.socket().type().parameterType(0)).isEqualTo(Object.class);
+        Object info = tyrus.asyncText();
+        assertThat(info.getClass().getName()).isEqualTo("org.glassfish.tyrus.spi.WriterInfo");
+        assertThat(info.getClass().getMethod("getMessageType").invoke(info)).hasToString("TEXT");
+        assertThat(info.getClass().getMethod("getRemoteEndpointType").invoke(info)).hasToString("ASYNC");
+        // the send handle is Tyrus's public method with the socket, the text, the handler and the writer info
+        assertThat(socket.getMethod("sendText", String.class, SendHandler.class, info.getClass())).isNotNull();
+        assertThat(tyrus.sendText().type().parameterCount()).isEqualTo(4);
     }
 
     @Test
