@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.chatsdk.appliance.WsClient.isMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,10 +41,6 @@ class LocalDeliveryIT {
         Api.Res res = api.as("alice", "POST", "/channels/messaging/early/message", Map.of("message", Map.of("text", text)));
         assertThat(res.status()).as(res.toString()).isEqualTo(201);
         return (String) res.obj("message").get("id");
-    }
-
-    static boolean isMessage(Map<String, Object> e, String type, String id) {
-        return type.equals(e.get("type")) && e.get("message") instanceof Map<?, ?> m && id.equals(m.get("id"));
     }
 
     @Test

@@ -128,7 +128,7 @@ class WebSocketIT {
             Api.Res sent = api.as("alice", "POST", "/channels/messaging/rt/message", Map.of("message", Map.of("text", "straight")));
             assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
             String id = (String) sent.obj("message").get("id");
-            bob.await(e -> "message.new".equals(e.get("type")) && e.get("message") instanceof Map<?, ?> m && id.equals(m.get("id")), 10);
+            bob.await(e -> WsClient.isMessage(e, "message.new", id), 10);
         }
         String log = java.nio.file.Files.readString(appliance.log);
         // logged when a session's sender goes direct; any fallback (another Tyrus version, an unreadable socket, a session

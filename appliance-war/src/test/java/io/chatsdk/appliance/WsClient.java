@@ -130,6 +130,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         return await(e -> type.equals(e.get("type")), seconds);
     }
 
+    /** Whether {@code e} is an event of {@code type} carrying the message {@code id}. */
+    static boolean isMessage(Map<String, Object> e, String type, String id) {
+        return type.equals(e.get("type")) && e.get("message") instanceof Map<?, ?> m && id.equals(m.get("id"));
+    }
+
     void send(Map<String, Object> event) throws Exception {
         socket.sendText(Api.JSON.writeValueAsString(event), true).get(10, TimeUnit.SECONDS);
     }
