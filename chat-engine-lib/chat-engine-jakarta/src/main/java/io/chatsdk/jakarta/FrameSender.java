@@ -52,7 +52,7 @@ public abstract class FrameSender {
     public abstract void send(String text, SendHandler done);
 
     /** True when frames skip the standard API (Tyrus's socket found). */
-    public abstract boolean direct();
+    abstract boolean direct();
 
     /**
      * The sender for {@code session}: Tyrus's socket when it can be reached, else the standard asynchronous remote.
@@ -99,7 +99,7 @@ public abstract class FrameSender {
         }
 
         @Override
-        public boolean direct() {
+        boolean direct() {
             return false;
         }
     }
@@ -135,7 +135,7 @@ public abstract class FrameSender {
         }
 
         @Override
-        public boolean direct() {
+        boolean direct() {
             return true;
         }
     }
