@@ -121,20 +121,39 @@ class WebSocketIT {
     @Test
     void framesGoStraightToTyrussSocket() throws Exception {
         // issue #15: on Payara a connection's frames skip the idle-timer task that Tyrus's asynchronous remote schedules per
-        // frame (io.chatsdk.jakarta.FrameSender); a Payara whose Tyrus no longer has the socket's field would fall back to
-        // the standard API, which delivers too, so only this line tells the two apart
-        try (WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"))) {
+        // frame, and an event's frame is built once for all its connections (io.chatsdk.jakarta.FrameSender); a Payara whose
+        // Tyrus no longer has the socket's field would fall back to the standard API, which delivers too, so only these
+        // lines tell the paths apart. The frames, read by the JDK's own WebSocket client, carry UTF-8 of one to four bytes a
+        // character, with lengths of one byte (health.check) and of two (the rest); the eight-byte length needs a body
+        // over this appliance's 64 KiB limit and is checked against Tyrus's own framing in FrameSenderTest.
+        try (WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"));
+             WsClient alice = WsClient.connect(appliance, api.apiKey, api.userToken("alice"))) {
             bob.await("health.check", 10);
-            Api.Res sent = api.as("alice", "POST", "/channels/messaging/rt/message", Map.of("message", Map.of("text", "straight")));
+            alice.await("health.check", 10);
+            String text = "straight: h\u00e9, \u4e2d\u6587, \ud83d\ude00";
+            Api.Res sent = api.as("alice", "POST", "/channels/messaging/rt/message", Map.of("message", Map.of("text", text)));
             assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
             String id = (String) sent.obj("message").get("id");
-            bob.await(e -> WsClient.isMessage(e, "message.new", id), 10);
+            for (WsClient c : List.of(bob, alice)) {
+                assertThat(c.await(e -> WsClient.isMessage(e, "message.new", id), 10).get("message"))
+                        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("text", text);
+            }
+            for (String blob : List.of("\u00e9".repeat(100), "\u4e2d".repeat(20_000), "\ud83d\ude00".repeat(15_000))) {
+                Api.Res event = api.asServer("POST", "/channels/messaging/rt/event", Map.of("event", Map.of("type", "framed", "user_id", "alice",
+                        "blob", blob)));
+                assertThat(event.status()).as(event.toString()).isIn(200, 201);
+                for (WsClient c : List.of(bob, alice)) {
+                    c.await(e -> "framed".equals(e.get("type")) && blob.equals(e.get("blob")), 10);
+                }
+            }
         }
         String log = java.nio.file.Files.readString(appliance.log);
-        // logged when a session's sender goes direct; any fallback (another Tyrus version, an unreadable socket, a session
-        // with an idle timeout) logs its own line
+        // logged when a session's sender goes direct and takes frames built once; any fallback (another Tyrus version, an
+        // unreadable socket, a session with an idle timeout) logs its own line
         assertThat(log).contains("WebSocket frames go straight to Tyrus's socket, without an idle-timer task per frame")
-                .doesNotContain("WebSocket frames use the standard API");
+                .contains("WebSocket frames are built once per event and handed to each Tyrus socket as raw frames")
+                .doesNotContain("WebSocket frames use the standard API")
+                .doesNotContain("WebSocket frames of sessions with extensions");
     }
 
     @Test

@@ -41,7 +41,7 @@ final class Connection {
     private volatile FrameSender frames;
     private final int maxQueue;
     private final long maxQueuedChars;
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final ArrayDeque<FrameSender.Text> queue = new ArrayDeque<>();
     /** The characters of the texts in {@link #queue}. */
     private long queuedChars;
     private boolean sending;
@@ -78,17 +78,23 @@ final class Connection {
      * allowed, or as many characters (a few large custom events fill it as surely as many small ones).
      */
     boolean send(String json) {
+        return send(new FrameSender.Text(json));
+    }
+
+    /** As {@link #send(String)}, for a text that may go to other connections too (its frame is built once for all). */
+    boolean send(FrameSender.Text json) {
+        int length = json.text().length();
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            if (queue.size() >= maxQueue || queuedChars + json.length() > maxQueuedChars) {
+            if (queue.size() >= maxQueue || queuedChars + length > maxQueuedChars) {
                 closed = true;
                 queue.clear();
                 queuedChars = 0;
             } else {
                 queue.addLast(json);
-                queuedChars += json.length();
+                queuedChars += length;
                 if (!sending) {
                     sending = true;
                     sendNext();
@@ -105,14 +111,14 @@ final class Connection {
     }
 
     private void sendNext() {
-        String next;
+        FrameSender.Text next;
         synchronized (this) {
             next = closed ? null : queue.pollFirst();
             if (next == null) {
                 sending = false;
                 return;
             }
-            queuedChars -= next.length();
+            queuedChars -= next.text().length();
         }
         ClassLoader caller = Thread.currentThread().getContextClassLoader();
         try {

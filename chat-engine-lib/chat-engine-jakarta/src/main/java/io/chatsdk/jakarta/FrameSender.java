@@ -2,6 +2,7 @@ package io.chatsdk.jakarta;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
@@ -10,10 +11,15 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 /**
  * Sends a connection's text frames. On Tyrus 2.2 (Payara 7's WebSocket implementation) it hands each text straight to
@@ -33,6 +39,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * direct path is taken only for the Tyrus version whose remote was checked to do nothing else (2.2); for any other
  * version, another container, or a socket that cannot be read, frames go through the standard API as before, inside
  * {@link SendContext}. The path taken is logged once per kind.
+ *
+ * <p>An event going to many connections is one {@link Text}: on the direct path its frame (header and UTF-8 payload)
+ * is built once, at the first connection, and every other connection is handed the same bytes through Tyrus's public
+ * {@code sendRawFrame}, whose future completes the send's handler. Tyrus would otherwise encode and frame the text again
+ * for each connection. Raw frames skip the session's extensions, so a session that negotiated any gets Tyrus's own
+ * framing ({@code sendText}); the chat endpoint offers none.
  */
 public abstract class FrameSender {
     private static final System.Logger LOG = System.getLogger(FrameSender.class.getName());
@@ -41,6 +53,10 @@ public abstract class FrameSender {
     static final String CHECKED_TYRUS = "2.2.";
     /** Logged once, when the first connection goes straight to Tyrus's socket. */
     static final String DIRECT = "WebSocket frames go straight to Tyrus's socket, without an idle-timer task per frame";
+    /** Logged once, when the first connection is handed frames built once per event. */
+    static final String RAW = "WebSocket frames are built once per event and handed to each Tyrus socket as raw frames";
+    /** Logged once, when a session with extensions has Tyrus frame each text for it. */
+    static final String STANDARD_FRAMING = "WebSocket frames of sessions with extensions are framed by Tyrus, text by text";
     /** Starts the line logged once per reason a Tyrus session falls back to the standard API. */
     static final String STANDARD = "WebSocket frames use the standard API";
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
@@ -49,7 +65,63 @@ public abstract class FrameSender {
     }
 
     /** Sends one whole text frame; {@code done} is called once it is written or has failed. */
-    public abstract void send(String text, SendHandler done);
+    public abstract void send(Text text, SendHandler done);
+
+    /** Sends {@code text}, going to this connection only. */
+    public final void send(String text, SendHandler done) {
+        send(new Text(text), done);
+    }
+
+    /**
+     * One text to send, to one connection or to many: hand the same instance to each of them, and its frame is built once.
+     * Thread-safe.
+     */
+    public static final class Text {
+        private final String text;
+        private volatile byte[] frame;
+
+        public Text(String text) {
+            this.text = Objects.requireNonNull(text, "text");
+        }
+
+        /** The text itself. */
+        public String text() {
+            return text;
+        }
+
+        /** The whole server-to-client text frame of RFC 6455 §5.2 (final, unmasked, no extension bits), built once. */
+        byte[] frame() {
+            byte[] f = frame;
+            if (f == null) {
+                f = frame(text);
+                frame = f;   // built twice at worst, by two threads at once: the same bytes either way
+            }
+            return f;
+        }
+
+        static byte[] frame(String text) {
+            // unpaired surrogates become '?', where Tyrus's strict encoder throws an Error; the API refuses them on input
+            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+            int n = payload.length;
+            int header = n <= 125 ? 2 : n <= 0xFFFF ? 4 : 10;
+            byte[] f = new byte[header + n];
+            f[0] = (byte) 0x81;   // FIN, opcode 1 (text)
+            if (n <= 125) {
+                f[1] = (byte) n;
+            } else if (n <= 0xFFFF) {
+                f[1] = 126;
+                f[2] = (byte) (n >>> 8);
+                f[3] = (byte) n;
+            } else {
+                f[1] = 127;   // a 64-bit length: an int's four bytes after four zeros
+                for (int i = 0; i < 4; i++) {
+                    f[6 + i] = (byte) (n >>> (24 - 8 * i));
+                }
+            }
+            System.arraycopy(payload, 0, f, header, n);
+            return f;
+        }
+    }
 
     /** True when frames skip the standard API (Tyrus's socket found). */
     abstract boolean direct();
@@ -67,7 +139,9 @@ public abstract class FrameSender {
                 Object socket = tyrus.get().socket.invokeExact((Object) remote);
                 if (socket != null) {
                     logOnce(DIRECT);
-                    return new Direct(session, remote, tyrus.get(), socket);
+                    boolean raw = session.getNegotiatedExtensions() == null || session.getNegotiatedExtensions().isEmpty();
+                    logOnce(raw ? RAW : STANDARD_FRAMING);
+                    return new Direct(session, remote, tyrus.get(), socket, raw);
                 }
                 logOnce(STANDARD + ": the session has no Tyrus socket");
             } catch (Error e) {
@@ -94,8 +168,8 @@ public abstract class FrameSender {
         }
 
         @Override
-        public void send(String text, SendHandler done) {
-            SendContext.run(() -> remote.sendText(text, done));
+        public void send(Text text, SendHandler done) {
+            SendContext.run(() -> remote.sendText(text.text(), done));
         }
 
         @Override
@@ -109,16 +183,19 @@ public abstract class FrameSender {
         private final Standard timed;
         private final Tyrus tyrus;
         private final Object socket;
+        /** Whether frames built once per text are handed over raw (the session negotiated no extension). */
+        private final boolean raw;
 
-        Direct(Session session, RemoteEndpoint.Async remote, Tyrus tyrus, Object socket) {
+        Direct(Session session, RemoteEndpoint.Async remote, Tyrus tyrus, Object socket, boolean raw) {
             this.session = session;
             this.timed = new Standard(remote);
             this.tyrus = tyrus;
             this.socket = socket;
+            this.raw = raw;
         }
 
         @Override
-        public void send(String text, SendHandler done) {
+        public void send(Text text, SendHandler done) {
             if (session.getMaxIdleTimeout() > 0) {
                 // someone set an idle timeout since the connection opened: its timer must restart with each frame
                 logOnce(STANDARD + ": the session has an idle timeout");
@@ -126,7 +203,16 @@ public abstract class FrameSender {
                 return;
             }
             try {
-                tyrus.sendText.invokeExact(socket, text, done, tyrus.asyncText);
+                if (raw) {
+                    Future<?> written = (Future<?>) tyrus.sendRawFrame.invokeExact(socket, ByteBuffer.wrap(text.frame()));
+                    if (!(written instanceof CompletableFuture<?> completion)) {
+                        // Tyrus 2.2's futures are all CompletableFutures (checked when the handles were found)
+                        throw new IllegalStateException("Tyrus returned a " + written.getClass().getName() + " for a raw frame");
+                    }
+                    completion.whenComplete((frame, failure) -> done.onResult(failure == null ? new SendResult() : new SendResult(failure)));
+                } else {
+                    tyrus.sendText.invokeExact(socket, text.text(), done, tyrus.asyncText);
+                }
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
@@ -138,10 +224,15 @@ public abstract class FrameSender {
         boolean direct() {
             return true;
         }
+
+        /** True when frames built once per text are handed to the socket whole. */
+        boolean raw() {
+            return raw;
+        }
     }
 
     /** Tyrus's handles for one remote endpoint class. */
-    record Tyrus(MethodHandle socket, MethodHandle sendText, Object asyncText) {
+    record Tyrus(MethodHandle socket, MethodHandle sendText, Object asyncText, MethodHandle sendRawFrame) {
         /** The last class looked up and what was found for it: in practice one class, found once. */
         private record Found(Class<?> remoteClass, Optional<Tyrus> tyrus) {
         }
@@ -185,7 +276,15 @@ public abstract class FrameSender {
                         .asType(MethodType.methodType(void.class, Object.class, String.class, SendHandler.class, Object.class));
                 Object asyncText = infoClass.getConstructor(nested(infoClass, "MessageType"), nested(infoClass, "RemoteEndpointType"))
                         .newInstance(constant(infoClass, "MessageType", "TEXT"), constant(infoClass, "RemoteEndpointType", "ASYNC"));
-                return new Tyrus(socket, sendText, asyncText);
+                MethodHandle sendRawFrame = MethodHandles.publicLookup()
+                        .findVirtual(socketClass, "sendRawFrame", MethodType.methodType(Future.class, ByteBuffer.class))
+                        .asType(MethodType.methodType(Future.class, Object.class, ByteBuffer.class));
+                Class<?> future = Class.forName("org.glassfish.tyrus.core.TyrusFuture", false, loader);
+                if (!CompletableFuture.class.isAssignableFrom(future)) {
+                    logOnce(STANDARD + ": Tyrus's futures cannot call back (" + future.getSuperclass().getName() + ")");
+                    return null;
+                }
+                return new Tyrus(socket, sendText, asyncText, sendRawFrame);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 logOnce(STANDARD + ": Tyrus's socket was not found (" + e + ")");
                 return null;

@@ -343,8 +343,9 @@ final class Hub implements AutoCloseable {
                 payload = new LinkedHashMap<>(payload);
                 payload.remove("recipient_ids");   // who else was told is not part of the event
             }
-            String json = ApiJson.write(payload);
-            String notification = null;
+            // one text (and on Tyrus one frame) for every connection it goes to
+            FrameSender.Text json = new FrameSender.Text(ApiJson.write(payload));
+            FrameSender.Text notification = null;
             boolean newMessage = e.type().equals(EventType.MESSAGE_NEW.wireName());
             List<Connection> targets = new ArrayList<>();
             for (String userId : recipients.users()) {
@@ -366,7 +367,7 @@ final class Hub implements AutoCloseable {
                     if (notification == null) {
                         Map<String, Object> n = new LinkedHashMap<>(payload);
                         n.put("type", EventType.NOTIFICATION_MESSAGE_NEW.wireName());
-                        notification = ApiJson.write(n);
+                        notification = new FrameSender.Text(ApiJson.write(n));
                     }
                     c.send(notification);
                 } else {
@@ -394,7 +395,7 @@ final class Hub implements AutoCloseable {
         }
         Map<String, Object> n = new LinkedHashMap<>(payload);
         n.put("type", kind);
-        String json = ApiJson.write(n);
+        FrameSender.Text json = new FrameSender.Text(ApiJson.write(n));
         for (Connection c : app.getOrDefault(e.userId(), Set.of())) {
             c.send(json);
         }
@@ -422,7 +423,7 @@ final class Hub implements AutoCloseable {
                     "detail", "the database is unavailable: retry writes later, then resync from your last seq"));
         }
         m.put("created_at", clock.instant().toString());
-        String json = ApiJson.write(m);
+        FrameSender.Text json = new FrameSender.Text(ApiJson.write(m));
         byUser.values().forEach(app -> app.values().forEach(conns -> conns.forEach(c -> c.send(json))));
     }
 
