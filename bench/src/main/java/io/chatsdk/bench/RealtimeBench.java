@@ -134,6 +134,11 @@ public final class RealtimeBench {
             }
             System.out.println();
         }
+        String frame = lastChatFrame;
+        if (frame != null) {
+            System.out.printf(Locale.ROOT, "The broadcast relayed %s (the chat rows' last message.new was %,d characters).%n%n",
+                    SMALL_BROADCAST_FRAMES ? "frames of about 25 characters (CHATSDK_BENCH_BROADCAST_FRAME=small)" : "each row's own chat frame", frame.length());
+        }
         if (connections > 0) {
             idleConnections(appliance.process, connections);
         }
@@ -293,6 +298,7 @@ public final class RealtimeBench {
                             return;
                         }
                         latencies.add(System.nanoTime() - stamp(text));
+                        lastChatFrame = text;
                         all.countDown();
                         arrived.release();
                     }
@@ -346,15 +352,37 @@ public final class RealtimeBench {
         }
     }
 
+    /** A {@code message.new} frame as the row's subscribers last received it: the broadcast's frames copy it. */
+    private volatile String lastChatFrame;
+
+    /**
+     * CHATSDK_BENCH_BROADCAST_FRAME=small: the broadcast relays a frame of about 25 characters, {@code {"t":...}}, as every
+     * run before 2026-12-07 did (a ceiling for tiny frames). By default it relays the row's own chat frame (the last
+     * {@code message.new} a subscriber received, its {@code t} set anew for each send), and its subscribers test and read
+     * it as the chat subscribers do: the same bytes through the transport and the same work in the clients.
+     */
+    private static final boolean SMALL_BROADCAST_FRAMES = "small".equals(System.getenv("CHATSDK_BENCH_BROADCAST_FRAME"));
+
     /** The same fan-out through the plain broadcast endpoint: the transport's ceiling. */
     private Result broadcastFanout(int subscribers, int messages, boolean oneAtATime) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         CountDownLatch all = new CountDownLatch(subscribers * messages);
         java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
         List<WebSocket> sockets = new ArrayList<>();
+        String template = SMALL_BROADCAST_FRAMES ? null : lastChatFrame;
+        if (!SMALL_BROADCAST_FRAMES && template == null) {
+            throw new IllegalStateException("no chat frame to broadcast: the chat row before it received none");
+        }
         for (int i = 0; i < subscribers; i++) {
             sockets.add(connect(wsBase + "/bench/broadcast", text -> {
-                latencies.add(System.nanoTime() - Long.parseLong(text.substring(text.indexOf(':') + 1, text.indexOf('}'))));
+                if (template != null) {
+                    if (!(text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:fan\""))) {
+                        return;
+                    }
+                    latencies.add(System.nanoTime() - stamp(text));
+                } else {
+                    latencies.add(System.nanoTime() - Long.parseLong(text.substring(text.indexOf(':') + 1, text.indexOf('}'))));
+                }
                 all.countDown();
                 arrived.release();
             }));
@@ -364,7 +392,8 @@ public final class RealtimeBench {
             Thread.sleep(1000);
             long t0 = System.nanoTime();
             for (int m = 0; m < messages; m++) {
-                sender.sendText("{\"t\":" + System.nanoTime() + "}", true).get(10, TimeUnit.SECONDS);
+                sender.sendText(template == null ? "{\"t\":" + System.nanoTime() + "}" : restamp(template, System.nanoTime()), true)
+                        .get(10, TimeUnit.SECONDS);
                 if (oneAtATime) {
                     if (!arrived.tryAcquire(subscribers, 30, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("broadcast frame " + m + " did not reach all " + subscribers + " sockets within 30 s");
@@ -529,6 +558,16 @@ public final class RealtimeBench {
         try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
             return fds.count();
         }
+    }
+
+    /** {@code json} with the value of its custom field {@code t} (see {@link #stamp}) replaced by {@code nanos}. */
+    static String restamp(String json, long nanos) {
+        int at = json.indexOf("\"t\":") + 4;
+        int end = at;
+        while (end < json.length() && (Character.isDigit(json.charAt(end)) || json.charAt(end) == '-')) {
+            end++;
+        }
+        return json.substring(0, at) + nanos + json.substring(end);
     }
 
     /** The sender's {@code System.nanoTime()} that the message carries as custom field {@code t}. */
