@@ -124,8 +124,9 @@ class WebSocketIT {
         // frame, and an event's frame is built once for all its connections (io.chatsdk.jakarta.FrameSender); a Payara whose
         // Tyrus no longer has the socket's field would fall back to the standard API, which delivers too, so only these
         // lines tell the paths apart. The frames, read by the JDK's own WebSocket client, carry UTF-8 of one to four bytes a
-        // character, with lengths of one byte (health.check) and of two (the rest); the eight-byte length needs a body
-        // over this appliance's 64 KiB limit and is checked against Tyrus's own framing in FrameSenderTest.
+        // character, with lengths of one byte (the answer to a client's health.check) and of two (the rest); the
+        // eight-byte length needs a body over this appliance's 64 KiB limit and is checked against Tyrus's own framing in
+        // FrameSenderTest.
         try (WsClient bob = WsClient.connect(appliance, api.apiKey, api.userToken("bob"));
              WsClient alice = WsClient.connect(appliance, api.apiKey, api.userToken("alice"))) {
             bob.await("health.check", 10);
@@ -146,6 +147,9 @@ class WebSocketIT {
                     c.await(e -> "framed".equals(e.get("type")) && blob.equals(e.get("blob")), 10);
                 }
             }
+            // the client pings every 2 s; the server's answer has no "me", and its frame's length fits in one byte
+            Map<String, Object> answer = bob.await(e -> "health.check".equals(e.get("type")) && !e.containsKey("me"), 10);
+            assertThat(Api.JSON.writeValueAsBytes(answer).length).as("a frame of at most 125 bytes").isLessThanOrEqualTo(125);
         }
         String log = java.nio.file.Files.readString(appliance.log);
         // logged when a session's sender goes direct and takes frames built once; any fallback (another Tyrus version, an

@@ -278,6 +278,7 @@ public final class RealtimeBench {
      * {@code answers} gets each send's time to its REST answer, in ns.
      */
     private Result chatFanout(int subscribers, int messages, long[] answers, boolean oneAtATime) throws Exception {
+        lastChatFrame = null;   // the broadcast after this row copies this row's frame, or none
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         CountDownLatch all = new CountDownLatch(subscribers * messages);
         java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);

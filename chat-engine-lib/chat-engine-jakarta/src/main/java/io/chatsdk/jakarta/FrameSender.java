@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
 /**
- * Sends a connection's text frames. On Tyrus 2.2 (Payara 7's WebSocket implementation) it hands each text straight to
- * the session's Tyrus socket, which frames and writes it as {@code RemoteEndpoint.Async.sendText} would, without the
- * idle-timer task that Tyrus schedules for every frame sent that way.
+ * Sends a server endpoint's text frames. On Tyrus 2.2 (Payara 7's WebSocket implementation) it hands each frame
+ * straight to the session's Tyrus socket, built once per text (see below), without the idle-timer task that Tyrus
+ * schedules for every frame sent through {@code RemoteEndpoint.Async.sendText}.
  *
  * <p>Tyrus's asynchronous remote restarts the session's idle timer before each send, whether or not an idle timeout is
  * set: it cancels the last timer task and schedules a new one on the container's managed scheduled executor, which with
@@ -44,7 +44,8 @@ import java.util.concurrent.Future;
  * is built once, at the first connection, and every other connection is handed the same bytes through Tyrus's public
  * {@code sendRawFrame}, whose future completes the send's handler. Tyrus would otherwise encode and frame the text again
  * for each connection. Raw frames skip the session's extensions, so a session that negotiated any gets Tyrus's own
- * framing ({@code sendText}); the chat endpoint offers none.
+ * framing ({@code sendText}); the chat endpoint offers none. Tyrus writes a raw frame with the writer info
+ * {@code (BINARY, BROADCAST)} whatever it holds; Payara's servlet writer ignores writer info.
  */
 public abstract class FrameSender {
     private static final System.Logger LOG = System.getLogger(FrameSender.class.getName());
@@ -127,7 +128,8 @@ public abstract class FrameSender {
     abstract boolean direct();
 
     /**
-     * The sender for {@code session}: Tyrus's socket when it can be reached, else the standard asynchronous remote.
+     * The sender for {@code session}, a server endpoint's (a client's frames must be masked, and raw frames are not):
+     * Tyrus's socket when it can be reached, else the standard asynchronous remote.
      *
      * @throws IllegalStateException when the session is closed already
      */
@@ -209,7 +211,16 @@ public abstract class FrameSender {
                         // Tyrus 2.2's futures are all CompletableFutures (checked when the handles were found)
                         throw new IllegalStateException("Tyrus returned a " + written.getClass().getName() + " for a raw frame");
                     }
-                    completion.whenComplete((frame, failure) -> done.onResult(failure == null ? new SendResult() : new SendResult(failure)));
+                    completion.whenComplete((frame, failure) -> {
+                        try {
+                            done.onResult(failure == null ? new SendResult() : new SendResult(failure));
+                        } catch (RuntimeException | Error e) {
+                            // the future keeps what the handler throws to itself: logged, or a connection left stuck by it
+                            // would leave no trace
+                            LOG.log(Level.WARNING, "a WebSocket frame's completion handler failed: " + e.getClass().getName());
+                            throw e;
+                        }
+                    });
                 } else {
                     tyrus.sendText.invokeExact(socket, text.text(), done, tyrus.asyncText);
                 }

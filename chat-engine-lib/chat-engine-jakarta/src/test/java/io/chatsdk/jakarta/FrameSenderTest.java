@@ -56,6 +56,9 @@ class FrameSenderTest {
         final List<String> sent = new CopyOnWriteArrayList<>();
         final List<Object> infos = new CopyOnWriteArrayList<>();
         final List<byte[]> raw = new CopyOnWriteArrayList<>();
+        final List<ByteBuffer> buffers = new CopyOnWriteArrayList<>();
+        /** Thrown by the next send, as Tyrus throws for a socket that is no longer connected. */
+        volatile RuntimeException refuse;
         /** Raw frames' futures, completed by the test. */
         final List<CompletableFuture<Object>> written = new CopyOnWriteArrayList<>();
 
@@ -66,7 +69,11 @@ class FrameSenderTest {
         }
 
         public Future<Object> sendRawFrame(ByteBuffer frame) {
+            if (refuse != null) {
+                throw refuse;
+            }
             raw.add(frame.array());
+            buffers.add(frame);
             CompletableFuture<Object> f = new CompletableFuture<>();
             written.add(f);
             return f;
@@ -156,12 +163,22 @@ class FrameSenderTest {
         b.send(text, r -> results.add("b " + r.isOK()));
         assertThat(first.raw).hasSize(1);
         assertThat(second.raw.get(0)).as("the same bytes, not a copy per socket").isSameAs(first.raw.get(0));
+        // each socket gets its own buffer over them, whole: a writer that consumes its buffer leaves the others' alone
+        assertThat(second.buffers.get(0)).isNotSameAs(first.buffers.get(0));
+        assertThat(first.buffers.get(0).position()).isZero();
+        assertThat(first.buffers.get(0).remaining()).isEqualTo(first.raw.get(0).length);
         assertThat(first.raw.get(0)).isEqualTo(FrameSender.Text.frame(text.text()));
         assertThat(first.sent).as("not framed again by Tyrus").isEmpty();
         assertThat(results).as("done only once the write completes").isEmpty();
 
         first.written.get(0).complete(null);
         second.written.get(0).completeExceptionally(new java.io.IOException("broken pipe"));
+        assertThat(results).containsExactly("a true", "b false");
+
+        // a socket that refuses the frame (closed meanwhile) fails the send itself, and its handler is not called
+        second.refuse = new IllegalStateException("the connection is not open");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.send(text, r -> results.add("b again " + r.isOK())))
+                .isSameAs(second.refuse);
         assertThat(results).containsExactly("a true", "b false");
     }
 
