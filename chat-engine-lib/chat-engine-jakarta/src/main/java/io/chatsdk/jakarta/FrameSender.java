@@ -235,11 +235,6 @@ public abstract class FrameSender {
         boolean direct() {
             return true;
         }
-
-        /** True when frames built once per text are handed to the socket whole. */
-        boolean raw() {
-            return raw;
-        }
     }
 
     /** Tyrus's handles for one remote endpoint class. */
