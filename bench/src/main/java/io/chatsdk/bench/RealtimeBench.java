@@ -212,7 +212,7 @@ public final class RealtimeBench {
         JitSettle.Outcome jit;
         try (RawHttpClient client = new RawHttpClient("127.0.0.1", appliance.port)) {
             watching.add(connect(chatUrl("u1"), text -> {
-                if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:warm\"")) {
+                if (isMessageNew(text, "\"cid\":\"messaging:warm\"")) {
                     delivered.release();
                 }
             }));
@@ -289,7 +289,7 @@ public final class RealtimeBench {
         try {
             for (int i = 1; i <= subscribers; i++) {
                 sockets.add(connect(chatUrl("u" + i), text -> {
-                    if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:fan\"")) {
+                    if (isMessageNew(text, "\"cid\":\"messaging:fan\"")) {
                         int at = text.indexOf("\"text\":\"ready ");
                         if (at >= 0) {
                             CountDownLatch reached = probes.get(text.substring(at + 8, text.indexOf('"', at + 8)));
@@ -377,7 +377,7 @@ public final class RealtimeBench {
         for (int i = 0; i < subscribers; i++) {
             sockets.add(connect(wsBase + "/bench/broadcast", text -> {
                 if (template != null) {
-                    if (!(text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:fan\""))) {
+                    if (!isMessageNew(text, "\"cid\":\"messaging:fan\"")) {
                         return;
                     }
                     latencies.add(System.nanoTime() - stamp(text));
@@ -453,7 +453,7 @@ public final class RealtimeBench {
                         firstHello.countDown();
                         hello.countDown();
                     }
-                } else if (text.contains("\"type\":\"message.new\"") && text.contains("\"cid\":\"messaging:room-")) {
+                } else if (isMessageNew(text, "\"cid\":\"messaging:room-")) {
                     latencies.add(System.nanoTime() - stamp(text));
                 }
             };
@@ -561,24 +561,35 @@ public final class RealtimeBench {
         }
     }
 
+    /** Whether a frame is a {@code message.new} whose JSON holds {@code cidField} (a channel's, or the start of one). */
+    private static boolean isMessageNew(String text, String cidField) {
+        return text.contains("\"type\":\"message.new\"") && text.contains(cidField);
+    }
+
     /** {@code json} with the value of its custom field {@code t} (see {@link #stamp}) replaced by {@code nanos}. */
     static String restamp(String json, long nanos) {
-        int at = json.indexOf("\"t\":") + 4;
-        int end = at;
-        while (end < json.length() && (Character.isDigit(json.charAt(end)) || json.charAt(end) == '-')) {
-            end++;
-        }
-        return json.substring(0, at) + nanos + json.substring(end);
+        int at = stampStart(json);
+        return json.substring(0, at) + nanos + json.substring(stampEnd(json, at));
     }
 
     /** The sender's {@code System.nanoTime()} that the message carries as custom field {@code t}. */
     private static long stamp(String json) {
-        int at = json.indexOf("\"t\":") + 4;
+        int at = stampStart(json);
+        return Long.parseLong(json.substring(at, stampEnd(json, at)));
+    }
+
+    /** Where the value of the custom field {@code t} starts. */
+    private static int stampStart(String json) {
+        return json.indexOf("\"t\":") + 4;
+    }
+
+    /** Where the number starting at {@code at} ends. */
+    private static int stampEnd(String json, int at) {
         int end = at;
         while (end < json.length() && (Character.isDigit(json.charAt(end)) || json.charAt(end) == '-')) {
             end++;
         }
-        return Long.parseLong(json.substring(at, end));
+        return end;
     }
 
     private static Result summarize(ConcurrentLinkedQueue<Long> latencies, double seconds) {

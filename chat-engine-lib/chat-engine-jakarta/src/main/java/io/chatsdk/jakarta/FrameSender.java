@@ -1,5 +1,6 @@
 package io.chatsdk.jakarta;
 
+import jakarta.websocket.Extension;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -13,6 +14,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -141,7 +143,8 @@ public abstract class FrameSender {
                 Object socket = tyrus.get().socket.invokeExact((Object) remote);
                 if (socket != null) {
                     logOnce(DIRECT);
-                    boolean raw = session.getNegotiatedExtensions() == null || session.getNegotiatedExtensions().isEmpty();
+                    List<Extension> extensions = session.getNegotiatedExtensions();
+                    boolean raw = extensions == null || extensions.isEmpty();
                     logOnce(raw ? RAW : STANDARD_FRAMING);
                     return new Direct(session, remote, tyrus.get(), socket, raw);
                 }

@@ -90,6 +90,11 @@ class FrameSenderTest {
         }
     }
 
+    /** A direct sender for a session on {@code remote} with {@code socket}: raw frames, or Tyrus's text send. */
+    static FrameSender direct(Remote remote, AtomicLong idleTimeout, FrameSender.Tyrus tyrus, Socket socket, boolean raw) {
+        return new FrameSender.Direct(session(remote.async, idleTimeout), remote.async, tyrus, socket, raw);
+    }
+
     @Test
     void anotherContainersSessionSendsThroughTheStandardApi() {
         Remote remote = new Remote();
@@ -131,7 +136,7 @@ class FrameSenderTest {
         Socket socket = new Socket();
         Object info = new Object();
         // a session that negotiated an extension: Tyrus frames each text itself
-        FrameSender frames = new FrameSender.Direct(session(remote.async, idleTimeout), remote.async, Socket.handles(info), socket, false);
+        FrameSender frames = direct(remote, idleTimeout, Socket.handles(info), socket, false);
         assertThat(frames.direct()).isTrue();
         List<Boolean> results = new CopyOnWriteArrayList<>();
         frames.send("one", r -> results.add(r.isOK()));
@@ -155,8 +160,8 @@ class FrameSenderTest {
         Socket first = new Socket();
         Socket second = new Socket();
         FrameSender.Tyrus tyrus = Socket.handles(new Object());
-        FrameSender a = new FrameSender.Direct(session(remote.async, idleTimeout), remote.async, tyrus, first, true);
-        FrameSender b = new FrameSender.Direct(session(remote.async, idleTimeout), remote.async, tyrus, second, true);
+        FrameSender a = direct(remote, idleTimeout, tyrus, first, true);
+        FrameSender b = direct(remote, idleTimeout, tyrus, second, true);
         FrameSender.Text text = new FrameSender.Text("{\"type\":\"message.new\",\"text\":\"h\u00e9 \ud83d\ude00\"}");
         List<String> results = new CopyOnWriteArrayList<>();
         a.send(text, r -> results.add("a " + r.isOK()));
