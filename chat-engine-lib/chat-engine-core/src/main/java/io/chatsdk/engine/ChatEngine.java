@@ -44,6 +44,8 @@ import javax.sql.DataSource;
  * Several engines (appliance nodes) may share one database.
  */
 public final class ChatEngine implements AutoCloseable {
+    /** The most channel member ids one node remembers in all (see {@link Builder#memberListLimit}). */
+    public static final long MEMBER_IDS_REMEMBERED = 250_000;
     final EngineContext ctx;
     private final EventBus eventBus;
     private final OutboxRelay relay;
@@ -96,7 +98,8 @@ public final class ChatEngine implements AutoCloseable {
         this.hook = b.httpSender == null ? null : new BeforeSendHook(b.clock, b.httpSender, this::apps);
         io.chatsdk.engine.internal.TokenStates tokenStates = new io.chatsdk.engine.internal.TokenStates(b.clock, b.tokenStateTtl);
         this.ctx = new EngineContext(db, b.clock, b.ids, b.keyProvider, random, new AuditLog(db, b.clock, b.auditSigner), new Redactors(b.clock),
-                new BlocklistCache(b.clock), hook, b.embedder, java.util.List.copyOf(b.searchEngines), tokenStates);
+                new BlocklistCache(b.clock), hook, b.embedder, java.util.List.copyOf(b.searchEngines), tokenStates,
+                new io.chatsdk.engine.internal.MemberLists(b.memberListLimit, MEMBER_IDS_REMEMBERED));
         // a change to a user's tokens or deactivation made by another node arrives here as its user.* event
         this.tokenStateEvents = eventBus.subscribe(e -> {
             if (e.type().startsWith("user.") && e.payload().get("user") instanceof java.util.Map<?, ?> user && user.get("id") instanceof String id) {
@@ -306,6 +309,7 @@ public final class ChatEngine implements AutoCloseable {
         private boolean relay = true;
         private Duration relayPollInterval = Duration.ofSeconds(1);
         private Duration tokenStateTtl = Duration.ofSeconds(5);
+        private int memberListLimit = 10_000;
         private int groupCommitLimit = Db.DEFAULT_GROUP_COMMIT_LIMIT;
         private int syncReloadThreshold = 1000;
         private boolean maintenance = true;
@@ -391,6 +395,20 @@ public final class ChatEngine implements AutoCloseable {
                 throw new IllegalArgumentException("tokenStateTtl must be between 0 and 1 minute, was " + ttl);
             }
             this.tokenStateTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Channels with at most this many members have their member ids remembered on this node, for the audience of the
+         * events it delivers ({@link io.chatsdk.engine.internal.MemberLists}): each event then reads one small row instead
+         * of every member, until the members change. 0 to 100,000, default 10,000; 0 reads the members for every event.
+         * At most {@value #MEMBER_IDS_REMEMBERED} member ids are remembered in all, those of the channels used last.
+         */
+        public Builder memberListLimit(int maxMembers) {
+            if (maxMembers < 0 || maxMembers > 100_000) {
+                throw new IllegalArgumentException("memberListLimit must be between 0 and 100,000, was " + maxMembers);
+            }
+            this.memberListLimit = maxMembers;
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.chatsdk.engine.internal.CustomData;
 import io.chatsdk.engine.internal.E2ee;
 import io.chatsdk.engine.internal.EngineContext;
 import io.chatsdk.engine.internal.Json;
+import io.chatsdk.engine.internal.MemberLists;
 import io.chatsdk.engine.messaging.Messages;
 import io.chatsdk.engine.model.Channel;
 import io.chatsdk.engine.model.ChannelConfig;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -404,9 +406,14 @@ public final class Channels {
     }
 
     /**
-     * The user ids of a channel's members (at most {@code limit}) who block none of {@code authors}, and who are among
-     * {@code among} unless it is null: the audience of a message or reaction, in one query, because every delivered
-     * event asks. Server side only. Empty for a channel that does not exist (it may have just been deleted).
+     * The user ids of a channel's members (at most {@code limit}, in the order of their ids) who block none of
+     * {@code authors}, and who are among {@code among} unless it is null: the audience of a message or reaction. Server
+     * side only. Empty for a channel that does not exist (it may have just been deleted).
+     *
+     * <p>Every delivered event asks, so it costs one small statement, in auto-commit, while this node's list of the
+     * channel's members is current: the channel's {@code member_version} and the authors' blockers. The members are read
+     * again only after they changed (see {@link MemberLists}); a channel with more than {@link MemberLists#maxMembers}
+     * members is filtered in the database instead.
      */
     public List<String> memberIdsExceptBlockersOf(Cid cid, java.util.Collection<String> authors, java.util.Collection<String> among, int limit) {
         Validate.range("limit", limit, 1, 100_000);
@@ -416,15 +423,56 @@ public final class Channels {
         if (among != null && among.isEmpty()) {
             return List.of();
         }
-        List<Object> args = new ArrayList<>(List.of(app.value(), cid.type(), cid.id(), new ArrayList<>(authors)));
-        if (among != null) {
-            args.add(new ArrayList<>(among));
-        }
-        return ctx.db().read(tx -> tx.query("select m.user_id from channel c join channel_member m on m.channel_pk = c.pk "
-                + "where c.app_id = ? and c.type = ? and c.id = ? and not exists (select 1 from user_block b "
-                + "where b.app_id = c.app_id and b.user_id = m.user_id and b.blocked_id = any(?)) "
-                + (among == null ? "" : "and m.user_id = any(?) ") + "order by m.user_id limit " + limit,
-                rs -> rs.getString(1), args.toArray()));
+        MemberLists lists = ctx.memberLists();
+        // each statement alone: none needs another's snapshot, and a commit would be one more round trip per event
+        return ctx.db().readEachStatementAlone(tx -> {
+            record Head(UUID pk, long version, List<String> blockers) {
+            }
+            Optional<Head> found = tx.one("select c.pk, c.member_version, array(select b.user_id from user_block b "
+                    + "where b.app_id = c.app_id and b.blocked_id = any(?)) as blockers from channel c where c.app_id = ? and c.type = ? and c.id = ?",
+                    rs -> new Head(rs.getObject("pk", UUID.class), rs.getLong("member_version"), Tx.textArray(rs, "blockers")),
+                    new ArrayList<>(authors), app.value(), cid.type(), cid.id());
+            if (found.isEmpty()) {
+                return List.<String>of();
+            }
+            Head head = found.get();
+            MemberLists.Members members = lists.at(head.pk(), head.version());
+            if (members == null) {
+                // the number and the members in one statement, so that the list kept is the one of its number
+                record Row(long version, String userId) {
+                }
+                List<Row> rows = tx.query("select c.member_version, m.user_id from channel c left join channel_member m on m.channel_pk = c.pk "
+                        + "where c.pk = ? order by m.user_id limit " + (lists.maxMembers() + 1),
+                        rs -> new Row(rs.getLong(1), rs.getString(2)), head.pk());
+                if (rows.isEmpty()) {
+                    return List.<String>of();   // deleted since the first statement
+                }
+                members = lists.keep(head.pk(), rows.get(0).version(),
+                        rows.stream().map(Row::userId).filter(java.util.Objects::nonNull).toList());
+            }
+            if (members.tooMany()) {
+                List<Object> args = new ArrayList<>(List.of(head.pk(), new ArrayList<>(authors)));
+                if (among != null) {
+                    args.add(new ArrayList<>(among));
+                }
+                return tx.query("select m.user_id from channel_member m where m.channel_pk = ? and not exists (select 1 from user_block b "
+                        + "where b.app_id = m.app_id and b.user_id = m.user_id and b.blocked_id = any(?)) "
+                        + (among == null ? "" : "and m.user_id = any(?) ") + "order by m.user_id limit " + limit,
+                        rs -> rs.getString(1), args.toArray());
+            }
+            Set<String> blockers = new java.util.HashSet<>(head.blockers());
+            java.util.Collection<String> wanted = among == null || among instanceof Set<?> ? among : new java.util.HashSet<>(among);
+            List<String> ids = new ArrayList<>();
+            for (String userId : members.userIds()) {
+                if (ids.size() == limit) {
+                    break;
+                }
+                if (!blockers.contains(userId) && (wanted == null || wanted.contains(userId))) {
+                    ids.add(userId);
+                }
+            }
+            return ids;
+        });
     }
 
     /** GetStream's query channels; see {@link ChannelQuery} and docs/architecture.md for fields and operators. */

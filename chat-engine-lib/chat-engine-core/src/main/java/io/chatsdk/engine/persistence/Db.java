@@ -29,6 +29,7 @@ import javax.sql.DataSource;
 public final class Db implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Db.class.getName());
     private final EntityManagerFactory emf;
+    private final DataSource dataSource;
     private final Runnable afterEventCommit;
     private final ContentKeys keys;
     /**
@@ -48,6 +49,7 @@ public final class Db implements AutoCloseable {
         Map<String, Object> props = new HashMap<>();
         props.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, "META-INF/chatsdk-persistence.xml");
         props.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
+        this.dataSource = dataSource;
         props.put(PersistenceUnitProperties.TRANSACTION_TYPE, "RESOURCE_LOCAL");
         props.put(PersistenceUnitProperties.CLASSLOADER, Db.class.getClassLoader());
         // sessions.SessionCustomizer: the config.SessionCustomizer of EclipseLink 4 is gone from EclipseLink 5 (Payara)
@@ -205,6 +207,32 @@ public final class Db implements AutoCloseable {
     /** Read-only work; same mechanics, kept separate so intent shows at the call site. */
     public <T> T read(Function<Tx, T> work) {
         return inTransaction(work);
+    }
+
+    /**
+     * Read-only work whose statements each run alone, in auto-commit: no transaction, so no commit round trip and no
+     * entity manager ({@link Tx#em()} is null). Only for reads that need no snapshot shared between their statements
+     * and that run often enough for a round trip to matter (the WebSocket hub's audience look-up, once per event).
+     * Database failures are translated as in {@link #inTransaction}.
+     */
+    public <T> T readEachStatementAlone(Function<Tx, T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean wasAutoCommit = connection.getAutoCommit();
+            if (!wasAutoCommit) {
+                connection.setAutoCommit(true);
+            }
+            try {
+                return work.apply(new Tx(null, connection, keys, false));
+            } finally {
+                if (!wasAutoCommit) {
+                    connection.setAutoCommit(false);
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } catch (RuntimeException e) {
+            throw hasSqlCause(e) && !(e instanceof ChatException) ? translate(e) : e;
+        }
     }
 
     private static boolean hasSqlCause(Throwable e) {

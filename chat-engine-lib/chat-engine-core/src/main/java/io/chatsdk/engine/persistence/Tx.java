@@ -21,7 +21,8 @@ import java.util.UUID;
 /**
  * One open transaction: the JPA {@link EntityManager} for entity work and its JDBC connection for native SQL
  * (sequence increments, upserts, bulk reads). Both see the same transaction. Not thread-safe; lives for one
- * {@link Db#inTransaction} call.
+ * {@link Db#inTransaction} call. For {@link Db#readEachStatementAlone} it is only a connection in auto-commit, with no
+ * entity manager.
  */
 public final class Tx {
     private final EntityManager em;
@@ -52,6 +53,7 @@ public final class Tx {
         return keys;
     }
 
+    /** The entity manager; null in {@link Db#readEachStatementAlone}. */
     public EntityManager em() {
         return em;
     }
