@@ -318,6 +318,7 @@ public final class Channels {
                 throw new ChatException(ErrorCode.FEATURE_DISABLED, "an end-to-end encrypted channel has exactly its two members", "user_ids", null);
             }
             Users.requireExist(tx, app, "user_ids", ids);
+            lockForMemberChange(tx, l.pk());
             List<Member> added = new ArrayList<>();
             for (String userId : ids) {
                 tx.one("insert into channel_member as m (app_id, channel_pk, user_id, role, last_read_seq, created_at, updated_at) "
@@ -347,6 +348,7 @@ public final class Channels {
             } else {
                 l.require(Permission.REMOVE_MEMBERS);
             }
+            lockForMemberChange(tx, l.pk());
             List<String> removed = tx.query("delete from channel_member where channel_pk = ? and user_id = any(?) returning user_id",
                     rs -> rs.getString(1), l.pk(), ids);
             if (!removed.isEmpty()) {
@@ -357,6 +359,15 @@ public final class Channels {
             }
             return null;
         });
+    }
+
+    /**
+     * Locks the channel's row before its member rows change, the order a send takes them in (the channel's row for its
+     * seq, then the sender's member row): the change's triggers write the channel's row (V18), and taking it after a
+     * member row would let two member changes, or a member change and a send, each wait for the other.
+     */
+    private static void lockForMemberChange(Tx tx, UUID pk) {
+        tx.query("select 1 from channel where pk = ? for no key update", rs -> 1, pk);
     }
 
     /** Sets a member's channel role: {@code member}, {@code moderator} or {@code owner}. */
@@ -426,29 +437,39 @@ public final class Channels {
         MemberLists lists = ctx.memberLists();
         // each statement alone: none needs another's snapshot, and a commit would be one more round trip per event
         return ctx.db().readEachStatementAlone(tx -> {
-            record Head(UUID pk, long version, List<String> blockers) {
+            record Head(UUID pk, long version, int memberCount, List<String> blockers) {
             }
-            Optional<Head> found = tx.one("select c.pk, c.member_version, array(select b.user_id from user_block b "
-                    + "where b.app_id = c.app_id and b.blocked_id = any(?)) as blockers from channel c where c.app_id = ? and c.type = ? and c.id = ?",
-                    rs -> new Head(rs.getObject("pk", UUID.class), rs.getLong("member_version"), Tx.textArray(rs, "blockers")),
+            // the blockers among the members only: an author many users block costs no more than the members
+            Optional<Head> found = tx.one("select c.pk, c.member_version, c.member_count, array(select b.user_id from user_block b "
+                    + "join channel_member m on m.channel_pk = c.pk and m.user_id = b.user_id where b.app_id = c.app_id and b.blocked_id = any(?)) "
+                    + "as blockers from channel c where c.app_id = ? and c.type = ? and c.id = ?",
+                    rs -> new Head(rs.getObject("pk", UUID.class), rs.getLong("member_version"), rs.getInt("member_count"),
+                            Tx.textArray(rs, "blockers")),
                     new ArrayList<>(authors), app.value(), cid.type(), cid.id());
             if (found.isEmpty()) {
                 return List.<String>of();
             }
             Head head = found.get();
             MemberLists.Members members = lists.at(head.pk(), head.version());
+            if (members == null && head.memberCount() > lists.maxMembers()) {
+                members = lists.keep(head.pk(), head.version(), null);   // too many to keep: not worth reading them to learn it
+            }
+            Set<String> blockers = new java.util.HashSet<>(head.blockers());
             if (members == null) {
-                // the number and the members in one statement, so that the list kept is the one of its number
-                record Row(long version, String userId) {
+                // the number and the members in one statement, so that the list kept is the one of its number; and their
+                // blocks as of the same moment, since the first statement's blockers were among the members it saw
+                record Row(long version, String userId, boolean blocks) {
                 }
-                List<Row> rows = tx.query("select c.member_version, m.user_id from channel c left join channel_member m on m.channel_pk = c.pk "
+                List<Row> rows = tx.query("select c.member_version, m.user_id, exists (select 1 from user_block b where b.app_id = c.app_id "
+                        + "and b.user_id = m.user_id and b.blocked_id = any(?)) from channel c left join channel_member m on m.channel_pk = c.pk "
                         + "where c.pk = ? order by m.user_id limit " + (lists.maxMembers() + 1),
-                        rs -> new Row(rs.getLong(1), rs.getString(2)), head.pk());
+                        rs -> new Row(rs.getLong(1), rs.getString(2), rs.getBoolean(3)), new ArrayList<>(authors), head.pk());
                 if (rows.isEmpty()) {
                     return List.<String>of();   // deleted since the first statement
                 }
                 members = lists.keep(head.pk(), rows.get(0).version(),
                         rows.stream().map(Row::userId).filter(java.util.Objects::nonNull).toList());
+                blockers = new java.util.HashSet<>(rows.stream().filter(Row::blocks).map(Row::userId).toList());
             }
             if (members.tooMany()) {
                 List<Object> args = new ArrayList<>(List.of(head.pk(), new ArrayList<>(authors)));
@@ -460,7 +481,6 @@ public final class Channels {
                         + (among == null ? "" : "and m.user_id = any(?) ") + "order by m.user_id limit " + limit,
                         rs -> rs.getString(1), args.toArray());
             }
-            Set<String> blockers = new java.util.HashSet<>(head.blockers());
             java.util.Collection<String> wanted = among == null || among instanceof Set<?> ? among : new java.util.HashSet<>(among);
             List<String> ids = new ArrayList<>();
             for (String userId : members.userIds()) {

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Channels' member ids as this node last read them, each kept with the channel's {@code member_version}: a trigger
- * raises that number with every insert or delete of a member row (migration V18), so a list is still the channel's
- * members exactly while the channel's row shows the number it was read with. Readers compare the number first; nothing
- * needs to be told of a change, on this node or another.
+ * Channels' member ids as this node last read them, each kept with the channel's {@code member_version}: triggers
+ * give the channel a fresh number from a sequence with every statement that inserts or deletes its member rows
+ * (migration V18), and a number is never shown twice, so a list is still the channel's members exactly while the
+ * channel's row shows the number it was read with. Readers compare the number first; nothing needs to be told of a
+ * change, on this node or another. A later change takes a larger number, which is how {@link #keep} tells a newer
+ * list from an older one.
  *
  * <p>Bounded by the member ids held (least used channels go first). Thread-safe.
  */
@@ -54,11 +56,11 @@ public final class MemberLists {
     }
 
     /**
-     * Keeps the member ids read at {@code version} (past {@link #maxMembers}, only that there were too many; a reader
-     * need read no more than one past it), unless what is kept is newer; returns what was read.
+     * Keeps the member ids read at {@code version} (past {@link #maxMembers}, or null, only that there were too many; a
+     * reader need read no more than one past it), unless what is kept is newer; returns what was read.
      */
     public Members keep(UUID channelPk, long version, List<String> userIds) {
-        Members read = new Members(version, userIds.size() > maxMembers ? null : userIds);
+        Members read = new Members(version, userIds == null || userIds.size() > maxMembers ? null : userIds);
         lists.asMap().merge(channelPk, read, (kept, fresh) -> fresh.version() >= kept.version() ? fresh : kept);
         return read;
     }

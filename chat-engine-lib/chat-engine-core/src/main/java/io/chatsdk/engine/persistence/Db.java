@@ -211,7 +211,8 @@ public final class Db implements AutoCloseable {
 
     /**
      * Read-only work whose statements each run alone, in auto-commit: no transaction, so no commit round trip and no
-     * entity manager ({@link Tx#em()} is null). Only for reads that need no snapshot shared between their statements
+     * entity manager ({@link Tx#em()} is null). Reads only: a write would commit at once, without the audit record,
+     * events or after-commit work that {@link #inTransaction} adds. Only for reads that need no snapshot shared between their statements
      * and that run often enough for a round trip to matter (the WebSocket hub's audience look-up, once per event).
      * Database failures are translated as in {@link #inTransaction}.
      */
@@ -225,7 +226,12 @@ public final class Db implements AutoCloseable {
                 return work.apply(new Tx(null, connection, keys, false));
             } finally {
                 if (!wasAutoCommit) {
-                    connection.setAutoCommit(false);
+                    try {
+                        connection.setAutoCommit(false);
+                    } catch (SQLException e) {
+                        // the work's own outcome matters more; a pool resets the mode of what it gets back anyway
+                        LOG.log(System.Logger.Level.DEBUG, "could not restore a connection's auto-commit: " + e.getSQLState());
+                    }
                 }
             }
         } catch (SQLException e) {
