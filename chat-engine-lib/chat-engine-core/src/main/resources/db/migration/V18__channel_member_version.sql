@@ -3,10 +3,10 @@
 -- looks a channel's members up for every event it delivers; with 1,000 members, reading them took about 1.5 ms of
 -- PostgreSQL's and the driver's time per event (docs/performance.md, "A channel's members kept per node").
 --
--- The numbers come from one sequence, so a channel never shows a number it showed before, nor one another channel
--- showed: not after a rollback, nor for a channel deleted and created again under the same key. A new channel's row
--- takes a fresh one too; rows that exist before this migration keep 0 (adding the column with a constant default
--- rewrites no row) until their members next change.
+-- The numbers come from one sequence, so a channel never shows a number it showed before: not after a rollback, nor
+-- should a channel be deleted and its key given to a new one. A new channel's row takes a fresh number too; rows that
+-- exist before this migration keep 0 (adding the column with a constant default rewrites no row) until their members
+-- next change.
 --
 -- Triggers replace it, not the engine's code, so that the engine's writers (adding and removing members, a data
 -- subject's erasure, a deleted channel's cascade) and a hand edit with an ordinary statement all do. One statement

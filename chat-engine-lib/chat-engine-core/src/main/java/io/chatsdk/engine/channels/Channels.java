@@ -318,12 +318,12 @@ public final class Channels {
                 throw new ChatException(ErrorCode.FEATURE_DISABLED, "an end-to-end encrypted channel has exactly its two members", "user_ids", null);
             }
             Users.requireExist(tx, app, "user_ids", ids);
-            lockForMemberChange(tx, l.pk());
+            long lastSeq = lockForMemberChange(tx, l.pk(), cid);
             List<Member> added = new ArrayList<>();
             for (String userId : ids) {
                 tx.one("insert into channel_member as m (app_id, channel_pk, user_id, role, last_read_seq, created_at, updated_at) "
                                 + "values (?, ?, ?, 'member', ?, ?, ?) on conflict do nothing returning " + Rows.MEMBER_COLUMNS,
-                        rs -> Rows.member(rs, l.channel().lastSeq()), app.value(), l.pk(), userId, l.channel().lastSeq(), now, now)
+                        rs -> Rows.member(rs, lastSeq), app.value(), l.pk(), userId, lastSeq, now, now)
                         .ifPresent(added::add);
             }
             if (!added.isEmpty()) {
@@ -348,7 +348,7 @@ public final class Channels {
             } else {
                 l.require(Permission.REMOVE_MEMBERS);
             }
-            lockForMemberChange(tx, l.pk());
+            lockForMemberChange(tx, l.pk(), cid);
             List<String> removed = tx.query("delete from channel_member where channel_pk = ? and user_id = any(?) returning user_id",
                     rs -> rs.getString(1), l.pk(), ids);
             if (!removed.isEmpty()) {
@@ -364,10 +364,12 @@ public final class Channels {
     /**
      * Locks the channel's row before its member rows change, the order a send takes them in (the channel's row for its
      * seq, then the sender's member row): the change's triggers write the channel's row (V18), and taking it after a
-     * member row would let two member changes, or a member change and a send, each wait for the other.
+     * member row would let two member changes, or a member change and a send, each wait for the other. Returns the
+     * channel's last seq as of the lock (new members have read up to it); a channel deleted meanwhile is not found.
      */
-    private static void lockForMemberChange(Tx tx, UUID pk) {
-        tx.query("select 1 from channel where pk = ? for no key update", rs -> 1, pk);
+    private static long lockForMemberChange(Tx tx, UUID pk, Cid cid) {
+        return tx.one("select last_seq from channel where pk = ? for no key update", rs -> rs.getLong(1), pk)
+                .orElseThrow(() -> ChatException.notFound(ErrorCode.CHANNEL_NOT_FOUND, "channel " + cid));
     }
 
     /** Sets a member's channel role: {@code member}, {@code moderator} or {@code owner}. */

@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Data subject requests for one user of an app (GDPR articles 15 and 17, HIPAA right of access): export everything
@@ -170,6 +171,28 @@ public final class DataSubjects {
     }
 
     /**
+     * Deletes the user's memberships and lowers their channels' member counts. Each round locks the channels' rows first
+     * (in key order), as adding members and sending do: deleting a member row writes its channel's row (V18's
+     * triggers), and the other order could wait on a send that waits on this. A membership added meanwhile is taken by
+     * the next round. Returns how many there were.
+     */
+    private long leaveChannels(Tx tx, String userId) {
+        long left = 0;
+        for (int round = 0; round < 10; round++) {
+            UUID[] channels = tx.query("select pk from channel where pk in (select channel_pk from channel_member where app_id = ? and user_id = ?) "
+                    + "order by pk for no key update", rs -> rs.getObject(1, UUID.class), app.value(), userId).toArray(UUID[]::new);
+            if (channels.length == 0) {
+                return left;
+            }
+            UUID[] deleted = tx.query("delete from channel_member where app_id = ? and user_id = ? and channel_pk = any(?) returning channel_pk",
+                    rs -> rs.getObject(1, UUID.class), app.value(), userId, channels).toArray(UUID[]::new);
+            tx.update("update channel set member_count = member_count - 1 where pk = any(?)", (Object) deleted);
+            left += deleted.length;
+        }
+        throw new ChatException(ErrorCode.CONFLICT, "memberships of the user kept being added during the erasure; retry", null, null);
+    }
+
+    /**
      * Erases a user: their messages are deleted or anonymised per {@code mode} (anonymised messages get one random
      * stand-in author, {@code deleted-<uuid>}; held ones are hidden and kept), their
      * reactions, flags and memberships removed, their profile blanked and the account deactivated, announced by a
@@ -230,9 +253,7 @@ public final class DataSubjects {
                         new io.chatsdk.engine.event.Event.KeysChangedEvent(userId, device, "removed"));
             }
             c.put("e2ee_devices", (long) devices.size());
-            tx.update("update channel set member_count = member_count - 1 where pk in (select channel_pk from channel_member where app_id = ? and user_id = ?)",
-                    app.value(), userId);
-            c.put("memberships", (long) tx.update("delete from channel_member where app_id = ? and user_id = ?", app.value(), userId));
+            c.put("memberships", leaveChannels(tx, userId));
             // the account is deactivated: every node forgets what it remembers of the user's tokens and closes their
             // connections, as for any deactivation (the event carries the blanked profile)
             io.chatsdk.engine.persistence.Outbox.write(tx, app, null, ctx.now(), new io.chatsdk.engine.event.Event.UserEvent(
