@@ -123,7 +123,9 @@ public final class AudienceBench {
             throw new AssertionError();
         }
         Arrays.sort(nanos);
-        return new long[] {nanos[calls / 2] / 1_000, nanos[calls * 9 / 10] / 1_000, nanos[calls * 99 / 100] / 1_000};
+        // EngineBench's percentiles are in milliseconds
+        return new long[] {Math.round(EngineBench.percentile(nanos, 0.50) * 1_000), Math.round(EngineBench.percentile(nanos, 0.90) * 1_000),
+                Math.round(EngineBench.percentile(nanos, 0.99) * 1_000)};
     }
 
     private static long[] medians(List<long[]> rounds) {

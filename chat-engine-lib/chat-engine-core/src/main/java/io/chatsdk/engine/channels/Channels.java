@@ -437,6 +437,7 @@ public final class Channels {
             return List.of();
         }
         MemberLists lists = ctx.memberLists();
+        List<String> authorIds = new ArrayList<>(authors);   // bound as a text array by each statement that needs it
         // each statement alone: none needs another's snapshot, and a commit would be one more round trip per event
         return ctx.db().readEachStatementAlone(tx -> {
             record Head(UUID pk, long version, int memberCount, List<String> blockers) {
@@ -447,7 +448,7 @@ public final class Channels {
                     + "as blockers from channel c where c.app_id = ? and c.type = ? and c.id = ?",
                     rs -> new Head(rs.getObject("pk", UUID.class), rs.getLong("member_version"), rs.getInt("member_count"),
                             Tx.textArray(rs, "blockers")),
-                    new ArrayList<>(authors), app.value(), cid.type(), cid.id());
+                    authorIds, app.value(), cid.type(), cid.id());
             if (found.isEmpty()) {
                 return List.<String>of();
             }
@@ -465,7 +466,7 @@ public final class Channels {
                 List<Row> rows = tx.query("select c.member_version, m.user_id, exists (select 1 from user_block b where b.app_id = c.app_id "
                         + "and b.user_id = m.user_id and b.blocked_id = any(?)) from channel c left join channel_member m on m.channel_pk = c.pk "
                         + "where c.pk = ? order by m.user_id limit " + (lists.maxMembers() + 1),
-                        rs -> new Row(rs.getLong(1), rs.getString(2), rs.getBoolean(3)), new ArrayList<>(authors), head.pk());
+                        rs -> new Row(rs.getLong(1), rs.getString(2), rs.getBoolean(3)), authorIds, head.pk());
                 if (rows.isEmpty()) {
                     return List.<String>of();   // deleted since the first statement
                 }
@@ -474,7 +475,7 @@ public final class Channels {
                 blockers = new java.util.HashSet<>(rows.stream().filter(Row::blocks).map(Row::userId).toList());
             }
             if (members.tooMany()) {
-                List<Object> args = new ArrayList<>(List.of(head.pk(), new ArrayList<>(authors)));
+                List<Object> args = new ArrayList<>(List.of(head.pk(), authorIds));
                 if (among != null) {
                     args.add(new ArrayList<>(among));
                 }

@@ -49,7 +49,6 @@ public final class Db implements AutoCloseable {
         Map<String, Object> props = new HashMap<>();
         props.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, "META-INF/chatsdk-persistence.xml");
         props.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
-        this.dataSource = dataSource;
         props.put(PersistenceUnitProperties.TRANSACTION_TYPE, "RESOURCE_LOCAL");
         props.put(PersistenceUnitProperties.CLASSLOADER, Db.class.getClassLoader());
         // sessions.SessionCustomizer: the config.SessionCustomizer of EclipseLink 4 is gone from EclipseLink 5 (Payara)
@@ -58,6 +57,7 @@ public final class Db implements AutoCloseable {
         if (emf == null) {
             throw new IllegalStateException("EclipseLink did not find the chatsdk persistence unit");
         }
+        this.dataSource = dataSource;
         this.afterEventCommit = afterEventCommit;
         this.keys = keys;
         keys.attach(this);
@@ -183,9 +183,7 @@ public final class Db implements AutoCloseable {
         } catch (PersistenceException e) {
             throw translate(e);
         } catch (RuntimeException e) {
-            // EclipseLink's own DatabaseException is not a PersistenceException; anything carrying an SQLException is ours
-            // to translate, anything else (including ChatExceptions and callers' signals) passes through
-            throw hasSqlCause(e) && !(e instanceof ChatException) ? translate(e) : e;
+            throw translateIfDatabase(e);
         } finally {
             if (!committed && em.getTransaction().isActive()) {
                 try {
@@ -212,8 +210,9 @@ public final class Db implements AutoCloseable {
     /**
      * Read-only work whose statements each run alone, in auto-commit: no transaction, so no commit round trip and no
      * entity manager ({@link Tx#em()} is null). Reads only: a write would commit at once, without the audit record,
-     * events or after-commit work that {@link #inTransaction} adds. Only for reads that need no snapshot shared between their statements
-     * and that run often enough for a round trip to matter (the WebSocket hub's audience look-up, once per event).
+     * events or after-commit work that {@link #inTransaction} adds. Only for reads that need no snapshot shared between
+     * their statements and that run often enough for a round trip to matter (the WebSocket hub's audience look-up, once
+     * per event).
      * Database failures are translated as in {@link #inTransaction}.
      */
     public <T> T readEachStatementAlone(Function<Tx, T> work) {
@@ -237,8 +236,17 @@ public final class Db implements AutoCloseable {
         } catch (SQLException e) {
             throw translate(e);
         } catch (RuntimeException e) {
-            throw hasSqlCause(e) && !(e instanceof ChatException) ? translate(e) : e;
+            throw translateIfDatabase(e);
         }
+    }
+
+    /**
+     * A failure of a unit of work as its caller sees it: EclipseLink's own DatabaseException is not a
+     * PersistenceException, so anything carrying an SQLException is ours to translate; anything else (including
+     * ChatExceptions and callers' signals) passes through.
+     */
+    private static RuntimeException translateIfDatabase(RuntimeException e) {
+        return hasSqlCause(e) && !(e instanceof ChatException) ? translate(e) : e;
     }
 
     private static boolean hasSqlCause(Throwable e) {
