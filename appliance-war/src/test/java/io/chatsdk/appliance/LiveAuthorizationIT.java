@@ -51,6 +51,8 @@ class LiveAuthorizationIT {
             assertThat(api.asServer("POST", "/users/ann/deactivate", null).status()).isEqualTo(200);
             assertThat(ann.closeCode(10)).isEqualTo(4403);
             assertThat(ann.closeReason).startsWith("user_deactivated");
+            // the event itself came first: the hub closes a user's sockets only after their writing thread has had it
+            assertThat(ann.seen).anyMatch(e -> "user.deactivated".equals(e.get("type")));
             assertThat(api.asServer("POST", "/users/ben/revoke_tokens", Map.of()).status()).isEqualTo(200);
             assertThat(ben.closeCode(10)).isEqualTo(4401);
             assertThat(ben.closeReason).startsWith("token_revoked");

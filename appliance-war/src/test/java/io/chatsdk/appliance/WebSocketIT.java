@@ -161,6 +161,81 @@ class WebSocketIT {
     }
 
     @Test
+    void everyConnectionGetsItsChannelsEventsOnceInOrderWhileSeveralThreadsWrite() throws Exception {
+        // issue #15: the hub writes an event to its connections on several threads (Hub.WRITE_LANES, one per core here),
+        // each connection always on the same one; 24 connections spread over them, three senders, messages and reactions
+        List<String> members = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "lane" + i).toList();
+        api.users(members.toArray(String[]::new));
+        api.asServer("POST", "/channels/messaging/lanes/query", Map.of("data", Map.of("created_by_id", "lane0", "members", members)));
+        List<WsClient> clients = new java.util.ArrayList<>();
+        try {
+            for (String m : members) {
+                for (int device = 0; device < 2; device++) {
+                    WsClient c = WsClient.connect(appliance, api.apiKey, api.userToken(m), false);
+                    clients.add(c);
+                    c.await("health.check", 10);
+                }
+            }
+            int perSender = 20;
+            List<String> senders = members.subList(0, 3);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders.size());
+            List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (String sender : senders) {
+                running.add(pool.submit(() -> {
+                    for (int i = 0; i < perSender; i++) {
+                        Api.Res res = api.as(sender, "POST", "/channels/messaging/lanes/message", Map.of("message", Map.of("text", "lane " + sender + " " + i)));
+                        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+                        if (i % 4 == 3) {
+                            String id = (String) res.obj("message").get("id");
+                            assertThat(api.as(sender, "POST", "/messages/" + id + "/reaction", Map.of("reaction", Map.of("type", "like"))).status())
+                                    .isEqualTo(201);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            int total = senders.size() * perSender;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (clients.stream().anyMatch(c -> laneSeqs(c).size() < total) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(500);   // duplicates would come after
+            for (WsClient c : clients) {
+                List<Long> seqs = laneSeqs(c);
+                assertThat(seqs).as("every message once, in seq order").hasSize(total).doesNotHaveDuplicates().isSorted();
+                // each reaction after its message: the bus order, which every connection keeps
+                List<String> order = c.seen.stream().filter(e -> "messaging:lanes".equals(e.get("cid"))
+                                && List.of("message.new", "reaction.new").contains(e.get("type")))
+                        .map(e -> e.get("type") + " " + ((Map<?, ?>) e.get("message")).get("id")).toList();
+                assertThat(order.stream().filter(o -> o.startsWith("reaction.new")).count()).isEqualTo(senders.size() * (perSender / 4));
+                for (int i = 0; i < order.size(); i++) {
+                    if (order.get(i).startsWith("reaction.new")) {
+                        String message = "message.new " + order.get(i).substring("reaction.new ".length());
+                        assertThat(order.subList(0, i)).as("a reaction after its message").contains(message);
+                    }
+                }
+            }
+        } finally {
+            for (WsClient c : clients) {
+                c.close();
+            }
+        }
+        // as many writing threads as this machine has cores, up to four: on one core this test cannot see the lanes
+        int lanes = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        assertThat(java.nio.file.Files.readString(appliance.log))
+                .contains("WebSocket frames are written on " + lanes + " threads, each connection always on the same one");
+    }
+
+    private static List<Long> laneSeqs(WsClient c) {
+        return c.seen.stream().filter(e -> "message.new".equals(e.get("type")) && "messaging:lanes".equals(e.get("cid")))
+                .map(e -> ((Number) e.get("seq")).longValue()).toList();
+    }
+
+    @Test
     void aSilentConnectionIsClosed() throws Exception {
         try (WsClient quiet = WsClient.connect(appliance, api.apiKey, api.userToken("eve"))) {
             quiet.await("health.check", 10);

@@ -33,7 +33,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,8 +48,10 @@ import java.util.concurrent.TimeUnit;
  * channel's connected members (each connect notifies every other member).
  *
  * <p>Fan-out runs on one thread so that a channel's events leave in bus order; with early delivery
- * ({@link LocalDelivery}) this node's own messages join that order straight after their commit. Health checks, idle timeouts and typing
- * expiry run on a scheduler. Thread-safe.
+ * ({@link LocalDelivery}) this node's own messages join that order straight after their commit. That thread finds each
+ * event's audience and hands the frames to {@link #WRITE_LANES} writing threads, each connection always to the same one,
+ * so every connection gets its events in that order while the writes to many connections use every core. Health
+ * checks, idle timeouts and typing expiry run on a scheduler. Thread-safe.
  */
 final class Hub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
@@ -74,6 +78,16 @@ final class Hub implements AutoCloseable {
      */
     private final Map<AppId, Set<Connection>> presenceListeners = new ConcurrentHashMap<>();
     private final ExecutorService fanout = Executors.newSingleThreadExecutor(r -> daemon(r, "chatsdk-ws-fanout"));
+    /**
+     * Threads that write the fan-out's frames to connections: one per core, at most four. A connection is always written
+     * by the same one (by its id), so its frames keep the fan-out's order.
+     */
+    static final int WRITE_LANES = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Logged once, when the hub starts, with the number of writing threads. */
+    static final String LANES_LOGGED = "WebSocket frames are written on %d threads, each connection always on the same one";
+    /** Tasks (an event's writes to one lane's connections) a lane may have waiting before the fan-out thread waits. */
+    static final int LANE_TASKS = 256;
+    private final Lane[] lanes = lanes();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chatsdk-ws-timers"));
     private final EventBus.Subscription subscription;
 
@@ -109,6 +123,87 @@ final class Hub implements AutoCloseable {
             this.subscription = engine.eventBus().subscribe(e -> fanout.execute(() -> deliver(e)));
         }
         timers.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static Lane[] lanes() {
+        Lane[] lanes = new Lane[WRITE_LANES];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane("chatsdk-ws-write-" + i);
+        }
+        LOG.log(Level.INFO, String.format(LANES_LOGGED, lanes.length));
+        return lanes;
+    }
+
+    /**
+     * One writing thread. Its tasks run in the order they were handed over; the fan-out thread waits while
+     * {@link #LANE_TASKS} are waiting, as it waited for its own writes before there were lanes, so a lagging lane holds
+     * back the events behind it rather than a growing backlog of frames.
+     */
+    private static final class Lane {
+        private final ExecutorService thread;
+        private final Semaphore room = new Semaphore(LANE_TASKS);
+
+        Lane(String name) {
+            thread = Executors.newSingleThreadExecutor(r -> daemon(r, name));
+        }
+
+        /** Runs {@code task} after every task handed over before it. */
+        void run(Runnable task) throws InterruptedException {
+            room.acquire();
+            try {
+                thread.execute(() -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "a WebSocket write task failed: " + e.getClass().getName());
+                    } finally {
+                        room.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                room.release();
+                throw e;
+            }
+        }
+    }
+
+    private Lane lane(Connection c) {
+        return lanes[Math.floorMod(c.id.hashCode(), lanes.length)];
+    }
+
+    /** One frame for one connection, written on the connection's lane. */
+    private record Write(Connection to, FrameSender.Text text) {
+    }
+
+    /** One write, on its lane: a connection that fails is logged and the lane goes on with the next. */
+    private static void write(Write w) {
+        try {
+            w.to.send(w.text);
+        } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "could not write an event to connection " + w.to.id + ": " + ex.getClass().getName());
+        }
+    }
+
+    /**
+     * Hands the writes to their connections' lanes, one task per lane, in this order; runs on the fan-out thread. A
+     * connection's queue decides the rest ({@link Connection#send(FrameSender.Text)}).
+     */
+    private void write(List<Write> writes) {
+        Map<Lane, List<Write>> byLane = new LinkedHashMap<>();
+        for (Write w : writes) {
+            byLane.computeIfAbsent(lane(w.to), l -> new ArrayList<>()).add(w);
+        }
+        byLane.forEach((lane, mine) -> onLane(lane, () -> mine.forEach(Hub::write)));
+    }
+
+    /** Runs {@code task} on {@code lane}, after the writes handed to it so far; runs on the fan-out thread. */
+    private static void onLane(Lane lane, Runnable task) {
+        try {
+            lane.run(task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // the hub is closing
+            throw new RejectedExecutionException("the hub is closing", e);
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -359,6 +454,7 @@ final class Hub implements AutoCloseable {
                     outsiders.stream().filter(w -> allowed.contains(w.userId)).forEach(targets::add); // livestream audiences
                 }
             }
+            List<Write> writes = new ArrayList<>(targets.size());
             for (Connection c : targets) {
                 if (presenceEvent && !c.presence) {
                     continue;
@@ -369,11 +465,12 @@ final class Hub implements AutoCloseable {
                         n.put("type", EventType.NOTIFICATION_MESSAGE_NEW.wireName());
                         notification = new FrameSender.Text(ApiJson.write(n));
                     }
-                    c.send(notification);
+                    writes.add(new Write(c, notification));
                 } else {
-                    c.send(json);
+                    writes.add(new Write(c, json));
                 }
             }
+            write(writes);
             if (event instanceof Event.MemberEvent m) {
                 notifications(app, m, payload);
             }
@@ -396,9 +493,7 @@ final class Hub implements AutoCloseable {
         Map<String, Object> n = new LinkedHashMap<>(payload);
         n.put("type", kind);
         FrameSender.Text json = new FrameSender.Text(ApiJson.write(n));
-        for (Connection c : app.getOrDefault(e.userId(), Set.of())) {
-            c.send(json);
-        }
+        write(app.getOrDefault(e.userId(), Set.of()).stream().map(c -> new Write(c, json)).toList());
     }
 
     private int ticks;
@@ -485,9 +580,9 @@ final class Hub implements AutoCloseable {
     private void afterDelivery(AppId appId, Map<String, Set<Connection>> app, Event event) {
         if (event instanceof Event.UserEvent u && u.type() != EventType.USER_REACTIVATED || event instanceof Event.BanEvent) {
             String userId = event instanceof Event.UserEvent u2 ? u2.userId() : ((Event.BanEvent) event).userId();
-            Set<Connection> conns = app.getOrDefault(userId, Set.of());
-            if (!conns.isEmpty()) {
-                timers.execute(() -> conns.forEach(c -> reauthorize(c, Authenticator.UserChecks.FRESH)));
+            // after the event's own frame: a deactivated or banned user's connection gets it before it is closed
+            for (Connection c : app.getOrDefault(userId, Set.of())) {
+                onLane(lane(c), () -> timers.execute(() -> reauthorize(c, Authenticator.UserChecks.FRESH)));
             }
         } else if (event instanceof Event.MemberEvent m && m.type() == EventType.MEMBER_REMOVED && m.cid() != null) {
             String cid = m.cid().toString();
@@ -541,6 +636,9 @@ final class Hub implements AutoCloseable {
                     c.close(1001, "server shutting down");
                 }
             }
+        }
+        for (Lane lane : lanes) {
+            lane.thread.shutdown();   // after the closes: a write then fails at once, and no thread is interrupted mid-write
         }
     }
 }
