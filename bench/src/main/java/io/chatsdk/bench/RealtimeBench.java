@@ -43,6 +43,16 @@ public final class RealtimeBench {
 
     /** Concurrent REST senders in the rows with more than one subscriber. */
     static final int SENDERS = 4;
+    /** How many times its default number of messages each row of the first table sends ({@code CHATSDK_BENCH_FANOUT_SCALE}). */
+    static final int FANOUT_SCALE = fanoutScale(System.getenv("CHATSDK_BENCH_FANOUT_SCALE"));
+
+    static int fanoutScale(String value) {
+        int scale = value == null || value.isBlank() ? 1 : Integer.parseInt(value.strip());
+        if (scale < 1 || scale > 100) {
+            throw new IllegalArgumentException("CHATSDK_BENCH_FANOUT_SCALE is 1 to 100, not " + scale);
+        }
+        return scale;
+    }
 
     private RealtimeBench(ApplianceProcess appliance) {
         this.appliance = appliance;
@@ -102,7 +112,9 @@ public final class RealtimeBench {
                 continue;   // CHATSDK_BENCH_ROWS=" ": no row, only the idle connections
             }
             int subscribers = subscribers(row);
-            int messages = subscribers == 1 ? 300 : subscribers == 100 ? 100 : 30;
+            // CHATSDK_BENCH_FANOUT_SCALE=N: N times the messages of these rows (default 1: 300, 100 and 30), for rows long
+            // enough to compare jars (30 messages to 1,000 subscribers take under a second)
+            int messages = (subscribers == 1 ? 300 : subscribers == 100 ? 100 : 30) * FANOUT_SCALE;
             long[] answers = new long[messages];
             Result chat = chatFanout(subscribers, messages, answers, false);
             Result plain = broadcastFanout(subscribers, messages, false);
