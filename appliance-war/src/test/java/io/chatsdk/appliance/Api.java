@@ -123,6 +123,42 @@ public final class Api {
         return new Res(r.statusCode(), r, json);
     }
 
+    /**
+     * A burst of concurrent sends: each of {@code senders}, on a thread of its own, sends {@code perSender} messages
+     * ({@code "<prefix> <sender> <i>"}) to the channel at {@code channel} ({@code type/id}) and reacts to every
+     * {@code reactEvery}-th of them, so that events that wait for the relay come between the messages. Returns once every
+     * send has been answered; throws if any send or reaction was refused.
+     */
+    void burst(String channel, List<String> senders, int perSender, int reactEvery, String prefix) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders.size());
+        try {
+            List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (String sender : senders) {
+                running.add(pool.submit(() -> {
+                    for (int i = 0; i < perSender; i++) {
+                        Res res = as(sender, "POST", "/channels/" + channel + "/message", Map.of("message", Map.of("text", prefix + " " + sender + " " + i)));
+                        if (res.status() != 201) {
+                            throw new IllegalStateException("send refused: " + res);
+                        }
+                        if (i % reactEvery == reactEvery - 1) {
+                            String id = (String) res.obj("message").get("id");
+                            Res reaction = as(sender, "POST", "/messages/" + id + "/reaction", Map.of("reaction", Map.of("type", "like")));
+                            if (reaction.status() != 201) {
+                                throw new IllegalStateException("reaction refused: " + reaction);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     /** Upserts users server-side. */
     void users(String... ids) throws Exception {
         Map<String, Object> users = new LinkedHashMap<>();

@@ -6,12 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.chatsdk.appliance.WsClient.isMessage;
@@ -101,25 +97,7 @@ class LocalDeliveryIT {
             dan.await(e -> isMessage(e, "message.new", warm), 10);
             int perSender = 25;
             List<String> senders = List.of("alice", "bob", "carol");
-            ExecutorService pool = Executors.newFixedThreadPool(senders.size());
-            List<Future<?>> running = new ArrayList<>();
-            for (String sender : senders) {
-                running.add(pool.submit(() -> {
-                    for (int i = 0; i < perSender; i++) {
-                        Api.Res res = api.as(sender, "POST", "/channels/messaging/early/message", Map.of("message", Map.of("text", "burst " + sender + " " + i)));
-                        assertThat(res.status()).as(res.toString()).isEqualTo(201);
-                        if (i % 5 == 4) {   // reactions between the messages: events that always wait for the relay
-                            String id = (String) res.obj("message").get("id");
-                            assertThat(api.as(sender, "POST", "/messages/" + id + "/reaction", Map.of("reaction", Map.of("type", "like"))).status()).isEqualTo(201);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-            pool.shutdown();
+            api.burst("messaging/early", senders, perSender, 5, "burst");   // reactions between the messages: events that always wait for the relay
             int total = senders.size() * perSender;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (burst(dan).size() < total && System.nanoTime() < deadline) {

@@ -178,26 +178,7 @@ class WebSocketIT {
             }
             int perSender = 20;
             List<String> senders = members.subList(0, 3);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders.size());
-            List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
-            for (String sender : senders) {
-                running.add(pool.submit(() -> {
-                    for (int i = 0; i < perSender; i++) {
-                        Api.Res res = api.as(sender, "POST", "/channels/messaging/lanes/message", Map.of("message", Map.of("text", "lane " + sender + " " + i)));
-                        assertThat(res.status()).as(res.toString()).isEqualTo(201);
-                        if (i % 4 == 3) {
-                            String id = (String) res.obj("message").get("id");
-                            assertThat(api.as(sender, "POST", "/messages/" + id + "/reaction", Map.of("reaction", Map.of("type", "like"))).status())
-                                    .isEqualTo(201);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (java.util.concurrent.Future<?> f : running) {
-                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            pool.shutdown();
+            api.burst("messaging/lanes", senders, perSender, 4, "lane");
             int total = senders.size() * perSender;
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
             while (clients.stream().anyMatch(c -> laneSeqs(c).size() < total) && System.nanoTime() < deadline) {
