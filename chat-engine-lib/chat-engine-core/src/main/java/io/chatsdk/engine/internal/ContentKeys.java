@@ -48,6 +48,21 @@ public final class ContentKeys {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
+    /**
+     * One AES-GCM cipher per thread, initialised afresh (key and nonce) for every value. {@code Cipher.getInstance}
+     * searches the JVM's security providers on every call: a profile of REST sends put that search at about 2 % of the
+     * appliance's CPU (docs/performance.md, "Ciphers kept per thread, and jobs queued without asking for their
+     * queues"). A cipher is used between {@code init} and {@code doFinal} only, with nothing in between that could seal
+     * or open on the same thread; the data key is looked up before.
+     */
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
+        }
+    });
+
     private final KeyProvider kek;
     private final SecureRandom random;
     private final Clock clock;
@@ -81,9 +96,10 @@ public final class ContentKeys {
         int version = currentVersion(tx, app);
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
+        SecretKeySpec key = dek(tx, app, version);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, dek(tx, app, version), new GCMParameterSpec(TAG_BITS, nonce));
+            Cipher cipher = GCM.get();
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad(app, purpose, rowId, version));
             byte[] ct = cipher.doFinal(plaintext);
             return new Sealed(version, ByteBuffer.allocate(1 + NONCE_BYTES + ct.length).put(FORMAT).put(nonce).put(ct).array());
@@ -101,9 +117,10 @@ public final class ContentKeys {
         if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != FORMAT) {
             throw new ChatException(ErrorCode.INTERNAL, "stored " + purpose + " " + rowId + " is not a sealed value", null, null);
         }
+        SecretKeySpec key = dek(tx, app, version);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, dek(tx, app, version), new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES)));
+            Cipher cipher = GCM.get();
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
             cipher.updateAAD(aad(app, purpose, rowId, version));
             return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
         } catch (AEADBadTagException e) {
