@@ -18,6 +18,7 @@ import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.client.SessionFailureListener;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -57,6 +58,12 @@ public final class ArtemisJobQueue implements JobQueue {
     private final BrokerLogin login;
     private final ClientSessionFactory factory;
     private final ClientSession producerSession;
+    /** How long a submit trusts that a kind's queues exist before asking the broker again (see {@link #submit}). */
+    static final Duration RECHECK = Duration.ofMinutes(1);
+    /** The kinds whose queues were made sure of, with {@code System.nanoTime()} then. */
+    private final Map<String, Long> ensured = new ConcurrentHashMap<>();
+    /** The submits' producer, addressed per send; created at the first submit, guarded by {@link #producerSession}. */
+    private ClientProducer producer;
     private final Map<String, List<ClientSession>> consumers = new ConcurrentHashMap<>();
     private final int workers;
     /** The threads of batched kinds' workers, ended by {@link #close}. */
@@ -71,6 +78,23 @@ public final class ArtemisJobQueue implements JobQueue {
                 .setUseGlobalPools(false).setThreadPoolMaxSize(-1);
         this.factory = locator.createSessionFactory();
         this.producerSession = session(true, true);
+        // a broker that restarted may have lost its queues (a new data directory): make sure of them again at the next submit
+        this.producerSession.addFailureListener(new SessionFailureListener() {
+            @Override
+            public void beforeReconnect(ActiveMQException exception) {
+                ensured.clear();
+            }
+
+            @Override
+            public void connectionFailed(ActiveMQException exception, boolean failedOver) {
+                ensured.clear();
+            }
+
+            @Override
+            public void connectionFailed(ActiveMQException exception, boolean failedOver, String scaleDownTargetNodeID) {
+                ensured.clear();
+            }
+        });
     }
 
     /** A session logged in as {@link #login}. */
@@ -123,15 +147,34 @@ public final class ArtemisJobQueue implements JobQueue {
         }
     }
 
+    /**
+     * Queues a job. The kind's queues are made sure of (asked for, created if missing: two round trips to the broker) at
+     * its first submit, and again after the producer's connection failed, a send failed, or {@link #RECHECK} passed; in
+     * between, a submit is one durable send through one producer kept for all kinds. A profile of REST sends found the
+     * queue queries and a producer created and closed per job at about two thirds of the outbox relay's time spent
+     * queueing jobs (docs/performance.md, "Ciphers kept per thread, and jobs queued without asking for their queues").
+     */
     @Override
     public void submit(Job job) {
+        String kind = job.kind();
         try {
             synchronized (producerSession) {
-                ensureQueues(producerSession, job.kind());
+                Long checked = ensured.get(kind);
+                long now = System.nanoTime();
+                if (checked == null || now - checked > RECHECK.toNanos()) {
+                    ensureQueues(producerSession, kind);
+                    ensured.put(kind, now);
+                }
+                if (producer == null) {
+                    producer = producerSession.createProducer();   // no address of its own: each send names its queue
+                }
                 ClientMessage m = message(producerSession, job, 1);
-                m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(job.kind() + "/" + job.id()));
-                try (ClientProducer p = producerSession.createProducer(queue(job.kind()))) {
-                    p.send(m);
+                m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(kind + "/" + job.id()));
+                try {
+                    producer.send(SimpleString.of(queue(kind)), m);
+                } catch (ActiveMQException e) {
+                    ensured.remove(kind);
+                    throw e;
                 }
             }
         } catch (ActiveMQException e) {

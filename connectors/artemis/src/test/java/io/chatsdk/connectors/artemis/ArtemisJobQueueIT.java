@@ -77,6 +77,34 @@ class ArtemisJobQueueIT extends JobQueueContract {
     }
 
     @Test
+    void aBrokerThatLostItsQueuesGetsThemAgainFromTheNextSubmit() throws Exception {
+        String kind = kind();
+        try (JobQueue q = newQueue()) {
+            q.submit(new Job(kind, "first", "{}"));   // the kind's queues made sure of, and remembered
+            assertThat(q.depth(kind).pending()).isEqualTo(1);
+            broker.close();
+            Path empty = Files.createTempDirectory(Path.of("target"), "artemis-jobs-empty-");
+            broker = ArtemisBroker.start(empty, url, ArtemisSecurityIT.LOGIN);   // no queue of the kind any more
+            try {
+                // the producer's session reconnects; a submit during that fails, and is tried again
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                    q.submit(new Job(kind, "after", "{}"));
+                    return true;
+                });
+                try (JobQueue fresh = newQueue()) {
+                    List<String> seen = new CopyOnWriteArrayList<>();
+                    fresh.register(kind, (job, attempt) -> seen.add(job.id()), FAST);
+                    await().atMost(Duration.ofSeconds(15)).until(() -> seen.contains("after"));
+                    assertThat(seen).containsExactly("after");
+                }
+            } finally {
+                broker.close();
+                broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);
+            }
+        }
+    }
+
+    @Test
     void aMessageThatIsNotAJobIsDeadLetteredAndTheJobsBehindItAreDone() throws Exception {
         String kind = kind();
         try (JobQueue q = newQueue()) {
