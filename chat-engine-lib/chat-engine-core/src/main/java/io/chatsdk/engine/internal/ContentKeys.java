@@ -53,7 +53,8 @@ public final class ContentKeys {
      * searches the JVM's security providers on every call: a profile of REST sends put that search at about 2 % of the
      * appliance's CPU (docs/performance.md, "Ciphers kept per thread, and jobs queued without asking for their
      * queues"). A cipher is used between {@code init} and {@code doFinal} only, with nothing in between that could seal
-     * or open on the same thread; the data key is looked up before.
+     * or open on the same thread; the data key is looked up before. A thread's cipher keeps the last key it used until
+     * its next {@code init} (docs/compliance.md, crypto-shredding).
      */
     private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
         try {

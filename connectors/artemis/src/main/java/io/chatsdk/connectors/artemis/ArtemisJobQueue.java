@@ -60,8 +60,10 @@ public final class ArtemisJobQueue implements JobQueue {
     private final ClientSession producerSession;
     /** How long a submit trusts that a kind's queues exist before asking the broker again (see {@link #submit}). */
     static final Duration RECHECK = Duration.ofMinutes(1);
-    /** The kinds whose queues were made sure of, with {@code System.nanoTime()} then. */
-    private final Map<String, Long> ensured = new ConcurrentHashMap<>();
+    /** The kinds whose queues were made sure of, and when. */
+    private final Map<String, Checked> ensured = new ConcurrentHashMap<>();
+    /** How often the producer's connection has failed; a kind checked before the last failure is checked again. */
+    private final java.util.concurrent.atomic.AtomicLong connectionFailures = new java.util.concurrent.atomic.AtomicLong();
     /** The submits' producer, addressed per send; created at the first submit, guarded by {@link #producerSession}. */
     private ClientProducer producer;
     private final Map<String, List<ClientSession>> consumers = new ConcurrentHashMap<>();
@@ -78,23 +80,28 @@ public final class ArtemisJobQueue implements JobQueue {
                 .setUseGlobalPools(false).setThreadPoolMaxSize(-1);
         this.factory = locator.createSessionFactory();
         this.producerSession = session(true, true);
-        // a broker that restarted may have lost its queues (a new data directory): make sure of them again at the next submit
+        // a broker that restarted may have lost its queues (a new data directory): make sure of them again at the next
+        // submit. A count, not a clear of the kinds: a check running while the connection fails is not trusted after it
         this.producerSession.addFailureListener(new SessionFailureListener() {
             @Override
             public void beforeReconnect(ActiveMQException exception) {
-                ensured.clear();
+                connectionFailures.incrementAndGet();
             }
 
             @Override
             public void connectionFailed(ActiveMQException exception, boolean failedOver) {
-                ensured.clear();
+                connectionFailures.incrementAndGet();
             }
 
             @Override
             public void connectionFailed(ActiveMQException exception, boolean failedOver, String scaleDownTargetNodeID) {
-                ensured.clear();
+                connectionFailures.incrementAndGet();
             }
         });
+    }
+
+    /** When a kind's queues were made sure of: the connection failures counted before, and {@code System.nanoTime()}. */
+    private record Checked(long failures, long at) {
     }
 
     /** A session logged in as {@link #login}. */
@@ -153,22 +160,29 @@ public final class ArtemisJobQueue implements JobQueue {
      * between, a submit is one durable send through one producer kept for all kinds. A profile of REST sends found the
      * queue queries and a producer created and closed per job at about two thirds of the outbox relay's time spent
      * queueing jobs (docs/performance.md, "Ciphers kept per thread, and jobs queued without asking for their queues").
+     *
+     * <p>A durable send is confirmed when the broker has it, not when a queue has it. So that a queue deleted in between
+     * (by an operator, on a running broker) does not drop jobs, each job is sent as {@code ANYCAST}: a broker that
+     * auto-creates queues (the embedded one, and Artemis's default {@code broker.xml}) creates the kind's queue for it.
+     * On a broker that does not, jobs sent until the next check are lost, as were the jobs in the deleted queue.
      */
     @Override
     public void submit(Job job) {
         String kind = job.kind();
         try {
             synchronized (producerSession) {
-                Long checked = ensured.get(kind);
+                Checked checked = ensured.get(kind);
+                long failures = connectionFailures.get();
                 long now = System.nanoTime();
-                if (checked == null || now - checked > RECHECK.toNanos()) {
+                if (checked == null || checked.failures() != failures || now - checked.at() > RECHECK.toNanos()) {
                     ensureQueues(producerSession, kind);
-                    ensured.put(kind, now);
+                    ensured.put(kind, new Checked(failures, now));
                 }
                 if (producer == null) {
                     producer = producerSession.createProducer();   // no address of its own: each send names its queue
                 }
                 ClientMessage m = message(producerSession, job, 1);
+                m.setRoutingType(RoutingType.ANYCAST);
                 m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, SimpleString.of(kind + "/" + job.id()));
                 try {
                     producer.send(SimpleString.of(queue(kind)), m);

@@ -82,10 +82,10 @@ class ArtemisJobQueueIT extends JobQueueContract {
         try (JobQueue q = newQueue()) {
             q.submit(new Job(kind, "first", "{}"));   // the kind's queues made sure of, and remembered
             assertThat(q.depth(kind).pending()).isEqualTo(1);
-            broker.close();
             Path empty = Files.createTempDirectory(Path.of("target"), "artemis-jobs-empty-");
-            broker = ArtemisBroker.start(empty, url, ArtemisSecurityIT.LOGIN);   // no queue of the kind any more
             try {
+                broker.close();
+                broker = ArtemisBroker.start(empty, url, ArtemisSecurityIT.LOGIN);   // no queue of the kind any more
                 // the producer's session reconnects; a submit during that fails, and is tried again
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                     q.submit(new Job(kind, "after", "{}"));
@@ -98,8 +98,14 @@ class ArtemisJobQueueIT extends JobQueueContract {
                     assertThat(seen).containsExactly("after");
                 }
             } finally {
-                broker.close();
-                broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);
+                try {
+                    broker.close();
+                } finally {
+                    broker = ArtemisBroker.start(dir, url, ArtemisSecurityIT.LOGIN);   // the other tests' broker again
+                    try (var files = Files.walk(empty)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                }
             }
         }
     }
