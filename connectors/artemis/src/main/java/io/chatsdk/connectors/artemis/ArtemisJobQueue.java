@@ -53,13 +53,13 @@ public final class ArtemisJobQueue implements JobQueue {
     private static final SimpleString ATTEMPT = SimpleString.of("chatsdk_job_attempt");
     private static final SimpleString ERROR = SimpleString.of("chatsdk_job_error");
     private static final SimpleString DEAD_AT = SimpleString.of("chatsdk_job_dead_at");
+    /** How long a submit trusts that a kind's queues exist before asking the broker again (see {@link #submit}). */
+    static final Duration RECHECK = Duration.ofMinutes(1);
 
     private final ServerLocator locator;
     private final BrokerLogin login;
     private final ClientSessionFactory factory;
     private final ClientSession producerSession;
-    /** How long a submit trusts that a kind's queues exist before asking the broker again (see {@link #submit}). */
-    static final Duration RECHECK = Duration.ofMinutes(1);
     /** The kinds whose queues were made sure of, and when. */
     private final Map<String, Checked> ensured = new ConcurrentHashMap<>();
     /** How often the producer's connection has failed; a kind checked before the last failure is checked again. */
