@@ -87,7 +87,9 @@ final class Hub implements AutoCloseable {
     static final String LANES_LOGGED = "WebSocket frames are written on %d threads, each connection always on the same one";
     /** Tasks (an event's writes to one lane's connections) a lane may have waiting before the fan-out thread waits. */
     static final int LANE_TASKS = 256;
-    private final Lane[] lanes = lanes();
+    /** Makes the writing threads of the container's kind once a connection shows it ({@link WriterThreads}). */
+    private final WriterThreads writers = new WriterThreads();
+    private final Lane[] lanes = lanes(writers);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chatsdk-ws-timers"));
     private final EventBus.Subscription subscription;
 
@@ -125,10 +127,10 @@ final class Hub implements AutoCloseable {
         timers.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
-    private static Lane[] lanes() {
+    private static Lane[] lanes(WriterThreads writers) {
         Lane[] lanes = new Lane[WRITE_LANES];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new Lane("chatsdk-ws-write-" + i);
+            lanes[i] = new Lane("chatsdk-ws-write-" + i, writers);
         }
         LOG.log(Level.INFO, String.format(LANES_LOGGED, lanes.length));
         return lanes;
@@ -137,14 +139,15 @@ final class Hub implements AutoCloseable {
     /**
      * One writing thread. Its tasks run in the order they were handed over; the fan-out thread waits while
      * {@link #LANE_TASKS} are waiting, as it waited for its own writes before there were lanes, so a lagging lane holds
-     * back the events behind it rather than a growing backlog of frames.
+     * back the events behind it rather than a growing backlog of frames. Its thread starts with its first task, after a
+     * connection opened, so that {@link WriterThreads} has learned the container's kind of thread by then.
      */
     private static final class Lane {
         private final ExecutorService thread;
         private final Semaphore room = new Semaphore(LANE_TASKS);
 
-        Lane(String name) {
-            thread = Executors.newSingleThreadExecutor(r -> daemon(r, name));
+        Lane(String name, WriterThreads writers) {
+            thread = Executors.newSingleThreadExecutor(r -> writers.newThread(r, name));
         }
 
         /** Runs {@code task} after every task handed over before it. */
@@ -218,6 +221,7 @@ final class Hub implements AutoCloseable {
 
     /** Registers an authenticated connection and sends the first {@code health.check} with the user's unread counts. */
     void open(Connection c) {
+        writers.learnFrom(Thread.currentThread());   // the container's thread, which opened the connection
         boolean[] admitted = {false};
         byUser.computeIfAbsent(c.appId, a -> new ConcurrentHashMap<>()).compute(c.userId, (u, set) -> {
             Set<Connection> mine = set != null ? set : ConcurrentHashMap.newKeySet();

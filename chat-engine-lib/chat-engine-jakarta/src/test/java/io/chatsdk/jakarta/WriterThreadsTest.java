@@ -1,0 +1,107 @@
+package io.chatsdk.jakarta;
+
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.attributes.AttributeBuilder;
+import org.glassfish.grizzly.memory.MemoryManager;
+import org.glassfish.grizzly.memory.ThreadLocalPool;
+import org.glassfish.grizzly.memory.ThreadLocalPoolProvider;
+import org.glassfish.grizzly.threadpool.DefaultWorkerThread;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link WriterThreads} against Grizzly itself (the version inside Payara, a test dependency): after a connection opened
+ * on a Grizzly worker thread, writing threads are Grizzly workers with pools of their own, and there Grizzly's memory
+ * manager serves two frames' buffers from one array, where a plain thread gets a new array for each; after a plain
+ * thread, or a worker without a pool, they stay plain. That the appliance's writing threads are workers is tested there
+ * ({@code WebSocketIT}).
+ */
+class WriterThreadsTest {
+    private static final MemoryManager<?> MEMORY = MemoryManager.DEFAULT_MEMORY_MANAGER;
+
+    /** Runs {@code learn} on a Grizzly worker thread with {@code pool}, as the container opens a connection. */
+    private static void onWorker(ThreadLocalPool<?> pool, Runnable learn) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread worker = new DefaultWorkerThread(AttributeBuilder.DEFAULT_ATTRIBUTE_BUILDER, "http-thread-pool::test", pool, () -> {
+            learn.run();
+            done.complete(null);
+        });
+        worker.start();
+        done.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Whether two frames' buffers, allocated one after the other on {@code thread} as Grizzly's output buffer does, share an array. */
+    private static boolean sharesArrays(WriterThreads writers) throws Exception {
+        CompletableFuture<Boolean> shared = new CompletableFuture<>();
+        Thread t = writers.newThread(() -> shared.complete(frame() == frame()), "chatsdk-ws-write-test");
+        t.start();
+        return shared.get(10, TimeUnit.SECONDS);
+    }
+
+    /** A frame's buffer: the output buffer's size allocated, a 545-byte frame put in, the rest given back. */
+    private static byte[] frame() {
+        Buffer b = MEMORY.allocate(8192);
+        b.put(new byte[545]);
+        b.trim();
+        return b.array();
+    }
+
+    private static ThreadLocalPool<?> pool() {
+        return ((ThreadLocalPoolProvider) MEMORY).createThreadLocalPool();
+    }
+
+    @Test
+    void afterAGrizzlyWorkerOpenedAConnectionWritingThreadsAreWorkersWithPoolsOfTheirOwn() throws Exception {
+        WriterThreads writers = new WriterThreads();
+        ThreadLocalPool<?> containers = pool();
+        onWorker(containers, () -> writers.learnFrom(Thread.currentThread()));
+
+        assertThat(writers.grizzly()).isTrue();
+        Thread a = writers.newThread(() -> { }, "chatsdk-ws-write-0");
+        Thread b = writers.newThread(() -> { }, "chatsdk-ws-write-1");
+        assertThat(a).isInstanceOf(DefaultWorkerThread.class);
+        assertThat(a.getName()).isEqualTo("chatsdk-ws-write-0");
+        assertThat(a.isDaemon()).isTrue();
+        ThreadLocalPool<?> poolA = ((DefaultWorkerThread) a).getMemoryPool();
+        assertThat(poolA).isNotNull().isNotSameAs(containers).isNotSameAs(((DefaultWorkerThread) b).getMemoryPool());
+        assertThat(poolA.getClass()).isSameAs(containers.getClass());
+
+        assertThat(sharesArrays(writers)).as("two frames from one thread's pool").isTrue();
+    }
+
+    @Test
+    void afterAPlainThreadWritingThreadsArePlainAndEveryFrameGetsANewArray() throws Exception {
+        WriterThreads writers = new WriterThreads();
+        writers.learnFrom(Thread.currentThread());
+
+        assertThat(writers.grizzly()).isFalse();
+        Thread t = writers.newThread(() -> { }, "chatsdk-ws-write-0");
+        assertThat(t).isNotInstanceOf(DefaultWorkerThread.class);
+        assertThat(t.getName()).isEqualTo("chatsdk-ws-write-0");
+        assertThat(t.isDaemon()).isTrue();
+        assertThat(sharesArrays(writers)).as("what Payara's writes paid before").isFalse();
+    }
+
+    @Test
+    void aWorkerWithoutAPoolLeavesWritingThreadsPlain() throws Exception {
+        WriterThreads writers = new WriterThreads();
+        onWorker(null, () -> writers.learnFrom(Thread.currentThread()));
+
+        assertThat(writers.grizzly()).isFalse();
+        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isNotInstanceOf(DefaultWorkerThread.class);
+    }
+
+    @Test
+    void aWorkerLearnedOnceStaysLearnedWhateverThreadOpensNext() throws Exception {
+        WriterThreads writers = new WriterThreads();
+        onWorker(pool(), () -> writers.learnFrom(Thread.currentThread()));
+        writers.learnFrom(Thread.currentThread());   // a plain thread after it (in tests, or another container's)
+
+        assertThat(writers.grizzly()).isTrue();
+        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isInstanceOf(DefaultWorkerThread.class);
+    }
+}
