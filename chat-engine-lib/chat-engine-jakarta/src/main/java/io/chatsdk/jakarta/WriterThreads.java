@@ -4,6 +4,8 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes the hub's writing threads ({@code chatsdk-ws-write-N}) Grizzly worker threads, each with its own buffer pool,
@@ -13,14 +15,17 @@ import java.lang.invoke.MethodType;
  * <p>Why: Grizzly's heap memory manager serves a write's output buffer from a pool kept per thread, but only on its
  * own worker threads ({@code DefaultWorkerThread}). On any other thread it allocates a whole buffer of the response's
  * size, 8 KiB on Payara, for every frame written through the servlet container, however short the frame, and the
- * buffer is garbage once the frame is on the wire. A profile of the fan-out to 1,000 subscribers (issue #15) put 45 %
- * of the writing threads' samples in that allocation: about 8 KiB a frame, some 300 MB a second. From a worker
+ * buffer is garbage once the frame is on the wire. A profile of the fan-out to 1,000 subscribers (issue #15) put 132
+ * of the writing threads' 212 samples in that allocation: about 8 KiB a frame, some 300 MB a second. From a worker
  * thread's pool a frame takes only its own bytes, and the rest of the buffer goes back to the pool.
  *
  * <p>Only public Grizzly API is used ({@code DefaultWorkerThread}'s constructor, {@code MemoryManager}'s default
  * instance, {@code ThreadLocalPoolProvider}), reached through the class of the thread that opened a connection, as the
  * application cannot see the container's classes. A new thread's pool must be of the same kind as the container
- * worker's, else the threads stay plain. Which kind of thread the writers are is logged once.
+ * worker's, else the threads stay plain. The pools come from Grizzly's default memory manager, where Grizzly's own
+ * thread pools take their transport's: on Payara these are of the same class, which is what the check compares, and
+ * were they two instances, only the managers' buffer statistics would differ. On Grizzly, which kind of thread the
+ * writers are is logged once; on another container nothing is logged.
  */
 final class WriterThreads {
     private static final System.Logger LOG = System.getLogger(WriterThreads.class.getName());
@@ -34,9 +39,12 @@ final class WriterThreads {
     private record Grizzly(MethodHandle newThread) {
     }
 
-    /** What was learned from the container's threads so far; null until a connection opened. */
+    /**
+     * What was learned from the container's threads so far: a {@link Grizzly}, or the class of a thread that is not
+     * Grizzly's worker or whose Grizzly API was not found; null until then.
+     */
     private volatile Object learned;
-    private volatile boolean logged;
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
     /**
      * Learns from {@code current}, the thread on which the container opened a connection, how to make threads of its
@@ -51,7 +59,14 @@ final class WriterThreads {
         while (worker != null && !worker.getName().equals(WORKER)) {
             worker = worker.getSuperclass();
         }
-        learned = worker == null ? current.getClass() : grizzly(worker, current);
+        if (worker == null) {
+            learned = current.getClass();
+            return;
+        }
+        Object found = grizzly(worker, current);
+        if (found != null) {   // null: this worker had no pool of the kind; another worker of the class may
+            learned = found;
+        }
     }
 
     /** A writing thread named {@code name}: a Grizzly worker once one was learned, else a plain one. A daemon. */
@@ -63,7 +78,7 @@ final class WriterThreads {
                 logOnce(POOLED);
             } catch (Throwable e) {
                 rethrowIfFatal(e);
-                logOnce(PLAIN + ": a Grizzly worker thread could not be made (" + e.getClass().getName() + ")");
+                logOnce(PLAIN + ": " + name + " could not be made a Grizzly worker thread (" + e.getClass().getName() + ")");
             }
         }
         if (t == null) {
@@ -78,7 +93,11 @@ final class WriterThreads {
         return learned instanceof Grizzly;
     }
 
-    /** The handle that makes a worker like {@code current}, or {@code current}'s class when none can be made. */
+    /**
+     * The handle that makes a worker like {@code current}; {@code current}'s class when Grizzly's API was not found;
+     * null when {@code current}'s own pool is missing or of another kind, which is a property of that thread (Payara
+     * makes some workers without a pool), not of its class.
+     */
     private Object grizzly(Class<?> worker, Thread current) {
         try {
             ClassLoader loader = worker.getClassLoader();
@@ -97,9 +116,9 @@ final class WriterThreads {
             Object theirs = lookup.findVirtual(worker, "getMemoryPool", MethodType.methodType(pool)).invoke(current);
             Object ours = newPool.invoke();
             if (theirs == null || ours == null || theirs.getClass() != ours.getClass()) {
-                logOnce(PLAIN + ": the container's worker threads use another buffer pool ("
+                logOnce(PLAIN + " so far: a connection opened on a Grizzly worker thread with another buffer pool ("
                         + (theirs == null ? "none" : theirs.getClass().getName()) + ")");
-                return current.getClass();
+                return null;
             }
             // (builder, name, pool, task) -> Thread, with a new pool for every thread: (name, task) -> Thread
             MethodHandle make = lookup.findConstructor(worker, MethodType.methodType(void.class, attributes, String.class, pool, Runnable.class));
@@ -122,8 +141,7 @@ final class WriterThreads {
     }
 
     private void logOnce(String line) {
-        if (!logged) {
-            logged = true;
+        if (logged.add(line)) {
             LOG.log(Level.INFO, line);
         }
     }

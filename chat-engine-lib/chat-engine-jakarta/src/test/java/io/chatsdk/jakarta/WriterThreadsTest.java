@@ -2,6 +2,7 @@ package io.chatsdk.jakarta;
 
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.attributes.AttributeBuilder;
+import org.glassfish.grizzly.memory.ByteBufferManager;
 import org.glassfish.grizzly.memory.MemoryManager;
 import org.glassfish.grizzly.memory.ThreadLocalPool;
 import org.glassfish.grizzly.memory.ThreadLocalPoolProvider;
@@ -17,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link WriterThreads} against Grizzly itself (the version inside Payara, a test dependency): after a connection opened
  * on a Grizzly worker thread, writing threads are Grizzly workers with pools of their own, and there Grizzly's memory
  * manager serves two frames' buffers from one array, where a plain thread gets a new array for each; after a plain
- * thread, or a worker without a pool, they stay plain. That the appliance's writing threads are workers is tested there
+ * thread, or a worker without a pool or with another kind of pool, they stay plain, until a worker with a pool of the
+ * kind opens one. That the appliance's writing threads are workers is tested there
  * ({@code WebSocketIT}).
  */
 class WriterThreadsTest {
@@ -27,8 +29,12 @@ class WriterThreadsTest {
     private static void onWorker(ThreadLocalPool<?> pool, Runnable learn) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread worker = new DefaultWorkerThread(AttributeBuilder.DEFAULT_ATTRIBUTE_BUILDER, "http-thread-pool::test", pool, () -> {
-            learn.run();
-            done.complete(null);
+            try {
+                learn.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
         });
         worker.start();
         done.get(10, TimeUnit.SECONDS);
@@ -93,6 +99,27 @@ class WriterThreadsTest {
 
         assertThat(writers.grizzly()).isFalse();
         assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isNotInstanceOf(DefaultWorkerThread.class);
+    }
+
+    @Test
+    void aWorkerWithAnotherKindOfPoolLeavesWritingThreadsPlain() throws Exception {
+        WriterThreads writers = new WriterThreads();
+        onWorker(new ByteBufferManager().createThreadLocalPool(), () -> writers.learnFrom(Thread.currentThread()));
+
+        assertThat(writers.grizzly()).isFalse();
+        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isNotInstanceOf(DefaultWorkerThread.class);
+    }
+
+    @Test
+    void aWorkerWithoutAPoolDoesNotHideTheNextWorkerOfItsClassThatHasOne() throws Exception {
+        // Payara makes some of its Grizzly workers without a pool: one of them opening the first connection must not
+        // leave the writing threads plain for the hub's life
+        WriterThreads writers = new WriterThreads();
+        onWorker(null, () -> writers.learnFrom(Thread.currentThread()));
+        onWorker(pool(), () -> writers.learnFrom(Thread.currentThread()));
+
+        assertThat(writers.grizzly()).isTrue();
+        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isInstanceOf(DefaultWorkerThread.class);
     }
 
     @Test
