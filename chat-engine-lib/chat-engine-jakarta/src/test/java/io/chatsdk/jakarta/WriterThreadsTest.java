@@ -131,4 +131,43 @@ class WriterThreadsTest {
         assertThat(writers.grizzly()).isTrue();
         assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isInstanceOf(DefaultWorkerThread.class);
     }
+
+    @Test
+    void aFrameWaitingToBeWrittenKeepsItsBytesWhileItsThreadWritesOthersAndAnotherThreadDisposesOfIt() throws Exception {
+        // a slow reader's frame waits in Grizzly's write queue, its buffer a slice of the writing thread's pool, while
+        // that thread writes other connections' frames from the same pool; Grizzly disposes of it after the write, on
+        // whichever thread finishes it
+        WriterThreads writers = new WriterThreads();
+        onWorker(pool(), () -> writers.learnFrom(Thread.currentThread()));
+        byte[] expected = new byte[545];
+        java.util.Arrays.fill(expected, (byte) 'w');
+        CompletableFuture<Buffer> waiting = new CompletableFuture<>();
+        CompletableFuture<Boolean> othersPooled = new CompletableFuture<>();
+        writers.newThread(() -> {
+            Buffer frame = MEMORY.allocate(8192);
+            frame.allowBufferDispose(true);   // as Grizzly's output buffer allocates it
+            frame.put(expected);
+            frame.trim();   // as Grizzly's output buffer does before the write: the unused rest goes back to the pool
+            waiting.complete(frame);
+            boolean shared = true;
+            for (int i = 0; i < 1_000; i++) {   // 1,000 frames written and disposed of meanwhile, some from new pool arrays
+                Buffer other = MEMORY.allocate(8192);
+                other.allowBufferDispose(true);
+                byte[] bytes = new byte[545];
+                java.util.Arrays.fill(bytes, (byte) i);
+                other.put(bytes);
+                other.trim();
+                shared &= other.array() != frame.array() || other.arrayOffset() >= frame.arrayOffset() + expected.length;
+                other.tryDispose();
+            }
+            othersPooled.complete(shared);
+        }, "chatsdk-ws-write-0").start();
+        Buffer frame = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(othersPooled.get(10, TimeUnit.SECONDS)).as("no later frame's slice overlaps the waiting one").isTrue();
+        onWorker(pool(), () -> {
+            byte[] read = java.util.Arrays.copyOfRange(frame.array(), frame.arrayOffset(), frame.arrayOffset() + expected.length);
+            assertThat(read).isEqualTo(expected);
+            frame.tryDispose();
+        });
+    }
 }
