@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.MediaType;
@@ -25,8 +24,6 @@ public final class ApiJson {
             .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
-    };
 
     private ApiJson() {
     }
@@ -39,7 +36,7 @@ public final class ApiJson {
     public static JsonBody read(InputStream in, int maxBytes) {
         byte[] bytes;
         try {
-            bytes = in == null ? new byte[0] : in.readNBytes(maxBytes + 1);
+            bytes = in == null ? new byte[0] : readAtMost(in, maxBytes + 1);
         } catch (IOException e) {
             throw ApiException.badRequest("malformed_json", "the request body could not be read", null);
         }
@@ -51,15 +48,41 @@ public final class ApiJson {
         }
         try {
             Object value = MAPPER.readValue(bytes, Object.class);
-            if (!(value instanceof Map<?, ?>)) {
+            if (!(value instanceof LinkedHashMap<?, ?> object)) {
                 throw ApiException.badRequest("malformed_json", "the request body must be a JSON object", null);
             }
-            return new JsonBody(MAPPER.convertValue(value, MAP), "");
+            // Jackson reads an untyped JSON object as a LinkedHashMap of string keys: taken as it is, where a conversion
+            // to the map type wrote and read the whole body again (about 2 % of a REST send's CPU, issue #15)
+            @SuppressWarnings("unchecked")
+            LinkedHashMap<String, Object> map = (LinkedHashMap<String, Object>) object;
+            return new JsonBody(map, "");
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw ApiException.badRequest("malformed_json", "the request body is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
         } catch (IOException e) {
             throw ApiException.badRequest("malformed_json", "the request body could not be read", null);
+        }
+    }
+
+    /**
+     * Up to {@code limit} bytes of {@code in}, in a buffer that grows with what arrives. ({@code readNBytes(limit)}
+     * took a 16 KiB buffer for every body, however short: the largest allocation of a REST send, issue #15.)
+     */
+    static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        byte[] buf = new byte[Math.min(limit, 1024)];
+        int n = 0;
+        while (true) {
+            if (n == buf.length) {
+                if (n == limit) {
+                    return buf;
+                }
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(limit, 2L * buf.length));
+            }
+            int read = in.read(buf, n, buf.length - n);
+            if (read < 0) {
+                return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+            }
+            n += read;
         }
     }
 

@@ -35,4 +35,42 @@ class ApiJsonTest {
         assertThatThrownBy(() -> m.integer("n")).hasMessage("message.n: must be an integer");
         assertThatThrownBy(() -> b.strict(Set.of("msg"))).extracting("code", "field").containsExactly("unknown_field", "message");
     }
+
+    @Test
+    void bodiesAreReadWholeUpToTheLimitWhateverTheirSizeAndTheStreamsPace() throws Exception {
+        for (int size : new int[]{0, 1, 1023, 1024, 1025, 5000, 70_000}) {
+            byte[] body = new byte[size];
+            for (int i = 0; i < size; i++) {
+                body[i] = (byte) (i * 31);
+            }
+            assertThat(ApiJson.readAtMost(new ByteArrayInputStream(body), 70_001)).as("%d bytes", size).isEqualTo(body);
+            // a stream that hands over one byte at a time, as a slow client's body arrives
+            java.io.InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(body)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    return super.read(b, off, Math.min(len, 1));
+                }
+            };
+            assertThat(ApiJson.readAtMost(trickle, 70_001)).as("%d bytes, trickled", size).isEqualTo(body);
+            // past the limit: exactly the limit's bytes, so that the caller sees one byte too many
+            if (size > 0) {
+                assertThat(ApiJson.readAtMost(new ByteArrayInputStream(body), size - 1)).isEqualTo(java.util.Arrays.copyOf(body, size - 1));
+            }
+        }
+        String atLimit = "{\"a\": \"" + "x".repeat(2000) + "\"}";
+        assertThat(read(atLimit, atLimit.length()).asMap()).containsKey("a");
+        assertThatThrownBy(() -> read(atLimit, atLimit.length() - 1)).extracting("status", "code").containsExactly(413, "payload_too_large");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aBodysValuesKeepJsonsTypes() {
+        java.util.Map<String, Object> m = read("{\"o\": {\"l\": [1, 2.5, \"x\", null, true]}, \"big\": 3000000000, \"huge\": 123456789012345678901234567890}", 1000).asMap();
+        assertThat(m).isInstanceOf(java.util.LinkedHashMap.class).containsOnlyKeys("o", "big", "huge");
+        assertThat(m.get("o")).isInstanceOf(java.util.LinkedHashMap.class);
+        assertThat((java.util.List<Object>) ((java.util.Map<?, ?>) m.get("o")).get("l")).isInstanceOf(java.util.ArrayList.class)
+                .containsExactly(1, 2.5, "x", null, true);
+        assertThat(m.get("big")).isEqualTo(3_000_000_000L);
+        assertThat(m.get("huge")).isEqualTo(new java.math.BigInteger("123456789012345678901234567890"));
+    }
 }
