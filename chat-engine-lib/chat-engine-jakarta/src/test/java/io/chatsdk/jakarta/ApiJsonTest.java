@@ -20,6 +20,7 @@ class ApiJsonTest {
         assertThatThrownBy(() -> read("{\"a\": 1, \"a\": 2}", 1000)).extracting("code").isEqualTo("malformed_json");
         assertThatThrownBy(() -> read("{} {}", 1000)).extracting("code").isEqualTo("malformed_json");
         assertThatThrownBy(() -> read("\"just a string\"", 1000)).extracting("code").isEqualTo("malformed_json");
+        assertThatThrownBy(() -> read("[{\"a\": 1}]", 1000)).extracting("code").isEqualTo("malformed_json");
         assertThatThrownBy(() -> read("[".repeat(100) + "]".repeat(100), 10_000)).extracting("code").isEqualTo("malformed_json");
         assertThat(read("", 10).asMap()).isEmpty();
         assertThat(read("  ", 10).asMap()).isEmpty();
@@ -37,8 +38,9 @@ class ApiJsonTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(10)
     void bodiesAreReadWholeUpToTheLimitWhateverTheirSizeAndTheStreamsPace() throws Exception {
-        for (int size : new int[]{0, 1, 1023, 1024, 1025, 5000, 70_000}) {
+        for (int size : new int[]{0, 1, 1023, 1024, 1025, 5000, 16_384, 16_385, 32_768, 70_000}) {
             byte[] body = new byte[size];
             for (int i = 0; i < size; i++) {
                 body[i] = (byte) (i * 31);
@@ -52,9 +54,11 @@ class ApiJsonTest {
                 }
             };
             assertThat(ApiJson.readAtMost(trickle, 70_001)).as("%d bytes, trickled", size).isEqualTo(body);
-            // past the limit: exactly the limit's bytes, so that the caller sees one byte too many
+            // past the limit: exactly the limit's bytes, so that the caller sees one byte too many; the rest stays unread
             if (size > 0) {
-                assertThat(ApiJson.readAtMost(new ByteArrayInputStream(body), size - 1)).isEqualTo(java.util.Arrays.copyOf(body, size - 1));
+                ByteArrayInputStream longer = new ByteArrayInputStream(body);
+                assertThat(ApiJson.readAtMost(longer, size - 1)).isEqualTo(java.util.Arrays.copyOf(body, size - 1));
+                assertThat(longer.available()).isEqualTo(1);
             }
         }
         String atLimit = "{\"a\": \"" + "x".repeat(2000) + "\"}";
