@@ -40,6 +40,25 @@ class WriterThreadsTest {
         done.get(10, TimeUnit.SECONDS);
     }
 
+    /** Has {@code writers} learn from a Grizzly worker thread with {@code pool}, as the container opens a connection. */
+    private static void learnOnWorker(WriterThreads writers, ThreadLocalPool<?> pool) throws Exception {
+        onWorker(pool, () -> writers.learnFrom(Thread.currentThread()));
+    }
+
+    /** After a worker with {@code pool} opened the first connection, writing threads are plain threads. */
+    private static void assertPlainAfterAWorkerWith(ThreadLocalPool<?> pool) throws Exception {
+        WriterThreads writers = new WriterThreads();
+        learnOnWorker(writers, pool);
+
+        assertThat(writers.grizzly()).isFalse();
+        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isNotInstanceOf(DefaultWorkerThread.class);
+    }
+
+    private static void assertMakesWorkers(WriterThreads writers) {
+        assertThat(writers.grizzly()).isTrue();
+        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isInstanceOf(DefaultWorkerThread.class);
+    }
+
     /** Whether two frames' buffers, allocated one after the other on {@code thread} as Grizzly's output buffer does, share an array. */
     private static boolean sharesArrays(WriterThreads writers) throws Exception {
         CompletableFuture<Boolean> shared = new CompletableFuture<>();
@@ -64,7 +83,7 @@ class WriterThreadsTest {
     void afterAGrizzlyWorkerOpenedAConnectionWritingThreadsAreWorkersWithPoolsOfTheirOwn() throws Exception {
         WriterThreads writers = new WriterThreads();
         ThreadLocalPool<?> containers = pool();
-        onWorker(containers, () -> writers.learnFrom(Thread.currentThread()));
+        learnOnWorker(writers, containers);
 
         assertThat(writers.grizzly()).isTrue();
         Thread a = writers.newThread(() -> { }, "chatsdk-ws-write-0");
@@ -94,20 +113,12 @@ class WriterThreadsTest {
 
     @Test
     void aWorkerWithoutAPoolLeavesWritingThreadsPlain() throws Exception {
-        WriterThreads writers = new WriterThreads();
-        onWorker(null, () -> writers.learnFrom(Thread.currentThread()));
-
-        assertThat(writers.grizzly()).isFalse();
-        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isNotInstanceOf(DefaultWorkerThread.class);
+        assertPlainAfterAWorkerWith(null);
     }
 
     @Test
     void aWorkerWithAnotherKindOfPoolLeavesWritingThreadsPlain() throws Exception {
-        WriterThreads writers = new WriterThreads();
-        onWorker(new ByteBufferManager().createThreadLocalPool(), () -> writers.learnFrom(Thread.currentThread()));
-
-        assertThat(writers.grizzly()).isFalse();
-        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isNotInstanceOf(DefaultWorkerThread.class);
+        assertPlainAfterAWorkerWith(new ByteBufferManager().createThreadLocalPool());
     }
 
     @Test
@@ -115,21 +126,19 @@ class WriterThreadsTest {
         // Payara makes some of its Grizzly workers without a pool: one of them opening the first connection must not
         // leave the writing threads plain for the hub's life
         WriterThreads writers = new WriterThreads();
-        onWorker(null, () -> writers.learnFrom(Thread.currentThread()));
-        onWorker(pool(), () -> writers.learnFrom(Thread.currentThread()));
+        learnOnWorker(writers, null);
+        learnOnWorker(writers, pool());
 
-        assertThat(writers.grizzly()).isTrue();
-        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isInstanceOf(DefaultWorkerThread.class);
+        assertMakesWorkers(writers);
     }
 
     @Test
     void aWorkerLearnedOnceStaysLearnedWhateverThreadOpensNext() throws Exception {
         WriterThreads writers = new WriterThreads();
-        onWorker(pool(), () -> writers.learnFrom(Thread.currentThread()));
+        learnOnWorker(writers, pool());
         writers.learnFrom(Thread.currentThread());   // a plain thread after it (in tests, or another container's)
 
-        assertThat(writers.grizzly()).isTrue();
-        assertThat(writers.newThread(() -> { }, "chatsdk-ws-write-0")).isInstanceOf(DefaultWorkerThread.class);
+        assertMakesWorkers(writers);
     }
 
     @Test
@@ -138,7 +147,7 @@ class WriterThreadsTest {
         // that thread writes other connections' frames from the same pool; Grizzly disposes of it after the write, on
         // whichever thread finishes it
         WriterThreads writers = new WriterThreads();
-        onWorker(pool(), () -> writers.learnFrom(Thread.currentThread()));
+        learnOnWorker(writers, pool());
         byte[] expected = new byte[545];
         java.util.Arrays.fill(expected, (byte) 'w');
         CompletableFuture<Buffer> waiting = new CompletableFuture<>();
