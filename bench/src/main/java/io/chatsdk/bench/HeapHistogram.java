@@ -47,6 +47,17 @@ record HeapHistogram(Map<String, Long> bytesByClass, long totalBytes) {
         return new HeapHistogram(bytes, total);
     }
 
+    /** Writes a heap dump of the live objects of JVM {@code pid} to {@code file} ({@code jcmd PID GC.heap_dump}). */
+    static void dump(long pid, Path file) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_dump", file.toAbsolutePath().toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("jcmd GC.heap_dump failed: " + out.lines().limit(3).toList());
+        }
+        System.out.println("(heap dump of the appliance written to " + file + ")");
+    }
+
     /** The classes that grew most from {@code before} to this one, as "name: bytes per unit", largest first. */
     List<String> grownSince(HeapHistogram before, int top, int units) {
         List<Map.Entry<String, Long>> grown = new ArrayList<>();

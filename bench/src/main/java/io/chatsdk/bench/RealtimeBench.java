@@ -503,6 +503,11 @@ public final class RealtimeBench {
         long after = rssKb(appliance.pid());
         long descriptors = openDescriptors(appliance.pid());
         HeapHistogram heapAfter = HeapHistogram.of(appliance.pid());
+        // CHATSDK_BENCH_HEAP_DUMP=FILE: a heap dump of the appliance with the idle connections open, to find who holds what
+        String dump = System.getenv("CHATSDK_BENCH_HEAP_DUMP");
+        if (dump != null && !dump.isBlank()) {
+            HeapHistogram.dump(appliance.pid(), Path.of(dump));
+        }
         Busy busy = busyRooms(wanted, latencies);
         System.out.println("### Idle connections");
         System.out.printf(Locale.ROOT, "%d WebSocket connections (token in the %s; %s) opened in %.1f s over 1,000 channels of 10 members; appliance resident memory "
