@@ -2,6 +2,7 @@ package io.chatsdk.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,12 +48,14 @@ record HeapHistogram(Map<String, Long> bytesByClass, long totalBytes) {
         return new HeapHistogram(bytes, total);
     }
 
-    /** Writes a heap dump of the live objects of JVM {@code pid} to {@code file} ({@code jcmd PID GC.heap_dump}). */
+    /** Writes a heap dump of the live objects of JVM {@code pid} to {@code file} ({@code jcmd PID GC.heap_dump}), replacing it. */
     static void dump(long pid, Path file) throws IOException, InterruptedException {
+        // jcmd exits with 0 when it cannot write the file (one that exists, say): what it printed tells
+        Files.deleteIfExists(file);
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_dump", file.toAbsolutePath().toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.contains("Heap dump file created")) {
             throw new IOException("jcmd GC.heap_dump failed: " + out.lines().limit(3).toList());
         }
         System.out.println("(heap dump of the appliance written to " + file + ")");

@@ -14,15 +14,19 @@ import java.util.TreeMap;
 
 /**
  * Who holds the heap of many like objects, such as idle WebSocket connections: reads a heap dump (HPROF, as written by
- * {@code jcmd PID GC.heap_dump} or {@code CHATSDK_BENCH_HEAP_DUMP}), computes its dominator tree, and charges each
- * object that no single connection-like object dominates to its nearest owner: itself, or for a JDK object (a map, a
- * string, an array) the first non-JDK object found by following referrers, as long as each object on the way has one
- * referrer (an array shared by many connections is charged to none of them).
+ * {@code jcmd PID GC.heap_dump} or {@code CHATSDK_BENCH_HEAP_DUMP}), computes its dominator tree, and charges the
+ * retained size of every outermost object of a connection-like class (one that nothing already charged dominates) to
+ * that class. A class is connection-like when it is not the JDK's and has about one to four instances per unit
+ * (within 5 % of a multiple of UNITS): a heuristic that the printed list lets one check.
  *
- * <p>Usage: {@code HeapOwners DUMP UNITS}, where UNITS is how many connections the dump holds. Only owners of a class
- * with about one to four instances per unit are counted (within 5 % of a multiple of UNITS): a heuristic that the
- * printed list lets one check. Sizes are the JVM's with compressed references (12-byte headers, 4-byte references,
- * 8-byte alignment), as in {@code jcmd GC.class_histogram}; HPROF itself records 8-byte references.
+ * <p>What it charges is a lower bound: objects that several connections' objects reach (a shared map's entries, a
+ * pool's buffer that their slices pin) and the entries a connection adds to shared structures are charged to none.
+ *
+ * <p>Usage: {@code HeapOwners DUMP UNITS}, where UNITS is how many connections the dump holds. Dumps up to 2 GiB; it
+ * needs about eight times the dump's size in heap. Sizes are the JVM's with its default compressed references and
+ * 12-byte headers (4-byte references, 8-byte alignment), as in {@code jcmd GC.class_histogram}; HPROF itself records
+ * 8-byte references, and leaves out the fields the VM adds to a few JDK classes (threads, class loaders) and the size
+ * of {@code Class} objects, which count 0 here.
  *
  * <p>Written here rather than taken from a library: NetBeans' heap library (the one on Maven Central) parses the same
  * dump but sizes objects with 8-byte references and no alignment, about twice the JVM's for these classes.
@@ -115,6 +119,11 @@ public final class HeapOwners {
     }
 
     private void parse() {
+        byte[] magic = new byte[12];
+        in.get(0, magic);
+        if (!new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("JAVA PROFILE")) {
+            throw new IllegalArgumentException("not an HPROF heap dump (a compressed one? uncompress it first)");
+        }
         int p = 0;
         while (in.get(p) != 0) {
             p++;
@@ -295,37 +304,23 @@ public final class HeapOwners {
             int w = order[k];
             retained[idom[w]] += retained[w];
         }
-        // an object's one referrer; -1 when it has several (shared, so no one owner), 0 when none
-        int[] referrer = new int[n + 1];
-        for (int v = 1; v <= n; v++) {
-            for (int e = first[v]; e < first[v + 1]; e++) {
-                int w = to[e];
-                referrer[w] = referrer[w] == 0 || referrer[w] == v ? v : -1;
-            }
-        }
         Map<String, Integer> count = new HashMap<>();
         for (int v = 1; v <= n; v++) {
             if (idom[v] >= 0) {
                 count.merge(names[v], 1, Integer::sum);
             }
         }
-        // in preorder, so that a node's dominator comes first: a node is charged (with all it dominates) when nothing
-        // charged dominates it and its owner is connection-like
+        // in preorder, so that a node's dominator comes first: an outermost object of a connection-like class (nothing
+        // charged dominates it) is charged with all it dominates
         boolean[] under = new boolean[n + 1];
         Map<String, long[]> byOwner = new HashMap<>();
         for (int k = 1; k < order.length; k++) {
             int v = order[k];
             if (under[idom[v]]) {
                 under[v] = true;
-                continue;
-            }
-            int owner = v;
-            for (int steps = 0; jdk(names[owner]) && referrer[owner] > 0 && steps < 12; steps++) {
-                owner = referrer[owner];
-            }
-            if (!jdk(names[owner]) && perUnit(count.get(names[owner]), units)) {
+            } else if (owner(names[v]) && perUnit(count.get(names[v]), units)) {
                 under[v] = true;
-                byOwner.computeIfAbsent(names[owner], x -> new long[1])[0] += retained[v];
+                byOwner.computeIfAbsent(names[v], x -> new long[1])[0] += retained[v];
             }
         }
         Map<String, Long> bytes = new HashMap<>();
@@ -353,6 +348,7 @@ public final class HeapOwners {
             }
         } else if (layout >= 0) {
             int p = start[v];
+            int recorded = u4(p - 4);
             int jvmSize = 12;
             for (byte t : layout(layout)) {
                 if (t == 2) {
@@ -365,6 +361,10 @@ public final class HeapOwners {
                     jvmSize += TYPE_SIZE[t];
                 }
                 p += TYPE_SIZE[t];
+            }
+            if (p - start[v] != recorded) {
+                throw new IllegalArgumentException("an instance of " + name(v) + " has " + recorded + " bytes of fields where its classes' layout has "
+                        + (p - start[v]) + ": a class dump is missing");
             }
             size[v] = align(jvmSize);
         }
@@ -383,8 +383,10 @@ public final class HeapOwners {
         return false;
     }
 
-    private static boolean jdk(String name) {
-        return name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.") || name.endsWith("[]") || name.startsWith("[");
+    /** An object that can own connection-like state: not the JDK's (a map, a string, an array), not a class. */
+    private static boolean owner(String name) {
+        return !(name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.") || name.endsWith("[]") || name.startsWith("[")
+                || name.startsWith("class "));
     }
 
     private static String library(String name) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,15 +146,20 @@ class HeapOwnersTest {
             UNITS.add(new Unit(shared));
         }
         Path dump = dir.resolve("heap.hprof");
+        HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        // the sizes HeapOwners gives assume these, the JVM's defaults for heaps under 32 GiB (the dump does not record them)
+        assertEquals("true", vm.getVMOption("UseCompressedOops").getValue());
+        assertEquals("false", vm.getVMOption("UseCompactObjectHeaders").getValue());
         try {
-            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(dump.toString(), true);
+            vm.dumpHeap(dump.toString(), true);
             HeapOwners.Owners owners = HeapOwners.of(dump, 1000);
             String unit = Unit.class.getName();
+            assertEquals(Set.of(unit, Part.class.getName()), owners.bytes().keySet());
             assertEquals(1000, owners.instances().get(unit));
             assertEquals(2000, owners.instances().get(Part.class.getName()));
-            // with compressed references and 12-byte headers (this JVM's defaults): a Unit 24 B, its array 10,016, its
-            // map 48 with a table of 16 slots (80) and two entries (2 x 32); the map's keys are the JDK's cached
-            // Integers, shared, so no one's. Each Part 16 B and its array 816.
+            // with compressed references and 12-byte headers (this JVM's defaults, which the dump does not record): a
+            // Unit 24 B, its array 10,016, its map 48 with a table of 16 slots (80) and two entries (2 x 32); the map's
+            // keys are the JDK's cached Integers, shared, so no one's. Each Part 16 B and its array 816.
             assertEquals(1000L * (24 + 10_016 + 48 + 80 + 64), owners.bytes().get(unit));
             assertEquals(2000L * (16 + 816), owners.bytes().get(Part.class.getName()));
             // the 5 MB array every unit shares is no unit's
