@@ -258,6 +258,14 @@ class HardeningIT {
     }
 
     @Test
+    void theBenchmarksUnauthenticatedFloorIsNotServedWithoutItsSwitch() throws Exception {
+        // /bench/floor writes to the database for anyone: only an appliance started with CHATSDK_BENCH_ENDPOINTS=true serves it
+        Api.Res floor = Api.send(appliance, "POST", "/bench/floor", "{\"message\":{\"text\":\"hi\"}}", "application/json", Map.of());
+        assertThat(floor.status()).isEqualTo(404);
+        assertThat(floor.raw().body()).doesNotContain("ok");
+    }
+
+    @Test
     void demoTokensAreNotHandedToProxiedRequests() throws Exception {
         assertThat(Api.send(appliance, "GET", "/demo/config.json", null, null, Map.of()).status()).isEqualTo(200);
         for (String header : List.of("X-Forwarded-For", "Forwarded", "X-Real-IP")) {

@@ -54,6 +54,8 @@ public final class RestBench {
      * send causes (indexing jobs, the relay), which the run's own accounting misses when it lags behind the sends.
      */
     private static final boolean SETTLE = System.getenv("CHATSDK_BENCH_SETTLE") != null;
+    /** CHATSDK_BENCH_FLOOR=0 leaves out the floor (Payara's HTTP path and one insert, see BenchFloorServlet). */
+    private static final boolean FLOOR = !"0".equals(System.getenv("CHATSDK_BENCH_FLOOR"));
 
     /** Waits until the appliance uses under 5 % of a core over half a second (at most two minutes); returns the seconds waited. */
     private static double awaitIdle(ApplianceProcess appliance) {
@@ -88,7 +90,9 @@ public final class RestBench {
 
         Map<String, EngineBench.CpuResult> rest = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of(), Map.of())) {
+        Map<String, EngineBench.CpuResult> floor = new LinkedHashMap<>();
+        // the floor endpoint (/bench/floor) is deployed only with CHATSDK_BENCH_ENDPOINTS=true
+        try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of(), FLOOR ? Map.of("CHATSDK_BENCH_ENDPOINTS", "true") : Map.of())) {
             appliance.awaitReady();
             double coldStart = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "Cold start of the appliance (process start to /health/ready = 200, fresh data directory, "
@@ -172,6 +176,20 @@ public final class RestBench {
                             .forEach(e -> System.out.printf(Locale.ROOT, " %s %.2f;", e.getKey(), e.getValue() * 10.0 / sends));
                     System.out.println();
                 }
+                if (FLOOR) {
+                    // the floor in the same appliance: Payara's HTTP path, the body's JSON and one durable insert, nothing else
+                    EngineBench.Sender insert = (thread, i) -> {
+                        byte[] body = (bodyStart + "floor-" + IDS.incrementAndGet() + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        int status = perClient[thread].post("/bench/floor", "none", body);
+                        if (status != 201) {
+                            throw new IllegalStateException("the floor answered " + status);
+                        }
+                    };
+                    JitSettle.Outcome floorJit = JitSettle.warm(appliance.process.pid(), window -> EngineBench.drive(insert, clients, window));
+                    System.out.printf(Locale.ROOT, "%d clients, %d channels: floor warm-up: %s%n", c[0], c[1], floorJit.describe());
+                    floor.put(key(c), EngineBench.measure(insert, clients, warmup, run, appliance::cpuNanos,
+                            appliance::requestThreadsCpuNanos));
+                }
                 for (RawHttpClient client : perClient) {
                     client.close();
                 }
@@ -227,6 +245,20 @@ public final class RestBench {
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", key(c), r.perSecond(), r.p50(), r.p99(),
                     rest.get(key(c)).cpuMsPerOp(), rest.get(key(c)).requestCpuMsPerOp(),
                     e.perSecond(), e.p50(), e.p99(), b.perSecond(), r.perSecond() / e.perSecond(), r.perSecond() / b.perSecond());
+        }
+        if (FLOOR) {
+            System.out.println();
+            System.out.println("The floor: `POST /bench/floor` on the same appliance (Payara's HTTP path, the body's JSON, one insert of the JDBC "
+                    + "baseline's row and its commit through the appliance's pool; no authentication, engine or audit), against the same JDBC baseline:");
+            System.out.println();
+            System.out.println("| case | floor sends/s | floor p50 ms | floor p99 ms | appliance CPU ms per send | JDBC insert+commit/s | floor / JDBC | REST / floor |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+            for (int[] c : CASES) {
+                EngineBench.Result f = floor.get(key(c)).result();
+                EngineBench.Result b = baseline.get(key(c));
+                System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", key(c), f.perSecond(), f.p50(), f.p99(),
+                        floor.get(key(c)).cpuMsPerOp(), b.perSecond(), f.perSecond() / b.perSecond(), rest.get(key(c)).result().perSecond() / f.perSecond());
+            }
         }
     }
 
