@@ -2,10 +2,11 @@ package io.chatsdk.appliance;
 
 import io.chatsdk.jakarta.ApiException;
 import io.chatsdk.jakarta.ApiJson;
-import io.chatsdk.jakarta.JsonBody;
 
-import jakarta.inject.Inject;
-import jakarta.servlet.annotation.WebServlet;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,33 +24,52 @@ import javax.sql.DataSource;
  * {@code POST /bench/floor}: the floor of any durable REST send on this appliance, for the REST benchmark. It reads a
  * send's JSON body, inserts one row like a message (the table {@code bench_message}, made {@code like message}) with
  * its own commit through the appliance's pool, and answers 201 with a small JSON object: Payara's HTTP path, one JSON
- * parse and one durable insert, with no authentication, no engine and no audit record.
+ * parse and one durable insert, with no authentication, no engine and no audit record. The body's {@code channel} (a
+ * number) picks one of a fixed set of channels, as the benchmark's JDBC baseline writes each thread's rows to its own.
  *
- * <p>It answers only when {@code CHATSDK_BENCH_ENDPOINTS=true}, as the broadcast endpoint ({@link WebSocketConfig});
- * otherwise 404, as a path the appliance does not serve. Never in production: it has no authentication.
+ * <p>Mapped only when {@code CHATSDK_BENCH_ENDPOINTS=true} ({@link Registration}), as the broadcast endpoint is
+ * ({@link WebSocketConfig}): otherwise the path is not served at all. Never in production: it has no authentication.
+ * It leaves the table {@code bench_message} and the sequence {@code bench_seq} in the database.
  */
-@WebServlet("/bench/floor")
 public class BenchFloorServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final boolean ENABLED = "true".equalsIgnoreCase(System.getenv("CHATSDK_BENCH_ENDPOINTS"));
     private static final byte[] ANSWER = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+    private static final UUID[] CHANNELS = new UUID[1024];
 
-    @Inject
-    transient Database database;
+    static {
+        for (int i = 0; i < CHANNELS.length; i++) {
+            CHANNELS[i] = UUID.nameUUIDFromBytes(("bench-floor-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Maps the servlet when the benchmark's endpoints are switched on, and only then. */
+    @WebListener
+    public static class Registration implements ServletContextListener {
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            if ("true".equalsIgnoreCase(System.getenv("CHATSDK_BENCH_ENDPOINTS"))) {
+                event.getServletContext().addServlet("bench-floor", BenchFloorServlet.class).addMapping("/bench/floor");
+            }
+        }
+    }
 
     private transient volatile boolean tableReady;
+    private transient volatile Database database;
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (!ENABLED) {
-            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+        String type = req.getContentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            // a cross-site form or text/plain POST, which needs no preflight, is refused
+            resp.sendError(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
             return;
         }
         String text;
+        int channel;
         try {
-            JsonBody body = ApiJson.read(req.getInputStream(), 64 * 1024);
-            Object message = body.asMap().get("message");
-            text = message instanceof java.util.Map<?, ?> m && m.get("text") instanceof String s ? s : null;
+            java.util.Map<String, Object> body = ApiJson.read(req.getInputStream(), 64 * 1024).asMap();
+            text = body.get("message") instanceof java.util.Map<?, ?> m && m.get("text") instanceof String s ? s : null;
+            channel = body.get("channel") instanceof Number n ? Math.floorMod(n.intValue(), CHANNELS.length) : 0;
         } catch (ApiException e) {
             resp.sendError(e.status());
             return;
@@ -59,8 +79,13 @@ public class BenchFloorServlet extends HttpServlet {
             return;
         }
         try {
-            ensureTable();
-            insert(database.dataSource(), text);
+            Database db = database;
+            if (db == null) {
+                db = CDI.current().select(Database.class).get();   // once: a look-up per request would add to the floor
+                database = db;
+            }
+            ensureTable(db);
+            insert(db.dataSource(), CHANNELS[channel], "u" + channel, text);
         } catch (SQLException e) {
             resp.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             return;
@@ -72,8 +97,7 @@ public class BenchFloorServlet extends HttpServlet {
     }
 
     /** The same row and statement as the benchmarks' JDBC baseline ({@code EngineBench.baselineInsert}). */
-    private static void insert(DataSource ds, String text) throws SQLException {
-        UUID channel = UUID.randomUUID();
+    private static void insert(DataSource ds, UUID channel, String user, String text) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("insert into bench_message (app_id, id, channel_pk, seq, user_id, type, text, "
@@ -82,7 +106,7 @@ public class BenchFloorServlet extends HttpServlet {
                 ps.setObject(1, channel);
                 ps.setString(2, UUID.randomUUID().toString());
                 ps.setObject(3, channel);
-                ps.setString(4, "bench");
+                ps.setString(4, user);
                 ps.setString(5, text);
                 ps.executeUpdate();
             }
@@ -90,7 +114,7 @@ public class BenchFloorServlet extends HttpServlet {
         }
     }
 
-    private synchronized void ensureTable() throws SQLException {
+    private synchronized void ensureTable(Database database) throws SQLException {
         if (tableReady) {
             return;
         }

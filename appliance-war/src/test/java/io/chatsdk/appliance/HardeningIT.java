@@ -259,10 +259,19 @@ class HardeningIT {
 
     @Test
     void theBenchmarksUnauthenticatedFloorIsNotServedWithoutItsSwitch() throws Exception {
-        // /bench/floor writes to the database for anyone: only an appliance started with CHATSDK_BENCH_ENDPOINTS=true serves it
-        Api.Res floor = Api.send(appliance, "POST", "/bench/floor", "{\"message\":{\"text\":\"hi\"}}", "application/json", Map.of());
-        assertThat(floor.status()).isEqualTo(404);
-        assertThat(floor.raw().body()).doesNotContain("ok");
+        // /bench/floor writes to the database for anyone: only an appliance started with CHATSDK_BENCH_ENDPOINTS=true maps
+        // it; otherwise it answers every method as a path the appliance never served does
+        String body = "{\"message\":{\"text\":\"hi\"},\"channel\":1}";
+        for (String method : List.of("POST", "GET", "OPTIONS")) {
+            Api.Res floor = Api.send(appliance, method, "/bench/floor", method.equals("POST") ? body : null, "application/json", Map.of());
+            Api.Res unknown = Api.send(appliance, method, "/bench/nothing-here", method.equals("POST") ? body : null, "application/json", Map.of());
+            assertThat(floor.status()).as(method).isEqualTo(unknown.status());
+            if (!method.equals("OPTIONS")) {   // Payara's default servlet answers OPTIONS for any path
+                assertThat(floor.status()).as(method).isEqualTo(404);
+            }
+            assertThat(floor.header("Allow")).as(method).isEqualTo(unknown.header("Allow"));
+            assertThat(floor.raw().body()).as(method).isEqualTo(unknown.raw().body().replace("nothing-here", "floor"));
+        }
     }
 
     @Test
