@@ -23,12 +23,7 @@ record HeapHistogram(Map<String, Long> bytesByClass, long totalBytes) {
     private static final Pattern TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)");
 
     static HeapHistogram of(long pid) throws IOException, InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.class_histogram").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("jcmd GC.class_histogram failed: " + out.lines().limit(3).toList());
-        }
+        String out = jcmd(pid, 120, "GC.class_histogram");
         Map<String, Long> bytes = new LinkedHashMap<>();
         long total = -1;
         for (String line : out.split("\n")) {
@@ -52,13 +47,23 @@ record HeapHistogram(Map<String, Long> bytesByClass, long totalBytes) {
     static void dump(long pid, Path file) throws IOException, InterruptedException {
         // jcmd exits with 0 when it cannot write the file (one that exists, say): what it printed tells
         Files.deleteIfExists(file);
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_dump", file.toAbsolutePath().toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.contains("Heap dump file created")) {
+        String out = jcmd(pid, 300, "GC.heap_dump", file.toAbsolutePath().toString());
+        if (!out.contains("Heap dump file created")) {
             throw new IOException("jcmd GC.heap_dump failed: " + out.lines().limit(3).toList());
         }
         System.out.println("(heap dump of the appliance written to " + file + ")");
+    }
+
+    /** What {@code jcmd PID COMMAND...} printed; an IOException when it fails or outlasts {@code seconds}. */
+    private static String jcmd(long pid, int seconds, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid)));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("jcmd " + command[0] + " failed: " + out.lines().limit(3).toList());
+        }
+        return out;
     }
 
     /** The classes that grew most from {@code before} to this one, as "name: bytes per unit", largest first. */

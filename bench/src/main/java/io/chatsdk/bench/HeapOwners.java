@@ -63,8 +63,13 @@ public final class HeapOwners {
     private long[] classId = new long[1 << 20]; // an instance's or array's class; minus the type of a primitive array
     private int[] size = new int[1 << 20];
     private int[] start = new int[1 << 20]; // where its references begin in the dump, with their layout
-    private long[] layoutKey = new long[1 << 20]; // class id of an instance, -1 an object array, -2 none
+    private byte[] kind = new byte[1 << 20]; // INSTANCE, OBJECT_ARRAY, PRIMITIVE_ARRAY or CLASS
     private int n;
+
+    private static final byte INSTANCE = 0;
+    private static final byte OBJECT_ARRAY = 1;
+    private static final byte PRIMITIVE_ARRAY = 2;
+    private static final byte CLASS = 3;
 
     private HeapOwners(ByteBuffer in) {
         this.in = in;
@@ -171,19 +176,19 @@ public final class HeapOwners {
                 case 0x21 -> {
                     long cls = u8(p + 12);
                     int bytes = u4(p + 20);
-                    add(u8(p), cls, -1, p + 24, cls);
+                    add(u8(p), cls, -1, p + 24, INSTANCE);
                     p += 24 + bytes;
                 }
                 case 0x22 -> {
                     int count = u4(p + 12);
                     long arrayClass = u8(p + 16);
-                    add(u8(p), arrayClass, align(16 + 4L * count), p + 24, -1);
+                    add(u8(p), arrayClass, align(16 + 4L * count), p + 24, OBJECT_ARRAY);
                     p += 24 + 8 * count;
                 }
                 case 0x23 -> {
                     int count = u4(p + 12);
                     int type = in.get(p + 16);
-                    add(u8(p), -type, align(16 + (long) TYPE_SIZE[type] * count), -1, -2);
+                    add(u8(p), -type, align(16 + (long) TYPE_SIZE[type] * count), -1, PRIMITIVE_ARRAY);
                     p += 17 + TYPE_SIZE[type] * count;
                 }
                 default -> throw new IllegalArgumentException("unknown heap record " + Integer.toHexString(sub) + " at " + p);
@@ -219,7 +224,7 @@ public final class HeapOwners {
         }
         fieldTypes.put(cls, types);
         classStatics.put(cls, staticRefs.stream().mapToLong(Long::longValue).toArray());
-        add(cls, 0, 0, -1, -3);
+        add(cls, 0, 0, -1, CLASS);
         return p;
     }
 
@@ -227,20 +232,20 @@ public final class HeapOwners {
         return (int) ((bytes + 7) / 8 * 8);
     }
 
-    private void add(long objectId, long cls, int bytes, int refs, long layout) {
+    private void add(long objectId, long cls, int bytes, int refs, byte what) {
         if (++n == id.length) {
             int grown = id.length * 2;
             id = Arrays.copyOf(id, grown);
             classId = Arrays.copyOf(classId, grown);
             size = Arrays.copyOf(size, grown);
             start = Arrays.copyOf(start, grown);
-            layoutKey = Arrays.copyOf(layoutKey, grown);
+            kind = Arrays.copyOf(kind, grown);
         }
         id[n] = objectId;
         classId[n] = cls;
         size[n] = bytes;
         start[n] = refs;
-        layoutKey[n] = layout;
+        kind[n] = what;
     }
 
     /** An instance's field types, its own class's first, as the dump lays them out. */
@@ -256,11 +261,10 @@ public final class HeapOwners {
 
     private String name(int v) {
         long cls = classId[v];
-        long layout = layoutKey[v];
-        if (layout == -3) {
+        if (kind[v] == CLASS) {
             return "class " + classNames.getOrDefault(id[v], "?");
         }
-        if (layout == -2) {
+        if (kind[v] == PRIMITIVE_ARRAY) {
             return PRIMITIVE[(int) -cls];
         }
         return classNames.getOrDefault(cls, "?");
@@ -329,33 +333,23 @@ public final class HeapOwners {
     }
 
     private int[] references(int v, Map<Long, Integer> index) {
-        long layout = layoutKey[v];
         List<Integer> out = new ArrayList<>();
-        if (layout == -3) {
+        if (kind[v] == CLASS) {
             for (long r : classStatics.getOrDefault(id[v], new long[0])) {
-                Integer w = index.get(r);
-                if (w != null) {
-                    out.add(w);
-                }
+                link(out, r, index);
             }
-        } else if (layout == -1) {
+        } else if (kind[v] == OBJECT_ARRAY) {
             int count = u4(start[v] - 12);
             for (int i = 0; i < count; i++) {
-                Integer w = index.get(u8(start[v] + 8 * i));
-                if (w != null) {
-                    out.add(w);
-                }
+                link(out, u8(start[v] + 8 * i), index);
             }
-        } else if (layout >= 0) {
+        } else if (kind[v] == INSTANCE) {
             int p = start[v];
             int recorded = u4(p - 4);
             int jvmSize = 12;
-            for (byte t : layout(layout)) {
+            for (byte t : layout(classId[v])) {
                 if (t == 2) {
-                    Integer w = index.get(u8(p));
-                    if (w != null) {
-                        out.add(w);
-                    }
+                    link(out, u8(p), index);
                     jvmSize += 4;
                 } else {
                     jvmSize += TYPE_SIZE[t];
@@ -369,6 +363,14 @@ public final class HeapOwners {
             size[v] = align(jvmSize);
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Adds the object {@code objectId} refers to, when the dump holds it (a null or a missing object adds nothing). */
+    private static void link(List<Integer> out, long objectId, Map<Long, Integer> index) {
+        Integer w = index.get(objectId);
+        if (w != null) {
+            out.add(w);
+        }
     }
 
     private static boolean perUnit(Integer count, int units) {

@@ -75,6 +75,18 @@ public final class RestBench {
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    /** Waits until the appliance is idle, then reconnects every client: the pause may outlast the server's keep-alive timeout. */
+    private static void settle(ApplianceProcess appliance, RawHttpClient[] clients) {
+        awaitIdle(appliance);
+        for (RawHttpClient client : clients) {
+            try {
+                client.reconnect();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 10;
         Duration run = Duration.ofSeconds(seconds);
@@ -142,14 +154,7 @@ public final class RestBench {
                 java.util.function.LongSupplier cpu = () -> {
                     if (cpuCalls[0]++ == 0) {
                         if (SETTLE) {
-                            awaitIdle(appliance);   // the warm-up's background work (indexing jobs) is not charged to the run
-                            for (RawHttpClient client : perClient) {
-                                try {
-                                    client.reconnect();   // the pause may outlast the server's keep-alive timeout
-                                } catch (java.io.IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                            }
+                            settle(appliance, perClient);   // the warm-up's background work (indexing jobs) is not charged to the run
                         }
                         cpuAtStart[0] = appliance.cpuNanos();
                         return cpuAtStart[0];
@@ -179,10 +184,7 @@ public final class RestBench {
                 if (FLOOR) {
                     // the floor in the same appliance: Payara's HTTP path, the body's JSON and one durable insert, nothing else,
                     // each client's rows in its channel as the JDBC baseline writes them; after the REST case's background work
-                    awaitIdle(appliance);
-                    for (RawHttpClient client : perClient) {
-                        client.reconnect();   // the pause may outlast the server's keep-alive timeout
-                    }
+                    settle(appliance, perClient);
                     EngineBench.Sender insert = (thread, i) -> {
                         byte[] body = (bodyStart + "floor-" + IDS.incrementAndGet() + "\"},\"channel\":" + (thread % c[1]) + "}")
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
