@@ -103,6 +103,8 @@ public final class RestBench {
         Map<String, EngineBench.CpuResult> rest = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         Map<String, EngineBench.CpuResult> floor = new LinkedHashMap<>();
+        // where each measured run's CPU went on the whole machine, by run ("REST", "floor", "engine", "JDBC") and case
+        Map<String, MachineCpu.Share> machine = new LinkedHashMap<>();
         // the floor endpoint (/bench/floor) is deployed only with CHATSDK_BENCH_ENDPOINTS=true
         try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of(), FLOOR ? Map.of("CHATSDK_BENCH_ENDPOINTS", "true") : Map.of())) {
             appliance.awaitReady();
@@ -163,12 +165,14 @@ public final class RestBench {
                 };
                 JitSettle.Outcome jit = JitSettle.warm(appliance.process.pid(), window -> EngineBench.drive(send, clients, window));
                 System.out.printf(Locale.ROOT, "%d clients, %d channels: REST warm-up: %s%n", c[0], c[1], jit.describe());
-                rest.put(key(c), EngineBench.measure(send, clients, warmup, run, cpu, () -> {
+                MachineCpu.Recorder restMachine = new MachineCpu.Recorder(appliance::cpuNanos);
+                rest.put(key(c), EngineBench.measure(send, clients, warmup, run, restMachine.around(cpu), () -> {
                     Map<String, Long> now = appliance.threadGroupTicks();   // read right before and right after the measured run
                     threads[calls[0]++ % 2] = now;
                     return ApplianceProcess.requestThreadsCpuNanos(now);
                 }));
                 double sends = rest.get(key(c)).result().perSecond() * run.toSeconds();
+                machine.put("REST " + key(c), restMachine.perOp(sends));
                 if (SETTLE) {
                     double waited = awaitIdle(appliance);
                     System.out.printf(Locale.ROOT, "%d clients, %d channels: appliance CPU ms per send with the background work that followed "
@@ -199,7 +203,10 @@ public final class RestBench {
                     } else {
                         JitSettle.Outcome floorJit = JitSettle.warm(appliance.process.pid(), window -> EngineBench.drive(insert, clients, window));
                         System.out.printf(Locale.ROOT, "%d clients, %d channels: floor warm-up: %s%n", c[0], c[1], floorJit.describe());
-                        floor.put(key(c), EngineBench.measure(insert, clients, warmup, run, appliance::cpuNanos, appliance::requestThreadsCpuNanos));
+                        MachineCpu.Recorder floorMachine = new MachineCpu.Recorder(appliance::cpuNanos);
+                        floor.put(key(c), EngineBench.measure(insert, clients, warmup, run, floorMachine.around(appliance::cpuNanos),
+                                appliance::requestThreadsCpuNanos));
+                        machine.put("floor " + key(c), floorMachine.perOp(floor.get(key(c)).result().perSecond() * run.toSeconds()));
                     }
                 }
                 for (RawHttpClient client : perClient) {
@@ -232,7 +239,7 @@ public final class RestBench {
                         NewMessage.text(TEXT).withId(idPrefix + IDS.incrementAndGet()));
                 JitSettle.Outcome jit = JitSettle.warm(ProcessHandle.current().pid(), window -> EngineBench.drive(send, c[0], window));
                 System.out.printf(Locale.ROOT, "%d clients, %d channels: engine warm-up: %s%n", c[0], c[1], jit.describe());
-                engine.put(key(c), EngineBench.measure(send, c[0], warmup, run));
+                engine.put(key(c), measureOnMachine(machine, "engine " + key(c), send, c[0], warmup, run));
             }
             // the physical ceiling: a plain insert of an equal message row and its commit, per send
             EngineBench.createBaselineTable(ds);
@@ -244,7 +251,7 @@ public final class RestBench {
                 EngineBench.Sender insert = (thread, i) -> EngineBench.baselineInsert(ds, channelIds.get(thread % channelIds.size()), "u" + thread);
                 JitSettle.Outcome jit = JitSettle.warm(ProcessHandle.current().pid(), window -> EngineBench.drive(insert, c[0], window));
                 System.out.printf(Locale.ROOT, "%d clients, %d channels: JDBC warm-up: %s%n", c[0], c[1], jit.describe());
-                baseline.put(key(c), EngineBench.measure(insert, c[0], warmup, run));
+                baseline.put(key(c), measureOnMachine(machine, "JDBC " + key(c), insert, c[0], warmup, run));
             }
         }
 
@@ -274,6 +281,49 @@ public final class RestBench {
                 System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", key(c), f.perSecond(), f.p50(), f.p99(),
                         floor.get(key(c)).cpuMsPerOp(), b.perSecond(), f.perSecond() / b.perSecond(), rest.get(key(c)).result().perSecond() / f.perSecond());
             }
+        }
+        printMachine(machine, rest, floor, engine, baseline);
+    }
+
+    /** A measured run of the in-process engine or the JDBC baseline (no appliance), with the machine read around it. */
+    private static EngineBench.Result measureOnMachine(Map<String, MachineCpu.Share> machine, String label, EngineBench.Sender sender, int threads,
+                                                      Duration warmup, Duration run) throws Exception {
+        MachineCpu.Recorder recorder = new MachineCpu.Recorder(() -> 0L);
+        EngineBench.Result r = EngineBench.measure(sender, threads, warmup, run, recorder.around(() -> 0L), () -> 0L).result();
+        machine.put(label, recorder.perOp(r.perSecond() * run.toSeconds()));
+        return r;
+    }
+
+    /**
+     * Where each run's CPU went on the whole machine, and what half the JDBC baseline's rate leaves a send: on a machine
+     * whose cores every process shares, a rate of R sends/s allows cores / R of CPU a send, whichever process spends it.
+     */
+    private static void printMachine(Map<String, MachineCpu.Share> machine, Map<String, EngineBench.CpuResult> rest,
+                                     Map<String, EngineBench.CpuResult> floor, Map<String, EngineBench.Result> engine,
+                                     Map<String, EngineBench.Result> baseline) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.println();
+        System.out.println("Where each run's CPU went on the whole machine (" + cores + " cores; `/proc/stat`), in ms a send; the rest is "
+                + "PostgreSQL, the kernel's work outside the two JVMs and anything else running:");
+        System.out.println();
+        System.out.println("| case | run | sends/s | machine CPU ms per send | appliance | benchmark JVM (clients) | the rest | cores idle |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        for (int[] c : CASES) {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            rates.put("REST", rest.get(key(c)).result().perSecond());
+            if (floor.containsKey(key(c))) {
+                rates.put("floor", floor.get(key(c)).result().perSecond());
+            }
+            rates.put("engine", engine.get(key(c)).perSecond());
+            rates.put("JDBC", baseline.get(key(c)).perSecond());
+            rates.forEach((run, rate) -> {
+                MachineCpu.Share s = machine.get(run + " " + key(c));
+                System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.0f %% |%n", key(c), run, rate, s.machineMs(),
+                        s.applianceMs(), s.benchMs(), s.restMs(), 100 * s.idleShare());
+            });
+            double half = baseline.get(key(c)).perSecond() / 2;
+            System.out.printf(Locale.ROOT, "%s: half the JDBC baseline, %.0f sends/s, leaves %.3f ms of the machine's CPU a send%n",
+                    key(c), half, cores * 1000.0 / half);
         }
     }
 
