@@ -56,6 +56,8 @@ public final class RestBench {
     private static final boolean SETTLE = System.getenv("CHATSDK_BENCH_SETTLE") != null;
     /** CHATSDK_BENCH_FLOOR=0 leaves out the floor (Payara's HTTP path and one insert, see BenchFloorServlet). */
     private static final boolean FLOOR = !"0".equals(System.getenv("CHATSDK_BENCH_FLOOR"));
+    /** CHATSDK_BENCH_PG_STATEMENTS=1 prints the embedded PostgreSQL's statements of each REST case's measured run (PgStatements). */
+    private static final boolean PG_STATEMENTS = System.getenv("CHATSDK_BENCH_PG_STATEMENTS") != null;
 
     /** Waits until the appliance uses under 5 % of a core over half a second (at most two minutes); returns the seconds waited. */
     private static double awaitIdle(ApplianceProcess appliance) {
@@ -101,16 +103,20 @@ public final class RestBench {
                 warmup.toSeconds());
 
         Map<String, EngineBench.CpuResult> rest = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
         Map<String, EngineBench.CpuResult> floor = new LinkedHashMap<>();
         // where each measured run's CPU went on the whole machine, by run ("REST", "floor", "engine", "JDBC") and case
         Map<String, MachineCpu.Share> machine = new LinkedHashMap<>();
         // the floor endpoint (/bench/floor) is deployed only with CHATSDK_BENCH_ENDPOINTS=true
-        try (ApplianceProcess appliance = ApplianceProcess.start(jar, List.of(), FLOOR ? Map.of("CHATSDK_BENCH_ENDPOINTS", "true") : Map.of())) {
-            appliance.awaitReady();
-            double coldStart = (System.nanoTime() - t0) / 1e9;
+        Map<String, String> env = new java.util.HashMap<>(FLOOR ? Map.of("CHATSDK_BENCH_ENDPOINTS", "true") : Map.of());
+        Path pgData = PG_STATEMENTS ? java.nio.file.Files.createTempDirectory("chatsdk-bench-pg-") : null;
+        if (pgData != null) {
+            env.put("CHATSDK_DATA_DIR", pgData.toString());
+        }
+        double[] coldStart = new double[1];
+        try (ApplianceProcess appliance = startAppliance(jar, env, pgData, coldStart);
+             PgStatements pg = pgData == null ? null : PgStatements.connect(pgData, appliance.log)) {
             System.out.printf(Locale.ROOT, "Cold start of the appliance (process start to /health/ready = 200, fresh data directory, "
-                    + "includes initdb of the embedded PostgreSQL): **%.1f s**%n%n", coldStart);
+                    + "includes initdb of the embedded PostgreSQL): **%.1f s**%n%n", coldStart[0]);
             String base = appliance.base;
             Map<String, Object> created = appliance.post("/admin/api/apps", Map.of("name", "bench"), "Bearer " + ApplianceProcess.OPERATOR);
             String apiKey = (String) created.get("api_key");
@@ -158,6 +164,13 @@ public final class RestBench {
                         if (SETTLE) {
                             settle(appliance, perClient);   // the warm-up's background work (indexing jobs) is not charged to the run
                         }
+                        if (pg != null) {
+                            try {
+                                pg.reset();
+                            } catch (java.sql.SQLException e) {
+                                throw new IllegalStateException("could not reset pg_stat_statements", e);
+                            }
+                        }
                         cpuAtStart[0] = appliance.cpuNanos();
                         return cpuAtStart[0];
                     }
@@ -173,6 +186,10 @@ public final class RestBench {
                 }));
                 double sends = rest.get(key(c)).result().perSecond() * run.toSeconds();
                 machine.put("REST " + key(c), restMachine.perOp(sends));
+                if (pg != null) {
+                    pg.print(key(c) + ", REST", 15, sends);
+                    System.out.println();
+                }
                 if (SETTLE) {
                     double waited = awaitIdle(appliance);
                     System.out.printf(Locale.ROOT, "%d clients, %d channels: appliance CPU ms per send with the background work that followed "
@@ -283,6 +300,32 @@ public final class RestBench {
             }
         }
         printMachine(machine, rest, floor, engine, baseline);
+    }
+
+    /**
+     * Starts the appliance and waits until it is ready; {@code coldStart} gets the seconds that took. With {@code pgData}
+     * (its data directory), stops it and starts it again there with {@code pg_stat_statements} loaded (PgStatements).
+     */
+    private static ApplianceProcess startAppliance(Path jar, Map<String, String> env, Path pgData, double[] coldStart) throws Exception {
+        long t0 = System.nanoTime();
+        ApplianceProcess appliance = ready(ApplianceProcess.start(jar, List.of(), env));
+        coldStart[0] = (System.nanoTime() - t0) / 1e9;
+        if (pgData == null) {
+            return appliance;
+        }
+        appliance.close();
+        PgStatements.enable(pgData);
+        return ready(ApplianceProcess.start(jar, List.of(), env));
+    }
+
+    private static ApplianceProcess ready(ApplianceProcess appliance) throws Exception {
+        try {
+            appliance.awaitReady();
+            return appliance;
+        } catch (Exception e) {
+            appliance.close();
+            throw e;
+        }
     }
 
     /** A measured run of the in-process engine or the JDBC baseline (no appliance), with the machine read around it. */
