@@ -509,20 +509,60 @@ public final class AuditLog implements AutoCloseable {
                         .actor(e.actorType(), e.actorId(), e.actorRole()).action(e.action()).resource(e.resourceType(), e.resourceId())
                         .client(e.ip(), e.userAgent()).outcome(e.success() ? "success" : "failure").reason(e.reason())
                         .details(e.details()).build().seal(prev[0]);
-                tx.update("insert into audit_log (chain, seq, app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, "
-                                + "ip, user_agent, outcome, reason, details, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)",
-                        r.chain(), r.seq(), e.app() == null ? null : e.app().value(), r.at(), r.actorType(), r.actorId(), r.actorRole(),
-                        r.action(), r.resourceType(), r.resourceId(), r.ip(), r.userAgent(), r.outcome(), r.reason(),
-                        Json.write(r.details()), r.prevHash(), r.hash());
                 prev[0] = r.hash();
                 sealed.put(p, r);
             }
             tx.update("update audit_chain set last_seq = ?, last_hash = ? where chain = ?", seq[0], prev[0], chain.getKey());
         }
+        insertAll(tx, sealed);
         tx.afterCommit(() -> {
             knownChains.addAll(byChain.keySet());
             sealed.forEach((p, r) -> p.done().complete(r));
         });
+    }
+
+    /** The batch's records in one statement: one round trip, where a statement a record took one each. */
+    private static void insertAll(Tx tx, Map<Pending, AuditRecord> sealed) {
+        int n = sealed.size();
+        String[] chains = new String[n];
+        Long[] seqs = new Long[n];
+        UUID[] apps = new UUID[n];
+        Instant[] ats = new Instant[n];
+        String[][] text = new String[10][n];   // actor type, id and role, action, resource type and id, ip, user agent, outcome, reason
+        String[] details = new String[n];
+        byte[][] prevHashes = new byte[n][];
+        byte[][] hashes = new byte[n][];
+        int i = 0;
+        for (Map.Entry<Pending, AuditRecord> sealedOne : sealed.entrySet()) {
+            AuditEntry e = sealedOne.getKey().entry();
+            AuditRecord r = sealedOne.getValue();
+            chains[i] = r.chain();
+            seqs[i] = r.seq();
+            apps[i] = e.app() == null ? null : e.app().value();
+            ats[i] = r.at();
+            String[] row = {r.actorType(), r.actorId(), r.actorRole(), r.action(), r.resourceType(), r.resourceId(), r.ip(), r.userAgent(),
+                    r.outcome(), r.reason()};
+            for (int k = 0; k < row.length; k++) {
+                text[k][i] = row[k];
+            }
+            details[i] = Json.write(r.details());
+            prevHashes[i] = r.prevHash();
+            hashes[i] = r.hash();
+            i++;
+        }
+        int written = tx.update("insert into audit_log (chain, seq, app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, "
+                        + "ip, user_agent, outcome, reason, details, prev_hash, hash) "
+                        + "select r.chain, r.seq, r.app_id, r.at, r.actor_type, r.actor_id, r.actor_role, r.action, r.resource_type, r.resource_id, "
+                        + "r.ip, r.user_agent, r.outcome, r.reason, r.details::jsonb, r.prev_hash, r.hash "
+                        + "from unnest(?::text[], ?::bigint[], ?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                        + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::bytea[]) "
+                        + "as r(chain, seq, app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, "
+                        + "outcome, reason, details, prev_hash, hash)",
+                chains, seqs, apps, ats, text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], text[8], text[9], details,
+                prevHashes, hashes);
+        if (written != n) {
+            throw new IllegalStateException(n - written + " of " + n + " audit records were not written");
+        }
     }
 
     /** Writes each entry of a failed batch on its own; one the database refuses fails alone and is not retried. */
