@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * What the appliance's embedded PostgreSQL spent a measured run on, statement by statement, from its
- * {@code pg_stat_statements} extension: how often each statement ran, its execution time and the WAL it wrote.
+ * {@code pg_stat_statements} extension: how often each statement ran, its execution time and the WAL it wrote, and how many of its WAL records were full-page images.
  *
  * <p>The extension must be loaded when PostgreSQL starts, which the appliance does not ask for; so the benchmark starts
  * the appliance once on a data directory of its own, stops it, adds the library to that directory's
@@ -35,7 +35,7 @@ final class PgStatements implements AutoCloseable {
     }
 
     /** One statement's share of a run, divided by the run's sends. */
-    record Row(String query, double callsPerSend, double execMicrosPerSend, double rowsPerCall, double walBytesPerSend) {
+    record Row(String query, double callsPerSend, double execMicrosPerSend, double rowsPerCall, double walBytesPerSend, double fullPagesPerSend) {
     }
 
     /** Makes the embedded PostgreSQL of a stopped appliance's data directory load the extension at its next start. */
@@ -80,12 +80,12 @@ final class PgStatements implements AutoCloseable {
     List<Row> top(int n, double sends) throws SQLException {
         List<Row> out = new ArrayList<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("select regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows, wal_bytes "
+             ResultSet rs = s.executeQuery("select regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows, wal_bytes, wal_fpi "
                      + "from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit " + n)) {
             while (rs.next()) {
                 long calls = rs.getLong(2);
                 out.add(new Row(rs.getString(1), calls / sends, rs.getDouble(3) * 1000 / sends, calls == 0 ? 0 : (double) rs.getLong(4) / calls,
-                        rs.getBigDecimal(5).doubleValue() / sends));
+                        rs.getBigDecimal(5).doubleValue() / sends, rs.getLong(6) / sends));
             }
         }
         return out;
@@ -95,11 +95,11 @@ final class PgStatements implements AutoCloseable {
     Row total(double sends) throws SQLException {
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("select coalesce(sum(calls), 0), coalesce(sum(total_exec_time), 0), coalesce(sum(rows), 0), "
-                     + "coalesce(sum(wal_bytes), 0) from pg_stat_statements where query not like '%pg_stat_statements%'")) {
+                     + "coalesce(sum(wal_bytes), 0), coalesce(sum(wal_fpi), 0) from pg_stat_statements where query not like '%pg_stat_statements%'")) {
             rs.next();
             long calls = rs.getLong(1);
             return new Row("all statements", calls / sends, rs.getDouble(2) * 1000 / sends, calls == 0 ? 0 : (double) rs.getLong(3) / calls,
-                    rs.getBigDecimal(4).doubleValue() / sends);
+                    rs.getBigDecimal(4).doubleValue() / sends, rs.getLong(5) / sends);
         }
     }
 
@@ -109,14 +109,14 @@ final class PgStatements implements AutoCloseable {
         System.out.println(label + ": the embedded PostgreSQL's statements during the measured run (`pg_stat_statements`), per send; "
                 + "execution time is wall time in the executor, without parsing, planning, the protocol or the commit's flush:");
         System.out.println();
-        System.out.println("| statement | calls per send | execution µs per send | rows per call | WAL bytes per send |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.println("| statement | calls per send | execution µs per send | rows per call | WAL bytes per send | WAL full-page images per send |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
         List<Row> rows = new ArrayList<>(top(n, sends));
         rows.add(total(sends));
         for (Row r : rows) {
             String q = r.query().length() > 120 ? r.query().substring(0, 117) + "..." : r.query();
-            System.out.printf(Locale.ROOT, "| `%s` | %.2f | %.1f | %.1f | %.0f |%n", q.replace("|", "\\|"), r.callsPerSend(), r.execMicrosPerSend(),
-                    r.rowsPerCall(), r.walBytesPerSend());
+            System.out.printf(Locale.ROOT, "| `%s` | %.2f | %.1f | %.1f | %.0f | %.2f |%n", q.replace("|", "\\|"), r.callsPerSend(), r.execMicrosPerSend(),
+                    r.rowsPerCall(), r.walBytesPerSend(), r.fullPagesPerSend());
         }
     }
 
