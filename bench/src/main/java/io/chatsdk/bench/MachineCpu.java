@@ -22,6 +22,11 @@ final class MachineCpu {
     record Reading(long busy, long total, long appliance, long bench) {
     }
 
+    /** Whether this machine has {@code /proc/stat}; without it every reading is 0 and {@link Recorder#perOp} means nothing. */
+    static boolean available() {
+        return statTicks()[3] > 0;
+    }
+
     /** What a run cost, in milliseconds of CPU per operation, and the share of the machine's cores left idle. */
     record Share(double machineMs, double applianceMs, double benchMs, double idleShare) {
         /** PostgreSQL, the kernel outside the two JVMs, and anything else. */
@@ -34,7 +39,8 @@ final class MachineCpu {
     static Reading read(LongSupplier appliance) {
         long[] ticks = statTicks();
         long busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6];       // user, nice, system, irq, softirq
-        long total = busy + ticks[3] + ticks[4] + ticks[7];                        // and idle, iowait, steal
+        // and idle, iowait; steal (time the hypervisor gave to others) is neither this machine's work nor idle for it
+        long total = busy + ticks[3] + ticks[4];
         long bench = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
         return new Reading(busy * TICK_NANOS, total * TICK_NANOS, appliance.getAsLong(), bench);
     }

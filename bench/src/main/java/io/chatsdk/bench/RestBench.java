@@ -57,7 +57,7 @@ public final class RestBench {
     /** CHATSDK_BENCH_FLOOR=0 leaves out the floor (Payara's HTTP path and one insert, see BenchFloorServlet). */
     private static final boolean FLOOR = !"0".equals(System.getenv("CHATSDK_BENCH_FLOOR"));
     /** CHATSDK_BENCH_PG_STATEMENTS=1 prints the embedded PostgreSQL's statements of each REST case's measured run (PgStatements). */
-    private static final boolean PG_STATEMENTS = System.getenv("CHATSDK_BENCH_PG_STATEMENTS") != null;
+    private static final boolean PG_STATEMENTS = "1".equals(System.getenv("CHATSDK_BENCH_PG_STATEMENTS"));
 
     /** Waits until the appliance uses under 5 % of a core over half a second (at most two minutes); returns the seconds waited. */
     private static double awaitIdle(ApplianceProcess appliance) {
@@ -346,8 +346,13 @@ public final class RestBench {
                                      Map<String, EngineBench.Result> baseline) {
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.println();
+        if (!MachineCpu.available()) {
+            System.out.println("(no /proc/stat on this machine: where the CPU went is left out)");
+            return;
+        }
         System.out.println("Where each run's CPU went on the whole machine (" + cores + " cores; `/proc/stat`), in ms a send; the rest is "
-                + "PostgreSQL, the kernel's work outside the two JVMs and anything else running:");
+                + "PostgreSQL, the kernel's work outside the two JVMs and anything else running"
+                + (PG_STATEMENTS ? " (the appliance's PostgreSQL had pg_stat_statements loaded, whose own cost is in these figures)" : "") + ":");
         System.out.println();
         System.out.println("| case | run | sends/s | machine CPU ms per send | appliance | benchmark JVM (clients) | the rest | cores idle |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
