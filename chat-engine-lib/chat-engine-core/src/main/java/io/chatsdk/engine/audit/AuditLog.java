@@ -161,11 +161,8 @@ public final class AuditLog implements AutoCloseable {
             apps[i] = e.app() == null ? null : e.app().value();
             ats[i] = rows.get(i).at();
             success[i] = e.success();
-            String[] t = {e.actorType(), e.actorId(), e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent(),
-                    e.reason(), Json.write(e.details())};
-            for (int k = 0; k < t.length; k++) {
-                text[k][i] = t[k];
-            }
+            textRow(text, i, e.actorType(), e.actorId(), e.actorRole(), e.action(), e.resourceType(), e.resourceId(), e.ip(), e.userAgent(),
+                    e.reason(), Json.write(e.details()));
         }
         tx.update("insert into audit_pending (app_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id, ip, user_agent, "
                         + "success, reason, details) "
@@ -540,11 +537,8 @@ public final class AuditLog implements AutoCloseable {
             seqs[i] = r.seq();
             apps[i] = e.app() == null ? null : e.app().value();
             ats[i] = r.at();
-            String[] row = {r.actorType(), r.actorId(), r.actorRole(), r.action(), r.resourceType(), r.resourceId(), r.ip(), r.userAgent(),
-                    r.outcome(), r.reason()};
-            for (int k = 0; k < row.length; k++) {
-                text[k][i] = row[k];
-            }
+            textRow(text, i, r.actorType(), r.actorId(), r.actorRole(), r.action(), r.resourceType(), r.resourceId(), r.ip(), r.userAgent(),
+                    r.outcome(), r.reason());
             details[i] = Json.write(r.details());
             prevHashes[i] = r.prevHash();
             hashes[i] = r.hash();
@@ -562,6 +556,13 @@ public final class AuditLog implements AutoCloseable {
                 prevHashes, hashes);
         if (written != n) {
             throw new IllegalStateException(n - written + " of " + n + " audit records were not written");
+        }
+    }
+
+    /** Puts one row's text values into the column arrays of a statement that reads its rows through {@code unnest}. */
+    private static void textRow(String[][] columns, int row, String... values) {
+        for (int k = 0; k < values.length; k++) {
+            columns[k][row] = values[k];
         }
     }
 
