@@ -35,14 +35,14 @@ final class MachineCpu {
         }
     }
 
-    /** Reads now; {@code appliance} gives the appliance's CPU time so far (0 when there is none). */
-    static Reading read(LongSupplier appliance) {
+    /** Reads now; {@code appliance} is the appliance's CPU time so far (0 when there is none). */
+    static Reading read(long appliance) {
         long[] ticks = statTicks();
         long busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6];       // user, nice, system, irq, softirq
         // and idle, iowait; steal (time the hypervisor gave to others) is neither this machine's work nor idle for it
         long total = busy + ticks[3] + ticks[4];
         long bench = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
-        return new Reading(busy * TICK_NANOS, total * TICK_NANOS, appliance.getAsLong(), bench);
+        return new Reading(busy * TICK_NANOS, total * TICK_NANOS, appliance, bench);
     }
 
     /** The first line of {@code /proc/stat} ({@code cpu  user nice system idle iowait irq softirq steal ...}); zeros without it. */
@@ -61,23 +61,18 @@ final class MachineCpu {
     }
 
     /**
-     * Wraps a CPU supplier that a measured run calls right before and right after itself ({@link EngineBench#measure}), so
-     * that the machine is read at the same moments.
+     * Wraps the appliance's CPU supplier that a measured run calls right before and right after itself
+     * ({@link EngineBench#measure}), so that the machine is read at the same moments, with the value it gave.
      */
     static final class Recorder {
-        private final LongSupplier appliance;
         private final Reading[] at = new Reading[2];
         private int calls;
 
-        Recorder(LongSupplier appliance) {
-            this.appliance = appliance;
-        }
-
-        /** {@code inner}'s value, with a reading of the machine taken after it (so after any wait {@code inner} does). */
-        LongSupplier around(LongSupplier inner) {
+        /** {@code applianceCpu}'s value (0 where there is no appliance), with the machine read after it (after any wait it does). */
+        LongSupplier around(LongSupplier applianceCpu) {
             return () -> {
-                long value = inner.getAsLong();
-                at[calls++ % 2] = read(appliance);
+                long value = applianceCpu.getAsLong();
+                at[calls++ % 2] = read(value);
                 return value;
             };
         }

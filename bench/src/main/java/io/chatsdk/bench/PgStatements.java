@@ -76,12 +76,12 @@ final class PgStatements implements AutoCloseable {
         }
     }
 
-    /** The {@code n} statements that took the most execution time since the last reset, each divided by {@code sends}. */
-    List<Row> top(int n, double sends) throws SQLException {
+    /** Every statement since the last reset, the most execution time first, each divided by {@code sends}. */
+    List<Row> all(double sends) throws SQLException {
         List<Row> out = new ArrayList<>();
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("select regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows, wal_bytes, wal_fpi "
-                     + "from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit " + n)) {
+                     + "from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc")) {
             while (rs.next()) {
                 long calls = rs.getLong(2);
                 out.add(new Row(rs.getString(1), calls / sends, rs.getDouble(3) * 1000 / sends, calls == 0 ? 0 : (double) rs.getLong(4) / calls,
@@ -91,19 +91,15 @@ final class PgStatements implements AutoCloseable {
         return out;
     }
 
-    /** The execution time and WAL of all statements since the last reset, divided by {@code sends}. */
-    Row total(double sends) throws SQLException {
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("select coalesce(sum(calls), 0), coalesce(sum(total_exec_time), 0), coalesce(sum(rows), 0), "
-                     + "coalesce(sum(wal_bytes), 0), coalesce(sum(wal_fpi), 0) from pg_stat_statements where query not like '%pg_stat_statements%'")) {
-            rs.next();
-            long calls = rs.getLong(1);
-            return new Row("all statements", calls / sends, rs.getDouble(2) * 1000 / sends, calls == 0 ? 0 : (double) rs.getLong(3) / calls,
-                    rs.getBigDecimal(4).doubleValue() / sends, rs.getLong(5) / sends);
-        }
+    /** The sum of {@code rows}: every figure added up, rows per call weighted by calls. */
+    static Row total(List<Row> rows) {
+        double calls = rows.stream().mapToDouble(Row::callsPerSend).sum();
+        double rowCount = rows.stream().mapToDouble(r -> r.rowsPerCall() * r.callsPerSend()).sum();
+        return new Row("all statements", calls, rows.stream().mapToDouble(Row::execMicrosPerSend).sum(), calls == 0 ? 0 : rowCount / calls,
+                rows.stream().mapToDouble(Row::walBytesPerSend).sum(), rows.stream().mapToDouble(Row::fullPagesPerSend).sum());
     }
 
-    /** Prints the top {@code n} statements and the total as a Markdown table. */
+    /** Prints the {@code n} statements that took the most execution time, and the total of all, as a Markdown table. */
     void print(String label, int n, double sends) throws SQLException {
         System.out.println();
         System.out.println(label + ": the embedded PostgreSQL's statements during the measured run (`pg_stat_statements`), per send; "
@@ -111,8 +107,9 @@ final class PgStatements implements AutoCloseable {
         System.out.println();
         System.out.println("| statement | calls per send | execution µs per send | rows per call | WAL bytes per send | WAL full-page images per send |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
-        List<Row> rows = new ArrayList<>(top(n, sends));
-        rows.add(total(sends));
+        List<Row> all = all(sends);
+        List<Row> rows = new ArrayList<>(all.subList(0, Math.min(n, all.size())));
+        rows.add(total(all));
         for (Row r : rows) {
             String q = r.query().length() > 120 ? r.query().substring(0, 117) + "..." : r.query();
             System.out.printf(Locale.ROOT, "| `%s` | %.2f | %.1f | %.1f | %.0f | %.2f |%n", q.replace("|", "\\|"), r.callsPerSend(), r.execMicrosPerSend(),

@@ -178,7 +178,7 @@ public final class RestBench {
                 };
                 JitSettle.Outcome jit = JitSettle.warm(appliance.process.pid(), window -> EngineBench.drive(send, clients, window));
                 System.out.printf(Locale.ROOT, "%d clients, %d channels: REST warm-up: %s%n", c[0], c[1], jit.describe());
-                MachineCpu.Recorder restMachine = new MachineCpu.Recorder(appliance::cpuNanos);
+                MachineCpu.Recorder restMachine = new MachineCpu.Recorder();
                 rest.put(key(c), EngineBench.measure(send, clients, warmup, run, restMachine.around(cpu), () -> {
                     Map<String, Long> now = appliance.threadGroupTicks();   // read right before and right after the measured run
                     threads[calls[0]++ % 2] = now;
@@ -220,7 +220,7 @@ public final class RestBench {
                     } else {
                         JitSettle.Outcome floorJit = JitSettle.warm(appliance.process.pid(), window -> EngineBench.drive(insert, clients, window));
                         System.out.printf(Locale.ROOT, "%d clients, %d channels: floor warm-up: %s%n", c[0], c[1], floorJit.describe());
-                        MachineCpu.Recorder floorMachine = new MachineCpu.Recorder(appliance::cpuNanos);
+                        MachineCpu.Recorder floorMachine = new MachineCpu.Recorder();
                         floor.put(key(c), EngineBench.measure(insert, clients, warmup, run, floorMachine.around(appliance::cpuNanos),
                                 appliance::requestThreadsCpuNanos));
                         machine.put("floor " + key(c), floorMachine.perOp(floor.get(key(c)).result().perSecond() * run.toSeconds()));
@@ -331,7 +331,7 @@ public final class RestBench {
     /** A measured run of the in-process engine or the JDBC baseline (no appliance), with the machine read around it. */
     private static EngineBench.Result measureOnMachine(Map<String, MachineCpu.Share> machine, String label, EngineBench.Sender sender, int threads,
                                                       Duration warmup, Duration run) throws Exception {
-        MachineCpu.Recorder recorder = new MachineCpu.Recorder(() -> 0L);
+        MachineCpu.Recorder recorder = new MachineCpu.Recorder();
         EngineBench.Result r = EngineBench.measure(sender, threads, warmup, run, recorder.around(() -> 0L), () -> 0L).result();
         machine.put(label, recorder.perOp(r.perSecond() * run.toSeconds()));
         return r;
